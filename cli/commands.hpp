@@ -1,0 +1,17 @@
+// The subcommands of the evcsim CLI. Each add_* registers its options on the
+// app and returns a callback that runs it and returns the exit code:
+// 0 success, 1 a negative verdict (e.g. compare: not identical or superset),
+// 2 bad input. InputError escapes to main, which prints it and exits 2.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace evcsim::cli {
+
+using Runner = std::function<int()>;
+// Registers `cpu` and its subcommands; sets *runner to the one that was chosen.
+void add_cpu_command(CLI::App& app, Runner* runner);
+
+}  // namespace evcsim::cli

@@ -1,0 +1,48 @@
+// The catalog: real CPU generations and named baselines, loaded from the
+// project's textproto files (models/catalog/*.textproto, built into the
+// binary) or from a directory given by the user, and validated on load.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/baseline.hpp"
+#include "models/cpu_model.hpp"
+
+namespace evcsim {
+
+struct SourceFile {
+  std::string name;  // shown in error messages
+  std::string text;
+};
+
+class Catalog {
+ public:
+  // Parses and validates; throws InputError naming file, line and field for a
+  // syntax error, a duplicate name, an unknown feature or CPU, a malformed
+  // register line, a bad date or a missing value.
+  static Catalog load(const std::vector<SourceFile>& files);
+  // The catalog compiled into evcsim.
+  static const Catalog& builtin();
+  // Every *.textproto file of a directory, in name order.
+  static Catalog load_directory(const std::string& dir);
+
+  const std::vector<CpuModel>& cpus() const { return cpus_; }
+  const std::vector<Baseline>& baselines() const { return baselines_; }
+
+  // By catalog name, code name or SKU (case-insensitive; "E5310", "Xeon E5310",
+  // "e5-2680 v2" and "EPYC 7742" all work). nullptr when nothing matches.
+  const CpuModel* find_cpu(std::string_view query) const;
+  const Baseline* find_baseline(std::string_view name) const;
+  // The same, throwing InputError with the known names listed.
+  const Baseline& baseline(std::string_view name) const;
+
+ private:
+  std::vector<CpuModel> cpus_;
+  std::vector<Baseline> baselines_;
+};
+
+std::vector<SourceFile> builtin_catalog_files();  // generated at build time
+
+}  // namespace evcsim

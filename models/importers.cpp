@@ -1,0 +1,379 @@
+#include "models/importers.hpp"
+
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <google/protobuf/text_format.h>
+
+#include "models/catalog.pb.h"
+#include "models/error.hpp"
+#include "models/feature_registry.hpp"
+#include "models/text_util.hpp"
+
+namespace evcsim {
+namespace {
+
+struct Line {
+  int number;
+  std::string_view text;
+};
+
+std::vector<Line> split_lines(std::string_view text) {
+  std::vector<Line> out;
+  int n = 1;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view l = text.substr(pos, end - pos);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    out.push_back({n++, l});
+    if (end == text.size()) break;
+    pos = end + 1;
+  }
+  return out;
+}
+
+bool is_hex8(std::string_view s) { return s.size() == 8 && parse_hex32(s).has_value(); }
+
+// ---- AIDA64 / EVEREST / InstLatx64 ----
+
+// Recognizes "CPUID <8 hex>[:]": returns the leaf, or nullopt for other lines.
+std::optional<uint32_t> aida_leaf(std::string_view line, std::string_view* rest) {
+  auto t = trim(line);
+  if (!starts_with_ci(t, "CPUID")) return std::nullopt;
+  t.remove_prefix(5);
+  if (t.empty() || !std::isspace(static_cast<unsigned char>(t.front()))) return std::nullopt;
+  t = trim(t);
+  if (t.size() < 8 || !is_hex8(t.substr(0, 8))) return std::nullopt;
+  if (t.size() > 8 && t[8] != ':' && !std::isspace(static_cast<unsigned char>(t[8]))) return std::nullopt;
+  uint32_t leaf = *parse_hex32(t.substr(0, 8));
+  t.remove_prefix(8);
+  if (!t.empty() && t.front() == ':') t.remove_prefix(1);
+  *rest = trim(t);
+  return leaf;
+}
+
+bool is_block_header(std::string_view line) {
+  return line.find("Logical CPU #") != std::string_view::npos || line.find("CPU #") != std::string_view::npos ||
+         starts_with_ci(trim(line), "CPU#");
+}
+
+ImportResult import_aida(const std::vector<Line>& lines, const std::string& file) {
+  ImportResult res;
+  res.format = DumpFormat::aida;
+  struct Block {
+    CpuidDump dump;
+    std::map<uint32_t, uint32_t> repeats;
+    int first_line = 0;
+    bool any = false;
+  };
+  std::vector<Block> blocks(1);
+  for (const Line& l : lines) {
+    if (is_block_header(l.text) && blocks.back().any) {
+      blocks.emplace_back();
+      continue;
+    }
+    std::string_view rest;
+    auto leaf = aida_leaf(l.text, &rest);
+    if (!leaf) continue;
+    if (*leaf == 0 && blocks.back().dump.has(0)) blocks.emplace_back();
+    Block& b = blocks.back();
+    if (!b.any) b.first_line = l.number;
+    b.any = true;
+    // EAX-EBX-ECX-EDX
+    auto words = split_ws(rest);
+    Regs regs;
+    bool ok = !words.empty() && words[0].size() == 35;
+    for (int i = 0; ok && i < 4; ++i) {
+      auto part = words[0].substr(static_cast<size_t>(i) * 9, 8);
+      ok = is_hex8(part) && (i == 3 || words[0][static_cast<size_t>(i) * 9 + 8] == '-');
+      if (ok) regs.r[static_cast<size_t>(i)] = *parse_hex32(part);
+    }
+    if (!ok)
+      throw InputError(fmt::format("truncated or malformed register line for leaf {:08X}: expected "
+                                   "EAX-EBX-ECX-EDX (four groups of 8 hex digits), got '{}'",
+                                   *leaf, rest),
+                       file, l.number, "registers");
+    uint32_t sub;
+    auto sl = rest.find("[SL ");
+    if (sl != std::string_view::npos) {
+      auto close = rest.find(']', sl);
+      auto v = close == std::string_view::npos ? std::nullopt : parse_hex32(trim(rest.substr(sl + 4, close - sl - 4)));
+      if (!v) throw InputError("malformed [SL nn] subleaf tag", file, l.number, "subleaf");
+      sub = *v;
+    } else {
+      sub = b.repeats[*leaf]++;
+    }
+    b.dump.set(*leaf, sub, regs);
+  }
+  for (Block& b : blocks) {
+    if (!b.any) continue;
+    if (!b.dump.has(1))
+      throw InputError("this CPU block has no leaf 00000001 (the dump is truncated)", file, b.first_line, "leaf 1");
+    res.cpus.push_back(std::move(b.dump));
+  }
+  return res;
+}
+
+// ---- cpuid -r ----
+
+bool looks_cpuid_r(std::string_view line) {
+  auto w = split_ws(line);
+  return w.size() >= 2 && starts_with_ci(w[0], "0x") && w[0].size() == 10 && is_hex8(w[0].substr(2)) &&
+         starts_with_ci(w[1], "0x") && w[1].back() == ':';
+}
+
+ImportResult import_cpuid_r(const std::vector<Line>& lines, const std::string& file) {
+  ImportResult res;
+  res.format = DumpFormat::cpuid_r;
+  CpuidDump cur;
+  int first_line = 0;
+  auto flush = [&] {
+    if (cur.empty()) return;
+    if (!cur.has(1)) throw InputError("this CPU has no leaf 0x00000001 (the dump is truncated)", file, first_line, "leaf 1");
+    res.cpus.push_back(std::move(cur));
+    cur = CpuidDump{};
+  };
+  for (const Line& l : lines) {
+    auto t = trim(l.text);
+    if (starts_with_ci(t, "CPU ") && !t.empty() && t.back() == ':') {
+      flush();
+      continue;
+    }
+    if (!looks_cpuid_r(t)) continue;
+    auto w = split_ws(t);
+    uint32_t leaf = *parse_hex32(w[0]);
+    auto sub = parse_hex32(w[1].substr(0, w[1].size() - 1));
+    if (!sub) throw InputError(fmt::format("malformed subleaf '{}'", w[1]), file, l.number, "subleaf");
+    Regs regs;
+    static constexpr std::string_view names[] = {"eax=", "ebx=", "ecx=", "edx="};
+    if (w.size() != 6)
+      throw InputError(fmt::format("truncated line: expected eax= ebx= ecx= edx= after leaf 0x{:08x}", leaf), file,
+                       l.number, "registers");
+    for (size_t i = 0; i < 4; ++i) {
+      auto v = starts_with_ci(w[2 + i], names[i]) ? parse_hex32(w[2 + i].substr(4)) : std::nullopt;
+      if (!v)
+        throw InputError(fmt::format("expected {}0x<hex>, got '{}'", names[i], w[2 + i]), file, l.number,
+                         std::string(names[i].substr(0, 3)));
+      regs.r[i] = *v;
+    }
+    if (cur.empty()) first_line = l.number;
+    cur.set(leaf, *sub, regs);
+  }
+  flush();
+  return res;
+}
+
+// ---- /proc/cpuinfo ----
+
+ImportResult import_cpuinfo(const std::vector<Line>& lines, const std::string& file) {
+  ImportResult res;
+  res.format = DumpFormat::proc_cpuinfo;
+  std::map<std::string, std::pair<std::string, int>> fields;  // first processor only
+  int processors = 0;
+  for (const Line& l : lines) {
+    auto colon = l.text.find(':');
+    if (colon == std::string_view::npos) continue;
+    std::string key = to_lower(trim(l.text.substr(0, colon)));
+    std::string value(trim(l.text.substr(colon + 1)));
+    if (key == "processor") {
+      if (++processors > 1) break;
+      continue;
+    }
+    fields.emplace(key, std::make_pair(value, l.number));
+  }
+  auto flags = fields.find("flags");
+  if (flags == fields.end())
+    throw InputError("no 'flags' line for the first processor (is the file truncated?)", file,
+                     lines.empty() ? 0 : lines.back().number, "flags");
+  CpuidDump dump;
+  if (auto v = fields.find("vendor_id"); v != fields.end()) {
+    const std::string& vendor = v->second.first;
+    if (vendor.size() != 12) throw InputError(fmt::format("'{}' is not a 12-character CPUID vendor", vendor), file, v->second.second, "vendor_id");
+    Regs r0;
+    auto word = [&](int at) {
+      uint32_t w = 0;
+      for (int i = 0; i < 4; ++i) w |= static_cast<uint32_t>(static_cast<unsigned char>(vendor[static_cast<size_t>(at + i)])) << (8 * i);
+      return w;
+    };
+    r0[Reg::eax] = 0xD;
+    r0[Reg::ebx] = word(0);
+    r0[Reg::edx] = word(4);
+    r0[Reg::ecx] = word(8);
+    dump.set(0, 0, r0);
+  }
+  auto number = [&](const char* key) -> uint32_t {
+    auto it = fields.find(key);
+    if (it == fields.end()) return 0;
+    auto v = parse_uint(it->second.first);
+    if (!v || *v > 0xFFF) throw InputError(fmt::format("'{}' is not a number", it->second.first), file, it->second.second, key);
+    return static_cast<uint32_t>(*v);
+  };
+  uint32_t family = number("cpu family"), model = number("model"), stepping = number("stepping");
+  uint32_t eax = (stepping & 0xF) | ((model & 0xF) << 4);
+  if (family >= 0xF) eax |= (0xFu << 8) | (((family - 0xF) & 0xFF) << 20);
+  else eax |= (family & 0xF) << 8;
+  if (family == 0x6 || family >= 0xF) eax |= ((model >> 4) & 0xF) << 16;
+  Regs r1;
+  r1[Reg::eax] = eax;
+  dump.set(1, 0, r1);
+  FeatureSet s;
+  std::vector<std::string> ignored;
+  for (auto flag : split_ws(flags->second.first)) {
+    if (auto id = find_feature(flag)) s.set(*id);
+    else ignored.emplace_back(flag);
+  }
+  encode(s, dump);
+  if (!ignored.empty())
+    res.notes.push_back(fmt::format("ignored {} Linux flag(s) that are not CPUID feature bits evcsim models: {}",
+                                    ignored.size(), fmt::join(ignored, " ")));
+  res.cpus.push_back(std::move(dump));
+  return res;
+}
+
+// ---- VMware register lines ----
+
+std::optional<RegisterRef> vmware_register(std::string_view token) {
+  if (!starts_with_ci(token, "ID") || token.size() < 6) return std::nullopt;
+  std::string_view leaf = token.substr(2, token.size() - 5), reg = token.substr(token.size() - 3);
+  try {
+    return parse_register(fmt::format("{}:{}", leaf, reg));
+  } catch (const InputError&) {
+    return std::nullopt;
+  }
+}
+
+ImportResult import_vmware(const std::vector<Line>& lines, const std::string& file) {
+  ImportResult res;
+  res.format = DumpFormat::vmware;
+  CpuidDump dump;
+  for (const Line& l : lines) {
+    std::string text(trim(l.text));
+    if (text.empty() || text[0] == '#') continue;
+    for (char& c : text)
+      if (c == '=' || c == ':') c = ' ';
+    auto w = split_ws(text);
+    auto ref = vmware_register(w[0]);
+    if (!ref)
+      throw InputError(fmt::format("'{}' is not a register name such as ID1ECX or ID81EDX", w[0]), file, l.number, "register");
+    std::string digits;
+    for (size_t i = 1; i < w.size(); ++i) digits += w[i];  // "0000 641d" style groups
+    auto v = parse_hex32(digits);
+    if (!v) throw InputError(fmt::format("value '{}' is not a 32-bit hex number", digits), file, l.number, std::string(w[0]));
+    dump.set_register(*ref, *v);
+  }
+  res.cpus.push_back(std::move(dump));
+  return res;
+}
+
+}  // namespace
+
+std::string_view dump_format_name(DumpFormat f) {
+  switch (f) {
+    case DumpFormat::aida: return "AIDA64/EVEREST text dump";
+    case DumpFormat::cpuid_r: return "cpuid -r output";
+    case DumpFormat::proc_cpuinfo: return "/proc/cpuinfo";
+    case DumpFormat::vmware: return "VMware register lines";
+  }
+  return "?";
+}
+
+ImportResult import_dump(std::string_view text, const std::string& file) {
+  auto lines = split_lines(text);
+  bool any_text = false;
+  for (const Line& l : lines) {
+    std::string_view rest;
+    if (aida_leaf(l.text, &rest)) return import_aida(lines, file);
+    if (looks_cpuid_r(trim(l.text))) return import_cpuid_r(lines, file);
+    any_text = any_text || !trim(l.text).empty();
+  }
+  for (const Line& l : lines)
+    if (starts_with_ci(trim(l.text), "flags") && l.text.find(':') != std::string_view::npos)
+      return import_cpuinfo(lines, file);
+  for (const Line& l : lines) {
+    auto w = split_ws(l.text);
+    if (w.empty()) continue;
+    std::string first(w[0]);
+    if (auto p = first.find_first_of("=:"); p != std::string::npos) first.resize(p);
+    if (vmware_register(first)) return import_vmware(lines, file);
+    break;
+  }
+  for (const Line& l : lines)
+    if (!trim(l.text).empty())
+      throw InputError(
+          fmt::format("unrecognized format: '{}' starts no AIDA64/EVEREST 'CPUID xxxxxxxx:' dump, `cpuid -r` "
+                      "output, /proc/cpuinfo or VMware 'ID1ECX 0x...' lines",
+                      trim(l.text).substr(0, 60)),
+          file, l.number);
+  throw InputError(any_text ? "unrecognized format" : "the file is empty", file, 1);
+}
+
+ImportResult import_dump_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("cannot open file", path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return import_dump(ss.str(), path);
+}
+
+Masking infer_masking(const CpuidDump& dump) {
+  const std::string v = dump.vendor();
+  uint32_t fam = dump.family(), model = dump.model();
+  if (is_intel(v)) return (fam == 6 && model >= 0x17) || (fam > 6 && fam != 0xF) ? Masking::flexmigration : Masking::none;
+  if (is_amd(v)) {
+    if (fam > 0xF) return Masking::extended_migration;
+    if (fam == 0xF && ((dump.signature() >> 16) & 0xF) >= 2) return Masking::extended_migration;
+  }
+  return Masking::none;
+}
+
+CpuModel model_from_import(const ImportResult& imported, const std::string& path) {
+  CpuModel m = make_cpu_model(std::filesystem::path(path).filename().string(), imported.cpus.front());
+  m.masking = infer_masking(m.cpuid);
+  m.family_name = m.cpuid.brand();
+  m.source = fmt::format("{} ({})", path, dump_format_name(imported.format));
+  return m;
+}
+
+CpuModel resolve_cpu(const Catalog& catalog, std::string_view arg) {
+  if (const CpuModel* c = catalog.find_cpu(arg)) return *c;
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(std::string(arg), ec)) {
+    std::string path(arg);
+    return model_from_import(import_dump_file(path), path);
+  }
+  throw InputError(fmt::format("unknown CPU '{}': not a catalog name, code name or SKU (see `evcsim cpu list`), "
+                               "and no such file",
+                               arg));
+}
+
+std::string format_catalog_entry(const CpuModel& m) {
+  catalog::Cpu e;
+  e.set_name(m.name);
+  e.set_code_name(m.code_name);
+  e.set_generation(m.generation);
+  e.set_family_name(m.family_name);
+  for (const auto& s : m.skus) e.add_sku(s);
+  if (m.launch.valid()) e.set_launch(m.launch.str());
+  if (m.end_of_sale.valid()) e.set_end_of_sale(m.end_of_sale.str());
+  e.set_cores_per_socket(static_cast<uint32_t>(m.cores_per_socket));
+  e.set_relative_speed(m.relative_speed);
+  e.set_masking(m.masking == Masking::flexmigration        ? catalog::FLEXMIGRATION
+                : m.masking == Masking::extended_migration ? catalog::EXTENDED_MIGRATION
+                                                           : catalog::NONE);
+  for (const auto& [key, regs] : m.cpuid.leaves())
+    if (is_kept_leaf(key.leaf, key.subleaf)) e.add_cpuid(format_leaf_line(key, regs));
+  e.set_source(m.source);
+  std::string body;
+  google::protobuf::TextFormat::Printer printer;
+  printer.SetInitialIndentLevel(1);
+  printer.PrintToString(e, &body);
+  return "cpu {\n" + body + "}\n";
+}
+
+}  // namespace evcsim

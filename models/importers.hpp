@@ -1,0 +1,48 @@
+// Importers of CPUID data from other tools. The format is detected:
+//  - AIDA64 / EVEREST / InstLatx64 text dumps ("CPUID 00000001: EAX-EBX-ECX-EDX
+//    [SL nn]"), one block per logical CPU; without [SL] tags repeated lines of
+//    a leaf are subleaves 0, 1, 2, ...
+//  - `cpuid -r` ("0x00000001 0x00: eax=0x... ebx=0x... ecx=0x... edx=0x...")
+//  - /proc/cpuinfo (vendor_id, cpu family, model, stepping, flags); Linux-only
+//    synthetic flags are listed as ignored
+//  - VMware-style register lines ("ID1ECX 0x0000641d", "ID81EDX 0x20000000")
+// Errors (no format matched, a truncated or malformed line, a block without
+// leaf 1) throw InputError with the file and line.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/catalog.hpp"
+#include "models/cpu_model.hpp"
+
+namespace evcsim {
+
+enum class DumpFormat { aida, cpuid_r, proc_cpuinfo, vmware };
+std::string_view dump_format_name(DumpFormat f);
+
+struct ImportResult {
+  DumpFormat format = DumpFormat::aida;
+  std::vector<CpuidDump> cpus;      // one per logical CPU found (at least one)
+  std::vector<std::string> notes;   // ignored flags, differing logical CPUs, ...
+};
+
+ImportResult import_dump(std::string_view text, const std::string& file);
+ImportResult import_dump_file(const std::string& path);
+
+// Masking capability from the signature: Intel family 6 from model 0x17
+// (45 nm Penryn) and later families; AMD family 0xF from rev E (extended
+// model 2) and every later family.
+Masking infer_masking(const CpuidDump& dump);
+
+// A model for an imported host: logical CPU 0, named after the file.
+CpuModel model_from_import(const ImportResult& imported, const std::string& path);
+
+// A CPU argument of the CLI: a catalog name / code name / SKU, or a dump file.
+CpuModel resolve_cpu(const Catalog& catalog, std::string_view arg);
+
+// The model as a catalog `cpu { ... }` entry (text format).
+std::string format_catalog_entry(const CpuModel& m);
+
+}  // namespace evcsim

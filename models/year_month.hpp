@@ -1,0 +1,22 @@
+// A calendar month, the precision of launch and end-of-sale dates.
+#pragma once
+
+#include <compare>
+#include <string>
+#include <string_view>
+
+namespace evcsim {
+
+struct YearMonth {
+  int year = 0;
+  int month = 0;  // 1..12
+  auto operator<=>(const YearMonth&) const = default;
+  bool valid() const { return year > 0 && month >= 1 && month <= 12; }
+  int index() const { return year * 12 + (month - 1); }
+  std::string str() const;  // "2006-11"
+};
+
+// Parses "YYYY-MM"; throws InputError otherwise.
+YearMonth parse_year_month(std::string_view text);
+
+}  // namespace evcsim

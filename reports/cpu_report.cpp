@@ -1,0 +1,298 @@
+#include "reports/cpu_report.hpp"
+
+#include <fmt/format.h>
+#include <google/protobuf/util/json_util.h>
+
+#include "models/cpu_compare.hpp"
+#include "models/error.hpp"
+#include "models/feature_registry.hpp"
+#include "models/text_util.hpp"
+
+namespace evcsim {
+namespace {
+
+template <class Repeated>
+void add_all(Repeated* field, const std::vector<std::string>& values) {
+  for (const auto& v : values) field->Add(std::string(v));
+}
+
+template <class Msg>
+void fill_join(Msg* out, const Admission& a) {
+  out->set_joins(a.ok);
+  out->set_how(std::string(join_how_name(a.how)));
+  out->set_reason(a.reason);
+  add_all(out->mutable_missing(), feature_names(a.missing));
+}
+
+std::string list_or_none(const google::protobuf::RepeatedPtrField<std::string>& v) {
+  return v.empty() ? "none" : fmt::format("{}", fmt::join(v, ", "));
+}
+
+std::vector<const CpuModel*> pointers(const std::vector<CpuModel>& cpus) {
+  std::vector<const CpuModel*> out;
+  for (const auto& c : cpus) out.push_back(&c);
+  return out;
+}
+
+}  // namespace
+
+report::CpuSummary summarize_cpu(const CpuModel& m) {
+  report::CpuSummary s;
+  s.set_name(m.name);
+  s.set_code_name(m.code_name);
+  s.set_vendor(m.vendor());
+  s.set_family(m.cpuid.family());
+  s.set_model(m.cpuid.model());
+  s.set_stepping(m.cpuid.stepping());
+  s.set_generation(m.generation);
+  s.set_family_name(m.family_name);
+  add_all(s.mutable_sku(), m.skus);
+  if (m.launch.valid()) s.set_launch(m.launch.str());
+  if (m.end_of_sale.valid()) s.set_end_of_sale(m.end_of_sale.str());
+  s.set_cores_per_socket(static_cast<uint32_t>(m.cores_per_socket));
+  s.set_relative_speed(m.relative_speed);
+  s.set_masking(std::string(masking_name(m.masking)));
+  s.set_source(m.source);
+  return s;
+}
+
+report::CpuList list_cpus(const Catalog& catalog) {
+  report::CpuList r;
+  for (const auto& c : catalog.cpus()) *r.add_cpus() = summarize_cpu(c);
+  return r;
+}
+
+report::CpuShow show_cpu(const CpuModel& m, const Catalog& catalog) {
+  report::CpuShow r;
+  *r.mutable_cpu() = summarize_cpu(m);
+  for (const auto& g : group_by_register(m.features)) {
+    auto* f = r.add_features();
+    f->set_register_(short_register(g.reg));
+    f->set_description(describe_register(g.reg));
+    add_all(f->mutable_features(), g.names);
+  }
+  add_all(r.mutable_not_migratable(), feature_names(m.features - migratable_features()));
+  for (const Baseline& b : catalog.baselines()) {
+    if (!b.vendor.empty() && b.vendor != m.vendor()) continue;
+    auto* j = r.add_baselines();
+    j->set_baseline(b.name);
+    fill_join(j, check_admission(m, b));
+  }
+  return r;
+}
+
+report::CompareResult compare_report(const CpuModel& a, const CpuModel& b) {
+  Comparison c = compare_cpus(a, b);
+  report::CompareResult r;
+  r.set_a(a.name);
+  r.set_b(b.name);
+  r.set_result(std::string(relation_name(c.relation)));
+  r.set_vendor_match(c.vendor_match);
+  add_all(r.mutable_missing(), feature_names(c.missing));
+  add_all(r.mutable_extra(), feature_names(c.extra));
+  for (const RegisterRef& reg : feature_registers()) {
+    FeatureSet in = features_in(reg);
+    FeatureSet miss = c.missing & in, extra = c.extra & in;
+    if (miss.empty() && extra.empty()) continue;
+    auto* d = r.add_by_register();
+    d->set_register_(short_register(reg));
+    d->set_description(describe_register(reg));
+    add_all(d->mutable_missing(), feature_names(miss));
+    add_all(d->mutable_extra(), feature_names(extra));
+  }
+  r.set_reason(c.reason);
+  return r;
+}
+
+report::BaselineResult baseline_report(const std::vector<CpuModel>& cpus, const Catalog& catalog) {
+  report::BaselineResult r;
+  auto ptrs = pointers(cpus);
+  for (const auto& c : cpus) r.add_cpus(c.name);
+  add_all(r.mutable_lcd(), feature_names(lowest_common_denominator(ptrs)));
+  auto mode = best_baseline(ptrs, catalog.baselines(), BaselineKind::evc);
+  auto level = best_baseline(ptrs, catalog.baselines(), BaselineKind::level);
+  if (mode) r.set_best_mode(mode->name);
+  if (level) r.set_best_level(level->name);
+  for (const auto& c : cpus) {
+    auto* h = r.add_hosts();
+    h->set_cpu(c.name);
+    if (mode) {
+      fill_join(h, check_admission(c, *mode));
+    } else {
+      // No common mode: say how far this host alone would go, and why the set fails.
+      auto own = best_baseline({&c}, catalog.baselines(), BaselineKind::evc);
+      h->set_joins(false);
+      h->set_how("refused");
+      bool vendors_differ = false;
+      for (const auto& o : cpus) vendors_differ = vendors_differ || o.vendor() != c.vendor();
+      h->set_reason(fmt::format("no EVC mode is common to all hosts{}; alone, {} {}",
+                                vendors_differ ? " (the hosts are of different vendors)" : "", c.name,
+                                own ? "could join " + own->name : "joins no EVC mode"));
+    }
+    auto* l = r.add_hosts_at_level();
+    l->set_cpu(c.name);
+    if (level) fill_join(l, check_admission(c, *level));
+    else l->set_reason("no x86-64 level is common to all hosts");
+  }
+  return r;
+}
+
+report::MaskResult mask_report(const CpuModel& a, const CpuModel& b, const RegisterMask& default_mask,
+                               std::optional<RegisterRef> reg) {
+  report::MaskResult r;
+  r.set_a(a.name);
+  r.set_b(b.name);
+  std::vector<RegisterRef> regs;
+  if (reg) regs.push_back(*reg);
+  else
+    for (const RegisterRef& x : feature_registers())
+      if (a.cpuid.get(x) != b.cpuid.get(x)) regs.push_back(x);
+  for (const RegisterRef& x : regs) {
+    uint32_t va = a.cpuid.get(x), vb = b.cpuid.get(x);
+    auto* m = r.add_registers();
+    m->set_register_(short_register(x));
+    m->set_default_mask(default_mask.str());
+    m->set_mask(synthesize_custom_mask(default_mask, va, vb).str());
+    m->set_a_value("0x" + hex32(va));
+    m->set_b_value("0x" + hex32(vb));
+    for (const auto& v : default_mask.check(va, vb)) {
+      std::string name;
+      for (const auto& f : all_features())
+        if (f.where() == x && f.bit == v.bit) name = fmt::format(" {}", f.name);
+      m->add_fixed_bits(fmt::format("bit {}{} ('{}'): {} ({} has {}, {} has {})", v.bit, name, v.letter, v.why,
+                                    a.name, v.a_bit, b.name, v.b_bit));
+    }
+  }
+  return r;
+}
+
+report::ImportReport import_report(const ImportResult& imported, const std::string& path) {
+  report::ImportReport r;
+  CpuModel m = model_from_import(imported, path);
+  r.set_file(path);
+  r.set_format(std::string(dump_format_name(imported.format)));
+  r.set_logical_cpus(static_cast<uint32_t>(imported.cpus.size()));
+  r.set_textproto(format_catalog_entry(m));
+  add_all(r.mutable_features(), feature_names(m.features));
+  add_all(r.mutable_notes(), imported.notes);
+  return r;
+}
+
+report::FeatureList feature_list() {
+  report::FeatureList r;
+  for (const auto& f : all_features()) {
+    auto* o = r.add_features();
+    o->set_name(std::string(f.name));
+    o->set_register_(short_register(f.where()));
+    o->set_bit(f.bit);
+    o->set_user_visible(f.user_visible);
+    o->set_migratable(f.migratable);
+    for (auto a : split_ws(f.aliases)) o->add_aliases(std::string(a));
+  }
+  return r;
+}
+
+std::string to_json(const google::protobuf::Message& msg) {
+  google::protobuf::util::JsonPrintOptions opts;
+  opts.add_whitespace = true;
+  opts.always_print_primitive_fields = true;
+  opts.preserve_proto_field_names = true;
+  std::string out;
+  auto status = google::protobuf::util::MessageToJsonString(msg, &out, opts);
+  if (!status.ok()) throw std::runtime_error("JSON encoding failed: " + status.ToString());
+  return out;
+}
+
+std::string render_text(const report::CpuList& r) {
+  std::string out = fmt::format("{:<20} {:<13} {:<16} {:>4} {:>5} {:<7} {:<7} {:>5} {:<26} {}\n", "NAME", "VENDOR",
+                                "CODE NAME", "FAM", "MODEL", "LAUNCH", "EOS", "CORES", "MASKING", "SKUS");
+  for (const auto& c : r.cpus())
+    out += fmt::format("{:<20} {:<13} {:<16} {:>4x} {:>5x} {:<7} {:<7} {:>5} {:<26} {}\n", c.name(), c.vendor(),
+                       c.code_name(), c.family(), c.model(), c.launch(), c.end_of_sale(), c.cores_per_socket(),
+                       c.masking(), fmt::join(c.sku(), ", "));
+  out += fmt::format("{} CPU generations\n", r.cpus_size());
+  return out;
+}
+
+std::string render_text(const report::CpuShow& r) {
+  const auto& c = r.cpu();
+  std::string out = fmt::format("{} -- {} {}\n", c.name(), c.vendor(), c.code_name());
+  out += fmt::format("  signature   family 0x{:x} model 0x{:x} stepping {}\n", c.family(), c.model(), c.stepping());
+  if (!c.generation().empty()) out += fmt::format("  generation  {} ({})\n", c.generation(), c.family_name());
+  if (c.sku_size()) out += fmt::format("  SKUs        {}\n", fmt::join(c.sku(), ", "));
+  if (!c.launch().empty()) out += fmt::format("  on sale     {} to {}\n", c.launch(), c.end_of_sale());
+  if (c.cores_per_socket()) out += fmt::format("  cores       {} per socket, relative speed {:.2f}\n", c.cores_per_socket(), c.relative_speed());
+  out += fmt::format("  masking     {}\n", c.masking());
+  if (!c.source().empty()) out += fmt::format("  source      {}\n", c.source());
+  out += "Features:\n";
+  for (const auto& f : r.features())
+    out += fmt::format("  {}: {}\n", f.description(), fmt::join(f.features(), " "));
+  out += fmt::format("  (not migratable, never compared: {})\n", list_or_none(r.not_migratable()));
+  out += "Baselines:\n";
+  for (const auto& b : r.baselines())
+    out += fmt::format("  {:<24} {}\n", b.baseline(), b.joins() ? std::string(b.how()) : "refused: " + b.reason());
+  return out;
+}
+
+std::string render_text(const report::CompareResult& r) {
+  std::string out = fmt::format("{} relative to {}: {}\n  {}\n", r.a(), r.b(), r.result(), r.reason());
+  if (!r.vendor_match()) return out;
+  auto section = [&](const char* title, bool missing) {
+    bool any = false;
+    for (const auto& d : r.by_register()) {
+      const auto& names = missing ? d.missing() : d.extra();
+      if (names.empty()) continue;
+      if (!any) out += fmt::format("{}\n", title);
+      any = true;
+      out += fmt::format("  {}: {}\n", d.description(), fmt::join(names, ", "));
+    }
+  };
+  section(fmt::format("{} lacks (present on {}):", r.a(), r.b()).c_str(), true);
+  section(fmt::format("{} has beyond {}:", r.a(), r.b()).c_str(), false);
+  return out;
+}
+
+std::string render_text(const report::BaselineResult& r) {
+  std::string out = fmt::format("Hosts: {}\n", fmt::join(r.cpus(), ", "));
+  out += fmt::format("Best EVC mode:       {}\n", r.best_mode().empty() ? "none" : r.best_mode());
+  out += fmt::format("Best x86-64 level:   {}\n", r.best_level().empty() ? "none" : r.best_level());
+  out += fmt::format("Lowest common denominator ({} features): {}\n", r.lcd_size(), list_or_none(r.lcd()));
+  out += r.best_mode().empty() ? "Hosts:\n" : fmt::format("Hosts at {}:\n", r.best_mode());
+  for (const auto& h : r.hosts())
+    out += fmt::format("  {:<20} {:<11} {}\n", h.cpu(), h.how(), h.reason());
+  if (!r.best_level().empty()) {
+    out += fmt::format("Hosts at {}:\n", r.best_level());
+    for (const auto& h : r.hosts_at_level()) out += fmt::format("  {:<20} {:<11} {}\n", h.cpu(), h.how(), h.reason());
+  }
+  return out;
+}
+
+std::string render_text(const report::MaskResult& r) {
+  std::string out;
+  if (r.registers().empty()) return fmt::format("{} and {} report the same feature registers: no mask needed\n", r.a(), r.b());
+  for (const auto& m : r.registers()) {
+    out += fmt::format("register {}: {} = {}, {} = {}\n", m.register_(), r.a(), m.a_value(), r.b(), m.b_value());
+    out += fmt::format("  default mask  {}\n  custom mask   {}\n", m.default_mask(), m.mask());
+    for (const auto& f : m.fixed_bits()) out += fmt::format("    {}\n", f);
+    if (m.fixed_bits().empty()) out += "    (already compatible under the default mask)\n";
+  }
+  return out;
+}
+
+std::string render_text(const report::ImportReport& r) {
+  std::string out = fmt::format("# {}: {}, {} logical CPU(s); the first is shown\n", r.file(), r.format(), r.logical_cpus());
+  for (const auto& n : r.notes()) out += fmt::format("# note: {}\n", n);
+  return out + r.textproto();
+}
+
+std::string render_text(const report::FeatureList& r) {
+  std::string out = fmt::format("{:<22} {:<16} {:>3}  {:<12} {:<12} {}\n", "NAME", "REGISTER", "BIT", "VISIBILITY",
+                                "MIGRATABLE", "ALIASES");
+  for (const auto& f : r.features())
+    out += fmt::format("{:<22} {:<16} {:>3}  {:<12} {:<12} {}\n", f.name(), f.register_(), f.bit(),
+                       f.user_visible() ? "user" : "kernel", f.migratable() ? "yes" : "no", fmt::join(f.aliases(), " "));
+  out += fmt::format("{} features\n", r.features_size());
+  return out;
+}
+
+}  // namespace evcsim

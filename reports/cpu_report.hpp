@@ -1,0 +1,39 @@
+// The results of the `evcsim cpu` tools as protobuf messages
+// (reports/cpu_report.proto), and their two renderings: text for people,
+// JSON (protobuf's JSON mapping) for programs. The CLI only parses arguments.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/catalog.hpp"
+#include "models/cpuid.hpp"
+#include "models/importers.hpp"
+#include "models/register_mask.hpp"
+#include "reports/cpu_report.pb.h"
+
+namespace evcsim {
+
+report::CpuSummary summarize_cpu(const CpuModel& m);
+report::CpuList list_cpus(const Catalog& catalog);
+report::CpuShow show_cpu(const CpuModel& m, const Catalog& catalog);
+report::CompareResult compare_report(const CpuModel& a, const CpuModel& b);
+report::BaselineResult baseline_report(const std::vector<CpuModel>& cpus, const Catalog& catalog);
+// REQUIRES: default_mask has no '-'. With no register, every register that differs.
+report::MaskResult mask_report(const CpuModel& a, const CpuModel& b, const RegisterMask& default_mask,
+                               std::optional<RegisterRef> reg);
+report::ImportReport import_report(const ImportResult& imported, const std::string& path);
+report::FeatureList feature_list();
+
+std::string to_json(const google::protobuf::Message& msg);
+
+std::string render_text(const report::CpuList& r);
+std::string render_text(const report::CpuShow& r);
+std::string render_text(const report::CompareResult& r);
+std::string render_text(const report::BaselineResult& r);
+std::string render_text(const report::MaskResult& r);
+std::string render_text(const report::ImportReport& r);
+std::string render_text(const report::FeatureList& r);
+
+}  // namespace evcsim

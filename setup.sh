@@ -1,0 +1,22 @@
+#!/bin/sh
+# Installs every Debian 12 package evcsim needs to build, test and benchmark.
+# Idempotent; run as root (or through sudo) on a fresh Debian 12 machine.
+set -eu
+PACKAGES="cmake g++ make pkg-config git ca-certificates
+  libsimgrid-dev libboost-graph-dev
+  libprotobuf-dev protobuf-compiler
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libcli11-dev libfmt-dev"
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+  echo "setup: all packages already installed"
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "setup: installing$missing"
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing

@@ -292,12 +292,16 @@ ImportResult import_dump(std::string_view text, const std::string& file) {
     if (looks_cpuid_r(trim(l.text))) return import_cpuid_r(lines, file);
     any_text = any_text || !trim(l.text).empty();
   }
-  for (const Line& l : lines)
-    if (starts_with_ci(trim(l.text), "flags") && l.text.find(':') != std::string_view::npos)
-      return import_cpuinfo(lines, file);
+  for (const Line& l : lines) {
+    auto t = trim(l.text);
+    auto colon = t.find(':');
+    if (colon == std::string_view::npos) continue;
+    auto key = trim(t.substr(0, colon));
+    if (key == "flags" || key == "vendor_id" || key == "processor") return import_cpuinfo(lines, file);
+  }
   for (const Line& l : lines) {
     auto w = split_ws(l.text);
-    if (w.empty()) continue;
+    if (w.empty() || w[0].front() == '#') continue;
     std::string first(w[0]);
     if (auto p = first.find_first_of("=:"); p != std::string::npos) first.resize(p);
     if (vmware_register(first)) return import_vmware(lines, file);

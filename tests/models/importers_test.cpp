@@ -1,0 +1,145 @@
+#include "models/importers.hpp"
+
+#include <gtest/gtest.h>
+
+#include "models/error.hpp"
+#include "models/feature_registry.hpp"
+#include "tests/test_util.hpp"
+
+namespace evcsim {
+namespace {
+
+using test::fixture;
+
+std::string error_of(const std::string& name) {
+  try {
+    import_dump_file(fixture(name));
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(Importers, Aida64WithSubleafTagsAndTwoCpus) {
+  ImportResult r = import_dump_file(fixture("aida64_two_cpus.txt"));
+  EXPECT_EQ(r.format, DumpFormat::aida);
+  ASSERT_EQ(r.cpus.size(), 2u);
+  const CpuidDump& d = r.cpus[0];
+  EXPECT_EQ(d.vendor(), "GenuineIntel");
+  EXPECT_EQ(d.model(), 0x3Fu);
+  FeatureSet f = decode(d);
+  EXPECT_TRUE(f.contains(make_feature_set({"avx2", "bmi1", "bmi2", "fma", "movbe", "sse4_2", "lm", "abm"})));
+  EXPECT_TRUE(f.test(feature_id("xstate_avx")));  // leaf 0xD subleaf 0 from [SL 00]
+  EXPECT_FALSE(f.test(feature_id("avx512f")));
+  EXPECT_EQ(d.get(4, 1)[Reg::eax], 0x1C004122u);  // [SL 01]
+  EXPECT_NE(r.cpus[1].get(1)[Reg::ebx], d.get(1)[Reg::ebx]);  // APIC ids differ
+  EXPECT_EQ(infer_masking(d), Masking::flexmigration);
+}
+
+TEST(Importers, EverestWithoutSubleafTagsCountsRepeats) {
+  ImportResult r = import_dump_file(fixture("everest_no_sl.txt"));
+  EXPECT_EQ(r.format, DumpFormat::aida);
+  ASSERT_EQ(r.cpus.size(), 2u);
+  const CpuidDump& d = r.cpus[0];
+  EXPECT_EQ(d.vendor(), "AuthenticAMD");
+  EXPECT_EQ(d.family(), 0x10u);
+  EXPECT_EQ(d.get(7, 0)[Reg::ebx], 0x28u);  // first leaf-7 line is subleaf 0
+  EXPECT_TRUE(d.has(7, 1));                 // the second is subleaf 1
+  EXPECT_TRUE(d.has(0xD, 1));
+  FeatureSet f = decode(d);
+  EXPECT_TRUE(f.contains(make_feature_set({"3dnow", "3dnowext", "sse4a", "abm", "svm", "avx2"})));
+  EXPECT_EQ(infer_masking(d), Masking::extended_migration);
+}
+
+TEST(Importers, CpuidDashR) {
+  ImportResult r = import_dump_file(fixture("cpuid_r.txt"));
+  EXPECT_EQ(r.format, DumpFormat::cpuid_r);
+  ASSERT_EQ(r.cpus.size(), 2u);
+  FeatureSet f = decode(r.cpus[0]);
+  EXPECT_TRUE(f.contains(make_feature_set({"avx", "aes", "sse4_2", "xsaveopt", "lahf_lm"})));
+  EXPECT_FALSE(f.test(feature_id("avx2")));
+  EXPECT_EQ(r.cpus[0].model(), 0x2Du);
+}
+
+TEST(Importers, ProcCpuinfoFlags) {
+  ImportResult r = import_dump_file(fixture("proc_cpuinfo.txt"));
+  EXPECT_EQ(r.format, DumpFormat::proc_cpuinfo);
+  ASSERT_EQ(r.cpus.size(), 1u);
+  const CpuidDump& d = r.cpus[0];
+  EXPECT_EQ(d.vendor(), "GenuineIntel");
+  EXPECT_EQ(d.family(), 6u);
+  EXPECT_EQ(d.model(), 63u);
+  EXPECT_EQ(d.stepping(), 2u);
+  FeatureSet f = decode(d);
+  EXPECT_TRUE(f.contains(make_feature_set({"sse3", "avx2", "fma", "lahf_lm", "abm", "xsaveopt", "hypervisor"})));
+  EXPECT_FALSE(f.test(feature_id("avx512f")));
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_NE(r.notes[0].find("rep_good"), std::string::npos);
+}
+
+TEST(Importers, VmwareRegisterLines) {
+  ImportResult r = import_dump_file(fixture("vmware_regs.txt"));
+  EXPECT_EQ(r.format, DumpFormat::vmware);
+  const CpuidDump& d = r.cpus[0];
+  EXPECT_EQ(d.get(1)[Reg::ecx], 0x0008e3fdu);
+  EXPECT_EQ(d.get(0x80000001)[Reg::edx], 0x20100800u);
+  EXPECT_EQ(d.vendor(), "GenuineIntel");
+  FeatureSet f = decode(d);
+  EXPECT_TRUE(f.test(feature_id("sse4_1")));
+  EXPECT_TRUE(f.test(feature_id("lm")));
+  EXPECT_FALSE(f.test(feature_id("sse4_2")));
+}
+
+TEST(Importers, TruncatedAndMalformedInputsNameTheLine) {
+  EXPECT_NE(error_of("aida64_truncated.txt").find("aida64_truncated.txt:33: registers: truncated or malformed"),
+            std::string::npos)
+      << error_of("aida64_truncated.txt");
+  EXPECT_NE(error_of("cpuid_r_truncated.txt").find("cpuid_r_truncated.txt:4: registers: truncated line"),
+            std::string::npos)
+      << error_of("cpuid_r_truncated.txt");
+  EXPECT_NE(error_of("proc_cpuinfo_truncated.txt").find("flags: no 'flags' line"), std::string::npos)
+      << error_of("proc_cpuinfo_truncated.txt");
+  EXPECT_NE(error_of("vmware_bad_value.txt").find("vmware_bad_value.txt:2: ID1EDX: value '0xbfebfbfg'"),
+            std::string::npos)
+      << error_of("vmware_bad_value.txt");
+  EXPECT_NE(error_of("unknown_format.txt").find("unknown_format.txt:1: unrecognized format"), std::string::npos);
+  EXPECT_NE(error_of("no-such-file.txt").find("cannot open file"), std::string::npos);
+}
+
+TEST(Importers, InMemoryEdgeCases) {
+  EXPECT_THROW(import_dump("", "empty"), InputError);
+  EXPECT_THROW(import_dump("\n\n   \n", "blank"), InputError);
+  // A block with leaf 0 but no leaf 1 is truncated.
+  EXPECT_THROW(import_dump("CPUID 00000000: 0000000D-756E6547-6C65746E-49656E69\n", "x"), InputError);
+  // A bad [SL] tag.
+  EXPECT_THROW(import_dump("CPUID 00000001: 000306F2-00000000-00000000-00000000 [SL zz]\n", "x"), InputError);
+  // Header lines that merely start with "CPUID" are not register lines.
+  ImportResult r = import_dump("CPUID Manufacturer : GenuineIntel\nCPUID 00000001: 000306F2-00000000-00000001-00000000\n", "x");
+  EXPECT_TRUE(decode(r.cpus[0]).test(feature_id("sse3")));
+}
+
+TEST(Importers, ResolveCpuTakesCatalogNamesOrFiles) {
+  const Catalog& cat = Catalog::builtin();
+  EXPECT_EQ(resolve_cpu(cat, "E5420").name, "harpertown");
+  CpuModel m = resolve_cpu(cat, fixture("vmware_regs.txt"));
+  EXPECT_EQ(m.name, "vmware_regs.txt");
+  EXPECT_EQ(m.masking, Masking::flexmigration);  // 0x10676: Penryn
+  EXPECT_THROW(resolve_cpu(cat, "Xeon Q9999"), InputError);
+}
+
+TEST(Importers, CatalogEntryRoundTrips) {
+  ImportResult r = import_dump_file(fixture("aida64_two_cpus.txt"));
+  CpuModel m = model_from_import(r, "fixture.txt");
+  m.launch = {2014, 9};
+  m.end_of_sale = {2016, 1};
+  m.cores_per_socket = 12;
+  m.relative_speed = 2.0;
+  std::string text = format_catalog_entry(m);
+  Catalog c = Catalog::load({{"round.textproto", text}});
+  ASSERT_EQ(c.cpus().size(), 1u);
+  EXPECT_EQ(c.cpus()[0].features, m.features);
+  EXPECT_EQ(c.cpus()[0].masking, m.masking);
+}
+
+}  // namespace
+}  // namespace evcsim

@@ -51,7 +51,7 @@ Admission check_admission(const CpuModel& host, const Baseline& baseline) {
   }
   a.ok = true;
   a.how = JoinHow::masking;
-  a.reason = fmt::format("{} hides {} feature(s) with {}", host.name, a.hidden.count(), masking_name(host.masking));
+  a.reason = fmt::format("{} hides {} with {}", host.name, join_names(a.hidden), masking_name(host.masking));
   return a;
 }
 

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <utility>
 
 namespace evcsim {
 
@@ -38,9 +39,7 @@ class FeatureSet {
   }
   // True when every feature of `other` is in this set.
   constexpr bool contains(const FeatureSet& other) const {
-    uint64_t acc = 0;
-    for (size_t i = 0; i < kWords; ++i) acc |= other.w_[i] & ~w_[i];
-    return acc == 0;
+    return contains_impl(other, std::make_index_sequence<kWords>{});
   }
   constexpr bool intersects(const FeatureSet& other) const {
     uint64_t acc = 0;
@@ -87,6 +86,12 @@ class FeatureSet {
   }
 
  private:
+  // Unrolled: one branch-free OR of ANDs, as a hand-written check would be.
+  template <size_t... I>
+  constexpr bool contains_impl(const FeatureSet& other, std::index_sequence<I...>) const {
+    return ((other.w_[I] & ~w_[I]) | ...) == 0;
+  }
+
   std::array<uint64_t, kWords> w_{};
 };
 

@@ -8,55 +8,17 @@
 #include <sstream>
 
 #include <fmt/format.h>
-#include <google/protobuf/io/tokenizer.h>
-#include <google/protobuf/text_format.h>
 
 #include "models/catalog.pb.h"
 #include "models/error.hpp"
 #include "models/feature_registry.hpp"
 #include "models/text_util.hpp"
+#include "models/textproto.hpp"
 
 namespace evcsim {
 namespace {
 
-namespace pb = google::protobuf;
-
-class CollectFirstError : public pb::io::ErrorCollector {
- public:
-  void AddError(int line, pb::io::ColumnNumber column, const std::string& message) override {
-    if (message_.empty()) {
-      line_ = line + 1;
-      message_ = fmt::format("column {}: {}", column + 1, message);
-    }
-  }
-  int line_ = 0;
-  std::string message_;
-};
-
-// Locates the elements of a parsed file, for error messages.
-class Locator {
- public:
-  Locator(std::string file, const pb::TextFormat::ParseInfoTree* tree) : file_(std::move(file)), tree_(tree) {}
-  // Line of element `index` of repeated top-level field `field` (1-based).
-  int line(const pb::Message& msg, std::string_view field, int index = -1,
-           const pb::TextFormat::ParseInfoTree* tree = nullptr) const {
-    const auto* fd = msg.GetDescriptor()->FindFieldByName(std::string(field));
-    auto loc = (tree ? tree : tree_)->GetLocation(fd, index);
-    return loc.line + 1;
-  }
-  const pb::TextFormat::ParseInfoTree* nested(const pb::Message& msg, std::string_view field, int index) const {
-    const auto* fd = msg.GetDescriptor()->FindFieldByName(std::string(field));
-    return tree_->GetTreeForNested(fd, index);
-  }
-  [[noreturn]] void fail(int line, std::string field, std::string message) const {
-    throw InputError(std::move(message), file_, line, std::move(field));
-  }
-  const std::string& file() const { return file_; }
-
- private:
-  std::string file_;
-  const pb::TextFormat::ParseInfoTree* tree_;
-};
+using Locator = TextprotoFile;
 
 std::string sku_key(std::string_view s) {
   std::string out;
@@ -80,8 +42,8 @@ Masking to_masking(catalog::Masking m) {
   }
 }
 
-CpuModel build_cpu(const catalog::Cpu& e, int idx, const Locator& loc, const pb::TextFormat::ParseInfoTree* t,
-                   const pb::Message& root) {
+CpuModel build_cpu(const catalog::Cpu& e, int idx, const Locator& loc, const google::protobuf::TextFormat::ParseInfoTree* t,
+                   const google::protobuf::Message& root) {
   int entry_line = loc.line(root, "cpu", idx);
   auto at = [&](std::string_view field, int i = -1) { return t ? loc.line(e, field, i, t) : entry_line; };
   if (e.name().empty()) loc.fail(entry_line, "cpu.name", "every cpu entry needs a name");
@@ -155,19 +117,12 @@ Catalog Catalog::load(const std::vector<SourceFile>& files) {
   Catalog cat;
   struct Parsed {
     catalog::Catalog msg;
-    pb::TextFormat::ParseInfoTree tree;
-    std::string file;
+    std::unique_ptr<Locator> loc;
   };
   std::vector<std::unique_ptr<Parsed>> parsed;
   for (const SourceFile& f : files) {
     auto p = std::make_unique<Parsed>();
-    p->file = f.name;
-    pb::TextFormat::Parser parser;
-    CollectFirstError errors;
-    parser.RecordErrorsTo(&errors);
-    parser.WriteLocationsTo(&p->tree);
-    if (!parser.ParseFromString(f.text, &p->msg))
-      throw InputError(errors.message_.empty() ? "not a valid catalog textproto" : errors.message_, f.name, errors.line_);
+    p->loc = std::make_unique<Locator>(f.name, f.text, &p->msg);
     parsed.push_back(std::move(p));
   }
   std::map<std::string, std::string> seen;  // key -> "file:line"
@@ -176,7 +131,7 @@ Catalog Catalog::load(const std::vector<SourceFile>& files) {
     if (!fresh) loc.fail(line, field, fmt::format("duplicate {} (first defined at {})", what, it->second));
   };
   for (auto& p : parsed) {
-    Locator loc(p->file, &p->tree);
+    const Locator& loc = *p->loc;
     for (int i = 0; i < p->msg.cpu_size(); ++i) {
       const auto* t = loc.nested(p->msg, "cpu", i);
       CpuModel m = build_cpu(p->msg.cpu(i), i, loc, t, p->msg);
@@ -187,7 +142,7 @@ Catalog Catalog::load(const std::vector<SourceFile>& files) {
     }
   }
   for (auto& p : parsed) {
-    Locator loc(p->file, &p->tree);
+    const Locator& loc = *p->loc;
     for (int i = 0; i < p->msg.baseline_size(); ++i) {
       const catalog::Baseline& e = p->msg.baseline(i);
       const auto* t = loc.nested(p->msg, "baseline", i);
@@ -248,13 +203,7 @@ Catalog Catalog::load_directory(const std::string& dir) {
   std::sort(paths.begin(), paths.end());
   if (paths.empty()) throw InputError("no *.textproto files in the catalog directory", dir);
   std::vector<SourceFile> files;
-  for (const auto& p : paths) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) throw InputError("cannot read file", p.string());
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    files.push_back({p.string(), ss.str()});
-  }
+  for (const auto& p : paths) files.push_back({p.string(), read_file(p.string())});
   return load(files);
 }
 

@@ -13,6 +13,7 @@
 #include "models/error.hpp"
 #include "models/feature_registry.hpp"
 #include "models/text_util.hpp"
+#include "models/textproto.hpp"
 
 namespace evcsim {
 namespace {
@@ -317,13 +318,7 @@ ImportResult import_dump(std::string_view text, const std::string& file) {
   throw InputError(any_text ? "unrecognized format" : "the file is empty", file, 1);
 }
 
-ImportResult import_dump_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError("cannot open file", path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return import_dump(ss.str(), path);
-}
+ImportResult import_dump_file(const std::string& path) { return import_dump(read_file(path), path); }
 
 Masking infer_masking(const CpuidDump& dump) {
   const std::string v = dump.vendor();

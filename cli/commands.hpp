@@ -13,5 +13,8 @@ namespace evcsim::cli {
 using Runner = std::function<int()>;
 // Registers `cpu` and its subcommands; sets *runner to the one that was chosen.
 void add_cpu_command(CLI::App& app, Runner* runner);
+// Registers `run` (simulate a scenario) and `policies`.
+void add_run_command(CLI::App& app, Runner* runner);
+void add_policies_command(CLI::App& app, Runner* runner);
 
 }  // namespace evcsim::cli

@@ -13,7 +13,9 @@ int main(int argc, char** argv) {
   app.footer("Exit codes: 0 success, 1 a negative verdict (see each command), 2 bad input.\n"
              "Run `evcsim COMMAND --help` for a command's options.");
   evcsim::cli::Runner runner;
+  evcsim::cli::add_run_command(app, &runner);
   evcsim::cli::add_cpu_command(app, &runner);
+  evcsim::cli::add_policies_command(app, &runner);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -37,8 +39,11 @@ int main(int argc, char** argv) {
   } catch (const evcsim::InputError& e) {
     std::cerr << "evcsim: error: " << e.what() << "\n";
     return 2;
-  } catch (const std::exception& e) {
+  } catch (const std::logic_error& e) {
     std::cerr << "evcsim: internal error: " << e.what() << "\n";
     return 70;
+  } catch (const std::exception& e) {
+    std::cerr << "evcsim: error: " << e.what() << "\n";
+    return 2;
   }
 }

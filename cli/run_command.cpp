@@ -1,0 +1,87 @@
+// `evcsim run FILE`: simulate a scenario, print its summary, write its event
+// log, and check its expectations.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/output_dir.hpp"
+#include "models/error.hpp"
+#include "models/policy.hpp"
+#include "reports/event_log.hpp"
+#include "reports/run_summary.hpp"
+#include "sim/engine.hpp"
+
+namespace evcsim::cli {
+
+void add_run_command(CLI::App& app, Runner* runner) {
+  struct Args {
+    std::string file, out, catalog_dir;
+    uint64_t seed = 0;
+    bool quiet = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* run = app.add_subcommand("run", "Simulate a scenario: migrations, blocked migrations and crashes, with reasons");
+  run->add_option("FILE", a->file, "the scenario (protobuf text format, see scenarios/scenario.proto)")->required();
+  run->add_option("--seed", a->seed, "override the scenario's seed (same scenario and seed: the same run)");
+  run->add_option("--out", a->out, "write the event log (events.jsonl) and summary.txt to this folder");
+  run->add_option("--catalog", a->catalog_dir, "a catalog directory instead of the built-in one");
+  run->add_flag("--quiet,-q", a->quiet, "print only failing expectations");
+  run->footer("Exit codes: 0 the run ended and every expectation holds, 3 an expectation failed, 2 bad input, "
+              "70 an internal error (an invariant broke).");
+  run->callback([=] {
+    *runner = [=] {
+      std::unique_ptr<Catalog> own;
+      if (!a->catalog_dir.empty()) own = std::make_unique<Catalog>(Catalog::load_directory(a->catalog_dir));
+      const Catalog& cat = own ? *own : Catalog::builtin();
+      ScenarioSpec spec = load_scenario(a->file, cat);
+      if (a->seed != 0) spec.seed = a->seed;
+      std::optional<OutputDir> dir;
+      if (!a->out.empty()) dir.emplace(a->out);
+      RunSummary summary(spec);
+      std::vector<Listener*> listeners{&summary};
+      std::unique_ptr<std::ofstream> log;
+      std::unique_ptr<EventLog> event_log;
+      if (dir) {
+        log = std::make_unique<std::ofstream>(dir->temp_path("events.jsonl"), std::ios::binary);
+        if (!*log) throw InputError("cannot write here", dir->temp_path("events.jsonl"));
+        event_log = std::make_unique<EventLog>(spec, *log);
+        listeners.push_back(event_log.get());
+      }
+      RunStats stats = run_simulation(spec, listeners);
+      std::string text = summary.render_text(stats);
+      if (dir) {
+        log->flush();
+        if (!*log) throw InputError("writing the event log failed (disk full?)", dir->temp_path("events.jsonl"));
+        log.reset();
+        dir->write("summary.txt", text);
+        dir->commit("events.jsonl");
+      }
+      bool all_ok = true;
+      for (const auto& r : summary.evaluate()) all_ok = all_ok && r.ok;
+      if (!a->quiet) std::cout << text;
+      else
+        for (const auto& r : summary.evaluate())
+          if (!r.ok) std::cout << fmt::format("FAIL {} (measured {})\n", r.expectation.text(), r.measured);
+      return all_ok ? 0 : 3;
+    };
+  });
+}
+
+void add_policies_command(CLI::App& app, Runner* runner) {
+  auto* cmd = app.add_subcommand("policies", "List the masking and compatibility policies a scenario can name");
+  cmd->callback([=] {
+    *runner = [] {
+      for (const auto& e : policy_table())
+        std::cout << fmt::format("{:<18} {}\n", e.name, e.make(PolicySpec{})->description());
+      return 0;
+    };
+  });
+}
+
+}  // namespace evcsim::cli

@@ -1,0 +1,43 @@
+#include "models/policy.hpp"
+
+#include <array>
+
+#include <fmt/format.h>
+
+#include "models/error.hpp"
+#include "models/feature_registry.hpp"
+
+namespace evcsim {
+
+std::span<const PolicyEntry> policy_table() {
+  static const std::array<PolicyEntry, 9> table = {{
+      {"legacy-exact", make_legacy_exact_policy},
+      {"modern-superset", make_modern_superset_policy},
+      {"per-vm-mask", make_per_vm_mask_policy},
+      {"cluster-baseline", make_cluster_baseline_policy},
+      {"per-vm-baseline", make_per_vm_baseline_policy},
+      {"dynamic-lcd", make_dynamic_lcd_policy},
+      {"named-model", make_named_model_policy},
+      {"passthrough", make_passthrough_policy},
+      {"unsafe-override", make_unsafe_override_policy},
+  }};
+  return table;
+}
+
+std::unique_ptr<Policy> make_policy(const PolicySpec& spec) {
+  std::string known;
+  for (const auto& e : policy_table()) {
+    if (e.name == spec.name) return e.make(spec);
+    known += (known.empty() ? "" : ", ") + std::string(e.name);
+  }
+  throw InputError(fmt::format("unknown policy '{}'; known: {}", spec.name, known));
+}
+
+Verdict admit(std::string reason) { return Verdict{true, "admitted", {}, std::move(reason)}; }
+
+Verdict refuse_missing(std::string code, const FeatureSet& missing, std::string what) {
+  return Verdict{false, std::move(code), missing,
+                 fmt::format("{}: {}", what, missing.empty() ? std::string("-") : join_names(missing))};
+}
+
+}  // namespace evcsim

@@ -1,0 +1,86 @@
+// Masking and compatibility policies (DESIGN §6): what CPUID shows a VM at
+// power-on (its guest view) and whether a live migration is admitted.
+//
+// Each policy is one file under models/policies/ behind this interface and is
+// chosen by name from one explicit table (policy_table()). Policies are pure:
+// they read views and return verdicts with reasons; they never change state.
+// Cross-vendor refusal is applied by the engine before any policy is asked.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "models/baseline.hpp"
+#include "models/cpu_model.hpp"
+#include "models/scenario.hpp"
+
+namespace evcsim {
+
+// What a policy may look at of a host.
+struct HostView {
+  const CpuModel* cpu = nullptr;
+  const Baseline* cluster_baseline = nullptr;  // the host's cluster's EVC mode, if any
+  FeatureSet cluster_lcd;                      // LCD of the hosts now in its cluster
+};
+
+// What a policy may look at of a VM.
+struct VmView {
+  const VmMasks* masks = nullptr;         // configured masks (custom over default)
+  const Baseline* own_baseline = nullptr; // per-VM baseline, if any
+  FeatureSet guest_view;                  // captured at power-on
+  const CpuModel* boot_cpu = nullptr;     // the host it powered on
+};
+
+struct Verdict {
+  bool ok = false;
+  std::string code;   // short, stable: "admitted", "missing-features", "exact-mismatch", ...
+  FeatureSet missing; // features that made the decision
+  std::string reason;
+};
+
+struct BootView {
+  bool ok = false;
+  FeatureSet view;
+  FeatureSet missing;
+  std::string reason;
+};
+
+class Policy {
+ public:
+  virtual ~Policy() = default;
+  virtual std::string_view name() const = 0;
+  virtual std::string_view description() const = 0;
+  // The guest view of a VM powered on at `host`, or why it cannot power on there.
+  virtual BootView power_on(const VmView& vm, const HostView& host) const = 0;
+  // May a VM (with its captured guest view) live-migrate from src to dst?
+  virtual Verdict check_migration(const VmView& vm, const HostView& src, const HostView& dst) const = 0;
+};
+
+struct PolicyEntry {
+  std::string_view name;  // as written in scenario files; description() comes from the policy
+  std::unique_ptr<Policy> (*make)(const PolicySpec&);
+};
+
+// The explicit name -> factory table, in documentation order.
+std::span<const PolicyEntry> policy_table();
+// Throws InputError listing the known names when `spec.name` is unknown.
+std::unique_ptr<Policy> make_policy(const PolicySpec& spec);
+
+// Shared verdict helpers for policy files.
+Verdict admit(std::string reason);
+Verdict refuse_missing(std::string code, const FeatureSet& missing, std::string what);
+
+// Factories, one per file in models/policies/.
+std::unique_ptr<Policy> make_legacy_exact_policy(const PolicySpec&);
+std::unique_ptr<Policy> make_modern_superset_policy(const PolicySpec&);
+std::unique_ptr<Policy> make_per_vm_mask_policy(const PolicySpec&);
+std::unique_ptr<Policy> make_cluster_baseline_policy(const PolicySpec&);
+std::unique_ptr<Policy> make_per_vm_baseline_policy(const PolicySpec&);
+std::unique_ptr<Policy> make_dynamic_lcd_policy(const PolicySpec&);
+std::unique_ptr<Policy> make_named_model_policy(const PolicySpec&);
+std::unique_ptr<Policy> make_passthrough_policy(const PolicySpec&);
+std::unique_ptr<Policy> make_unsafe_override_policy(const PolicySpec&);
+
+}  // namespace evcsim

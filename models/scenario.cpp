@@ -1,0 +1,441 @@
+#include "models/scenario.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "models/error.hpp"
+#include "models/feature_registry.hpp"
+#include "models/importers.hpp"
+#include "models/policy.hpp"
+#include "models/textproto.hpp"
+#include "scenarios/scenario.pb.h"
+
+namespace evcsim {
+
+std::string_view detection_name(Detection d) {
+  switch (d) {
+    case Detection::cpuid: return "cpuid";
+    case Detection::probe: return "probe";
+    case Detection::fixed: return "fixed";
+  }
+  return "cpuid";
+}
+
+std::string_view op_kind_name(OpKind k) {
+  switch (k) {
+    case OpKind::migrate: return "migrate";
+    case OpKind::cold_migrate: return "cold_migrate";
+    case OpKind::power_on: return "power_on";
+    case OpKind::power_off: return "power_off";
+    case OpKind::reboot: return "reboot";
+    case OpKind::power_cycle: return "power_cycle";
+    case OpKind::set_mask: return "set_mask";
+    case OpKind::add_host: return "add_host";
+    case OpKind::remove_host: return "remove_host";
+    case OpKind::set_baseline: return "set_baseline";
+  }
+  return "?";
+}
+
+// A name, or a name and a reason code / crash cause after a dot.
+bool is_known_metric(const std::string& metric) {
+  static const std::set<std::string> plain = {
+      "migrations",      "migrations_started", "blocked_migrations", "crashes",          "app_crashes",
+      "vm_crashes",      "cold_migrations",    "outage_minutes",     "power_on_refused", "refused_operations",
+      "software_refused", "software_gave_up",  "host_join_refused",  "vms_powered_off_by_ha"};
+  auto dot = metric.find('.');
+  if (dot == std::string::npos) return plain.count(metric) > 0;
+  std::string base = metric.substr(0, dot);
+  return (base == "blocked_migrations" || base == "crashes") && dot + 1 < metric.size();
+}
+
+std::string ExpectationSpec::text() const { return fmt::format("{} {} {}", metric, op, value); }
+
+FeatureSet masked_features(const CpuModel& host, const VmMasks& masks) {
+  if (masks.empty()) return host.migratable();
+  CpuidDump view = host.cpuid;
+  for (const auto& [reg, mask] : masks) view.set_register(reg, mask.apply(view.get(reg)));
+  return decode(view) & migratable_features();
+}
+
+VmMasks overlay_masks(const VmMasks& custom, const VmMasks& defaults) {
+  VmMasks out = defaults;
+  for (const auto& [reg, mask] : custom) {
+    auto it = out.find(reg);
+    out[reg] = it == out.end() ? mask : mask.overlay_on(it->second);
+  }
+  return out;
+}
+
+namespace {
+
+namespace sc = scenario;
+using Tree = google::protobuf::TextFormat::ParseInfoTree;
+
+class Loader {
+ public:
+  Loader(const std::string& text, const std::string& file, const Catalog& catalog)
+      : file_(file, text, &msg_), catalog_(catalog), dir_(std::filesystem::path(file).parent_path().string()) {}
+
+  ScenarioSpec load() {
+    spec_.file = file_.file();
+    spec_.name = msg_.name().empty() ? std::filesystem::path(spec_.file).stem().string() : msg_.name();
+    spec_.description = msg_.description();
+    spec_.seed = msg_.seed() == 0 ? 1 : msg_.seed();
+    if (!(msg_.horizon_s() > 0)) fail(msg_, "horizon_s", nullptr, -1, "horizon_s must be a positive number of seconds");
+    spec_.horizon_s = msg_.horizon_s();
+    load_policy();
+    load_settings();
+    for (int i = 0; i < msg_.cluster_size(); ++i) load_cluster(i);
+    if (spec_.clusters.empty()) fail(msg_, "cluster", nullptr, -1, "a scenario needs at least one cluster");
+    for (int i = 0; i < msg_.vm_size(); ++i) load_vm_group(i);
+    for (int i = 0; i < msg_.at_size(); ++i) load_operation(i);
+    std::stable_sort(spec_.operations.begin(), spec_.operations.end(),
+                     [](const OperationSpec& a, const OperationSpec& b) { return a.at_s < b.at_s; });
+    for (int i = 0; i < msg_.expect_size(); ++i) load_expectation(i);
+    return std::move(spec_);
+  }
+
+ private:
+  [[noreturn]] void fail(const google::protobuf::Message& m, std::string_view field, const Tree* t, int index,
+                         std::string message) const {
+    file_.fail(file_.line(m, field, index, t), std::string(field), std::move(message));
+  }
+
+  std::optional<Baseline> baseline(const std::string& name, const google::protobuf::Message& m, std::string_view field,
+                                   const Tree* t) const {
+    if (name.empty()) return std::nullopt;
+    if (const Baseline* b = catalog_.find_baseline(name)) return *b;
+    try {
+      catalog_.baseline(name);
+    } catch (const InputError& e) {
+      fail(m, field, t, -1, e.message());
+    }
+    return std::nullopt;
+  }
+
+  VmMasks masks(const google::protobuf::RepeatedPtrField<sc::RegisterMask>& list, const google::protobuf::Message& parent,
+                std::string_view field, const Tree* t, bool allow_dash) const {
+    VmMasks out;
+    for (int i = 0; i < list.size(); ++i) {
+      const auto& m = list.Get(i);
+      const Tree* mt = file_.nested(parent, field, i, t);
+      RegisterRef reg;
+      try {
+        reg = parse_register(m.register_());
+      } catch (const InputError& e) {
+        fail(m, "register", mt, -1, e.message());
+      }
+      if (features_in(reg).empty())
+        fail(m, "register", mt, -1, fmt::format("register {} holds no feature evcsim models", m.register_()));
+      RegisterMask rm;
+      try {
+        rm = RegisterMask::parse(m.mask());
+      } catch (const InputError& e) {
+        fail(m, "mask", mt, -1, e.message());
+      }
+      if (!allow_dash && rm.has_defaults()) fail(m, "mask", mt, -1, "a default mask cannot contain '-'");
+      if (out.count(reg)) fail(m, "register", mt, -1, fmt::format("register {} is masked twice", m.register_()));
+      out[reg] = rm;
+    }
+    return out;
+  }
+
+  void load_policy() {
+    const auto& p = msg_.policy();
+    const Tree* t = file_.nested(msg_, "policy", -1);
+    spec_.policy.name = p.name().empty() ? "modern-superset" : p.name();
+    bool known = false;
+    for (const auto& e : policy_table()) known = known || e.name == spec_.policy.name;
+    if (!known) {
+      try {
+        make_policy(spec_.policy);
+      } catch (const InputError& e) {
+        fail(p, "name", t, -1, e.message());
+      }
+    }
+    spec_.policy.allow_cross_vendor = p.allow_cross_vendor();
+    spec_.policy.default_masks = masks(p.default_mask(), p, "default_mask", t, false);
+    spec_.policy.model = baseline(p.model(), p, "model", t);
+    if (spec_.policy.name == "named-model" && !spec_.policy.model)
+      fail(p, "model", t, -1, "policy named-model needs a model (a baseline name such as x86-64-v2)");
+  }
+
+  void positive(const google::protobuf::Message& m, std::string_view field, const Tree* t, double v, bool allow_zero) {
+    if (v < 0 || (!allow_zero && v == 0) || !std::isfinite(v))
+      fail(m, field, t, -1, fmt::format("{} must be {}, not {}", field, allow_zero ? "zero or more" : "positive", v));
+  }
+
+  void load_settings() {
+    const auto& n = msg_.network();
+    const Tree* nt = file_.nested(msg_, "network", -1);
+    auto set = [&](double v, double& into, const char* field, bool allow_zero) {
+      if (v != 0 || allow_zero) positive(n, field, nt, v, true);
+      if (v != 0) into = v;
+    };
+    set(n.host_link_gbps(), spec_.network.host_link_gbps, "host_link_gbps", false);
+    set(n.host_link_latency_us(), spec_.network.host_link_latency_us, "host_link_latency_us", true);
+    set(n.uplink_gbps(), spec_.network.uplink_gbps, "uplink_gbps", false);
+    set(n.uplink_latency_us(), spec_.network.uplink_latency_us, "uplink_latency_us", true);
+    const auto& m = msg_.migration();
+    const Tree* mt = file_.nested(msg_, "migration", -1);
+    positive(m, "max_downtime_ms", mt, m.max_downtime_ms(), true);
+    positive(m, "cold_outage_s", mt, m.cold_outage_s(), true);
+    positive(m, "reboot_s", mt, m.reboot_s(), true);
+    if (m.max_downtime_ms() > 0) spec_.migration.max_downtime_ms = m.max_downtime_ms();
+    if (m.max_rounds() > 0) spec_.migration.max_rounds = static_cast<int>(std::min<uint32_t>(m.max_rounds(), 1000));
+    if (m.cold_outage_s() > 0) spec_.migration.cold_outage_s = m.cold_outage_s();
+    if (m.reboot_s() > 0) spec_.migration.reboot_s = m.reboot_s();
+    if (m.max_crash_loops() > 0) spec_.migration.max_crash_loops = static_cast<int>(m.max_crash_loops());
+  }
+
+  std::vector<int> add_hosts(const sc::HostGroup& g, const Tree* t, int cluster, bool present) {
+    if (g.cpu().empty()) fail(g, "cpu", t, -1, "a host group needs a cpu (catalog name, SKU or dump file)");
+    auto it = cpus_.find(g.cpu());
+    if (it == cpus_.end()) {
+      std::shared_ptr<const CpuModel> model;
+      if (const CpuModel* c = catalog_.find_cpu(g.cpu())) {
+        model = std::make_shared<CpuModel>(*c);
+      } else {
+        std::string path = (std::filesystem::path(dir_) / g.cpu()).string();
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(path, ec))
+          fail(g, "cpu", t, -1,
+               fmt::format("unknown CPU '{}': not a catalog name, code name or SKU, and no file {}", g.cpu(), path));
+        model = std::make_shared<CpuModel>(model_from_import(import_dump_file(path), path));
+      }
+      it = cpus_.emplace(g.cpu(), std::move(model)).first;
+    }
+    const auto& cpu = it->second;
+    uint32_t count = g.count() == 0 ? 1 : g.count();
+    if (count > 1000000) fail(g, "count", t, -1, fmt::format("{} hosts in one group is more than evcsim supports", count));
+    std::string base = g.name().empty() ? cpu->name : g.name();
+    std::vector<int> out;
+    for (uint32_t k = 1; k <= count; ++k) {
+      HostSpec h;
+      h.name = count == 1 ? base : fmt::format("{}-{}", base, k);
+      if (!names_.insert(h.name).second) fail(g, g.name().empty() ? "cpu" : "name", t, -1, fmt::format("duplicate host name '{}'", h.name));
+      h.cpu = cpu;
+      h.cluster = cluster;
+      h.cores = g.cores() ? static_cast<int>(g.cores()) : 2 * std::max(1, cpu->cores_per_socket);
+      h.ram_mib = static_cast<int64_t>(g.ram_gib() ? g.ram_gib() : 256) * 1024;
+      out.push_back(static_cast<int>(spec_.hosts.size()));
+      spec_.hosts.push_back(std::move(h));
+      spec_.host_present_at_start.push_back(present);
+    }
+    return out;
+  }
+
+  void load_cluster(int i) {
+    const auto& c = msg_.cluster(i);
+    const Tree* t = file_.nested(msg_, "cluster", i);
+    if (c.name().empty()) fail(msg_, "cluster", nullptr, i, "every cluster needs a name");
+    for (const auto& other : spec_.clusters)
+      if (other.name == c.name()) fail(c, "name", t, -1, fmt::format("duplicate cluster '{}'", c.name()));
+    ClusterSpec cs{c.name(), baseline(c.baseline(), c, "baseline", t)};
+    spec_.clusters.push_back(cs);
+    int idx = static_cast<int>(spec_.clusters.size()) - 1;
+    for (int k = 0; k < c.hosts_size(); ++k) {
+      const Tree* ht = file_.nested(c, "hosts", k, t);
+      auto ids = add_hosts(c.hosts(k), ht, idx, true);
+      if (cs.baseline)
+        for (int h : ids) {
+          Admission a = check_admission(*spec_.hosts[h].cpu, *cs.baseline);
+          if (!a.ok)
+            fail(c.hosts(k), "cpu", ht, -1,
+                 fmt::format("host {} cannot join cluster {} at baseline {}: {}", spec_.hosts[h].name, c.name(),
+                             cs.baseline->name, a.reason));
+        }
+    }
+  }
+
+  int cluster_index(const std::string& name, const google::protobuf::Message& m, std::string_view field,
+                    const Tree* t) const {
+    for (size_t i = 0; i < spec_.clusters.size(); ++i)
+      if (spec_.clusters[i].name == name) return static_cast<int>(i);
+    fail(m, field, t, -1, fmt::format("unknown cluster '{}'", name));
+  }
+
+  int host_index(const std::string& name, const google::protobuf::Message& m, std::string_view field,
+                 const Tree* t) const {
+    for (size_t i = 0; i < spec_.hosts.size(); ++i)
+      if (spec_.hosts[i].name == name) return static_cast<int>(i);
+    fail(m, field, t, -1, fmt::format("unknown host '{}'", name));
+  }
+
+  std::vector<int> vm_indices(const std::string& name, const google::protobuf::Message& m, const Tree* t) const {
+    std::vector<int> out;
+    for (size_t i = 0; i < spec_.vms.size(); ++i)
+      if (spec_.vms[i].name == name) return {static_cast<int>(i)};
+    for (size_t i = 0; i < spec_.vms.size(); ++i)
+      if (spec_.vms[i].group == name) out.push_back(static_cast<int>(i));
+    if (out.empty()) fail(m, "vm", t, -1, fmt::format("unknown VM or VM group '{}'", name));
+    return out;
+  }
+
+  void load_vm_group(int i) {
+    const auto& g = msg_.vm(i);
+    const Tree* t = file_.nested(msg_, "vm", i);
+    if (g.name().empty()) fail(msg_, "vm", nullptr, i, "every vm group needs a name");
+    auto software = std::make_shared<std::vector<SoftwareSpec>>();
+    for (int k = 0; k < g.software_size(); ++k) {
+      const auto& s = g.software(k);
+      const Tree* st = file_.nested(g, "software", k, t);
+      SoftwareSpec sw;
+      sw.name = s.name().empty() ? fmt::format("software-{}", k + 1) : s.name();
+      switch (s.detection()) {
+        case sc::PROBE: sw.detection = Detection::probe; break;
+        case sc::FIXED: sw.detection = Detection::fixed; break;
+        default: sw.detection = Detection::cpuid; break;
+      }
+      for (int u = 0; u < s.uses_size(); ++u) {
+        auto id = find_feature(s.uses(u));
+        if (!id) fail(s, "uses", st, u, fmt::format("unknown feature '{}' (see `evcsim cpu features`)", s.uses(u)));
+        sw.uses.set(*id);
+      }
+      sw.kernel = s.kernel();
+      positive(s, "restarts_per_day", st, s.restarts_per_day(), true);
+      positive(s, "uses_per_s", st, s.uses_per_s(), true);
+      positive(s, "restart_delay_s", st, s.restart_delay_s(), true);
+      sw.restarts_per_day = s.restarts_per_day();
+      if (s.uses_per_s() > 0) sw.uses_per_s = s.uses_per_s();
+      if (s.restart_delay_s() > 0) sw.restart_delay_s = s.restart_delay_s();
+      software->push_back(std::move(sw));
+    }
+    VmMasks own = masks(g.mask(), g, "mask", t, true);
+    auto base = baseline(g.baseline(), g, "baseline", t);
+    int cluster = g.cluster().empty() ? -1 : cluster_index(g.cluster(), g, "cluster", t);
+    int host = g.host().empty() ? -1 : host_index(g.host(), g, "host", t);
+    if (host >= 0) {
+      if (cluster >= 0 && spec_.hosts[host].cluster != cluster)
+        fail(g, "host", t, -1, fmt::format("host {} is not in cluster {}", g.host(), g.cluster()));
+      cluster = spec_.hosts[host].cluster;
+    }
+    if (cluster < 0) {
+      if (spec_.clusters.size() > 1) fail(g, "cluster", t, -1, "say which cluster (or host) the VMs power on in");
+      cluster = 0;
+    }
+    positive(g, "dirty_mib_per_s", t, g.dirty_mib_per_s(), true);
+    positive(g, "power_on_at_s", t, g.power_on_at_s(), true);
+    if (g.power_on_at_s() > spec_.horizon_s)
+      fail(g, "power_on_at_s", t, -1, fmt::format("{} s is after the horizon ({} s)", g.power_on_at_s(), spec_.horizon_s));
+    uint32_t count = g.count() == 0 ? 1 : g.count();
+    if (count > 10000000) fail(g, "count", t, -1, "too many VMs in one group");
+    for (uint32_t k = 1; k <= count; ++k) {
+      VmSpec v;
+      v.name = count == 1 ? g.name() : fmt::format("{}-{}", g.name(), k);
+      v.group = g.name();
+      if (!vm_names_.insert(v.name).second) fail(g, "name", t, -1, fmt::format("duplicate VM name '{}'", v.name));
+      v.vcpus = g.vcpus() ? static_cast<int>(g.vcpus()) : 2;
+      v.ram_mib = g.ram_mib() ? g.ram_mib() : 4096;
+      v.dirty_mib_per_s = g.dirty_mib_per_s() > 0 ? g.dirty_mib_per_s() : 50;
+      v.working_set_mib = g.working_set_mib() ? g.working_set_mib() : std::max<int64_t>(1, v.ram_mib / 4);
+      if (v.working_set_mib > v.ram_mib)
+        fail(g, "working_set_mib", t, -1, fmt::format("working set {} MiB exceeds RAM {} MiB", v.working_set_mib, v.ram_mib));
+      v.cluster = cluster;
+      v.host = host;
+      v.software = software;
+      v.masks = own;
+      v.baseline = base;
+      v.power_cycle_on_reboot = g.power_cycle_on_reboot();
+      v.power_on_at_s = g.power_on_at_s();
+      v.start_powered_off = g.start_powered_off();
+      spec_.vms.push_back(std::move(v));
+    }
+  }
+
+  void load_operation(int i) {
+    const auto& o = msg_.at(i);
+    const Tree* t = file_.nested(msg_, "at", i);
+    OperationSpec op;
+    op.line = file_.line(msg_, "at", i);
+    if (o.at_s() < 0 || o.at_s() > spec_.horizon_s)
+      fail(o, "at_s", t, -1, fmt::format("{} s is outside the run (0 to horizon_s = {} s)", o.at_s(), spec_.horizon_s));
+    op.at_s = o.at_s();
+    auto vm_host = [&](const sc::VmHost& vh, const char* field, bool host_required) {
+      const Tree* vt = file_.nested(o, field, -1, t);
+      op.vms = vm_indices(vh.vm(), vh, vt);
+      if (!vh.host().empty()) op.host = host_index(vh.host(), vh, "host", vt);
+      else if (host_required) fail(vh, "host", vt, -1, fmt::format("{} needs a destination host", field));
+      op.text = fmt::format("{} {}{}", field, vh.vm(), vh.host().empty() ? "" : " to " + vh.host());
+    };
+    switch (o.op_case()) {
+      case sc::Operation::kMigrate: op.kind = OpKind::migrate; vm_host(o.migrate(), "migrate", true); break;
+      case sc::Operation::kColdMigrate: op.kind = OpKind::cold_migrate; vm_host(o.cold_migrate(), "cold_migrate", true); break;
+      case sc::Operation::kPowerOn: op.kind = OpKind::power_on; vm_host(o.power_on(), "power_on", false); break;
+      case sc::Operation::kPowerOff: op.kind = OpKind::power_off; vm_host(o.power_off(), "power_off", false); break;
+      case sc::Operation::kReboot: op.kind = OpKind::reboot; vm_host(o.reboot(), "reboot", false); break;
+      case sc::Operation::kPowerCycle: op.kind = OpKind::power_cycle; vm_host(o.power_cycle(), "power_cycle", false); break;
+      case sc::Operation::kSetMask: {
+        op.kind = OpKind::set_mask;
+        const Tree* st = file_.nested(o, "set_mask", -1, t);
+        op.vms = vm_indices(o.set_mask().vm(), o.set_mask(), st);
+        op.masks = masks(o.set_mask().mask(), o.set_mask(), "mask", st, true);
+        op.text = fmt::format("set_mask {}", o.set_mask().vm());
+        break;
+      }
+      case sc::Operation::kAddHost: {
+        op.kind = OpKind::add_host;
+        const Tree* at = file_.nested(o, "add_host", -1, t);
+        op.cluster = cluster_index(o.add_host().cluster(), o.add_host(), "cluster", at);
+        op.new_hosts = add_hosts(o.add_host().hosts(), file_.nested(o.add_host(), "hosts", -1, at), op.cluster, false);
+        op.text = fmt::format("add_host {} to {}", spec_.hosts[op.new_hosts.front()].name, o.add_host().cluster());
+        break;
+      }
+      case sc::Operation::kRemoveHost:
+        op.kind = OpKind::remove_host;
+        op.host = host_index(o.remove_host(), o, "remove_host", t);
+        op.text = fmt::format("remove_host {}", o.remove_host());
+        break;
+      case sc::Operation::kSetBaseline: {
+        op.kind = OpKind::set_baseline;
+        const Tree* bt = file_.nested(o, "set_baseline", -1, t);
+        op.cluster = cluster_index(o.set_baseline().cluster(), o.set_baseline(), "cluster", bt);
+        op.baseline = baseline(o.set_baseline().baseline(), o.set_baseline(), "baseline", bt);
+        op.text = fmt::format("set_baseline {} {}", o.set_baseline().cluster(),
+                              o.set_baseline().baseline().empty() ? "(none)" : o.set_baseline().baseline());
+        break;
+      }
+      default: fail(msg_, "at", nullptr, i, "an operation needs one of migrate, cold_migrate, power_on, ...");
+    }
+    spec_.operations.push_back(std::move(op));
+  }
+
+  void load_expectation(int i) {
+    const auto& e = msg_.expect(i);
+    const Tree* t = file_.nested(msg_, "expect", i);
+    static const std::set<std::string> ops = {"==", "!=", "<=", ">=", "<", ">"};
+    if (e.metric().empty()) fail(msg_, "expect", nullptr, i, "an expectation needs a metric");
+    if (!ops.count(e.op())) fail(e, "op", t, -1, fmt::format("'{}' is not one of == != <= >= < >", e.op()));
+    if (!is_known_metric(e.metric()))
+      fail(e, "metric", t, -1,
+           fmt::format("unknown metric '{}' (migrations, blocked_migrations[.CODE], crashes[.CAUSE], app_crashes, "
+                       "vm_crashes, cold_migrations, outage_minutes, power_on_refused, refused_operations, "
+                       "software_refused, software_gave_up, host_join_refused, vms_powered_off_by_ha)",
+                       e.metric()));
+    spec_.expectations.push_back({e.metric(), e.op(), e.value(), file_.line(msg_, "expect", i)});
+  }
+
+  sc::Scenario msg_;
+  TextprotoFile file_;
+  const Catalog& catalog_;
+  std::string dir_;
+  ScenarioSpec spec_;
+  std::map<std::string, std::shared_ptr<const CpuModel>> cpus_;
+  std::set<std::string> names_, vm_names_;
+};
+
+}  // namespace
+
+ScenarioSpec parse_scenario(const std::string& text, const std::string& file, const Catalog& catalog) {
+  return Loader(text, file, catalog).load();
+}
+
+ScenarioSpec load_scenario(const std::string& path, const Catalog& catalog) {
+  return parse_scenario(read_file(path), path, catalog);
+}
+
+}  // namespace evcsim

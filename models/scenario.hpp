@@ -1,0 +1,138 @@
+// A scenario resolved and validated: catalog CPUs looked up, features and
+// masks parsed, names bound to indices. The engine reads only this.
+//
+// Units: seconds (simulated), MiB, Gbit/s, microseconds for latency.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/baseline.hpp"
+#include "models/catalog.hpp"
+#include "models/cpu_model.hpp"
+#include "models/register_mask.hpp"
+
+namespace evcsim {
+
+using VmMasks = std::map<RegisterRef, RegisterMask>;
+
+enum class Detection { cpuid, probe, fixed };
+std::string_view detection_name(Detection d);
+
+struct SoftwareSpec {
+  std::string name;
+  Detection detection = Detection::cpuid;
+  FeatureSet uses;
+  bool kernel = false;
+  double restarts_per_day = 0;
+  double uses_per_s = 1;
+  double restart_delay_s = 30;
+};
+
+struct HostSpec {
+  std::string name;
+  std::shared_ptr<const CpuModel> cpu;
+  int cluster = 0;
+  int cores = 0;
+  int64_t ram_mib = 0;
+};
+
+struct ClusterSpec {
+  std::string name;
+  std::optional<Baseline> baseline;
+};
+
+struct VmSpec {
+  std::string name;
+  std::string group;
+  int vcpus = 2;
+  int64_t ram_mib = 4096;
+  double dirty_mib_per_s = 50;
+  int64_t working_set_mib = 1024;
+  int cluster = 0;
+  int host = -1;  // pinned power-on host, or -1
+  std::shared_ptr<const std::vector<SoftwareSpec>> software;
+  VmMasks masks;
+  std::optional<Baseline> baseline;
+  bool power_cycle_on_reboot = false;
+  double power_on_at_s = 0;
+  bool start_powered_off = false;
+};
+
+enum class OpKind { migrate, cold_migrate, power_on, power_off, reboot, power_cycle, set_mask, add_host,
+                    remove_host, set_baseline };
+std::string_view op_kind_name(OpKind k);
+
+struct OperationSpec {
+  double at_s = 0;
+  OpKind kind = OpKind::migrate;
+  std::vector<int> vms;             // targets (VM indices)
+  int host = -1;                    // destination / host operated on
+  int cluster = -1;
+  VmMasks masks;                    // set_mask
+  std::optional<Baseline> baseline; // set_baseline (nullopt: disable)
+  std::vector<int> new_hosts;       // add_host: indices into ScenarioSpec::hosts (not present at start)
+  int line = 0;                     // in the scenario file, for reports
+  std::string text;                 // "migrate web-1 to e5310-1"
+};
+
+struct PolicySpec {
+  std::string name = "modern-superset";
+  bool allow_cross_vendor = false;
+  VmMasks default_masks;
+  std::optional<Baseline> model;
+};
+
+struct NetworkSpec {
+  double host_link_gbps = 10, host_link_latency_us = 50;
+  double uplink_gbps = 40, uplink_latency_us = 100;
+};
+
+struct MigrationSpec {
+  double max_downtime_ms = 300;
+  int max_rounds = 30;
+  double cold_outage_s = 180;
+  double reboot_s = 60;
+  int max_crash_loops = 3;
+};
+
+struct ExpectationSpec {
+  std::string metric, op;
+  double value = 0;
+  int line = 0;
+  std::string text() const;  // "crashes == 0"
+};
+
+struct ScenarioSpec {
+  std::string file, name, description;
+  uint64_t seed = 1;
+  double horizon_s = 0;
+  PolicySpec policy;
+  NetworkSpec network;
+  MigrationSpec migration;
+  std::vector<ClusterSpec> clusters;
+  std::vector<HostSpec> hosts;           // every host, including those added later
+  std::vector<bool> host_present_at_start;
+  std::vector<VmSpec> vms;
+  std::vector<OperationSpec> operations;  // sorted by time, stable
+  std::vector<ExpectationSpec> expectations;
+};
+
+// Parses and validates a scenario; throws InputError naming file, line and
+// field (unknown CPU, feature, baseline, policy, VM or host; bad values).
+ScenarioSpec load_scenario(const std::string& path, const Catalog& catalog);
+ScenarioSpec parse_scenario(const std::string& text, const std::string& file, const Catalog& catalog);
+
+// The metric names an `expect` block may use (reports/run_summary.cpp).
+bool is_known_metric(const std::string& metric);
+
+// The features of `host` a VM sees through `masks` (registers not in the map
+// pass through). Only migratable features are kept.
+FeatureSet masked_features(const CpuModel& host, const VmMasks& masks);
+// `custom` overlaid on `defaults`, register by register.
+VmMasks overlay_masks(const VmMasks& custom, const VmMasks& defaults);
+
+}  // namespace evcsim

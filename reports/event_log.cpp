@@ -1,0 +1,92 @@
+#include "reports/event_log.hpp"
+
+#include <google/protobuf/util/json_util.h>
+
+#include "models/feature_registry.hpp"
+
+namespace evcsim {
+namespace {
+
+struct Recorder {
+  const ScenarioSpec& spec;
+  report::EventRecord r;
+
+  void vm(int i) { r.set_vm(spec.vms[i].name); }
+  void host(int i) { if (i >= 0) r.set_host(spec.hosts[i].name); }
+  void route(int s, int d) {
+    if (s >= 0) r.set_src(spec.hosts[s].name);
+    if (d >= 0) r.set_dst(spec.hosts[d].name);
+  }
+  void sw(int vm_index, int s) { r.set_software((*spec.vms[vm_index].software)[s].name); }
+  void features(const FeatureSet& f) { for (auto& n : feature_names(f)) r.add_features(n); }
+
+  void operator()(const HostJoined& e) { r.set_type("host_joined"); host(e.host); r.set_cluster(spec.clusters[e.cluster].name); }
+  void operator()(const HostJoinRefused& e) {
+    r.set_type("host_join_refused"); host(e.host); r.set_cluster(spec.clusters[e.cluster].name);
+    features(e.missing); r.set_reason(e.reason);
+  }
+  void operator()(const HostRemoved& e) { r.set_type("host_removed"); host(e.host); }
+  void operator()(const BaselineChanged& e) {
+    r.set_type("baseline_changed"); r.set_cluster(spec.clusters[e.cluster].name); r.set_from(e.from); r.set_to(e.to);
+  }
+  void operator()(const VmPoweredOn& e) {
+    r.set_type("vm_powered_on"); vm(e.vm); host(e.host); features(e.guest_view); r.set_new_view(e.new_view);
+  }
+  void operator()(const PowerOnRefused& e) {
+    r.set_type("power_on_refused"); vm(e.vm); host(e.host); features(e.missing); r.set_reason(e.reason);
+  }
+  void operator()(const VmPoweredOff& e) { r.set_type("vm_powered_off"); vm(e.vm); host(e.host); r.set_reason(e.reason); }
+  void operator()(const SoftwareStarted& e) {
+    r.set_type("software_started"); vm(e.vm); sw(e.vm, e.sw); features(e.active); r.set_why(e.why);
+  }
+  void operator()(const SoftwareRefused& e) {
+    r.set_type("software_refused"); vm(e.vm); sw(e.vm, e.sw); features(e.missing);
+    r.set_reason("built for features the guest view lacks");
+  }
+  void operator()(const SoftwareGaveUp& e) {
+    r.set_type("software_gave_up"); vm(e.vm); sw(e.vm, e.sw); r.set_crashes(static_cast<uint32_t>(e.crashes));
+  }
+  void operator()(const MigrationStarted& e) { r.set_type("migration_started"); vm(e.vm); route(e.src, e.dst); }
+  void operator()(const MigrationBlocked& e) {
+    r.set_type("migration_blocked"); vm(e.vm); route(e.src, e.dst); r.set_code(e.code); features(e.missing);
+    r.set_reason(e.reason);
+  }
+  void operator()(const MigrationCompleted& e) {
+    r.set_type("migration_completed"); vm(e.vm); route(e.src, e.dst); r.set_duration_s(e.duration_s);
+    r.set_downtime_s(e.downtime_s); r.set_rounds(static_cast<uint32_t>(e.rounds)); r.set_mib_sent(e.mib_sent);
+  }
+  void operator()(const Crash& e) {
+    r.set_type("crash"); vm(e.vm); sw(e.vm, e.sw); r.set_kernel(e.kernel); host(e.host); features(e.missing);
+    route(e.src, e.dst);
+    r.set_cause(e.cause);
+  }
+  void operator()(const ColdMigration& e) {
+    r.set_type("cold_migration"); vm(e.vm); route(e.src, e.dst); r.set_outage_s(e.outage_s);
+  }
+  void operator()(const MaskChanged& e) { r.set_type("mask_changed"); vm(e.vm); }
+  void operator()(const VmRebooted& e) {
+    r.set_type("vm_rebooted"); vm(e.vm); host(e.host); r.set_new_view(e.power_cycle); r.set_why(e.why);
+  }
+  void operator()(const OperationRefused& e) {
+    r.set_type("operation_refused"); r.set_operation(spec.operations[e.op].text); r.set_reason(e.reason);
+  }
+};
+
+}  // namespace
+
+report::EventRecord to_record(const Event& e, const ScenarioSpec& spec) {
+  Recorder rec{spec, {}};
+  rec.r.set_t(event_time(e));
+  std::visit(rec, e);
+  return rec.r;
+}
+
+void EventLog::on_event(const Event& e) {
+  std::string line;
+  google::protobuf::util::JsonPrintOptions opts;
+  opts.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(to_record(e, spec_), &line, opts);
+  out_ << line << '\n';
+}
+
+}  // namespace evcsim

@@ -1,0 +1,46 @@
+// The summary of a run: totals a person reads in ten seconds (migrations,
+// blocked migrations by reason, crashes by cause, with the first few of each
+// spelled out), the metrics expectations are checked against, and their
+// evaluation.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "models/scenario.hpp"
+#include "sim/engine.hpp"
+#include "sim/events.hpp"
+
+namespace evcsim {
+
+struct ExpectationResult {
+  ExpectationSpec expectation;
+  double measured = 0;
+  bool ok = false;
+};
+
+class RunSummary final : public Listener {
+ public:
+  explicit RunSummary(const ScenarioSpec& spec) : spec_(spec) {}
+  void on_event(const Event& e) override;
+  void on_end(double t) override { end_s_ = t; }
+
+  // Every metric by name ("crashes", "crashes.probing-software", ...).
+  std::map<std::string, double> metrics() const;
+  std::vector<ExpectationResult> evaluate() const;
+  std::string render_text(const RunStats& stats, size_t examples = 3) const;
+
+ private:
+  void example(std::vector<std::string>& list, std::string text) {
+    if (list.size() < 50) list.push_back(std::move(text));
+  }
+
+  const ScenarioSpec& spec_;
+  double end_s_ = 0;
+  std::map<std::string, double> counts_;
+  double migration_s_ = 0, migration_max_s_ = 0, downtime_s_ = 0, downtime_max_s_ = 0, outage_s_ = 0;
+  std::vector<std::string> blocked_, crashes_, refused_;
+};
+
+}  // namespace evcsim

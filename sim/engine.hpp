@@ -1,0 +1,29 @@
+// Runs a scenario on SimGrid 3.32 (S4U): the platform (clusters of hosts
+// behind switches, split-duplex links so bandwidth is exact), one controller
+// actor that fires the world's timers in time order, and one short-lived
+// actor per live migration that moves the memory as SimGrid communications
+// (pre-copy rounds, then stop-and-copy), so concurrent migrations share links.
+//
+// One simulation per process: SimGrid allows one engine per process.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "models/scenario.hpp"
+#include "sim/events.hpp"
+
+namespace evcsim {
+
+struct RunStats {
+  double end_s = 0;            // simulated time reached
+  uint64_t timers = 0;         // world timers fired
+  uint64_t migrations = 0;     // live migrations carried out on the network
+  uint64_t communications = 0; // SimGrid communications they needed
+};
+
+// Throws std::logic_error when an invariant breaks; errors inside actors are
+// carried out and rethrown here.
+RunStats run_simulation(const ScenarioSpec& spec, const std::vector<Listener*>& listeners);
+
+}  // namespace evcsim

@@ -1,0 +1,57 @@
+// What a simulation reports: a std::variant of small event structs. The
+// engine emits them in simulated-time order; listeners (reports/) turn them
+// into logs and summaries. Indices refer to the ScenarioSpec (hosts, vms, the
+// VM's software list, operations). Times are simulated seconds.
+#pragma once
+
+#include <string>
+#include <variant>
+
+#include "models/feature_set.hpp"
+
+namespace evcsim {
+
+struct HostJoined { double t; int host; int cluster; };
+struct HostJoinRefused { double t; int host; int cluster; FeatureSet missing; std::string reason; };
+struct HostRemoved { double t; int host; };
+struct BaselineChanged { double t; int cluster; std::string from, to; };
+struct VmPoweredOn { double t; int vm; int host; FeatureSet guest_view; bool new_view; };
+struct PowerOnRefused { double t; int vm; int host; FeatureSet missing; std::string reason; };
+struct VmPoweredOff { double t; int vm; int host; std::string reason; };
+struct SoftwareStarted { double t; int vm; int sw; FeatureSet active; std::string why; };
+struct SoftwareRefused { double t; int vm; int sw; FeatureSet missing; };
+struct SoftwareGaveUp { double t; int vm; int sw; int crashes; };
+struct MigrationStarted { double t; int vm; int src; int dst; };
+struct MigrationBlocked { double t; int vm; int src; int dst; std::string code; FeatureSet missing; std::string reason; };
+struct MigrationCompleted {
+  double t; int vm; int src; int dst;
+  double duration_s; double downtime_s; int rounds; double mib_sent;
+};
+// A crash: software (or, when kernel, the whole guest) used a feature the
+// host it runs on lacks. src/dst: the migration that brought the VM to a host
+// lacking it (-1 if none); crashes after restarts on the same host keep it.
+struct Crash {
+  double t; int vm; int sw; bool kernel; int host; FeatureSet missing; int src; int dst; std::string cause;
+};
+struct ColdMigration { double t; int vm; int src; int dst; double outage_s; };
+struct MaskChanged { double t; int vm; };
+// A guest reboot (power_cycle: a full power cycle, which takes a new guest view).
+struct VmRebooted { double t; int vm; int host; bool power_cycle; std::string why; };
+struct OperationRefused { double t; int op; std::string reason; };
+
+using Event = std::variant<HostJoined, HostJoinRefused, HostRemoved, BaselineChanged, VmPoweredOn, PowerOnRefused,
+                           VmPoweredOff, SoftwareStarted, SoftwareRefused, SoftwareGaveUp, MigrationStarted,
+                           MigrationBlocked, MigrationCompleted, Crash, ColdMigration, MaskChanged, VmRebooted, OperationRefused>;
+
+inline double event_time(const Event& e) {
+  return std::visit([](const auto& x) { return x.t; }, e);
+}
+
+class Listener {
+ public:
+  virtual ~Listener() = default;
+  virtual void on_event(const Event& e) = 0;
+  virtual void on_end(double /*t*/) {}
+};
+
+}  // namespace evcsim

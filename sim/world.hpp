@@ -1,0 +1,146 @@
+// The evcsim world: hosts, VMs and the software in them, and the rules of
+// DESIGN §5 -- guest views fixed at power-on, active sets captured when
+// software starts, migrations admitted by the policy, crashes where a host
+// lacks a feature in use. The World knows nothing of SimGrid: the engine
+// gives it a clock, timers and network transfers through SimServices.
+//
+// Left out here (see sim/ operations in later issues): DRS, failures,
+// procurement. Capacity is RAM only (vCPUs may be overcommitted).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <variant>
+#include <vector>
+
+#include "models/policy.hpp"
+#include "models/scenario.hpp"
+#include "sim/events.hpp"
+#include "sim/random.hpp"
+
+namespace evcsim {
+
+// Timers the world asks the engine for. Stale ones (epoch changed) are ignored.
+struct OpDue { int op; };
+struct PowerOnDue { int vm; };
+struct BootDone { int vm; uint32_t epoch; bool new_view; };
+struct ColdMoveDone { int vm; uint32_t epoch; int dst; };
+struct SoftwareRestartDue { int vm; int sw; uint32_t epoch; bool after_crash; };
+struct FaultDue { int vm; int sw; uint32_t epoch; };
+using Timer = std::variant<OpDue, PowerOnDue, BootDone, ColdMoveDone, SoftwareRestartDue, FaultDue>;
+
+// A live migration for the engine to carry out (pre-copy over the network).
+struct MigrationJob {
+  int vm, src, dst;
+  double ram_bytes, dirty_bytes_per_s, working_set_bytes;
+  double max_downtime_s;
+  int max_rounds;
+};
+struct MigrationOutcome {
+  double duration_s = 0, downtime_s = 0, bytes_sent = 0;
+  int rounds = 0;
+};
+
+class SimServices {
+ public:
+  virtual ~SimServices() = default;
+  virtual double now() const = 0;
+  virtual void schedule(double at, const Timer& timer) = 0;
+  virtual void start_migration(const MigrationJob& job) = 0;
+};
+
+class World {
+ public:
+  World(const ScenarioSpec& spec, SimServices& sim, std::vector<Listener*> listeners);
+
+  void start();                  // hosts join, power-ons and operations are scheduled
+  void handle(const Timer& t);
+  void migration_done(const MigrationJob& job, const MigrationOutcome& out);
+  void finish();                 // at the horizon: final checks, listeners' on_end
+  // Each VM on exactly one host's list or powered off, never on two; RAM
+  // books balance. Throws std::logic_error naming the first violation.
+  void check_invariants() const;
+
+  const Policy& policy() const { return *policy_; }
+  int migrations_in_flight() const { return in_flight_; }
+
+ private:
+  enum class Power { off, booting, running };
+  struct SoftwareState {
+    bool running = false;
+    bool gave_up = false;
+    FeatureSet active;
+    uint32_t epoch = 0;
+    int crash_streak = 0;
+    // The migration that brought the pending fault, for the crash report.
+    int fault_src = -1, fault_dst = -1;
+  };
+  struct VmState {
+    Power power = Power::off;
+    int host = -1;                 // where it runs (or boots); -1 when off
+    bool migrating = false;
+    int migration_dst = -1;
+    bool cold_moving = false;
+    int cold_dst = -1;
+    FeatureSet guest_view;
+    bool has_view = false;
+    VmMasks custom_masks;          // configured (may differ from what the guest saw at power-on)
+    VmMasks effective_masks;       // custom_masks over the policy's default masks
+    uint32_t epoch = 0;
+    int crash_streak = 0;
+    std::vector<SoftwareState> sw;
+  };
+  struct HostState {
+    bool present = false;
+    std::vector<int> vms;          // running or booting here
+    int64_t ram_reserved_mib = 0;  // resident VMs plus incoming migrations / cold moves
+  };
+  struct ClusterState {
+    std::optional<Baseline> baseline;
+    std::vector<int> hosts;        // present hosts, in join order
+    FeatureSet lcd;
+  };
+
+  void emit(const Event& e);
+  double now() const { return sim_.now(); }
+  HostView host_view(int host) const;
+  VmView vm_view(int vm) const;
+  void recompute_lcd(int cluster);
+  bool has_room(int host, int vm) const;
+  void place(int vm, int host);      // adds to the host's list and books RAM
+  void unplace(int vm);              // removes from its host
+  void join_host(int host, int cluster);
+
+  void power_on(int vm, int preferred_host);
+  void boot_on(int vm, int host, bool new_view);
+  void boot_done(int vm, bool new_view);
+  void power_off(int vm, const std::string& reason);
+  void guest_reboot(int vm, bool power_cycle);
+  void start_software(int vm, int sw, const std::string& why);
+  void stop_all_software(int vm);
+  void arm_fault_if_missing(int vm, int sw, int src, int dst);
+  void fault(int vm, int sw);
+  void planned_restart(int vm, int sw, bool after_crash);
+  void schedule_planned_restart(int vm, int sw);
+  std::string crash_cause(int vm, int sw, const FeatureSet& missing) const;
+
+  void run_operation(int op);
+  void refuse(int op, std::string reason);
+  void migrate(int op, int vm, int dst);
+  void cold_migrate(int op, int vm, int dst);
+  void cold_move_done(int vm, int dst);
+  void set_baseline(int op);
+
+  const ScenarioSpec& spec_;
+  SimServices& sim_;
+  std::vector<Listener*> listeners_;
+  std::unique_ptr<Policy> policy_;
+  Rng fault_rng_, restart_rng_;
+  std::vector<HostState> hosts_;
+  std::vector<VmState> vms_;
+  std::vector<ClusterState> clusters_;
+  int in_flight_ = 0;
+  uint64_t events_ = 0;
+};
+
+}  // namespace evcsim

@@ -1,0 +1,101 @@
+// `evcsim run` end to end: determinism, exit codes, the output folder.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "tests/test_util.hpp"
+
+namespace evcsim {
+namespace {
+
+namespace fs = std::filesystem;
+using test::run_evcsim;
+
+std::string scenario(const std::string& name) { return std::string(EVCSIM_SOURCE_DIR) + "/scenarios/" + name; }
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+fs::path fresh_dir(const std::string& name) {
+  fs::path d = fs::temp_directory_path() / ("evcsim-test-" + name + "-" + std::to_string(getpid()));
+  fs::remove_all(d);
+  return d;
+}
+
+TEST(RunCli, SameSeedSameLogOtherSeedOtherLog) {
+  const std::string file = scenario("e5420-e5310-merom-probing-app.textproto");
+  fs::path a = fresh_dir("a"), b = fresh_dir("b"), c = fresh_dir("c");
+  ASSERT_EQ(run_evcsim("run " + file + " --out " + a.string()).exit_code, 0);
+  ASSERT_EQ(run_evcsim("run " + file + " --out " + b.string()).exit_code, 0);
+  ASSERT_EQ(run_evcsim("run " + file + " --seed 42 --out " + c.string()).exit_code, 0);
+  std::string la = slurp(a / "events.jsonl"), lb = slurp(b / "events.jsonl"), lc = slurp(c / "events.jsonl");
+  EXPECT_GT(la.size(), 500u);
+  EXPECT_EQ(la, lb);
+  EXPECT_NE(la, lc);  // the time to fault is drawn from the seed's "faults" stream
+  for (auto& d : {a, b, c}) fs::remove_all(d);
+}
+
+TEST(RunCli, PrintsReasonsAndFeatures) {
+  auto r = run_evcsim("run " + scenario("e5420-to-e5310-no-baseline.textproto"));
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("db e5420 -> e5310 blocked [missing-features]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("sse4_1"), std::string::npos);
+  auto p = run_evcsim("run " + scenario("e5420-e5310-merom-probing-app.textproto"));
+  EXPECT_NE(p.out.find("media/encoder crashed on e5310 after moving from e5420: missing sse4_1 [probing-software]"),
+            std::string::npos)
+      << p.out;
+}
+
+TEST(RunCli, BadScenarioExits2WithFileAndLine) {
+  fs::path d = fresh_dir("bad");
+  fs::create_directories(d);
+  std::ofstream(d / "bad.textproto") << "horizon_s: 100\ncluster { name: \"c\" hosts { cpu: \"Xeon Q9999\" } }\n";
+  auto r = run_evcsim("run " + (d / "bad.textproto").string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("bad.textproto:2: cpu: unknown CPU 'Xeon Q9999'"), std::string::npos) << r.out;
+  EXPECT_EQ(run_evcsim("run /nonexistent/evcsim.textproto").exit_code, 2);
+  fs::remove_all(d);
+}
+
+TEST(RunCli, FailingExpectationExits3AndNamesIt) {
+  fs::path d = fresh_dir("expect");
+  fs::create_directories(d);
+  std::string text = slurp(scenario("e5420-e5310-merom-baseline.textproto"));
+  text += "expect { metric: \"migrations\" op: \">=\" value: 5 }\n";
+  std::ofstream(d / "s.textproto") << text;
+  auto r = run_evcsim("run --quiet " + (d / "s.textproto").string());
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.out.find("FAIL migrations >= 5 (measured 2)"), std::string::npos) << r.out;
+  fs::remove_all(d);
+}
+
+TEST(RunCli, FailedRunLeavesTheOutputFolderAsItWas) {
+  fs::path d = fresh_dir("keep");
+  fs::create_directories(d);
+  std::ofstream(d / "events.jsonl") << "precious\n";
+  fs::path bad = d / "bad.textproto";
+  std::ofstream(bad) << "horizon_s: -1\n";
+  EXPECT_EQ(run_evcsim("run " + bad.string() + " --out " + d.string()).exit_code, 2);
+  EXPECT_EQ(slurp(d / "events.jsonl"), "precious\n");
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(d)) files += e.path().filename().string().rfind(".", 0) == 0;
+  EXPECT_EQ(files, 0) << "temporary files left behind";
+  fs::remove_all(d);
+}
+
+TEST(RunCli, PoliciesAreListed) {
+  auto r = run_evcsim("policies");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* p : {"legacy-exact", "modern-superset", "per-vm-mask", "cluster-baseline", "per-vm-baseline",
+                        "dynamic-lcd", "named-model", "passthrough", "unsafe-override"})
+    EXPECT_NE(r.out.find(p), std::string::npos) << p;
+}
+
+}  // namespace
+}  // namespace evcsim

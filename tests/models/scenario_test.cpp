@@ -1,0 +1,122 @@
+#include "models/scenario.hpp"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "models/error.hpp"
+#include "models/feature_registry.hpp"
+
+namespace evcsim {
+namespace {
+
+const char* kBase = R"(name: "t"
+horizon_s: 3600
+policy { name: "cluster-baseline" }
+cluster {
+  name: "prod"
+  baseline: "intel-merom"
+  hosts { cpu: "E5420" name: "new" count: 2 }
+  hosts { cpu: "E5310" name: "old" }
+}
+vm {
+  name: "web"
+  count: 3
+  cluster: "prod"
+  software { name: "app" detection: PROBE uses: ["sse4_1"] }
+}
+)";
+
+std::string error_of(const std::string& text) {
+  try {
+    parse_scenario(text, "s.textproto", Catalog::builtin());
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(Scenario, ParsesHostsVmsAndDefaults) {
+  ScenarioSpec s = parse_scenario(std::string(kBase) + "at { at_s: 60 migrate { vm: \"web-2\" host: \"old\" } }\n",
+                                  "s.textproto", Catalog::builtin());
+  ASSERT_EQ(s.hosts.size(), 3u);
+  EXPECT_EQ(s.hosts[0].name, "new-1");
+  EXPECT_EQ(s.hosts[2].name, "old");
+  EXPECT_EQ(s.hosts[0].cpu->name, "harpertown");
+  EXPECT_EQ(s.hosts[0].cores, 8);
+  EXPECT_EQ(s.hosts[0].ram_mib, 256 * 1024);
+  ASSERT_EQ(s.vms.size(), 3u);
+  EXPECT_EQ(s.vms[2].name, "web-3");
+  EXPECT_EQ(s.vms[0].working_set_mib, 1024);
+  EXPECT_EQ((*s.vms[0].software)[0].detection, Detection::probe);
+  ASSERT_EQ(s.operations.size(), 1u);
+  EXPECT_EQ(s.operations[0].vms, std::vector<int>{1});
+  EXPECT_EQ(s.operations[0].host, 2);
+  EXPECT_EQ(s.seed, 1u);
+}
+
+TEST(Scenario, ErrorsNameFileLineAndField) {
+  std::string cpu = kBase;
+  cpu.replace(cpu.find("\"E5310\""), 7, "\"E9999\"");
+  EXPECT_NE(error_of(cpu).find("s.textproto:8: cpu: unknown CPU 'E9999'"), std::string::npos) << error_of(cpu);
+  std::string feat = kBase;
+  feat.replace(feat.find("\"sse4_1\""), 8, "\"sse5\"");
+  EXPECT_NE(error_of(feat).find("s.textproto:14: uses: unknown feature 'sse5'"), std::string::npos) << error_of(feat);
+  std::string pol = kBase;
+  pol.replace(pol.find("cluster-baseline"), 16, "magic");
+  EXPECT_NE(error_of(pol).find("s.textproto:3: name: unknown policy 'magic'"), std::string::npos) << error_of(pol);
+  std::string base = kBase;
+  base.replace(base.find("intel-merom"), 11, "intel-penryn");
+  EXPECT_NE(error_of(base).find("s.textproto:8: cpu: host old cannot join cluster prod at baseline intel-penryn"),
+            std::string::npos)
+      << error_of(base);
+  EXPECT_NE(error_of(std::string(kBase) + "at { at_s: 7200 power_off { vm: \"web\" } }\n")
+                .find("s.textproto:16: at_s: 7200 s is outside the run"),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(kBase) + "at { at_s: 60 migrate { vm: \"db\" host: \"old\" } }\n")
+                .find("vm: unknown VM or VM group 'db'"),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(kBase) + "at { at_s: 60 migrate { vm: \"web\" host: \"nowhere\" } }\n")
+                .find("host: unknown host 'nowhere'"),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(kBase) + "expect { metric: \"happiness\" op: \"==\" value: 1 }\n")
+                .find("s.textproto:16: metric: unknown metric 'happiness'"),
+            std::string::npos);
+  std::string neg = kBase;
+  neg.replace(neg.find("count: 3"), 8, "dirty_mib_per_s: -5");
+  EXPECT_NE(error_of(neg).find("dirty_mib_per_s must be zero or more"), std::string::npos) << error_of(neg);
+  EXPECT_NE(error_of("horizon_s: 10\ncluster { name: \"c\" }\nvm { name: \"v\" working_set_mib: 9000 ram_mib: 10 }\n")
+                .find("s.textproto:3: working_set_mib: working set 9000 MiB exceeds RAM 10 MiB"),
+            std::string::npos);
+  EXPECT_NE(error_of("horizon_s: 0\n").find("horizon_s must be a positive"), std::string::npos);
+  EXPECT_NE(error_of("horizon_s: 10 cluster {").find("s.textproto:1: column"), std::string::npos);
+  EXPECT_NE(error_of("horizon_s: 10\npolicy { name: \"named-model\" }\ncluster { name: \"c\" }\n").find("needs a model"),
+            std::string::npos);
+  std::string mask = std::string(kBase) + "at { at_s: 1 set_mask { vm: \"web\" mask { register: \"1:ecx\" mask: \"RR\" } } }\n";
+  EXPECT_NE(error_of(mask).find("mask: mask 'RR' has 2 letters"), std::string::npos) << error_of(mask);
+}
+
+TEST(Scenario, MaskedFeaturesApplyPerRegister) {
+  const CpuModel& h = *Catalog::builtin().find_cpu("E5420");
+  VmMasks m;
+  m[parse_register("1:ecx")] = RegisterMask::parse("---- ---- ---- 0--- ---- ---- ---- ----");
+  FeatureSet seen = masked_features(h, m);
+  EXPECT_FALSE(seen.test(feature_id("sse4_1")));
+  EXPECT_TRUE(seen.test(feature_id("ssse3")));
+  EXPECT_EQ(masked_features(h, {}), h.migratable());
+}
+
+TEST(Scenario, ShippedScenariosLoad) {
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(EVCSIM_SOURCE_DIR) + "/scenarios")) {
+    if (e.path().extension() != ".textproto") continue;
+    ScenarioSpec s = load_scenario(e.path().string(), Catalog::builtin());
+    EXPECT_FALSE(s.expectations.empty()) << e.path() << " carries no expectations";
+    EXPECT_FALSE(s.description.empty()) << e.path();
+    ++n;
+  }
+  EXPECT_GE(n, 5);
+}
+
+}  // namespace
+}  // namespace evcsim

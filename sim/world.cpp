@@ -9,6 +9,13 @@
 
 namespace evcsim {
 
+MigrationJob make_migration_job(const ScenarioSpec& spec, int vm, int src, int dst) {
+  const VmSpec& vs = spec.vms[vm];
+  constexpr double kMiB = 1024.0 * 1024.0;
+  return MigrationJob{vm, src, dst, vs.ram_mib * kMiB, vs.dirty_mib_per_s * kMiB, vs.working_set_mib * kMiB,
+                      spec.migration.max_downtime_ms / 1000.0, spec.migration.max_rounds};
+}
+
 World::World(const ScenarioSpec& spec, SimServices& sim, std::vector<Listener*> listeners)
     : spec_(spec),
       sim_(sim),
@@ -401,11 +408,7 @@ void World::migrate(int op, int vm, int dst) {
   hosts_[dst].ram_reserved_mib += spec_.vms[vm].ram_mib;
   ++in_flight_;
   emit(MigrationStarted{now(), vm, src, dst});
-  const VmSpec& vs = spec_.vms[vm];
-  constexpr double kMiB = 1024.0 * 1024.0;
-  sim_.start_migration(MigrationJob{vm, src, dst, vs.ram_mib * kMiB, vs.dirty_mib_per_s * kMiB,
-                                    vs.working_set_mib * kMiB, spec_.migration.max_downtime_ms / 1000.0,
-                                    spec_.migration.max_rounds});
+  sim_.start_migration(make_migration_job(spec_, vm, src, dst));
 }
 
 void World::migration_done(const MigrationJob& job, const MigrationOutcome& out) {

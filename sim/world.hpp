@@ -36,6 +36,8 @@ struct MigrationJob {
   double max_downtime_s;
   int max_rounds;
 };
+MigrationJob make_migration_job(const ScenarioSpec& spec, int vm, int src, int dst);
+
 struct MigrationOutcome {
   double duration_s = 0, downtime_s = 0, bytes_sent = 0;
   int rounds = 0;

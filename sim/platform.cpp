@@ -1,0 +1,77 @@
+#include "sim/platform.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <simgrid/s4u.hpp>
+
+namespace evcsim {
+
+namespace sg4 = simgrid::s4u;
+
+std::vector<std::string> simgrid_arguments() {
+  return {"evcsim", "--log=root.thres:critical", "--cfg=network/model:CM02", "--cfg=network/TCP-gamma:0"};
+}
+
+Platform build_platform(const ScenarioSpec& spec) {
+  Platform p;
+  auto* root = sg4::create_star_zone("evcsim");
+  const auto& net = spec.network;
+  p.hosts.resize(spec.hosts.size());
+  for (size_t c = 0; c < spec.clusters.size(); ++c) {
+    std::string cname = fmt::format("cluster-{}", c);
+    auto* zone = sg4::create_star_zone(cname);
+    zone->set_parent(root);
+    auto* gateway = zone->create_router(cname + "-switch");
+    for (size_t h = 0; h < spec.hosts.size(); ++h) {
+      if (spec.hosts[h].cluster != static_cast<int>(c)) continue;
+      const HostSpec& hs = spec.hosts[h];
+      auto* host = zone->create_host(hs.name, 1e9 * std::max(0.01, hs.cpu->relative_speed));
+      host->set_core_count(std::max(1, hs.cores));
+      auto* link = zone->create_split_duplex_link(hs.name + "-nic", net.host_link_gbps * 1e9 / 8)
+                       ->set_latency(net.host_link_latency_us * 1e-6);
+      zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {{link, sg4::LinkInRoute::Direction::UP}},
+                      true);
+      p.hosts[h] = host;
+    }
+    zone->seal();
+    auto* uplink = root->create_split_duplex_link(cname + "-uplink", net.uplink_gbps * 1e9 / 8)
+                       ->set_latency(net.uplink_latency_us * 1e-6);
+    root->add_route(zone->get_netpoint(), nullptr, gateway, nullptr, {{uplink, sg4::LinkInRoute::Direction::UP}},
+                    true);
+  }
+  p.control = root->create_host("evcsim-control", 1e9);
+  root->seal();
+  return p;
+}
+
+MigrationOutcome precopy(sg4::Host* src, sg4::Host* dst, const MigrationJob& job, uint64_t* communications) {
+  MigrationOutcome out;
+  const double start = sg4::Engine::get_clock();
+  double bytes = job.ram_bytes;
+  for (;;) {
+    double t0 = sg4::Engine::get_clock();
+    sg4::Comm::sendto(src, dst, static_cast<uint64_t>(bytes));
+    ++*communications;
+    double dt = std::max(sg4::Engine::get_clock() - t0, 1e-9);
+    out.bytes_sent += bytes;
+    ++out.rounds;
+    double dirty = std::min(job.dirty_bytes_per_s * dt, job.working_set_bytes);
+    double bandwidth = bytes / dt;
+    if (dirty / bandwidth <= job.max_downtime_s || out.rounds >= job.max_rounds) {
+      double s0 = sg4::Engine::get_clock();
+      if (dirty >= 1) {
+        sg4::Comm::sendto(src, dst, static_cast<uint64_t>(dirty));
+        ++*communications;
+        out.bytes_sent += dirty;
+      }
+      out.downtime_s = sg4::Engine::get_clock() - s0;
+      break;
+    }
+    bytes = dirty;
+  }
+  out.duration_s = sg4::Engine::get_clock() - start;
+  return out;
+}
+
+}  // namespace evcsim

@@ -40,4 +40,14 @@ Verdict refuse_missing(std::string code, const FeatureSet& missing, std::string 
                  fmt::format("{}: {}", what, missing.empty() ? std::string("-") : join_names(missing))};
 }
 
+Verdict require_guest_view(const FeatureSet& provided, const FeatureSet& guest_view, std::string_view on_missing) {
+  FeatureSet missing = lacking(provided, guest_view);
+  if (missing.empty()) return admit("the destination provides the guest view");
+  return refuse_missing("missing-features", missing, std::string(on_missing));
+}
+
+BootView host_features(const HostView& host) {
+  return {true, host.cpu->migratable(), {}, "no masking: the host's features"};
+}
+
 }  // namespace evcsim

@@ -71,6 +71,10 @@ std::unique_ptr<Policy> make_policy(const PolicySpec& spec);
 // Shared verdict helpers for policy files.
 Verdict admit(std::string reason);
 Verdict refuse_missing(std::string code, const FeatureSet& missing, std::string what);
+// The common check: `provided` must cover the guest view ("missing-features" otherwise).
+Verdict require_guest_view(const FeatureSet& provided, const FeatureSet& guest_view, std::string_view on_missing);
+// No masking: the VM sees its host's migratable features.
+BootView host_features(const HostView& host);
 
 // Factories, one per file in models/policies/.
 std::unique_ptr<Policy> make_legacy_exact_policy(const PolicySpec&);

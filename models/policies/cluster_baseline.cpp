@@ -23,9 +23,8 @@ class ClusterBaselinePolicy final : public Policy {
     return {true, presented(host), {}, host.cluster_baseline ? "the cluster baseline" : "no baseline: host features"};
   }
   Verdict check_migration(const VmView& vm, const HostView&, const HostView& dst) const override {
-    FeatureSet missing = lacking(presented(dst), vm.guest_view);
-    if (missing.empty()) return admit("destination presents the guest view");
-    return refuse_missing("missing-features", missing, "destination does not present features of the guest view");
+    return require_guest_view(presented(dst), vm.guest_view,
+                              "destination does not present features of the guest view");
   }
 };
 

@@ -17,9 +17,7 @@ class DynamicLcdPolicy final : public Policy {
     return {true, host.cpu->migratable() & host.cluster_lcd, {}, "the cluster's lowest common denominator"};
   }
   Verdict check_migration(const VmView& vm, const HostView&, const HostView& dst) const override {
-    FeatureSet missing = lacking(dst.cpu->migratable(), vm.guest_view);
-    if (missing.empty()) return admit("destination provides the guest view");
-    return refuse_missing("missing-features", missing, "destination lacks features of the guest view");
+    return require_guest_view(dst.cpu->migratable(), vm.guest_view, "destination lacks features of the guest view");
   }
 };
 

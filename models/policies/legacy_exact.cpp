@@ -15,9 +15,7 @@ class LegacyExactPolicy final : public Policy {
   std::string_view description() const override {
     return "no masking; ESX 3.x check: source and destination must report equal checked CPUID bits";
   }
-  BootView power_on(const VmView&, const HostView& host) const override {
-    return {true, host.cpu->migratable(), {}, "no masking: the host's features"};
-  }
+  BootView power_on(const VmView&, const HostView& host) const override { return host_features(host); }
   Verdict check_migration(const VmView&, const HostView& src, const HostView& dst) const override {
     FeatureSet s = src.cpu->migratable(), d = dst.cpu->migratable();
     if (s == d) return admit("source and destination report the same checked features");

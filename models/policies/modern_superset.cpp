@@ -11,13 +11,9 @@ class ModernSupersetPolicy final : public Policy {
   std::string_view description() const override {
     return "no masking; the destination must provide every feature of the VM's guest view";
   }
-  BootView power_on(const VmView&, const HostView& host) const override {
-    return {true, host.cpu->migratable(), {}, "no masking: the host's features"};
-  }
+  BootView power_on(const VmView&, const HostView& host) const override { return host_features(host); }
   Verdict check_migration(const VmView& vm, const HostView&, const HostView& dst) const override {
-    FeatureSet missing = lacking(dst.cpu->migratable(), vm.guest_view);
-    if (missing.empty()) return admit("destination provides the guest view");
-    return refuse_missing("missing-features", missing, "destination lacks features of the guest view");
+    return require_guest_view(dst.cpu->migratable(), vm.guest_view, "destination lacks features of the guest view");
   }
 };
 

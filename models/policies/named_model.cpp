@@ -23,9 +23,8 @@ class NamedModelPolicy final : public Policy {
     return {true, model_.features, {}, fmt::format("model {}", model_.name)};
   }
   Verdict check_migration(const VmView& vm, const HostView&, const HostView& dst) const override {
-    FeatureSet missing = lacking(dst.cpu->migratable(), vm.guest_view);
-    if (missing.empty()) return admit(fmt::format("destination provides model {}", model_.name));
-    return refuse_missing("missing-features", missing, fmt::format("destination lacks features of model {}", model_.name));
+    return require_guest_view(dst.cpu->migratable(), vm.guest_view,
+                              fmt::format("destination lacks features of model {}", model_.name));
   }
 
  private:

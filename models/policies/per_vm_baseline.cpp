@@ -31,13 +31,11 @@ class PerVmBaselinePolicy final : public Policy {
     if (const Baseline* b = baseline_of(vm, dst)) {
       Admission a = check_admission(*dst.cpu, *b);
       if (!a.ok) return Verdict{false, "baseline-admission", a.missing, a.reason};
-      FeatureSet missing = lacking(b->features, vm.guest_view);
-      if (!missing.empty()) return refuse_missing("missing-features", missing, "the VM's baseline lacks features of its guest view");
-      return admit(fmt::format("destination joins {}", b->name));
+      Verdict v = require_guest_view(b->features, vm.guest_view, "the VM's baseline lacks features of its guest view");
+      if (v.ok) v.reason = fmt::format("destination joins {}", b->name);
+      return v;
     }
-    FeatureSet missing = lacking(dst.cpu->migratable(), vm.guest_view);
-    if (missing.empty()) return admit("destination provides the guest view");
-    return refuse_missing("missing-features", missing, "destination lacks features of the guest view");
+    return require_guest_view(dst.cpu->migratable(), vm.guest_view, "destination lacks features of the guest view");
   }
 };
 

@@ -12,9 +12,7 @@ class UnsafeOverridePolicy final : public Policy {
   std::string_view description() const override {
     return "checks skipped: every live migration is admitted, whatever the guest uses";
   }
-  BootView power_on(const VmView&, const HostView& host) const override {
-    return {true, host.cpu->migratable(), {}, "no masking: the host's features"};
-  }
+  BootView power_on(const VmView&, const HostView& host) const override { return host_features(host); }
   Verdict check_migration(const VmView&, const HostView&, const HostView&) const override {
     return admit("checks skipped (unsafe override)");
   }

@@ -1,4 +1,8 @@
 // `evcsim cpu ...` end to end: the binary, its output and its exit codes.
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 
@@ -119,6 +123,25 @@ TEST(CpuCli, CustomCatalogDirectoryErrorsExit2) {
   auto r = run_evcsim("cpu list --catalog " + fixture(""));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("no *.textproto"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace evcsim
+
+namespace evcsim {
+namespace {
+
+TEST(CpuCli, MalformedCatalogFileExits2WithFileAndLine) {
+  std::string dir = std::string(EVCSIM_SOURCE_DIR) + "/build-test-catalog-" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream f(dir + "/bad.textproto");
+    f << "cpu {\n  name: \"x\"\n  cpuid: \"00000001.00 1234\"\n}\n";
+  }
+  auto r = test::run_evcsim("cpu list --catalog " + dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("bad.textproto:3: cpu.cpuid"), std::string::npos) << r.out;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

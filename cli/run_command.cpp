@@ -1,5 +1,6 @@
 // `evcsim run FILE`: simulate a scenario, print its summary, write its event
 // log, and check its expectations.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include "models/error.hpp"
 #include "models/policy.hpp"
 #include "reports/event_log.hpp"
+#include "reports/results.hpp"
 #include "reports/run_summary.hpp"
 #include "sim/engine.hpp"
 
@@ -21,7 +23,8 @@ namespace evcsim::cli {
 
 void add_run_command(CLI::App& app, Runner* runner) {
   struct Args {
-    std::string file, out, catalog_dir;
+    std::string file, out, catalog_dir, policy;
+    std::vector<std::string> formats{"text"};
     uint64_t seed = 0;
     bool quiet = false;
   };
@@ -29,7 +32,14 @@ void add_run_command(CLI::App& app, Runner* runner) {
   auto* run = app.add_subcommand("run", "Simulate a scenario: migrations, blocked migrations and crashes, with reasons");
   run->add_option("FILE", a->file, "the scenario (protobuf text format, see scenarios/scenario.proto)")->required();
   run->add_option("--seed", a->seed, "override the scenario's seed (same scenario and seed: the same run)");
-  run->add_option("--out", a->out, "write the event log (events.jsonl) and summary.txt to this folder");
+  run->add_option("--out", a->out, "write the event log (events.jsonl) and the --format files to this folder");
+  run->add_option("--format", a->formats,
+                  "outputs, comma-separated: text (summary.txt), json (results.json), csv (one file per series "
+                  "family and event table), html (report.html), dot (compatibility graphs), junit (junit.xml)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"text", "json", "csv", "html", "dot", "junit"}))
+      ->capture_default_str();
+  run->add_option("--policy", a->policy, "override the scenario's policy (see `evcsim policies`)");
   run->add_option("--catalog", a->catalog_dir, "a catalog directory instead of the built-in one");
   run->add_flag("--quiet,-q", a->quiet, "print only failing expectations");
   run->footer("Exit codes: 0 the run ended and every expectation holds, 3 an expectation failed, 2 bad input, "
@@ -41,10 +51,21 @@ void add_run_command(CLI::App& app, Runner* runner) {
       const Catalog& cat = own ? *own : Catalog::builtin();
       ScenarioSpec spec = load_scenario(a->file, cat);
       if (a->seed != 0) spec.seed = a->seed;
+      if (!a->policy.empty()) {
+        spec.policy.name = a->policy;
+        make_policy(spec.policy);  // an unknown name is bad input, named here
+        if (spec.policy.name == "named-model" && !spec.policy.model)
+          throw InputError("policy named-model needs `policy { model: ... }` in the scenario", a->file, 0, "--policy");
+      }
+      auto wants = [&](const char* f) { return std::find(a->formats.begin(), a->formats.end(), f) != a->formats.end(); };
+      bool files_wanted = false;
+      for (const auto& f : a->formats) files_wanted = files_wanted || f != "text";
+      if (files_wanted && a->out.empty()) throw InputError("--format json/csv/html/dot/junit needs --out DIR", "", 0, "--format");
       std::optional<OutputDir> dir;
       if (!a->out.empty()) dir.emplace(a->out);
       RunSummary summary(spec);
-      std::vector<Listener*> listeners{&summary};
+      ResultsCollector results(spec, summary);
+      std::vector<Listener*> listeners{&summary, &results};
       std::unique_ptr<std::ofstream> log;
       std::unique_ptr<EventLog> event_log;
       if (dir) {
@@ -59,7 +80,15 @@ void add_run_command(CLI::App& app, Runner* runner) {
         log->flush();
         if (!*log) throw InputError("writing the event log failed (disk full?)", dir->temp_path("events.jsonl"));
         log.reset();
-        dir->write("summary.txt", text);
+        const report::RunResults& res = results.results();
+        if (wants("text")) dir->write("summary.txt", text);
+        if (wants("json")) dir->write("results.json", results_json(res));
+        if (wants("csv"))
+          for (const auto& [family, csv] : results_csv(res)) dir->write(family + ".csv", csv);
+        if (wants("html")) dir->write("report.html", results_html(res));
+        if (wants("dot"))
+          for (const auto& [name, dot] : results_dot(res)) dir->write(name, dot);
+        if (wants("junit")) dir->write("junit.xml", results_junit(res));
         dir->commit("events.jsonl");
       }
       bool all_ok = true;

@@ -96,6 +96,7 @@ class Loader {
     std::stable_sort(spec_.operations.begin(), spec_.operations.end(),
                      [](const OperationSpec& a, const OperationSpec& b) { return a.at_s < b.at_s; });
     for (int i = 0; i < msg_.expect_size(); ++i) load_expectation(i);
+    load_report_settings();
     return std::move(spec_);
   }
 
@@ -402,6 +403,21 @@ class Loader {
       default: fail(msg_, "at", nullptr, i, "an operation needs one of migrate, cold_migrate, power_on, ...");
     }
     spec_.operations.push_back(std::move(op));
+  }
+
+  void load_report_settings() {
+    const auto& r = msg_.report();
+    const Tree* t = file_.nested(msg_, "report", -1);
+    positive(r, "sample_interval_s", t, r.sample_interval_s(), true);
+    spec_.sample_interval_s = r.sample_interval_s() > 0 ? r.sample_interval_s() : std::max(1.0, spec_.horizon_s / 100);
+    for (int i = 0; i < r.graph_at_s_size(); ++i) {
+      double at = r.graph_at_s(i);
+      if (at < 0 || at > spec_.horizon_s)
+        fail(r, "graph_at_s", t, i, fmt::format("{} s is outside the run (0 to {} s)", at, spec_.horizon_s));
+      spec_.graph_at_s.push_back(at);
+    }
+    if (spec_.graph_at_s.empty()) spec_.graph_at_s = {0, spec_.horizon_s};
+    std::sort(spec_.graph_at_s.begin(), spec_.graph_at_s.end());
   }
 
   void load_expectation(int i) {

@@ -119,6 +119,8 @@ struct ScenarioSpec {
   std::vector<VmSpec> vms;
   std::vector<OperationSpec> operations;  // sorted by time, stable
   std::vector<ExpectationSpec> expectations;
+  double sample_interval_s = 0;           // time series sampling
+  std::vector<double> graph_at_s;         // compatibility graph snapshots
 };
 
 // Parses and validates a scenario; throws InputError naming file, line and

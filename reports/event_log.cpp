@@ -67,6 +67,7 @@ struct Recorder {
   void operator()(const VmRebooted& e) {
     r.set_type("vm_rebooted"); vm(e.vm); host(e.host); r.set_new_view(e.power_cycle); r.set_why(e.why);
   }
+  void operator()(const Snapshot&) { r.set_type("sample"); }
   void operator()(const OperationRefused& e) {
     r.set_type("operation_refused"); r.set_operation(spec.operations[e.op].text); r.set_reason(e.reason);
   }
@@ -82,6 +83,7 @@ report::EventRecord to_record(const Event& e, const ScenarioSpec& spec) {
 }
 
 void EventLog::on_event(const Event& e) {
+  if (std::holds_alternative<Snapshot>(e)) return;  // samples go to the time series, not the log
   std::string line;
   google::protobuf::util::JsonPrintOptions opts;
   opts.preserve_proto_field_names = true;

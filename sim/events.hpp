@@ -4,9 +4,13 @@
 // VM's software list, operations). Times are simulated seconds.
 #pragma once
 
+#include <map>
+#include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
+#include "models/compatibility_graph.hpp"
 #include "models/feature_set.hpp"
 
 namespace evcsim {
@@ -38,10 +42,22 @@ struct MaskChanged { double t; int vm; };
 // A guest reboot (power_cycle: a full power cycle, which takes a new guest view).
 struct VmRebooted { double t; int vm; int host; bool power_cycle; std::string why; };
 struct OperationRefused { double t; int op; std::string reason; };
+// The state of the world at a sampling time (scenario `report` settings).
+struct Snapshot {
+  double t;
+  int vms_on = 0, vms_off = 0;
+  std::vector<std::pair<std::string, int>> feature_counts;  // notable feature -> VMs on that see it
+  std::map<std::string, int> hosts_by_generation;
+  std::vector<std::string> baselines;                        // per cluster, "none" without
+  std::vector<int> baseline_features;                        // per cluster, 0 without
+  int domains = 0, largest_domain_hosts = 0;
+  double imbalance = 0;                                      // std. deviation of host RAM load (0..1)
+  std::shared_ptr<const CompatibilityGraph> graph;           // at graph times only
+};
 
 using Event = std::variant<HostJoined, HostJoinRefused, HostRemoved, BaselineChanged, VmPoweredOn, PowerOnRefused,
                            VmPoweredOff, SoftwareStarted, SoftwareRefused, SoftwareGaveUp, MigrationStarted,
-                           MigrationBlocked, MigrationCompleted, Crash, ColdMigration, MaskChanged, VmRebooted, OperationRefused>;
+                           MigrationBlocked, MigrationCompleted, Crash, ColdMigration, MaskChanged, VmRebooted, OperationRefused, Snapshot>;
 
 inline double event_time(const Event& e) {
   return std::visit([](const auto& x) { return x.t; }, e);

@@ -1,6 +1,7 @@
 #include "sim/world.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -8,6 +9,11 @@
 #include "models/feature_registry.hpp"
 
 namespace evcsim {
+
+const std::vector<std::string>& notable_features() {
+  static const std::vector<std::string> names = {"sse4_1", "sse4_2", "aes", "avx", "avx2", "avx512f", "amx_tile"};
+  return names;
+}
 
 MigrationJob make_migration_job(const ScenarioSpec& spec, int vm, int src, int dst) {
   const VmSpec& vs = spec.vms[vm];
@@ -90,6 +96,17 @@ void World::start() {
     if (!spec_.vms[v].start_powered_off) sim_.schedule(spec_.vms[v].power_on_at_s, PowerOnDue{static_cast<int>(v)});
   for (size_t o = 0; o < spec_.operations.size(); ++o)
     sim_.schedule(spec_.operations[o].at_s, OpDue{static_cast<int>(o)});
+  // Samples go last at their time (scheduled after everything else due then).
+  std::vector<std::pair<double, bool>> samples;
+  for (double t = 0; t < spec_.horizon_s; t += spec_.sample_interval_s) samples.push_back({t, false});
+  samples.push_back({spec_.horizon_s, false});
+  for (double g : spec_.graph_at_s) {
+    auto it = std::find_if(samples.begin(), samples.end(), [&](const auto& s) { return s.first == g; });
+    if (it != samples.end()) it->second = true;
+    else samples.push_back({g, true});
+  }
+  std::stable_sort(samples.begin(), samples.end());
+  for (const auto& [t, graph] : samples) sim_.schedule(t, SampleDue{graph});
 }
 
 void World::handle(const Timer& timer) {
@@ -107,6 +124,8 @@ void World::handle(const Timer& timer) {
         } else if constexpr (std::is_same_v<T, SoftwareRestartDue>) {
           const VmState& v = vms_[t.vm];
           if (v.power == Power::running && v.sw[t.sw].epoch == t.epoch) planned_restart(t.vm, t.sw, t.after_crash);
+        } else if constexpr (std::is_same_v<T, SampleDue>) {
+          sample(t.graph);
         } else if constexpr (std::is_same_v<T, FaultDue>) {
           const VmState& v = vms_[t.vm];
           if (v.power == Power::running && v.sw[t.sw].running && v.sw[t.sw].epoch == t.epoch) fault(t.vm, t.sw);
@@ -492,6 +511,57 @@ void World::set_baseline(int op) {
   }
   c.baseline = o.baseline;
   emit(BaselineChanged{now(), o.cluster, from, to});
+}
+
+// ---- sampling ----
+
+void World::sample(bool with_graph) {
+  Snapshot snap;
+  snap.t = now();
+  std::vector<FeatureId> ids;
+  for (const auto& n : notable_features()) ids.push_back(feature_id(n));
+  std::vector<int> counts(ids.size(), 0);
+  for (const VmState& v : vms_) {
+    if (v.power == Power::off) {
+      ++snap.vms_off;
+      continue;
+    }
+    ++snap.vms_on;
+    for (size_t i = 0; i < ids.size(); ++i) counts[i] += v.guest_view.test(ids[i]);
+  }
+  for (size_t i = 0; i < ids.size(); ++i) snap.feature_counts.emplace_back(notable_features()[i], counts[i]);
+  std::vector<HostClass> classes;
+  double sum = 0, sum2 = 0;
+  int present = 0;
+  for (size_t c = 0; c < clusters_.size(); ++c) {
+    const ClusterState& cs = clusters_[c];
+    snap.baselines.push_back(cs.baseline ? cs.baseline->name : "none");
+    snap.baseline_features.push_back(cs.baseline ? static_cast<int>(cs.baseline->features.count()) : 0);
+    for (int h : cs.hosts) {
+      const HostSpec& hs = spec_.hosts[h];
+      snap.hosts_by_generation[hs.cpu->generation.empty() ? hs.cpu->name : hs.cpu->generation]++;
+      double load = static_cast<double>(hosts_[h].ram_reserved_mib) / static_cast<double>(hs.ram_mib);
+      sum += load;
+      sum2 += load * load;
+      ++present;
+      auto it = std::find_if(classes.begin(), classes.end(), [&](const HostClass& k) {
+        return k.cluster == static_cast<int>(c) && k.cpu == hs.cpu.get();
+      });
+      if (it == classes.end()) classes.push_back(HostClass{static_cast<int>(c), hs.cpu.get(),
+                                                           cs.baseline ? &*cs.baseline : nullptr, cs.lcd, 1});
+      else ++it->hosts;
+    }
+  }
+  if (present > 0) {
+    double mean = sum / present;
+    snap.imbalance = std::sqrt(std::max(0.0, sum2 / present - mean * mean));
+  }
+  auto graph = std::make_shared<CompatibilityGraph>(build_compatibility_graph(
+      std::move(classes), *policy_, spec_.policy.default_masks, spec_.policy.allow_cross_vendor));
+  snap.domains = graph->domains;
+  for (int h : graph->domain_hosts) snap.largest_domain_hosts = std::max(snap.largest_domain_hosts, h);
+  if (with_graph) snap.graph = std::move(graph);
+  emit(snap);
 }
 
 // ---- checks ----

@@ -27,7 +27,11 @@ struct BootDone { int vm; uint32_t epoch; bool new_view; };
 struct ColdMoveDone { int vm; uint32_t epoch; int dst; };
 struct SoftwareRestartDue { int vm; int sw; uint32_t epoch; bool after_crash; };
 struct FaultDue { int vm; int sw; uint32_t epoch; };
-using Timer = std::variant<OpDue, PowerOnDue, BootDone, ColdMoveDone, SoftwareRestartDue, FaultDue>;
+struct SampleDue { bool graph; };
+using Timer = std::variant<OpDue, PowerOnDue, BootDone, ColdMoveDone, SoftwareRestartDue, FaultDue, SampleDue>;
+
+// The features whose availability to VMs the time series follow.
+const std::vector<std::string>& notable_features();
 
 // A live migration for the engine to carry out (pre-copy over the network).
 struct MigrationJob {
@@ -132,6 +136,7 @@ class World {
   void cold_migrate(int op, int vm, int dst);
   void cold_move_done(int vm, int dst);
   void set_baseline(int op);
+  void sample(bool graph);
 
   const ScenarioSpec& spec_;
   SimServices& sim_;

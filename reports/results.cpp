@@ -1,0 +1,267 @@
+#include "reports/results.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <google/protobuf/util/json_util.h>
+
+#include "reports/event_log.hpp"
+#include "sim/world.hpp"
+
+namespace evcsim {
+namespace {
+
+constexpr int kMaxRecords = 10000;  // per table; totals keep the true counts
+
+template <class Repeated>
+void add_capped(Repeated* list, report::EventRecord r) {
+  if (list->size() < kMaxRecords) *list->Add() = std::move(r);
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string num(double v) { return fmt::format("{:.6g}", v); }
+
+std::string joined(const google::protobuf::RepeatedPtrField<std::string>& v) {
+  return fmt::format("{}", fmt::join(v, " "));
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+ResultsCollector::ResultsCollector(const ScenarioSpec& spec, const RunSummary& summary)
+    : spec_(spec), summary_(summary) {
+  auto* id = results_.mutable_scenario();
+  id->set_file(spec.file);
+  id->set_name(spec.name);
+  id->set_seed(spec.seed);
+  id->set_policy(spec.policy.name);
+  id->set_horizon_s(spec.horizon_s);
+  id->set_hosts(static_cast<uint32_t>(spec.hosts.size()));
+  id->set_vms(static_cast<uint32_t>(spec.vms.size()));
+  id->set_description(spec.description);
+}
+
+report::Series& ResultsCollector::series(const std::string& family, const std::string& key) {
+  auto [it, fresh] = index_.emplace(std::make_pair(family, key), results_.series_size());
+  if (fresh) {
+    auto* s = results_.add_series();
+    s->set_family(family);
+    s->set_key(key);
+  }
+  return *results_.mutable_series(it->second);
+}
+
+void ResultsCollector::bucket(const std::string& family, const std::string& key, double t) {
+  double b = std::floor(t / spec_.sample_interval_s) * spec_.sample_interval_s;
+  buckets_[{family, key}][b] += 1;
+}
+
+void ResultsCollector::on_event(const Event& ev) {
+  std::visit(
+      [&](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, Crash>) {
+          add_capped(results_.mutable_crashes(), to_record(ev, spec_));
+          bucket("crashes", e.cause, e.t);
+        } else if constexpr (std::is_same_v<T, MigrationBlocked>) {
+          add_capped(results_.mutable_blocked(), to_record(ev, spec_));
+          bucket("blocked", e.code, e.t);
+        } else if constexpr (std::is_same_v<T, MigrationCompleted>) {
+          add_capped(results_.mutable_migrations(), to_record(ev, spec_));
+          bucket("migrations", "completed", e.t);
+        } else if constexpr (std::is_same_v<T, OperationRefused> || std::is_same_v<T, PowerOnRefused> ||
+                             std::is_same_v<T, HostJoinRefused> || std::is_same_v<T, SoftwareRefused>) {
+          add_capped(results_.mutable_refused(), to_record(ev, spec_));
+        } else if constexpr (std::is_same_v<T, Snapshot>) {
+          auto point = [&](const std::string& family, const std::string& key, double v, const std::string* label = nullptr) {
+            auto& s = series(family, key);
+            s.add_t(e.t);
+            s.add_value(v);
+            if (label) s.add_label(*label);
+          };
+          point("vms", "on", e.vms_on);
+          point("vms", "off", e.vms_off);
+          for (const auto& [f, n] : e.feature_counts) point("feature_share", f, e.vms_on ? double(n) / e.vms_on : 0.0);
+          // Generations seen before keep a zero point, so stacked charts line up.
+          for (const auto& [k, i] : index_)
+            if (k.first == "hosts_by_generation" && !e.hosts_by_generation.count(k.second))
+              point("hosts_by_generation", k.second, 0);
+          for (const auto& [g, n] : e.hosts_by_generation) {
+            auto& s = series("hosts_by_generation", g);
+            for (double t : snapshot_times_)  // a generation new at this sample: zeros before
+              if (s.t_size() < static_cast<int>(snapshot_times_.size())) s.add_t(t), s.add_value(0);
+            s.add_t(e.t);
+            s.add_value(n);
+          }
+          for (size_t c = 0; c < e.baselines.size(); ++c)
+            point("baseline", spec_.clusters[c].name, e.baseline_features[c], &e.baselines[c]);
+          point("migration_domains", "count", e.domains);
+          point("migration_domains", "largest_hosts", e.largest_domain_hosts);
+          point("imbalance", "ram_load_stddev", e.imbalance);
+          if (e.graph) {
+            auto* g = results_.add_graphs();
+            g->set_t(e.t);
+            g->set_domains(static_cast<uint32_t>(e.graph->domains));
+            for (size_t i = 0; i < e.graph->classes.size(); ++i) {
+              const HostClass& hc = e.graph->classes[i];
+              auto* n = g->add_nodes();
+              n->set_id(static_cast<uint32_t>(i));
+              n->set_cluster(spec_.clusters[hc.cluster].name);
+              n->set_cpu(hc.cpu->name);
+              n->set_generation(hc.cpu->generation);
+              n->set_hosts(static_cast<uint32_t>(hc.hosts));
+              n->set_domain(static_cast<uint32_t>(e.graph->domain[i]));
+            }
+            for (const auto& [a, b] : e.graph->edges) {
+              auto* ed = g->add_edges();
+              ed->set_from(static_cast<uint32_t>(a));
+              ed->set_to(static_cast<uint32_t>(b));
+            }
+          }
+          snapshot_times_.push_back(e.t);
+        }
+      },
+      ev);
+}
+
+void ResultsCollector::on_end(double) {
+  // Event counts per sampling interval, zero-filled over the whole run.
+  for (const auto& [k, counts] : buckets_) {
+    auto& s = series(k.first, k.second);
+    for (double t = 0; t < spec_.horizon_s; t += spec_.sample_interval_s) {
+      auto it = counts.find(t);
+      s.add_t(t);
+      s.add_value(it == counts.end() ? 0 : it->second);
+    }
+  }
+  for (const auto& [k, v] : summary_.metrics()) (*results_.mutable_totals())[k] = v;
+  for (const auto& r : summary_.evaluate()) {
+    auto* o = results_.add_expectations();
+    o->set_metric(r.expectation.metric);
+    o->set_op(r.expectation.op);
+    o->set_value(r.expectation.value);
+    o->set_measured(r.measured);
+    o->set_ok(r.ok);
+    o->set_line(static_cast<uint32_t>(r.expectation.line));
+  }
+}
+
+std::string results_json(const report::RunResults& r) {
+  google::protobuf::util::JsonPrintOptions opts;
+  opts.add_whitespace = true;
+  opts.preserve_proto_field_names = true;
+  opts.always_print_primitive_fields = true;
+  std::string out;
+  auto st = google::protobuf::util::MessageToJsonString(r, &out, opts);
+  if (!st.ok()) throw std::runtime_error("JSON encoding failed: " + st.ToString());
+  return out;
+}
+
+std::map<std::string, std::string> results_csv(const report::RunResults& r) {
+  std::map<std::string, std::string> files;
+  for (const auto& s : r.series()) {
+    std::string& f = files[s.family()];
+    bool labelled = s.label_size() > 0;
+    if (f.empty()) f = labelled ? "t,key,value,label\n" : "t,key,value\n";
+    for (int i = 0; i < s.t_size(); ++i)
+      f += fmt::format("{},{},{}{}\n", num(s.t(i)), csv_field(s.key()), num(s.value(i)),
+                       labelled ? "," + csv_field(s.label(i)) : "");
+  }
+  std::string crashes = "t,vm,software,kernel,host,src,dst,cause,missing\n";
+  for (const auto& c : r.crashes())
+    crashes += fmt::format("{},{},{},{},{},{},{},{},{}\n", num(c.t()), csv_field(c.vm()), csv_field(c.software()),
+                           c.kernel() ? 1 : 0, c.host(), c.src(), c.dst(), c.cause(), csv_field(joined(c.features())));
+  files["crashes"] = crashes;
+  std::string blocked = "t,vm,src,dst,code,missing,reason\n";
+  for (const auto& b : r.blocked())
+    blocked += fmt::format("{},{},{},{},{},{},{}\n", num(b.t()), csv_field(b.vm()), b.src(), b.dst(), b.code(),
+                           csv_field(joined(b.features())), csv_field(b.reason()));
+  files["blocked"] = blocked;
+  std::string refused = "t,type,subject,missing,reason\n";
+  for (const auto& x : r.refused())
+    refused += fmt::format("{},{},{},{},{}\n", num(x.t()), x.type(),
+                           csv_field(!x.operation().empty() ? x.operation() : !x.vm().empty() ? x.vm() : x.host()),
+                           csv_field(joined(x.features())), csv_field(x.reason()));
+  files["refused"] = refused;
+  std::string mig = "t,vm,src,dst,duration_s,downtime_s,rounds,mib_sent\n";
+  for (const auto& m : r.migrations())
+    mig += fmt::format("{},{},{},{},{},{},{},{}\n", num(m.t()), csv_field(m.vm()), m.src(), m.dst(), num(m.duration_s()),
+                       num(m.downtime_s()), m.rounds(), num(m.mib_sent()));
+  files["migrations"] = mig;
+  return files;
+}
+
+std::string results_junit(const report::RunResults& r) {
+  const std::string suite = r.scenario().name();
+  int failures = 0;
+  std::string cases;
+  for (const auto& e : r.expectations()) {
+    std::string name = fmt::format("{} {} {}", e.metric(), e.op(), num(e.value()));
+    cases += fmt::format("    <testcase classname=\"evcsim.{}\" name=\"{}\" time=\"0\">\n", xml_escape(suite),
+                         xml_escape(name));
+    if (!e.ok()) {
+      ++failures;
+      cases += fmt::format("      <failure type=\"expectation\" message=\"measured {}\">{} failed: measured {} ({}:{})"
+                           "</failure>\n",
+                           num(e.measured()), xml_escape(name), num(e.measured()), xml_escape(r.scenario().file()),
+                           e.line());
+    }
+    cases += fmt::format("      <system-out>measured {}</system-out>\n    </testcase>\n", num(e.measured()));
+  }
+  if (r.expectations().empty())
+    cases += fmt::format("    <testcase classname=\"evcsim.{}\" name=\"run completes\" time=\"0\"/>\n", xml_escape(suite));
+  int tests = std::max(1, r.expectations_size());
+  return fmt::format(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"evcsim\" tests=\"{0}\" failures=\"{1}\" "
+      "errors=\"0\">\n  <testsuite name=\"{2}\" tests=\"{0}\" failures=\"{1}\" errors=\"0\" skipped=\"0\" "
+      "time=\"0\">\n{3}  </testsuite>\n</testsuites>\n",
+      tests, failures, xml_escape(suite), cases);
+}
+
+std::map<std::string, std::string> results_dot(const report::RunResults& r) {
+  static const char* colors[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7"};
+  std::map<std::string, std::string> files;
+  for (const auto& g : r.graphs()) {
+    std::string name = fmt::format("compat-t{}", static_cast<long long>(std::llround(g.t())));
+    std::string out = fmt::format("digraph \"{}\" {{\n  label=\"{}: compatibility graph at t={} s, {} migration "
+                                  "domain(s)\";\n  labelloc=t;\n  rankdir=LR;\n  node [shape=box, style=filled, "
+                                  "fontname=\"sans-serif\"];\n",
+                                  name, xml_escape(r.scenario().name()), num(g.t()), g.domains());
+    std::map<std::string, std::vector<const report::GraphNode*>> by_cluster;
+    for (const auto& n : g.nodes()) by_cluster[n.cluster()].push_back(&n);
+    int ci = 0;
+    for (const auto& [cluster, nodes] : by_cluster) {
+      out += fmt::format("  subgraph cluster_{} {{\n    label=\"cluster {}\";\n", ci++, cluster);
+      for (const auto* n : nodes)
+        out += fmt::format("    n{} [label=\"{}\\n{}\\n{} host(s), domain {}\", fillcolor=\"{}\"];\n", n->id(), n->cpu(),
+                           n->generation(), n->hosts(), n->domain(), colors[n->domain() % 8]);
+      out += "  }\n";
+    }
+    for (const auto& e : g.edges()) out += fmt::format("  n{} -> n{};\n", e.from(), e.to());
+    out += "}\n";
+    files[name + ".dot"] = out;
+  }
+  return files;
+}
+
+}  // namespace evcsim

@@ -1,0 +1,45 @@
+// Collects a run's results (reports/results.proto) from its events, and
+// writes them in the formats of `evcsim run --format`: json, csv, html, dot,
+// junit (text is RunSummary's). One data path: every writer reads RunResults.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "models/scenario.hpp"
+#include "reports/results.pb.h"
+#include "reports/run_summary.hpp"
+#include "sim/events.hpp"
+
+namespace evcsim {
+
+class ResultsCollector final : public Listener {
+ public:
+  ResultsCollector(const ScenarioSpec& spec, const RunSummary& summary);
+  void on_event(const Event& e) override;
+  void on_end(double t) override;
+  const report::RunResults& results() const { return results_; }
+
+ private:
+  report::Series& series(const std::string& family, const std::string& key);
+  void bucket(const std::string& family, const std::string& key, double t);
+
+  const ScenarioSpec& spec_;
+  const RunSummary& summary_;
+  report::RunResults results_;
+  std::map<std::pair<std::string, std::string>, int> index_;
+  std::map<std::pair<std::string, std::string>, std::map<double, double>> buckets_;
+  std::vector<double> snapshot_times_;
+};
+
+std::string results_json(const report::RunResults& r);
+// family -> CSV text ("t,key,value" or "t,key,value,label"), plus the event
+// tables "crashes", "blocked", "refused", "migrations".
+std::map<std::string, std::string> results_csv(const report::RunResults& r);
+std::string results_junit(const report::RunResults& r);
+// One Graphviz file per graph; name -> text ("compat-t3600.dot").
+std::map<std::string, std::string> results_dot(const report::RunResults& r);
+std::string results_html(const report::RunResults& r);
+
+}  // namespace evcsim

@@ -6,7 +6,8 @@ PACKAGES="cmake g++ make pkg-config git ca-certificates
   libsimgrid-dev libboost-graph-dev
   libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev libfmt-dev"
+  libcli11-dev libfmt-dev
+  chromium"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

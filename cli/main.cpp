@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   evcsim::cli::Runner runner;
   evcsim::cli::add_run_command(app, &runner);
   evcsim::cli::add_cpu_command(app, &runner);
+  evcsim::cli::add_compare_command(app, &runner);
   evcsim::cli::add_policies_command(app, &runner);
   try {
     app.parse(argc, argv);

@@ -1,0 +1,165 @@
+#include "reports/compare_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <google/protobuf/util/json_util.h>
+
+namespace evcsim {
+
+const std::vector<std::string>& compared_metrics() {
+  static const std::vector<std::string> m = {"crashes", "blocked_migrations", "outage_minutes", "features_seen",
+                                             "imbalance_end", "migrations"};
+  return m;
+}
+
+static double series_end(const report::RunResults& r, const std::string& family, const std::string& key) {
+  for (const auto& s : r.series())
+    if (s.family() == family && (key.empty() || s.key() == key) && s.value_size() > 0) return s.value(s.value_size() - 1);
+  return 0;
+}
+
+double compared_value(const report::RunResults& r, const std::string& metric) {
+  if (metric == "features_seen") {
+    // Mean share of running VMs that see each notable feature, at the end.
+    double sum = 0;
+    int n = 0;
+    for (const auto& s : r.series())
+      if (s.family() == "feature_share" && s.value_size() > 0) sum += s.value(s.value_size() - 1), ++n;
+    return n ? sum / n : 0;
+  }
+  if (metric == "imbalance_end") return series_end(r, "imbalance", "ram_load_stddev");
+  auto it = r.totals().find(metric);
+  return it == r.totals().end() ? 0 : it->second;
+}
+
+std::pair<double, double> mean_ci95(const std::vector<double>& v) {
+  if (v.empty()) return {0, 0};
+  double mean = 0;
+  for (double x : v) mean += x;
+  mean /= static_cast<double>(v.size());
+  if (v.size() < 2) return {mean, 0};
+  double ss = 0;
+  for (double x : v) ss += (x - mean) * (x - mean);
+  double sd = std::sqrt(ss / static_cast<double>(v.size() - 1));
+  // Student t, two-sided 95%, for 1..30 degrees of freedom; the normal beyond.
+  static const double t[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                             2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+                             2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+  size_t df = v.size() - 1;
+  double q = df <= 30 ? t[df - 1] : 1.960;
+  return {mean, q * sd / std::sqrt(static_cast<double>(v.size()))};
+}
+
+report::CompareResults aggregate(const std::string& scenario, const std::string& file,
+                                 const std::vector<std::string>& policies,
+                                 const std::vector<std::vector<report::RunResults>>& runs) {
+  report::CompareResults c;
+  c.set_scenario(scenario);
+  c.set_file(file);
+  for (size_t p = 0; p < policies.size(); ++p) {
+    auto* pr = c.add_policies();
+    pr->set_policy(policies[p]);
+    uint32_t failed = 0;
+    for (const auto& r : runs[p]) {
+      pr->add_seeds(r.scenario().seed());
+      for (const auto& e : r.expectations()) failed += !e.ok();
+    }
+    pr->set_expectations_failed(failed);
+    for (const auto& m : compared_metrics()) {
+      std::vector<double> values;
+      for (const auto& r : runs[p]) values.push_back(compared_value(r, m));
+      auto [mean, ci] = mean_ci95(values);
+      auto* ms = pr->add_metrics();
+      ms->set_metric(m);
+      ms->set_mean(mean);
+      ms->set_ci95(ci);
+      for (double v : values) ms->add_values(v);
+    }
+  }
+  return c;
+}
+
+static std::string cell(const report::MetricSummary& m) {
+  return m.ci95() > 0 ? fmt::format("{:.3g} ±{:.2g}", m.mean(), m.ci95()) : fmt::format("{:.3g}", m.mean());
+}
+
+std::string compare_text(const report::CompareResults& c) {
+  size_t seeds = c.policies().empty() ? 0 : static_cast<size_t>(c.policies(0).seeds_size());
+  std::string out = fmt::format("evcsim compare: {} ({} policies x {} seed(s); mean ±95% CI)\n", c.scenario(),
+                                c.policies_size(), seeds);
+  out += fmt::format("{:<18}", "policy");
+  for (const auto& m : compared_metrics()) out += fmt::format(" {:>18}", m);
+  out += fmt::format(" {:>9}\n", "exp.fail");
+  for (const auto& p : c.policies()) {
+    out += fmt::format("{:<18}", p.policy());
+    for (const auto& m : p.metrics()) out += fmt::format(" {:>18}", cell(m));
+    out += fmt::format(" {:>9}\n", p.expectations_failed());
+  }
+  return out;
+}
+
+std::string compare_csv(const report::CompareResults& c) {
+  std::string out = "policy,metric,mean,ci95,n\n";
+  for (const auto& p : c.policies())
+    for (const auto& m : p.metrics())
+      out += fmt::format("{},{},{:.6g},{:.6g},{}\n", p.policy(), m.metric(), m.mean(), m.ci95(), m.values_size());
+  return out;
+}
+
+std::string compare_json(const report::CompareResults& c) {
+  google::protobuf::util::JsonPrintOptions opts;
+  opts.add_whitespace = true;
+  opts.preserve_proto_field_names = true;
+  opts.always_print_primitive_fields = true;
+  std::string out;
+  (void)google::protobuf::util::MessageToJsonString(c, &out, opts);
+  return out;
+}
+
+std::string compare_html(const report::CompareResults& c) {
+  static const char* colors[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
+                                 "#ff9da7", "#9c755f"};
+  std::string out = fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>evcsim compare: {0}</title><style>"
+      "body{{font-family:sans-serif;margin:24px auto;max-width:1000px}} table{{border-collapse:collapse;font-size:13px}}"
+      "th,td{{border:1px solid #ddd;padding:4px 8px}} th{{background:#f3f3f3}} svg text{{font-size:11px}}"
+      "</style></head><body><h1>evcsim compare: {0}</h1><p>{1}: mean and 95% confidence interval over seeds</p>\n"
+      "<table id=\"compare-table\"><tr><th>policy</th>",
+      c.scenario(), c.file());
+  for (const auto& m : compared_metrics()) out += "<th>" + m + "</th>";
+  out += "<th>expectations failed</th></tr>\n";
+  for (const auto& p : c.policies()) {
+    out += "<tr><td>" + p.policy() + "</td>";
+    for (const auto& m : p.metrics()) out += "<td>" + cell(m) + "</td>";
+    out += fmt::format("<td>{}</td></tr>\n", p.expectations_failed());
+  }
+  out += "</table>\n";
+  // One bar chart per metric, with the confidence interval as an error bar.
+  for (size_t k = 0; k < compared_metrics().size(); ++k) {
+    double top = 0;
+    for (const auto& p : c.policies()) top = std::max(top, p.metrics(static_cast<int>(k)).mean() + p.metrics(static_cast<int>(k)).ci95());
+    if (top <= 0) top = 1;
+    const double W = 440, H = 34.0 + 24.0 * c.policies_size(), L = 130, pw = W - L - 60;
+    out += fmt::format("<svg id=\"compare-{}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\">"
+                       "<text x=\"4\" y=\"16\" font-weight=\"bold\">{}</text>\n",
+                       compared_metrics()[k], W, H, compared_metrics()[k]);
+    for (int i = 0; i < c.policies_size(); ++i) {
+      const auto& m = c.policies(i).metrics(static_cast<int>(k));
+      double y = 26 + 24.0 * i, w = pw * m.mean() / top;
+      out += fmt::format("<text x=\"4\" y=\"{:.0f}\">{}</text><rect x=\"{}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"16\" "
+                         "fill=\"{}\"/><text x=\"{:.1f}\" y=\"{:.0f}\">{}</text>\n",
+                         y + 12, c.policies(i).policy(), L, y, w, colors[i % 9], L + w + 6, y + 12, cell(m));
+      if (m.ci95() > 0) {
+        double a = L + pw * std::max(0.0, m.mean() - m.ci95()) / top, b = L + pw * (m.mean() + m.ci95()) / top;
+        out += fmt::format("<line x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.0f}\" y2=\"{:.0f}\" stroke=\"#222\"/>\n", a, b,
+                           y + 8, y + 8);
+      }
+    }
+    out += "</svg>\n";
+  }
+  return out + "</body></html>\n";
+}
+
+}  // namespace evcsim

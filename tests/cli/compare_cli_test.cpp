@@ -1,0 +1,46 @@
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "tests/test_util.hpp"
+
+namespace evcsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(CompareCli, TwoPoliciesTwoSeedsSideBySide) {
+  fs::path out = fs::temp_directory_path() / ("evcsim-compare-test-" + std::to_string(getpid()));
+  fs::remove_all(out);
+  auto r = test::run_evcsim("compare " + std::string(EVCSIM_SOURCE_DIR) +
+                            "/scenarios/e5420-e5310-merom-probing-app.textproto --policies "
+                            "cluster-baseline,unsafe-override --seeds 2 --out " +
+                            out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("2 policies x 2 seed(s)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("cluster-baseline"), std::string::npos);
+  EXPECT_NE(r.out.find("unsafe-override"), std::string::npos);
+  std::ifstream csv(out / "compare.csv");
+  std::stringstream ss;
+  ss << csv.rdbuf();
+  std::string text = ss.str();
+  EXPECT_EQ(text.rfind("policy,metric,mean,ci95,n\n", 0), 0u);
+  EXPECT_NE(text.find("cluster-baseline,crashes,1,0,2"), std::string::npos) << text;
+  EXPECT_NE(text.find("unsafe-override,crashes,"), std::string::npos);
+  EXPECT_TRUE(fs::exists(out / "compare.html"));
+  EXPECT_TRUE(fs::exists(out / "compare.json"));
+  EXPECT_TRUE(fs::exists(out / "runs" / "unsafe-override-seed2" / "results.json"));
+  fs::remove_all(out);
+}
+
+TEST(CompareCli, UnknownPolicyIsBadInput) {
+  auto r = test::run_evcsim("compare " + std::string(EVCSIM_SOURCE_DIR) +
+                            "/scenarios/e5420-e5310-merom-baseline.textproto --policies cluster-baseline,magic");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("unknown policy 'magic'"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace evcsim

@@ -1,0 +1,53 @@
+// Expectations evaluated against a run's metrics (no simulation needed).
+#include "reports/run_summary.hpp"
+
+#include <gtest/gtest.h>
+
+#include "models/catalog.hpp"
+#include "reports/compare_report.hpp"
+
+namespace evcsim {
+namespace {
+
+ScenarioSpec spec_with(const std::string& expects) {
+  return parse_scenario(R"(horizon_s: 100
+cluster { name: "c" hosts { cpu: "E5420" name: "a" } }
+vm { name: "v" software { name: "s" } }
+)" + expects,
+                        "e.textproto", Catalog::builtin());
+}
+
+TEST(Expectations, EveryOperatorAndReasonMetric) {
+  auto spec = spec_with(R"(expect { metric: "crashes" op: "==" value: 2 }
+expect { metric: "crashes.probing-software" op: ">=" value: 1 }
+expect { metric: "crashes.unsafe-override" op: "==" value: 0 }
+expect { metric: "blocked_migrations" op: "<" value: 1 }
+expect { metric: "blocked_migrations.cross-vendor" op: "!=" value: 0 }
+expect { metric: "app_crashes" op: "<=" value: 1 }
+expect { metric: "vm_crashes" op: ">" value: 0 }
+)");
+  RunSummary s(spec);
+  s.on_event(Crash{10, 0, 0, false, 0, {}, -1, -1, "probing-software"});
+  s.on_event(Crash{20, 0, 0, true, 0, {}, -1, -1, "guest-view-not-checked"});
+  s.on_event(MigrationBlocked{30, 0, 0, 0, "cross-vendor", {}, "x"});
+  auto r = s.evaluate();
+  ASSERT_EQ(r.size(), 7u);
+  std::vector<bool> ok;
+  for (const auto& x : r) ok.push_back(x.ok);
+  EXPECT_EQ(ok, (std::vector<bool>{true, true, true, false, true, true, true}));
+  EXPECT_EQ(r[3].measured, 1);
+  EXPECT_NE(s.render_text(RunStats{}).find("FAIL blocked_migrations < 1 (measured 1)"), std::string::npos);
+}
+
+TEST(Compare, MeanAndConfidenceInterval) {
+  auto [m1, c1] = mean_ci95({5});
+  EXPECT_EQ(m1, 5);
+  EXPECT_EQ(c1, 0);
+  auto [m, c] = mean_ci95({1, 2, 3, 4});
+  EXPECT_DOUBLE_EQ(m, 2.5);
+  // sd = 1.2910, t(3) = 3.182: 3.182 * 1.2910 / 2
+  EXPECT_NEAR(c, 3.182 * 1.29099444874 / 2, 1e-6);
+}
+
+}  // namespace
+}  // namespace evcsim

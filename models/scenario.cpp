@@ -1,6 +1,7 @@
 #include "models/scenario.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <set>
 
@@ -36,6 +37,8 @@ std::string_view op_kind_name(OpKind k) {
     case OpKind::add_host: return "add_host";
     case OpKind::remove_host: return "remove_host";
     case OpKind::set_baseline: return "set_baseline";
+    case OpKind::maintenance: return "maintenance";
+    case OpKind::exit_maintenance: return "exit_maintenance";
   }
   return "?";
 }
@@ -45,11 +48,22 @@ bool is_known_metric(const std::string& metric) {
   static const std::set<std::string> plain = {
       "migrations",      "migrations_started", "blocked_migrations", "crashes",          "app_crashes",
       "vm_crashes",      "cold_migrations",    "outage_minutes",     "power_on_refused", "refused_operations",
-      "software_refused", "software_gave_up",  "host_join_refused",  "vms_powered_off_by_ha"};
+      "software_refused", "software_gave_up",  "host_join_refused",  "vms_powered_off_by_ha",
+      "drs_passes",      "drs_moves",          "drs_blocked",        "maintenances",     "failed_maintenances",
+      "host_failures",   "ha_restarts",        "ha_pinned",          "hosts_bought",     "hosts_retired",
+      "baseline_raises", "baseline_pickup_power_cycles",          "vm_arrivals",      "vm_departures",
+      "imbalance_left_by_compatibility"};
   auto dot = metric.find('.');
   if (dot == std::string::npos) return plain.count(metric) > 0;
   std::string base = metric.substr(0, dot);
-  return (base == "blocked_migrations" || base == "crashes") && dot + 1 < metric.size();
+  return (base == "blocked_migrations" || base == "crashes" || base == "drs_blocked" || base == "baseline_at_year") &&
+         dot + 1 < metric.size();
+}
+
+YearMonth date_at(const YearMonth& start, double t) {
+  int months = static_cast<int>(std::floor(t / (86400.0 * 365.25 / 12)));
+  int idx = start.index() + std::max(0, months);
+  return YearMonth{idx / 12, idx % 12 + 1};
 }
 
 std::string ExpectationSpec::text() const { return fmt::format("{} {} {}", metric, op, value); }
@@ -89,9 +103,12 @@ class Loader {
     spec_.horizon_s = msg_.horizon_s();
     load_policy();
     load_settings();
+    load_operations_settings();
     for (int i = 0; i < msg_.cluster_size(); ++i) load_cluster(i);
     if (spec_.clusters.empty()) fail(msg_, "cluster", nullptr, -1, "a scenario needs at least one cluster");
+    add_bays();
     for (int i = 0; i < msg_.vm_size(); ++i) load_vm_group(i);
+    for (int i = 0; i < msg_.rule_size(); ++i) load_rule(i);
     for (int i = 0; i < msg_.at_size(); ++i) load_operation(i);
     std::stable_sort(spec_.operations.begin(), spec_.operations.end(),
                      [](const OperationSpec& a, const OperationSpec& b) { return a.at_s < b.at_s; });
@@ -193,6 +210,118 @@ class Loader {
     if (m.max_crash_loops() > 0) spec_.migration.max_crash_loops = static_cast<int>(m.max_crash_loops());
   }
 
+  void load_operations_settings() {
+    if (!msg_.start_date().empty()) {
+      try {
+        spec_.start_date = parse_year_month(msg_.start_date());
+      } catch (const InputError& e) {
+        fail(msg_, "start_date", nullptr, -1, e.message());
+      }
+    }
+    const auto& d = msg_.drs();
+    const Tree* dt = file_.nested(msg_, "drs", -1);
+    spec_.drs.balance = d.balance();
+    positive(d, "interval_s", dt, d.interval_s(), true);
+    if (d.interval_s() > 0) spec_.drs.interval_s = d.interval_s();
+    if (!d.placement().empty()) {
+      if (d.placement() != "least-loaded" && d.placement() != "best-fit")
+        fail(d, "placement", dt, -1, fmt::format("'{}' is not least-loaded or best-fit", d.placement()));
+      spec_.drs.placement = d.placement();
+    }
+    if (d.threshold() != 0) {
+      if (d.threshold() > 5) fail(d, "threshold", dt, -1, fmt::format("{} is not a level from 1 to 5", d.threshold()));
+      spec_.drs.threshold = static_cast<int>(d.threshold());
+    }
+    if (d.max_moves_per_pass()) spec_.drs.max_moves_per_pass = static_cast<int>(d.max_moves_per_pass());
+    if (d.max_per_host()) spec_.drs.max_per_host = static_cast<int>(d.max_per_host());
+    const auto& w = msg_.workload();
+    const Tree* wt = file_.nested(msg_, "workload", -1);
+    if (msg_.has_workload()) {
+      if (w.diurnal_amplitude() < 0 || w.diurnal_amplitude() > 1)
+        fail(w, "diurnal_amplitude", wt, -1, fmt::format("{} is not between 0 and 1", w.diurnal_amplitude()));
+      positive(w, "noise", wt, w.noise(), true);
+      positive(w, "reboot_every_days", wt, w.reboot_every_days(), true);
+      positive(w, "power_cycle_every_days", wt, w.power_cycle_every_days(), true);
+      if (w.growth_per_year() <= -1) fail(w, "growth_per_year", wt, -1, "growth must be above -1 (-100%)");
+      spec_.workload = {w.diurnal_amplitude(), w.noise(), w.growth_per_year(), w.reboot_every_days(),
+                        w.power_cycle_every_days()};
+    }
+    const auto& f = msg_.failures();
+    const Tree* ft = file_.nested(msg_, "failures", -1);
+    positive(f, "mtbf_days", ft, f.mtbf_days(), true);
+    positive(f, "repair_hours", ft, f.repair_hours(), true);
+    spec_.failures.mtbf_days = f.mtbf_days();
+    if (f.repair_hours() > 0) spec_.failures.repair_hours = f.repair_hours();
+    const auto& r = msg_.refresh();
+    const Tree* rt = file_.nested(msg_, "refresh", -1);
+    if (msg_.has_refresh()) {
+      RefreshSpec& rs = spec_.refresh;
+      rs.enabled = true;
+      positive(r, "lifetime_years", rt, r.lifetime_years(), true);
+      rs.lifetime_years = r.lifetime_years();
+      if (!r.procurement().empty()) {
+        if (r.procurement() != "newest" && r.procurement() != "same-generation" && r.procurement() != "cheapest")
+          fail(r, "procurement", rt, -1, fmt::format("'{}' is not newest, same-generation or cheapest", r.procurement()));
+        rs.procurement = r.procurement();
+      }
+      if (r.headroom() < 0 || r.headroom() >= 1) fail(r, "headroom", rt, -1, "headroom is a fraction from 0 to 1");
+      if (r.headroom() > 0) rs.headroom = r.headroom();
+      if (r.hosts_per_purchase()) rs.hosts_per_purchase = static_cast<int>(r.hosts_per_purchase());
+      if (!r.baseline_policy().empty()) {
+        static const std::set<std::string> ok = {"fixed", "auto-raise", "never", "dynamic-lcd"};
+        if (!ok.count(r.baseline_policy()))
+          fail(r, "baseline_policy", rt, -1,
+               fmt::format("'{}' is not fixed, auto-raise, never or dynamic-lcd", r.baseline_policy()));
+        rs.baseline_policy = r.baseline_policy();
+      }
+      positive(r, "window_days", rt, r.window_days(), true);
+      if (r.window_days() > 0) rs.window_days = r.window_days();
+      rs.cold_evacuation = r.cold_evacuation();
+      rs.enable_needs_all_off = r.enable_needs_all_off();
+      max_hosts_per_cluster_ = r.max_hosts_per_cluster();
+    }
+  }
+
+  // Empty bays per cluster for the hosts procurement will buy.
+  void add_bays() {
+    if (!spec_.refresh.enabled) return;
+    for (size_t c = 0; c < spec_.clusters.size(); ++c) {
+      int present = 0;
+      int64_t ram = 0;
+      int cores = 0;
+      for (const auto& h : spec_.hosts)
+        if (h.cluster == static_cast<int>(c)) ++present, ram = std::max(ram, h.ram_mib), cores = std::max(cores, h.cores);
+      int bays = max_hosts_per_cluster_ ? static_cast<int>(max_hosts_per_cluster_) - present : std::max(8, present);
+      for (int k = 1; k <= bays; ++k) {
+        HostSpec b;
+        b.name = fmt::format("{}-bay-{}", spec_.clusters[c].name, k);
+        b.cluster = static_cast<int>(c);
+        b.ram_mib = ram > 0 ? ram : 256 * 1024;
+        b.cores = cores;
+        spec_.hosts.push_back(b);
+        spec_.host_present_at_start.push_back(false);
+      }
+    }
+  }
+
+  void load_rule(int i) {
+    const auto& r = msg_.rule(i);
+    const Tree* t = file_.nested(msg_, "rule", i);
+    RuleSpec rs;
+    if (r.kind() == "affinity") rs.kind = RuleKind::affinity;
+    else if (r.kind() == "anti-affinity") rs.kind = RuleKind::anti_affinity;
+    else if (r.kind() == "vm-host") rs.kind = RuleKind::vm_host;
+    else fail(r, "kind", t, -1, fmt::format("'{}' is not affinity, anti-affinity or vm-host", r.kind()));
+    for (int k = 0; k < r.vm_size(); ++k) {
+      auto ids = vm_indices(r.vm(k), r, t);
+      rs.vms.insert(rs.vms.end(), ids.begin(), ids.end());
+    }
+    for (int k = 0; k < r.host_size(); ++k) rs.hosts.push_back(host_index(r.host(k), r, "host", t));
+    if (rs.kind == RuleKind::vm_host && rs.hosts.empty()) fail(r, "host", t, -1, "a vm-host rule needs hosts");
+    if (rs.kind != RuleKind::vm_host && rs.vms.size() < 2) fail(r, "vm", t, -1, "a rule between VMs needs two VMs or more");
+    spec_.rules.push_back(std::move(rs));
+  }
+
   std::vector<int> add_hosts(const sc::HostGroup& g, const Tree* t, int cluster, bool present) {
     if (g.cpu().empty()) fail(g, "cpu", t, -1, "a host group needs a cpu (catalog name, SKU or dump file)");
     auto it = cpus_.find(g.cpu());
@@ -223,6 +352,14 @@ class Loader {
       h.cluster = cluster;
       h.cores = g.cores() ? static_cast<int>(g.cores()) : 2 * std::max(1, cpu->cores_per_socket);
       h.ram_mib = static_cast<int64_t>(g.ram_gib() ? g.ram_gib() : 256) * 1024;
+      h.purchased = spec_.start_date;
+      if (!g.purchased().empty()) {
+        try {
+          h.purchased = parse_year_month(g.purchased());
+        } catch (const InputError& e) {
+          fail(g, "purchased", t, -1, e.message());
+        }
+      }
       out.push_back(static_cast<int>(spec_.hosts.size()));
       spec_.hosts.push_back(std::move(h));
       spec_.host_present_at_start.push_back(present);
@@ -324,10 +461,21 @@ class Loader {
     if (g.power_on_at_s() > spec_.horizon_s)
       fail(g, "power_on_at_s", t, -1, fmt::format("{} s is after the horizon ({} s)", g.power_on_at_s(), spec_.horizon_s));
     uint32_t count = g.count() == 0 ? 1 : g.count();
-    if (count > 10000000) fail(g, "count", t, -1, "too many VMs in one group");
-    for (uint32_t k = 1; k <= count; ++k) {
+    positive(g, "arrivals_per_day", t, g.arrivals_per_day(), true);
+    positive(g, "lifetime_days", t, g.lifetime_days(), true);
+    positive(g, "cpu_demand", t, g.cpu_demand(), true);
+    uint32_t slots = count;
+    if (g.arrivals_per_day() > 0) {
+      double expected = g.arrivals_per_day() * spec_.horizon_s / 86400;
+      slots = g.max_count() ? g.max_count()
+                            : count + static_cast<uint32_t>(std::min(1e6, expected * 1.2 + 10));
+      if (slots < count) fail(g, "max_count", t, -1, fmt::format("max_count {} is below count {}", slots, count));
+    }
+    if (slots > 10000000) fail(g, "count", t, -1, "too many VMs in one group");
+    int first_slot = static_cast<int>(spec_.vms.size()) + static_cast<int>(count);
+    for (uint32_t k = 1; k <= slots; ++k) {
       VmSpec v;
-      v.name = count == 1 ? g.name() : fmt::format("{}-{}", g.name(), k);
+      v.name = slots == 1 ? g.name() : fmt::format("{}-{}", g.name(), k);
       v.group = g.name();
       if (!vm_names_.insert(v.name).second) fail(g, "name", t, -1, fmt::format("duplicate VM name '{}'", v.name));
       v.vcpus = g.vcpus() ? static_cast<int>(g.vcpus()) : 2;
@@ -343,9 +491,13 @@ class Loader {
       v.baseline = base;
       v.power_cycle_on_reboot = g.power_cycle_on_reboot();
       v.power_on_at_s = g.power_on_at_s();
-      v.start_powered_off = g.start_powered_off();
+      v.start_powered_off = g.start_powered_off() || k > count;
+      v.arrival_slot = k > count;
+      v.lifetime_days = k > count ? g.lifetime_days() : 0;
+      v.cpu_demand = g.cpu_demand() > 0 ? g.cpu_demand() : 0.3 * v.vcpus;
       spec_.vms.push_back(std::move(v));
     }
+    if (slots > count) spec_.arrivals.push_back({g.name(), g.arrivals_per_day(), first_slot, static_cast<int>(spec_.vms.size())});
   }
 
   void load_operation(int i) {
@@ -390,6 +542,16 @@ class Loader {
         op.kind = OpKind::remove_host;
         op.host = host_index(o.remove_host(), o, "remove_host", t);
         op.text = fmt::format("remove_host {}", o.remove_host());
+        break;
+      case sc::Operation::kMaintenance:
+        op.kind = OpKind::maintenance;
+        op.host = host_index(o.maintenance(), o, "maintenance", t);
+        op.text = fmt::format("maintenance {}", o.maintenance());
+        break;
+      case sc::Operation::kExitMaintenance:
+        op.kind = OpKind::exit_maintenance;
+        op.host = host_index(o.exit_maintenance(), o, "exit_maintenance", t);
+        op.text = fmt::format("exit_maintenance {}", o.exit_maintenance());
         break;
       case sc::Operation::kSetBaseline: {
         op.kind = OpKind::set_baseline;
@@ -442,6 +604,7 @@ class Loader {
   ScenarioSpec spec_;
   std::map<std::string, std::shared_ptr<const CpuModel>> cpus_;
   std::set<std::string> names_, vm_names_;
+  uint32_t max_hosts_per_cluster_ = 0;
 };
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "models/catalog.hpp"
 #include "models/cpu_model.hpp"
 #include "models/register_mask.hpp"
+#include "models/year_month.hpp"
 
 namespace evcsim {
 
@@ -34,10 +35,11 @@ struct SoftwareSpec {
 
 struct HostSpec {
   std::string name;
-  std::shared_ptr<const CpuModel> cpu;
+  std::shared_ptr<const CpuModel> cpu;  // nullptr for an empty bay (filled by procurement)
   int cluster = 0;
   int cores = 0;
   int64_t ram_mib = 0;
+  YearMonth purchased;
 };
 
 struct ClusterSpec {
@@ -60,10 +62,56 @@ struct VmSpec {
   bool power_cycle_on_reboot = false;
   double power_on_at_s = 0;
   bool start_powered_off = false;
+  double cpu_demand = 0.6;          // vCPU-equivalents (Clovertown cores) at base demand
+  bool arrival_slot = false;        // powered on only when the workload brings it
+  double lifetime_days = 0;         // arrivals: mean life (0 = forever)
+};
+
+struct ArrivalSpec {
+  std::string group;
+  double per_day = 0;
+  int first_vm = 0, end_vm = 0;     // the group's arrival slots [first, end)
+};
+
+struct DrsSpec {
+  bool balance = false;
+  double interval_s = 300;
+  std::string placement = "least-loaded";
+  int threshold = 3;
+  int max_moves_per_pass = 8;
+  int max_per_host = 2;
+};
+
+struct WorkloadSpec {
+  double diurnal_amplitude = 0.3, noise = 0.05, growth_per_year = 0;
+  double reboot_every_days = 0, power_cycle_every_days = 0;
+};
+
+struct FailureSpec {
+  double mtbf_days = 0, repair_hours = 8;
+};
+
+struct RefreshSpec {
+  bool enabled = false;
+  double lifetime_years = 0;
+  std::string procurement = "newest";
+  double headroom = 0.2;
+  int hosts_per_purchase = 4;
+  std::string baseline_policy = "fixed";
+  double window_days = 30;
+  bool cold_evacuation = false;
+  bool enable_needs_all_off = false;
+};
+
+enum class RuleKind { affinity, anti_affinity, vm_host };
+struct RuleSpec {
+  RuleKind kind = RuleKind::affinity;
+  std::vector<int> vms;
+  std::vector<int> hosts;
 };
 
 enum class OpKind { migrate, cold_migrate, power_on, power_off, reboot, power_cycle, set_mask, add_host,
-                    remove_host, set_baseline };
+                    remove_host, set_baseline, maintenance, exit_maintenance };
 std::string_view op_kind_name(OpKind k);
 
 struct OperationSpec {
@@ -121,7 +169,17 @@ struct ScenarioSpec {
   std::vector<ExpectationSpec> expectations;
   double sample_interval_s = 0;           // time series sampling
   std::vector<double> graph_at_s;         // compatibility graph snapshots
+  YearMonth start_date{2010, 1};
+  DrsSpec drs;
+  WorkloadSpec workload;
+  FailureSpec failures;
+  RefreshSpec refresh;
+  std::vector<RuleSpec> rules;
+  std::vector<ArrivalSpec> arrivals;
 };
+
+// The calendar month `t` simulated seconds after `start`.
+YearMonth date_at(const YearMonth& start, double t);
 
 // Parses and validates a scenario; throws InputError naming file, line and
 // field (unknown CPU, feature, baseline, policy, VM or host; bad values).

@@ -68,6 +68,39 @@ struct Recorder {
     r.set_type("vm_rebooted"); vm(e.vm); host(e.host); r.set_new_view(e.power_cycle); r.set_why(e.why);
   }
   void operator()(const Snapshot&) { r.set_type("sample"); }
+  void operator()(const DrsPass& e) {
+    r.set_type("drs_pass"); r.set_cluster(spec.clusters[e.cluster].name); r.set_imbalance(e.imbalance);
+    r.set_left_by_compatibility(e.left_by_compatibility); r.set_moves(static_cast<uint32_t>(e.moves));
+    for (const auto& [code, n] : e.blocked) (*r.mutable_blocked_by_code())[code] = static_cast<uint32_t>(n);
+  }
+  void operator()(const MaintenanceStarted& e) { r.set_type("maintenance_started"); host(e.host); r.set_why(e.why); }
+  void operator()(const MaintenanceDone& e) {
+    r.set_type(e.retired ? "host_retired" : "maintenance_done"); host(e.host);
+  }
+  void operator()(const MaintenanceFailed& e) {
+    r.set_type("maintenance_failed"); host(e.host); r.set_count(static_cast<uint32_t>(e.stranded)); features(e.missing);
+    r.set_reason(e.reason);
+  }
+  void operator()(const HostFailed& e) { r.set_type("host_failed"); host(e.host); r.set_count(static_cast<uint32_t>(e.vms)); }
+  void operator()(const HostRepaired& e) { r.set_type("host_repaired"); host(e.host); }
+  void operator()(const HaRestart& e) {
+    r.set_type("ha_restart"); vm(e.vm); route(e.from, e.to); features(e.gained);
+    for (auto& n : feature_names(e.lost)) r.add_lost(n);
+  }
+  void operator()(const HostBought& e) {
+    r.set_type("host_bought"); host(e.host); r.set_cluster(spec.clusters[e.cluster].name); r.set_cpu(e.cpu);
+    r.set_why(e.why);
+  }
+  void operator()(const BaselineRaised& e) {
+    r.set_type("baseline_raised"); r.set_cluster(spec.clusters[e.cluster].name); r.set_from(e.from); r.set_to(e.to);
+    r.set_possible_since(e.possible_since); features(e.gained); r.set_count(static_cast<uint32_t>(e.vms_to_cycle));
+  }
+  void operator()(const BaselineRaiseSeen& e) {
+    r.set_type("baseline_raise_seen"); r.set_cluster(spec.clusters[e.cluster].name); r.set_to(e.to);
+    r.set_raised_at(e.raised_at);
+  }
+  void operator()(const VmArrived& e) { r.set_type("vm_arrived"); vm(e.vm); }
+  void operator()(const VmDeparted& e) { r.set_type("vm_departed"); vm(e.vm); }
   void operator()(const OperationRefused& e) {
     r.set_type("operation_refused"); r.set_operation(spec.operations[e.op].text); r.set_reason(e.reason);
   }

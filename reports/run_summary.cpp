@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "models/catalog.hpp"
 #include "models/feature_registry.hpp"
 
 namespace evcsim {
@@ -57,19 +58,75 @@ void RunSummary::on_event(const Event& ev) {
                                         spec_.clusters[e.cluster].name, e.reason));
         } else if constexpr (std::is_same_v<T, VmPoweredOff>) {
           if (e.reason.rfind("HA powered", 0) == 0) counts_["vms_powered_off_by_ha"]++;
+        } else if constexpr (std::is_same_v<T, DrsPass>) {
+          counts_["drs_passes"]++;
+          counts_["drs_moves"] += e.moves;
+          for (const auto& [code, n] : e.blocked) {
+            counts_["drs_blocked"] += n;
+            counts_["drs_blocked." + code] += n;
+          }
+          left_sum_ += e.left_by_compatibility;
+        } else if constexpr (std::is_same_v<T, MaintenanceStarted>) {
+          counts_["maintenances"]++;
+        } else if constexpr (std::is_same_v<T, MaintenanceFailed>) {
+          counts_["failed_maintenances"]++;
+          example(refused_, fmt::format("t={:9.1f} s  maintenance of {} failed: {}", e.t, host(e.host), e.reason));
+        } else if constexpr (std::is_same_v<T, MaintenanceDone>) {
+          if (e.retired) counts_["hosts_retired"]++;
+        } else if constexpr (std::is_same_v<T, HostFailed>) {
+          counts_["host_failures"]++;
+        } else if constexpr (std::is_same_v<T, HaRestart>) {
+          counts_["ha_restarts"]++;
+          if (!e.gained.empty()) counts_["ha_pinned"]++;
+          outage_s_ += spec_.migration.reboot_s;
+        } else if constexpr (std::is_same_v<T, HostBought>) {
+          counts_["hosts_bought"]++;
+        } else if constexpr (std::is_same_v<T, BaselineRaised>) {
+          counts_["baseline_raises"]++;
+          raises_.push_back(fmt::format("t={:9.1f} s  cluster {}: {} -> {} (possible since t={:.0f} s), gains {}", e.t,
+                                        spec_.clusters[e.cluster].name, e.from, e.to, e.possible_since,
+                                        join_names(e.gained)));
+        } else if constexpr (std::is_same_v<T, BaselineRaiseSeen>) {
+          raises_.push_back(fmt::format("t={:9.1f} s  cluster {}: every VM running at the raise to {} sees it ({:.1f} days after)",
+                                        e.t, spec_.clusters[e.cluster].name, e.to, (e.t - e.raised_at) / 86400));
+        } else if constexpr (std::is_same_v<T, VmRebooted>) {
+          if (e.why.find("picks up") != std::string::npos) counts_["baseline_pickup_power_cycles"]++;
+        } else if constexpr (std::is_same_v<T, VmArrived>) {
+          counts_["vm_arrivals"]++;
+        } else if constexpr (std::is_same_v<T, VmDeparted>) {
+          counts_["vm_departures"]++;
+        } else if constexpr (std::is_same_v<T, BaselineChanged>) {
+          baseline_log_.emplace_back(e.t, e.cluster, e.to);
         }
       },
       ev);
 }
 
+double RunSummary::baseline_features_of(const std::string& name) const {
+  const Baseline* b = Catalog::builtin().find_baseline(name);
+  return b ? static_cast<double>(b->features.count()) : 0;
+}
+
 std::map<std::string, double> RunSummary::metrics() const {
-  std::map<std::string, double> m = {{"migrations", 0},       {"migrations_started", 0}, {"blocked_migrations", 0},
+  std::map<std::string, double> m = {{"drs_passes", 0}, {"drs_moves", 0}, {"drs_blocked", 0}, {"maintenances", 0},
+                                     {"failed_maintenances", 0}, {"host_failures", 0}, {"ha_restarts", 0},
+                                     {"ha_pinned", 0}, {"hosts_bought", 0}, {"hosts_retired", 0},
+                                     {"baseline_raises", 0}, {"baseline_pickup_power_cycles", 0},
+                                     {"vm_arrivals", 0}, {"vm_departures", 0}, {"migrations", 0},       {"migrations_started", 0}, {"blocked_migrations", 0},
                                      {"crashes", 0},          {"app_crashes", 0},        {"vm_crashes", 0},
                                      {"cold_migrations", 0},  {"power_on_refused", 0},   {"refused_operations", 0},
                                      {"software_refused", 0}, {"software_gave_up", 0},   {"host_join_refused", 0},
                                      {"vms_powered_off_by_ha", 0}};
   for (const auto& [k, v] : counts_) m[k] = v;
   m["outage_minutes"] = outage_s_ / 60.0;
+  m["imbalance_left_by_compatibility"] = counts_.count("drs_passes") ? left_sum_ / counts_.at("drs_passes") : 0;
+  // baseline_at_year.N: features of the first cluster's baseline N years in.
+  for (int y = 0; y <= static_cast<int>(spec_.horizon_s / (365.25 * 86400)); ++y) {
+    double t = y * 365.25 * 86400, v = spec_.clusters.empty() || !spec_.clusters[0].baseline ? 0 : spec_.clusters[0].baseline->features.count();
+    for (const auto& [when, c, name] : baseline_log_)
+      if (c == 0 && when <= t) v = baseline_features_of(name);
+    m[fmt::format("baseline_at_year.{}", y)] = v;
+  }
   return m;
 }
 
@@ -117,7 +174,23 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
   out += fmt::format("  crashes         {} (applications {}, guests {}){}\n", count("crashes"), count("app_crashes"),
                      count("vm_crashes"), count("crashes") ? ": " + by_prefix("crashes.") : "");
   for (size_t i = 0; i < std::min(examples, crashes_.size()); ++i) out += "    " + crashes_[i] + "\n";
-  out += fmt::format("  cold migrations {} (outage {:.1f} min)\n", count("cold_migrations"), outage_s_ / 60);
+  out += fmt::format("  cold migrations {} (outage {:.1f} min, HA restarts included)\n", count("cold_migrations"), outage_s_ / 60);
+  if (count("drs_passes"))
+    out += fmt::format("  DRS             {} passes that acted, {} moves, {} candidate moves blocked{}; imbalance left by compatibility {:.3f}\n",
+                       count("drs_passes"), count("drs_moves"), count("drs_blocked"),
+                       count("drs_blocked") ? " (" + by_prefix("drs_blocked.") + ")" : "", m["imbalance_left_by_compatibility"]);
+  if (count("maintenances") || count("host_failures") || count("hosts_bought"))
+    out += fmt::format("  operations      maintenances {} (failed {}), host failures {} (HA restarts {}, {} pinned to newer "
+                       "hosts), hosts bought {}, retired {}\n",
+                       count("maintenances"), count("failed_maintenances"), count("host_failures"), count("ha_restarts"),
+                       count("ha_pinned"), count("hosts_bought"), count("hosts_retired"));
+  if (count("vm_arrivals") || count("vm_departures"))
+    out += fmt::format("  workload        {} VMs arrived, {} departed\n", count("vm_arrivals"), count("vm_departures"));
+  if (count("baseline_raises") || !raises_.empty()) {
+    out += fmt::format("  baseline raises {} ({} power cycles picked one up)\n", count("baseline_raises"),
+                       count("baseline_pickup_power_cycles"));
+    for (size_t i = 0; i < std::min<size_t>(examples * 2, raises_.size()); ++i) out += "    " + raises_[i] + "\n";
+  }
   out += fmt::format("  refused         power-on {}, operations {}, software starts {}, host joins {}\n",
                      count("power_on_refused"), count("refused_operations"), count("software_refused"),
                      count("host_join_refused"));

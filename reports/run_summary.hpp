@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -40,7 +41,10 @@ class RunSummary final : public Listener {
   double end_s_ = 0;
   std::map<std::string, double> counts_;
   double migration_s_ = 0, migration_max_s_ = 0, downtime_s_ = 0, downtime_max_s_ = 0, outage_s_ = 0;
-  std::vector<std::string> blocked_, crashes_, refused_;
+  std::vector<std::string> blocked_, crashes_, refused_, raises_;
+  double left_sum_ = 0;
+  std::vector<std::tuple<double, int, std::string>> baseline_log_;
+  double baseline_features_of(const std::string& name) const;
 };
 
 }  // namespace evcsim

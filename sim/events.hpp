@@ -42,6 +42,28 @@ struct MaskChanged { double t; int vm; };
 // A guest reboot (power_cycle: a full power cycle, which takes a new guest view).
 struct VmRebooted { double t; int vm; int host; bool power_cycle; std::string why; };
 struct OperationRefused { double t; int op; std::string reason; };
+// Operations over time (DRS, maintenance, failures, refresh, workload).
+struct DrsPass {
+  double t; int cluster; double imbalance; double left_by_compatibility; int moves;
+  std::map<std::string, int> blocked;  // candidate moves refused by the policy, by reason code
+};
+struct MaintenanceStarted { double t; int host; std::string why; };
+struct MaintenanceDone { double t; int host; bool retired; };
+struct MaintenanceFailed { double t; int host; int stranded; FeatureSet missing; std::string reason; };
+struct HostFailed { double t; int host; int vms; };
+struct HostRepaired { double t; int host; };
+// A VM restarted by HA after its host failed: a cold boot, so a new guest
+// view; `gained` features can pin it to newer hosts.
+struct HaRestart { double t; int vm; int from; int to; FeatureSet gained; FeatureSet lost; };
+struct HostBought { double t; int host; int cluster; std::string cpu; std::string why; };
+struct BaselineRaised {
+  double t; int cluster; std::string from, to; double possible_since; FeatureSet gained; int vms_to_cycle;
+};
+// Every VM running at a raise has seen the new baseline (power cycled or gone).
+struct BaselineRaiseSeen { double t; int cluster; std::string to; double raised_at; };
+struct VmArrived { double t; int vm; };
+struct VmDeparted { double t; int vm; };
+
 // The state of the world at a sampling time (scenario `report` settings).
 struct Snapshot {
   double t;
@@ -51,13 +73,17 @@ struct Snapshot {
   std::vector<std::string> baselines;                        // per cluster, "none" without
   std::vector<int> baseline_features;                        // per cluster, 0 without
   int domains = 0, largest_domain_hosts = 0;
-  double imbalance = 0;                                      // std. deviation of host RAM load (0..1)
+  double imbalance = 0;                                      // std. deviation of host load (0..1)
+  double imbalance_left = 0;                                 // of which compatibility prevented fixing
+  std::map<std::string, int> vms_by_level;                   // highest x86-64 level in the guest view
   std::shared_ptr<const CompatibilityGraph> graph;           // at graph times only
 };
 
 using Event = std::variant<HostJoined, HostJoinRefused, HostRemoved, BaselineChanged, VmPoweredOn, PowerOnRefused,
                            VmPoweredOff, SoftwareStarted, SoftwareRefused, SoftwareGaveUp, MigrationStarted,
-                           MigrationBlocked, MigrationCompleted, Crash, ColdMigration, MaskChanged, VmRebooted, OperationRefused, Snapshot>;
+                           MigrationBlocked, MigrationCompleted, Crash, ColdMigration, MaskChanged, VmRebooted, OperationRefused, Snapshot, DrsPass,
+                           MaintenanceStarted, MaintenanceDone, MaintenanceFailed, HostFailed, HostRepaired,
+                           HaRestart, HostBought, BaselineRaised, BaselineRaiseSeen, VmArrived, VmDeparted>;
 
 inline double event_time(const Event& e) {
   return std::visit([](const auto& x) { return x.t; }, e);

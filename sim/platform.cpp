@@ -26,7 +26,7 @@ Platform build_platform(const ScenarioSpec& spec) {
     for (size_t h = 0; h < spec.hosts.size(); ++h) {
       if (spec.hosts[h].cluster != static_cast<int>(c)) continue;
       const HostSpec& hs = spec.hosts[h];
-      auto* host = zone->create_host(hs.name, 1e9 * std::max(0.01, hs.cpu->relative_speed));
+      auto* host = zone->create_host(hs.name, 1e9 * (hs.cpu ? std::max(0.01, hs.cpu->relative_speed) : 1.0));
       host->set_core_count(std::max(1, hs.cores));
       auto* link = zone->create_split_duplex_link(hs.name + "-nic", net.host_link_gbps * 1e9 / 8)
                        ->set_latency(net.host_link_latency_us * 1e-6);

@@ -29,15 +29,26 @@ World::World(const ScenarioSpec& spec, SimServices& sim, std::vector<Listener*> 
       policy_(make_policy(spec.policy)),
       fault_rng_(spec.seed, "faults"),
       restart_rng_(spec.seed, "restarts"),
+      workload_rng_(spec.seed, "workload"),
+      failure_rng_(spec.seed, "host-failures"),
       hosts_(spec.hosts.size()),
       vms_(spec.vms.size()),
       clusters_(spec.clusters.size()) {
   for (size_t c = 0; c < clusters_.size(); ++c) clusters_[c].baseline = spec.clusters[c].baseline;
+  for (size_t h = 0; h < hosts_.size(); ++h) {
+    hosts_[h].cpu = spec.hosts[h].cpu;
+    hosts_[h].purchased = spec.hosts[h].purchased;
+    hosts_[h].ram_mib = spec.hosts[h].ram_mib;
+    if (hosts_[h].cpu && clusters_[spec.hosts[h].cluster].vendor.empty())
+      clusters_[spec.hosts[h].cluster].vendor = hosts_[h].cpu->vendor();
+  }
   for (size_t v = 0; v < vms_.size(); ++v) {
     vms_[v].custom_masks = spec.vms[v].masks;
     vms_[v].effective_masks = overlay_masks(vms_[v].custom_masks, spec.policy.default_masks);
     vms_[v].sw.resize(spec.vms[v].software->size());
   }
+  for (const Baseline& b : Catalog::builtin().baselines())
+    if (b.kind == BaselineKind::level) levels_.push_back(&b);
 }
 
 void World::emit(const Event& e) {
@@ -46,30 +57,31 @@ void World::emit(const Event& e) {
 
 HostView World::host_view(int host) const {
   const ClusterState& c = clusters_[static_cast<size_t>(spec_.hosts[host].cluster)];
-  return HostView{spec_.hosts[host].cpu.get(), c.baseline ? &*c.baseline : nullptr, c.lcd};
+  return HostView{hosts_[host].cpu.get(), c.baseline ? &*c.baseline : nullptr, c.lcd};
 }
 
 VmView World::vm_view(int vm) const {
   const VmState& v = vms_[vm];
   const VmSpec& s = spec_.vms[vm];
   return VmView{&v.effective_masks, s.baseline ? &*s.baseline : nullptr, v.guest_view,
-                v.host >= 0 ? spec_.hosts[v.host].cpu.get() : nullptr};
+                v.host >= 0 ? hosts_[v.host].cpu.get() : nullptr};
 }
 
 void World::recompute_lcd(int cluster) {
   ClusterState& c = clusters_[cluster];
   std::vector<const CpuModel*> cpus;
-  for (int h : c.hosts) cpus.push_back(spec_.hosts[h].cpu.get());
+  for (int h : c.hosts) cpus.push_back(hosts_[h].cpu.get());
   c.lcd = lowest_common_denominator(cpus);
 }
 
 bool World::has_room(int host, int vm) const {
-  return hosts_[host].ram_reserved_mib + spec_.vms[vm].ram_mib <= spec_.hosts[host].ram_mib;
+  return hosts_[host].ram_reserved_mib + spec_.vms[vm].ram_mib <= hosts_[host].ram_mib;
 }
 
 void World::place(int vm, int host) {
   hosts_[host].vms.push_back(vm);
   hosts_[host].ram_reserved_mib += spec_.vms[vm].ram_mib;
+  hosts_[host].demand += spec_.vms[vm].cpu_demand;
   vms_[vm].host = host;
 }
 
@@ -79,6 +91,7 @@ void World::unplace(int vm) {
   auto& list = hosts_[v.host].vms;
   list.erase(std::find(list.begin(), list.end(), vm));
   hosts_[v.host].ram_reserved_mib -= spec_.vms[vm].ram_mib;
+  hosts_[v.host].demand -= spec_.vms[vm].cpu_demand;
   v.host = -1;
 }
 
@@ -90,6 +103,7 @@ void World::join_host(int host, int cluster) {
 }
 
 void World::start() {
+  start_operations();
   for (size_t h = 0; h < spec_.hosts.size(); ++h)
     if (spec_.host_present_at_start[h]) join_host(static_cast<int>(h), spec_.hosts[h].cluster);
   for (size_t v = 0; v < spec_.vms.size(); ++v)
@@ -126,6 +140,22 @@ void World::handle(const Timer& timer) {
           if (v.power == Power::running && v.sw[t.sw].epoch == t.epoch) planned_restart(t.vm, t.sw, t.after_crash);
         } else if constexpr (std::is_same_v<T, SampleDue>) {
           sample(t.graph);
+        } else if constexpr (std::is_same_v<T, DrsDue>) {
+          drs_pass();
+        } else if constexpr (std::is_same_v<T, DailyDue>) {
+          daily();
+        } else if constexpr (std::is_same_v<T, WindowDue>) {
+          window();
+        } else if constexpr (std::is_same_v<T, HostFailDue>) {
+          if (hosts_[t.host].epoch == t.epoch) host_fails(t.host);
+        } else if constexpr (std::is_same_v<T, HostRepairDue>) {
+          if (hosts_[t.host].epoch == t.epoch && !hosts_[t.host].up) host_repaired(t.host);
+        } else if constexpr (std::is_same_v<T, ArrivalDue>) {
+          arrival(t.arrival);
+        } else if constexpr (std::is_same_v<T, DepartureDue>) {
+          if (vms_[t.vm].epoch == t.epoch) departure(t.vm);
+        } else if constexpr (std::is_same_v<T, PatchDue>) {
+          if (vms_[t.vm].epoch == t.epoch) patch(t.vm, t.power_cycle);
         } else if constexpr (std::is_same_v<T, FaultDue>) {
           const VmState& v = vms_[t.vm];
           if (v.power == Power::running && v.sw[t.sw].running && v.sw[t.sw].epoch == t.epoch) fault(t.vm, t.sw);
@@ -142,31 +172,18 @@ void World::power_on(int vm, int preferred_host) {
   std::vector<int> candidates;
   if (preferred_host >= 0) candidates.push_back(preferred_host);
   else candidates = clusters_[spec_.vms[vm].cluster].hosts;
-  std::string first_reason;
+  std::string why;
   FeatureSet missing;
-  int tried = -1;
-  for (int h : candidates) {
-    std::string why;
-    tried = h;
-    if (!hosts_[h].present) why = fmt::format("host {} is not in the inventory", spec_.hosts[h].name);
-    else if (!has_room(h, vm))
-      why = fmt::format("host {} has {} MiB free, the VM needs {} MiB", spec_.hosts[h].name,
-                        spec_.hosts[h].ram_mib - hosts_[h].ram_reserved_mib, spec_.vms[vm].ram_mib);
-    else {
-      BootView bv = policy_->power_on(vm_view(vm), host_view(h));
-      if (bv.ok) {
-        vms_[vm].guest_view = bv.view;
-        vms_[vm].has_view = true;
-        boot_on(vm, h, true);
-        return;
-      }
-      why = fmt::format("host {}: {}", spec_.hosts[h].name, bv.reason);
-      if (missing.empty()) missing = bv.missing;
-    }
-    if (first_reason.empty()) first_reason = why;
+  int host = choose_host(vm, candidates, &why, &missing);
+  if (host < 0) {
+    emit(PowerOnRefused{now(), vm, candidates.size() == 1 ? candidates[0] : -1, missing,
+                        candidates.empty() ? "its cluster has no hosts" : why});
+    return;
   }
-  if (candidates.empty()) first_reason = "its cluster has no hosts";
-  emit(PowerOnRefused{now(), vm, tried, missing, first_reason});
+  BootView bv = policy_->power_on(vm_view(vm), host_view(host));
+  vms_[vm].guest_view = bv.view;
+  vms_[vm].has_view = true;
+  boot_on(vm, host, true);
 }
 
 void World::boot_on(int vm, int host, bool new_view) {
@@ -175,6 +192,7 @@ void World::boot_on(int vm, int host, bool new_view) {
   v.power = Power::booting;
   ++v.epoch;
   emit(VmPoweredOn{now(), vm, host, v.guest_view, new_view});
+  if (new_view) note_view_change(vm);
   sim_.schedule(now() + spec_.migration.reboot_s, BootDone{vm, v.epoch, new_view});
 }
 
@@ -211,17 +229,20 @@ void World::power_off(int vm, const std::string& reason) {
 void World::guest_reboot(int vm, bool power_cycle) {
   VmState& v = vms_[vm];
   stop_all_software(vm);
+  std::string why = power_cycle ? "power cycle" : "guest reboot";
   if (power_cycle) {
     BootView bv = policy_->power_on(vm_view(vm), host_view(v.host));
     if (!bv.ok) {
       power_off(vm, fmt::format("power cycle refused on {}: {}", spec_.hosts[v.host].name, bv.reason));
       return;
     }
+    if (!v.guest_view.contains(bv.view)) why = "power cycle (picks up a raised baseline)";
     v.guest_view = bv.view;
   }
   v.power = Power::booting;
   ++v.epoch;
-  emit(VmRebooted{now(), vm, v.host, power_cycle, power_cycle ? "power cycle" : "guest reboot"});
+  emit(VmRebooted{now(), vm, v.host, power_cycle, why});
+  if (power_cycle) note_view_change(vm);
   sim_.schedule(now() + spec_.migration.reboot_s, BootDone{vm, v.epoch, power_cycle});
 }
 
@@ -231,7 +252,7 @@ void World::start_software(int vm, int sw, const std::string& why) {
   VmState& v = vms_[vm];
   SoftwareState& s = v.sw[sw];
   const SoftwareSpec& spec = (*spec_.vms[vm].software)[sw];
-  const FeatureSet& physical = spec_.hosts[v.host].cpu->features;
+  const FeatureSet& physical = hosts_[v.host].cpu->features;
   s.running = false;
   ++s.epoch;
   FeatureSet active;
@@ -277,7 +298,7 @@ void World::arm_fault_if_missing(int vm, int sw, int src, int dst) {
   VmState& v = vms_[vm];
   SoftwareState& s = v.sw[sw];
   if (!s.running) return;
-  if (lacking(spec_.hosts[v.host].cpu->features, s.active).empty()) return;
+  if (lacking(hosts_[v.host].cpu->features, s.active).empty()) return;
   if (src >= 0) {  // a restart on the same host keeps the migration that started the trouble
     s.fault_src = src;
     s.fault_dst = dst;
@@ -292,10 +313,10 @@ std::string World::crash_cause(int vm, int sw, const FeatureSet& missing) const 
   const SoftwareState& s = v.sw[sw];
   if (spec.detection == Detection::probe && !(missing - v.guest_view).empty()) return "probing-software";
   if (policy_->name() == "unsafe-override") return "unsafe-override";
-  if (s.fault_src >= 0 && spec_.hosts[s.fault_src].cpu->vendor() != spec_.hosts[s.fault_dst].cpu->vendor())
+  if (s.fault_src >= 0 && hosts_[s.fault_src].cpu->vendor() != hosts_[s.fault_dst].cpu->vendor())
     return "cross-vendor";
   if (policy_->name() == "per-vm-mask" && s.fault_src >= 0 &&
-      masked_features(*spec_.hosts[s.fault_src].cpu, v.effective_masks) != v.guest_view)
+      masked_features(*hosts_[s.fault_src].cpu, v.effective_masks) != v.guest_view)
     return "mask-changed-after-power-on";
   return "guest-view-not-checked";
 }
@@ -303,7 +324,7 @@ std::string World::crash_cause(int vm, int sw, const FeatureSet& missing) const 
 void World::fault(int vm, int sw) {
   VmState& v = vms_[vm];
   SoftwareState& s = v.sw[sw];
-  FeatureSet missing = lacking(spec_.hosts[v.host].cpu->features, s.active);
+  FeatureSet missing = lacking(hosts_[v.host].cpu->features, s.active);
   if (missing.empty()) return;  // it moved to a host with the features before the next use
   const SoftwareSpec& spec = (*spec_.vms[vm].software)[sw];
   std::string cause = crash_cause(vm, sw, missing);
@@ -372,7 +393,7 @@ void World::run_operation(int op) {
       for (int h : o.new_hosts) {
         const ClusterState& c = clusters_[o.cluster];
         if (c.baseline) {
-          Admission a = check_admission(*spec_.hosts[h].cpu, *c.baseline);
+          Admission a = check_admission(*hosts_[h].cpu, *c.baseline);
           if (!a.ok) {
             emit(HostJoinRefused{now(), h, o.cluster, a.missing, a.reason});
             continue;
@@ -395,6 +416,16 @@ void World::run_operation(int op) {
       break;
     }
     case OpKind::set_baseline: set_baseline(op); break;
+    case OpKind::maintenance:
+      if (!hosts_[o.host].present || !hosts_[o.host].up)
+        return refuse(op, fmt::format("host {} is not up in the inventory", spec_.hosts[o.host].name));
+      if (hosts_[o.host].maintenance) return refuse(op, fmt::format("host {} is already in maintenance", spec_.hosts[o.host].name));
+      enter_maintenance(o.host, "scheduled", false);
+      break;
+    case OpKind::exit_maintenance:
+      if (!hosts_[o.host].maintenance) return refuse(op, fmt::format("host {} is not in maintenance", spec_.hosts[o.host].name));
+      hosts_[o.host].maintenance = false;
+      break;
   }
 }
 
@@ -404,13 +435,16 @@ void World::migrate(int op, int vm, int dst) {
   if (v.power != Power::running) return refuse(op, fmt::format("{} is not running", name));
   if (v.migrating || v.cold_moving) return refuse(op, fmt::format("{} is already migrating", name));
   if (!hosts_[dst].present) return refuse(op, fmt::format("host {} is not in the inventory", spec_.hosts[dst].name));
+  if (!hosts_[dst].up) return refuse(op, fmt::format("host {} is down", spec_.hosts[dst].name));
+  if (hosts_[dst].maintenance) return refuse(op, fmt::format("host {} is in maintenance", spec_.hosts[dst].name));
   if (v.host == dst) return refuse(op, fmt::format("{} already runs on {}", name, spec_.hosts[dst].name));
+  if (!rules_allow(vm, dst)) return refuse(op, fmt::format("a DRS rule keeps {} off {}", name, spec_.hosts[dst].name));
   if (!has_room(dst, vm))
     return refuse(op, fmt::format("host {} has {} MiB free, {} needs {} MiB", spec_.hosts[dst].name,
-                                  spec_.hosts[dst].ram_mib - hosts_[dst].ram_reserved_mib, name, spec_.vms[vm].ram_mib));
+                                  hosts_[dst].ram_mib - hosts_[dst].ram_reserved_mib, name, spec_.vms[vm].ram_mib));
   int src = v.host;
-  const CpuModel& s = *spec_.hosts[src].cpu;
-  const CpuModel& d = *spec_.hosts[dst].cpu;
+  const CpuModel& s = *hosts_[src].cpu;
+  const CpuModel& d = *hosts_[dst].cpu;
   if (s.vendor() != d.vendor() && !spec_.policy.allow_cross_vendor) {
     emit(MigrationBlocked{now(), vm, src, dst, "cross-vendor", {},
                           fmt::format("cross-vendor live migration ({} to {}) is refused unless the policy allows it",
@@ -422,32 +456,49 @@ void World::migrate(int op, int vm, int dst) {
     emit(MigrationBlocked{now(), vm, src, dst, verdict.code, verdict.missing, verdict.reason});
     return;
   }
+  start_live_migration(vm, dst);
+}
+
+bool World::start_live_migration(int vm, int dst) {
+  VmState& v = vms_[vm];
+  int src = v.host;
   v.migrating = true;
   v.migration_dst = dst;
   hosts_[dst].ram_reserved_mib += spec_.vms[vm].ram_mib;
+  ++hosts_[src].migrations;
+  ++hosts_[dst].migrations;
   ++in_flight_;
   emit(MigrationStarted{now(), vm, src, dst});
   sim_.start_migration(make_migration_job(spec_, vm, src, dst));
+  return true;
 }
 
 void World::migration_done(const MigrationJob& job, const MigrationOutcome& out) {
   VmState& v = vms_[job.vm];
   --in_flight_;
+  --hosts_[job.src].migrations;
+  --hosts_[job.dst].migrations;
   v.migrating = false;
   v.migration_dst = -1;
-  if (v.host != job.src || v.power == Power::off) {
+  if (v.host != job.src || v.power == Power::off || !hosts_[job.dst].up || !hosts_[job.dst].present) {
     hosts_[job.dst].ram_reserved_mib -= spec_.vms[job.vm].ram_mib;
-    emit(MigrationBlocked{now(), job.vm, job.src, job.dst, "aborted", {}, "the VM stopped during the migration"});
+    emit(MigrationBlocked{now(), job.vm, job.src, job.dst, "aborted", {},
+                          v.host != job.src || v.power == Power::off ? "the VM stopped during the migration"
+                                                                     : "the destination failed during the migration"});
+    check_maintenance_done(job.src);
     return;
   }
   auto& list = hosts_[job.src].vms;
   list.erase(std::find(list.begin(), list.end(), job.vm));
   hosts_[job.src].ram_reserved_mib -= spec_.vms[job.vm].ram_mib;
+  hosts_[job.src].demand -= spec_.vms[job.vm].cpu_demand;
   hosts_[job.dst].vms.push_back(job.vm);  // RAM was reserved when the migration started
+  hosts_[job.dst].demand += spec_.vms[job.vm].cpu_demand;
   v.host = job.dst;
   emit(MigrationCompleted{now(), job.vm, job.src, job.dst, out.duration_s, out.downtime_s, out.rounds,
                           out.bytes_sent / (1024.0 * 1024.0)});
   for (size_t i = 0; i < v.sw.size(); ++i) arm_fault_if_missing(job.vm, static_cast<int>(i), job.src, job.dst);
+  check_maintenance_done(job.src);
 }
 
 void World::cold_migrate(int op, int vm, int dst) {
@@ -486,31 +537,44 @@ void World::cold_move_done(int vm, int dst) {
 
 void World::set_baseline(int op) {
   const OperationSpec& o = spec_.operations[op];
-  ClusterState& c = clusters_[o.cluster];
-  const std::string& cname = spec_.clusters[o.cluster].name;
+  std::string why;
+  if (!apply_baseline(o.cluster, o.baseline, &why)) refuse(op, why);
+}
+
+// Enabling a baseline needs every host to join it and the VMs that see more
+// powered off (all VMs, with enable_needs_all_off); raising keeps running VMs
+// on their old view until a power cycle; lowering needs the VMs above it off.
+bool World::apply_baseline(int cluster, const std::optional<Baseline>& to_b, std::string* why) {
+  ClusterState& c = clusters_[cluster];
+  const std::string& cname = spec_.clusters[cluster].name;
   std::string from = c.baseline ? c.baseline->name : "none";
-  std::string to = o.baseline ? o.baseline->name : "none";
-  if (o.baseline) {
+  std::string to = to_b ? to_b->name : "none";
+  if (to_b) {
     for (int h : c.hosts) {
-      Admission a = check_admission(*spec_.hosts[h].cpu, *o.baseline);
-      if (!a.ok) return refuse(op, fmt::format("cluster {} cannot take baseline {}: {}", cname, to, a.reason));
+      Admission a = check_admission(cpu_of(h), *to_b);
+      if (!a.ok) {
+        *why = fmt::format("cluster {} cannot take baseline {}: {}", cname, to, a.reason);
+        return false;
+      }
     }
-    bool raising = c.baseline && o.baseline->features.contains(c.baseline->features);
+    bool raising = c.baseline && to_b->features.contains(c.baseline->features);
     if (!raising) {
-      // Enabling or lowering: VMs whose guest view exceeds the new baseline must be off.
+      bool all = !c.baseline && spec_.refresh.enable_needs_all_off;
       std::vector<std::string> above;
       for (int h : c.hosts)
         for (int vm : hosts_[h].vms)
-          if (!o.baseline->features.contains(vms_[vm].guest_view)) above.push_back(spec_.vms[vm].name);
+          if (all || !to_b->features.contains(vms_[vm].guest_view)) above.push_back(spec_.vms[vm].name);
       if (!above.empty()) {
         if (above.size() > 5) above.resize(5), above.push_back("...");
-        return refuse(op, fmt::format("{} baseline {} on cluster {}: power off the VMs that see more first ({})",
-                                      c.baseline ? "lowering to" : "enabling", to, cname, fmt::join(above, ", ")));
+        *why = fmt::format("{} baseline {} on cluster {}: power off the VMs that see more first ({})",
+                           c.baseline ? "lowering to" : "enabling", to, cname, fmt::join(above, ", "));
+        return false;
       }
     }
   }
-  c.baseline = o.baseline;
-  emit(BaselineChanged{now(), o.cluster, from, to});
+  c.baseline = to_b;
+  emit(BaselineChanged{now(), cluster, from, to});
+  return true;
 }
 
 // ---- sampling ----
@@ -528,6 +592,10 @@ void World::sample(bool with_graph) {
     }
     ++snap.vms_on;
     for (size_t i = 0; i < ids.size(); ++i) counts[i] += v.guest_view.test(ids[i]);
+    std::string level = "below x86-64-v1";
+    for (const Baseline* b : levels_)
+      if (v.guest_view.contains(b->features)) level = b->name;
+    snap.vms_by_level[level]++;
   }
   for (size_t i = 0; i < ids.size(); ++i) snap.feature_counts.emplace_back(notable_features()[i], counts[i]);
   std::vector<HostClass> classes;
@@ -538,16 +606,16 @@ void World::sample(bool with_graph) {
     snap.baselines.push_back(cs.baseline ? cs.baseline->name : "none");
     snap.baseline_features.push_back(cs.baseline ? static_cast<int>(cs.baseline->features.count()) : 0);
     for (int h : cs.hosts) {
-      const HostSpec& hs = spec_.hosts[h];
-      snap.hosts_by_generation[hs.cpu->generation.empty() ? hs.cpu->name : hs.cpu->generation]++;
-      double load = static_cast<double>(hosts_[h].ram_reserved_mib) / static_cast<double>(hs.ram_mib);
+      const CpuModel& hc = cpu_of(h);
+      snap.hosts_by_generation[hc.generation.empty() ? hc.name : hc.generation]++;
+      double load = this->load(h);
       sum += load;
       sum2 += load * load;
       ++present;
       auto it = std::find_if(classes.begin(), classes.end(), [&](const HostClass& k) {
-        return k.cluster == static_cast<int>(c) && k.cpu == hs.cpu.get();
+        return k.cluster == static_cast<int>(c) && k.cpu == hosts_[h].cpu.get();
       });
-      if (it == classes.end()) classes.push_back(HostClass{static_cast<int>(c), hs.cpu.get(),
+      if (it == classes.end()) classes.push_back(HostClass{static_cast<int>(c), hosts_[h].cpu.get(),
                                                            cs.baseline ? &*cs.baseline : nullptr, cs.lcd, 1});
       else ++it->hosts;
     }
@@ -556,6 +624,7 @@ void World::sample(bool with_graph) {
     double mean = sum / present;
     snap.imbalance = std::sqrt(std::max(0.0, sum2 / present - mean * mean));
   }
+  for (const ClusterState& cs : clusters_) snap.imbalance_left = std::max(snap.imbalance_left, cs.imbalance_left);
   auto graph = std::make_shared<CompatibilityGraph>(build_compatibility_graph(
       std::move(classes), *policy_, spec_.policy.default_masks, spec_.policy.allow_cross_vendor));
   snap.domains = graph->domains;
@@ -591,10 +660,10 @@ void World::check_invariants() const {
     if (v.cold_moving) booked[v.cold_dst] += spec_.vms[vm].ram_mib;
   }
   for (size_t h = 0; h < hosts_.size(); ++h) {
-    if (booked[h] != hosts_[h].ram_reserved_mib || hosts_[h].ram_reserved_mib > spec_.hosts[h].ram_mib)
+    if (booked[h] != hosts_[h].ram_reserved_mib || hosts_[h].ram_reserved_mib > hosts_[h].ram_mib)
       throw std::logic_error(fmt::format("invariant: host {} books {} MiB for {} MiB of VMs (capacity {} MiB)",
                                          spec_.hosts[h].name, hosts_[h].ram_reserved_mib, booked[h],
-                                         spec_.hosts[h].ram_mib));
+                                         hosts_[h].ram_mib));
   }
 }
 

@@ -4,8 +4,9 @@
 // lacks a feature in use. The World knows nothing of SimGrid: the engine
 // gives it a clock, timers and network transfers through SimServices.
 //
-// Left out here (see sim/ operations in later issues): DRS, failures,
-// procurement. Capacity is RAM only (vCPUs may be overcommitted).
+// Operations over time (DRS, maintenance, failures and HA, workload, hardware
+// refresh and baseline policies) live in world_ops.cpp. Capacity for
+// placement is RAM; CPU demand drives load balancing (vCPUs may overcommit).
 #pragma once
 
 #include <cstdint>
@@ -28,7 +29,16 @@ struct ColdMoveDone { int vm; uint32_t epoch; int dst; };
 struct SoftwareRestartDue { int vm; int sw; uint32_t epoch; bool after_crash; };
 struct FaultDue { int vm; int sw; uint32_t epoch; };
 struct SampleDue { bool graph; };
-using Timer = std::variant<OpDue, PowerOnDue, BootDone, ColdMoveDone, SoftwareRestartDue, FaultDue, SampleDue>;
+struct DrsDue {};
+struct DailyDue {};                      // refresh: retirements, procurement
+struct WindowDue {};                     // maintenance window: baseline policy, retries, patches
+struct HostFailDue { int host; uint32_t epoch; };
+struct HostRepairDue { int host; uint32_t epoch; };
+struct ArrivalDue { int arrival; };
+struct DepartureDue { int vm; uint32_t epoch; };
+struct PatchDue { int vm; uint32_t epoch; bool power_cycle; };
+using Timer = std::variant<OpDue, PowerOnDue, BootDone, ColdMoveDone, SoftwareRestartDue, FaultDue, SampleDue, DrsDue,
+                           DailyDue, WindowDue, HostFailDue, HostRepairDue, ArrivalDue, DepartureDue, PatchDue>;
 
 // The features whose availability to VMs the time series follow.
 const std::vector<std::string>& notable_features();
@@ -94,17 +104,39 @@ class World {
     VmMasks effective_masks;       // custom_masks over the policy's default masks
     uint32_t epoch = 0;
     int crash_streak = 0;
+    bool arrived = false;          // arrival slots: taken
     std::vector<SoftwareState> sw;
   };
   struct HostState {
     bool present = false;
     std::vector<int> vms;          // running or booting here
     int64_t ram_reserved_mib = 0;  // resident VMs plus incoming migrations / cold moves
+    std::shared_ptr<const CpuModel> cpu;  // bays get theirs when bought
+    YearMonth purchased;
+    int64_t ram_mib = 0;
+    bool up = true;
+    uint32_t epoch = 0;            // failures
+    bool maintenance = false;
+    bool retiring = false;
+    int migrations = 0;            // in flight, in or out
+    double demand = 0;             // sum of the base CPU demand of the VMs here
+    double noise = 0;              // this pass's relative load noise
+  };
+  struct RaiseTrack {
+    int cluster;
+    std::string to;
+    double raised_at;
+    FeatureSet features;
+    std::vector<int> pending;      // VMs running at the raise with a view below it
   };
   struct ClusterState {
     std::optional<Baseline> baseline;
     std::vector<int> hosts;        // present hosts, in join order
     FeatureSet lcd;
+    std::string vendor;            // what procurement buys
+    double raise_possible_since = -1;
+    double imbalance = 0, imbalance_left = 0;
+    int pending_replacements = 0;
   };
 
   void emit(const Event& e);
@@ -136,13 +168,41 @@ class World {
   void cold_migrate(int op, int vm, int dst);
   void cold_move_done(int vm, int dst);
   void set_baseline(int op);
+  bool apply_baseline(int cluster, const std::optional<Baseline>& to, std::string* why_not);
   void sample(bool graph);
 
+  // ---- world_ops.cpp ----
+  const CpuModel& cpu_of(int host) const { return *hosts_[host].cpu; }
+  bool usable(int host) const { return hosts_[host].present && hosts_[host].up && !hosts_[host].maintenance; }
+  double demand_factor() const;             // diurnal wave x growth at now()
+  double load(int host) const;              // max(CPU, RAM) load, 0..
+  bool rules_allow(int vm, int host) const;
+  Verdict admit_move(int vm, int dst) const;  // vendor rule + policy check
+  int choose_host(int vm, const std::vector<int>& candidates, std::string* why_not, FeatureSet* missing);
+  void start_operations();
+  void drs_pass();
+  void balance_cluster(int cluster);
+  bool start_live_migration(int vm, int dst);  // checks done; true when started
+  void enter_maintenance(int host, const std::string& why, bool retire);
+  void check_maintenance_done(int host);
+  void host_fails(int host);
+  void host_repaired(int host);
+  void daily();
+  void window();
+  void buy_hosts(int cluster, int count, const std::string& why);
+  const CpuModel* market_choice(int cluster) const;
+  void apply_baseline_policy(int cluster);
+  void note_view_change(int vm);            // raise tracking after a power cycle
+  void arrival(int a);
+  void departure(int vm);
+  void patch(int vm, bool power_cycle);
   const ScenarioSpec& spec_;
   SimServices& sim_;
   std::vector<Listener*> listeners_;
   std::unique_ptr<Policy> policy_;
-  Rng fault_rng_, restart_rng_;
+  Rng fault_rng_, restart_rng_, workload_rng_, failure_rng_;
+  std::vector<RaiseTrack> raises_;
+  std::vector<const Baseline*> levels_;   // x86-64 levels, for VMs by guest-view level
   std::vector<HostState> hosts_;
   std::vector<VmState> vms_;
   std::vector<ClusterState> clusters_;

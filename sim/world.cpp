@@ -499,6 +499,7 @@ void World::migration_done(const MigrationJob& job, const MigrationOutcome& out)
                           out.bytes_sent / (1024.0 * 1024.0)});
   for (size_t i = 0; i < v.sw.size(); ++i) arm_fault_if_missing(job.vm, static_cast<int>(i), job.src, job.dst);
   check_maintenance_done(job.src);
+  if (hosts_[job.dst].maintenance) evacuate(job.dst);  // it landed on a host being emptied
 }
 
 void World::cold_migrate(int op, int vm, int dst) {

@@ -136,7 +136,6 @@ class World {
     std::string vendor;            // what procurement buys
     double raise_possible_since = -1;
     double imbalance = 0, imbalance_left = 0;
-    int pending_replacements = 0;
   };
 
   void emit(const Event& e);
@@ -184,6 +183,7 @@ class World {
   void balance_cluster(int cluster);
   bool start_live_migration(int vm, int dst);  // checks done; true when started
   void enter_maintenance(int host, const std::string& why, bool retire);
+  void evacuate(int host);
   void check_maintenance_done(int host);
   void host_fails(int host);
   void host_repaired(int host);

@@ -168,7 +168,6 @@ void World::balance_cluster(int cluster) {
       double best_gain = 1e-4;
       int best_vm = -1;
       size_t best_dst = 0;
-      double best_delta = 0;
       const int h_src = hs[src];
       for (size_t k = 0; k < std::min<size_t>(3, order.size()); ++k) {
         size_t dst = order[k];
@@ -188,19 +187,17 @@ void World::balance_cluster(int cluster) {
           double gain = stddev(s, s2) - stddev(ns, ns2);
           if (gain <= best_gain) continue;
           if (!has_room(h_dst, vm) || !rules_allow(vm, h_dst)) continue;
+          if (hosts_[h_src].migrations + busy[src] >= spec_.drs.max_per_host ||
+              hosts_[h_dst].migrations + busy[dst] >= spec_.drs.max_per_host)
+            continue;
           if (real) {
-            if (hosts_[h_src].migrations + busy[src] >= spec_.drs.max_per_host ||
-                hosts_[h_dst].migrations + busy[dst] >= spec_.drs.max_per_host)
-              continue;
             Verdict verdict = admit_move(vm, h_dst);
             if (!verdict.ok) {
               pass.blocked[verdict.code]++;
               continue;
             }
           }
-          best_gain = gain, best_vm = vm, best_dst = dst, best_delta = d;
-          (void)best_delta;
-          ls = 0;
+          best_gain = gain, best_vm = vm, best_dst = dst;
         }
       }
       if (best_vm < 0) break;
@@ -214,9 +211,9 @@ void World::balance_cluster(int cluster) {
       l[src] = ls;
       l[best_dst] = ld;
       moved.push_back(best_vm);
+      ++busy[src];
+      ++busy[best_dst];
       if (real) {
-        ++busy[src];
-        ++busy[best_dst];
         start_live_migration(best_vm, h_dst);
         ++pass.moves;
       }
@@ -235,6 +232,12 @@ void World::enter_maintenance(int host, const std::string& why, bool retire) {
   hs.maintenance = true;
   hs.retiring = retire;
   emit(MaintenanceStarted{now(), host, why});
+  evacuate(host);
+}
+
+// Moves every VM off a host in maintenance (again, when one lands there).
+void World::evacuate(int host) {
+  HostState& hs = hosts_[host];
   std::vector<int> evacuate;
   for (int vm : hs.vms)
     if (!vms_[vm].migrating) evacuate.push_back(vm);
@@ -391,28 +394,40 @@ void World::patch(int vm, bool power_cycle) {
 void World::daily() {
   const double day = std::floor(now() / kDay + 0.5);
   const auto& w = spec_.workload;
-  // Patch windows: spread the VMs over the following four hours.
-  for (int kind = 0; kind < 2; ++kind) {
-    double every = kind ? w.power_cycle_every_days : w.reboot_every_days;
-    if (every <= 0 || std::fmod(day, std::round(every)) != 0) continue;
+  // Patch windows: spread the VMs over the following four hours. A power
+  // cycle due the same day replaces the guest reboot.
+  auto due = [&](double every) { return every > 0 && std::fmod(day, std::round(every)) == 0; };
+  bool cycle = due(w.power_cycle_every_days), reboot = due(w.reboot_every_days);
+  if (cycle || reboot)
     for (size_t vm = 0; vm < vms_.size(); ++vm)
       if (vms_[vm].power == Power::running)
-        sim_.schedule(now() + static_cast<double>(vm % 240) * 60, PatchDue{static_cast<int>(vm), vms_[vm].epoch, kind == 1});
-  }
+        sim_.schedule(now() + static_cast<double>(vm % 240) * 60, PatchDue{static_cast<int>(vm), vms_[vm].epoch, cycle});
   if (spec_.refresh.enabled) {
     YearMonth today = date_at(spec_.start_date, now());
     for (size_t c = 0; c < clusters_.size(); ++c) {
       ClusterState& cs = clusters_[c];
-      // Retirements.
-      if (spec_.refresh.lifetime_years > 0)
-        for (int h : std::vector<int>(cs.hosts)) {
+      // Retirements: all hosts due enter maintenance first, so none is an evacuation target.
+      if (spec_.refresh.lifetime_years > 0) {
+        std::vector<int> due;
+        for (int h : cs.hosts) {
           HostState& hs = hosts_[h];
           int age_months = today.index() - hs.purchased.index();
           if (hs.up && !hs.maintenance && age_months >= std::lround(spec_.refresh.lifetime_years * 12)) {
-            ++cs.pending_replacements;
-            enter_maintenance(h, fmt::format("retirement after {:.1f} years", age_months / 12.0), true);
+            due.push_back(h);
+            hs.maintenance = true;
+            hs.retiring = true;
           }
         }
+        if (!due.empty()) {
+          // Buy the replacements before evacuating, as an operator would.
+          buy_hosts(static_cast<int>(c), static_cast<int>(due.size()), "replacing hosts due for retirement");
+          for (int h : due) {
+            int age_months = today.index() - hosts_[h].purchased.index();
+            emit(MaintenanceStarted{now(), h, fmt::format("retirement after {:.1f} years", age_months / 12.0)});
+            evacuate(h);
+          }
+        }
+      }
       // Procurement: replace retiring hosts, and buy when headroom runs out.
       double ram = 0, used = 0, cap = 0, demand = 0;
       for (int h : cs.hosts) {
@@ -425,8 +440,8 @@ void World::daily() {
       double peak = (1 + w.diurnal_amplitude) * std::pow(1 + w.growth_per_year, now() / kYear);
       bool short_ram = ram <= 0 || 1 - used / ram < spec_.refresh.headroom;
       bool short_cpu = cap <= 0 || demand * peak / cap > 1 - spec_.refresh.headroom;
-      int want = cs.pending_replacements;
-      std::string why = "replacing retired hosts";
+      int want = 0;
+      std::string why;
       if (short_ram || short_cpu) {
         want = std::max(want, spec_.refresh.hosts_per_purchase);
         why = short_ram ? "RAM headroom below the threshold" : "CPU headroom below the threshold";
@@ -489,7 +504,6 @@ void World::buy_hosts(int cluster, int count, const std::string& why) {
     hs.up = true;
     hs.demand = 0;
     emit(HostBought{now(), bay, cluster, model->name, why});
-    if (cs.pending_replacements > 0) --cs.pending_replacements;
     if (cs.baseline) {
       Admission a = check_admission(*hs.cpu, *cs.baseline);
       if (!a.ok) {

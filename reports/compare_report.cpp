@@ -10,7 +10,7 @@ namespace evcsim {
 
 const std::vector<std::string>& compared_metrics() {
   static const std::vector<std::string> m = {"crashes", "blocked_migrations", "outage_minutes", "features_seen",
-                                             "imbalance_end", "migrations"};
+                                             "imbalance_left_by_compatibility", "migrations"};
   return m;
 }
 
@@ -29,7 +29,11 @@ double compared_value(const report::RunResults& r, const std::string& metric) {
       if (s.family() == "feature_share" && s.value_size() > 0) sum += s.value(s.value_size() - 1), ++n;
     return n ? sum / n : 0;
   }
-  if (metric == "imbalance_end") return series_end(r, "imbalance", "ram_load_stddev");
+  if (metric == "imbalance_end") return series_end(r, "imbalance", "host_load_stddev");
+  if (metric == "imbalance_left_by_compatibility") {
+    auto it = r.totals().find(metric);
+    return it == r.totals().end() ? 0 : it->second;
+  }
   auto it = r.totals().find(metric);
   return it == r.totals().end() ? 0 : it->second;
 }

@@ -226,8 +226,10 @@ th {{ background: #f3f3f3; }} .none {{ color: #777; font-size: 12px; }}
                horizon, "per interval");
   out += chart("chart-features", "Share of running VMs that can see each feature", family(r, "feature_share"),
                Kind::line, horizon, "share of VMs", 1.0);
-  out += chart("chart-imbalance", "Load imbalance (std. deviation of host RAM load)", family(r, "imbalance"),
-               Kind::line, horizon, "std. dev.");
+  out += chart("chart-imbalance", "Load imbalance (std. deviation of host load) and what compatibility left",
+               family(r, "imbalance"), Kind::line, horizon, "std. dev.");
+  out += chart("chart-levels", "VMs by guest-view level (the highest x86-64 level their view contains)",
+               family(r, "vms_by_level"), Kind::stacked_area, horizon, "VMs");
   out += chart("chart-domains", "Migration domains (strongly connected host classes)", family(r, "migration_domains"),
                Kind::step, horizon, "count / hosts");
 

@@ -117,7 +117,17 @@ void ResultsCollector::on_event(const Event& ev) {
             point("baseline", spec_.clusters[c].name, e.baseline_features[c], &e.baselines[c]);
           point("migration_domains", "count", e.domains);
           point("migration_domains", "largest_hosts", e.largest_domain_hosts);
-          point("imbalance", "ram_load_stddev", e.imbalance);
+          point("imbalance", "host_load_stddev", e.imbalance);
+          point("imbalance", "left_by_compatibility", e.imbalance_left);
+          for (const auto& [k, i] : index_)
+            if (k.first == "vms_by_level" && !e.vms_by_level.count(k.second)) point("vms_by_level", k.second, 0);
+          for (const auto& [level, n] : e.vms_by_level) {
+            auto& s = series("vms_by_level", level);
+            for (double t : snapshot_times_)
+              if (s.t_size() < static_cast<int>(snapshot_times_.size())) s.add_t(t), s.add_value(0);
+            s.add_t(e.t);
+            s.add_value(n);
+          }
           if (e.graph) {
             auto* g = results_.add_graphs();
             g->set_t(e.t);

@@ -485,6 +485,7 @@ void World::migration_done(const MigrationJob& job, const MigrationOutcome& out)
     emit(MigrationBlocked{now(), job.vm, job.src, job.dst, "aborted", {},
                           v.host != job.src || v.power == Power::off ? "the VM stopped during the migration"
                                                                      : "the destination failed during the migration"});
+    if (hosts_[job.src].maintenance && hosts_[job.src].up && v.host == job.src) evacuate(job.src);
     check_maintenance_done(job.src);
     return;
   }

@@ -175,6 +175,7 @@ class World {
   bool usable(int host) const { return hosts_[host].present && hosts_[host].up && !hosts_[host].maintenance; }
   double demand_factor() const;             // diurnal wave x growth at now()
   double load(int host) const;              // max(CPU, RAM) load, 0..
+  double load(int host, double factor) const;
   bool rules_allow(int vm, int host) const;
   Verdict admit_move(int vm, int dst) const;  // vendor rule + policy check
   int choose_host(int vm, const std::vector<int>& candidates, std::string* why_not, FeatureSet* missing);

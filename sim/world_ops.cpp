@@ -26,12 +26,14 @@ double World::demand_factor() const {
   return wave * std::pow(1 + w.growth_per_year, now() / kYear);
 }
 
-double World::load(int h) const {
+double World::load(int h) const { return load(h, demand_factor()); }
+
+double World::load(int h, double factor) const {
   const HostState& hs = hosts_[h];
   double mem = static_cast<double>(hs.ram_reserved_mib) / static_cast<double>(std::max<int64_t>(1, hs.ram_mib));
   if (!hs.cpu) return mem;
   double cap = std::max(1.0, spec_.hosts[h].cores * std::max(0.05, hs.cpu->relative_speed));
-  double cpu = hs.demand * demand_factor() * (1 + hs.noise) / cap;
+  double cpu = hs.demand * factor * (1 + hs.noise) / cap;
   return std::max(cpu, mem);
 }
 
@@ -133,8 +135,9 @@ void World::balance_cluster(int cluster) {
   for (int h : hs) hosts_[h].noise = noise > 0 ? noise * (2 * workload_rng_.uniform() - 1) : 0;
   std::vector<double> loads;
   double sum = 0, sum2 = 0;
+  const double factor = demand_factor();
   for (int h : hs) {
-    double l = load(h);
+    double l = load(h, factor);
     loads.push_back(l);
     sum += l;
     sum2 += l * l;
@@ -151,7 +154,7 @@ void World::balance_cluster(int cluster) {
   // move were admitted and once for real (only admitted moves): the
   // difference in the imbalance reached is what compatibility left.
   DrsPass pass{now(), cluster, cs.imbalance, 0, 0, {}};
-  const double f = demand_factor();
+  const double f = factor;
   double reached[2] = {cs.imbalance, cs.imbalance};
   for (int real = 0; real < 2; ++real) {
     std::vector<double> l = loads;
@@ -211,9 +214,10 @@ void World::balance_cluster(int cluster) {
       l[src] = ls;
       l[best_dst] = ld;
       moved.push_back(best_vm);
-      ++busy[src];
-      ++busy[best_dst];
-      if (real) {
+      if (!real) {  // the real pass counts its migrations on the hosts themselves
+        ++busy[src];
+        ++busy[best_dst];
+      } else {
         start_live_migration(best_vm, h_dst);
         ++pass.moves;
       }
@@ -356,6 +360,7 @@ void World::host_repaired(int host) {
   HostState& hs = hosts_[host];
   hs.up = true;
   emit(HostRepaired{now(), host});
+  check_maintenance_done(host);  // a host that failed while being emptied
   if (spec_.failures.mtbf_days > 0)
     sim_.schedule(now() + failure_rng_.exponential(1 / (spec_.failures.mtbf_days * kDay)), HostFailDue{host, hs.epoch});
 }

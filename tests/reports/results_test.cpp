@@ -88,7 +88,7 @@ TEST(Results, HtmlHasEveryChartAndTable) {
   SimRun r = simulate();
   std::string html = results_html(r.results->results());
   for (const char* id : {"chart-baseline", "chart-hosts", "chart-events", "chart-features", "chart-imbalance",
-                         "chart-domains", "table-crashes", "table-blocked", "table-refused", "table-expectations"})
+                         "chart-domains", "chart-levels", "table-crashes", "table-blocked", "table-refused", "table-expectations"})
     EXPECT_NE(html.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
   EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));  // no resource fetched from the network
   EXPECT_EQ(html.find("<script"), std::string::npos);

@@ -96,7 +96,7 @@ void add_run_command(CLI::App& app, Runner* runner) {
       if (!a->quiet) std::cout << text;
       else
         for (const auto& r : summary.evaluate())
-          if (!r.ok) std::cout << fmt::format("FAIL {} (measured {})\n", r.expectation.text(), r.measured);
+          if (!r.ok) std::cout << fmt::format("FAIL {} (measured {})\n", r.expectation.text(), r.measured_text());
       return all_ok ? 0 : 3;
     };
   });

@@ -66,7 +66,10 @@ YearMonth date_at(const YearMonth& start, double t) {
   return YearMonth{idx / 12, idx % 12 + 1};
 }
 
-std::string ExpectationSpec::text() const { return fmt::format("{} {} {}", metric, op, value); }
+std::string ExpectationSpec::text() const {
+  return expected_name.empty() ? fmt::format("{} {} {}", metric, op, value)
+                                    : fmt::format("{} {} \"{}\"", metric, op, expected_name);
+}
 
 FeatureSet masked_features(const CpuModel& host, const VmMasks& masks) {
   if (masks.empty()) return host.migratable();
@@ -594,7 +597,11 @@ class Loader {
                        "vm_crashes, cold_migrations, outage_minutes, power_on_refused, refused_operations, "
                        "software_refused, software_gave_up, host_join_refused, vms_powered_off_by_ha)",
                        e.metric()));
-    spec_.expectations.push_back({e.metric(), e.op(), e.value(), file_.line(msg_, "expect", i)});
+    if (!e.text().empty() && e.op() != "==" && e.op() != "!=")
+      fail(e, "op", t, -1, "a text expectation compares with == or != only");
+    if (!e.text().empty() && e.metric().rfind("baseline_at_year.", 0) != 0)
+      fail(e, "text", t, -1, "only baseline_at_year.N has a named result");
+    spec_.expectations.push_back({e.metric(), e.op(), e.value(), e.text(), file_.line(msg_, "expect", i)});
   }
 
   sc::Scenario msg_;

@@ -150,6 +150,7 @@ struct MigrationSpec {
 struct ExpectationSpec {
   std::string metric, op;
   double value = 0;
+  std::string expected_name;  // compare the metric's name instead of its value (== or != only)
   int line = 0;
   std::string text() const;  // "crashes == 0"
 };

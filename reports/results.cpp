@@ -171,6 +171,8 @@ void ResultsCollector::on_end(double) {
     o->set_op(r.expectation.op);
     o->set_value(r.expectation.value);
     o->set_measured(r.measured);
+    o->set_measured_name(r.measured_name);
+    o->set_text(r.expectation.expected_name);
     o->set_ok(r.ok);
     o->set_line(static_cast<uint32_t>(r.expectation.line));
   }

@@ -130,10 +130,34 @@ std::map<std::string, double> RunSummary::metrics() const {
   return m;
 }
 
+std::string ExpectationResult::measured_text() const {
+  return expectation.expected_name.empty() ? fmt::format("{}", measured) : "\"" + measured_name + "\"";
+}
+
+std::map<std::string, std::string> RunSummary::names() const {
+  std::map<std::string, std::string> out;
+  for (int y = 0; y <= static_cast<int>(spec_.horizon_s / (365.25 * 86400)); ++y) {
+    double t = y * 365.25 * 86400;
+    std::string name = spec_.clusters.empty() || !spec_.clusters[0].baseline ? "none" : spec_.clusters[0].baseline->name;
+    for (const auto& [when, c, to] : baseline_log_)
+      if (c == 0 && when <= t) name = to;
+    out[fmt::format("baseline_at_year.{}", y)] = name;
+  }
+  return out;
+}
+
 std::vector<ExpectationResult> RunSummary::evaluate() const {
   auto m = metrics();
+  auto named = names();
   std::vector<ExpectationResult> out;
   for (const auto& e : spec_.expectations) {
+    if (!e.expected_name.empty()) {
+      auto it = named.find(e.metric);
+      std::string got = it == named.end() ? "(beyond the horizon)" : it->second;
+      bool same = got == e.expected_name;
+      out.push_back({e, 0, got, e.op == "==" ? same : !same});
+      continue;
+    }
     auto it = m.find(e.metric);
     double v = it == m.end() ? 0 : it->second;  // a reason or cause never seen counts 0
     bool ok = false;
@@ -144,7 +168,7 @@ std::vector<ExpectationResult> RunSummary::evaluate() const {
     else if (e.op == ">=") ok = v >= e.value - eps;
     else if (e.op == "<") ok = v < e.value;
     else if (e.op == ">") ok = v > e.value;
-    out.push_back({e, v, ok});
+    out.push_back({e, v, "", ok});
   }
   return out;
 }
@@ -201,7 +225,7 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
     for (const auto& r : results) ok += r.ok;
     out += fmt::format("Expectations: {} of {} hold\n", ok, results.size());
     for (const auto& r : results)
-      out += fmt::format("  {:<4} {} (measured {})\n", r.ok ? "ok" : "FAIL", r.expectation.text(), r.measured);
+      out += fmt::format("  {:<4} {} (measured {})\n", r.ok ? "ok" : "FAIL", r.expectation.text(), r.measured_text());
   }
   return out;
 }

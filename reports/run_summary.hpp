@@ -18,7 +18,9 @@ namespace evcsim {
 struct ExpectationResult {
   ExpectationSpec expectation;
   double measured = 0;
+  std::string measured_name;  // for named results
   bool ok = false;
+  std::string measured_text() const;
 };
 
 class RunSummary final : public Listener {
@@ -29,6 +31,8 @@ class RunSummary final : public Listener {
 
   // Every metric by name ("crashes", "crashes.probing-software", ...).
   std::map<std::string, double> metrics() const;
+  // Named results: baseline_at_year.N -> the first cluster's baseline then.
+  std::map<std::string, std::string> names() const;
   std::vector<ExpectationResult> evaluate() const;
   std::string render_text(const RunStats& stats, size_t examples = 3) const;
 

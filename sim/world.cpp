@@ -224,6 +224,7 @@ void World::power_off(int vm, const std::string& reason) {
   v.has_view = false;
   ++v.epoch;
   emit(VmPoweredOff{now(), vm, host, reason});
+  if (!v.cold_moving) note_view_change(vm);  // off for good (as far as a raise is concerned)
 }
 
 void World::guest_reboot(int vm, bool power_cycle) {

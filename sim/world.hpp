@@ -121,13 +121,15 @@ class World {
     int migrations = 0;            // in flight, in or out
     double demand = 0;             // sum of the base CPU demand of the VMs here
     double noise = 0;              // this pass's relative load noise
+    double retry_after = 0;        // a failed retirement waits for the next window
+    bool replaced = false;         // its replacement was bought
   };
   struct RaiseTrack {
     int cluster;
     std::string to;
     double raised_at;
-    FeatureSet features;
-    std::vector<int> pending;      // VMs running at the raise with a view below it
+    std::vector<char> waiting;     // per VM: running at the raise with a view below it
+    int remaining = 0;
   };
   struct ClusterState {
     std::optional<Baseline> baseline;
@@ -136,6 +138,7 @@ class World {
     std::string vendor;            // what procurement buys
     double raise_possible_since = -1;
     double imbalance = 0, imbalance_left = 0;
+    double refusal_reported_at = -1e18;  // procurement that no market part can satisfy
   };
 
   void emit(const Event& e);
@@ -191,7 +194,10 @@ class World {
   void daily();
   void window();
   void buy_hosts(int cluster, int count, const std::string& why);
-  const CpuModel* market_choice(int cluster) const;
+  // The part to buy, from what the market sells now and can join the
+  // cluster's baseline; nullptr (and *why) when nothing can.
+  const CpuModel* market_choice(int cluster, std::string* why, FeatureSet* missing) const;
+  std::vector<const CpuModel*> market(int cluster) const;
   void apply_baseline_policy(int cluster);
   void note_view_change(int vm);            // raise tracking after a power cycle
   void arrival(int a);

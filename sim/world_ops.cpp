@@ -156,7 +156,13 @@ void World::balance_cluster(int cluster) {
   DrsPass pass{now(), cluster, cs.imbalance, 0, 0, {}};
   const double f = factor;
   double reached[2] = {cs.imbalance, cs.imbalance};
-  for (int real = 0; real < 2; ++real) {
+  // The real pass first; the pass that ignores compatibility is only needed
+  // when the real one met a refused candidate.
+  for (int real = 1; real >= 0; --real) {
+    if (!real && pass.blocked.empty()) {
+      reached[0] = reached[1];
+      break;
+    }
     std::vector<double> l = loads;
     double s = sum, s2 = sum2;
     std::vector<int> busy(hs.size(), 0);
@@ -178,7 +184,9 @@ void World::balance_cluster(int cluster) {
         const int h_dst = hs[dst];
         double cap_src = std::max(1.0, spec_.hosts[h_src].cores * std::max(0.05, cpu_of(h_src).relative_speed));
         double cap_dst = std::max(1.0, spec_.hosts[h_dst].cores * std::max(0.05, cpu_of(h_dst).relative_speed));
+        int scanned = 0;
         for (int vm : hosts_[h_src].vms) {
+          if (++scanned > 24) break;  // enough candidates: the pass is a heuristic, like DRS's
           const VmState& v = vms_[vm];
           if (v.power != Power::running || v.migrating ||
               std::find(moved.begin(), moved.end(), vm) != moved.end())
@@ -417,15 +425,19 @@ void World::daily() {
         for (int h : cs.hosts) {
           HostState& hs = hosts_[h];
           int age_months = today.index() - hs.purchased.index();
-          if (hs.up && !hs.maintenance && age_months >= std::lround(spec_.refresh.lifetime_years * 12)) {
+          if (hs.up && !hs.maintenance && now() >= hs.retry_after &&
+              age_months >= std::lround(spec_.refresh.lifetime_years * 12)) {
             due.push_back(h);
             hs.maintenance = true;
             hs.retiring = true;
+            hs.retry_after = now() + spec_.refresh.window_days * kDay;
           }
         }
         if (!due.empty()) {
           // Buy the replacements before evacuating, as an operator would.
-          buy_hosts(static_cast<int>(c), static_cast<int>(due.size()), "replacing hosts due for retirement");
+          int replace = 0;
+          for (int h : due) replace += !hosts_[h].replaced, hosts_[h].replaced = true;
+          if (replace > 0) buy_hosts(static_cast<int>(c), replace, "replacing hosts due for retirement");
           for (int h : due) {
             int age_months = today.index() - hosts_[h].purchased.index();
             emit(MaintenanceStarted{now(), h, fmt::format("retirement after {:.1f} years", age_months / 12.0)});
@@ -457,22 +469,40 @@ void World::daily() {
   sim_.schedule(now() + kDay, DailyDue{});
 }
 
-const CpuModel* World::market_choice(int cluster) const {
+std::vector<const CpuModel*> World::market(int cluster) const {
   YearMonth today = date_at(spec_.start_date, now());
   const ClusterState& cs = clusters_[cluster];
-  std::vector<const CpuModel*> market;
+  std::vector<const CpuModel*> out;
   for (const CpuModel& m : Catalog::builtin().cpus())
-    if (m.launch <= today && today <= m.end_of_sale && (cs.vendor.empty() || m.vendor() == cs.vendor))
-      market.push_back(&m);
-  if (market.empty()) return nullptr;
+    if (m.launch <= today && today <= m.end_of_sale && (cs.vendor.empty() || m.vendor() == cs.vendor)) out.push_back(&m);
+  return out;
+}
+
+const CpuModel* World::market_choice(int cluster, std::string* why, FeatureSet* missing) const {
+  YearMonth today = date_at(spec_.start_date, now());
+  const ClusterState& cs = clusters_[cluster];
+  std::vector<const CpuModel*> on_sale = market(cluster), joinable;
+  for (const CpuModel* m : on_sale) {
+    if (!cs.baseline) {
+      joinable.push_back(m);
+      continue;
+    }
+    Admission a = check_admission(*m, *cs.baseline);
+    if (a.ok) joinable.push_back(m);
+    else if (why->empty()) *why = a.reason, *missing = a.missing;
+  }
+  if (joinable.empty()) {
+    if (on_sale.empty()) *why = fmt::format("the market sells no {} part in {}", cs.vendor, today.str());
+    return nullptr;
+  }
   const std::string& how = spec_.refresh.procurement;
-  auto newest = *std::max_element(market.begin(), market.end(),
+  auto newest = *std::max_element(joinable.begin(), joinable.end(),
                                   [](const CpuModel* a, const CpuModel* b) { return a->launch < b->launch; });
   if (how == "same-generation") {
     const CpuModel* latest = nullptr;
     for (int h : cs.hosts)
       if (!latest || cpu_of(h).launch > latest->launch) latest = &cpu_of(h);
-    for (const CpuModel* m : market)
+    for (const CpuModel* m : joinable)
       if (latest && m->generation == latest->generation) return m;
     return newest;
   }
@@ -483,7 +513,7 @@ const CpuModel* World::market_choice(int cluster) const {
       double price = 1.0 + 0.6 * std::max(0.0, 1 - months / 24);
       return price / (m->cores_per_socket * m->relative_speed);
     };
-    return *std::min_element(market.begin(), market.end(),
+    return *std::min_element(joinable.begin(), joinable.end(),
                              [&](const CpuModel* a, const CpuModel* b) { return cost(a) < cost(b); });
   }
   return newest;
@@ -491,8 +521,17 @@ const CpuModel* World::market_choice(int cluster) const {
 
 void World::buy_hosts(int cluster, int count, const std::string& why) {
   ClusterState& cs = clusters_[cluster];
-  const CpuModel* model = market_choice(cluster);
-  if (!model) return;
+  std::string refusal;
+  FeatureSet missing;
+  const CpuModel* model = market_choice(cluster, &refusal, &missing);
+  if (!model) {
+    // Nothing on the market can join: report it once per maintenance window.
+    if (now() - cs.refusal_reported_at >= spec_.refresh.window_days * kDay) {
+      cs.refusal_reported_at = now();
+      emit(HostJoinRefused{now(), -1, cluster, missing, fmt::format("no part on the market can join: {}", refusal)});
+    }
+    return;
+  }
   YearMonth today = date_at(spec_.start_date, now());
   for (int k = 0; k < count; ++k) {
     int bay = -1;
@@ -508,14 +547,12 @@ void World::buy_hosts(int cluster, int count, const std::string& why) {
     hs.purchased = today;
     hs.up = true;
     hs.demand = 0;
+    ++hs.epoch;  // a new machine: its own failures
+    if (spec_.failures.mtbf_days > 0)
+      sim_.schedule(now() + failure_rng_.exponential(1 / (spec_.failures.mtbf_days * kDay)), HostFailDue{bay, hs.epoch});
+    hs.retry_after = 0;
+    hs.replaced = false;
     emit(HostBought{now(), bay, cluster, model->name, why});
-    if (cs.baseline) {
-      Admission a = check_admission(*hs.cpu, *cs.baseline);
-      if (!a.ok) {
-        emit(HostJoinRefused{now(), bay, cluster, a.missing, a.reason});
-        continue;
-      }
-    }
     join_host(bay, cluster);
   }
 }
@@ -533,7 +570,13 @@ void World::apply_baseline_policy(int cluster) {
   for (int h : cs.hosts) cpus.push_back(hosts_[h].cpu.get());
   std::optional<Baseline> target;
   if (pol == "auto-raise") {
+    // The best baseline every host joins -- and the newest part on the market
+    // too, so that the raise does not shut the cluster out of future purchases.
     BaselineKind kind = cs.baseline ? cs.baseline->kind : BaselineKind::evc;
+    auto on_sale = market(cluster);
+    if (!on_sale.empty())
+      cpus.push_back(*std::max_element(on_sale.begin(), on_sale.end(),
+                                       [](const CpuModel* a, const CpuModel* b) { return a->launch < b->launch; }));
     target = best_baseline(cpus, Catalog::builtin().baselines(), kind);
   } else {  // dynamic-lcd: the intersection of the current hosts, as a baseline
     Baseline lcd;
@@ -548,32 +591,34 @@ void World::apply_baseline_policy(int cluster) {
   std::optional<Baseline> from = cs.baseline;
   std::string why;
   if (!apply_baseline(cluster, target, &why)) return;
-  RaiseTrack track{cluster, target->name, now(), target->features, {}};
+  RaiseTrack track{cluster, target->name, now(), std::vector<char>(vms_.size(), 0), 0};
   for (int h : cs.hosts)
     for (int vm : hosts_[h].vms)
-      if (!vms_[vm].guest_view.contains(target->features & cpu_of(h).migratable())) track.pending.push_back(vm);
+      if (!vms_[vm].guest_view.contains(target->features & cpu_of(h).migratable())) {
+        track.waiting[static_cast<size_t>(vm)] = 1;
+        ++track.remaining;
+      }
   emit(BaselineRaised{now(), cluster, from ? from->name : "none", target->name,
                       cs.raise_possible_since >= 0 ? cs.raise_possible_since : now(),
-                      target->features - (from ? from->features : FeatureSet{}),
-                      static_cast<int>(track.pending.size())});
+                      target->features - (from ? from->features : FeatureSet{}), track.remaining});
   cs.raise_possible_since = -1;
-  if (track.pending.empty()) emit(BaselineRaiseSeen{now(), cluster, track.to, now()});
+  if (track.remaining == 0) emit(BaselineRaiseSeen{now(), cluster, track.to, now()});
   else raises_.push_back(std::move(track));
 }
 
+// A VM that took a new view (or stopped for good) no longer waits for a raise.
 void World::note_view_change(int vm) {
   for (auto it = raises_.begin(); it != raises_.end();) {
-    auto& p = it->pending;
-    p.erase(std::remove(p.begin(), p.end(), vm), p.end());
-    // VMs that stopped for good also count as done.
-    p.erase(std::remove_if(p.begin(), p.end(), [&](int x) { return vms_[x].power == Power::off && !vms_[x].cold_moving; }),
-            p.end());
-    if (p.empty()) {
-      emit(BaselineRaiseSeen{now(), it->cluster, it->to, it->raised_at});
-      it = raises_.erase(it);
-    } else {
-      ++it;
+    char& w = it->waiting[static_cast<size_t>(vm)];
+    if (w) {
+      w = 0;
+      if (--it->remaining == 0) {
+        emit(BaselineRaiseSeen{now(), it->cluster, it->to, it->raised_at});
+        it = raises_.erase(it);
+        continue;
+      }
     }
+    ++it;
   }
 }
 

@@ -32,6 +32,8 @@ std::string joined(const google::protobuf::RepeatedPtrField<std::string>& v) {
   return fmt::format("{}", fmt::join(v, " "));
 }
 
+}  // namespace
+
 std::string xml_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
@@ -45,8 +47,6 @@ std::string xml_escape(const std::string& s) {
   }
   return out;
 }
-
-}  // namespace
 
 ResultsCollector::ResultsCollector(const ScenarioSpec& spec, const RunSummary& summary)
     : spec_(spec), summary_(summary) {

@@ -33,6 +33,9 @@ class ResultsCollector final : public Listener {
   std::vector<double> snapshot_times_;
 };
 
+// Escapes & < > " for XML and HTML text and attributes.
+std::string xml_escape(const std::string& s);
+
 std::string results_json(const report::RunResults& r);
 // family -> CSV text ("t,key,value" or "t,key,value,label"), plus the event
 // tables "crashes", "blocked", "refused", "migrations".

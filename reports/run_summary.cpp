@@ -182,10 +182,14 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
       if (k.rfind(prefix, 0) == 0) s += fmt::format("{}{} {}", s.empty() ? "" : ", ", k.substr(prefix.size()), v);
     return s;
   };
-  int vms = static_cast<int>(spec_.vms.size()), hosts = static_cast<int>(spec_.hosts.size());
+  int vms = 0, hosts = 0, bays = 0;
+  for (const auto& v : spec_.vms) vms += !v.arrival_slot;
+  for (size_t h = 0; h < spec_.hosts.size(); ++h) (spec_.host_present_at_start[h] ? hosts : bays) += 1;
   std::string out = fmt::format("evcsim run: {} (seed {}, policy {})\n", spec_.name, spec_.seed, spec_.policy.name);
-  out += fmt::format("  simulated       {:.1f} s ({:.2f} h): {} host(s) in {} cluster(s), {} VM(s)\n", end_s_,
-                     end_s_ / 3600, hosts, spec_.clusters.size(), vms);
+  double days = end_s_ / 86400;
+  out += fmt::format("  simulated       {}: {} host(s) in {} cluster(s){}, {} VM(s) at start\n",
+                     days >= 2 ? fmt::format("{:.1f} days", days) : fmt::format("{:.0f} s", end_s_), hosts,
+                     spec_.clusters.size(), bays ? fmt::format(" (+{} bays for later hosts)", bays) : "", vms);
   long long done = count("migrations");
   out += fmt::format("  migrations      {} completed", done);
   if (done)

@@ -39,6 +39,8 @@ World::World(const ScenarioSpec& spec, SimServices& sim, std::vector<Listener*> 
     hosts_[h].cpu = spec.hosts[h].cpu;
     hosts_[h].purchased = spec.hosts[h].purchased;
     hosts_[h].ram_mib = spec.hosts[h].ram_mib;
+    if (hosts_[h].cpu)
+      hosts_[h].capacity = std::max(1.0, spec.hosts[h].cores * std::max(0.05, hosts_[h].cpu->relative_speed));
     if (hosts_[h].cpu && clusters_[spec.hosts[h].cluster].vendor.empty())
       clusters_[spec.hosts[h].cluster].vendor = hosts_[h].cpu->vendor();
   }
@@ -136,8 +138,14 @@ void World::handle(const Timer& timer) {
         } else if constexpr (std::is_same_v<T, ColdMoveDone>) {
           if (vms_[t.vm].epoch == t.epoch && vms_[t.vm].cold_moving) cold_move_done(t.vm, t.dst);
         } else if constexpr (std::is_same_v<T, SoftwareRestartDue>) {
-          const VmState& v = vms_[t.vm];
-          if (v.power == Power::running && v.sw[t.sw].epoch == t.epoch) planned_restart(t.vm, t.sw, t.after_crash);
+          VmState& v = vms_[t.vm];
+          SoftwareState& s = v.sw[t.sw];
+          if (t.after_crash) {
+            if (v.power == Power::running && s.epoch == t.epoch) planned_restart(t.vm, t.sw, true);
+          } else if (s.restart_token == t.epoch) {
+            s.restart_pending = false;
+            if (v.power == Power::running && s.running) planned_restart(t.vm, t.sw, false);
+          }
         } else if constexpr (std::is_same_v<T, SampleDue>) {
           sample(t.graph);
         } else if constexpr (std::is_same_v<T, DrsDue>) {
@@ -163,7 +171,9 @@ void World::handle(const Timer& timer) {
       },
       timer);
   ++events_;
-  if (vms_.size() <= 2000 || events_ % 1000 == 0) check_invariants();
+  // Every timer in small worlds; in large ones often enough that the check
+  // costs a few operations per timer (and always at the end).
+  if (events_ % std::max<uint64_t>(1, (vms_.size() + hosts_.size()) / 2000 * 1000) == 0) check_invariants();
 }
 
 // ---- power ----
@@ -283,11 +293,15 @@ void World::start_software(int vm, int sw, const std::string& why) {
   schedule_planned_restart(vm, sw);
 }
 
+// Deployments: one pending timer per program at most (restarts for other
+// reasons keep it), so reboots do not pile up stale timers.
 void World::schedule_planned_restart(int vm, int sw) {
   const SoftwareSpec& spec = (*spec_.vms[vm].software)[sw];
-  if (spec.restarts_per_day <= 0) return;
+  SoftwareState& s = vms_[vm].sw[sw];
+  if (spec.restarts_per_day <= 0 || s.restart_pending) return;
   double dt = restart_rng_.exponential(spec.restarts_per_day / 86400.0);
-  sim_.schedule(now() + dt, SoftwareRestartDue{vm, sw, vms_[vm].sw[sw].epoch, false});
+  s.restart_pending = true;
+  sim_.schedule(now() + dt, SoftwareRestartDue{vm, sw, ++s.restart_token, false});
 }
 
 void World::planned_restart(int vm, int sw, bool after_crash) {

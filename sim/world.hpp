@@ -88,6 +88,8 @@ class World {
     FeatureSet active;
     uint32_t epoch = 0;
     int crash_streak = 0;
+    uint32_t restart_token = 0;    // the pending planned restart
+    bool restart_pending = false;
     // The migration that brought the pending fault, for the crash report.
     int fault_src = -1, fault_dst = -1;
   };
@@ -120,7 +122,8 @@ class World {
     bool retiring = false;
     int migrations = 0;            // in flight, in or out
     double demand = 0;             // sum of the base CPU demand of the VMs here
-    double noise = 0;              // this pass's relative load noise
+    double noise = 0;              // relative load noise, redrawn hourly
+    double capacity = 1;           // cores x relative speed
     double retry_after = 0;        // a failed retirement waits for the next window
     bool replaced = false;         // its replacement was bought
   };
@@ -132,6 +135,7 @@ class World {
     int remaining = 0;
   };
   struct ClusterState {
+    double noise_drawn_at = -1e18;
     std::optional<Baseline> baseline;
     std::vector<int> hosts;        // present hosts, in join order
     FeatureSet lcd;

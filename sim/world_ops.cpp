@@ -31,9 +31,7 @@ double World::load(int h) const { return load(h, demand_factor()); }
 double World::load(int h, double factor) const {
   const HostState& hs = hosts_[h];
   double mem = static_cast<double>(hs.ram_reserved_mib) / static_cast<double>(std::max<int64_t>(1, hs.ram_mib));
-  if (!hs.cpu) return mem;
-  double cap = std::max(1.0, spec_.hosts[h].cores * std::max(0.05, hs.cpu->relative_speed));
-  double cpu = hs.demand * factor * (1 + hs.noise) / cap;
+  double cpu = hs.demand * factor * (1 + hs.noise) / hs.capacity;
   return std::max(cpu, mem);
 }
 
@@ -132,7 +130,10 @@ void World::balance_cluster(int cluster) {
     if (usable(h)) hs.push_back(h);
   if (hs.size() < 2) return;
   const double noise = spec_.workload.noise;
-  for (int h : hs) hosts_[h].noise = noise > 0 ? noise * (2 * workload_rng_.uniform() - 1) : 0;
+  if (noise > 0 && now() - cs.noise_drawn_at >= 3600) {  // demand noise changes hourly
+    cs.noise_drawn_at = now();
+    for (int h : hs) hosts_[h].noise = noise * (2 * workload_rng_.uniform() - 1);
+  }
   std::vector<double> loads;
   double sum = 0, sum2 = 0;
   const double factor = demand_factor();
@@ -182,8 +183,7 @@ void World::balance_cluster(int cluster) {
         size_t dst = order[k];
         if (dst == src) continue;
         const int h_dst = hs[dst];
-        double cap_src = std::max(1.0, spec_.hosts[h_src].cores * std::max(0.05, cpu_of(h_src).relative_speed));
-        double cap_dst = std::max(1.0, spec_.hosts[h_dst].cores * std::max(0.05, cpu_of(h_dst).relative_speed));
+        double cap_src = hosts_[h_src].capacity, cap_dst = hosts_[h_dst].capacity;
         int scanned = 0;
         for (int vm : hosts_[h_src].vms) {
           if (++scanned > 24) break;  // enough candidates: the pass is a heuristic, like DRS's
@@ -213,8 +213,7 @@ void World::balance_cluster(int cluster) {
       }
       if (best_vm < 0) break;
       const int h_dst = hs[best_dst];
-      double cap_src = std::max(1.0, spec_.hosts[h_src].cores * std::max(0.05, cpu_of(h_src).relative_speed));
-      double cap_dst = std::max(1.0, spec_.hosts[h_dst].cores * std::max(0.05, cpu_of(h_dst).relative_speed));
+      double cap_src = hosts_[h_src].capacity, cap_dst = hosts_[h_dst].capacity;
       double d = spec_.vms[best_vm].cpu_demand * f;
       double ls = l[src] - d / cap_src, ld = l[best_dst] + d / cap_dst;
       s += ls + ld - l[src] - l[best_dst];
@@ -325,7 +324,8 @@ void World::check_maintenance_done(int host) {
     list.erase(std::find(list.begin(), list.end(), host));
     recompute_lcd(c);
     emit(HostRemoved{now(), host});
-    if (clusters_[c].raise_possible_since < 0 && spec_.refresh.baseline_policy == "auto-raise") {
+    if (clusters_[c].raise_possible_since < 0 &&
+        (spec_.refresh.baseline_policy == "auto-raise" || spec_.refresh.baseline_policy == "dynamic-lcd")) {
       std::vector<const CpuModel*> cpus;
       for (int h : list) cpus.push_back(hosts_[h].cpu.get());
       const Baseline* cur = clusters_[c].baseline ? &*clusters_[c].baseline : nullptr;
@@ -451,7 +451,7 @@ void World::daily() {
         if (!usable(h)) continue;
         ram += static_cast<double>(hosts_[h].ram_mib);
         used += static_cast<double>(hosts_[h].ram_reserved_mib);
-        cap += spec_.hosts[h].cores * std::max(0.05, cpu_of(h).relative_speed);
+        cap += hosts_[h].capacity;
         demand += hosts_[h].demand;
       }
       double peak = (1 + w.diurnal_amplitude) * std::pow(1 + w.growth_per_year, now() / kYear);
@@ -547,6 +547,10 @@ void World::buy_hosts(int cluster, int count, const std::string& why) {
     hs.purchased = today;
     hs.up = true;
     hs.demand = 0;
+    // A bought server: two sockets of the part, and RAM that grows with its cores.
+    const int cores = 2 * std::max(1, model->cores_per_socket);
+    hs.capacity = std::max(1.0, cores * std::max(0.05, model->relative_speed));
+    hs.ram_mib = std::max<int64_t>(spec_.hosts[bay].ram_mib, int64_t{4096} * cores);
     ++hs.epoch;  // a new machine: its own failures
     if (spec_.failures.mtbf_days > 0)
       sim_.schedule(now() + failure_rng_.exponential(1 / (spec_.failures.mtbf_days * kDay)), HostFailDue{bay, hs.epoch});
@@ -566,6 +570,9 @@ void World::apply_baseline_policy(int cluster) {
   ClusterState& cs = clusters_[cluster];
   const std::string& pol = spec_.refresh.baseline_policy;
   if (pol == "fixed" || pol == "never" || cs.hosts.empty()) return;
+  // Raise only once retirements made it possible (DESIGN §7: when the oldest
+  // hosts leave), not merely because the cluster was set up low on purpose.
+  if (cs.raise_possible_since < 0) return;
   std::vector<const CpuModel*> cpus;
   for (int h : cs.hosts) cpus.push_back(hosts_[h].cpu.get());
   std::optional<Baseline> target;

@@ -356,6 +356,13 @@ class Loader {
       h.cores = g.cores() ? static_cast<int>(g.cores()) : 2 * std::max(1, cpu->cores_per_socket);
       h.ram_mib = static_cast<int64_t>(g.ram_gib() ? g.ram_gib() : 256) * 1024;
       h.purchased = spec_.start_date;
+      if (!g.retire().empty()) {
+        try {
+          h.retire = parse_year_month(g.retire());
+        } catch (const InputError& e) {
+          fail(g, "retire", t, -1, e.message());
+        }
+      }
       if (!g.purchased().empty()) {
         try {
           h.purchased = parse_year_month(g.purchased());

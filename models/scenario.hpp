@@ -40,6 +40,7 @@ struct HostSpec {
   int cores = 0;
   int64_t ram_mib = 0;
   YearMonth purchased;
+  YearMonth retire;                     // listed retirement date (invalid: by lifetime)
 };
 
 struct ClusterSpec {

@@ -514,6 +514,7 @@ void World::migration_done(const MigrationJob& job, const MigrationOutcome& out)
   emit(MigrationCompleted{now(), job.vm, job.src, job.dst, out.duration_s, out.downtime_s, out.rounds,
                           out.bytes_sent / (1024.0 * 1024.0)});
   for (size_t i = 0; i < v.sw.size(); ++i) arm_fault_if_missing(job.vm, static_cast<int>(i), job.src, job.dst);
+  if (hosts_[job.src].maintenance && hosts_[job.src].up && !hosts_[job.src].vms.empty()) evacuate(job.src);  // the next ones
   check_maintenance_done(job.src);
   if (hosts_[job.dst].maintenance) evacuate(job.dst);  // it landed on a host being emptied
 }

@@ -126,6 +126,7 @@ class World {
     double capacity = 1;           // cores x relative speed
     double retry_after = 0;        // a failed retirement waits for the next window
     bool replaced = false;         // its replacement was bought
+    bool replaced_by_purchase = false;  // the bay holds a bought machine now
   };
   struct RaiseTrack {
     int cluster;

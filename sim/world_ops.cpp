@@ -271,12 +271,15 @@ void World::evacuate(int host) {
     return v.ok;
   };
   EvacuationPlan plan = plan_evacuation(ram, free, allowed);
+  // Like vMotion, a host sends a few VMs at a time (kEvacuationsPerHost);
+  // each completion calls evacuate() again for the rest.
+  constexpr int kEvacuationsPerHost = 4;
   std::vector<int> stranded;
   for (size_t i = 0; i < evacuate.size(); ++i) {
     int vm = evacuate[i];
     if (plan.destination[i] >= 0) {
-      if (vms_[vm].power == Power::running) start_live_migration(vm, dests[static_cast<size_t>(plan.destination[i])]);
-      else stranded.push_back(vm);
+      if (vms_[vm].power != Power::running) stranded.push_back(vm);
+      else if (hs.migrations < kEvacuationsPerHost) start_live_migration(vm, dests[static_cast<size_t>(plan.destination[i])]);
     } else {
       stranded.push_back(vm);
     }
@@ -297,8 +300,8 @@ void World::evacuate(int host) {
     sim_.schedule(now() + std::max(0.0, spec_.migration.cold_outage_s - spec_.migration.reboot_s),
                   ColdMoveDone{vm, v.epoch, to});
   }
-  int left = 0;
-  for (int vm : hs.vms) left += !vms_[vm].migrating;
+  int left = static_cast<int>(stranded.size());
+  for (int vm : stranded) left -= vms_[vm].cold_moving;  // cold-evacuated
   if (left > 0) {
     emit(MaintenanceFailed{now(), host, left, missing,
                            fmt::format("{} VM(s) cannot leave {}{}", left, spec_.hosts[host].name,
@@ -420,13 +423,15 @@ void World::daily() {
     for (size_t c = 0; c < clusters_.size(); ++c) {
       ClusterState& cs = clusters_[c];
       // Retirements: all hosts due enter maintenance first, so none is an evacuation target.
-      if (spec_.refresh.lifetime_years > 0) {
+      {
         std::vector<int> due;
         for (int h : cs.hosts) {
           HostState& hs = hosts_[h];
           int age_months = today.index() - hs.purchased.index();
-          if (hs.up && !hs.maintenance && now() >= hs.retry_after &&
-              age_months >= std::lround(spec_.refresh.lifetime_years * 12)) {
+          const YearMonth& listed = spec_.hosts[h].retire;
+          bool by_date = listed.valid() && !hs.replaced_by_purchase && today >= listed;
+          bool by_age = spec_.refresh.lifetime_years > 0 && age_months >= std::lround(spec_.refresh.lifetime_years * 12);
+          if (hs.up && !hs.maintenance && now() >= hs.retry_after && (by_date || by_age)) {
             due.push_back(h);
             hs.maintenance = true;
             hs.retiring = true;
@@ -556,6 +561,7 @@ void World::buy_hosts(int cluster, int count, const std::string& why) {
       sim_.schedule(now() + failure_rng_.exponential(1 / (spec_.failures.mtbf_days * kDay)), HostFailDue{bay, hs.epoch});
     hs.retry_after = 0;
     hs.replaced = false;
+    hs.replaced_by_purchase = true;  // a bought machine in this bay: the listed date was for the old one
     emit(HostBought{now(), bay, cluster, model->name, why});
     join_host(bay, cluster);
   }

@@ -28,6 +28,7 @@ CpuModel make_cpu_model(std::string name, CpuidDump dump) {
   CpuModel m;
   m.name = std::move(name);
   m.features = decode(dump);
+  m.vendor_id = dump.vendor();
   m.cpuid = std::move(dump);
   return m;
 }

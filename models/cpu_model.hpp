@@ -34,7 +34,9 @@ struct CpuModel {
   FeatureSet added, removed;
   std::string adjust_reason;
 
-  std::string vendor() const { return cpuid.vendor(); }
+  // From leaf 0, read once by make_cpu_model (hot in migration checks).
+  const std::string& vendor() const { return vendor_id; }
+  std::string vendor_id;
   // The features that take part in compatibility decisions.
   FeatureSet migratable() const;
   bool can_mask() const { return masking != Masking::none; }

@@ -163,7 +163,7 @@ void World::handle(const Timer& timer) {
         } else if constexpr (std::is_same_v<T, DepartureDue>) {
           if (vms_[t.vm].epoch == t.epoch) departure(t.vm);
         } else if constexpr (std::is_same_v<T, PatchDue>) {
-          if (vms_[t.vm].epoch == t.epoch) patch(t.vm, t.power_cycle);
+          patch(t.slot, t.power_cycle);
         } else if constexpr (std::is_same_v<T, FaultDue>) {
           const VmState& v = vms_[t.vm];
           if (v.power == Power::running && v.sw[t.sw].running && v.sw[t.sw].epoch == t.epoch) fault(t.vm, t.sw);

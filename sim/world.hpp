@@ -36,7 +36,7 @@ struct HostFailDue { int host; uint32_t epoch; };
 struct HostRepairDue { int host; uint32_t epoch; };
 struct ArrivalDue { int arrival; };
 struct DepartureDue { int vm; uint32_t epoch; };
-struct PatchDue { int vm; uint32_t epoch; bool power_cycle; };
+struct PatchDue { int slot; bool power_cycle; };   // the VMs with index % 240 == slot
 using Timer = std::variant<OpDue, PowerOnDue, BootDone, ColdMoveDone, SoftwareRestartDue, FaultDue, SampleDue, DrsDue,
                            DailyDue, WindowDue, HostFailDue, HostRepairDue, ArrivalDue, DepartureDue, PatchDue>;
 
@@ -207,7 +207,7 @@ class World {
   void note_view_change(int vm);            // raise tracking after a power cycle
   void arrival(int a);
   void departure(int vm);
-  void patch(int vm, bool power_cycle);
+  void patch(int slot, bool power_cycle);
   const ScenarioSpec& spec_;
   SimServices& sim_;
   std::vector<Listener*> listeners_;

@@ -16,6 +16,7 @@ namespace evcsim {
 
 namespace {
 constexpr double kDay = 86400, kYear = 365.25 * kDay;
+constexpr int kPatchSlots = 240;  // a patch window spreads VMs over 240 minutes
 // Imbalance (std. deviation of host load) each DRS threshold level tolerates.
 constexpr double kTarget[] = {0, 0.20, 0.15, 0.10, 0.07, 0.05};
 }  // namespace
@@ -172,14 +173,22 @@ void World::balance_cluster(int cluster) {
       size_t src = 0;
       for (size_t i = 1; i < hs.size(); ++i)
         if (l[i] > l[src]) src = i;
-      std::vector<size_t> order(hs.size());
-      for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-      std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return l[a] < l[b]; });
+      // The three least loaded hosts (a linear scan: passes are frequent).
+      size_t order[3] = {src, src, src};
+      size_t found = 0;
+      for (size_t i = 0; i < hs.size(); ++i) {
+        if (i == src) continue;
+        size_t k = std::min<size_t>(found, 2);
+        if (found < 3) ++found;
+        else if (l[i] >= l[order[2]]) continue;
+        order[k] = i;
+        for (; k > 0 && l[order[k]] < l[order[k - 1]]; --k) std::swap(order[k], order[k - 1]);
+      }
       double best_gain = 1e-4;
       int best_vm = -1;
       size_t best_dst = 0;
       const int h_src = hs[src];
-      for (size_t k = 0; k < std::min<size_t>(3, order.size()); ++k) {
+      for (size_t k = 0; k < found; ++k) {
         size_t dst = order[k];
         if (dst == src) continue;
         const int h_dst = hs[dst];
@@ -399,10 +408,12 @@ void World::departure(int vm) {
   power_off(vm, "departed (end of its life)");
 }
 
-void World::patch(int vm, bool power_cycle) {
-  VmState& v = vms_[vm];
-  if (v.power != Power::running || v.migrating) return;
-  guest_reboot(vm, power_cycle || spec_.vms[vm].power_cycle_on_reboot);
+void World::patch(int slot, bool power_cycle) {
+  for (size_t vm = static_cast<size_t>(slot); vm < vms_.size(); vm += kPatchSlots) {
+    VmState& v = vms_[vm];
+    if (v.power != Power::running || v.migrating) continue;
+    guest_reboot(static_cast<int>(vm), power_cycle || spec_.vms[vm].power_cycle_on_reboot);
+  }
 }
 
 // ---- refresh ----
@@ -415,9 +426,7 @@ void World::daily() {
   auto due = [&](double every) { return every > 0 && std::fmod(day, std::round(every)) == 0; };
   bool cycle = due(w.power_cycle_every_days), reboot = due(w.reboot_every_days);
   if (cycle || reboot)
-    for (size_t vm = 0; vm < vms_.size(); ++vm)
-      if (vms_[vm].power == Power::running)
-        sim_.schedule(now() + static_cast<double>(vm % 240) * 60, PatchDue{static_cast<int>(vm), vms_[vm].epoch, cycle});
+    for (int slot = 0; slot < kPatchSlots; ++slot) sim_.schedule(now() + slot * 60.0, PatchDue{slot, cycle});
   if (spec_.refresh.enabled) {
     YearMonth today = date_at(spec_.start_date, now());
     for (size_t c = 0; c < clusters_.size(); ++c) {

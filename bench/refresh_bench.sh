@@ -11,10 +11,12 @@ src="$here/scenarios/refresh-10y.textproto"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-measure() {  # name file
-  /usr/bin/time -f "%e %M" -o "$work/time" "$evcsim" run "$2" --quiet > "$work/out" || true
-  read -r wall kb < "$work/time"
-  printf '%-34s %9s s %8.0f MiB\n' "$1" "$wall" "$(echo "$kb / 1024" | bc -l)"
+measure() {  # name file   (exit 3, a failed expectation of the shortened runs, is fine)
+  code=0
+  /usr/bin/time -f "%e %M" -o "$work/time" "$evcsim" run "$2" > "$work/out" || code=$?
+  [ "$code" -le 3 ] || { echo "$1: evcsim failed (exit $code)"; cat "$work/out"; return; }
+  set -- "$1" $(tail -n 1 "$work/time")
+  printf '%-36s %8s s %6d MiB\n' "$1" "$2" $(($3 / 1024))
 }
 
 one_year() {  # scale interval -> file
@@ -38,6 +40,6 @@ one_year() {  # scale interval -> file
 
 echo "evcsim $("$evcsim" --version | awk '{print $2}') on $(nproc) cores"
 measure "refresh-10y (1,000 hosts, 10 years)" "$src"
-sed -n '2,12p' "$work/out"
+sed -n '2,10p' "$work/out"
 for s in 0.5 1 2 10; do measure "1 year, hosts x$s, DRS 5 min" "$(one_year $s 300)"; done
 for i in 1200 600 300; do measure "1 year, hosts x1, DRS every ${i} s" "$(one_year 1 $i)"; done

@@ -50,6 +50,7 @@ void add_compare_command(CLI::App& app, Runner* runner) {
     std::vector<std::string> policies;
     int seeds = 3;
     int jobs = 0;
+    bool resume = false;
   };
   auto a = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("compare", "Run a scenario under several policies and seeds and compare them side by side");
@@ -60,6 +61,7 @@ void add_compare_command(CLI::App& app, Runner* runner) {
       ->capture_default_str();
   cmd->add_option("--jobs,-j", a->jobs, "runs at once (default: the machine's cores)");
   cmd->add_option("--out", a->out, "write compare.csv, compare.json, compare.html and each run's files here");
+  cmd->add_flag("--resume", a->resume, "keep the runs an earlier compare into the same --out finished; run the rest");
   cmd->callback([=] {
     *runner = [=] {
       ScenarioSpec spec = load_scenario(a->file, Catalog::builtin());  // bad input fails here, once
@@ -76,8 +78,12 @@ void add_compare_command(CLI::App& app, Runner* runner) {
       for (size_t p = 0; p < a->policies.size(); ++p)
         for (int s = 0; s < a->seeds; ++s) {
           uint64_t seed = spec.seed + static_cast<uint64_t>(s);
-          pending.push_back({p, seed, (fs::path(root) / "runs" / fmt::format("{}-seed{}", a->policies[p], seed)).string()});
+          std::string dir = (fs::path(root) / "runs" / fmt::format("{}-seed{}", a->policies[p], seed)).string();
+          std::error_code ec;
+          if (a->resume && fs::exists(fs::path(dir) / "results.json", ec)) continue;  // finished earlier
+          pending.push_back({p, seed, dir});
         }
+      if (a->resume && a->out.empty()) throw InputError("--resume needs the --out of the earlier compare", "", 0, "--resume");
       const size_t total = pending.size();
       int jobs = a->jobs > 0 ? a->jobs : std::max(1u, std::thread::hardware_concurrency());
       const std::string exe = self_path();

@@ -1,6 +1,7 @@
 // An output folder that loses nothing: files are written under temporary
-// names and renamed into place only when complete; a failed run removes its
-// temporary files and leaves what was there before.
+// names and renamed into place only when complete; a failed or interrupted
+// run (SIGINT, SIGTERM, a full disk) removes its temporary files and leaves
+// what was there before.
 #pragma once
 
 #include <string>
@@ -22,5 +23,9 @@ class OutputDir {
   std::string dir_;
   std::vector<std::string> temps_;
 };
+
+// SIGINT and SIGTERM remove every temporary file of every OutputDir, then
+// end the process with 128 + the signal.
+void install_interrupt_cleanup();
 
 }  // namespace evcsim::cli

@@ -21,6 +21,21 @@
 
 namespace evcsim::cli {
 
+namespace {
+// SimGrid installs its own SIGINT handler when its engine starts (it prints
+// its status and exits 1); take the signals back at the first event, so an
+// interrupted run removes its temporary files.
+class InterruptCleanup final : public Listener {
+ public:
+  void on_event(const Event&) override {
+    if (!installed_) install_interrupt_cleanup(), installed_ = true;
+  }
+
+ private:
+  bool installed_ = false;
+};
+}  // namespace
+
 void add_run_command(CLI::App& app, Runner* runner) {
   struct Args {
     std::string file, out, catalog_dir, policy;
@@ -50,6 +65,7 @@ void add_run_command(CLI::App& app, Runner* runner) {
       if (!a->catalog_dir.empty()) own = std::make_unique<Catalog>(Catalog::load_directory(a->catalog_dir));
       const Catalog& cat = own ? *own : Catalog::builtin();
       ScenarioSpec spec = load_scenario(a->file, cat);
+      for (const auto& w : spec.warnings) std::cerr << w << "\n";
       if (a->seed != 0) spec.seed = a->seed;
       if (!a->policy.empty()) {
         spec.policy.name = a->policy;
@@ -65,7 +81,8 @@ void add_run_command(CLI::App& app, Runner* runner) {
       if (!a->out.empty()) dir.emplace(a->out);
       RunSummary summary(spec);
       ResultsCollector results(spec, summary);
-      std::vector<Listener*> listeners{&summary, &results};
+      InterruptCleanup interrupt_cleanup;
+      std::vector<Listener*> listeners{&interrupt_cleanup, &summary, &results};
       std::unique_ptr<std::ofstream> log;
       std::unique_ptr<EventLog> event_log;
       if (dir) {

@@ -259,6 +259,7 @@ ImportResult import_vmware(const std::vector<Line>& lines, const std::string& fi
     for (char& c : text)
       if (c == '=' || c == ':') c = ' ';
     auto w = split_ws(text);
+    if (w.empty()) continue;  // only separators (fuzz: tests/fuzz/regressions/import-vmware-*)
     auto ref = vmware_register(w[0]);
     if (!ref)
       throw InputError(fmt::format("'{}' is not a register name such as ID1ECX or ID81EDX", w[0]), file, l.number, "register");

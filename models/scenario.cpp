@@ -117,6 +117,8 @@ class Loader {
                      [](const OperationSpec& a, const OperationSpec& b) { return a.at_s < b.at_s; });
     for (int i = 0; i < msg_.expect_size(); ++i) load_expectation(i);
     load_report_settings();
+    check_sizes();
+    warn_ineffective();
     return std::move(spec_);
   }
 
@@ -575,6 +577,56 @@ class Loader {
       default: fail(msg_, "at", nullptr, i, "an operation needs one of migrate, cold_migrate, power_on, ...");
     }
     spec_.operations.push_back(std::move(op));
+  }
+
+  // A VM that fits no host of its cluster can never run: an error, not a run
+  // full of refused power-ons.
+  void check_sizes() {
+    for (int i = 0, vm = 0; i < msg_.vm_size(); ++i) {
+      const auto& g = msg_.vm(i);
+      while (vm < static_cast<int>(spec_.vms.size()) && spec_.vms[vm].group != g.name()) ++vm;
+      if (vm >= static_cast<int>(spec_.vms.size())) break;
+      const VmSpec& v = spec_.vms[vm];
+      int64_t largest = 0;
+      for (const auto& h : spec_.hosts)
+        if (h.cluster == v.cluster) largest = std::max(largest, h.ram_mib);
+      if (largest > 0 && v.ram_mib > largest)
+        fail(g, "ram_mib", file_.nested(msg_, "vm", i), -1,
+             fmt::format("{} MiB is more than any host of cluster {} has ({} MiB)", v.ram_mib,
+                         spec_.clusters[v.cluster].name, largest));
+    }
+  }
+
+  void warn(const google::protobuf::Message& m, std::string_view field, const Tree* t, std::string message) {
+    spec_.warnings.push_back(fmt::format("{}:{}: {}: warning: {}", file_.file(), file_.line(m, field, -1, t), field, message));
+  }
+
+  // Parameters that have no effect under the chosen settings.
+  void warn_ineffective() {
+    const auto& p = msg_.policy();
+    const Tree* pt = file_.nested(msg_, "policy", -1);
+    const std::string& name = spec_.policy.name;
+    if (p.default_mask_size() > 0 && name != "per-vm-mask")
+      warn(p, "default_mask", pt, fmt::format("default masks only matter under per-vm-mask, not {}", name));
+    if (!p.model().empty() && name != "named-model")
+      warn(p, "model", pt, fmt::format("a model only matters under named-model, not {}", name));
+    for (int i = 0; i < msg_.vm_size(); ++i) {
+      const auto& g = msg_.vm(i);
+      const Tree* t = file_.nested(msg_, "vm", i);
+      if (g.mask_size() > 0 && name != "per-vm-mask")
+        warn(g, "mask", t, fmt::format("VM masks only matter under per-vm-mask, not {}", name));
+      if (!g.baseline().empty() && name != "per-vm-baseline")
+        warn(g, "baseline", t, fmt::format("a VM baseline only matters under per-vm-baseline, not {}", name));
+    }
+    const auto& d = msg_.drs();
+    if (!d.balance() && (d.threshold() || d.max_moves_per_pass() || d.interval_s() > 0))
+      warn(d, d.threshold() ? "threshold" : d.max_moves_per_pass() ? "max_moves_per_pass" : "interval_s",
+           file_.nested(msg_, "drs", -1), "balancing settings have no effect without `balance: true`");
+    if (spec_.refresh.enabled && spec_.refresh.baseline_policy != "fixed")
+      for (size_t c = 0; c < spec_.clusters.size(); ++c)
+        if (!spec_.clusters[c].baseline && spec_.refresh.baseline_policy == "auto-raise")
+          warn(msg_.cluster(static_cast<int>(c)), "baseline", file_.nested(msg_, "cluster", static_cast<int>(c)),
+               "auto-raise only raises a baseline a cluster has; this cluster has none");
   }
 
   void load_report_settings() {

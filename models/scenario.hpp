@@ -178,6 +178,7 @@ struct ScenarioSpec {
   RefreshSpec refresh;
   std::vector<RuleSpec> rules;
   std::vector<ArrivalSpec> arrivals;
+  std::vector<std::string> warnings;      // "file:line: field: ..." for the suspicious
 };
 
 // The calendar month `t` simulated seconds after `start`.

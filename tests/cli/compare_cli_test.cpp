@@ -44,3 +44,28 @@ TEST(CompareCli, UnknownPolicyIsBadInput) {
 
 }  // namespace
 }  // namespace evcsim
+
+namespace evcsim {
+namespace {
+
+TEST(CompareCli, ResumeKeepsFinishedRuns) {
+  namespace fs = std::filesystem;
+  fs::path out = fs::temp_directory_path() / ("evcsim-resume-test-" + std::to_string(getpid()));
+  fs::remove_all(out);
+  std::string base = "compare " + std::string(EVCSIM_SOURCE_DIR) +
+                     "/scenarios/e5420-e5310-merom-baseline.textproto --policies cluster-baseline --seeds 2 --out " +
+                     out.string();
+  ASSERT_EQ(test::run_evcsim(base).exit_code, 0);
+  fs::path kept = out / "runs" / "cluster-baseline-seed1" / "results.json";
+  auto stamp = fs::last_write_time(kept);
+  fs::remove(out / "runs" / "cluster-baseline-seed2" / "results.json");
+  auto r = test::run_evcsim(base + " --resume");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(fs::last_write_time(kept), stamp);  // not run again
+  EXPECT_TRUE(fs::exists(out / "runs" / "cluster-baseline-seed2" / "results.json"));
+  EXPECT_NE(r.out.find("1 policies x 2 seed(s)"), std::string::npos) << r.out;
+  fs::remove_all(out);
+}
+
+}  // namespace
+}  // namespace evcsim

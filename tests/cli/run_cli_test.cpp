@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "tests/test_util.hpp"
 
@@ -95,6 +96,56 @@ TEST(RunCli, PoliciesAreListed) {
   for (const char* p : {"legacy-exact", "modern-superset", "per-vm-mask", "cluster-baseline", "per-vm-baseline",
                         "dynamic-lcd", "named-model", "passthrough", "unsafe-override"})
     EXPECT_NE(r.out.find(p), std::string::npos) << p;
+}
+
+}  // namespace
+}  // namespace evcsim
+
+namespace evcsim {
+namespace {
+
+TEST(RunCli, InterruptedRunLeavesNoTemporaryFiles) {
+  namespace fs = std::filesystem;
+  fs::path d = fs::temp_directory_path() / ("evcsim-test-sigint-" + std::to_string(getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  std::ofstream(d / "events.jsonl") << "precious\n";
+  std::string cmd = std::string(EVCSIM_BINARY) + " run " + EVCSIM_SOURCE_DIR +
+                    "/scenarios/refresh-2y.textproto --out " + d.string() + " > /dev/null 2>&1 & pid=$!; " +
+                    "sleep 1; kill -INT $pid; wait $pid; echo $?";
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[64] = {0};
+  ASSERT_NE(fgets(buf, sizeof buf, p), nullptr);
+  pclose(p);
+  EXPECT_EQ(std::atoi(buf), 130) << "exit status " << buf;
+  int temps = 0;
+  for (const auto& e : fs::directory_iterator(d)) temps += e.path().filename().string().rfind(".", 0) == 0;
+  EXPECT_EQ(temps, 0);
+  std::ifstream in(d / "events.jsonl");
+  std::string first;
+  std::getline(in, first);
+  EXPECT_EQ(first, "precious");
+  fs::remove_all(d);
+}
+
+TEST(RunCli, WarnsAboutSettingsWithoutEffect) {
+  namespace fs = std::filesystem;
+  fs::path d = fs::temp_directory_path() / ("evcsim-test-warn-" + std::to_string(getpid()));
+  fs::create_directories(d);
+  std::ofstream(d / "w.textproto") << "horizon_s: 60\npolicy { name: \"modern-superset\" model: \"x86-64-v2\" }\n"
+                                       "cluster { name: \"c\" hosts { cpu: \"E5420\" } }\n";
+  auto r = test::run_evcsim("run " + (d / "w.textproto").string());
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("w.textproto:2: model: warning: a model only matters under named-model"), std::string::npos)
+      << r.out;
+  std::ofstream(d / "big.textproto") << "horizon_s: 60\ncluster { name: \"c\" hosts { cpu: \"E5420\" ram_gib: 8 } }\n"
+                                         "vm { name: \"huge\" ram_mib: 65536 }\n";
+  auto big = test::run_evcsim("run " + (d / "big.textproto").string());
+  EXPECT_EQ(big.exit_code, 2);
+  EXPECT_NE(big.out.find("big.textproto:3: ram_mib: 65536 MiB is more than any host of cluster c has"),
+            std::string::npos)
+      << big.out;
+  fs::remove_all(d);
 }
 
 }  // namespace

@@ -1,5 +1,9 @@
 #include "models/importers.hpp"
 
+#include <filesystem>
+
+#include "models/textproto.hpp"
+
 #include <gtest/gtest.h>
 
 #include "models/error.hpp"
@@ -139,6 +143,28 @@ TEST(Importers, CatalogEntryRoundTrips) {
   ASSERT_EQ(c.cpus().size(), 1u);
   EXPECT_EQ(c.cpus()[0].features, m.features);
   EXPECT_EQ(c.cpus()[0].masking, m.masking);
+}
+
+}  // namespace
+}  // namespace evcsim
+
+namespace evcsim {
+namespace {
+
+// Inputs the fuzzers found crashing, kept as regression tests: each must end
+// in a result or an InputError, never a crash.
+TEST(Importers, FuzzRegressionsNeverCrash) {
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(EVCSIM_SOURCE_DIR) + "/tests/fuzz/regressions")) {
+    std::string text = read_file(e.path().string());
+    try {
+      ImportResult r = import_dump(text, e.path().string());
+      for (const auto& c : r.cpus) (void)decode(c);
+    } catch (const InputError&) {
+    }
+    ++n;
+  }
+  EXPECT_GE(n, 1);
 }
 
 }  // namespace

@@ -1,0 +1,15 @@
+// libFuzzer target: catalog files (textproto parsing and validation).
+#include <cstdint>
+#include <string>
+
+#include "models/catalog.hpp"
+#include "models/error.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string text(reinterpret_cast<const char*>(data), size);
+  try {
+    (void)evcsim::Catalog::load({{"fuzz.textproto", text}});
+  } catch (const evcsim::InputError&) {
+  }
+  return 0;
+}

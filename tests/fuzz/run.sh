@@ -24,5 +24,5 @@ for t in import mask catalog scenario; do
   echo "== fuzz_$t for ${secs}s"
   "$build/tests/fuzz/fuzz_$t" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=4096 \
     -artifact_prefix="$top/tests/fuzz/crashes/$t-" "$corpus/$t" 2>&1 |
-    grep -E '^#[0-9]+ +DONE|ERROR|SUMMARY' || true
+    grep -E 'Done [0-9]+ runs|ERROR|SUMMARY' || true
 done

@@ -34,6 +34,25 @@ class InterruptCleanup final : public Listener {
  private:
   bool installed_ = false;
 };
+// A progress line on a terminal, at each sample of the time series.
+class Progress final : public Listener {
+ public:
+  explicit Progress(const ScenarioSpec& spec) : spec_(spec), tty_(isatty(STDERR_FILENO)) {}
+  void on_event(const Event& e) override {
+    if (!tty_ || !std::holds_alternative<Snapshot>(e)) return;
+    double t = event_time(e);
+    std::cerr << fmt::format("\r  simulating {}: {} ({:.0f}%)   ", spec_.name, date_at(spec_.start_date, t).str(),
+                             100 * t / spec_.horizon_s)
+              << std::flush;
+  }
+  void on_end(double) override {
+    if (tty_) std::cerr << "\r" << std::string(60, ' ') << "\r" << std::flush;
+  }
+
+ private:
+  const ScenarioSpec& spec_;
+  bool tty_;
+};
 }  // namespace
 
 void add_run_command(CLI::App& app, Runner* runner) {
@@ -82,7 +101,8 @@ void add_run_command(CLI::App& app, Runner* runner) {
       RunSummary summary(spec);
       ResultsCollector results(spec, summary);
       InterruptCleanup interrupt_cleanup;
-      std::vector<Listener*> listeners{&interrupt_cleanup, &summary, &results};
+      Progress progress(spec);
+      std::vector<Listener*> listeners{&interrupt_cleanup, &progress, &summary, &results};
       std::unique_ptr<std::ofstream> log;
       std::unique_ptr<EventLog> event_log;
       if (dir) {

@@ -5,8 +5,10 @@
 # Usage: tests/fuzz/run.sh [seconds per target] [build dir]
 set -eu
 secs=${1:-60}
+# A fresh build: fuzz targets are sensitive to stale objects.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${2:-$top/build-fuzz}
+rm -rf "$build/CMakeFiles" "$build/CMakeCache.txt"
 cmake -S "$top" -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DEVCSIM_FUZZ=ON -DEVCSIM_SANITIZE=address,undefined -DEVCSIM_TESTS=OFF -DEVCSIM_BENCH=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)" --target fuzz_import fuzz_mask fuzz_catalog fuzz_scenario >/dev/null

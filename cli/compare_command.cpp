@@ -17,7 +17,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "cli/commands.hpp"
-#include "cli/output_dir.hpp"
+#include "reports/output_dir.hpp"
 #include "models/catalog.hpp"
 #include "models/error.hpp"
 #include "models/policy.hpp"

@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "cli/output_dir.hpp"
+#include "reports/output_dir.hpp"
 #include "models/error.hpp"
 
 int main(int argc, char** argv) {
@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer("Exit codes: 0 success, 1 a negative verdict (see each command), 2 bad input.\n"
              "Run `evcsim COMMAND --help` for a command's options.");
-  evcsim::cli::install_interrupt_cleanup();
+  evcsim::install_interrupt_cleanup();
   evcsim::cli::Runner runner;
   evcsim::cli::add_run_command(app, &runner);
   evcsim::cli::add_cpu_command(app, &runner);

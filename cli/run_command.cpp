@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
-#include "cli/output_dir.hpp"
+#include "reports/output_dir.hpp"
 #include "models/error.hpp"
 #include "models/policy.hpp"
 #include "reports/event_log.hpp"

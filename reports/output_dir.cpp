@@ -1,4 +1,4 @@
-#include "cli/output_dir.hpp"
+#include "reports/output_dir.hpp"
 
 #include <algorithm>
 #include <csignal>
@@ -11,7 +11,7 @@
 
 #include "models/error.hpp"
 
-namespace evcsim::cli {
+namespace evcsim {
 
 namespace fs = std::filesystem;
 
@@ -86,4 +86,4 @@ void OutputDir::commit(const std::string& name) {
   forget(tmp);
 }
 
-}  // namespace evcsim::cli
+}  // namespace evcsim

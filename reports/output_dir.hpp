@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace evcsim::cli {
+namespace evcsim {
 
 class OutputDir {
  public:
@@ -28,4 +28,4 @@ class OutputDir {
 // end the process with 128 + the signal.
 void install_interrupt_cleanup();
 
-}  // namespace evcsim::cli
+}  // namespace evcsim

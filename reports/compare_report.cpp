@@ -93,12 +93,14 @@ std::string compare_text(const report::CompareResults& c) {
   size_t seeds = c.policies().empty() ? 0 : static_cast<size_t>(c.policies(0).seeds_size());
   std::string out = fmt::format("evcsim compare: {} ({} policies x {} seed(s); mean ±95% CI)\n", c.scenario(),
                                 c.policies_size(), seeds);
+  std::vector<size_t> width;
+  for (const auto& m : compared_metrics()) width.push_back(std::max<size_t>(12, m.size()));
   out += fmt::format("{:<18}", "policy");
-  for (const auto& m : compared_metrics()) out += fmt::format(" {:>18}", m);
+  for (size_t k = 0; k < width.size(); ++k) out += fmt::format(" {:>{}}", compared_metrics()[k], width[k]);
   out += fmt::format(" {:>9}\n", "exp.fail");
   for (const auto& p : c.policies()) {
     out += fmt::format("{:<18}", p.policy());
-    for (const auto& m : p.metrics()) out += fmt::format(" {:>18}", cell(m));
+    for (int k = 0; k < p.metrics_size(); ++k) out += fmt::format(" {:>{}}", cell(p.metrics(k)), width[static_cast<size_t>(k)]);
     out += fmt::format(" {:>9}\n", p.expectations_failed());
   }
   return out;

@@ -3,7 +3,6 @@
 #include <exception>
 #include <queue>
 
-#include <fmt/format.h>
 #include <simgrid/s4u.hpp>
 
 #include "sim/platform.hpp"

@@ -3,6 +3,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <sys/wait.h>
 
@@ -16,6 +18,14 @@ inline std::string fixture(const std::string& name) {
 inline std::string dumps_dir() {
   if (const char* env = std::getenv("EVCSIM_DUMPS")) return env;
   return std::string(EVCSIM_SOURCE_DIR) + "/../shared/cpuid-dumps";
+}
+
+// The whole text of a file ("" when it cannot be read).
+inline std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 struct RunResult {

@@ -16,13 +16,6 @@ using test::run_evcsim;
 
 std::string scenario(const std::string& name) { return std::string(EVCSIM_SOURCE_DIR) + "/scenarios/" + name; }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 fs::path fresh_dir(const std::string& name) {
   fs::path d = fs::temp_directory_path() / ("evcsim-test-" + name + "-" + std::to_string(getpid()));
   fs::remove_all(d);
@@ -35,7 +28,7 @@ TEST(RunCli, SameSeedSameLogOtherSeedOtherLog) {
   ASSERT_EQ(run_evcsim("run " + file + " --out " + a.string()).exit_code, 0);
   ASSERT_EQ(run_evcsim("run " + file + " --out " + b.string()).exit_code, 0);
   ASSERT_EQ(run_evcsim("run " + file + " --seed 42 --out " + c.string()).exit_code, 0);
-  std::string la = slurp(a / "events.jsonl"), lb = slurp(b / "events.jsonl"), lc = slurp(c / "events.jsonl");
+  std::string la = test::read_text(a / "events.jsonl"), lb = test::read_text(b / "events.jsonl"), lc = test::read_text(c / "events.jsonl");
   EXPECT_GT(la.size(), 500u);
   EXPECT_EQ(la, lb);
   EXPECT_NE(la, lc);  // the time to fault is drawn from the seed's "faults" stream
@@ -67,7 +60,7 @@ TEST(RunCli, BadScenarioExits2WithFileAndLine) {
 TEST(RunCli, FailingExpectationExits3AndNamesIt) {
   fs::path d = fresh_dir("expect");
   fs::create_directories(d);
-  std::string text = slurp(scenario("e5420-e5310-merom-baseline.textproto"));
+  std::string text = test::read_text(scenario("e5420-e5310-merom-baseline.textproto"));
   text += "expect { metric: \"migrations\" op: \">=\" value: 5 }\n";
   std::ofstream(d / "s.textproto") << text;
   auto r = run_evcsim("run --quiet " + (d / "s.textproto").string());
@@ -83,7 +76,7 @@ TEST(RunCli, FailedRunLeavesTheOutputFolderAsItWas) {
   fs::path bad = d / "bad.textproto";
   std::ofstream(bad) << "horizon_s: -1\n";
   EXPECT_EQ(run_evcsim("run " + bad.string() + " --out " + d.string()).exit_code, 2);
-  EXPECT_EQ(slurp(d / "events.jsonl"), "precious\n");
+  EXPECT_EQ(test::read_text(d / "events.jsonl"), "precious\n");
   int files = 0;
   for (const auto& e : fs::directory_iterator(d)) files += e.path().filename().string().rfind(".", 0) == 0;
   EXPECT_EQ(files, 0) << "temporary files left behind";

@@ -8,18 +8,12 @@
 #include <gtest/gtest.h>
 
 #include "models/error.hpp"
+#include "tests/test_util.hpp"
 
 namespace evcsim {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 TEST(OutputDir, AFullDiskKeepsWhatWasThere) {
   if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
@@ -34,7 +28,7 @@ TEST(OutputDir, AFullDiskKeepsWhatWasThere) {
     std::string big(1 << 20, 'x');
     EXPECT_THROW(out.write("summary.txt", big), InputError);
   }
-  EXPECT_EQ(slurp(d / "summary.txt"), "old\n");
+  EXPECT_EQ(test::read_text(d / "summary.txt"), "old\n");
   int temps = 0;
   for (const auto& e : fs::directory_iterator(d)) temps += e.path().filename().string().rfind(".", 0) == 0;
   EXPECT_EQ(temps, 0);
@@ -48,7 +42,7 @@ TEST(OutputDir, WritesAreRenamedIntoPlace) {
     OutputDir out((d / "nested").string());
     out.write("a.txt", "new\n");
   }
-  EXPECT_EQ(slurp(d / "nested" / "a.txt"), "new\n");
+  EXPECT_EQ(test::read_text(d / "nested" / "a.txt"), "new\n");
   fs::remove_all(d);
   EXPECT_THROW(OutputDir("/proc/evcsim-cannot-create"), InputError);
 }

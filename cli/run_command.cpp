@@ -111,7 +111,7 @@ void add_run_command(CLI::App& app, Runner* runner) {
         event_log = std::make_unique<EventLog>(spec, *log);
         listeners.push_back(event_log.get());
       }
-      RunStats stats = run_simulation(spec, listeners);
+      RunStats stats = run_simulation(spec, listeners, cat);
       std::string text = summary.render_text(stats);
       if (dir) {
         log->flush();

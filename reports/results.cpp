@@ -7,7 +7,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "reports/event_log.hpp"
-#include "sim/world.hpp"
+#include "sim/events.hpp"
 
 namespace evcsim {
 namespace {

@@ -16,15 +16,15 @@ namespace sg4 = simgrid::s4u;
 struct Pending {
   double at;
   uint64_t seq;
-  Timer timer;
+  Callback fire;
   bool operator>(const Pending& o) const { return at != o.at ? at > o.at : seq > o.seq; }
 };
 
 class SimGridRun final : public SimServices {
  public:
-  SimGridRun(const ScenarioSpec& spec, const std::vector<Listener*>& listeners)
+  SimGridRun(const ScenarioSpec& spec, const Catalog& catalog, const std::vector<Listener*>& listeners)
       : spec_(spec), args_(simgrid_arguments()), argv_(make_argv(args_)), argc_(static_cast<int>(args_.size())),
-        engine_(&argc_, argv_.data()), world_(spec, *this, listeners) {
+        engine_(&argc_, argv_.data()), world_(spec, catalog, *this, listeners) {
     platform_ = build_platform(spec_);
     mutex_ = sg4::Mutex::create();
     wake_ = sg4::ConditionVariable::create();
@@ -39,14 +39,14 @@ class SimGridRun final : public SimServices {
   }
 
   double now() const override { return sg4::Engine::get_clock(); }
-  void schedule(double at, const Timer& timer) override {
-    queue_.push(Pending{at, seq_++, timer});
+  void schedule(double at, Callback cb) override {
+    queue_.push(Pending{at, seq_++, std::move(cb)});
     wake_->notify_all();
   }
-  void start_migration(const MigrationJob& job) override {
+  void start_migration(const MigrationJob& job, MigrationDone done) override {
     ++stats_.migrations;
     sg4::Actor::create("migration", platform_.hosts[static_cast<size_t>(job.src)],
-                       [this, job] { guarded([this, job] { migrate(job); }); });
+                       [this, job, done = std::move(done)] { guarded([&] { migrate(job, done); }); });
   }
 
  private:
@@ -85,10 +85,10 @@ class SimGridRun final : public SimServices {
       }
       if (stopping_) break;
       while (!queue_.empty() && queue_.top().at <= now() && queue_.top().at <= horizon) {
-        Timer t = queue_.top().timer;
+        Callback fire = std::move(const_cast<Pending&>(queue_.top()).fire);
         queue_.pop();
         ++stats_.timers;
-        world_.handle(t);
+        fire();
       }
       if (now() >= horizon) break;
     }
@@ -96,11 +96,11 @@ class SimGridRun final : public SimServices {
     sg4::Actor::kill_all();
   }
 
-  void migrate(const MigrationJob& job) {
+  void migrate(const MigrationJob& job, const MigrationDone& done) {
     MigrationOutcome out = precopy(platform_.hosts[static_cast<size_t>(job.src)],
                                    platform_.hosts[static_cast<size_t>(job.dst)], job, &stats_.communications);
     std::unique_lock<sg4::Mutex> lock(*mutex_);
-    world_.migration_done(job, out);
+    done(job, out);
     wake_->notify_all();
   }
 
@@ -122,8 +122,8 @@ class SimGridRun final : public SimServices {
 
 }  // namespace
 
-RunStats run_simulation(const ScenarioSpec& spec, const std::vector<Listener*>& listeners) {
-  SimGridRun run(spec, listeners);
+RunStats run_simulation(const ScenarioSpec& spec, const std::vector<Listener*>& listeners, const Catalog& catalog) {
+  SimGridRun run(spec, catalog, listeners);
   return run.run();
 }
 

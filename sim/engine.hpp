@@ -24,6 +24,8 @@ struct RunStats {
 
 // Throws std::logic_error when an invariant breaks; errors inside actors are
 // carried out and rethrown here.
-RunStats run_simulation(const ScenarioSpec& spec, const std::vector<Listener*>& listeners);
+// `catalog`: what the scenario was resolved against (markets and baselines come from it).
+RunStats run_simulation(const ScenarioSpec& spec, const std::vector<Listener*>& listeners,
+                        const Catalog& catalog = Catalog::builtin());
 
 }  // namespace evcsim

@@ -9,7 +9,7 @@
 #include <simgrid/s4u/Host.hpp>
 
 #include "models/scenario.hpp"
-#include "sim/world.hpp"
+#include "sim/services.hpp"
 
 namespace evcsim {
 

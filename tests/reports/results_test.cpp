@@ -7,7 +7,7 @@
 
 #include "models/catalog.hpp"
 #include "sim/engine.hpp"
-#include "sim/world.hpp"
+#include "sim/events.hpp"
 
 namespace evcsim {
 namespace {

@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "models/feature_registry.hpp"
-#include "sim/world.hpp"
+#include "sim/events.hpp"
 
 namespace evcsim {
 namespace {

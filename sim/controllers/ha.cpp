@@ -1,0 +1,65 @@
+#include "sim/controllers/ha.hpp"
+
+#include <fmt/format.h>
+
+namespace evcsim {
+
+namespace {
+constexpr double kDay = 86400;
+}
+
+HaController::HaController(Env& env, Inventory& inv, GuestModel& guests, Placement& placement)
+    : env_(env), spec_(env.spec), inv_(inv), guests_(guests), placement_(placement),
+      rng_(env.spec.seed, "host-failures"), epoch_(env.spec.hosts.size(), 0) {}
+
+void HaController::start() {
+  if (spec_.failures.mtbf_days <= 0) return;
+  for (size_t h = 0; h < inv_.hosts.size(); ++h) schedule_failure(static_cast<int>(h), 0);
+}
+
+void HaController::schedule_failure(int host, double from) {
+  const uint32_t epoch = epoch_[host];
+  env_.schedule(from + rng_.exponential(1 / (spec_.failures.mtbf_days * kDay)), [this, host, epoch] {
+    if (epoch_[host] == epoch) host_fails(host);
+  });
+}
+
+void HaController::on_host_bought(int host) {
+  ++epoch_[host];
+  if (spec_.failures.mtbf_days > 0) schedule_failure(host, env_.now());
+}
+
+void HaController::host_fails(int host) {
+  HostRec& hr = inv_.hosts[host];
+  if (!hr.present || !hr.up) return;
+  hr.up = false;
+  const uint32_t epoch = ++epoch_[host];
+  std::vector<int> victims = hr.vms;
+  env_.emit(HostFailed{env_.now(), host, static_cast<int>(victims.size())});
+  for (int vm : victims) {
+    FeatureSet before = inv_.vms[vm].guest_view;
+    guests_.power_off(vm, fmt::format("host {} failed", spec_.hosts[host].name));
+    Placed p = placement_.choose(vm, inv_.clusters[spec_.hosts[host].cluster].hosts);
+    if (p.host < 0) {
+      env_.emit(PowerOnRefused{env_.now(), vm, -1, p.missing, "HA restart: " + (p.why.empty() ? "no host" : p.why)});
+      continue;
+    }
+    const FeatureSet& view = p.view.view;
+    env_.emit(HaRestart{env_.now(), vm, host, p.host, view - before, before - view});
+    inv_.vms[vm].guest_view = view;
+    inv_.vms[vm].has_view = true;
+    guests_.boot_on(vm, p.host, true);
+  }
+  env_.schedule(env_.now() + spec_.failures.repair_hours * 3600, [this, host, epoch] {
+    if (epoch_[host] == epoch && !inv_.hosts[host].up) host_repaired(host);
+  });
+}
+
+void HaController::host_repaired(int host) {
+  inv_.hosts[host].up = true;
+  env_.emit(HostRepaired{env_.now(), host});
+  repaired(host);  // a host that failed while being emptied
+  if (spec_.failures.mtbf_days > 0) schedule_failure(host, env_.now());
+}
+
+}  // namespace evcsim

@@ -1,0 +1,36 @@
+// Host failures and HA (DESIGN §7): each host fails after an exponential
+// time with the scenario's MTBF and is repaired after `repair_hours`; the
+// VMs it ran are restarted by HA on the other hosts of its cluster (a cold
+// boot, so a new guest view). Owns the failure stream and, per host, a
+// failure epoch (a bought machine in a bay fails on its own clock).
+#pragma once
+
+#include "sim/placement.hpp"
+
+namespace evcsim {
+
+class HaController {
+ public:
+  HaController(Env& env, Inventory& inv, GuestModel& guests, Placement& placement);
+
+  void start();
+  // A new machine in a bay: its own failure clock.
+  void on_host_bought(int host);
+
+  Signal<int> repaired;  // host
+
+ private:
+  void schedule_failure(int host, double at);
+  void host_fails(int host);
+  void host_repaired(int host);
+
+  Env& env_;
+  const ScenarioSpec& spec_;
+  Inventory& inv_;
+  GuestModel& guests_;
+  Placement& placement_;
+  Rng rng_;
+  std::vector<uint32_t> epoch_;  // per host
+};
+
+}  // namespace evcsim

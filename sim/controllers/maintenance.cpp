@@ -1,0 +1,114 @@
+#include "sim/controllers/maintenance.hpp"
+
+#include <fmt/format.h>
+
+#include "models/evacuation.hpp"
+
+namespace evcsim {
+
+MaintenanceController::MaintenanceController(Env& env, Inventory& inv, Migrations& migrations, Placement& placement)
+    : env_(env), spec_(env.spec), inv_(inv), migrations_(migrations), placement_(placement),
+      retiring_(env.spec.hosts.size(), 0) {}
+
+void MaintenanceController::mark(int host, bool retire) {
+  inv_.hosts[host].maintenance = true;
+  retiring_[host] = retire;
+}
+
+void MaintenanceController::begin(int host, const std::string& why) {
+  env_.emit(MaintenanceStarted{env_.now(), host, why});
+  evacuate(host);
+}
+
+void MaintenanceController::enter(int host, const std::string& why, bool retire) {
+  mark(host, retire);
+  begin(host, why);
+}
+
+void MaintenanceController::exit(int host) { inv_.hosts[host].maintenance = false; }
+
+void MaintenanceController::on_migration_completed(const MigrationJob& job) {
+  const HostRec& src = inv_.hosts[job.src];
+  if (src.maintenance && src.up && !src.vms.empty()) evacuate(job.src);  // the next ones
+  check_done(job.src);
+  if (inv_.hosts[job.dst].maintenance) evacuate(job.dst);  // it landed on a host being emptied
+}
+
+void MaintenanceController::on_migration_aborted(const MigrationJob& job) {
+  const HostRec& src = inv_.hosts[job.src];
+  if (src.maintenance && src.up && inv_.vms[job.vm].host == job.src) evacuate(job.src);
+  check_done(job.src);
+}
+
+// Moves every VM off a host in maintenance (again, when one lands there).
+void MaintenanceController::evacuate(int host) {
+  HostRec& hr = inv_.hosts[host];
+  std::vector<int> leaving;
+  for (int vm : hr.vms)
+    if (!inv_.vms[vm].migrating) leaving.push_back(vm);
+  std::vector<int> dests;
+  for (int h : inv_.clusters[spec_.hosts[host].cluster].hosts)
+    if (h != host && inv_.usable(h)) dests.push_back(h);
+  std::vector<int64_t> ram, free;
+  for (int vm : leaving) ram.push_back(spec_.vms[vm].ram_mib);
+  for (int h : dests) free.push_back(inv_.free_mib(h));
+  FeatureSet missing;
+  std::string first_reason;
+  auto allowed = [&](int i, int d) {
+    int vm = leaving[static_cast<size_t>(i)], h = dests[static_cast<size_t>(d)];
+    if (!inv_.rules_allow(vm, h)) return false;
+    Verdict v = migrations_.admit(vm, h);
+    if (!v.ok) {
+      missing |= v.missing;
+      if (first_reason.empty()) first_reason = v.reason;
+    }
+    return v.ok;
+  };
+  EvacuationPlan plan = plan_evacuation(ram, free, allowed);
+  // Like vMotion, a host sends a few VMs at a time (kEvacuationsPerHost);
+  // each completion calls evacuate() again for the rest.
+  constexpr int kEvacuationsPerHost = 4;
+  std::vector<int> stranded;
+  for (size_t i = 0; i < leaving.size(); ++i) {
+    int vm = leaving[i];
+    if (plan.destination[i] >= 0) {
+      if (inv_.vms[vm].power != Power::running) stranded.push_back(vm);
+      else if (hr.migrations < kEvacuationsPerHost)
+        migrations_.start_live(vm, dests[static_cast<size_t>(plan.destination[i])]);
+    } else {
+      stranded.push_back(vm);
+    }
+  }
+  for (int vm : stranded) {
+    if (!spec_.refresh.cold_evacuation) continue;
+    Placed p = placement_.choose(vm, dests);
+    if (p.host < 0) continue;
+    migrations_.start_cold(
+        vm, p.host, fmt::format("cold evacuation of {} to {}", spec_.hosts[host].name, spec_.hosts[p.host].name));
+  }
+  int left = static_cast<int>(stranded.size());
+  for (int vm : stranded) left -= inv_.vms[vm].cold_moving;  // cold-evacuated
+  if (left > 0) {
+    env_.emit(MaintenanceFailed{env_.now(), host, left, missing,
+                                fmt::format("{} VM(s) cannot leave {}{}", left, spec_.hosts[host].name,
+                                            first_reason.empty() ? ": no host with room" : ": " + first_reason)});
+    hr.maintenance = false;
+    retiring_[host] = 0;
+    return;
+  }
+  check_done(host);
+}
+
+void MaintenanceController::check_done(int host) {
+  HostRec& hr = inv_.hosts[host];
+  if (!hr.maintenance || !hr.vms.empty() || hr.migrations > 0 || hr.ram_reserved_mib > 0) return;
+  const bool retire = retiring_[host];
+  env_.emit(MaintenanceDone{env_.now(), host, retire});
+  if (!retire) return;
+  hr.maintenance = false;
+  retiring_[host] = 0;
+  inv_.remove_host(host);
+  retired(host, spec_.hosts[host].cluster);
+}
+
+}  // namespace evcsim

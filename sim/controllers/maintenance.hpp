@@ -1,0 +1,43 @@
+// Maintenance mode and evacuation (DESIGN §7): a host entering maintenance
+// is emptied by live migrations planned as a max flow over the hosts that
+// can take each VM (models/evacuation.hpp), a few at a time per source like
+// vMotion; what cannot leave live leaves cold when the scenario allows it;
+// a host that cannot be emptied leaves maintenance and the attempt is
+// reported. An emptied retiring host leaves the inventory.
+#pragma once
+
+#include "sim/migrations.hpp"
+#include "sim/placement.hpp"
+
+namespace evcsim {
+
+class MaintenanceController {
+ public:
+  MaintenanceController(Env& env, Inventory& inv, Migrations& migrations, Placement& placement);
+
+  void enter(int host, const std::string& why, bool retire);
+  // For hosts entering together: mark them all first (none is then an
+  // evacuation target), then begin each.
+  void mark(int host, bool retire);
+  void begin(int host, const std::string& why);
+  void exit(int host);
+  // A host left maintenance empty: done, or retired when it was retiring.
+  void check_done(int host);
+
+  void on_migration_completed(const MigrationJob& job);
+  void on_migration_aborted(const MigrationJob& job);
+
+  Signal<int, int> retired;  // host, cluster: it left the inventory
+
+ private:
+  void evacuate(int host);
+
+  Env& env_;
+  const ScenarioSpec& spec_;
+  Inventory& inv_;
+  Migrations& migrations_;
+  Placement& placement_;
+  std::vector<char> retiring_;  // per host
+};
+
+}  // namespace evcsim

@@ -1,0 +1,253 @@
+#include "sim/controllers/refresh.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace evcsim {
+
+namespace {
+constexpr double kDay = 86400, kYear = 365.25 * kDay;
+}
+
+RefreshController::RefreshController(Env& env, Inventory& inv, MaintenanceController& maintenance)
+    : env_(env), spec_(env.spec), inv_(inv), maintenance_(maintenance), hosts_(env.spec.hosts.size()),
+      clusters_(env.spec.clusters.size()) {}
+
+void RefreshController::start() {
+  if (!spec_.refresh.enabled) return;
+  env_.schedule(kDay, [this] { daily(); });
+  env_.schedule(spec_.refresh.window_days * kDay, [this] { window(); });
+}
+
+void RefreshController::daily() {
+  for (size_t c = 0; c < clusters_.size(); ++c) {
+    retire_due(static_cast<int>(c));
+    procure(static_cast<int>(c));
+  }
+  env_.schedule(env_.now() + kDay, [this] { daily(); });
+}
+
+// Retirements: all hosts due enter maintenance first, so none is an evacuation target.
+void RefreshController::retire_due(int cluster) {
+  const YearMonth today = date_at(spec_.start_date, env_.now());
+  std::vector<int> due;
+  for (int h : inv_.clusters[cluster].hosts) {
+    const HostRec& hr = inv_.hosts[h];
+    HostBook& book = hosts_[h];
+    int age_months = today.index() - hr.purchased.index();
+    const YearMonth& listed = spec_.hosts[h].retire;
+    bool by_date = listed.valid() && !book.replaced_by_purchase && today >= listed;
+    bool by_age = spec_.refresh.lifetime_years > 0 && age_months >= std::lround(spec_.refresh.lifetime_years * 12);
+    if (hr.up && !hr.maintenance && env_.now() >= book.retry_after && (by_date || by_age)) {
+      due.push_back(h);
+      maintenance_.mark(h, true);
+      book.retry_after = env_.now() + spec_.refresh.window_days * kDay;
+    }
+  }
+  if (due.empty()) return;
+  // Buy the replacements before evacuating, as an operator would.
+  int replace = 0;
+  for (int h : due) replace += !hosts_[h].replaced, hosts_[h].replaced = true;
+  if (replace > 0) buy_hosts(cluster, replace, "replacing hosts due for retirement");
+  for (int h : due) {
+    int age_months = today.index() - inv_.hosts[h].purchased.index();
+    maintenance_.begin(h, fmt::format("retirement after {:.1f} years", age_months / 12.0));
+  }
+}
+
+// Procurement: buy when headroom runs out.
+void RefreshController::procure(int cluster) {
+  const auto& w = spec_.workload;
+  double ram = 0, used = 0, cap = 0, demand = 0;
+  for (int h : inv_.clusters[cluster].hosts) {
+    if (!inv_.usable(h)) continue;
+    const HostRec& hr = inv_.hosts[h];
+    ram += static_cast<double>(hr.ram_mib);
+    used += static_cast<double>(hr.ram_reserved_mib);
+    cap += hr.capacity;
+    demand += hr.demand;
+  }
+  double peak = (1 + w.diurnal_amplitude) * std::pow(1 + w.growth_per_year, env_.now() / kYear);
+  bool short_ram = ram <= 0 || 1 - used / ram < spec_.refresh.headroom;
+  bool short_cpu = cap <= 0 || demand * peak / cap > 1 - spec_.refresh.headroom;
+  if ((short_ram || short_cpu) && spec_.refresh.hosts_per_purchase > 0)
+    buy_hosts(cluster, spec_.refresh.hosts_per_purchase,
+              short_ram ? "RAM headroom below the threshold" : "CPU headroom below the threshold");
+}
+
+std::vector<const CpuModel*> RefreshController::market(int cluster) const {
+  YearMonth today = date_at(spec_.start_date, env_.now());
+  const std::string& vendor = inv_.clusters[cluster].vendor;
+  std::vector<const CpuModel*> out;
+  for (const CpuModel& m : env_.catalog.cpus())
+    if (m.launch <= today && today <= m.end_of_sale && (vendor.empty() || m.vendor() == vendor)) out.push_back(&m);
+  return out;
+}
+
+const CpuModel* RefreshController::market_choice(int cluster, std::string* why, FeatureSet* missing) const {
+  YearMonth today = date_at(spec_.start_date, env_.now());
+  const ClusterRec& cs = inv_.clusters[cluster];
+  std::vector<const CpuModel*> on_sale = market(cluster), joinable;
+  for (const CpuModel* m : on_sale) {
+    if (!cs.baseline) {
+      joinable.push_back(m);
+      continue;
+    }
+    Admission a = check_admission(*m, *cs.baseline);
+    if (a.ok) joinable.push_back(m);
+    else if (why->empty()) *why = a.reason, *missing = a.missing;
+  }
+  if (joinable.empty()) {
+    if (on_sale.empty()) *why = fmt::format("the market sells no {} part in {}", cs.vendor, today.str());
+    return nullptr;
+  }
+  const std::string& how = spec_.refresh.procurement;
+  auto newest = *std::max_element(joinable.begin(), joinable.end(),
+                                  [](const CpuModel* a, const CpuModel* b) { return a->launch < b->launch; });
+  if (how == "same-generation") {
+    const CpuModel* latest = nullptr;
+    for (int h : cs.hosts)
+      if (!latest || inv_.cpu_of(h).launch > latest->launch) latest = &inv_.cpu_of(h);
+    for (const CpuModel* m : joinable)
+      if (latest && m->generation == latest->generation) return m;
+    return newest;
+  }
+  if (how == "cheapest") {
+    // Price per unit of capacity: new generations carry a premium for two years.
+    auto cost = [&](const CpuModel* m) {
+      double months = today.index() - m->launch.index();
+      double price = 1.0 + 0.6 * std::max(0.0, 1 - months / 24);
+      return price / (m->cores_per_socket * m->relative_speed);
+    };
+    return *std::min_element(joinable.begin(), joinable.end(),
+                             [&](const CpuModel* a, const CpuModel* b) { return cost(a) < cost(b); });
+  }
+  return newest;
+}
+
+void RefreshController::buy_hosts(int cluster, int count, const std::string& why) {
+  ClusterBook& cb = clusters_[cluster];
+  std::string refusal;
+  FeatureSet missing;
+  const CpuModel* model = market_choice(cluster, &refusal, &missing);
+  if (!model) {
+    // Nothing on the market can join: report it once per maintenance window.
+    if (env_.now() - cb.refusal_reported_at >= spec_.refresh.window_days * kDay) {
+      cb.refusal_reported_at = env_.now();
+      env_.emit(HostJoinRefused{env_.now(), -1, cluster, missing,
+                                fmt::format("no part on the market can join: {}", refusal)});
+    }
+    return;
+  }
+  YearMonth today = date_at(spec_.start_date, env_.now());
+  for (int k = 0; k < count; ++k) {
+    int bay = -1;
+    for (size_t h = 0; h < inv_.hosts.size(); ++h) {
+      const HostRec& hr = inv_.hosts[h];
+      if (spec_.hosts[h].cluster == cluster && !hr.present && !hr.maintenance && hr.vms.empty() &&
+          hr.ram_reserved_mib == 0 && hr.migrations == 0) {
+        bay = static_cast<int>(h);
+        break;
+      }
+    }
+    if (bay < 0) return;  // the cluster is full
+    HostRec& hr = inv_.hosts[bay];
+    hr.cpu = std::make_shared<CpuModel>(*model);
+    hr.purchased = today;
+    hr.up = true;
+    hr.demand = 0;
+    // A bought server: two sockets of the part, and RAM that grows with its cores.
+    const int cores = 2 * std::max(1, model->cores_per_socket);
+    hr.capacity = std::max(1.0, cores * std::max(0.05, model->relative_speed));
+    hr.ram_mib = std::max<int64_t>(spec_.hosts[bay].ram_mib, int64_t{4096} * cores);
+    bought(bay);  // a new machine: its own failures
+    hosts_[bay] = HostBook{0, false, true};  // the listed date was for the old machine
+    env_.emit(HostBought{env_.now(), bay, cluster, model->name, why});
+    inv_.join_host(bay, cluster);
+  }
+}
+
+void RefreshController::on_host_retired(int, int cluster) {
+  const std::string& pol = spec_.refresh.baseline_policy;
+  ClusterBook& cb = clusters_[cluster];
+  if (cb.raise_possible_since >= 0 || (pol != "auto-raise" && pol != "dynamic-lcd")) return;
+  std::vector<const CpuModel*> cpus;
+  for (int h : inv_.clusters[cluster].hosts) cpus.push_back(inv_.hosts[h].cpu.get());
+  const Baseline* cur = inv_.clusters[cluster].baseline ? &*inv_.clusters[cluster].baseline : nullptr;
+  auto best = best_baseline(cpus, env_.catalog.baselines(), cur ? cur->kind : BaselineKind::evc);
+  if (best && (!cur || (best->features.contains(cur->features) && best->features != cur->features)))
+    cb.raise_possible_since = env_.now();
+}
+
+void RefreshController::window() {
+  for (size_t c = 0; c < clusters_.size(); ++c) apply_baseline_policy(static_cast<int>(c));
+  env_.schedule(env_.now() + spec_.refresh.window_days * kDay, [this] { window(); });
+}
+
+void RefreshController::apply_baseline_policy(int cluster) {
+  const ClusterRec& cs = inv_.clusters[cluster];
+  ClusterBook& cb = clusters_[cluster];
+  const std::string& pol = spec_.refresh.baseline_policy;
+  if (pol == "fixed" || pol == "never" || cs.hosts.empty()) return;
+  // Raise only once retirements made it possible (DESIGN §7: when the oldest
+  // hosts leave), not merely because the cluster was set up low on purpose.
+  if (cb.raise_possible_since < 0) return;
+  std::vector<const CpuModel*> cpus;
+  for (int h : cs.hosts) cpus.push_back(inv_.hosts[h].cpu.get());
+  std::optional<Baseline> target;
+  if (pol == "auto-raise") {
+    // The best baseline every host joins -- and the newest part on the market
+    // too, so that the raise does not shut the cluster out of future purchases.
+    BaselineKind kind = cs.baseline ? cs.baseline->kind : BaselineKind::evc;
+    auto on_sale = market(cluster);
+    if (!on_sale.empty())
+      cpus.push_back(*std::max_element(on_sale.begin(), on_sale.end(),
+                                       [](const CpuModel* a, const CpuModel* b) { return a->launch < b->launch; }));
+    target = best_baseline(cpus, env_.catalog.baselines(), kind);
+  } else {  // dynamic-lcd: the intersection of the current hosts, as a baseline
+    Baseline lcd;
+    lcd.name = fmt::format("lcd-{}", date_at(spec_.start_date, env_.now()).str());
+    lcd.vendor = cs.vendor;
+    lcd.features = lowest_common_denominator(cpus);
+    target = lcd;
+  }
+  if (!target || (cs.baseline && (target->features == cs.baseline->features ||
+                                  !target->features.contains(cs.baseline->features))))
+    return;  // nothing higher to go to (lowering is never automatic)
+  std::optional<Baseline> from = cs.baseline;
+  std::string why;
+  if (!inv_.apply_baseline(cluster, target, &why)) return;
+  RaiseTrack track{cluster, target->name, env_.now(), std::vector<char>(inv_.vms.size(), 0), 0};
+  for (int h : cs.hosts)
+    for (int vm : inv_.hosts[h].vms)
+      if (!inv_.vms[vm].guest_view.contains(target->features & inv_.cpu_of(h).migratable())) {
+        track.waiting[static_cast<size_t>(vm)] = 1;
+        ++track.remaining;
+      }
+  env_.emit(BaselineRaised{env_.now(), cluster, from ? from->name : "none", target->name,
+                           cb.raise_possible_since >= 0 ? cb.raise_possible_since : env_.now(),
+                           target->features - (from ? from->features : FeatureSet{}), track.remaining});
+  cb.raise_possible_since = -1;
+  if (track.remaining == 0) env_.emit(BaselineRaiseSeen{env_.now(), cluster, track.to, env_.now()});
+  else raises_.push_back(std::move(track));
+}
+
+// A VM that took a new view (or stopped for good) no longer waits for a raise.
+void RefreshController::on_view_changed(int vm) {
+  for (auto it = raises_.begin(); it != raises_.end();) {
+    char& w = it->waiting[static_cast<size_t>(vm)];
+    if (w) {
+      w = 0;
+      if (--it->remaining == 0) {
+        env_.emit(BaselineRaiseSeen{env_.now(), it->cluster, it->to, it->raised_at});
+        it = raises_.erase(it);
+        continue;
+      }
+    }
+    ++it;
+  }
+}
+
+}  // namespace evcsim

@@ -1,0 +1,91 @@
+#include "sim/controllers/sampler.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "models/feature_registry.hpp"
+
+namespace evcsim {
+
+const std::vector<std::string>& notable_features() {
+  static const std::vector<std::string> names = {"sse4_1", "sse4_2", "aes", "avx", "avx2", "avx512f", "amx_tile"};
+  return names;
+}
+
+Sampler::Sampler(Env& env, const Inventory& inv, const Policy& policy, std::function<double()> imbalance_left)
+    : env_(env), spec_(env.spec), inv_(inv), policy_(policy), imbalance_left_(std::move(imbalance_left)) {
+  for (const Baseline& b : env.catalog.baselines())
+    if (b.kind == BaselineKind::level) levels_.push_back(&b);
+}
+
+void Sampler::start() {
+  // Samples go last at their time (scheduled after everything else due then).
+  std::vector<std::pair<double, bool>> samples;
+  for (double t = 0; t < spec_.horizon_s; t += spec_.sample_interval_s) samples.push_back({t, false});
+  samples.push_back({spec_.horizon_s, false});
+  for (double g : spec_.graph_at_s) {
+    auto it = std::find_if(samples.begin(), samples.end(), [&](const auto& s) { return s.first == g; });
+    if (it != samples.end()) it->second = true;
+    else samples.push_back({g, true});
+  }
+  std::stable_sort(samples.begin(), samples.end());
+  for (const auto& [t, graph] : samples) env_.schedule(t, [this, graph = graph] { sample(graph); });
+}
+
+void Sampler::sample(bool with_graph) {
+  Snapshot snap;
+  snap.t = env_.now();
+  std::vector<FeatureId> ids;
+  for (const auto& n : notable_features()) ids.push_back(feature_id(n));
+  std::vector<int> counts(ids.size(), 0);
+  for (const VmRec& v : inv_.vms) {
+    if (v.power == Power::off) {
+      ++snap.vms_off;
+      continue;
+    }
+    ++snap.vms_on;
+    for (size_t i = 0; i < ids.size(); ++i) counts[i] += v.guest_view.test(ids[i]);
+    std::string level = "below x86-64-v1";
+    for (const Baseline* b : levels_)
+      if (v.guest_view.contains(b->features)) level = b->name;
+    snap.vms_by_level[level]++;
+  }
+  for (size_t i = 0; i < ids.size(); ++i) snap.feature_counts.emplace_back(notable_features()[i], counts[i]);
+  std::vector<HostClass> classes;
+  double sum = 0, sum2 = 0;
+  int present = 0;
+  const double factor = inv_.demand_factor();
+  for (size_t c = 0; c < inv_.clusters.size(); ++c) {
+    const ClusterRec& cs = inv_.clusters[c];
+    snap.baselines.push_back(cs.baseline ? cs.baseline->name : "none");
+    snap.baseline_features.push_back(cs.baseline ? static_cast<int>(cs.baseline->features.count()) : 0);
+    for (int h : cs.hosts) {
+      const CpuModel& hc = inv_.cpu_of(h);
+      snap.hosts_by_generation[hc.generation.empty() ? hc.name : hc.generation]++;
+      double load = inv_.load(h, factor);
+      sum += load;
+      sum2 += load * load;
+      ++present;
+      auto it = std::find_if(classes.begin(), classes.end(), [&](const HostClass& k) {
+        return k.cluster == static_cast<int>(c) && k.cpu == inv_.hosts[h].cpu.get();
+      });
+      if (it == classes.end())
+        classes.push_back(HostClass{static_cast<int>(c), inv_.hosts[h].cpu.get(), cs.baseline ? &*cs.baseline : nullptr,
+                                    cs.lcd, 1});
+      else ++it->hosts;
+    }
+  }
+  if (present > 0) {
+    double mean = sum / present;
+    snap.imbalance = std::sqrt(std::max(0.0, sum2 / present - mean * mean));
+  }
+  snap.imbalance_left = imbalance_left_();
+  auto graph = std::make_shared<CompatibilityGraph>(build_compatibility_graph(
+      std::move(classes), policy_, spec_.policy.default_masks, spec_.policy.allow_cross_vendor));
+  snap.domains = graph->domains;
+  for (int h : graph->domain_hosts) snap.largest_domain_hosts = std::max(snap.largest_domain_hosts, h);
+  if (with_graph) snap.graph = std::move(graph);
+  env_.emit(snap);
+}
+
+}  // namespace evcsim

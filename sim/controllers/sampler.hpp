@@ -1,0 +1,33 @@
+// The time series (scenario `report` settings): at every sampling time, and
+// last among the timers due then, a Snapshot of the world -- VMs on and off,
+// who sees the notable features, hosts by generation, baselines, load
+// imbalance, VMs by x86-64 level and the migration domains of the
+// compatibility graph (kept whole at the graph times).
+//
+// Cost: O(VMs + hosts + C^2 policy checks) per sample for C host classes.
+#pragma once
+
+#include <functional>
+
+#include "sim/inventory.hpp"
+
+namespace evcsim {
+
+class Sampler {
+ public:
+  Sampler(Env& env, const Inventory& inv, const Policy& policy, std::function<double()> imbalance_left);
+
+  void start();
+
+ private:
+  void sample(bool with_graph);
+
+  Env& env_;
+  const ScenarioSpec& spec_;
+  const Inventory& inv_;
+  const Policy& policy_;
+  std::function<double()> imbalance_left_;
+  std::vector<const Baseline*> levels_;  // x86-64 levels, for VMs by guest-view level
+};
+
+}  // namespace evcsim

@@ -1,0 +1,205 @@
+#include "sim/inventory.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace evcsim {
+
+namespace {
+constexpr double kDay = 86400, kYear = 365.25 * kDay;
+}
+
+Inventory::Inventory(Env& env)
+    : hosts(env.spec.hosts.size()), vms(env.spec.vms.size()), clusters(env.spec.clusters.size()), env_(env),
+      spec_(env.spec) {
+  for (size_t c = 0; c < clusters.size(); ++c) clusters[c].baseline = spec_.clusters[c].baseline;
+  for (size_t h = 0; h < hosts.size(); ++h) {
+    HostRec& hr = hosts[h];
+    const HostSpec& hs = spec_.hosts[h];
+    hr.cpu = hs.cpu;
+    hr.purchased = hs.purchased;
+    hr.ram_mib = hs.ram_mib;
+    if (hr.cpu) hr.capacity = std::max(1.0, hs.cores * std::max(0.05, hr.cpu->relative_speed));
+    if (hr.cpu && clusters[hs.cluster].vendor.empty()) clusters[hs.cluster].vendor = hr.cpu->vendor();
+  }
+  for (size_t v = 0; v < vms.size(); ++v) {
+    vms[v].custom_masks = spec_.vms[v].masks;
+    vms[v].effective_masks = overlay_masks(vms[v].custom_masks, spec_.policy.default_masks);
+  }
+}
+
+HostView Inventory::host_view(int host) const {
+  const ClusterRec& c = clusters[static_cast<size_t>(spec_.hosts[host].cluster)];
+  return HostView{hosts[host].cpu.get(), c.baseline ? &*c.baseline : nullptr, c.lcd};
+}
+
+VmView Inventory::vm_view(int vm) const {
+  const VmRec& v = vms[vm];
+  const VmSpec& s = spec_.vms[vm];
+  return VmView{&v.effective_masks, s.baseline ? &*s.baseline : nullptr, v.guest_view,
+                v.host >= 0 ? hosts[v.host].cpu.get() : nullptr};
+}
+
+bool Inventory::has_room(int host, int vm) const {
+  return hosts[host].ram_reserved_mib + spec_.vms[vm].ram_mib <= hosts[host].ram_mib;
+}
+
+bool Inventory::rules_allow(int vm, int host) const {
+  for (const RuleSpec& r : spec_.rules) {
+    if (std::find(r.vms.begin(), r.vms.end(), vm) == r.vms.end()) continue;
+    switch (r.kind) {
+      case RuleKind::vm_host:
+        if (std::find(r.hosts.begin(), r.hosts.end(), host) == r.hosts.end()) return false;
+        break;
+      case RuleKind::anti_affinity:
+        for (int other : hosts[host].vms)
+          if (other != vm && std::find(r.vms.begin(), r.vms.end(), other) != r.vms.end()) return false;
+        break;
+      case RuleKind::affinity: {
+        bool any_elsewhere = false, any_here = false;
+        for (int other : r.vms) {
+          if (other == vm || vms[other].power == Power::off) continue;
+          (vms[other].host == host ? any_here : any_elsewhere) = true;
+        }
+        if (any_elsewhere && !any_here) return false;
+        break;
+      }
+    }
+  }
+  return true;
+}
+
+double Inventory::demand_factor() const {
+  const auto& w = spec_.workload;
+  const double now = env_.now();
+  double wave = 1 + w.diurnal_amplitude * std::sin(2 * std::numbers::pi * now / kDay - std::numbers::pi / 2);
+  return wave * std::pow(1 + w.growth_per_year, now / kYear);
+}
+
+double Inventory::load(int h, double factor) const {
+  const HostRec& hr = hosts[h];
+  double mem = static_cast<double>(hr.ram_reserved_mib) / static_cast<double>(std::max<int64_t>(1, hr.ram_mib));
+  double cpu = hr.demand * factor * (1 + hr.noise) / hr.capacity;
+  return std::max(cpu, mem);
+}
+
+void Inventory::place(int vm, int host) {
+  hosts[host].vms.push_back(vm);
+  hosts[host].ram_reserved_mib += spec_.vms[vm].ram_mib;
+  hosts[host].demand += spec_.vms[vm].cpu_demand;
+  vms[vm].host = host;
+}
+
+void Inventory::unplace(int vm) {
+  VmRec& v = vms[vm];
+  if (v.host < 0) return;
+  auto& list = hosts[v.host].vms;
+  list.erase(std::find(list.begin(), list.end(), vm));
+  hosts[v.host].ram_reserved_mib -= spec_.vms[vm].ram_mib;
+  hosts[v.host].demand -= spec_.vms[vm].cpu_demand;
+  v.host = -1;
+}
+
+void Inventory::move_booked(int vm, int dst) {
+  VmRec& v = vms[vm];
+  auto& list = hosts[v.host].vms;
+  list.erase(std::find(list.begin(), list.end(), vm));
+  hosts[v.host].ram_reserved_mib -= spec_.vms[vm].ram_mib;
+  hosts[v.host].demand -= spec_.vms[vm].cpu_demand;
+  hosts[dst].vms.push_back(vm);
+  hosts[dst].demand += spec_.vms[vm].cpu_demand;
+  v.host = dst;
+}
+
+void Inventory::recompute_lcd(int cluster) {
+  ClusterRec& c = clusters[cluster];
+  std::vector<const CpuModel*> cpus;
+  for (int h : c.hosts) cpus.push_back(hosts[h].cpu.get());
+  c.lcd = lowest_common_denominator(cpus);
+}
+
+void Inventory::join_host(int host, int cluster) {
+  hosts[host].present = true;
+  clusters[cluster].hosts.push_back(host);
+  recompute_lcd(cluster);
+  env_.emit(HostJoined{env_.now(), host, cluster});
+}
+
+void Inventory::remove_host(int host) {
+  hosts[host].present = false;
+  int c = spec_.hosts[host].cluster;
+  auto& list = clusters[c].hosts;
+  list.erase(std::find(list.begin(), list.end(), host));
+  recompute_lcd(c);
+  env_.emit(HostRemoved{env_.now(), host});
+}
+
+bool Inventory::apply_baseline(int cluster, const std::optional<Baseline>& to_b, std::string* why) {
+  ClusterRec& c = clusters[cluster];
+  const std::string& cname = spec_.clusters[cluster].name;
+  std::string from = c.baseline ? c.baseline->name : "none";
+  std::string to = to_b ? to_b->name : "none";
+  if (to_b) {
+    for (int h : c.hosts) {
+      Admission a = check_admission(cpu_of(h), *to_b);
+      if (!a.ok) {
+        *why = fmt::format("cluster {} cannot take baseline {}: {}", cname, to, a.reason);
+        return false;
+      }
+    }
+    bool raising = c.baseline && to_b->features.contains(c.baseline->features);
+    if (!raising) {
+      bool all = !c.baseline && spec_.refresh.enable_needs_all_off;
+      std::vector<std::string> above;
+      for (int h : c.hosts)
+        for (int vm : hosts[h].vms)
+          if (all || !to_b->features.contains(vms[vm].guest_view)) above.push_back(spec_.vms[vm].name);
+      if (!above.empty()) {
+        if (above.size() > 5) above.resize(5), above.push_back("...");
+        *why = fmt::format("{} baseline {} on cluster {}: power off the VMs that see more first ({})",
+                           c.baseline ? "lowering to" : "enabling", to, cname, fmt::join(above, ", "));
+        return false;
+      }
+    }
+  }
+  c.baseline = to_b;
+  env_.emit(BaselineChanged{env_.now(), cluster, from, to});
+  return true;
+}
+
+void Inventory::check_invariants() const {
+  std::vector<int> seen(vms.size(), 0);
+  std::vector<int64_t> booked(hosts.size(), 0);
+  for (size_t h = 0; h < hosts.size(); ++h)
+    for (int vm : hosts[h].vms) {
+      if (++seen[vm] > 1) throw std::logic_error(fmt::format("invariant: VM {} is on two hosts", spec_.vms[vm].name));
+      if (vms[vm].host != static_cast<int>(h))
+        throw std::logic_error(fmt::format("invariant: VM {} is listed on {} but records host {}", spec_.vms[vm].name,
+                                           spec_.hosts[h].name, vms[vm].host));
+      if (!hosts[h].present)
+        throw std::logic_error(
+            fmt::format("invariant: VM {} runs on absent host {}", spec_.vms[vm].name, spec_.hosts[h].name));
+      booked[h] += spec_.vms[vm].ram_mib;
+    }
+  for (size_t vm = 0; vm < vms.size(); ++vm) {
+    const VmRec& v = vms[vm];
+    bool off = v.power == Power::off;
+    if (off && (seen[vm] != 0 || v.host != -1))
+      throw std::logic_error(fmt::format("invariant: VM {} is off but placed on a host", spec_.vms[vm].name));
+    if (!off && seen[vm] != 1)
+      throw std::logic_error(fmt::format("invariant: VM {} is on but on {} hosts", spec_.vms[vm].name, seen[vm]));
+    if (v.migrating) booked[v.migration_dst] += spec_.vms[vm].ram_mib;
+    if (v.cold_moving) booked[v.cold_dst] += spec_.vms[vm].ram_mib;
+  }
+  for (size_t h = 0; h < hosts.size(); ++h) {
+    if (booked[h] != hosts[h].ram_reserved_mib || hosts[h].ram_reserved_mib > hosts[h].ram_mib)
+      throw std::logic_error(fmt::format("invariant: host {} books {} MiB for {} MiB of VMs (capacity {} MiB)",
+                                         spec_.hosts[h].name, hosts[h].ram_reserved_mib, booked[h], hosts[h].ram_mib));
+  }
+}
+
+}  // namespace evcsim

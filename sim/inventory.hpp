@@ -1,0 +1,102 @@
+// The inventory: hosts, VMs and clusters as vCenter would list them -- where
+// each VM runs, its power state and guest view, each host's RAM book, each
+// cluster's hosts, baseline and lowest common denominator -- and the
+// invariants that tie them together. It takes no decisions: parts of the
+// world change it through these methods; what a part alone needs (software
+// states, failure epochs, retirement bookkeeping) it keeps in its own side
+// table indexed like these.
+//
+// Units: MiB for RAM, simulated seconds. Capacity for placement is RAM; CPU
+// demand drives load (vCPUs may overcommit).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "models/policy.hpp"
+#include "sim/env.hpp"
+
+namespace evcsim {
+
+enum class Power { off, booting, running };
+
+struct HostRec {
+  bool present = false;
+  std::vector<int> vms;          // running or booting here
+  int64_t ram_reserved_mib = 0;  // resident VMs plus incoming migrations / cold moves
+  std::shared_ptr<const CpuModel> cpu;  // bays get theirs when bought
+  YearMonth purchased;
+  int64_t ram_mib = 0;
+  bool up = true;
+  bool maintenance = false;
+  int migrations = 0;            // in flight, in or out
+  double demand = 0;             // sum of the base CPU demand of the VMs here
+  double noise = 0;              // relative load noise (DRS redraws it hourly)
+  double capacity = 1;           // cores x relative speed
+};
+
+struct VmRec {
+  Power power = Power::off;
+  int host = -1;                 // where it runs (or boots); -1 when off
+  bool migrating = false;
+  int migration_dst = -1;
+  bool cold_moving = false;
+  int cold_dst = -1;
+  FeatureSet guest_view;         // captured at power-on
+  bool has_view = false;
+  VmMasks custom_masks;          // configured (may differ from what the guest saw at power-on)
+  VmMasks effective_masks;       // custom_masks over the policy's default masks
+  uint32_t epoch = 0;            // bumped at every boot and power-off: stale timers see it
+};
+
+struct ClusterRec {
+  std::optional<Baseline> baseline;
+  std::vector<int> hosts;        // present hosts, in join order
+  FeatureSet lcd;
+  std::string vendor;            // what procurement buys
+};
+
+class Inventory {
+ public:
+  explicit Inventory(Env& env);
+
+  std::vector<HostRec> hosts;
+  std::vector<VmRec> vms;
+  std::vector<ClusterRec> clusters;
+
+  const CpuModel& cpu_of(int host) const { return *hosts[host].cpu; }
+  bool usable(int host) const { return hosts[host].present && hosts[host].up && !hosts[host].maintenance; }
+  HostView host_view(int host) const;
+  VmView vm_view(int vm) const;
+  bool has_room(int host, int vm) const;
+  int64_t free_mib(int host) const { return hosts[host].ram_mib - hosts[host].ram_reserved_mib; }
+  bool rules_allow(int vm, int host) const;  // affinity, anti-affinity, VM-host rules
+
+  double demand_factor() const;              // diurnal wave x growth at now()
+  double load(int host) const { return load(host, demand_factor()); }
+  double load(int host, double factor) const;  // max(CPU, RAM) load, 0..
+
+  void place(int vm, int host);              // adds to the host's list and books RAM
+  void unplace(int vm);                      // removes from its host
+  // A completed live migration: the VM's RAM was booked at `dst` when it started.
+  void move_booked(int vm, int dst);
+  void join_host(int host, int cluster);
+  void remove_host(int host);                // REQUIRES: empty
+  void recompute_lcd(int cluster);
+  // Enabling a baseline needs every host to join it and the VMs that see more
+  // powered off (all VMs, with enable_needs_all_off); raising keeps running VMs
+  // on their old view until a power cycle; lowering needs the VMs above it off.
+  bool apply_baseline(int cluster, const std::optional<Baseline>& to, std::string* why_not);
+
+  // Each VM on exactly one host's list or powered off, never on two; RAM
+  // books balance. Throws std::logic_error naming the first violation.
+  void check_invariants() const;
+
+ private:
+  Env& env_;
+  const ScenarioSpec& spec_;
+};
+
+}  // namespace evcsim

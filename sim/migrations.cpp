@@ -1,0 +1,95 @@
+#include "sim/migrations.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace evcsim {
+
+MigrationJob make_migration_job(const ScenarioSpec& spec, int vm, int src, int dst) {
+  const VmSpec& vs = spec.vms[vm];
+  constexpr double kMiB = 1024.0 * 1024.0;
+  return MigrationJob{vm, src, dst, vs.ram_mib * kMiB, vs.dirty_mib_per_s * kMiB, vs.working_set_mib * kMiB,
+                      spec.migration.max_downtime_ms / 1000.0, spec.migration.max_rounds};
+}
+
+Migrations::Migrations(Env& env, Inventory& inv, GuestModel& guests, const Policy& policy)
+    : env_(env), spec_(env.spec), inv_(inv), guests_(guests), policy_(policy) {}
+
+Verdict Migrations::admit(int vm, int dst) const {
+  int src = inv_.vms[vm].host;
+  const CpuModel& s = inv_.cpu_of(src);
+  const CpuModel& d = inv_.cpu_of(dst);
+  if (s.vendor() != d.vendor() && !spec_.policy.allow_cross_vendor)
+    return Verdict{false, "cross-vendor", {},
+                   fmt::format("cross-vendor live migration ({} to {}) is refused unless the policy allows it",
+                               s.vendor(), d.vendor())};
+  return policy_.check_migration(inv_.vm_view(vm), inv_.host_view(src), inv_.host_view(dst));
+}
+
+void Migrations::start_live(int vm, int dst) {
+  VmRec& v = inv_.vms[vm];
+  int src = v.host;
+  v.migrating = true;
+  v.migration_dst = dst;
+  inv_.hosts[dst].ram_reserved_mib += spec_.vms[vm].ram_mib;
+  ++inv_.hosts[src].migrations;
+  ++inv_.hosts[dst].migrations;
+  ++in_flight_;
+  env_.emit(MigrationStarted{env_.now(), vm, src, dst});
+  env_.start_migration(make_migration_job(spec_, vm, src, dst),
+                       [this](const MigrationJob& job, const MigrationOutcome& out) { live_done(job, out); });
+}
+
+void Migrations::live_done(const MigrationJob& job, const MigrationOutcome& out) {
+  VmRec& v = inv_.vms[job.vm];
+  HostRec& dst = inv_.hosts[job.dst];
+  --in_flight_;
+  --inv_.hosts[job.src].migrations;
+  --dst.migrations;
+  v.migrating = false;
+  v.migration_dst = -1;
+  const bool vm_stopped = v.host != job.src || v.power == Power::off;
+  if (vm_stopped || !dst.up || !dst.present) {
+    dst.ram_reserved_mib -= spec_.vms[job.vm].ram_mib;
+    env_.emit(MigrationBlocked{env_.now(), job.vm, job.src, job.dst, "aborted", {},
+                               vm_stopped ? "the VM stopped during the migration"
+                                          : "the destination failed during the migration"});
+    aborted(job);
+    return;
+  }
+  inv_.move_booked(job.vm, job.dst);  // RAM was booked when the migration started
+  env_.emit(MigrationCompleted{env_.now(), job.vm, job.src, job.dst, out.duration_s, out.downtime_s, out.rounds,
+                               out.bytes_sent / (1024.0 * 1024.0)});
+  completed(job);
+}
+
+void Migrations::start_cold(int vm, int dst, const std::string& reason) {
+  VmRec& v = inv_.vms[vm];
+  int src = v.host;
+  guests_.power_off(vm, reason);
+  v.cold_moving = true;
+  v.cold_dst = dst;
+  inv_.hosts[dst].ram_reserved_mib += spec_.vms[vm].ram_mib;
+  env_.emit(ColdMigration{env_.now(), vm, src, dst, spec_.migration.cold_outage_s});
+  const double move_s = std::max(0.0, spec_.migration.cold_outage_s - spec_.migration.reboot_s);
+  const uint32_t epoch = v.epoch;
+  env_.schedule(env_.now() + move_s, [this, vm, dst, epoch] {
+    if (inv_.vms[vm].epoch == epoch && inv_.vms[vm].cold_moving) cold_arrived(vm, dst);
+  });
+}
+
+void Migrations::cold_arrived(int vm, int dst) {
+  VmRec& v = inv_.vms[vm];
+  v.cold_moving = false;
+  v.cold_dst = -1;
+  inv_.hosts[dst].ram_reserved_mib -= spec_.vms[vm].ram_mib;
+  BootView bv = policy_.power_on(inv_.vm_view(vm), inv_.host_view(dst));
+  if (!bv.ok) {
+    env_.emit(PowerOnRefused{env_.now(), vm, dst, bv.missing, bv.reason});
+    return;
+  }
+  guests_.power_on(vm, dst, bv.view);
+}
+
+}  // namespace evcsim

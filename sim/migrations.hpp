@@ -1,0 +1,44 @@
+// Migrations: the one admission rule (the vendor rule, then the masking
+// policy), shared by operations, DRS, evacuation and the compatibility
+// graph; the live life cycle (RAM booked at the destination, the engine
+// moves the memory, the VM switches hosts or the move is aborted) and the
+// cold one (powered off, moved, powered on at the destination with a new
+// guest view).
+//
+// Units: simulated seconds, MiB.
+#pragma once
+
+#include "sim/guest_model.hpp"
+#include "sim/inventory.hpp"
+#include "sim/signal.hpp"
+
+namespace evcsim {
+
+class Migrations {
+ public:
+  Migrations(Env& env, Inventory& inv, GuestModel& guests, const Policy& policy);
+
+  // May `vm` live-migrate from where it runs to `dst`? Vendor rule first.
+  Verdict admit(int vm, int dst) const;
+  // REQUIRES: admitted, room at dst. Books the RAM and starts the transfer.
+  void start_live(int vm, int dst);
+  // Powers the VM off (`reason`), moves it and powers it on at dst.
+  void start_cold(int vm, int dst, const std::string& reason);
+  int in_flight() const { return in_flight_; }
+
+  Signal<const MigrationJob&> completed;  // the VM runs at dst now
+  Signal<const MigrationJob&> aborted;    // the VM stopped or dst failed meanwhile
+
+ private:
+  void live_done(const MigrationJob& job, const MigrationOutcome& out);
+  void cold_arrived(int vm, int dst);
+
+  Env& env_;
+  const ScenarioSpec& spec_;
+  Inventory& inv_;
+  GuestModel& guests_;
+  const Policy& policy_;
+  int in_flight_ = 0;
+};
+
+}  // namespace evcsim

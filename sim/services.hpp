@@ -1,0 +1,43 @@
+// What the simulation needs of an engine: a clock, timers and live-migration
+// transfers over a network. SimGrid provides them in sim/engine.cpp; tests
+// provide them with a FakeSim (tests/sim/fake_sim.hpp), so every unit of the
+// world runs without SimGrid.
+//
+// Units: simulated seconds, bytes, bytes per second.
+#pragma once
+
+#include <functional>
+
+#include "models/scenario.hpp"
+
+namespace evcsim {
+
+// A live migration for the engine to carry out (pre-copy over the network).
+struct MigrationJob {
+  int vm, src, dst;
+  double ram_bytes, dirty_bytes_per_s, working_set_bytes;
+  double max_downtime_s;
+  int max_rounds;
+};
+MigrationJob make_migration_job(const ScenarioSpec& spec, int vm, int src, int dst);
+
+struct MigrationOutcome {
+  double duration_s = 0, downtime_s = 0, bytes_sent = 0;
+  int rounds = 0;
+};
+
+using Callback = std::function<void()>;
+using MigrationDone = std::function<void(const MigrationJob&, const MigrationOutcome&)>;
+
+class SimServices {
+ public:
+  virtual ~SimServices() = default;
+  virtual double now() const = 0;
+  // Runs `cb` at simulated time `at`; timers due at the same time run in the
+  // order they were scheduled (the shape of SimGrid's kernel timers).
+  virtual void schedule(double at, Callback cb) = 0;
+  // Moves the VM's memory; calls `done` when the transfer ends.
+  virtual void start_migration(const MigrationJob& job, MigrationDone done) = 0;
+};
+
+}  // namespace evcsim

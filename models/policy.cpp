@@ -33,17 +33,19 @@ std::unique_ptr<Policy> make_policy(const PolicySpec& spec) {
   throw InputError(fmt::format("unknown policy '{}'; known: {}", spec.name, known));
 }
 
-Verdict admit(std::string reason) { return Verdict{true, "admitted", {}, std::move(reason)}; }
+Verdict admit(std::string reason, CheckBasis basis) {
+  return Verdict{true, VerdictCode::admitted, {}, std::move(reason), basis, {}};
+}
 
-Verdict refuse_missing(std::string code, const FeatureSet& missing, std::string what) {
-  return Verdict{false, std::move(code), missing,
+Verdict refuse_missing(VerdictCode code, const FeatureSet& missing, std::string what) {
+  return Verdict{false, code, missing,
                  fmt::format("{}: {}", what, missing.empty() ? std::string("-") : join_names(missing))};
 }
 
 Verdict require_guest_view(const FeatureSet& provided, const FeatureSet& guest_view, std::string_view on_missing) {
   FeatureSet missing = lacking(provided, guest_view);
   if (missing.empty()) return admit("the destination provides the guest view");
-  return refuse_missing("missing-features", missing, std::string(on_missing));
+  return refuse_missing(VerdictCode::missing_features, missing, std::string(on_missing));
 }
 
 BootView host_features(const HostView& host) {

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "models/baseline.hpp"
+#include "models/codes.hpp"
 #include "models/cpu_model.hpp"
 #include "models/scenario.hpp"
 
@@ -33,11 +34,18 @@ struct VmView {
   const CpuModel* boot_cpu = nullptr;     // the host it powered on
 };
 
+// What a policy compared when it admitted a move: the guest view (the safe
+// check), the VM's configured masks (which may differ from what the guest
+// saw at power-on), the host CPUs alone, or nothing (an override).
+enum class CheckBasis { guest_view, configured_masks, host_cpus, skipped };
+
 struct Verdict {
   bool ok = false;
-  std::string code;   // short, stable: "admitted", "missing-features", "exact-mismatch", ...
+  VerdictCode code = VerdictCode::admitted;  // code_name(): "missing-features", "exact-mismatch", ...
   FeatureSet missing; // features that made the decision
   std::string reason;
+  CheckBasis basis = CheckBasis::guest_view;
+  FeatureSet checked; // configured_masks: the view the masks showed at the check
 };
 
 struct BootView {
@@ -69,8 +77,8 @@ std::span<const PolicyEntry> policy_table();
 std::unique_ptr<Policy> make_policy(const PolicySpec& spec);
 
 // Shared verdict helpers for policy files.
-Verdict admit(std::string reason);
-Verdict refuse_missing(std::string code, const FeatureSet& missing, std::string what);
+Verdict admit(std::string reason, CheckBasis basis = CheckBasis::guest_view);
+Verdict refuse_missing(VerdictCode code, const FeatureSet& missing, std::string what);
 // The common check: `provided` must cover the guest view ("missing-features" otherwise).
 Verdict require_guest_view(const FeatureSet& provided, const FeatureSet& guest_view, std::string_view on_missing);
 // No masking: the VM sees its host's migratable features.

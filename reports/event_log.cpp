@@ -3,6 +3,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "models/feature_registry.hpp"
+#include "reports/event_text.hpp"
 
 namespace evcsim {
 namespace {
@@ -23,7 +24,7 @@ struct Recorder {
   void operator()(const HostJoined& e) { r.set_type("host_joined"); host(e.host); r.set_cluster(spec.clusters[e.cluster].name); }
   void operator()(const HostJoinRefused& e) {
     r.set_type("host_join_refused"); host(e.host); r.set_cluster(spec.clusters[e.cluster].name);
-    features(e.missing); r.set_reason(e.reason);
+    features(e.missing); r.set_reason(join_refused_text(e));
   }
   void operator()(const HostRemoved& e) { r.set_type("host_removed"); host(e.host); }
   void operator()(const BaselineChanged& e) {
@@ -33,11 +34,13 @@ struct Recorder {
     r.set_type("vm_powered_on"); vm(e.vm); host(e.host); features(e.guest_view); r.set_new_view(e.new_view);
   }
   void operator()(const PowerOnRefused& e) {
-    r.set_type("power_on_refused"); vm(e.vm); host(e.host); features(e.missing); r.set_reason(e.reason);
+    r.set_type("power_on_refused"); vm(e.vm); host(e.host); features(e.missing); r.set_reason(power_on_refused_text(e, spec));
   }
-  void operator()(const VmPoweredOff& e) { r.set_type("vm_powered_off"); vm(e.vm); host(e.host); r.set_reason(e.reason); }
+  void operator()(const VmPoweredOff& e) {
+    r.set_type("vm_powered_off"); vm(e.vm); host(e.host); r.set_reason(power_off_text(e, spec));
+  }
   void operator()(const SoftwareStarted& e) {
-    r.set_type("software_started"); vm(e.vm); sw(e.vm, e.sw); features(e.active); r.set_why(e.why);
+    r.set_type("software_started"); vm(e.vm); sw(e.vm, e.sw); features(e.active); r.set_why(std::string(start_text(e.why)));
   }
   void operator()(const SoftwareRefused& e) {
     r.set_type("software_refused"); vm(e.vm); sw(e.vm, e.sw); features(e.missing);
@@ -48,8 +51,11 @@ struct Recorder {
   }
   void operator()(const MigrationStarted& e) { r.set_type("migration_started"); vm(e.vm); route(e.src, e.dst); }
   void operator()(const MigrationBlocked& e) {
-    r.set_type("migration_blocked"); vm(e.vm); route(e.src, e.dst); r.set_code(e.code); features(e.missing);
-    r.set_reason(e.reason);
+    r.set_type("migration_blocked"); vm(e.vm); route(e.src, e.dst); r.set_code(std::string(code_name(e.code)));
+    features(e.missing); r.set_reason(e.reason);
+  }
+  void operator()(const MigrationAborted& e) {
+    r.set_type("migration_blocked"); vm(e.vm); route(e.src, e.dst); r.set_code("aborted"); r.set_reason(aborted_text(e));
   }
   void operator()(const MigrationCompleted& e) {
     r.set_type("migration_completed"); vm(e.vm); route(e.src, e.dst); r.set_duration_s(e.duration_s);
@@ -58,28 +64,28 @@ struct Recorder {
   void operator()(const Crash& e) {
     r.set_type("crash"); vm(e.vm); sw(e.vm, e.sw); r.set_kernel(e.kernel); host(e.host); features(e.missing);
     route(e.src, e.dst);
-    r.set_cause(e.cause);
+    r.set_cause(std::string(code_name(e.cause)));
   }
   void operator()(const ColdMigration& e) {
     r.set_type("cold_migration"); vm(e.vm); route(e.src, e.dst); r.set_outage_s(e.outage_s);
   }
   void operator()(const MaskChanged& e) { r.set_type("mask_changed"); vm(e.vm); }
   void operator()(const VmRebooted& e) {
-    r.set_type("vm_rebooted"); vm(e.vm); host(e.host); r.set_new_view(e.power_cycle); r.set_why(e.why);
+    r.set_type("vm_rebooted"); vm(e.vm); host(e.host); r.set_new_view(e.power_cycle); r.set_why(std::string(reboot_text(e)));
   }
   void operator()(const Snapshot&) { r.set_type("sample"); }
   void operator()(const DrsPass& e) {
     r.set_type("drs_pass"); r.set_cluster(spec.clusters[e.cluster].name); r.set_imbalance(e.imbalance);
     r.set_left_by_compatibility(e.left_by_compatibility); r.set_moves(static_cast<uint32_t>(e.moves));
-    for (const auto& [code, n] : e.blocked) (*r.mutable_blocked_by_code())[code] = static_cast<uint32_t>(n);
+    for (const auto& [code, n] : e.blocked) (*r.mutable_blocked_by_code())[std::string(code_name(code))] = static_cast<uint32_t>(n);
   }
-  void operator()(const MaintenanceStarted& e) { r.set_type("maintenance_started"); host(e.host); r.set_why(e.why); }
+  void operator()(const MaintenanceStarted& e) { r.set_type("maintenance_started"); host(e.host); r.set_why(maintenance_started_text(e)); }
   void operator()(const MaintenanceDone& e) {
-    r.set_type(e.retired ? "host_retired" : "maintenance_done"); host(e.host);
+    r.set_type(e.outcome == MaintenanceOutcome::retired ? "host_retired" : "maintenance_done"); host(e.host);
   }
   void operator()(const MaintenanceFailed& e) {
     r.set_type("maintenance_failed"); host(e.host); r.set_count(static_cast<uint32_t>(e.stranded)); features(e.missing);
-    r.set_reason(e.reason);
+    r.set_reason(maintenance_failed_text(e, spec));
   }
   void operator()(const HostFailed& e) { r.set_type("host_failed"); host(e.host); r.set_count(static_cast<uint32_t>(e.vms)); }
   void operator()(const HostRepaired& e) { r.set_type("host_repaired"); host(e.host); }
@@ -89,7 +95,7 @@ struct Recorder {
   }
   void operator()(const HostBought& e) {
     r.set_type("host_bought"); host(e.host); r.set_cluster(spec.clusters[e.cluster].name); r.set_cpu(e.cpu);
-    r.set_why(e.why);
+    r.set_why(std::string(purchase_text(e.why)));
   }
   void operator()(const BaselineRaised& e) {
     r.set_type("baseline_raised"); r.set_cluster(spec.clusters[e.cluster].name); r.set_from(e.from); r.set_to(e.to);
@@ -102,7 +108,7 @@ struct Recorder {
   void operator()(const VmArrived& e) { r.set_type("vm_arrived"); vm(e.vm); }
   void operator()(const VmDeparted& e) { r.set_type("vm_departed"); vm(e.vm); }
   void operator()(const OperationRefused& e) {
-    r.set_type("operation_refused"); r.set_operation(spec.operations[e.op].text); r.set_reason(e.reason);
+    r.set_type("operation_refused"); r.set_operation(spec.operations[e.op].text); r.set_reason(text(e.why, spec));
   }
 };
 

@@ -82,10 +82,13 @@ void ResultsCollector::on_event(const Event& ev) {
         using T = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<T, Crash>) {
           add_capped(results_.mutable_crashes(), to_record(ev, spec_));
-          bucket("crashes", e.cause, e.t);
+          bucket("crashes", std::string(code_name(e.cause)), e.t);
         } else if constexpr (std::is_same_v<T, MigrationBlocked>) {
           add_capped(results_.mutable_blocked(), to_record(ev, spec_));
-          bucket("blocked", e.code, e.t);
+          bucket("blocked", std::string(code_name(e.code)), e.t);
+        } else if constexpr (std::is_same_v<T, MigrationAborted>) {
+          add_capped(results_.mutable_blocked(), to_record(ev, spec_));
+          bucket("blocked", "aborted", e.t);
         } else if constexpr (std::is_same_v<T, MigrationCompleted>) {
           add_capped(results_.mutable_migrations(), to_record(ev, spec_));
           bucket("migrations", "completed", e.t);

@@ -6,6 +6,7 @@
 
 #include "models/catalog.hpp"
 #include "models/feature_registry.hpp"
+#include "reports/event_text.hpp"
 
 namespace evcsim {
 
@@ -25,27 +26,35 @@ void RunSummary::on_event(const Event& ev) {
           downtime_max_s_ = std::max(downtime_max_s_, e.downtime_s);
         } else if constexpr (std::is_same_v<T, MigrationBlocked>) {
           counts_["blocked_migrations"]++;
-          counts_["blocked_migrations." + e.code]++;
+          const std::string_view code = code_name(e.code);
+          counts_["blocked_migrations." + std::string(code)]++;
           example(blocked_, fmt::format("t={:9.1f} s  {} {} -> {} blocked [{}]: {}", e.t, name(e.vm), host(e.src),
-                                        host(e.dst), e.code, e.reason));
+                                        host(e.dst), code, e.reason));
+        } else if constexpr (std::is_same_v<T, MigrationAborted>) {
+          counts_["blocked_migrations"]++;
+          counts_["blocked_migrations.aborted"]++;
+          example(blocked_, fmt::format("t={:9.1f} s  {} {} -> {} blocked [aborted]: {}", e.t, name(e.vm),
+                                        host(e.src), host(e.dst), aborted_text(e)));
         } else if constexpr (std::is_same_v<T, Crash>) {
           counts_["crashes"]++;
-          counts_["crashes." + e.cause]++;
+          counts_["crashes." + std::string(code_name(e.cause))]++;
           counts_[e.kernel ? "vm_crashes" : "app_crashes"]++;
           const std::string& sw = (*spec_.vms[e.vm].software)[e.sw].name;
           example(crashes_, fmt::format("t={:9.1f} s  {}{} crashed on {}{}: missing {} [{}]", e.t, name(e.vm),
                                         e.kernel ? " (guest kernel " + sw + ")" : "/" + sw, host(e.host),
                                         e.src >= 0 ? " after moving from " + host(e.src) : "", join_names(e.missing),
-                                        e.cause));
+                                        code_name(e.cause)));
         } else if constexpr (std::is_same_v<T, ColdMigration>) {
           counts_["cold_migrations"]++;
           outage_s_ += e.outage_s;
         } else if constexpr (std::is_same_v<T, PowerOnRefused>) {
           counts_["power_on_refused"]++;
-          example(refused_, fmt::format("t={:9.1f} s  power-on of {} refused: {}", e.t, name(e.vm), e.reason));
+          example(refused_, fmt::format("t={:9.1f} s  power-on of {} refused: {}", e.t, name(e.vm),
+                                        power_on_refused_text(e, spec_)));
         } else if constexpr (std::is_same_v<T, OperationRefused>) {
           counts_["refused_operations"]++;
-          example(refused_, fmt::format("t={:9.1f} s  '{}' refused: {}", e.t, spec_.operations[e.op].text, e.reason));
+          example(refused_, fmt::format("t={:9.1f} s  '{}' refused: {}", e.t, spec_.operations[e.op].text,
+                                        text(e.why, spec_)));
         } else if constexpr (std::is_same_v<T, SoftwareRefused>) {
           counts_["software_refused"]++;
           example(refused_, fmt::format("t={:9.1f} s  {}/{} refused to start: the guest view lacks {}", e.t, name(e.vm),
@@ -55,24 +64,25 @@ void RunSummary::on_event(const Event& ev) {
         } else if constexpr (std::is_same_v<T, HostJoinRefused>) {
           counts_["host_join_refused"]++;
           example(refused_, fmt::format("t={:9.1f} s  host {} refused by cluster {}: {}", e.t, host(e.host),
-                                        spec_.clusters[e.cluster].name, e.reason));
+                                        spec_.clusters[e.cluster].name, join_refused_text(e)));
         } else if constexpr (std::is_same_v<T, VmPoweredOff>) {
-          if (e.reason.rfind("HA powered", 0) == 0) counts_["vms_powered_off_by_ha"]++;
+          if (e.reason == PowerOffReason::crash_loop) counts_["vms_powered_off_by_ha"]++;
         } else if constexpr (std::is_same_v<T, DrsPass>) {
           counts_["drs_passes"]++;
           counts_["drs_moves"] += e.moves;
           for (const auto& [code, n] : e.blocked) {
             counts_["drs_blocked"] += n;
-            counts_["drs_blocked." + code] += n;
+            counts_["drs_blocked." + std::string(code_name(code))] += n;
           }
           left_sum_ += e.left_by_compatibility;
         } else if constexpr (std::is_same_v<T, MaintenanceStarted>) {
           counts_["maintenances"]++;
         } else if constexpr (std::is_same_v<T, MaintenanceFailed>) {
           counts_["failed_maintenances"]++;
-          example(refused_, fmt::format("t={:9.1f} s  maintenance of {} failed: {}", e.t, host(e.host), e.reason));
+          example(refused_, fmt::format("t={:9.1f} s  maintenance of {} failed: {}", e.t, host(e.host),
+                                        maintenance_failed_text(e, spec_)));
         } else if constexpr (std::is_same_v<T, MaintenanceDone>) {
-          if (e.retired) counts_["hosts_retired"]++;
+          if (e.outcome == MaintenanceOutcome::retired) counts_["hosts_retired"]++;
         } else if constexpr (std::is_same_v<T, HostFailed>) {
           counts_["host_failures"]++;
         } else if constexpr (std::is_same_v<T, HaRestart>) {
@@ -90,7 +100,7 @@ void RunSummary::on_event(const Event& ev) {
           raises_.push_back(fmt::format("t={:9.1f} s  cluster {}: every VM running at the raise to {} sees it ({:.1f} days after)",
                                         e.t, spec_.clusters[e.cluster].name, e.to, (e.t - e.raised_at) / 86400));
         } else if constexpr (std::is_same_v<T, VmRebooted>) {
-          if (e.why.find("picks up") != std::string::npos) counts_["baseline_pickup_power_cycles"]++;
+          if (e.picks_up) counts_["baseline_pickup_power_cycles"]++;
         } else if constexpr (std::is_same_v<T, VmArrived>) {
           counts_["vm_arrivals"]++;
         } else if constexpr (std::is_same_v<T, VmDeparted>) {

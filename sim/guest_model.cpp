@@ -37,7 +37,7 @@ void GuestModel::boot_done(int vm, bool new_view) {
   for (int pass = 0; pass < 2; ++pass)
     for (size_t i = 0; i < sw.size(); ++i)
       if (sw[i].kernel == (pass == 0) && v.power == Power::running)
-        start_software(vm, static_cast<int>(i), new_view ? "power-on" : "reboot");
+        start_software(vm, static_cast<int>(i), new_view ? StartReason::power_on : StartReason::reboot);
 }
 
 void GuestModel::stop_all_software(int vm) {
@@ -47,41 +47,43 @@ void GuestModel::stop_all_software(int vm) {
   }
 }
 
-void GuestModel::power_off(int vm, const std::string& reason) {
+void GuestModel::power_off(int vm, VmPoweredOff how) {
   VmRec& v = inv_.vms[vm];
-  int host = v.host;
+  how.t = env_.now();
+  how.vm = vm;
+  how.host = v.host;
   stop_all_software(vm);
   inv_.unplace(vm);
   v.power = Power::off;
   v.has_view = false;
   ++v.epoch;
-  env_.emit(VmPoweredOff{env_.now(), vm, host, reason});
+  env_.emit(how);
   if (!v.cold_moving) view_changed(vm);  // off for good (as far as a raise is concerned)
 }
 
 void GuestModel::guest_reboot(int vm, bool power_cycle) {
   VmRec& v = inv_.vms[vm];
   stop_all_software(vm);
-  std::string why = power_cycle ? "power cycle" : "guest reboot";
+  bool picks_up = false;
   if (power_cycle) {
     BootView bv = policy_.power_on(inv_.vm_view(vm), inv_.host_view(v.host));
     if (!bv.ok) {
-      power_off(vm, fmt::format("power cycle refused on {}: {}", spec_.hosts[v.host].name, bv.reason));
+      power_off(vm, VmPoweredOff{0, vm, -1, PowerOffReason::power_cycle_refused, -1, 0, bv.reason});
       return;
     }
-    if (!v.guest_view.contains(bv.view)) why = "power cycle (picks up a raised baseline)";
+    picks_up = !v.guest_view.contains(bv.view);
     v.guest_view = bv.view;
   }
   v.power = Power::booting;
   const uint32_t epoch = ++v.epoch;
-  env_.emit(VmRebooted{env_.now(), vm, v.host, power_cycle, why});
+  env_.emit(VmRebooted{env_.now(), vm, v.host, power_cycle, picks_up});
   if (power_cycle) view_changed(vm);
   env_.schedule(env_.now() + spec_.migration.reboot_s, [this, vm, epoch, power_cycle] {
     if (inv_.vms[vm].epoch == epoch && inv_.vms[vm].power == Power::booting) boot_done(vm, power_cycle);
   });
 }
 
-void GuestModel::start_software(int vm, int sw, const std::string& why) {
+void GuestModel::start_software(int vm, int sw, StartReason why) {
   VmRec& v = inv_.vms[vm];
   SoftwareState& s = guests_[vm].sw[sw];
   const SoftwareSpec& spec = (*spec_.vms[vm].software)[sw];
@@ -134,7 +136,7 @@ void GuestModel::schedule_planned_restart(int vm, int sw) {
 
 void GuestModel::planned_restart(int vm, int sw, bool after_crash) {
   if (guests_[vm].sw[sw].gave_up) return;
-  start_software(vm, sw, after_crash ? "restart after crash" : "restart");
+  start_software(vm, sw, after_crash ? StartReason::restart_after_crash : StartReason::restart);
 }
 
 void GuestModel::arm_faults_after_move(int vm, int src, int dst) {
@@ -149,6 +151,7 @@ void GuestModel::arm_fault_if_missing(int vm, int sw, int src, int dst) {
   if (src >= 0) {  // a restart on the same host keeps the migration that started the trouble
     s.fault_src = src;
     s.fault_dst = dst;
+    s.fault_admission = v.admission;
   }
   double rate = (*spec_.vms[vm].software)[sw].uses_per_s;
   const uint32_t epoch = s.epoch;
@@ -158,18 +161,20 @@ void GuestModel::arm_fault_if_missing(int vm, int sw, int src, int dst) {
   });
 }
 
-std::string GuestModel::crash_cause(int vm, int sw, const FeatureSet& missing) const {
+// Read from the admission record of the move that brought the fault: no
+// code here re-derives why a move was admitted.
+CrashCause GuestModel::crash_cause(int vm, int sw, const FeatureSet& missing) const {
   const VmRec& v = inv_.vms[vm];
   const SoftwareSpec& spec = (*spec_.vms[vm].software)[sw];
   const SoftwareState& s = guests_[vm].sw[sw];
-  if (spec.detection == Detection::probe && !(missing - v.guest_view).empty()) return "probing-software";
-  if (policy_.name() == "unsafe-override") return "unsafe-override";
-  if (s.fault_src >= 0 && inv_.cpu_of(s.fault_src).vendor() != inv_.cpu_of(s.fault_dst).vendor())
-    return "cross-vendor";
-  if (policy_.name() == "per-vm-mask" && s.fault_src >= 0 &&
-      masked_features(inv_.cpu_of(s.fault_src), v.effective_masks) != v.guest_view)
-    return "mask-changed-after-power-on";
-  return "guest-view-not-checked";
+  if (spec.detection == Detection::probe && !(missing - v.guest_view).empty()) return CrashCause::probing_software;
+  if (s.fault_src < 0) return CrashCause::guest_view_not_checked;
+  const Verdict& a = s.fault_admission;
+  if (a.basis == CheckBasis::skipped) return CrashCause::unsafe_override;
+  if (inv_.cpu_of(s.fault_src).vendor() != inv_.cpu_of(s.fault_dst).vendor()) return CrashCause::cross_vendor;
+  if (a.basis == CheckBasis::configured_masks && a.checked != v.guest_view)
+    return CrashCause::mask_changed_after_power_on;
+  return CrashCause::guest_view_not_checked;
 }
 
 void GuestModel::fault(int vm, int sw) {
@@ -179,11 +184,11 @@ void GuestModel::fault(int vm, int sw) {
   FeatureSet missing = lacking(inv_.cpu_of(v.host).features, s.active);
   if (missing.empty()) return;  // it moved to a host with the features before the next use
   const SoftwareSpec& spec = (*spec_.vms[vm].software)[sw];
-  std::string cause = crash_cause(vm, sw, missing);
+  const CrashCause cause = crash_cause(vm, sw, missing);
   env_.emit(Crash{env_.now(), vm, sw, spec.kernel, v.host, missing, s.fault_src, s.fault_dst, cause});
   if (spec.kernel) {
     if (++g.crash_streak > spec_.migration.max_crash_loops) {
-      power_off(vm, fmt::format("HA powered it off after {} guest crashes in a row", g.crash_streak));
+      power_off(vm, VmPoweredOff{0, vm, -1, PowerOffReason::crash_loop, -1, g.crash_streak});
       return;
     }
     guest_reboot(vm, spec_.vms[vm].power_cycle_on_reboot);

@@ -25,7 +25,7 @@ class GuestModel {
   void power_on(int vm, int host, const FeatureSet& view);
   // Boots a VM whose view is already set (a cold move's arrival, HA).
   void boot_on(int vm, int host, bool new_view);
-  void power_off(int vm, const std::string& reason);
+  void power_off(int vm, VmPoweredOff how);  // how.t, .vm, .host are filled in
   // A reboot inside the guest, or (power_cycle) off and on: a new guest view.
   void guest_reboot(int vm, bool power_cycle);
   // After a live migration to a host that may lack what software uses.
@@ -44,6 +44,7 @@ class GuestModel {
     uint32_t restart_token = 0;  // the pending planned restart
     bool restart_pending = false;
     int fault_src = -1, fault_dst = -1;  // the migration that brought the pending fault
+    Verdict fault_admission;             // ... and why it was admitted
   };
   struct GuestState {
     int crash_streak = 0;        // guest (kernel) crashes in a row
@@ -51,13 +52,13 @@ class GuestModel {
   };
 
   void boot_done(int vm, bool new_view);
-  void start_software(int vm, int sw, const std::string& why);
+  void start_software(int vm, int sw, StartReason why);
   void stop_all_software(int vm);
   void arm_fault_if_missing(int vm, int sw, int src, int dst);
   void fault(int vm, int sw);
   void planned_restart(int vm, int sw, bool after_crash);
   void schedule_planned_restart(int vm, int sw);
-  std::string crash_cause(int vm, int sw, const FeatureSet& missing) const;
+  CrashCause crash_cause(int vm, int sw, const FeatureSet& missing) const;
 
   Env& env_;
   const ScenarioSpec& spec_;

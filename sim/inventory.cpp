@@ -138,30 +138,28 @@ void Inventory::remove_host(int host) {
   env_.emit(HostRemoved{env_.now(), host});
 }
 
-bool Inventory::apply_baseline(int cluster, const std::optional<Baseline>& to_b, std::string* why) {
+bool Inventory::apply_baseline(int cluster, const std::optional<Baseline>& to_b, Refusal* why) {
   ClusterRec& c = clusters[cluster];
-  const std::string& cname = spec_.clusters[cluster].name;
   std::string from = c.baseline ? c.baseline->name : "none";
   std::string to = to_b ? to_b->name : "none";
   if (to_b) {
     for (int h : c.hosts) {
       Admission a = check_admission(cpu_of(h), *to_b);
       if (!a.ok) {
-        *why = fmt::format("cluster {} cannot take baseline {}: {}", cname, to, a.reason);
+        *why = Refusal{RefusalCode::baseline_host_cannot_join, -1, h, cluster, 0, 0, to, a.reason, {}};
         return false;
       }
     }
     bool raising = c.baseline && to_b->features.contains(c.baseline->features);
     if (!raising) {
       bool all = !c.baseline && spec_.refresh.enable_needs_all_off;
-      std::vector<std::string> above;
+      std::vector<int> above;
       for (int h : c.hosts)
         for (int vm : hosts[h].vms)
-          if (all || !to_b->features.contains(vms[vm].guest_view)) above.push_back(spec_.vms[vm].name);
+          if (all || !to_b->features.contains(vms[vm].guest_view)) above.push_back(vm);
       if (!above.empty()) {
-        if (above.size() > 5) above.resize(5), above.push_back("...");
-        *why = fmt::format("{} baseline {} on cluster {}: power off the VMs that see more first ({})",
-                           c.baseline ? "lowering to" : "enabling", to, cname, fmt::join(above, ", "));
+        RefusalCode code = c.baseline ? RefusalCode::lower_vms_see_more : RefusalCode::enable_vms_see_more;
+        *why = Refusal{code, -1, -1, cluster, 0, 0, to, {}, std::move(above)};
         return false;
       }
     }

@@ -49,6 +49,7 @@ struct VmRec {
   VmMasks custom_masks;          // configured (may differ from what the guest saw at power-on)
   VmMasks effective_masks;       // custom_masks over the policy's default masks
   uint32_t epoch = 0;            // bumped at every boot and power-off: stale timers see it
+  Verdict admission;             // why its last live migration was admitted (travels with the VM)
 };
 
 struct ClusterRec {
@@ -88,7 +89,7 @@ class Inventory {
   // Enabling a baseline needs every host to join it and the VMs that see more
   // powered off (all VMs, with enable_needs_all_off); raising keeps running VMs
   // on their old view until a power cycle; lowering needs the VMs above it off.
-  bool apply_baseline(int cluster, const std::optional<Baseline>& to, std::string* why_not);
+  bool apply_baseline(int cluster, const std::optional<Baseline>& to, Refusal* why_not);
 
   // Each VM on exactly one host's list or powered off, never on two; RAM
   // books balance. Throws std::logic_error naming the first violation.

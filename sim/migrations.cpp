@@ -21,14 +21,15 @@ Verdict Migrations::admit(int vm, int dst) const {
   const CpuModel& s = inv_.cpu_of(src);
   const CpuModel& d = inv_.cpu_of(dst);
   if (s.vendor() != d.vendor() && !spec_.policy.allow_cross_vendor)
-    return Verdict{false, "cross-vendor", {},
+    return Verdict{false, VerdictCode::cross_vendor, {},
                    fmt::format("cross-vendor live migration ({} to {}) is refused unless the policy allows it",
                                s.vendor(), d.vendor())};
   return policy_.check_migration(inv_.vm_view(vm), inv_.host_view(src), inv_.host_view(dst));
 }
 
-void Migrations::start_live(int vm, int dst) {
+void Migrations::start_live(int vm, int dst, const Verdict& admission) {
   VmRec& v = inv_.vms[vm];
+  v.admission = admission;
   int src = v.host;
   v.migrating = true;
   v.migration_dst = dst;
@@ -52,9 +53,7 @@ void Migrations::live_done(const MigrationJob& job, const MigrationOutcome& out)
   const bool vm_stopped = v.host != job.src || v.power == Power::off;
   if (vm_stopped || !dst.up || !dst.present) {
     dst.ram_reserved_mib -= spec_.vms[job.vm].ram_mib;
-    env_.emit(MigrationBlocked{env_.now(), job.vm, job.src, job.dst, "aborted", {},
-                               vm_stopped ? "the VM stopped during the migration"
-                                          : "the destination failed during the migration"});
+    env_.emit(MigrationAborted{env_.now(), job.vm, job.src, job.dst, vm_stopped});
     aborted(job);
     return;
   }
@@ -64,10 +63,10 @@ void Migrations::live_done(const MigrationJob& job, const MigrationOutcome& out)
   completed(job);
 }
 
-void Migrations::start_cold(int vm, int dst, const std::string& reason) {
+void Migrations::start_cold(int vm, int dst, PowerOffReason reason) {
   VmRec& v = inv_.vms[vm];
   int src = v.host;
-  guests_.power_off(vm, reason);
+  guests_.power_off(vm, VmPoweredOff{0, vm, src, reason, dst});
   v.cold_moving = true;
   v.cold_dst = dst;
   inv_.hosts[dst].ram_reserved_mib += spec_.vms[vm].ram_mib;
@@ -86,7 +85,8 @@ void Migrations::cold_arrived(int vm, int dst) {
   inv_.hosts[dst].ram_reserved_mib -= spec_.vms[vm].ram_mib;
   BootView bv = policy_.power_on(inv_.vm_view(vm), inv_.host_view(dst));
   if (!bv.ok) {
-    env_.emit(PowerOnRefused{env_.now(), vm, dst, bv.missing, bv.reason});
+    env_.emit(PowerOnRefused{env_.now(), vm, dst, bv.missing,
+                             PlacementRefusal{PlacementCode::policy_at_destination, dst, 0, 0, bv.reason}});
     return;
   }
   guests_.power_on(vm, dst, bv.view);

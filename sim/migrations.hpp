@@ -20,10 +20,12 @@ class Migrations {
 
   // May `vm` live-migrate from where it runs to `dst`? Vendor rule first.
   Verdict admit(int vm, int dst) const;
-  // REQUIRES: admitted, room at dst. Books the RAM and starts the transfer.
-  void start_live(int vm, int dst);
-  // Powers the VM off (`reason`), moves it and powers it on at dst.
-  void start_cold(int vm, int dst, const std::string& reason);
+  // REQUIRES: `admission` admits it, room at dst. Books the RAM, records the
+  // admission on the VM and starts the transfer.
+  void start_live(int vm, int dst, const Verdict& admission);
+  // Powers the VM off (cold_migration or cold_evacuation), moves it and
+  // powers it on at dst.
+  void start_cold(int vm, int dst, PowerOffReason reason);
   int in_flight() const { return in_flight_; }
 
   Signal<const MigrationJob&> completed;  // the VM runs at dst now

@@ -1,7 +1,5 @@
 #include "sim/placement.hpp"
 
-#include <fmt/format.h>
-
 namespace evcsim {
 
 Placement::Placement(Env& env, Inventory& inv, GuestModel& guests, const Policy& policy)
@@ -13,24 +11,23 @@ Placed Placement::choose(int vm, const std::vector<int>& candidates) const {
   const double factor = inv_.demand_factor();
   for (int h : candidates) {
     const HostRec& hr = inv_.hosts[h];
-    std::string reason;
+    PlacementRefusal reason{PlacementCode::none, h, 0, 0, {}};
     BootView bv;
-    if (!hr.present) reason = fmt::format("host {} is not in the inventory", spec_.hosts[h].name);
-    else if (!hr.up) reason = fmt::format("host {} is down", spec_.hosts[h].name);
-    else if (hr.maintenance) reason = fmt::format("host {} is in maintenance", spec_.hosts[h].name);
+    if (!hr.present) reason.code = PlacementCode::host_absent;
+    else if (!hr.up) reason.code = PlacementCode::host_down;
+    else if (hr.maintenance) reason.code = PlacementCode::host_in_maintenance;
     else if (!inv_.has_room(h, vm))
-      reason = fmt::format("host {} has {} MiB free, the VM needs {} MiB", spec_.hosts[h].name, inv_.free_mib(h),
-                           spec_.vms[vm].ram_mib);
-    else if (!inv_.rules_allow(vm, h)) reason = fmt::format("a DRS rule keeps it off {}", spec_.hosts[h].name);
+      reason = {PlacementCode::no_room, h, inv_.free_mib(h), spec_.vms[vm].ram_mib, {}};
+    else if (!inv_.rules_allow(vm, h)) reason.code = PlacementCode::rule;
     else {
       bv = policy_.power_on(inv_.vm_view(vm), inv_.host_view(h));
       if (!bv.ok) {
-        reason = fmt::format("host {}: {}", spec_.hosts[h].name, bv.reason);
+        reason = {PlacementCode::policy, h, 0, 0, bv.reason};
         if (out.missing.empty()) out.missing = bv.missing;
       }
     }
-    if (!reason.empty()) {
-      if (out.why.empty()) out.why = reason;
+    if (reason.code != PlacementCode::none) {
+      if (out.why.code == PlacementCode::none) out.why = reason;
       continue;
     }
     double score = spec_.drs.placement == "best-fit" ? static_cast<double>(inv_.free_mib(h))  // least room left
@@ -46,8 +43,8 @@ void Placement::power_on(int vm, int preferred) {
   else candidates = inv_.clusters[spec_.vms[vm].cluster].hosts;
   Placed p = choose(vm, candidates);
   if (p.host < 0) {
-    env_.emit(PowerOnRefused{env_.now(), vm, candidates.size() == 1 ? candidates[0] : -1, p.missing,
-                             candidates.empty() ? "its cluster has no hosts" : p.why});
+    if (candidates.empty()) p.why.code = PlacementCode::no_hosts;
+    env_.emit(PowerOnRefused{env_.now(), vm, candidates.size() == 1 ? candidates[0] : -1, p.missing, p.why});
     return;
   }
   guests_.power_on(vm, p.host, p.view.view);

@@ -17,7 +17,7 @@ namespace evcsim {
 struct Placed {
   int host = -1;       // -1: none fits
   BootView view;       // what the VM sees there
-  std::string why;     // the first candidate's reason for refusing, when none fits
+  PlacementRefusal why;  // the first candidate's reason for refusing, when none fits
   FeatureSet missing;  // the first features a policy refusal named
 };
 

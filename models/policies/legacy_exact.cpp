@@ -18,9 +18,9 @@ class LegacyExactPolicy final : public Policy {
   BootView power_on(const VmView&, const HostView& host) const override { return host_features(host); }
   Verdict check_migration(const VmView&, const HostView& src, const HostView& dst) const override {
     FeatureSet s = src.cpu->migratable(), d = dst.cpu->migratable();
-    if (s == d) return admit("source and destination report the same checked features");
+    if (s == d) return admit("source and destination report the same checked features", CheckBasis::host_cpus);
     FeatureSet lacks = s - d, extra = d - s;
-    return Verdict{false, "exact-mismatch", lacks | extra,
+    return Verdict{false, VerdictCode::exact_mismatch, lacks | extra,
                    fmt::format("ESX 3.x exact match: destination lacks {{{}}} and has extra {{{}}}", join_names(lacks),
                                join_names(extra))};
   }

@@ -19,9 +19,9 @@ class PassthroughPolicy final : public Policy {
     return {true, host.cpu->features, {}, "host passthrough"};
   }
   Verdict check_migration(const VmView& vm, const HostView& src, const HostView& dst) const override {
-    if (src.cpu->features == dst.cpu->features) return admit("identical host CPUs");
+    if (src.cpu->features == dst.cpu->features) return admit("identical host CPUs", CheckBasis::host_cpus);
     FeatureSet missing = lacking(dst.cpu->features, vm.guest_view);
-    return Verdict{false, "not-identical", missing,
+    return Verdict{false, VerdictCode::not_identical, missing,
                    fmt::format("host-passthrough needs identical CPUs: {} differs from {}{}", dst.cpu->name,
                                src.cpu->name, missing.empty() ? "" : " and lacks " + join_names(missing))};
   }

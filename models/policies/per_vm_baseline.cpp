@@ -30,7 +30,7 @@ class PerVmBaselinePolicy final : public Policy {
   Verdict check_migration(const VmView& vm, const HostView&, const HostView& dst) const override {
     if (const Baseline* b = baseline_of(vm, dst)) {
       Admission a = check_admission(*dst.cpu, *b);
-      if (!a.ok) return Verdict{false, "baseline-admission", a.missing, a.reason};
+      if (!a.ok) return Verdict{false, VerdictCode::baseline_admission, a.missing, a.reason};
       Verdict v = require_guest_view(b->features, vm.guest_view, "the VM's baseline lacks features of its guest view");
       if (v.ok) v.reason = fmt::format("destination joins {}", b->name);
       return v;

@@ -36,7 +36,7 @@ class PerVmMaskPolicy final : public Policy {
       auto v = mask.check(src.cpu->cpuid.get(reg), dst.cpu->cpuid.get(reg));
       if (!v.empty()) {
         FeatureSet f = features_at_bits(reg, v);
-        return Verdict{false, "mask-check", f,
+        return Verdict{false, VerdictCode::mask_check, f,
                        fmt::format("{} fails the mask {} at bit(s) {}{}", short_register(reg), mask.str(),
                                    [&] {
                                      std::string b;
@@ -48,8 +48,13 @@ class PerVmMaskPolicy final : public Policy {
     }
     FeatureSet configured = masked_features(*src.cpu, *vm.masks);
     FeatureSet missing = lacking(dst.cpu->migratable(), configured);
-    if (missing.empty()) return admit("the configured masks pass and the destination provides the masked view");
-    return refuse_missing("missing-features", missing, "destination lacks features the masks show");
+    if (missing.empty()) {
+      Verdict v = admit("the configured masks pass and the destination provides the masked view",
+                        CheckBasis::configured_masks);
+      v.checked = configured;
+      return v;
+    }
+    return refuse_missing(VerdictCode::missing_features, missing, "destination lacks features the masks show");
   }
 };
 

@@ -14,7 +14,7 @@ class UnsafeOverridePolicy final : public Policy {
   }
   BootView power_on(const VmView&, const HostView& host) const override { return host_features(host); }
   Verdict check_migration(const VmView&, const HostView&, const HostView&) const override {
-    return admit("checks skipped (unsafe override)");
+    return admit("checks skipped (unsafe override)", CheckBasis::skipped);
   }
 };
 

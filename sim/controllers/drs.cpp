@@ -91,6 +91,7 @@ void DrsController::balance(int cluster) {
       double best_gain = 1e-4;
       int best_vm = -1;
       size_t best_dst = 0;
+      Verdict best_verdict;
       const int h_src = hs[src];
       for (size_t k = 0; k < found; ++k) {
         size_t dst = order[k];
@@ -113,14 +114,15 @@ void DrsController::balance(int cluster) {
           if (inv_.hosts[h_src].migrations + busy[src] >= spec_.drs.max_per_host ||
               inv_.hosts[h_dst].migrations + busy[dst] >= spec_.drs.max_per_host)
             continue;
+          Verdict verdict;
           if (real) {
-            Verdict verdict = migrations_.admit(vm, h_dst);
+            verdict = migrations_.admit(vm, h_dst);
             if (!verdict.ok) {
               pass.blocked[verdict.code]++;
               continue;
             }
           }
-          best_gain = gain, best_vm = vm, best_dst = dst;
+          best_gain = gain, best_vm = vm, best_dst = dst, best_verdict = std::move(verdict);
         }
       }
       if (best_vm < 0) break;
@@ -137,7 +139,7 @@ void DrsController::balance(int cluster) {
         ++busy[src];
         ++busy[best_dst];
       } else {
-        migrations_.start_live(best_vm, h_dst);
+        migrations_.start_live(best_vm, h_dst, best_verdict);
         ++pass.moves;
       }
     }

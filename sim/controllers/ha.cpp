@@ -1,7 +1,5 @@
 #include "sim/controllers/ha.hpp"
 
-#include <fmt/format.h>
-
 namespace evcsim {
 
 namespace {
@@ -38,10 +36,10 @@ void HaController::host_fails(int host) {
   env_.emit(HostFailed{env_.now(), host, static_cast<int>(victims.size())});
   for (int vm : victims) {
     FeatureSet before = inv_.vms[vm].guest_view;
-    guests_.power_off(vm, fmt::format("host {} failed", spec_.hosts[host].name));
+    guests_.power_off(vm, VmPoweredOff{0, vm, host, PowerOffReason::host_failed});
     Placed p = placement_.choose(vm, inv_.clusters[spec_.hosts[host].cluster].hosts);
     if (p.host < 0) {
-      env_.emit(PowerOnRefused{env_.now(), vm, -1, p.missing, "HA restart: " + (p.why.empty() ? "no host" : p.why)});
+      env_.emit(PowerOnRefused{env_.now(), vm, -1, p.missing, p.why, true});
       continue;
     }
     const FeatureSet& view = p.view.view;

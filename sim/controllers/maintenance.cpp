@@ -1,7 +1,5 @@
 #include "sim/controllers/maintenance.hpp"
 
-#include <fmt/format.h>
-
 #include "models/evacuation.hpp"
 
 namespace evcsim {
@@ -15,12 +13,14 @@ void MaintenanceController::mark(int host, bool retire) {
   retiring_[host] = retire;
 }
 
-void MaintenanceController::begin(int host, const std::string& why) {
-  env_.emit(MaintenanceStarted{env_.now(), host, why});
+void MaintenanceController::begin(int host, MaintenanceStarted why) {
+  why.t = env_.now();
+  why.host = host;
+  env_.emit(why);
   evacuate(host);
 }
 
-void MaintenanceController::enter(int host, const std::string& why, bool retire) {
+void MaintenanceController::enter(int host, MaintenanceStarted why, bool retire) {
   mark(host, retire);
   begin(host, why);
 }
@@ -73,8 +73,10 @@ void MaintenanceController::evacuate(int host) {
     int vm = leaving[i];
     if (plan.destination[i] >= 0) {
       if (inv_.vms[vm].power != Power::running) stranded.push_back(vm);
-      else if (hr.migrations < kEvacuationsPerHost)
-        migrations_.start_live(vm, dests[static_cast<size_t>(plan.destination[i])]);
+      else if (hr.migrations < kEvacuationsPerHost) {
+        const int to = dests[static_cast<size_t>(plan.destination[i])];
+        migrations_.start_live(vm, to, migrations_.admit(vm, to));
+      }
     } else {
       stranded.push_back(vm);
     }
@@ -83,15 +85,12 @@ void MaintenanceController::evacuate(int host) {
     if (!spec_.refresh.cold_evacuation) continue;
     Placed p = placement_.choose(vm, dests);
     if (p.host < 0) continue;
-    migrations_.start_cold(
-        vm, p.host, fmt::format("cold evacuation of {} to {}", spec_.hosts[host].name, spec_.hosts[p.host].name));
+    migrations_.start_cold(vm, p.host, PowerOffReason::cold_evacuation);
   }
   int left = static_cast<int>(stranded.size());
   for (int vm : stranded) left -= inv_.vms[vm].cold_moving;  // cold-evacuated
   if (left > 0) {
-    env_.emit(MaintenanceFailed{env_.now(), host, left, missing,
-                                fmt::format("{} VM(s) cannot leave {}{}", left, spec_.hosts[host].name,
-                                            first_reason.empty() ? ": no host with room" : ": " + first_reason)});
+    env_.emit(MaintenanceFailed{env_.now(), host, left, missing, first_reason});
     hr.maintenance = false;
     retiring_[host] = 0;
     return;
@@ -103,7 +102,7 @@ void MaintenanceController::check_done(int host) {
   HostRec& hr = inv_.hosts[host];
   if (!hr.maintenance || !hr.vms.empty() || hr.migrations > 0 || hr.ram_reserved_mib > 0) return;
   const bool retire = retiring_[host];
-  env_.emit(MaintenanceDone{env_.now(), host, retire});
+  env_.emit(MaintenanceDone{env_.now(), host, retire ? MaintenanceOutcome::retired : MaintenanceOutcome::done});
   if (!retire) return;
   hr.maintenance = false;
   retiring_[host] = 0;

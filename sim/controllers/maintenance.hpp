@@ -15,11 +15,11 @@ class MaintenanceController {
  public:
   MaintenanceController(Env& env, Inventory& inv, Migrations& migrations, Placement& placement);
 
-  void enter(int host, const std::string& why, bool retire);
+  void enter(int host, MaintenanceStarted why, bool retire);  // why.t, .host are filled in
   // For hosts entering together: mark them all first (none is then an
   // evacuation target), then begin each.
   void mark(int host, bool retire);
-  void begin(int host, const std::string& why);
+  void begin(int host, MaintenanceStarted why);
   void exit(int host);
   // A host left maintenance empty: done, or retired when it was retiring.
   void check_done(int host);

@@ -50,10 +50,10 @@ void RefreshController::retire_due(int cluster) {
   // Buy the replacements before evacuating, as an operator would.
   int replace = 0;
   for (int h : due) replace += !hosts_[h].replaced, hosts_[h].replaced = true;
-  if (replace > 0) buy_hosts(cluster, replace, "replacing hosts due for retirement");
+  if (replace > 0) buy_hosts(cluster, replace, PurchaseReason::replacement);
   for (int h : due) {
     int age_months = today.index() - inv_.hosts[h].purchased.index();
-    maintenance_.begin(h, fmt::format("retirement after {:.1f} years", age_months / 12.0));
+    maintenance_.begin(h, MaintenanceStarted{0, h, MaintenanceKind::retirement, age_months / 12.0});
   }
 }
 
@@ -74,7 +74,7 @@ void RefreshController::procure(int cluster) {
   bool short_cpu = cap <= 0 || demand * peak / cap > 1 - spec_.refresh.headroom;
   if ((short_ram || short_cpu) && spec_.refresh.hosts_per_purchase > 0)
     buy_hosts(cluster, spec_.refresh.hosts_per_purchase,
-              short_ram ? "RAM headroom below the threshold" : "CPU headroom below the threshold");
+              short_ram ? PurchaseReason::ram_headroom : PurchaseReason::cpu_headroom);
 }
 
 std::vector<const CpuModel*> RefreshController::market(int cluster) const {
@@ -86,7 +86,7 @@ std::vector<const CpuModel*> RefreshController::market(int cluster) const {
   return out;
 }
 
-const CpuModel* RefreshController::market_choice(int cluster, std::string* why, FeatureSet* missing) const {
+const CpuModel* RefreshController::market_choice(int cluster, HostJoinRefused* why) const {
   YearMonth today = date_at(spec_.start_date, env_.now());
   const ClusterRec& cs = inv_.clusters[cluster];
   std::vector<const CpuModel*> on_sale = market(cluster), joinable;
@@ -97,10 +97,10 @@ const CpuModel* RefreshController::market_choice(int cluster, std::string* why, 
     }
     Admission a = check_admission(*m, *cs.baseline);
     if (a.ok) joinable.push_back(m);
-    else if (why->empty()) *why = a.reason, *missing = a.missing;
+    else if (why->detail.empty()) why->detail = a.reason, why->missing = a.missing;
   }
   if (joinable.empty()) {
-    if (on_sale.empty()) *why = fmt::format("the market sells no {} part in {}", cs.vendor, today.str());
+    if (on_sale.empty()) why->code = JoinRefusal::market_empty, why->vendor = cs.vendor, why->month = today.str();
     return nullptr;
   }
   const std::string& how = spec_.refresh.procurement;
@@ -127,17 +127,15 @@ const CpuModel* RefreshController::market_choice(int cluster, std::string* why, 
   return newest;
 }
 
-void RefreshController::buy_hosts(int cluster, int count, const std::string& why) {
+void RefreshController::buy_hosts(int cluster, int count, PurchaseReason why) {
   ClusterBook& cb = clusters_[cluster];
-  std::string refusal;
-  FeatureSet missing;
-  const CpuModel* model = market_choice(cluster, &refusal, &missing);
+  HostJoinRefused refusal{env_.now(), -1, cluster, {}, JoinRefusal::market_cannot_join, {}};
+  const CpuModel* model = market_choice(cluster, &refusal);
   if (!model) {
     // Nothing on the market can join: report it once per maintenance window.
     if (env_.now() - cb.refusal_reported_at >= spec_.refresh.window_days * kDay) {
       cb.refusal_reported_at = env_.now();
-      env_.emit(HostJoinRefused{env_.now(), -1, cluster, missing,
-                                fmt::format("no part on the market can join: {}", refusal)});
+      env_.emit(refusal);
     }
     return;
   }
@@ -217,7 +215,7 @@ void RefreshController::apply_baseline_policy(int cluster) {
                                   !target->features.contains(cs.baseline->features))))
     return;  // nothing higher to go to (lowering is never automatic)
   std::optional<Baseline> from = cs.baseline;
-  std::string why;
+  Refusal why;
   if (!inv_.apply_baseline(cluster, target, &why)) return;
   RaiseTrack track{cluster, target->name, env_.now(), std::vector<char>(inv_.vms.size(), 0), 0};
   for (int h : cs.hosts)

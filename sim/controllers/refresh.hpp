@@ -45,11 +45,11 @@ class RefreshController {
   void retire_due(int cluster);
   void procure(int cluster);
   void window();
-  void buy_hosts(int cluster, int count, const std::string& why);
+  void buy_hosts(int cluster, int count, PurchaseReason why);
   std::vector<const CpuModel*> market(int cluster) const;
   // The part to buy, from what the market sells now and can join the
   // cluster's baseline; nullptr (and *why) when nothing can.
-  const CpuModel* market_choice(int cluster, std::string* why, FeatureSet* missing) const;
+  const CpuModel* market_choice(int cluster, HostJoinRefused* why) const;
   void apply_baseline_policy(int cluster);
 
   Env& env_;

@@ -1,7 +1,5 @@
 #include "sim/controllers/schedule.hpp"
 
-#include <fmt/format.h>
-
 namespace evcsim {
 
 ScheduleController::ScheduleController(Env& env, Inventory& inv, GuestModel& guests, Placement& placement,
@@ -26,14 +24,15 @@ void ScheduleController::start_operations() {
   }
 }
 
-void ScheduleController::refuse(int op, std::string reason) {
-  env_.emit(OperationRefused{env_.now(), op, std::move(reason)});
-}
+void ScheduleController::refuse(int op, Refusal why) { env_.emit(OperationRefused{env_.now(), op, std::move(why)}); }
+
+namespace {
+Refusal about_vm(RefusalCode code, int vm, int host = -1) { return Refusal{code, vm, host, -1, 0, 0, {}, {}, {}}; }
+Refusal about_host(RefusalCode code, int host) { return Refusal{code, -1, host, -1, 0, 0, {}, {}, {}}; }
+}  // namespace
 
 void ScheduleController::run(int op) {
   const OperationSpec& o = spec_.operations[op];
-  auto vm_name = [&](int vm) { return spec_.vms[vm].name; };
-  auto host_name = [&](int h) { return spec_.hosts[h].name; };
   switch (o.kind) {
     case OpKind::migrate:
       for (int vm : o.vms) migrate(op, vm, o.host);
@@ -43,23 +42,22 @@ void ScheduleController::run(int op) {
       break;
     case OpKind::power_on:
       for (int vm : o.vms) {
-        if (inv_.vms[vm].power != Power::off || inv_.vms[vm].cold_moving)
-          refuse(op, fmt::format("{} is already on", vm_name(vm)));
+        if (inv_.vms[vm].power != Power::off || inv_.vms[vm].cold_moving) refuse(op, about_vm(RefusalCode::already_on, vm));
         else placement_.power_on(vm, o.host);
       }
       break;
     case OpKind::power_off:
       for (int vm : o.vms) {
-        if (inv_.vms[vm].power == Power::off) refuse(op, fmt::format("{} is already off", vm_name(vm)));
-        else if (inv_.vms[vm].migrating) refuse(op, fmt::format("{} is migrating", vm_name(vm)));
-        else guests_.power_off(vm, "powered off by the schedule");
+        if (inv_.vms[vm].power == Power::off) refuse(op, about_vm(RefusalCode::already_off, vm));
+        else if (inv_.vms[vm].migrating) refuse(op, about_vm(RefusalCode::migrating, vm));
+        else guests_.power_off(vm, VmPoweredOff{0, vm, -1, PowerOffReason::schedule});
       }
       break;
     case OpKind::reboot:
     case OpKind::power_cycle:
       for (int vm : o.vms) {
-        if (inv_.vms[vm].power != Power::running) refuse(op, fmt::format("{} is not running", vm_name(vm)));
-        else if (inv_.vms[vm].migrating) refuse(op, fmt::format("{} is migrating", vm_name(vm)));
+        if (inv_.vms[vm].power != Power::running) refuse(op, about_vm(RefusalCode::not_running, vm));
+        else if (inv_.vms[vm].migrating) refuse(op, about_vm(RefusalCode::migrating, vm));
         else guests_.guest_reboot(vm, o.kind == OpKind::power_cycle || spec_.vms[vm].power_cycle_on_reboot);
       }
       break;
@@ -74,20 +72,18 @@ void ScheduleController::run(int op) {
     case OpKind::add_host: add_hosts(o); break;
     case OpKind::remove_host: remove_host(op, o.host); break;
     case OpKind::set_baseline: {
-      std::string why;
-      if (!inv_.apply_baseline(o.cluster, o.baseline, &why)) refuse(op, why);
+      Refusal why;
+      if (!inv_.apply_baseline(o.cluster, o.baseline, &why)) refuse(op, std::move(why));
       break;
     }
     case OpKind::maintenance:
       if (!inv_.hosts[o.host].present || !inv_.hosts[o.host].up)
-        return refuse(op, fmt::format("host {} is not up in the inventory", host_name(o.host)));
-      if (inv_.hosts[o.host].maintenance)
-        return refuse(op, fmt::format("host {} is already in maintenance", host_name(o.host)));
-      maintenance_.enter(o.host, "scheduled", false);
+        return refuse(op, about_host(RefusalCode::host_not_up, o.host));
+      if (inv_.hosts[o.host].maintenance) return refuse(op, about_host(RefusalCode::already_in_maintenance, o.host));
+      maintenance_.enter(o.host, MaintenanceStarted{0, o.host, MaintenanceKind::scheduled}, false);
       break;
     case OpKind::exit_maintenance:
-      if (!inv_.hosts[o.host].maintenance)
-        return refuse(op, fmt::format("host {} is not in maintenance", host_name(o.host)));
+      if (!inv_.hosts[o.host].maintenance) return refuse(op, about_host(RefusalCode::not_in_maintenance, o.host));
       maintenance_.exit(o.host);
       break;
   }
@@ -99,7 +95,7 @@ void ScheduleController::add_hosts(const OperationSpec& o) {
     if (c.baseline) {
       Admission a = check_admission(inv_.cpu_of(h), *c.baseline);
       if (!a.ok) {
-        env_.emit(HostJoinRefused{env_.now(), h, o.cluster, a.missing, a.reason});
+        env_.emit(HostJoinRefused{env_.now(), h, o.cluster, a.missing, JoinRefusal::baseline, a.reason});
         continue;
       }
     }
@@ -109,47 +105,45 @@ void ScheduleController::add_hosts(const OperationSpec& o) {
 
 void ScheduleController::remove_host(int op, int h) {
   const HostRec& hr = inv_.hosts[h];
-  if (!hr.present) return refuse(op, fmt::format("host {} is not in the inventory", spec_.hosts[h].name));
-  if (!hr.vms.empty() || hr.ram_reserved_mib > 0)
-    return refuse(op, fmt::format("host {} still runs {} VM(s) or receives one: evacuate it first",
-                                  spec_.hosts[h].name, hr.vms.size()));
+  if (!hr.present) return refuse(op, about_host(RefusalCode::host_absent, h));
+  if (!hr.vms.empty() || hr.ram_reserved_mib > 0) {
+    Refusal why = about_host(RefusalCode::host_not_empty, h);
+    why.vms = hr.vms;
+    return refuse(op, std::move(why));
+  }
   inv_.remove_host(h);
 }
 
-void ScheduleController::migrate(int op, int vm, int dst) {
+// The checks vCenter makes before a migration is admitted by the policy.
+std::optional<Refusal> ScheduleController::move_refusal(int vm, int dst, bool live) const {
   const VmRec& v = inv_.vms[vm];
   const HostRec& d = inv_.hosts[dst];
-  const std::string& name = spec_.vms[vm].name;
-  const std::string& dst_name = spec_.hosts[dst].name;
-  if (v.power != Power::running) return refuse(op, fmt::format("{} is not running", name));
-  if (v.migrating || v.cold_moving) return refuse(op, fmt::format("{} is already migrating", name));
-  if (!d.present) return refuse(op, fmt::format("host {} is not in the inventory", dst_name));
-  if (!d.up) return refuse(op, fmt::format("host {} is down", dst_name));
-  if (d.maintenance) return refuse(op, fmt::format("host {} is in maintenance", dst_name));
-  if (v.host == dst) return refuse(op, fmt::format("{} already runs on {}", name, dst_name));
-  if (!inv_.rules_allow(vm, dst)) return refuse(op, fmt::format("a DRS rule keeps {} off {}", name, dst_name));
+  if (live && v.power != Power::running) return about_vm(RefusalCode::not_running, vm);
+  if (!live && v.power == Power::off) return about_vm(RefusalCode::powered_off, vm);
+  if (v.migrating || v.cold_moving) return about_vm(RefusalCode::already_migrating, vm);
+  if (!d.present) return about_host(RefusalCode::host_absent, dst);
+  if (live && !d.up) return about_host(RefusalCode::host_down, dst);
+  if (live && d.maintenance) return about_host(RefusalCode::host_in_maintenance, dst);
+  if (v.host == dst) return about_vm(RefusalCode::already_there, vm, dst);
+  if (live && !inv_.rules_allow(vm, dst)) return about_vm(RefusalCode::rule, vm, dst);
   if (!inv_.has_room(dst, vm))
-    return refuse(op, fmt::format("host {} has {} MiB free, {} needs {} MiB", dst_name, inv_.free_mib(dst), name,
-                                  spec_.vms[vm].ram_mib));
+    return Refusal{RefusalCode::no_room, vm, dst, -1, inv_.free_mib(dst), spec_.vms[vm].ram_mib, {}, {}, {}};
+  return std::nullopt;
+}
+
+void ScheduleController::migrate(int op, int vm, int dst) {
+  if (auto no = move_refusal(vm, dst, true)) return refuse(op, std::move(*no));
   Verdict verdict = migrations_.admit(vm, dst);
   if (!verdict.ok) {
-    env_.emit(MigrationBlocked{env_.now(), vm, v.host, dst, verdict.code, verdict.missing, verdict.reason});
+    env_.emit(MigrationBlocked{env_.now(), vm, inv_.vms[vm].host, dst, verdict.code, verdict.missing, verdict.reason});
     return;
   }
-  migrations_.start_live(vm, dst);
+  migrations_.start_live(vm, dst, verdict);
 }
 
 void ScheduleController::cold_migrate(int op, int vm, int dst) {
-  const VmRec& v = inv_.vms[vm];
-  const std::string& name = spec_.vms[vm].name;
-  const std::string& dst_name = spec_.hosts[dst].name;
-  if (v.power == Power::off)
-    return refuse(op, fmt::format("{} is powered off: power it on at the destination instead", name));
-  if (v.migrating || v.cold_moving) return refuse(op, fmt::format("{} is already migrating", name));
-  if (!inv_.hosts[dst].present) return refuse(op, fmt::format("host {} is not in the inventory", dst_name));
-  if (v.host == dst) return refuse(op, fmt::format("{} already runs on {}", name, dst_name));
-  if (!inv_.has_room(dst, vm)) return refuse(op, fmt::format("host {} has no room for {}", dst_name, name));
-  migrations_.start_cold(vm, dst, fmt::format("cold migration to {}", dst_name));
+  if (auto no = move_refusal(vm, dst, false)) return refuse(op, std::move(*no));
+  migrations_.start_cold(vm, dst, PowerOffReason::cold_migration);
 }
 
 }  // namespace evcsim

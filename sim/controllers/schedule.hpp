@@ -3,6 +3,8 @@
 // reason when it cannot be carried out) and handed to the part that does it.
 #pragma once
 
+#include <optional>
+
 #include "sim/controllers/maintenance.hpp"
 
 namespace evcsim {
@@ -17,7 +19,8 @@ class ScheduleController {
 
  private:
   void run(int op);
-  void refuse(int op, std::string reason);
+  void refuse(int op, Refusal why);
+  std::optional<Refusal> move_refusal(int vm, int dst, bool live) const;
   void migrate(int op, int vm, int dst);
   void cold_migrate(int op, int vm, int dst);
   void add_hosts(const OperationSpec& o);

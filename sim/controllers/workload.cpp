@@ -60,7 +60,7 @@ void WorkloadController::arrival(int a) {
 void WorkloadController::departure(int vm) {
   if (inv_.vms[vm].power == Power::off || inv_.vms[vm].migrating) return;
   env_.emit(VmDeparted{env_.now(), vm});
-  guests_.power_off(vm, "departed (end of its life)");
+  guests_.power_off(vm, VmPoweredOff{0, vm, -1, PowerOffReason::departed});
 }
 
 void WorkloadController::patch(int slot, bool power_cycle) {

@@ -55,7 +55,7 @@ TEST(Policies, LegacyExactNeedsEqualCheckedBitsBothWays) {
   EXPECT_TRUE(f.policy->check_migration(vm, f.host("E5310"), f.host("clovertown")).ok);
   Verdict up = f.policy->check_migration(vm, f.host("E5310"), f.host("E5420"));
   EXPECT_FALSE(up.ok);  // even towards a superset
-  EXPECT_EQ(up.code, "exact-mismatch");
+  EXPECT_EQ(up.code, VerdictCode::exact_mismatch);
   EXPECT_TRUE(up.missing.test(feature_id("sse4_1")));
 }
 
@@ -64,7 +64,7 @@ TEST(Policies, ModernSupersetAllowsNewerRefusesOlder) {
   EXPECT_TRUE(f.policy->check_migration(f.boot(f.host("E5310")), f.host("E5310"), f.host("E5420")).ok);
   Verdict down = f.policy->check_migration(f.boot(f.host("E5420")), f.host("E5420"), f.host("E5310"));
   EXPECT_FALSE(down.ok);
-  EXPECT_EQ(down.code, "missing-features");
+  EXPECT_EQ(down.code, VerdictCode::missing_features);
   EXPECT_EQ(down.missing, make_feature_set({"sse4_1"}));
   EXPECT_NE(down.reason.find("sse4_1"), std::string::npos);
 }
@@ -75,7 +75,7 @@ TEST(Policies, PerVmMaskHidesAndChecksTheConfiguredMasks) {
   auto f = with("per-vm-mask", spec);
   Verdict plain = f.policy->check_migration(f.boot(f.host("E5420")), f.host("E5420"), f.host("E5310"));
   EXPECT_FALSE(plain.ok);
-  EXPECT_EQ(plain.code, "mask-check");
+  EXPECT_EQ(plain.code, VerdictCode::mask_check);
   EXPECT_TRUE(plain.missing.test(feature_id("sse4_1")));
   // A custom mask hiding SSE4.1 (bit 19) makes the two hosts compatible.
   VmMasks custom;
@@ -106,7 +106,7 @@ TEST(Policies, PerVmBaselineFollowsTheVmNotTheCluster) {
   auto high = f.boot(f.host("X5570"), &nehalem);
   Verdict v = f.policy->check_migration(high, f.host("X5570"), f.host("E5420"));
   EXPECT_FALSE(v.ok);
-  EXPECT_EQ(v.code, "baseline-admission");
+  EXPECT_EQ(v.code, VerdictCode::baseline_admission);
   VmView refused{&f.masks, &nehalem, {}, nullptr};
   EXPECT_FALSE(f.policy->power_on(refused, f.host("E5420")).ok);
 }
@@ -140,7 +140,7 @@ TEST(Policies, PassthroughMovesOnlyBetweenIdenticalCpus) {
   EXPECT_TRUE(f.policy->check_migration(vm, f.host("E5420"), f.host("E5440")).ok);
   Verdict v = f.policy->check_migration(vm, f.host("E5420"), f.host("X5570"));
   EXPECT_FALSE(v.ok);
-  EXPECT_EQ(v.code, "not-identical");
+  EXPECT_EQ(v.code, VerdictCode::not_identical);
 }
 
 TEST(Policies, UnsafeOverrideAdmitsEverything) {

@@ -27,9 +27,9 @@ expect { metric: "app_crashes" op: "<=" value: 1 }
 expect { metric: "vm_crashes" op: ">" value: 0 }
 )");
   RunSummary s(spec);
-  s.on_event(Crash{10, 0, 0, false, 0, {}, -1, -1, "probing-software"});
-  s.on_event(Crash{20, 0, 0, true, 0, {}, -1, -1, "guest-view-not-checked"});
-  s.on_event(MigrationBlocked{30, 0, 0, 0, "cross-vendor", {}, "x"});
+  s.on_event(Crash{10, 0, 0, false, 0, {}, -1, -1, CrashCause::probing_software});
+  s.on_event(Crash{20, 0, 0, true, 0, {}, -1, -1, CrashCause::guest_view_not_checked});
+  s.on_event(MigrationBlocked{30, 0, 0, 0, VerdictCode::cross_vendor, {}, "x"});
   auto r = s.evaluate();
   ASSERT_EQ(r.size(), 7u);
   std::vector<bool> ok;

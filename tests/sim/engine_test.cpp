@@ -117,13 +117,14 @@ at { at_s: 300 migrate { vm: "v" host: "b" } }
   for (const auto& c : crashes) {
     EXPECT_TRUE(c.kernel);
     EXPECT_EQ(c.missing, kSse41);
-    EXPECT_EQ(c.cause, "unsafe-override");
+    EXPECT_EQ(c.cause, CrashCause::unsafe_override);
     EXPECT_EQ(c.src, 0);
     EXPECT_EQ(c.dst, 1);
   }
   auto off = r.all<VmPoweredOff>();
   ASSERT_EQ(off.size(), 1u);
-  EXPECT_NE(off[0].reason.find("HA powered it off after 3"), std::string::npos);
+  EXPECT_EQ(off[0].reason, PowerOffReason::crash_loop);
+  EXPECT_EQ(off[0].count, 3);
 }
 
 TEST(Engine, ProbingApplicationCrashesThenRecoversByProbingAgain) {
@@ -136,7 +137,7 @@ at { at_s: 300 migrate { vm: "v" host: "b" } }
   Recorder r = run(spec);
   auto crashes = r.all<Crash>();
   ASSERT_EQ(crashes.size(), 1u);
-  EXPECT_EQ(crashes[0].cause, "probing-software");
+  EXPECT_EQ(crashes[0].cause, CrashCause::probing_software);
   EXPECT_FALSE(crashes[0].kernel);
   auto caps = r.captures(0);
   ASSERT_EQ(caps.size(), 2u);
@@ -179,7 +180,7 @@ at { at_s: 100 migrate { vm: "v" host: "amd" } }
   Recorder r = run(scenario(buf));
   auto blocked = r.all<MigrationBlocked>();
   ASSERT_EQ(blocked.size(), 1u);
-  EXPECT_EQ(blocked[0].code, "cross-vendor");
+  EXPECT_EQ(blocked[0].code, VerdictCode::cross_vendor);
   EXPECT_NE(blocked[0].reason.find("GenuineIntel to AuthenticAMD"), std::string::npos);
 }
 
@@ -264,10 +265,10 @@ at { at_s: 130 migrate { vm: "big" host: "a" } }
 )"));
   auto refused = r.all<OperationRefused>();
   ASSERT_EQ(refused.size(), 4u);
-  EXPECT_NE(refused[0].reason.find("MiB free"), std::string::npos);
-  EXPECT_NE(refused[1].reason.find("evacuate it first"), std::string::npos);
-  EXPECT_NE(refused[2].reason.find("already off"), std::string::npos);
-  EXPECT_NE(refused[3].reason.find("already runs on"), std::string::npos);
+  EXPECT_EQ(refused[0].why.code, RefusalCode::no_room);
+  EXPECT_EQ(refused[1].why.code, RefusalCode::host_not_empty);
+  EXPECT_EQ(refused[2].why.code, RefusalCode::already_off);
+  EXPECT_EQ(refused[3].why.code, RefusalCode::already_there);
 }
 
 TEST(Engine, BaselineRaiseKeepsRunningViewsLoweringNeedsPowerOff) {
@@ -288,7 +289,8 @@ at { at_s: 900 set_baseline { cluster: "c" baseline: "intel-penryn" } }
   EXPECT_EQ(caps[1], make_feature_set({"sse4_2", "ssse3"}));  // after its power cycle
   auto refused = r.all<OperationRefused>();
   ASSERT_EQ(refused.size(), 1u);
-  EXPECT_NE(refused[0].reason.find("power off the VMs that see more first (v)"), std::string::npos);
+  EXPECT_EQ(refused[0].why.code, RefusalCode::lower_vms_see_more);
+  ASSERT_EQ(refused[0].why.vms.size(), 1u);
 }
 
 TEST(Engine, ManyOperationsKeepEveryVmOnExactlyOneHost) {

@@ -78,7 +78,7 @@ at { at_s: 600 maintenance: "h0" }
   ASSERT_EQ(failed.size(), 1u);
   EXPECT_EQ(failed[0].stranded, 1);
   EXPECT_TRUE(failed[0].missing.test(feature_id("sse4_1")));
-  EXPECT_NE(failed[0].reason.find("sse4_1"), std::string::npos);
+  EXPECT_NE(failed[0].detail.find("sse4_1"), std::string::npos);
 }
 
 TEST(Operations, RaiseWaitsForTheLastMeromHostAndRunningVmsKeepTheirView) {
@@ -99,10 +99,11 @@ at { at_s: 10368000 power_cycle { vm: "v" } }
   Recorder r = run(text);
   auto refused = r.all<OperationRefused>();
   ASSERT_EQ(refused.size(), 1u);
-  EXPECT_NE(refused[0].reason.find("cannot take baseline intel-penryn"), std::string::npos) << refused[0].reason;
+  EXPECT_EQ(refused[0].why.code, RefusalCode::baseline_host_cannot_join);
+  EXPECT_EQ(refused[0].why.baseline, "intel-penryn");
   auto retired = r.all<MaintenanceDone>();
   ASSERT_FALSE(retired.empty());
-  EXPECT_TRUE(retired[0].retired);
+  EXPECT_EQ(retired[0].outcome, MaintenanceOutcome::retired);
   auto raised = r.all<BaselineRaised>();
   ASSERT_EQ(raised.size(), 1u);
   EXPECT_EQ(raised[0].to, "intel-penryn");
@@ -153,7 +154,7 @@ vm { name: "v" count: 16 host: "new-1" ram_mib: 3072 cpu_demand: 1 }
     moves += p.moves;
     left = std::max(left, p.left_by_compatibility);
     for (const auto& [code, n] : p.blocked) {
-      EXPECT_EQ(code, "missing-features");
+      EXPECT_EQ(code, VerdictCode::missing_features);
       blocked += n;
     }
   }

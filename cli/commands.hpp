@@ -16,6 +16,7 @@ void add_cpu_command(CLI::App& app, Runner* runner);
 // Registers `run` (simulate a scenario) and `policies`.
 void add_run_command(CLI::App& app, Runner* runner);
 void add_policies_command(CLI::App& app, Runner* runner);
+void add_metrics_command(CLI::App& app, Runner* runner);
 // Registers `compare` (one scenario, several policies and seeds, side by side).
 void add_compare_command(CLI::App& app, Runner* runner);
 

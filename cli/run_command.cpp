@@ -139,15 +139,4 @@ void add_run_command(CLI::App& app, Runner* runner) {
   });
 }
 
-void add_policies_command(CLI::App& app, Runner* runner) {
-  auto* cmd = app.add_subcommand("policies", "List the masking and compatibility policies a scenario can name");
-  cmd->callback([=] {
-    *runner = [] {
-      for (const auto& e : policy_table())
-        std::cout << fmt::format("{:<18} {}\n", e.name, e.make(PolicySpec{})->description());
-      return 0;
-    };
-  });
-}
-
 }  // namespace evcsim::cli

@@ -1,5 +1,7 @@
 #include "models/scenario.hpp"
 
+#include "models/metrics.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -44,22 +46,6 @@ std::string_view op_kind_name(OpKind k) {
 }
 
 // A name, or a name and a reason code / crash cause after a dot.
-bool is_known_metric(const std::string& metric) {
-  static const std::set<std::string> plain = {
-      "migrations",      "migrations_started", "blocked_migrations", "crashes",          "app_crashes",
-      "vm_crashes",      "cold_migrations",    "outage_minutes",     "power_on_refused", "refused_operations",
-      "software_refused", "software_gave_up",  "host_join_refused",  "vms_powered_off_by_ha",
-      "drs_passes",      "drs_moves",          "drs_blocked",        "maintenances",     "failed_maintenances",
-      "host_failures",   "ha_restarts",        "ha_pinned",          "hosts_bought",     "hosts_retired",
-      "baseline_raises", "baseline_pickup_power_cycles",          "vm_arrivals",      "vm_departures",
-      "imbalance_left_by_compatibility"};
-  auto dot = metric.find('.');
-  if (dot == std::string::npos) return plain.count(metric) > 0;
-  std::string base = metric.substr(0, dot);
-  return (base == "blocked_migrations" || base == "crashes" || base == "drs_blocked" || base == "baseline_at_year") &&
-         dot + 1 < metric.size();
-}
-
 YearMonth date_at(const YearMonth& start, double t) {
   int months = static_cast<int>(std::floor(t / (86400.0 * 365.25 / 12)));
   int idx = start.index() + std::max(0, months);
@@ -652,10 +638,8 @@ class Loader {
     if (!ops.count(e.op())) fail(e, "op", t, -1, fmt::format("'{}' is not one of == != <= >= < >", e.op()));
     if (!is_known_metric(e.metric()))
       fail(e, "metric", t, -1,
-           fmt::format("unknown metric '{}' (migrations, blocked_migrations[.CODE], crashes[.CAUSE], app_crashes, "
-                       "vm_crashes, cold_migrations, outage_minutes, power_on_refused, refused_operations, "
-                       "software_refused, software_gave_up, host_join_refused, vms_powered_off_by_ha)",
-                       e.metric()));
+           fmt::format("unknown metric '{}'; nearest known: {} (`evcsim metrics` lists them all)", e.metric(),
+                       fmt::join(nearest_metrics(e.metric()), ", ")));
     if (!e.text().empty() && e.op() != "==" && e.op() != "!=")
       fail(e, "op", t, -1, "a text expectation compares with == or != only");
     if (!e.text().empty() && e.metric().rfind("baseline_at_year.", 0) != 0)

@@ -189,8 +189,6 @@ YearMonth date_at(const YearMonth& start, double t);
 ScenarioSpec load_scenario(const std::string& path, const Catalog& catalog);
 ScenarioSpec parse_scenario(const std::string& text, const std::string& file, const Catalog& catalog);
 
-// The metric names an `expect` block may use (reports/run_summary.cpp).
-bool is_known_metric(const std::string& metric);
 
 // The features of `host` a VM sees through `masks` (registers not in the map
 // pass through). Only migratable features are kept.

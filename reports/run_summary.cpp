@@ -6,6 +6,7 @@
 
 #include "models/catalog.hpp"
 #include "models/feature_registry.hpp"
+#include "models/metrics.hpp"
 #include "reports/event_text.hpp"
 
 namespace evcsim {
@@ -31,6 +32,7 @@ void RunSummary::on_event(const Event& ev) {
           example(blocked_, fmt::format("t={:9.1f} s  {} {} -> {} blocked [{}]: {}", e.t, name(e.vm), host(e.src),
                                         host(e.dst), code, e.reason));
         } else if constexpr (std::is_same_v<T, MigrationAborted>) {
+          counts_["migrations_aborted"]++;
           counts_["blocked_migrations"]++;
           counts_["blocked_migrations.aborted"]++;
           example(blocked_, fmt::format("t={:9.1f} s  {} {} -> {} blocked [aborted]: {}", e.t, name(e.vm),
@@ -118,15 +120,9 @@ double RunSummary::baseline_features_of(const std::string& name) const {
 }
 
 std::map<std::string, double> RunSummary::metrics() const {
-  std::map<std::string, double> m = {{"drs_passes", 0}, {"drs_moves", 0}, {"drs_blocked", 0}, {"maintenances", 0},
-                                     {"failed_maintenances", 0}, {"host_failures", 0}, {"ha_restarts", 0},
-                                     {"ha_pinned", 0}, {"hosts_bought", 0}, {"hosts_retired", 0},
-                                     {"baseline_raises", 0}, {"baseline_pickup_power_cycles", 0},
-                                     {"vm_arrivals", 0}, {"vm_departures", 0}, {"migrations", 0},       {"migrations_started", 0}, {"blocked_migrations", 0},
-                                     {"crashes", 0},          {"app_crashes", 0},        {"vm_crashes", 0},
-                                     {"cold_migrations", 0},  {"power_on_refused", 0},   {"refused_operations", 0},
-                                     {"software_refused", 0}, {"software_gave_up", 0},   {"host_join_refused", 0},
-                                     {"vms_powered_off_by_ha", 0}};
+  std::map<std::string, double> m;
+  for (const MetricInfo& info : metric_registry())
+    if (!info.family) m[std::string(info.name)] = 0;
   for (const auto& [k, v] : counts_) m[k] = v;
   m["outage_minutes"] = outage_s_ / 60.0;
   m["imbalance_left_by_compatibility"] = counts_.count("drs_passes") ? left_sum_ / counts_.at("drs_passes") : 0;

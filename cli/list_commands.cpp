@@ -1,0 +1,35 @@
+// `evcsim policies` and `evcsim metrics`: what a scenario can name.
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "models/metrics.hpp"
+#include "models/policy.hpp"
+
+namespace evcsim::cli {
+
+void add_policies_command(CLI::App& app, Runner* runner) {
+  auto* cmd = app.add_subcommand("policies", "List the masking and compatibility policies a scenario can name");
+  cmd->callback([=] {
+    *runner = [] {
+      for (const auto& e : policy_table())
+        std::cout << fmt::format("{:<18} {}\n", e.name, e.make(PolicySpec{})->description());
+      return 0;
+    };
+  });
+}
+
+void add_metrics_command(CLI::App& app, Runner* runner) {
+  auto markdown = std::make_shared<bool>(false);
+  auto* cmd = app.add_subcommand("metrics", "List the metrics a run reports and an `expect` block may test");
+  cmd->add_flag("--markdown", *markdown, "a Markdown table (the README's list is this output)");
+  cmd->callback([=] {
+    *runner = [=] {
+      std::cout << metrics_table(*markdown);
+      return 0;
+    };
+  });
+}
+
+}  // namespace evcsim::cli

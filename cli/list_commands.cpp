@@ -4,17 +4,28 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "models/baseline_policy.hpp"
 #include "models/metrics.hpp"
+#include "models/placement_policy.hpp"
+#include "models/procurement_policy.hpp"
 #include "models/policy.hpp"
 
 namespace evcsim::cli {
 
 void add_policies_command(CLI::App& app, Runner* runner) {
-  auto* cmd = app.add_subcommand("policies", "List the masking and compatibility policies a scenario can name");
+  auto* cmd = app.add_subcommand("policies", "List the policies a scenario can name, by family");
   cmd->callback([=] {
     *runner = [] {
+      std::cout << "masking and compatibility (policy { name: ... }):\n";
       for (const auto& e : policy_table())
-        std::cout << fmt::format("{:<18} {}\n", e.name, e.make(PolicySpec{})->description());
+        std::cout << fmt::format("  {:<18} {}\n", e.name, e.make(PolicySpec{})->description());
+      auto family = [](const char* title, auto table) {
+        std::cout << title;
+        for (const auto& e : table) std::cout << fmt::format("  {:<18} {}\n", e.name, e.make()->description());
+      };
+      family("placement (drs { placement: ... }):\n", placement_policy_table());
+      family("procurement (refresh { procurement: ... }):\n", procurement_policy_table());
+      family("baseline (refresh { baseline_policy: ... }):\n", baseline_policy_table());
       return 0;
     };
   });

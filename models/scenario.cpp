@@ -1,6 +1,10 @@
 #include "models/scenario.hpp"
 
+#include "models/baseline_policy.hpp"
 #include "models/metrics.hpp"
+#include "models/named_table.hpp"
+#include "models/placement_policy.hpp"
+#include "models/procurement_policy.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -215,8 +219,8 @@ class Loader {
     positive(d, "interval_s", dt, d.interval_s(), true);
     if (d.interval_s() > 0) spec_.drs.interval_s = d.interval_s();
     if (!d.placement().empty()) {
-      if (d.placement() != "least-loaded" && d.placement() != "best-fit")
-        fail(d, "placement", dt, -1, fmt::format("'{}' is not least-loaded or best-fit", d.placement()));
+      if (!find_named(placement_policy_table(), d.placement()))
+        fail(d, "placement", dt, -1, fmt::format("'{}' is not {}", d.placement(), names_of(placement_policy_table())));
       spec_.drs.placement = d.placement();
     }
     if (d.threshold() != 0) {
@@ -251,19 +255,23 @@ class Loader {
       positive(r, "lifetime_years", rt, r.lifetime_years(), true);
       rs.lifetime_years = r.lifetime_years();
       if (!r.procurement().empty()) {
-        if (r.procurement() != "newest" && r.procurement() != "same-generation" && r.procurement() != "cheapest")
-          fail(r, "procurement", rt, -1, fmt::format("'{}' is not newest, same-generation or cheapest", r.procurement()));
+        if (!find_named(procurement_policy_table(), r.procurement()))
+          fail(r, "procurement", rt, -1,
+               fmt::format("'{}' is not {}", r.procurement(), names_of(procurement_policy_table())));
         rs.procurement = r.procurement();
       }
       if (r.headroom() < 0 || r.headroom() >= 1) fail(r, "headroom", rt, -1, "headroom is a fraction from 0 to 1");
       if (r.headroom() > 0) rs.headroom = r.headroom();
       if (r.hosts_per_purchase()) rs.hosts_per_purchase = static_cast<int>(r.hosts_per_purchase());
       if (!r.baseline_policy().empty()) {
-        static const std::set<std::string> ok = {"fixed", "auto-raise", "never", "dynamic-lcd"};
-        if (!ok.count(r.baseline_policy()))
-          fail(r, "baseline_policy", rt, -1,
-               fmt::format("'{}' is not fixed, auto-raise, never or dynamic-lcd", r.baseline_policy()));
         rs.baseline_policy = r.baseline_policy();
+        if (rs.baseline_policy == "never") {  // the old name of fixed: they behaved alike
+          warn(r, "baseline_policy", rt, "'never' is read as 'fixed' (the same behaviour, one name now)");
+          rs.baseline_policy = "fixed";
+        }
+        if (!find_named(baseline_policy_table(), rs.baseline_policy))
+          fail(r, "baseline_policy", rt, -1,
+               fmt::format("'{}' is not {}", r.baseline_policy(), names_of(baseline_policy_table())));
       }
       positive(r, "window_days", rt, r.window_days(), true);
       if (r.window_days() > 0) rs.window_days = r.window_days();

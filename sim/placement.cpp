@@ -3,7 +3,8 @@
 namespace evcsim {
 
 Placement::Placement(Env& env, Inventory& inv, GuestModel& guests, const Policy& policy)
-    : env_(env), spec_(env.spec), inv_(inv), guests_(guests), policy_(policy) {}
+    : env_(env), spec_(env.spec), inv_(inv), guests_(guests), policy_(policy),
+      placement_(make_placement_policy(env.spec.drs.placement)) {}
 
 Placed Placement::choose(int vm, const std::vector<int>& candidates) const {
   Placed out;
@@ -30,8 +31,7 @@ Placed Placement::choose(int vm, const std::vector<int>& candidates) const {
       if (out.why.code == PlacementCode::none) out.why = reason;
       continue;
     }
-    double score = spec_.drs.placement == "best-fit" ? static_cast<double>(inv_.free_mib(h))  // least room left
-                                                      : inv_.load(h, factor);
+    double score = placement_->score(PlacementCandidate{inv_.free_mib(h), inv_.load(h, factor)});
     if (out.host < 0 || score < best_score) out.host = h, best_score = score, out.view = bv;
   }
   return out;

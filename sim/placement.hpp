@@ -2,12 +2,16 @@
 // evacuations): a usable host with room that the rules and the masking
 // policy accept, the best by the scenario's placement policy. The masking
 // policy is asked once per candidate; the chosen host's boot view is
-// returned with it, so a power-on never asks twice.
+// returned with it, so a power-on never asks twice. The placement policy
+// (models/placement_policy.hpp) scores the hosts that can take the VM.
 //
 // Cost: O(candidates) policy checks per call.
 #pragma once
 
+#include <memory>
 #include <vector>
+
+#include "models/placement_policy.hpp"
 
 #include "sim/guest_model.hpp"
 #include "sim/inventory.hpp"
@@ -36,6 +40,7 @@ class Placement {
   Inventory& inv_;
   GuestModel& guests_;
   const Policy& policy_;
+  std::unique_ptr<PlacementPolicy> placement_;
 };
 
 }  // namespace evcsim

@@ -12,7 +12,9 @@ constexpr double kDay = 86400, kYear = 365.25 * kDay;
 }
 
 RefreshController::RefreshController(Env& env, Inventory& inv, MaintenanceController& maintenance)
-    : env_(env), spec_(env.spec), inv_(inv), maintenance_(maintenance), hosts_(env.spec.hosts.size()),
+    : env_(env), spec_(env.spec), inv_(inv), maintenance_(maintenance),
+      procurement_(make_procurement_policy(env.spec.refresh.procurement)),
+      baseline_policy_(make_baseline_policy(env.spec.refresh.baseline_policy)), hosts_(env.spec.hosts.size()),
       clusters_(env.spec.clusters.size()) {}
 
 void RefreshController::start() {
@@ -103,28 +105,10 @@ const CpuModel* RefreshController::market_choice(int cluster, HostJoinRefused* w
     if (on_sale.empty()) why->code = JoinRefusal::market_empty, why->vendor = cs.vendor, why->month = today.str();
     return nullptr;
   }
-  const std::string& how = spec_.refresh.procurement;
-  auto newest = *std::max_element(joinable.begin(), joinable.end(),
-                                  [](const CpuModel* a, const CpuModel* b) { return a->launch < b->launch; });
-  if (how == "same-generation") {
-    const CpuModel* latest = nullptr;
-    for (int h : cs.hosts)
-      if (!latest || inv_.cpu_of(h).launch > latest->launch) latest = &inv_.cpu_of(h);
-    for (const CpuModel* m : joinable)
-      if (latest && m->generation == latest->generation) return m;
-    return newest;
-  }
-  if (how == "cheapest") {
-    // Price per unit of capacity: new generations carry a premium for two years.
-    auto cost = [&](const CpuModel* m) {
-      double months = today.index() - m->launch.index();
-      double price = 1.0 + 0.6 * std::max(0.0, 1 - months / 24);
-      return price / (m->cores_per_socket * m->relative_speed);
-    };
-    return *std::min_element(joinable.begin(), joinable.end(),
-                             [&](const CpuModel* a, const CpuModel* b) { return cost(a) < cost(b); });
-  }
-  return newest;
+  MarketView view{today, std::move(joinable), nullptr};
+  for (int h : cs.hosts)
+    if (!view.cluster_newest || inv_.cpu_of(h).launch > view.cluster_newest->launch) view.cluster_newest = &inv_.cpu_of(h);
+  return procurement_->choose(view);
 }
 
 void RefreshController::buy_hosts(int cluster, int count, PurchaseReason why) {
@@ -168,9 +152,8 @@ void RefreshController::buy_hosts(int cluster, int count, PurchaseReason why) {
 }
 
 void RefreshController::on_host_retired(int, int cluster) {
-  const std::string& pol = spec_.refresh.baseline_policy;
   ClusterBook& cb = clusters_[cluster];
-  if (cb.raise_possible_since >= 0 || (pol != "auto-raise" && pol != "dynamic-lcd")) return;
+  if (cb.raise_possible_since >= 0 || !baseline_policy_->raises()) return;
   std::vector<const CpuModel*> cpus;
   for (int h : inv_.clusters[cluster].hosts) cpus.push_back(inv_.hosts[h].cpu.get());
   const Baseline* cur = inv_.clusters[cluster].baseline ? &*inv_.clusters[cluster].baseline : nullptr;
@@ -187,30 +170,19 @@ void RefreshController::window() {
 void RefreshController::apply_baseline_policy(int cluster) {
   const ClusterRec& cs = inv_.clusters[cluster];
   ClusterBook& cb = clusters_[cluster];
-  const std::string& pol = spec_.refresh.baseline_policy;
-  if (pol == "fixed" || pol == "never" || cs.hosts.empty()) return;
+  if (!baseline_policy_->raises() || cs.hosts.empty()) return;
   // Raise only once retirements made it possible (DESIGN §7: when the oldest
   // hosts leave), not merely because the cluster was set up low on purpose.
   if (cb.raise_possible_since < 0) return;
-  std::vector<const CpuModel*> cpus;
-  for (int h : cs.hosts) cpus.push_back(inv_.hosts[h].cpu.get());
-  std::optional<Baseline> target;
-  if (pol == "auto-raise") {
-    // The best baseline every host joins -- and the newest part on the market
-    // too, so that the raise does not shut the cluster out of future purchases.
-    BaselineKind kind = cs.baseline ? cs.baseline->kind : BaselineKind::evc;
-    auto on_sale = market(cluster);
-    if (!on_sale.empty())
-      cpus.push_back(*std::max_element(on_sale.begin(), on_sale.end(),
-                                       [](const CpuModel* a, const CpuModel* b) { return a->launch < b->launch; }));
-    target = best_baseline(cpus, env_.catalog.baselines(), kind);
-  } else {  // dynamic-lcd: the intersection of the current hosts, as a baseline
-    Baseline lcd;
-    lcd.name = fmt::format("lcd-{}", date_at(spec_.start_date, env_.now()).str());
-    lcd.vendor = cs.vendor;
-    lcd.features = lowest_common_denominator(cpus);
-    target = lcd;
-  }
+  BaselineContext context;
+  for (int h : cs.hosts) context.hosts.push_back(inv_.hosts[h].cpu.get());
+  context.current = cs.baseline ? &*cs.baseline : nullptr;
+  auto on_sale = market(cluster);
+  if (!on_sale.empty()) context.newest_on_sale = newest_part(on_sale);
+  context.baselines = &env_.catalog.baselines();
+  context.today = date_at(spec_.start_date, env_.now());
+  context.vendor = cs.vendor;
+  std::optional<Baseline> target = baseline_policy_->target(context);
   if (!target || (cs.baseline && (target->features == cs.baseline->features ||
                                   !target->features.contains(cs.baseline->features))))
     return;  // nothing higher to go to (lowering is never automatic)

@@ -9,6 +9,8 @@
 // raise is possible.
 #pragma once
 
+#include "models/baseline_policy.hpp"
+#include "models/procurement_policy.hpp"
 #include "sim/controllers/maintenance.hpp"
 
 namespace evcsim {
@@ -56,6 +58,8 @@ class RefreshController {
   const ScenarioSpec& spec_;
   Inventory& inv_;
   MaintenanceController& maintenance_;
+  std::unique_ptr<ProcurementPolicy> procurement_;
+  std::unique_ptr<BaselinePolicy> baseline_policy_;
   std::vector<HostBook> hosts_;
   std::vector<ClusterBook> clusters_;
   std::vector<RaiseTrack> raises_;

@@ -1,0 +1,31 @@
+#include "models/baseline_policy.hpp"
+
+#include <array>
+
+#include <fmt/format.h>
+
+#include "models/error.hpp"
+#include "models/named_table.hpp"
+
+namespace evcsim {
+
+// One line per policy (its factory is in models/baseline_policies/NAME.cpp).
+std::unique_ptr<BaselinePolicy> make_fixed_baseline_policy();
+std::unique_ptr<BaselinePolicy> make_auto_raise_baseline_policy();
+std::unique_ptr<BaselinePolicy> make_dynamic_lcd_baseline_policy();
+
+std::span<const BaselinePolicyEntry> baseline_policy_table() {
+  static const std::array<BaselinePolicyEntry, 3> table = {{
+      {"fixed", make_fixed_baseline_policy},
+      {"auto-raise", make_auto_raise_baseline_policy},
+      {"dynamic-lcd", make_dynamic_lcd_baseline_policy},
+  }};
+  return table;
+}
+
+std::unique_ptr<BaselinePolicy> make_baseline_policy(std::string_view name) {
+  if (const auto* e = find_named(baseline_policy_table(), name)) return e->make();
+  throw InputError(fmt::format("'{}' is not {}", name, names_of(baseline_policy_table())));
+}
+
+}  // namespace evcsim

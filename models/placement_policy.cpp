@@ -1,0 +1,29 @@
+#include "models/placement_policy.hpp"
+
+#include <array>
+
+#include <fmt/format.h>
+
+#include "models/error.hpp"
+#include "models/named_table.hpp"
+
+namespace evcsim {
+
+// One line per policy (its factory is in models/placement/NAME.cpp).
+std::unique_ptr<PlacementPolicy> make_least_loaded_placement();
+std::unique_ptr<PlacementPolicy> make_best_fit_placement();
+
+std::span<const PlacementPolicyEntry> placement_policy_table() {
+  static const std::array<PlacementPolicyEntry, 2> table = {{
+      {"least-loaded", make_least_loaded_placement},
+      {"best-fit", make_best_fit_placement},
+  }};
+  return table;
+}
+
+std::unique_ptr<PlacementPolicy> make_placement_policy(std::string_view name) {
+  if (const auto* e = find_named(placement_policy_table(), name)) return e->make();
+  throw InputError(fmt::format("'{}' is not {}", name, names_of(placement_policy_table())));
+}
+
+}  // namespace evcsim

@@ -412,4 +412,9 @@ std::vector<RegisterGroup> group_by_register(const FeatureSet& s) {
   return out;
 }
 
+const std::vector<std::string>& notable_features() {
+  static const std::vector<std::string> names = {"sse4_1", "sse4_2", "aes", "avx", "avx2", "avx512f", "amx_tile"};
+  return names;
+}
+
 }  // namespace evcsim

@@ -77,4 +77,7 @@ struct RegisterGroup {
 };
 std::vector<RegisterGroup> group_by_register(const FeatureSet& s);
 
+// The features whose availability to VMs the time series follow.
+const std::vector<std::string>& notable_features();
+
 }  // namespace evcsim

@@ -45,7 +45,7 @@ struct Verdict {
   FeatureSet missing; // features that made the decision
   std::string reason;
   CheckBasis basis = CheckBasis::guest_view;
-  FeatureSet checked; // configured_masks: the view the masks showed at the check
+  FeatureSet checked = {};  // configured_masks: the view the masks showed at the check
 };
 
 struct BootView {

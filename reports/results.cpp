@@ -7,6 +7,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "reports/event_log.hpp"
+#include "models/feature_registry.hpp"
 #include "sim/events.hpp"
 
 namespace evcsim {

@@ -111,9 +111,6 @@ struct BaselineRaiseSeen { double t; int cluster; std::string to; double raised_
 struct VmArrived { double t; int vm; };
 struct VmDeparted { double t; int vm; };
 
-// The features whose availability to VMs the time series follow.
-const std::vector<std::string>& notable_features();
-
 // The state of the world at a sampling time (scenario `report` settings).
 struct Snapshot {
   double t;

@@ -7,11 +7,6 @@
 
 namespace evcsim {
 
-const std::vector<std::string>& notable_features() {
-  static const std::vector<std::string> names = {"sse4_1", "sse4_2", "aes", "avx", "avx2", "avx512f", "amx_tile"};
-  return names;
-}
-
 Sampler::Sampler(Env& env, const Inventory& inv, const Policy& policy, std::function<double()> imbalance_left)
     : env_(env), spec_(env.spec), inv_(inv), policy_(policy), imbalance_left_(std::move(imbalance_left)) {
   for (const Baseline& b : env.catalog.baselines())

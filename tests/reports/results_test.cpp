@@ -7,6 +7,7 @@
 
 #include "models/catalog.hpp"
 #include "sim/engine.hpp"
+#include "models/feature_registry.hpp"
 #include "sim/events.hpp"
 
 namespace evcsim {

@@ -1,0 +1,196 @@
+// The world's parts on a FakeSim: each test builds a small scenario, runs
+// it on the fake clock (no SimGrid is linked into this executable) and
+// checks one controller's decisions.
+#include <gtest/gtest.h>
+
+#include "models/feature_registry.hpp"
+#include "tests/world/fake_sim.hpp"
+
+namespace evcsim {
+namespace {
+
+using test::FakeRun;
+
+int host_named(const ScenarioSpec& s, const std::string& n) {
+  for (size_t i = 0; i < s.hosts.size(); ++i)
+    if (s.hosts[i].name == n) return static_cast<int>(i);
+  return -1;
+}
+
+TEST(ScheduleController, RefusesWithCodesAndMigratesWhatIsAdmitted) {
+  FakeRun run(R"(horizon_s: 3600
+policy { name: "modern-superset" }
+cluster { name: "c" hosts { cpu: "E5420" name: "a" ram_gib: 8 } hosts { cpu: "E5440" name: "b" ram_gib: 8 }
+                    hosts { cpu: "E5310" name: "old" ram_gib: 8 } }
+vm { name: "v" host: "a" ram_mib: 2048 software { name: "app" uses: ["sse4_1"] } }
+at { at_s: 100 migrate { vm: "v" host: "old" } }
+at { at_s: 200 migrate { vm: "v" host: "b" } }
+at { at_s: 300 power_on { vm: "v" } }
+)");
+  run.run_until(3600);
+  auto blocked = run.rec.all<MigrationBlocked>();
+  ASSERT_EQ(blocked.size(), 1u);
+  EXPECT_EQ(blocked[0].code, VerdictCode::missing_features);
+  EXPECT_TRUE(blocked[0].missing.test(feature_id("sse4_1")));
+  auto done = run.rec.all<MigrationCompleted>();
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0].dst, host_named(run.spec, "b"));
+  auto refused = run.rec.all<OperationRefused>();
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0].why.code, RefusalCode::already_on);
+}
+
+TEST(MaintenanceController, PlansByMaxFlowAndRetiresNothingWhenScheduled) {
+  FakeRun run(R"(horizon_s: 3600
+policy { name: "modern-superset" }
+cluster { name: "c"
+  hosts { cpu: "E5420" name: "h0" ram_gib: 64 }
+  hosts { cpu: "E5440" name: "y" ram_gib: 5 }
+  hosts { cpu: "E5310" name: "x" ram_gib: 5 } }
+vm { name: "a" host: "x" ram_mib: 4096 }
+vm { name: "b" host: "h0" ram_mib: 4096 }
+at { at_s: 100 migrate { vm: "a" host: "h0" } }
+at { at_s: 600 maintenance: "h0" }
+)");
+  run.run_until(3600);
+  EXPECT_TRUE(run.rec.all<MaintenanceFailed>().empty());
+  auto done = run.rec.all<MaintenanceDone>();
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0].outcome, MaintenanceOutcome::done);
+  auto moves = run.rec.all<MigrationCompleted>();
+  ASSERT_EQ(moves.size(), 3u);
+  for (size_t i = 1; i < 3; ++i)  // the evacuation: a to x, b to y (first fit would strand b)
+    EXPECT_EQ(moves[i].dst, host_named(run.spec, moves[i].vm == 0 ? "x" : "y")) << "VM " << moves[i].vm;
+}
+
+TEST(MaintenanceController, FailsWithTheFeaturesThatKeepAVm) {
+  FakeRun run(R"(horizon_s: 3600
+policy { name: "modern-superset" }
+cluster { name: "c" hosts { cpu: "E5420" name: "h0" } hosts { cpu: "E5310" name: "old" } }
+vm { name: "b" host: "h0" software { name: "app" uses: ["sse4_1"] } }
+at { at_s: 600 maintenance: "h0" }
+)");
+  run.run_until(3600);
+  auto failed = run.rec.all<MaintenanceFailed>();
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].stranded, 1);
+  EXPECT_TRUE(failed[0].missing.test(feature_id("sse4_1")));
+}
+
+TEST(HaController, RestartsOnAnotherHostWithANewView) {
+  FakeRun run(R"(horizon_s: 864000
+policy { name: "modern-superset" }
+failures { mtbf_days: 1 repair_hours: 1000 }
+cluster { name: "c" hosts { cpu: "E5310" name: "old" } hosts { cpu: "E5420" name: "new" } }
+vm { name: "v" host: "old" software { name: "app" uses: ["sse4_1", "ssse3"] } }
+)");
+  run.run_until(864000);
+  auto failed = run.rec.all<HostFailed>();
+  ASSERT_FALSE(failed.empty());
+  auto ha = run.rec.all<HaRestart>();
+  ASSERT_FALSE(ha.empty());
+  EXPECT_EQ(ha[0].from, failed[0].host);
+  EXPECT_NE(ha[0].to, ha[0].from);
+  if (ha[0].from == host_named(run.spec, "old")) {
+    EXPECT_TRUE(ha[0].gained.test(feature_id("sse4_1")));
+  }
+}
+
+TEST(RefreshController, BuysTheNewestJoinablePartOnSaleThatMonth) {
+  FakeRun run(R"(horizon_s: 864000
+start_date: "2012-06"
+policy { name: "cluster-baseline" }
+refresh { headroom: 0.5 hosts_per_purchase: 2 }
+cluster { name: "c" baseline: "intel-westmere" hosts { cpu: "X5670" name: "h" count: 2 ram_gib: 16 } }
+vm { name: "v" count: 5 cluster: "c" ram_mib: 4096 }
+)");
+  run.run_until(864000);
+  auto bought = run.rec.all<HostBought>();
+  ASSERT_GE(bought.size(), 2u);
+  EXPECT_EQ(bought[0].cpu, "sandybridge-ep");
+  EXPECT_EQ(bought[0].why, PurchaseReason::ram_headroom);
+  EXPECT_TRUE(run.rec.all<HostJoinRefused>().empty());
+}
+
+TEST(RefreshController, RaisesOnlyAfterTheLastOldHostRetiresAndFollowsThePowerCycles) {
+  FakeRun run(R"(horizon_s: 15552000
+start_date: "2010-01"
+policy { name: "cluster-baseline" }
+refresh { lifetime_years: 5 baseline_policy: "auto-raise" window_days: 30 hosts_per_purchase: 1 headroom: 0.01 }
+cluster { name: "c" baseline: "intel-merom"
+  hosts { cpu: "E5310" name: "old" purchased: "2005-03" }
+  hosts { cpu: "E5420" name: "new" count: 2 purchased: "2009-06" } }
+vm { name: "v" host: "new-1" software { name: "app" detection: CPUID uses: ["sse4_1", "ssse3"] } }
+at { at_s: 10368000 power_cycle { vm: "v" } }
+)");
+  run.run_until(15552000);
+  auto retired = run.rec.all<MaintenanceDone>();
+  ASSERT_FALSE(retired.empty());
+  EXPECT_EQ(retired[0].outcome, MaintenanceOutcome::retired);
+  auto raised = run.rec.all<BaselineRaised>();
+  ASSERT_EQ(raised.size(), 1u);
+  EXPECT_EQ(raised[0].from, "intel-merom");
+  EXPECT_GT(raised[0].t, retired[0].t);
+  EXPECT_GE(raised[0].possible_since, retired[0].t);
+  EXPECT_EQ(raised[0].vms_to_cycle, 1);
+  auto seen = run.rec.all<BaselineRaiseSeen>();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].t, 10368000);
+  bool picked_up = false;
+  for (const auto& r : run.rec.all<VmRebooted>()) picked_up |= r.picks_up;
+  EXPECT_TRUE(picked_up);
+}
+
+TEST(RefreshController, FixedNeverRaises) {
+  FakeRun run(R"(horizon_s: 15552000
+start_date: "2010-01"
+policy { name: "cluster-baseline" }
+refresh { lifetime_years: 5 baseline_policy: "fixed" window_days: 30 hosts_per_purchase: 1 headroom: 0.01 }
+cluster { name: "c" baseline: "intel-merom"
+  hosts { cpu: "E5310" name: "old" purchased: "2005-03" }
+  hosts { cpu: "E5420" name: "new" count: 2 purchased: "2009-06" } }
+vm { name: "v" host: "new-1" }
+)");
+  run.run_until(15552000);
+  EXPECT_FALSE(run.rec.all<MaintenanceDone>().empty());
+  EXPECT_TRUE(run.rec.all<BaselineRaised>().empty());
+}
+
+TEST(DrsController, MovesToTheIdleHostAndCountsBlockedCandidates) {
+  FakeRun run(R"(horizon_s: 3600
+policy { name: "modern-superset" }
+drs { balance: true interval_s: 300 threshold: 5 }
+workload { noise: 0 }
+cluster { name: "c"
+  hosts { cpu: "E5420" name: "new" count: 2 ram_gib: 64 }
+  hosts { cpu: "E5310" name: "old" count: 2 ram_gib: 64 } }
+vm { name: "v" count: 16 host: "new-1" ram_mib: 3072 cpu_demand: 1 }
+)");
+  run.run_until(3600);
+  int moves = 0, blocked = 0;
+  for (const auto& p : run.rec.all<DrsPass>()) {
+    moves += p.moves;
+    for (const auto& [code, n] : p.blocked) blocked += n;
+  }
+  EXPECT_GT(moves, 0);
+  EXPECT_GT(blocked, 0);
+  for (const auto& m : run.rec.all<MigrationCompleted>()) EXPECT_EQ(m.dst, host_named(run.spec, "new-2"));
+}
+
+TEST(GuestModel, ProbingSoftwareCrashesAfterAnAdmittedMoveAndTheCauseComesFromTheAdmission) {
+  FakeRun run(R"(horizon_s: 3600
+policy { name: "cluster-baseline" }
+cluster { name: "c" baseline: "intel-merom"
+  hosts { cpu: "E5420" name: "a" } hosts { cpu: "E5310" name: "b" } }
+vm { name: "v" host: "a" software { name: "enc" detection: PROBE uses: ["sse4_1"] uses_per_s: 1 } }
+at { at_s: 300 migrate { vm: "v" host: "b" } }
+)");
+  run.run_until(3600);
+  auto crashes = run.rec.all<Crash>();
+  ASSERT_FALSE(crashes.empty());
+  EXPECT_EQ(crashes[0].cause, CrashCause::probing_software);
+  EXPECT_EQ(crashes[0].src, host_named(run.spec, "a"));
+}
+
+}  // namespace
+}  // namespace evcsim

@@ -8,6 +8,8 @@
 // Cost: O(hosts + max_moves x 3 x 24) per cluster and pass.
 #pragma once
 
+#include <map>
+
 #include "sim/migrations.hpp"
 
 namespace evcsim {
@@ -25,8 +27,24 @@ class DrsController {
     double noise_drawn_at = -1e18;
     double imbalance = 0, imbalance_left = 0;
   };
+  struct Start {  // a cluster's usable hosts and their loads before the pass
+    const std::vector<int>& hosts;
+    const std::vector<double>& loads;
+    double sum, sum2, factor;
+  };
+  struct Move {
+    int vm, dst;
+    Verdict admission;
+  };
+  struct Plan {
+    std::vector<Move> moves;
+    double reached = 0;  // the imbalance after them
+  };
   void pass();
   void balance(int cluster);
+  // Pure: reads the world, changes nothing. `admitted_only`: only moves
+  // Migrations admits (refusals counted in *blocked); else every move.
+  Plan plan(const Start& start, bool admitted_only, std::map<VerdictCode, int>* blocked) const;
 
   Env& env_;
   const ScenarioSpec& spec_;

@@ -177,6 +177,30 @@ vm { name: "v" count: 16 host: "new-1" ram_mib: 3072 cpu_demand: 1 }
   for (const auto& m : run.rec.all<MigrationCompleted>()) EXPECT_EQ(m.dst, host_named(run.spec, "new-2"));
 }
 
+// The imbalance compatibility left is the real pass against the same pass
+// with every move admitted, both from the state before the pass. Here the
+// real pass spends the source's budget (2 moves) on the only compatible host;
+// the unconstrained pass would spread the same 2 moves over the empty hosts
+// and reach a lower imbalance. Planned after the real moves, it would find
+// the source's budget spent and report 0.
+TEST(DrsController, CounterfactualStartsFromTheSameStateAsTheRealPass) {
+  FakeRun run(R"(horizon_s: 400
+policy { name: "modern-superset" }
+drs { balance: true interval_s: 300 threshold: 5 max_per_host: 2 max_moves_per_pass: 8 }
+workload { noise: 0 diurnal_amplitude: 0 }
+cluster { name: "c"
+  hosts { cpu: "E5420" name: "new" count: 2 ram_gib: 64 }
+  hosts { cpu: "E5310" name: "old" count: 2 ram_gib: 64 } }
+vm { name: "v" count: 12 host: "new-1" ram_mib: 2048 cpu_demand: 1 }
+)");
+  run.run_until(400);
+  auto passes = run.rec.all<DrsPass>();
+  ASSERT_EQ(passes.size(), 1u);
+  EXPECT_EQ(passes[0].moves, 2);
+  EXPECT_GT(passes[0].blocked.at(VerdictCode::missing_features), 0);
+  EXPECT_GT(passes[0].left_by_compatibility, 0.005);  // 0 when planned after the real moves
+}
+
 TEST(GuestModel, ProbingSoftwareCrashesAfterAnAdmittedMoveAndTheCauseComesFromTheAdmission) {
   FakeRun run(R"(horizon_s: 3600
 policy { name: "cluster-baseline" }

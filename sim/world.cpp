@@ -7,15 +7,14 @@ namespace evcsim {
 World::World(const ScenarioSpec& spec, const Catalog& catalog, SimServices& sim, std::vector<Listener*> listeners)
     : env_(spec, catalog, sim, std::move(listeners)),
       policy_(make_policy(spec.policy)),
-      workload_rng_(spec.seed, "workload"),
       inventory_(env_),
       guests_(env_, inventory_, *policy_),
       placement_(env_, inventory_, guests_, *policy_),
       migrations_(env_, inventory_, guests_, *policy_),
       maintenance_(env_, inventory_, migrations_, placement_),
       ha_(env_, inventory_, guests_, placement_),
-      workload_(env_, inventory_, guests_, placement_, workload_rng_),
-      drs_(env_, inventory_, migrations_, workload_rng_),
+      workload_(env_, inventory_, guests_, placement_),
+      drs_(env_, inventory_, migrations_),
       refresh_(env_, inventory_, maintenance_),
       schedule_(env_, inventory_, guests_, placement_, migrations_, maintenance_),
       sampler_(env_, inventory_, *policy_, [this] { return drs_.imbalance_left(); }) {

@@ -47,7 +47,6 @@ class World {
 
   Env env_;
   std::unique_ptr<Policy> policy_;
-  Rng workload_rng_;
   Inventory inventory_;
   GuestModel guests_;
   Placement placement_;

@@ -10,8 +10,9 @@ namespace {
 constexpr double kTarget[] = {0, 0.20, 0.15, 0.10, 0.07, 0.05};
 }  // namespace
 
-DrsController::DrsController(Env& env, Inventory& inv, Migrations& migrations, Rng& rng)
-    : env_(env), spec_(env.spec), inv_(inv), migrations_(migrations), rng_(rng), clusters_(env.spec.clusters.size()) {}
+DrsController::DrsController(Env& env, Inventory& inv, Migrations& migrations)
+    : env_(env), spec_(env.spec), inv_(inv), migrations_(migrations), rng_(env.spec.seed, "drs-noise"),
+      clusters_(env.spec.clusters.size()) {}
 
 void DrsController::start() {
   if (spec_.drs.balance) env_.schedule(spec_.drs.interval_s, [this] { pass(); });

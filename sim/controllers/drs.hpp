@@ -16,7 +16,7 @@ namespace evcsim {
 
 class DrsController {
  public:
-  DrsController(Env& env, Inventory& inv, Migrations& migrations, Rng& rng);
+  DrsController(Env& env, Inventory& inv, Migrations& migrations);
 
   void start();
   // The largest imbalance any cluster's last pass could not fix because of compatibility.
@@ -50,7 +50,7 @@ class DrsController {
   const ScenarioSpec& spec_;
   Inventory& inv_;
   Migrations& migrations_;
-  Rng& rng_;
+  Rng rng_;  // "drs-noise": the hourly load noise
   std::vector<ClusterLoad> clusters_;
 };
 

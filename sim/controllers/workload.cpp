@@ -9,8 +9,8 @@ constexpr double kDay = 86400;
 constexpr int kPatchSlots = 240;  // a patch window spreads VMs over 240 minutes
 }  // namespace
 
-WorkloadController::WorkloadController(Env& env, Inventory& inv, GuestModel& guests, Placement& placement, Rng& rng)
-    : env_(env), spec_(env.spec), inv_(inv), guests_(guests), placement_(placement), rng_(rng),
+WorkloadController::WorkloadController(Env& env, Inventory& inv, GuestModel& guests, Placement& placement)
+    : env_(env), spec_(env.spec), inv_(inv), guests_(guests), placement_(placement), rng_(env.spec.seed, "workload"),
       arrived_(env.spec.vms.size(), 0) {}
 
 void WorkloadController::start_patch_windows() {

@@ -10,7 +10,7 @@ namespace evcsim {
 
 class WorkloadController {
  public:
-  WorkloadController(Env& env, Inventory& inv, GuestModel& guests, Placement& placement, Rng& rng);
+  WorkloadController(Env& env, Inventory& inv, GuestModel& guests, Placement& placement);
 
   void start_patch_windows();  // the daily check for patch windows
   void start_arrivals();
@@ -26,7 +26,7 @@ class WorkloadController {
   Inventory& inv_;
   GuestModel& guests_;
   Placement& placement_;
-  Rng& rng_;
+  Rng rng_;  // "workload"
   std::vector<char> arrived_;  // per VM: its arrival slot is taken
 };
 

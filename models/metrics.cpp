@@ -14,8 +14,8 @@ namespace {
 constexpr std::array<MetricInfo, 34> kMetrics = {{
     {"migrations", "count", "live migrations completed", false, ""},
     {"migrations_started", "count", "live migrations started", false, ""},
-    {"blocked_migrations", "count", "live migrations refused (vendor rule or policy) or aborted", false, ""},
-    {"blocked_migrations.", "count", "refused live migrations by verdict code (or aborted)", true, "<code>"},
+    {"blocked_migrations", "count", "live migrations refused (vendor rule or policy)", false, ""},
+    {"blocked_migrations.", "count", "refused live migrations by verdict code", true, "<code>"},
     {"crashes", "count", "software and guest crashes on a host lacking a feature in use", false, ""},
     {"crashes.", "count", "crashes by cause", true, "<cause>"},
     {"app_crashes", "count", "application crashes", false, ""},
@@ -79,7 +79,6 @@ std::vector<std::string> family_suffixes(std::string_view family) {
   if (family == "blocked_migrations." || family == "drs_blocked.")
     for (VerdictCode c : all_verdict_codes())
       if (c != VerdictCode::admitted) out.emplace_back(code_name(c));
-  if (family == "blocked_migrations.") out.emplace_back("aborted");
   return out;
 }
 

@@ -55,7 +55,7 @@ struct Recorder {
     features(e.missing); r.set_reason(e.reason);
   }
   void operator()(const MigrationAborted& e) {
-    r.set_type("migration_blocked"); vm(e.vm); route(e.src, e.dst); r.set_code("aborted"); r.set_reason(aborted_text(e));
+    r.set_type("migration_aborted"); vm(e.vm); route(e.src, e.dst); r.set_reason(aborted_text(e));
   }
   void operator()(const MigrationCompleted& e) {
     r.set_type("migration_completed"); vm(e.vm); route(e.src, e.dst); r.set_duration_s(e.duration_s);

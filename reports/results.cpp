@@ -88,8 +88,7 @@ void ResultsCollector::on_event(const Event& ev) {
           add_capped(results_.mutable_blocked(), to_record(ev, spec_));
           bucket("blocked", std::string(code_name(e.code)), e.t);
         } else if constexpr (std::is_same_v<T, MigrationAborted>) {
-          add_capped(results_.mutable_blocked(), to_record(ev, spec_));
-          bucket("blocked", "aborted", e.t);
+          bucket("migrations", "aborted", e.t);
         } else if constexpr (std::is_same_v<T, MigrationCompleted>) {
           add_capped(results_.mutable_migrations(), to_record(ev, spec_));
           bucket("migrations", "completed", e.t);

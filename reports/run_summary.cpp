@@ -33,10 +33,6 @@ void RunSummary::on_event(const Event& ev) {
                                         host(e.dst), code, e.reason));
         } else if constexpr (std::is_same_v<T, MigrationAborted>) {
           counts_["migrations_aborted"]++;
-          counts_["blocked_migrations"]++;
-          counts_["blocked_migrations.aborted"]++;
-          example(blocked_, fmt::format("t={:9.1f} s  {} {} -> {} blocked [aborted]: {}", e.t, name(e.vm),
-                                        host(e.src), host(e.dst), aborted_text(e)));
         } else if constexpr (std::is_same_v<T, Crash>) {
           counts_["crashes"]++;
           counts_["crashes." + std::string(code_name(e.cause))]++;
@@ -201,6 +197,7 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
   if (done)
     out += fmt::format(" (mean {:.2f} s, max {:.2f} s; downtime mean {:.0f} ms, max {:.0f} ms)", migration_s_ / done,
                        migration_max_s_, 1000 * downtime_s_ / done, 1000 * downtime_max_s_);
+  if (count("migrations_aborted")) out += fmt::format(", {} aborted", count("migrations_aborted"));
   out += fmt::format("; {} network transfers\n", stats.communications);
   out += fmt::format("  blocked         {}{}\n", count("blocked_migrations"),
                      count("blocked_migrations") ? " (" + by_prefix("blocked_migrations.") + ")" : "");

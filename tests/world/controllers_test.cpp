@@ -238,6 +238,27 @@ vm { name: "v" count: 0 cluster: "c" arrivals_per_day: 3 lifetime_days: 5 max_co
   EXPECT_GT(d1.size(), 10u);
 }
 
+// A started migration whose destination fails is aborted, not blocked:
+// nothing refused it.
+TEST(Migrations, AnAbortedMigrationIsNotABlockedOne) {
+  test::FakeRun run(R"(horizon_s: 30000
+policy { name: "modern-superset" }
+failures { mtbf_days: 0.05 repair_hours: 1000 }
+cluster { name: "c" hosts { cpu: "E5420" name: "a" ram_gib: 64 } hosts { cpu: "E5420" name: "b" ram_gib: 64 }
+                    hosts { cpu: "E5420" name: "c" ram_gib: 64 } }
+vm { name: "v" count: 6 host: "a" ram_mib: 2048 }
+at { at_s: 100 migrate { vm: "v" host: "b" } }
+)",
+                    /*migration_s=*/20000);
+  run.run_until(30000);  // transfers end at 20,100 s
+  auto started = run.rec.all<MigrationStarted>();
+  auto aborted = run.rec.all<MigrationAborted>();
+  ASSERT_EQ(started.size(), 6u);
+  EXPECT_EQ(aborted.size() + run.rec.all<MigrationCompleted>().size(), 6u);
+  ASSERT_FALSE(aborted.empty());  // a or b fails within the 20,000 s transfer
+  EXPECT_TRUE(run.rec.all<MigrationBlocked>().empty());
+}
+
 TEST(GuestModel, ProbingSoftwareCrashesAfterAnAdmittedMoveAndTheCauseComesFromTheAdmission) {
   FakeRun run(R"(horizon_s: 3600
 policy { name: "cluster-baseline" }

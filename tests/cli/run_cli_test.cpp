@@ -143,3 +143,45 @@ TEST(RunCli, WarnsAboutSettingsWithoutEffect) {
 
 }  // namespace
 }  // namespace evcsim
+
+namespace evcsim {
+namespace {
+
+// `run --catalog DIR` reaches the market too: a catalog in which Sandy
+// Bridge-EP launches a year later makes the June 2012 purchase a Westmere-EP.
+TEST(RunCli, CatalogOptionReachesTheMarket) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("evcsim-catalog-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "cat");
+  for (const char* f : {"intel.textproto", "amd.textproto", "baselines.textproto"})
+    fs::copy_file(std::string(EVCSIM_SOURCE_DIR) + "/models/catalog/" + f, dir / "cat" / f);
+  std::string intel = test::read_text(dir / "cat" / "intel.textproto");
+  auto at = intel.find("name: \"sandybridge-ep\"");
+  ASSERT_NE(at, std::string::npos);
+  auto launch = intel.find("launch: \"2012-03\"", at);
+  ASSERT_NE(launch, std::string::npos);
+  intel.replace(launch, 17, "launch: \"2013-03\"");
+  std::ofstream(dir / "cat" / "intel.textproto") << intel;
+  std::ofstream(dir / "s.textproto") << R"(horizon_s: 864000
+start_date: "2012-06"
+policy { name: "cluster-baseline" }
+refresh { headroom: 0.5 hosts_per_purchase: 2 }
+cluster { name: "c" baseline: "intel-westmere" hosts { cpu: "X5670" name: "h" count: 2 ram_gib: 16 } }
+vm { name: "v" count: 5 cluster: "c" ram_mib: 4096 }
+)";
+  auto bought = [&](const std::string& extra, const std::string& out) {
+    auto r = test::run_evcsim("run " + (dir / "s.textproto").string() + extra + " --out " + (dir / out).string());
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    std::string log = test::read_text(dir / out / "events.jsonl");
+    auto p = log.find("\"type\":\"host_bought\"");
+    return p == std::string::npos ? std::string() : log.substr(p, log.find('\n', p) - p);
+  };
+  EXPECT_NE(bought("", "builtin").find("\"cpu\":\"sandybridge-ep\""), std::string::npos);
+  EXPECT_NE(bought(" --catalog " + (dir / "cat").string(), "custom").find("\"cpu\":\"westmere-ep\""),
+            std::string::npos);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace evcsim

@@ -2,9 +2,6 @@
 
 #include <array>
 
-#include <fmt/format.h>
-
-#include "models/error.hpp"
 #include "models/named_table.hpp"
 
 namespace evcsim {
@@ -24,8 +21,7 @@ std::span<const BaselinePolicyEntry> baseline_policy_table() {
 }
 
 std::unique_ptr<BaselinePolicy> make_baseline_policy(std::string_view name) {
-  if (const auto* e = find_named(baseline_policy_table(), name)) return e->make();
-  throw InputError(fmt::format("'{}' is not {}", name, names_of(baseline_policy_table())));
+  return make_named(baseline_policy_table(), name);
 }
 
 }  // namespace evcsim

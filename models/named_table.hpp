@@ -5,6 +5,11 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "models/error.hpp"
 
 namespace evcsim {
 
@@ -22,6 +27,14 @@ std::string names_of(std::span<const Entry> table) {
   for (size_t i = 0; i < table.size(); ++i)
     out += (i == 0 ? "" : i + 1 == table.size() ? " or " : ", ") + std::string(table[i].name);
   return out;
+}
+
+// The entry's factory called with `args`; InputError listing the known names
+// ("'x' is not a, b or c") when there is none.
+template <class Entry, class... Args>
+auto make_named(std::span<const Entry> table, std::string_view name, Args&&... args) {
+  if (const Entry* e = find_named(table, name)) return e->make(std::forward<Args>(args)...);
+  throw InputError(fmt::format("'{}' is not {}", name, names_of(table)));
 }
 
 }  // namespace evcsim

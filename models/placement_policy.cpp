@@ -2,9 +2,6 @@
 
 #include <array>
 
-#include <fmt/format.h>
-
-#include "models/error.hpp"
 #include "models/named_table.hpp"
 
 namespace evcsim {
@@ -22,8 +19,7 @@ std::span<const PlacementPolicyEntry> placement_policy_table() {
 }
 
 std::unique_ptr<PlacementPolicy> make_placement_policy(std::string_view name) {
-  if (const auto* e = find_named(placement_policy_table(), name)) return e->make();
-  throw InputError(fmt::format("'{}' is not {}", name, names_of(placement_policy_table())));
+  return make_named(placement_policy_table(), name);
 }
 
 }  // namespace evcsim

@@ -3,9 +3,6 @@
 #include <algorithm>
 #include <array>
 
-#include <fmt/format.h>
-
-#include "models/error.hpp"
 #include "models/named_table.hpp"
 
 namespace evcsim {
@@ -25,8 +22,7 @@ std::span<const ProcurementPolicyEntry> procurement_policy_table() {
 }
 
 std::unique_ptr<ProcurementPolicy> make_procurement_policy(std::string_view name) {
-  if (const auto* e = find_named(procurement_policy_table(), name)) return e->make();
-  throw InputError(fmt::format("'{}' is not {}", name, names_of(procurement_policy_table())));
+  return make_named(procurement_policy_table(), name);
 }
 
 const CpuModel* newest_part(const std::vector<const CpuModel*>& parts) {

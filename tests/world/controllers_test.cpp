@@ -1,6 +1,7 @@
 // The world's parts on a FakeSim: each test builds a small scenario, runs
 // it on the fake clock (no SimGrid is linked into this executable) and
 // checks one controller's decisions.
+#include <map>
 #include <tuple>
 
 #include <gtest/gtest.h>
@@ -114,17 +115,24 @@ vm { name: "v" count: 5 cluster: "c" ram_mib: 4096 }
   EXPECT_TRUE(run.rec.all<HostJoinRefused>().empty());
 }
 
-TEST(RefreshController, RaisesOnlyAfterTheLastOldHostRetiresAndFollowsThePowerCycles) {
-  FakeRun run(R"(horizon_s: 15552000
+// A Merom-era cluster whose Clovertown retires after five years, under a
+// baseline policy; the VM power cycles at day 120.
+std::string merom_cluster(const std::string& baseline_policy) {
+  return R"(horizon_s: 15552000
 start_date: "2010-01"
 policy { name: "cluster-baseline" }
-refresh { lifetime_years: 5 baseline_policy: "auto-raise" window_days: 30 hosts_per_purchase: 1 headroom: 0.01 }
+refresh { lifetime_years: 5 baseline_policy: ")" +
+         baseline_policy + R"(" window_days: 30 hosts_per_purchase: 1 headroom: 0.01 }
 cluster { name: "c" baseline: "intel-merom"
   hosts { cpu: "E5310" name: "old" purchased: "2005-03" }
   hosts { cpu: "E5420" name: "new" count: 2 purchased: "2009-06" } }
 vm { name: "v" host: "new-1" software { name: "app" detection: CPUID uses: ["sse4_1", "ssse3"] } }
 at { at_s: 10368000 power_cycle { vm: "v" } }
-)");
+)";
+}
+
+TEST(RefreshController, RaisesOnlyAfterTheLastOldHostRetiresAndFollowsThePowerCycles) {
+  FakeRun run(merom_cluster("auto-raise"));
   run.run_until(15552000);
   auto retired = run.rec.all<MaintenanceDone>();
   ASSERT_FALSE(retired.empty());
@@ -144,15 +152,7 @@ at { at_s: 10368000 power_cycle { vm: "v" } }
 }
 
 TEST(RefreshController, FixedNeverRaises) {
-  FakeRun run(R"(horizon_s: 15552000
-start_date: "2010-01"
-policy { name: "cluster-baseline" }
-refresh { lifetime_years: 5 baseline_policy: "fixed" window_days: 30 hosts_per_purchase: 1 headroom: 0.01 }
-cluster { name: "c" baseline: "intel-merom"
-  hosts { cpu: "E5310" name: "old" purchased: "2005-03" }
-  hosts { cpu: "E5420" name: "new" count: 2 purchased: "2009-06" } }
-vm { name: "v" host: "new-1" }
-)");
+  FakeRun run(merom_cluster("fixed"));
   run.run_until(15552000);
   EXPECT_FALSE(run.rec.all<MaintenanceDone>().empty());
   EXPECT_TRUE(run.rec.all<BaselineRaised>().empty());
@@ -272,6 +272,41 @@ at { at_s: 300 migrate { vm: "v" host: "b" } }
   ASSERT_FALSE(crashes.empty());
   EXPECT_EQ(crashes[0].cause, CrashCause::probing_software);
   EXPECT_EQ(crashes[0].src, host_named(run.spec, "a"));
+}
+
+std::map<int, int> vms_per_host(const FakeRun& run) {
+  std::map<int, int> n;
+  for (const auto& p : run.rec.all<VmPoweredOn>()) n[p.host]++;
+  return n;
+}
+
+TEST(Placement, LeastLoadedSpreadsBestFitPacksAntiAffinitySeparates) {
+  const std::string fleet = R"(horizon_s: 600
+cluster { name: "c" hosts { cpu: "E5420" name: "h" count: 3 ram_gib: 64 } }
+)";
+  FakeRun spread(fleet + R"(drs { placement: "least-loaded" }
+vm { name: "v" count: 6 cluster: "c" ram_mib: 4096 })");
+  spread.run_until(600);
+  EXPECT_EQ(vms_per_host(spread), (std::map<int, int>{{0, 2}, {1, 2}, {2, 2}}));
+  FakeRun pack(fleet + R"(drs { placement: "best-fit" }
+vm { name: "v" count: 6 cluster: "c" ram_mib: 4096 })");
+  pack.run_until(600);
+  EXPECT_EQ(vms_per_host(pack), (std::map<int, int>{{0, 6}}));
+  FakeRun apart(fleet + R"(drs { placement: "best-fit" }
+vm { name: "db" count: 3 cluster: "c" ram_mib: 4096 }
+rule { kind: "anti-affinity" vm: "db" })");
+  apart.run_until(600);
+  EXPECT_EQ(vms_per_host(apart), (std::map<int, int>{{0, 1}, {1, 1}, {2, 1}}));
+}
+
+TEST(WorkloadController, VmsArriveAndDepart) {
+  FakeRun run(R"(horizon_s: 8640000
+cluster { name: "c" hosts { cpu: "E5420" name: "h" count: 4 } }
+vm { name: "v" count: 2 cluster: "c" arrivals_per_day: 2 lifetime_days: 10 max_count: 200 }
+)");
+  run.run_until(8640000);
+  EXPECT_GT(run.rec.all<VmArrived>().size(), 100u);
+  EXPECT_GT(run.rec.all<VmDeparted>().size(), 80u);
 }
 
 }  // namespace

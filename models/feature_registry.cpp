@@ -412,6 +412,25 @@ std::vector<RegisterGroup> group_by_register(const FeatureSet& s) {
   return out;
 }
 
+const FeatureSet& os_enabled_features() {
+  static const FeatureSet set = [] {
+    static constexpr std::string_view kNamed[] = {
+        "xsave", "xsaveopt", "xsavec", "xsaves",  // CR4.OSXSAVE
+        "avx", "f16c", "fma", "fma4", "xop", "avx2", "vaes", "vpclmulqdq", "sha512",  // XCR0 YMM
+        "mpx", "lwp", "pku", "fsgsbase", "umip", "apx_f"};
+    FeatureSet s;
+    for (std::string_view n : kNamed)
+      if (auto id = find_feature(n)) s.set(*id);
+    for (size_t i = 0; i < all_features().size(); ++i) {
+      std::string_view n = all_features()[i].name;
+      if (n.starts_with("avx512") || n.starts_with("avx_") || n.starts_with("avx10") || n.starts_with("amx_"))
+        s.set(static_cast<FeatureId>(i));
+    }
+    return s;
+  }();
+  return set;
+}
+
 const std::vector<std::string>& notable_features() {
   static const std::vector<std::string> names = {"sse4_1", "sse4_2", "aes", "avx", "avx2", "avx512f", "amx_tile"};
   return names;

@@ -77,6 +77,14 @@ struct RegisterGroup {
 };
 std::vector<RegisterGroup> group_by_register(const FeatureSet& s);
 
+// Features a guest OS must enable before software can use them (XSAVE state
+// in XCR0: AVX, AVX-512, AMX, APX, MPX, LWP and the VEX/EVEX instructions
+// that need it; CR4 bits: OSXSAVE, FSGSBASE, PKE, UMIP). An OS enables only
+// what its CPUID view shows, so software that probes by executing finds
+// these only when the guest view has them. SSE4.x, AES-NI, POPCNT,
+// PCLMULQDQ, SHA, GFNI (legacy encoding) and BMI need no enabling.
+const FeatureSet& os_enabled_features();
+
 // The features whose availability to VMs the time series follow.
 const std::vector<std::string>& notable_features();
 

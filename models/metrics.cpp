@@ -11,7 +11,7 @@ namespace evcsim {
 
 namespace {
 
-constexpr std::array<MetricInfo, 34> kMetrics = {{
+constexpr std::array<MetricInfo, 35> kMetrics = {{
     {"migrations", "count", "live migrations completed", false, ""},
     {"migrations_started", "count", "live migrations started", false, ""},
     {"blocked_migrations", "count", "live migrations refused (vendor rule or policy)", false, ""},
@@ -44,6 +44,7 @@ constexpr std::array<MetricInfo, 34> kMetrics = {{
     {"baseline_pickup_power_cycles", "count", "power cycles that picked up a raised baseline", false, ""},
     {"vm_arrivals", "count", "VMs that arrived (workload)", false, ""},
     {"vm_departures", "count", "VMs that departed at the end of their life", false, ""},
+    {"arrivals_without_slot", "count", "arrivals that found every slot of their group taken (max_count)", false, ""},
     {"baseline_at_year.", "features", "the first cluster's baseline N years in (compare with a name too)", true,
      "<N>"},
     {"migrations_aborted", "count", "started live migrations aborted (VM stopped or destination failed)", false, ""},

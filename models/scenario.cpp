@@ -472,7 +472,10 @@ class Loader {
     positive(g, "cpu_demand", t, g.cpu_demand(), true);
     uint32_t slots = count;
     if (g.arrivals_per_day() > 0) {
+      // Departed VMs free their slots: with a lifetime, about per_day x
+      // lifetime_days run at once (three times that leaves ample room).
       double expected = g.arrivals_per_day() * spec_.horizon_s / 86400;
+      if (g.lifetime_days() > 0) expected = std::min(expected, g.arrivals_per_day() * g.lifetime_days() * 2.5);
       slots = g.max_count() ? g.max_count()
                             : count + static_cast<uint32_t>(std::min(1e6, expected * 1.2 + 10));
       if (slots < count) fail(g, "max_count", t, -1, fmt::format("max_count {} is below count {}", slots, count));

@@ -106,6 +106,9 @@ struct Recorder {
     r.set_raised_at(e.raised_at);
   }
   void operator()(const VmArrived& e) { r.set_type("vm_arrived"); vm(e.vm); }
+  void operator()(const ArrivalWithoutSlot& e) {
+    r.set_type("arrival_without_slot"); r.set_vm(spec.arrivals[e.arrival].group);
+  }
   void operator()(const VmDeparted& e) { r.set_type("vm_departed"); vm(e.vm); }
   void operator()(const OperationRefused& e) {
     r.set_type("operation_refused"); r.set_operation(spec.operations[e.op].text); r.set_reason(text(e.why, spec));

@@ -101,6 +101,8 @@ void RunSummary::on_event(const Event& ev) {
           if (e.picks_up) counts_["baseline_pickup_power_cycles"]++;
         } else if constexpr (std::is_same_v<T, VmArrived>) {
           counts_["vm_arrivals"]++;
+        } else if constexpr (std::is_same_v<T, ArrivalWithoutSlot>) {
+          counts_["arrivals_without_slot"]++;
         } else if constexpr (std::is_same_v<T, VmDeparted>) {
           counts_["vm_departures"]++;
         } else if constexpr (std::is_same_v<T, BaselineChanged>) {
@@ -216,7 +218,10 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
                        count("maintenances"), count("failed_maintenances"), count("host_failures"), count("ha_restarts"),
                        count("ha_pinned"), count("hosts_bought"), count("hosts_retired"));
   if (count("vm_arrivals") || count("vm_departures"))
-    out += fmt::format("  workload        {} VMs arrived, {} departed\n", count("vm_arrivals"), count("vm_departures"));
+    out += fmt::format("  workload        {} VMs arrived, {} departed{}\n", count("vm_arrivals"), count("vm_departures"),
+                       count("arrivals_without_slot")
+                           ? fmt::format(", {} arrivals found every slot taken (raise max_count)", count("arrivals_without_slot"))
+                           : "");
   if (count("baseline_raises") || !raises_.empty()) {
     out += fmt::format("  baseline raises {} ({} power cycles picked one up)\n", count("baseline_raises"),
                        count("baseline_pickup_power_cycles"));

@@ -109,6 +109,8 @@ struct BaselineRaised {
 // Every VM running at a raise has seen the new baseline (power cycled or gone).
 struct BaselineRaiseSeen { double t; int cluster; std::string to; double raised_at; };
 struct VmArrived { double t; int vm; };
+// An arrival of group `arrival` (ScenarioSpec::arrivals) found every slot taken.
+struct ArrivalWithoutSlot { double t; int arrival; };
 struct VmDeparted { double t; int vm; };
 
 // The state of the world at a sampling time (scenario `report` settings).
@@ -130,7 +132,7 @@ using Event = std::variant<HostJoined, HostJoinRefused, HostRemoved, BaselineCha
                            VmPoweredOff, SoftwareStarted, SoftwareRefused, SoftwareGaveUp, MigrationStarted,
                            MigrationBlocked, MigrationAborted, MigrationCompleted, Crash, ColdMigration, MaskChanged, VmRebooted, OperationRefused, Snapshot, DrsPass,
                            MaintenanceStarted, MaintenanceDone, MaintenanceFailed, HostFailed, HostRepaired,
-                           HaRestart, HostBought, BaselineRaised, BaselineRaiseSeen, VmArrived, VmDeparted>;
+                           HaRestart, HostBought, BaselineRaised, BaselineRaiseSeen, VmArrived, ArrivalWithoutSlot, VmDeparted>;
 
 inline double event_time(const Event& e) {
   return std::visit([](const auto& x) { return x.t; }, e);

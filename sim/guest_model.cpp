@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "models/feature_registry.hpp"
+
 namespace evcsim {
 
 GuestModel::GuestModel(Env& env, Inventory& inv, const Policy& policy)
@@ -93,7 +95,9 @@ void GuestModel::start_software(int vm, int sw, StartReason why) {
   FeatureSet active;
   switch (spec.detection) {
     case Detection::cpuid: active = spec.uses & v.guest_view; break;
-    case Detection::probe: active = spec.uses & physical; break;
+    case Detection::probe:  // what executes: the host's, less the state the guest OS could not enable
+      active = spec.uses & (physical - (os_enabled_features() - v.guest_view));
+      break;
     case Detection::fixed: {
       FeatureSet missing = lacking(v.guest_view, spec.uses);
       if (!missing.empty()) {

@@ -11,7 +11,7 @@ constexpr int kPatchSlots = 240;  // a patch window spreads VMs over 240 minutes
 
 WorkloadController::WorkloadController(Env& env, Inventory& inv, GuestModel& guests, Placement& placement)
     : env_(env), spec_(env.spec), inv_(inv), guests_(guests), placement_(placement), rng_(env.spec.seed, "workload"),
-      arrived_(env.spec.vms.size(), 0) {}
+      arrived_(env.spec.vms.size(), 0), life_(env.spec.vms.size(), 0) {}
 
 void WorkloadController::start_patch_windows() {
   if (spec_.workload.reboot_every_days > 0 || spec_.workload.power_cycle_every_days > 0)
@@ -40,27 +40,38 @@ void WorkloadController::daily() {
 
 void WorkloadController::arrival(int a) {
   const ArrivalSpec& ar = spec_.arrivals[a];
-  for (int vm = ar.first_vm; vm < ar.end_vm; ++vm) {
+  bool placed = false;
+  for (int vm = ar.first_vm; vm < ar.end_vm && !placed; ++vm) {
     const VmRec& v = inv_.vms[vm];
     if (v.power != Power::off || v.cold_moving || arrived_[vm]) continue;
     arrived_[vm] = 1;
+    placed = true;
     env_.emit(VmArrived{env_.now(), vm});
     placement_.power_on(vm, -1);
-    if (spec_.vms[vm].lifetime_days > 0) {
-      const uint32_t epoch = inv_.vms[vm].epoch;
-      env_.schedule(env_.now() + rng_.exponential(1 / (spec_.vms[vm].lifetime_days * kDay)), [this, vm, epoch] {
-        if (inv_.vms[vm].epoch == epoch) departure(vm);
-      });
-    }
-    break;
+    if (spec_.vms[vm].lifetime_days > 0)
+      schedule_departure(vm, env_.now() + rng_.exponential(1 / (spec_.vms[vm].lifetime_days * kDay)));
   }
+  if (!placed) env_.emit(ArrivalWithoutSlot{env_.now(), a});
   env_.schedule(env_.now() + rng_.exponential(ar.per_day / kDay), [this, a] { arrival(a); });
 }
 
+// The departure belongs to the VM's life in its slot, not to one boot of it.
+void WorkloadController::schedule_departure(int vm, double at) {
+  const uint32_t token = ++life_[vm];
+  env_.schedule(at, [this, vm, token] {
+    if (life_[vm] == token && arrived_[vm]) departure(vm);
+  });
+}
+
 void WorkloadController::departure(int vm) {
-  if (inv_.vms[vm].power == Power::off || inv_.vms[vm].migrating) return;
+  const VmRec& v = inv_.vms[vm];
+  if (v.migrating || v.cold_moving) {  // leaves once the move is over
+    schedule_departure(vm, env_.now() + 60);
+    return;
+  }
   env_.emit(VmDeparted{env_.now(), vm});
-  guests_.power_off(vm, VmPoweredOff{0, vm, -1, PowerOffReason::departed});
+  if (v.power != Power::off) guests_.power_off(vm, VmPoweredOff{0, vm, -1, PowerOffReason::departed});
+  arrived_[vm] = 0;  // the slot is free for a later arrival
 }
 
 void WorkloadController::patch(int slot, bool power_cycle) {

@@ -1,7 +1,9 @@
 // The workload (DESIGN §7): VMs that arrive (Poisson per group, into free
-// arrival slots) and depart after an exponential life, and patch windows
-// that reboot or power cycle every VM, spread over four hours. Owns the
-// workload stream and, per VM, whether its arrival slot is taken.
+// arrival slots) and depart after an exponential life, whatever happened to
+// them meanwhile (reboots, power cycles, HA restarts); a departed VM frees
+// its slot for a later arrival, and an arrival that finds no free slot is
+// reported. Patch windows reboot or power cycle every VM, spread over four
+// hours. Owns the workload stream and, per VM, its slot and its life.
 #pragma once
 
 #include "sim/placement.hpp"
@@ -18,6 +20,7 @@ class WorkloadController {
  private:
   void daily();
   void arrival(int a);
+  void schedule_departure(int vm, double at);
   void departure(int vm);
   void patch(int slot, bool power_cycle);
 
@@ -27,7 +30,8 @@ class WorkloadController {
   GuestModel& guests_;
   Placement& placement_;
   Rng rng_;  // "workload"
-  std::vector<char> arrived_;  // per VM: its arrival slot is taken
+  std::vector<char> arrived_;   // per VM: its arrival slot is taken
+  std::vector<uint32_t> life_;  // per VM: the pending departure's token
 };
 
 }  // namespace evcsim

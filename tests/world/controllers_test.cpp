@@ -299,6 +299,53 @@ rule { kind: "anti-affinity" vm: "db" })");
   EXPECT_EQ(vms_per_host(apart), (std::map<int, int>{{0, 1}, {1, 1}, {2, 1}}));
 }
 
+// Departures belong to a VM's life, not to one boot: patch-window reboots
+// and power cycles do not cancel them, freed slots are reused, and arrivals
+// that find every slot taken are reported.
+TEST(WorkloadController, DeparturesSurviveRebootsSlotsAreReusedFullGroupsAreReported) {
+  FakeRun run(R"(horizon_s: 8640000
+workload { reboot_every_days: 7 power_cycle_every_days: 30 }
+cluster { name: "c" hosts { cpu: "E5420" name: "h" count: 4 ram_gib: 256 } }
+vm { name: "v" count: 1 cluster: "c" arrivals_per_day: 2 lifetime_days: 10 max_count: 40 }
+)");
+  run.run_until(8640000);
+  const size_t arrived = run.rec.all<VmArrived>().size(), departed = run.rec.all<VmDeparted>().size();
+  EXPECT_GT(arrived, 150u);  // about 200 over 100 days through 40 slots: they are reused
+  EXPECT_GT(departed, arrived * 8 / 10);
+  FakeRun full(R"(horizon_s: 864000
+cluster { name: "c" hosts { cpu: "E5420" name: "h" count: 4 ram_gib: 256 } }
+vm { name: "v" count: 1 cluster: "c" arrivals_per_day: 4 lifetime_days: 100 max_count: 5 }
+)");
+  full.run_until(864000);
+  EXPECT_EQ(full.rec.all<VmArrived>().size(), 4u);  // one VM at start, four slots for arrivals
+  EXPECT_GT(full.rec.all<ArrivalWithoutSlot>().size(), 20u);
+}
+
+TEST(GuestModel, ProbesFindNoAvxUnderAViewWithoutItButSse41StillEscapes) {
+  // Westmere baseline on a Sandy Bridge: the guest OS cannot enable AVX state,
+  // so the AVX probe finds nothing and the move to the Westmere is harmless;
+  // the SSE4.2 probe under a Merom view escapes and crashes after its move.
+  FakeRun run(R"(horizon_s: 3600
+policy { name: "cluster-baseline" }
+cluster { name: "w" baseline: "intel-westmere" hosts { cpu: "sandybridge-ep" name: "snb" } hosts { cpu: "westmere-ep" name: "wsm" } }
+cluster { name: "m" baseline: "intel-merom" hosts { cpu: "E5420" name: "pen" } hosts { cpu: "E5310" name: "clv" } }
+vm { name: "avx" host: "snb" software { name: "enc" detection: PROBE uses: ["avx", "sse4_2"] uses_per_s: 1 } }
+vm { name: "sse" host: "pen" software { name: "enc" detection: PROBE uses: ["sse4_1"] uses_per_s: 1 } }
+at { at_s: 300 migrate { vm: "avx" host: "wsm" } }
+at { at_s: 300 migrate { vm: "sse" host: "clv" } }
+)");
+  run.run_until(3600);
+  std::vector<SoftwareStarted> avx_starts;
+  for (const auto& s : run.rec.all<SoftwareStarted>())
+    if (s.vm == 0) avx_starts.push_back(s);
+  ASSERT_FALSE(avx_starts.empty());
+  EXPECT_FALSE(avx_starts[0].active.test(feature_id("avx")));
+  EXPECT_TRUE(avx_starts[0].active.test(feature_id("sse4_2")));
+  auto crashes = run.rec.all<Crash>();
+  ASSERT_FALSE(crashes.empty());
+  for (const auto& c : crashes) EXPECT_EQ(c.vm, 1) << "only the SSE4.1 probe escapes its mask";
+}
+
 TEST(WorkloadController, VmsArriveAndDepart) {
   FakeRun run(R"(horizon_s: 8640000
 cluster { name: "c" hosts { cpu: "E5420" name: "h" count: 4 } }

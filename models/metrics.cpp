@@ -11,7 +11,7 @@ namespace evcsim {
 
 namespace {
 
-constexpr std::array<MetricInfo, 35> kMetrics = {{
+constexpr std::array<MetricInfo, 38> kMetrics = {{
     {"migrations", "count", "live migrations completed", false, ""},
     {"migrations_started", "count", "live migrations started", false, ""},
     {"blocked_migrations", "count", "live migrations refused (vendor rule or policy)", false, ""},
@@ -21,7 +21,7 @@ constexpr std::array<MetricInfo, 35> kMetrics = {{
     {"app_crashes", "count", "application crashes", false, ""},
     {"vm_crashes", "count", "guest kernel crashes (the whole VM reboots)", false, ""},
     {"cold_migrations", "count", "cold migrations (scheduled or cold evacuations)", false, ""},
-    {"outage_minutes", "minutes", "VM outage from cold migrations and HA restarts", false, ""},
+    {"outage_minutes", "minutes", "VM outage: cold migrations, and HA from the host's failure to running again", false, ""},
     {"power_on_refused", "count", "power-ons that found no host (placement, HA, cold arrival)", false, ""},
     {"refused_operations", "count", "scheduled operations refused, with their reasons", false, ""},
     {"software_refused", "count", "software built for features the guest view lacks that refused to start", false, ""},
@@ -37,6 +37,9 @@ constexpr std::array<MetricInfo, 35> kMetrics = {{
     {"failed_maintenances", "count", "maintenances that could not empty their host", false, ""},
     {"host_failures", "count", "host failures", false, ""},
     {"ha_restarts", "count", "VMs restarted by HA on another host", false, ""},
+    {"ha_restarts_delayed", "count", "HA restarts that waited for capacity (a host repaired, bought, freed)", false, ""},
+    {"ha_lost_vms", "count", "VMs whose host failed and that HA had not restarted by the end", false, ""},
+    {"ha_lost_vm_hours", "VM-hours", "time those VMs were down, to the end of the run", false, ""},
     {"ha_pinned", "count", "HA restarts whose new view gained features (pinned to newer hosts)", false, ""},
     {"hosts_bought", "count", "hosts bought by procurement", false, ""},
     {"hosts_retired", "count", "hosts retired (emptied and removed)", false, ""},

@@ -45,6 +45,7 @@ std::string_view op_kind_name(OpKind k) {
     case OpKind::set_baseline: return "set_baseline";
     case OpKind::maintenance: return "maintenance";
     case OpKind::exit_maintenance: return "exit_maintenance";
+    case OpKind::fail_host: return "fail_host";
   }
   return "?";
 }
@@ -562,6 +563,15 @@ class Loader {
         op.host = host_index(o.exit_maintenance(), o, "exit_maintenance", t);
         op.text = fmt::format("exit_maintenance {}", o.exit_maintenance());
         break;
+      case sc::Operation::kFailHost: {
+        op.kind = OpKind::fail_host;
+        const Tree* ft = file_.nested(o, "fail_host", -1, t);
+        op.host = host_index(o.fail_host().host(), o.fail_host(), "host", ft);
+        positive(o.fail_host(), "repair_hours", ft, o.fail_host().repair_hours(), true);
+        op.repair_hours = o.fail_host().repair_hours();
+        op.text = fmt::format("fail_host {}", o.fail_host().host());
+        break;
+      }
       case sc::Operation::kSetBaseline: {
         op.kind = OpKind::set_baseline;
         const Tree* bt = file_.nested(o, "set_baseline", -1, t);

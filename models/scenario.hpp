@@ -112,7 +112,7 @@ struct RuleSpec {
 };
 
 enum class OpKind { migrate, cold_migrate, power_on, power_off, reboot, power_cycle, set_mask, add_host,
-                    remove_host, set_baseline, maintenance, exit_maintenance };
+                    remove_host, set_baseline, maintenance, exit_maintenance, fail_host };
 std::string_view op_kind_name(OpKind k);
 
 struct OperationSpec {
@@ -124,6 +124,7 @@ struct OperationSpec {
   VmMasks masks;                    // set_mask
   std::optional<Baseline> baseline; // set_baseline (nullopt: disable)
   std::vector<int> new_hosts;       // add_host: indices into ScenarioSpec::hosts (not present at start)
+  double repair_hours = 0;          // fail_host
   int line = 0;                     // in the scenario file, for reports
   std::string text;                 // "migrate web-1 to e5310-1"
 };

@@ -65,6 +65,14 @@ void RunSummary::on_event(const Event& ev) {
                                         spec_.clusters[e.cluster].name, join_refused_text(e)));
         } else if constexpr (std::is_same_v<T, VmPoweredOff>) {
           if (e.reason == PowerOffReason::crash_loop) counts_["vms_powered_off_by_ha"]++;
+          if (e.reason == PowerOffReason::host_failed) down_since_[e.vm] = e.t;
+        } else if constexpr (std::is_same_v<T, VmPoweredOn>) {
+          // Down from its host's failure until it runs again (the boot included).
+          if (auto it = down_since_.find(e.vm); it != down_since_.end()) {
+            outage_s_ += e.t - it->second + spec_.migration.reboot_s;
+            if (e.t > it->second) counts_["ha_restarts_delayed"]++;
+            down_since_.erase(it);
+          }
         } else if constexpr (std::is_same_v<T, DrsPass>) {
           counts_["drs_passes"]++;
           counts_["drs_moves"] += e.moves;
@@ -86,7 +94,6 @@ void RunSummary::on_event(const Event& ev) {
         } else if constexpr (std::is_same_v<T, HaRestart>) {
           counts_["ha_restarts"]++;
           if (!e.gained.empty()) counts_["ha_pinned"]++;
-          outage_s_ += spec_.migration.reboot_s;
         } else if constexpr (std::is_same_v<T, HostBought>) {
           counts_["hosts_bought"]++;
         } else if constexpr (std::is_same_v<T, BaselineRaised>) {
@@ -104,12 +111,26 @@ void RunSummary::on_event(const Event& ev) {
         } else if constexpr (std::is_same_v<T, ArrivalWithoutSlot>) {
           counts_["arrivals_without_slot"]++;
         } else if constexpr (std::is_same_v<T, VmDeparted>) {
+          if (auto it = down_since_.find(e.vm); it != down_since_.end()) {  // it left while waiting
+            outage_s_ += e.t - it->second;
+            down_since_.erase(it);
+          }
           counts_["vm_departures"]++;
         } else if constexpr (std::is_same_v<T, BaselineChanged>) {
           baseline_log_.emplace_back(e.t, e.cluster, e.to);
         }
       },
       ev);
+}
+
+void RunSummary::on_end(double t) {
+  end_s_ = t;
+  // VMs HA never brought back: lost, not an outage that ended.
+  for (const auto& [vm, since] : down_since_) {
+    counts_["ha_lost_vms"]++;
+    counts_["ha_lost_vm_hours"] += (t - since) / 3600;
+  }
+  down_since_.clear();
 }
 
 double RunSummary::baseline_features_of(const std::string& name) const {
@@ -208,6 +229,9 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
                      count("vm_crashes"), count("crashes") ? ": " + by_prefix("crashes.") : "");
   for (size_t i = 0; i < std::min(examples, crashes_.size()); ++i) out += "    " + crashes_[i] + "\n";
   out += fmt::format("  cold migrations {} (outage {:.1f} min, HA restarts included)\n", count("cold_migrations"), outage_s_ / 60);
+  if (count("ha_lost_vms") || count("ha_restarts_delayed"))
+    out += fmt::format("  HA              {} restarts waited for capacity; {} VMs never restarted ({:.0f} VM-hours lost)\n",
+                       count("ha_restarts_delayed"), count("ha_lost_vms"), m["ha_lost_vm_hours"]);
   if (count("drs_passes"))
     out += fmt::format("  DRS             {} passes that acted, {} moves, {} candidate moves blocked{}; imbalance left by compatibility {:.3f}\n",
                        count("drs_passes"), count("drs_moves"), count("drs_blocked"),

@@ -27,7 +27,7 @@ class RunSummary final : public Listener {
  public:
   explicit RunSummary(const ScenarioSpec& spec) : spec_(spec) {}
   void on_event(const Event& e) override;
-  void on_end(double t) override { end_s_ = t; }
+  void on_end(double t) override;
 
   // Every metric by name ("crashes", "crashes.probing-software", ...).
   std::map<std::string, double> metrics() const;
@@ -48,6 +48,7 @@ class RunSummary final : public Listener {
   std::vector<std::string> blocked_, crashes_, refused_, raises_;
   double left_sum_ = 0;
   std::vector<std::tuple<double, int, std::string>> baseline_log_;
+  std::map<int, double> down_since_;  // VMs whose host failed, until they run again
   double baseline_features_of(const std::string& name) const;
 };
 

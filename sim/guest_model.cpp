@@ -61,6 +61,7 @@ void GuestModel::power_off(int vm, VmPoweredOff how) {
   ++v.epoch;
   env_.emit(how);
   if (!v.cold_moving) view_changed(vm);  // off for good (as far as a raise is concerned)
+  if (how.host >= 0) stopped(vm, how.host);
 }
 
 void GuestModel::guest_reboot(int vm, bool power_cycle) {

@@ -33,6 +33,8 @@ class GuestModel {
 
   // A VM took a new guest view, or was powered off for good.
   Signal<int> view_changed;
+  // A VM stopped on a host (its RAM is free there).
+  Signal<int, int> stopped;  // vm, host
 
  private:
   struct SoftwareState {

@@ -127,6 +127,7 @@ void Inventory::join_host(int host, int cluster) {
   clusters[cluster].hosts.push_back(host);
   recompute_lcd(cluster);
   env_.emit(HostJoined{env_.now(), host, cluster});
+  joined(host, cluster);
 }
 
 void Inventory::remove_host(int host) {

@@ -17,6 +17,7 @@
 
 #include "models/policy.hpp"
 #include "sim/env.hpp"
+#include "sim/signal.hpp"
 
 namespace evcsim {
 
@@ -94,6 +95,8 @@ class Inventory {
   // Each VM on exactly one host's list or powered off, never on two; RAM
   // books balance. Throws std::logic_error naming the first violation.
   void check_invariants() const;
+
+  Signal<int, int> joined;  // host, cluster
 
  private:
   Env& env_;

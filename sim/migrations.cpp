@@ -66,10 +66,10 @@ void Migrations::live_done(const MigrationJob& job, const MigrationOutcome& out)
 void Migrations::start_cold(int vm, int dst, PowerOffReason reason) {
   VmRec& v = inv_.vms[vm];
   int src = v.host;
+  inv_.hosts[dst].ram_reserved_mib += spec_.vms[vm].ram_mib;  // first: a VM waiting for room must not take it
   guests_.power_off(vm, VmPoweredOff{0, vm, src, reason, dst});
   v.cold_moving = true;
   v.cold_dst = dst;
-  inv_.hosts[dst].ram_reserved_mib += spec_.vms[vm].ram_mib;
   env_.emit(ColdMigration{env_.now(), vm, src, dst, spec_.migration.cold_outage_s});
   const double move_s = std::max(0.0, spec_.migration.cold_outage_s - spec_.migration.reboot_s);
   const uint32_t epoch = v.epoch;

@@ -4,7 +4,28 @@ namespace evcsim {
 
 Placement::Placement(Env& env, Inventory& inv, GuestModel& guests, const Policy& policy)
     : env_(env), spec_(env.spec), inv_(inv), guests_(guests), policy_(policy),
-      placement_(make_placement_policy(env.spec.drs.placement)) {}
+      placement_(make_placement_policy(env.spec.drs.placement)), queue_(env.spec.clusters.size()),
+      waiting_(env.spec.vms.size(), 0) {}
+
+namespace {
+// How near a refused candidate came to taking the VM: the reason reported is
+// the best candidate's (a host lacking only room says more than a host down).
+int nearness(PlacementCode c) {
+  switch (c) {
+    case PlacementCode::no_room: return 5;
+    case PlacementCode::policy: return 4;
+    case PlacementCode::rule: return 3;
+    case PlacementCode::host_in_maintenance: return 2;
+    case PlacementCode::host_down: return 1;
+    default: return 0;
+  }
+}
+bool closer(const PlacementRefusal& a, const PlacementRefusal& b) {
+  if (b.code == PlacementCode::none) return true;
+  if (nearness(a.code) != nearness(b.code)) return nearness(a.code) > nearness(b.code);
+  return a.code == PlacementCode::no_room && a.free_mib > b.free_mib;
+}
+}  // namespace
 
 Placed Placement::choose(int vm, const std::vector<int>& candidates) const {
   Placed out;
@@ -28,7 +49,7 @@ Placed Placement::choose(int vm, const std::vector<int>& candidates) const {
       }
     }
     if (reason.code != PlacementCode::none) {
-      if (out.why.code == PlacementCode::none) out.why = reason;
+      if (closer(reason, out.why)) out.why = reason;
       continue;
     }
     double score = placement_->score(PlacementCandidate{inv_.free_mib(h), inv_.load(h, factor)});
@@ -38,16 +59,78 @@ Placed Placement::choose(int vm, const std::vector<int>& candidates) const {
 }
 
 void Placement::power_on(int vm, int preferred) {
-  std::vector<int> candidates;
-  if (preferred >= 0) candidates.push_back(preferred);
-  else candidates = inv_.clusters[spec_.vms[vm].cluster].hosts;
+  if (preferred >= 0) {  // pinned by the scenario: no waiting
+    Placed p = choose(vm, {preferred});
+    if (p.host < 0) env_.emit(PowerOnRefused{env_.now(), vm, preferred, p.missing, p.why});
+    else guests_.power_on(vm, p.host, p.view.view);
+    return;
+  }
+  if (try_power_on(vm, true)) return;
+  waiting_[vm] = 1;
+  queue_[spec_.vms[vm].cluster].push_back(Waiter{vm, -1, {}});
+}
+
+bool Placement::try_power_on(int vm, bool report) {
+  const std::vector<int>& candidates = inv_.clusters[spec_.vms[vm].cluster].hosts;
   Placed p = choose(vm, candidates);
   if (p.host < 0) {
     if (candidates.empty()) p.why.code = PlacementCode::no_hosts;
-    env_.emit(PowerOnRefused{env_.now(), vm, candidates.size() == 1 ? candidates[0] : -1, p.missing, p.why});
-    return;
+    if (report)
+      env_.emit(PowerOnRefused{env_.now(), vm, candidates.size() == 1 ? candidates[0] : -1, p.missing, p.why});
+    return false;
   }
   guests_.power_on(vm, p.host, p.view.view);
+  return true;
+}
+
+void Placement::ha_restart(int vm, int from, const FeatureSet& view_before) {
+  Waiter w{vm, from, view_before};
+  if (try_ha(w, true)) return;
+  waiting_[vm] = 1;
+  queue_[spec_.hosts[from].cluster].push_back(std::move(w));
+}
+
+bool Placement::try_ha(const Waiter& w, bool report) {
+  Placed p = choose(w.vm, inv_.clusters[spec_.hosts[w.ha_from].cluster].hosts);
+  if (p.host < 0) {
+    if (report) env_.emit(PowerOnRefused{env_.now(), w.vm, -1, p.missing, p.why, true});
+    return false;
+  }
+  const FeatureSet& view = p.view.view;
+  env_.emit(HaRestart{env_.now(), w.vm, w.ha_from, p.host, view - w.view_before, w.view_before - view});
+  inv_.vms[w.vm].guest_view = view;
+  inv_.vms[w.vm].has_view = true;
+  guests_.boot_on(w.vm, p.host, true);
+  return true;
+}
+
+void Placement::retry(int cluster, bool all) {
+  std::vector<Waiter>& q = queue_[cluster];
+  if (q.empty() || retrying_) return;
+  retrying_ = true;
+  std::vector<Waiter> still;
+  bool stop = false;
+  for (Waiter& w : q) {
+    const VmRec& v = inv_.vms[w.vm];
+    if (!waiting_[w.vm] || v.power != Power::off || v.cold_moving) {  // gone, or on by other means
+      waiting_[w.vm] = 0;
+      continue;
+    }
+    if (!stop && (w.ha_from >= 0 ? try_ha(w, false) : try_power_on(w.vm, false))) {
+      waiting_[w.vm] = 0;
+      continue;
+    }
+    stop = !all;
+    still.push_back(std::move(w));
+  }
+  q = std::move(still);
+  retrying_ = false;
+}
+
+size_t Placement::waiting() const {
+  size_t n = 0;
+  for (char w : waiting_) n += w;
+  return n;
 }
 
 }  // namespace evcsim

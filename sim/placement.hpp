@@ -4,6 +4,8 @@
 // policy is asked once per candidate; the chosen host's boot view is
 // returned with it, so a power-on never asks twice. The placement policy
 // (models/placement_policy.hpp) scores the hosts that can take the VM.
+// VMs that find no host (power-ons by the cluster, HA restarts) wait in a
+// queue per cluster and are tried again when capacity appears.
 //
 // Cost: O(candidates) policy checks per call.
 #pragma once
@@ -21,7 +23,7 @@ namespace evcsim {
 struct Placed {
   int host = -1;       // -1: none fits
   BootView view;       // what the VM sees there
-  PlacementRefusal why;  // the first candidate's reason for refusing, when none fits
+  PlacementRefusal why;  // when none fits: the nearest candidate's reason (room, then policy, ...)
   FeatureSet missing;  // the first features a policy refusal named
 };
 
@@ -31,8 +33,18 @@ class Placement {
 
   Placed choose(int vm, const std::vector<int>& candidates) const;
   // Powers a VM on at `preferred` (or anywhere in its cluster when -1), or
-  // reports why it cannot.
+  // reports why it cannot; a VM placed by the cluster then waits for capacity.
   void power_on(int vm, int preferred);
+  // HA: restarts a VM whose host `from` failed (a new guest view), or
+  // reports why it cannot and lets it wait for capacity.
+  void ha_restart(int vm, int from, const FeatureSet& view_before);
+  // Capacity appeared in `cluster` (a host joined, was repaired or left
+  // maintenance: every waiting VM is tried; a VM stopped: the first ones,
+  // until one does not fit).
+  void retry(int cluster, bool all);
+  // A waiting VM that departed or was powered on otherwise.
+  void forget(int vm) { waiting_[vm] = 0; }
+  size_t waiting() const;
 
  private:
   Env& env_;
@@ -41,6 +53,16 @@ class Placement {
   GuestModel& guests_;
   const Policy& policy_;
   std::unique_ptr<PlacementPolicy> placement_;
+  struct Waiter {
+    int vm;
+    int ha_from;             // the failed host, or -1 for a plain power-on
+    FeatureSet view_before;  // HA: the view it had there
+  };
+  bool try_ha(const Waiter& w, bool report);
+  bool try_power_on(int vm, bool report);
+  std::vector<std::vector<Waiter>> queue_;  // per cluster, oldest first
+  std::vector<char> waiting_;               // per VM
+  bool retrying_ = false;
 };
 
 }  // namespace evcsim

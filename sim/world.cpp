@@ -16,7 +16,7 @@ World::World(const ScenarioSpec& spec, const Catalog& catalog, SimServices& sim,
       workload_(env_, inventory_, guests_, placement_),
       drs_(env_, inventory_, migrations_),
       refresh_(env_, inventory_, maintenance_),
-      schedule_(env_, inventory_, guests_, placement_, migrations_, maintenance_),
+      schedule_(env_, inventory_, guests_, placement_, migrations_, maintenance_, ha_),
       sampler_(env_, inventory_, *policy_, [this] { return drs_.imbalance_left(); }) {
   // Who hears whom.
   guests_.view_changed.connect([this](int vm) { refresh_.on_view_changed(vm); });
@@ -27,6 +27,12 @@ World::World(const ScenarioSpec& spec, const Catalog& catalog, SimServices& sim,
   maintenance_.retired.connect([this](int host, int cluster) { refresh_.on_host_retired(host, cluster); });
   ha_.repaired.connect([this](int host) { maintenance_.check_done(host); });
   refresh_.bought.connect([this](int host) { ha_.on_host_bought(host); });
+  // Capacity appears: VMs waiting for a host are tried again.
+  auto cluster_of = [this](int host) { return env_.spec.hosts[host].cluster; };
+  inventory_.joined.connect([this](int, int cluster) { placement_.retry(cluster, true); });
+  ha_.repaired.connect([this, cluster_of](int host) { placement_.retry(cluster_of(host), true); });
+  maintenance_.released.connect([this, cluster_of](int host) { placement_.retry(cluster_of(host), true); });
+  guests_.stopped.connect([this, cluster_of](int, int host) { placement_.retry(cluster_of(host), false); });
   env_.after_timer = [this] { after_timer(); };
 }
 

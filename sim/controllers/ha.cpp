@@ -18,7 +18,7 @@ void HaController::start() {
 void HaController::schedule_failure(int host, double from) {
   const uint32_t epoch = epoch_[host];
   env_.schedule(from + rng_.exponential(1 / (spec_.failures.mtbf_days * kDay)), [this, host, epoch] {
-    if (epoch_[host] == epoch) host_fails(host);
+    if (epoch_[host] == epoch) host_fails(host, spec_.failures.repair_hours * 3600);
   });
 }
 
@@ -27,7 +27,11 @@ void HaController::on_host_bought(int host) {
   if (spec_.failures.mtbf_days > 0) schedule_failure(host, env_.now());
 }
 
-void HaController::host_fails(int host) {
+void HaController::fail(int host, double repair_hours) {
+  host_fails(host, (repair_hours > 0 ? repair_hours : spec_.failures.repair_hours) * 3600);
+}
+
+void HaController::host_fails(int host, double repair_s) {
   HostRec& hr = inv_.hosts[host];
   if (!hr.present || !hr.up) return;
   hr.up = false;
@@ -37,18 +41,9 @@ void HaController::host_fails(int host) {
   for (int vm : victims) {
     FeatureSet before = inv_.vms[vm].guest_view;
     guests_.power_off(vm, VmPoweredOff{0, vm, host, PowerOffReason::host_failed});
-    Placed p = placement_.choose(vm, inv_.clusters[spec_.hosts[host].cluster].hosts);
-    if (p.host < 0) {
-      env_.emit(PowerOnRefused{env_.now(), vm, -1, p.missing, p.why, true});
-      continue;
-    }
-    const FeatureSet& view = p.view.view;
-    env_.emit(HaRestart{env_.now(), vm, host, p.host, view - before, before - view});
-    inv_.vms[vm].guest_view = view;
-    inv_.vms[vm].has_view = true;
-    guests_.boot_on(vm, p.host, true);
+    placement_.ha_restart(vm, host, before);
   }
-  env_.schedule(env_.now() + spec_.failures.repair_hours * 3600, [this, host, epoch] {
+  env_.schedule(env_.now() + repair_s, [this, host, epoch] {
     if (epoch_[host] == epoch && !inv_.hosts[host].up) host_repaired(host);
   });
 }

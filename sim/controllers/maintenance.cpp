@@ -25,7 +25,10 @@ void MaintenanceController::enter(int host, MaintenanceStarted why, bool retire)
   begin(host, why);
 }
 
-void MaintenanceController::exit(int host) { inv_.hosts[host].maintenance = false; }
+void MaintenanceController::exit(int host) {
+  inv_.hosts[host].maintenance = false;
+  released(host);
+}
 
 void MaintenanceController::on_migration_completed(const MigrationJob& job) {
   const HostRec& src = inv_.hosts[job.src];
@@ -93,6 +96,7 @@ void MaintenanceController::evacuate(int host) {
     env_.emit(MaintenanceFailed{env_.now(), host, left, missing, first_reason});
     hr.maintenance = false;
     retiring_[host] = 0;
+    released(host);
     return;
   }
   check_done(host);

@@ -28,6 +28,7 @@ class MaintenanceController {
   void on_migration_aborted(const MigrationJob& job);
 
   Signal<int, int> retired;  // host, cluster: it left the inventory
+  Signal<int> released;      // host: usable again (maintenance exited or failed)
 
  private:
   void evacuate(int host);

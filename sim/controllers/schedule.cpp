@@ -3,9 +3,9 @@
 namespace evcsim {
 
 ScheduleController::ScheduleController(Env& env, Inventory& inv, GuestModel& guests, Placement& placement,
-                                       Migrations& migrations, MaintenanceController& maintenance)
+                                       Migrations& migrations, MaintenanceController& maintenance, HaController& ha)
     : env_(env), spec_(env.spec), inv_(inv), guests_(guests), placement_(placement), migrations_(migrations),
-      maintenance_(maintenance) {}
+      maintenance_(maintenance), ha_(ha) {}
 
 void ScheduleController::start_power_ons() {
   for (size_t v = 0; v < spec_.vms.size(); ++v) {
@@ -81,6 +81,11 @@ void ScheduleController::run(int op) {
         return refuse(op, about_host(RefusalCode::host_not_up, o.host));
       if (inv_.hosts[o.host].maintenance) return refuse(op, about_host(RefusalCode::already_in_maintenance, o.host));
       maintenance_.enter(o.host, MaintenanceStarted{0, o.host, MaintenanceKind::scheduled}, false);
+      break;
+    case OpKind::fail_host:
+      if (!inv_.hosts[o.host].present || !inv_.hosts[o.host].up)
+        return refuse(op, about_host(RefusalCode::host_not_up, o.host));
+      ha_.fail(o.host, o.repair_hours);
       break;
     case OpKind::exit_maintenance:
       if (!inv_.hosts[o.host].maintenance) return refuse(op, about_host(RefusalCode::not_in_maintenance, o.host));

@@ -5,6 +5,7 @@
 
 #include <optional>
 
+#include "sim/controllers/ha.hpp"
 #include "sim/controllers/maintenance.hpp"
 
 namespace evcsim {
@@ -12,7 +13,7 @@ namespace evcsim {
 class ScheduleController {
  public:
   ScheduleController(Env& env, Inventory& inv, GuestModel& guests, Placement& placement, Migrations& migrations,
-                     MaintenanceController& maintenance);
+                     MaintenanceController& maintenance, HaController& ha);
 
   void start_power_ons();
   void start_operations();
@@ -33,6 +34,7 @@ class ScheduleController {
   Placement& placement_;
   Migrations& migrations_;
   MaintenanceController& maintenance_;
+  HaController& ha_;
 };
 
 }  // namespace evcsim

@@ -65,13 +65,14 @@ void WorkloadController::schedule_departure(int vm, double at) {
 
 void WorkloadController::departure(int vm) {
   const VmRec& v = inv_.vms[vm];
-  if (v.migrating || v.cold_moving) {  // leaves once the move is over
+  if (v.migrating || v.cold_moving) {  // leaves once the move is over (a cold move ends running)
     schedule_departure(vm, env_.now() + 60);
     return;
   }
   env_.emit(VmDeparted{env_.now(), vm});
   if (v.power != Power::off) guests_.power_off(vm, VmPoweredOff{0, vm, -1, PowerOffReason::departed});
   arrived_[vm] = 0;  // the slot is free for a later arrival
+  placement_.forget(vm);
 }
 
 void WorkloadController::patch(int slot, bool power_cycle) {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "models/feature_registry.hpp"
+#include "reports/run_summary.hpp"
 #include "tests/world/fake_sim.hpp"
 
 namespace evcsim {
@@ -344,6 +345,57 @@ at { at_s: 300 migrate { vm: "sse" host: "clv" } }
   auto crashes = run.rec.all<Crash>();
   ASSERT_FALSE(crashes.empty());
   for (const auto& c : crashes) EXPECT_EQ(c.vm, 1) << "only the SSE4.1 probe escapes its mask";
+}
+
+// HA restarts VMs that found no room once capacity returns (here: the failed
+// host's repair); outage runs from the failure to running again; VMs still
+// down at the end are lost VM-hours. fail_host injects the failure.
+TEST(HaController, WaitsForCapacityAndCountsTheWholeOutage) {
+  const std::string fleet = R"(policy { name: "modern-superset" }
+cluster { name: "c" hosts { cpu: "E5420" name: "a" ram_gib: 8 } hosts { cpu: "E5420" name: "b" ram_gib: 8 } }
+vm { name: "on-a" count: 2 host: "a" ram_mib: 3072 }
+vm { name: "on-b" count: 2 host: "b" ram_mib: 3072 }
+)";
+  FakeRun run("horizon_s: 20000\n" + fleet + R"(at { at_s: 100 fail_host { host: "a" repair_hours: 2 } })");
+  run.run_until(20000);
+  ASSERT_EQ(run.rec.all<HostFailed>().size(), 1u);
+  auto refused = run.rec.all<PowerOnRefused>();
+  ASSERT_EQ(refused.size(), 2u);  // b has room for neither 3 GiB VM (8 GiB, 6 GiB used)
+  EXPECT_TRUE(refused[0].ha);
+  EXPECT_EQ(refused[0].why.code, PlacementCode::no_room);
+  auto ha = run.rec.all<HaRestart>();
+  ASSERT_EQ(ha.size(), 2u);
+  for (const auto& r : ha) EXPECT_DOUBLE_EQ(r.t, 100 + 7200);  // when a was repaired
+  RunSummary summary(run.spec);
+  for (const Event& e : run.rec.events) summary.on_event(e);
+  summary.on_end(20000);
+  auto m = summary.metrics();
+  EXPECT_DOUBLE_EQ(m["outage_minutes"], 2 * (7200 + run.spec.migration.reboot_s) / 60);
+  EXPECT_EQ(m["ha_restarts_delayed"], 2);
+  EXPECT_EQ(m["ha_lost_vms"], 0);
+
+  FakeRun never("horizon_s: 20000\n" + fleet + R"(at { at_s: 100 fail_host { host: "a" repair_hours: 100 } })");
+  never.run_until(20000);
+  RunSummary lost(never.spec);
+  for (const Event& e : never.rec.events) lost.on_event(e);
+  lost.on_end(20000);
+  EXPECT_EQ(lost.metrics()["ha_lost_vms"], 2);
+  EXPECT_NEAR(lost.metrics()["ha_lost_vm_hours"], 2 * 19900 / 3600.0, 1e-9);
+  EXPECT_DOUBLE_EQ(lost.metrics()["outage_minutes"], 0);
+}
+
+TEST(Placement, APowerOnWithoutRoomWaitsForTheNextHost) {
+  FakeRun run(R"(horizon_s: 3600
+cluster { name: "c" hosts { cpu: "E5420" name: "a" ram_gib: 8 } }
+vm { name: "v" count: 3 cluster: "c" ram_mib: 3072 }
+at { at_s: 600 add_host { cluster: "c" hosts { cpu: "E5420" name: "b" ram_gib: 8 } } }
+)");
+  run.run_until(3600);
+  ASSERT_EQ(run.rec.all<PowerOnRefused>().size(), 1u);
+  auto on = run.rec.all<VmPoweredOn>();
+  ASSERT_EQ(on.size(), 3u);
+  EXPECT_DOUBLE_EQ(on[2].t, 600);
+  EXPECT_EQ(run.spec.hosts[on[2].host].name, "b");
 }
 
 TEST(WorkloadController, VmsArriveAndDepart) {

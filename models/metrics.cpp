@@ -11,7 +11,7 @@ namespace evcsim {
 
 namespace {
 
-constexpr std::array<MetricInfo, 38> kMetrics = {{
+constexpr std::array<MetricInfo, 41> kMetrics = {{
     {"migrations", "count", "live migrations completed", false, ""},
     {"migrations_started", "count", "live migrations started", false, ""},
     {"blocked_migrations", "count", "live migrations refused (vendor rule or policy)", false, ""},
@@ -34,7 +34,9 @@ constexpr std::array<MetricInfo, 38> kMetrics = {{
     {"drs_blocked.", "count", "DRS candidate moves refused, by verdict code", true, "<code>"},
     {"imbalance_left_by_compatibility", "0..1", "mean over DRS passes of the imbalance compatibility left", false, ""},
     {"maintenances", "count", "maintenance entries (scheduled and retirements)", false, ""},
-    {"failed_maintenances", "count", "maintenances that could not empty their host", false, ""},
+    {"failed_maintenances", "count", "maintenance attempts that could not empty their host", false, ""},
+    {"hosts_overdue", "count", "hosts whose retirement failed at least once", false, ""},
+    {"overdue_host_months", "host-months", "time hosts stayed past a failed retirement, until retired or the end", false, ""},
     {"host_failures", "count", "host failures", false, ""},
     {"ha_restarts", "count", "VMs restarted by HA on another host", false, ""},
     {"ha_restarts_delayed", "count", "HA restarts that waited for capacity (a host repaired, bought, freed)", false, ""},
@@ -42,6 +44,7 @@ constexpr std::array<MetricInfo, 38> kMetrics = {{
     {"ha_lost_vm_hours", "VM-hours", "time those VMs were down, to the end of the run", false, ""},
     {"ha_pinned", "count", "HA restarts whose new view gained features (pinned to newer hosts)", false, ""},
     {"hosts_bought", "count", "hosts bought by procurement", false, ""},
+    {"hosts_not_bought_at_cap", "count", "hosts procurement wanted but the cluster's host cap left no bay for", false, ""},
     {"hosts_retired", "count", "hosts retired (emptied and removed)", false, ""},
     {"baseline_raises", "count", "automatic baseline raises", false, ""},
     {"baseline_pickup_power_cycles", "count", "power cycles that picked up a raised baseline", false, ""},

@@ -102,6 +102,7 @@ struct RefreshSpec {
   double window_days = 30;
   bool cold_evacuation = false;
   bool enable_needs_all_off = false;
+  double max_share_retiring = 0.1;
 };
 
 enum class RuleKind { affinity, anti_affinity, vm_host };

@@ -123,6 +123,8 @@ std::string join_refused_text(const HostJoinRefused& e) {
   switch (e.code) {
     case JoinRefusal::baseline: return e.detail;
     case JoinRefusal::market_cannot_join: return fmt::format("no part on the market can join: {}", e.detail);
+    case JoinRefusal::cluster_at_cap:
+      return fmt::format("the cluster is at its host cap: {} host(s) not bought", e.short_by);
     case JoinRefusal::market_empty:
       return fmt::format("no part on the market can join: the market sells no {} part in {}", e.vendor, e.month);
   }

@@ -11,6 +11,10 @@
 
 namespace evcsim {
 
+namespace {
+constexpr double kMonth = 365.25 * 86400 / 12;
+}
+
 void RunSummary::on_event(const Event& ev) {
   auto name = [&](int vm) { return spec_.vms[vm].name; };
   auto host = [&](int h) { return h >= 0 ? spec_.hosts[h].name : std::string("-"); };
@@ -60,6 +64,10 @@ void RunSummary::on_event(const Event& ev) {
         } else if constexpr (std::is_same_v<T, SoftwareGaveUp>) {
           counts_["software_gave_up"]++;
         } else if constexpr (std::is_same_v<T, HostJoinRefused>) {
+          if (e.code == JoinRefusal::cluster_at_cap) {
+            counts_["hosts_not_bought_at_cap"] += e.short_by;
+            return;
+          }
           counts_["host_join_refused"]++;
           example(refused_, fmt::format("t={:9.1f} s  host {} refused by cluster {}: {}", e.t, host(e.host),
                                         spec_.clusters[e.cluster].name, join_refused_text(e)));
@@ -83,12 +91,20 @@ void RunSummary::on_event(const Event& ev) {
           left_sum_ += e.left_by_compatibility;
         } else if constexpr (std::is_same_v<T, MaintenanceStarted>) {
           counts_["maintenances"]++;
+          retiring_[e.host] = e.kind == MaintenanceKind::retirement;
         } else if constexpr (std::is_same_v<T, MaintenanceFailed>) {
           counts_["failed_maintenances"]++;
+          if (retiring_[e.host] && overdue_since_.emplace(e.host, e.t).second) counts_["hosts_overdue"]++;
           example(refused_, fmt::format("t={:9.1f} s  maintenance of {} failed: {}", e.t, host(e.host),
                                         maintenance_failed_text(e, spec_)));
         } else if constexpr (std::is_same_v<T, MaintenanceDone>) {
-          if (e.outcome == MaintenanceOutcome::retired) counts_["hosts_retired"]++;
+          if (e.outcome == MaintenanceOutcome::retired) {
+            counts_["hosts_retired"]++;
+            if (auto it = overdue_since_.find(e.host); it != overdue_since_.end()) {
+              counts_["overdue_host_months"] += (e.t - it->second) / kMonth;
+              overdue_since_.erase(it);
+            }
+          }
         } else if constexpr (std::is_same_v<T, HostFailed>) {
           counts_["host_failures"]++;
         } else if constexpr (std::is_same_v<T, HaRestart>) {
@@ -131,6 +147,8 @@ void RunSummary::on_end(double t) {
     counts_["ha_lost_vm_hours"] += (t - since) / 3600;
   }
   down_since_.clear();
+  for (const auto& [host, since] : overdue_since_) counts_["overdue_host_months"] += (t - since) / kMonth;
+  overdue_since_.clear();
 }
 
 double RunSummary::baseline_features_of(const std::string& name) const {
@@ -238,9 +256,15 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
                        count("drs_blocked") ? " (" + by_prefix("drs_blocked.") + ")" : "", m["imbalance_left_by_compatibility"]);
   if (count("maintenances") || count("host_failures") || count("hosts_bought"))
     out += fmt::format("  operations      maintenances {} (failed {}), host failures {} (HA restarts {}, {} pinned to newer "
-                       "hosts), hosts bought {}, retired {}\n",
+                       "hosts), hosts bought {}, retired {}{}{}\n",
                        count("maintenances"), count("failed_maintenances"), count("host_failures"), count("ha_restarts"),
-                       count("ha_pinned"), count("hosts_bought"), count("hosts_retired"));
+                       count("ha_pinned"), count("hosts_bought"), count("hosts_retired"),
+                       count("hosts_overdue") ? fmt::format(", {} overdue ({:.0f} host-months past a failed retirement)",
+                                                            count("hosts_overdue"), m["overdue_host_months"])
+                                              : "",
+                       count("hosts_not_bought_at_cap")
+                           ? fmt::format(", {} not bought: cluster at its host cap", count("hosts_not_bought_at_cap"))
+                           : "");
   if (count("vm_arrivals") || count("vm_departures"))
     out += fmt::format("  workload        {} VMs arrived, {} departed{}\n", count("vm_arrivals"), count("vm_departures"),
                        count("arrivals_without_slot")

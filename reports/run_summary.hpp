@@ -48,7 +48,9 @@ class RunSummary final : public Listener {
   std::vector<std::string> blocked_, crashes_, refused_, raises_;
   double left_sum_ = 0;
   std::vector<std::tuple<double, int, std::string>> baseline_log_;
-  std::map<int, double> down_since_;  // VMs whose host failed, until they run again
+  std::map<int, double> down_since_;     // VMs whose host failed, until they run again
+  std::map<int, double> overdue_since_;  // hosts whose retirement failed, until retired
+  std::map<int, bool> retiring_;         // hosts whose current maintenance is a retirement
   double baseline_features_of(const std::string& name) const;
 };
 

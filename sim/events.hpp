@@ -27,7 +27,7 @@ enum class RefusalCode { already_on, already_off, migrating, not_running, alread
                          enable_vms_see_more, lower_vms_see_more };
 enum class PlacementCode { none, no_hosts, host_absent, host_down, host_in_maintenance, no_room, rule, policy,
                            policy_at_destination };
-enum class JoinRefusal { baseline, market_cannot_join, market_empty };
+enum class JoinRefusal { baseline, market_cannot_join, market_empty, cluster_at_cap };
 enum class PurchaseReason { replacement, ram_headroom, cpu_headroom };
 enum class MaintenanceKind { scheduled, retirement };
 enum class MaintenanceOutcome { done, retired };
@@ -53,6 +53,7 @@ struct HostJoined { double t; int host; int cluster; };
 struct HostJoinRefused {
   double t; int host; int cluster; FeatureSet missing; JoinRefusal code; std::string detail;
   std::string vendor = {}, month = {};  // market_empty
+  int short_by = 0;                     // cluster_at_cap: hosts it could not buy
 };
 struct HostRemoved { double t; int host; };
 struct BaselineChanged { double t; int cluster; std::string from, to; };

@@ -113,6 +113,7 @@ DrsController::Plan DrsController::plan(const Start& st, bool admitted_only,
       size_t dst = order[k];
       if (dst == src) continue;
       const int h_dst = hs[dst];
+      if (excluded_ && excluded_(h_dst)) continue;
       double cap_src = inv_.hosts[h_src].capacity, cap_dst = inv_.hosts[h_dst].capacity;
       int scanned = 0;
       for (int vm : inv_.hosts[h_src].vms) {

@@ -8,6 +8,7 @@
 // Cost: O(hosts + max_moves x 3 x 24) per cluster and pass.
 #pragma once
 
+#include <functional>
 #include <map>
 
 #include "sim/migrations.hpp"
@@ -17,6 +18,8 @@ namespace evcsim {
 class DrsController {
  public:
   DrsController(Env& env, Inventory& inv, Migrations& migrations);
+  // Hosts DRS must not move VMs to (e.g. awaiting another maintenance attempt).
+  void exclude_targets(std::function<bool(int)> excluded) { excluded_ = std::move(excluded); }
 
   void start();
   // The largest imbalance any cluster's last pass could not fix because of compatibility.
@@ -52,6 +55,7 @@ class DrsController {
   Migrations& migrations_;
   Rng rng_;  // "drs-noise": the hourly load noise
   std::vector<ClusterLoad> clusters_;
+  std::function<bool(int)> excluded_;
 };
 
 }  // namespace evcsim

@@ -6,10 +6,11 @@ namespace evcsim {
 
 MaintenanceController::MaintenanceController(Env& env, Inventory& inv, Migrations& migrations, Placement& placement)
     : env_(env), spec_(env.spec), inv_(inv), migrations_(migrations), placement_(placement),
-      retiring_(env.spec.hosts.size(), 0) {}
+      retiring_(env.spec.hosts.size(), 0), failed_at_(env.spec.hosts.size(), -1) {}
 
 void MaintenanceController::mark(int host, bool retire) {
   inv_.hosts[host].maintenance = true;
+  failed_at_[host] = -1;
   retiring_[host] = retire;
 }
 
@@ -84,17 +85,34 @@ void MaintenanceController::evacuate(int host) {
       stranded.push_back(vm);
     }
   }
-  for (int vm : stranded) {
-    if (!spec_.refresh.cold_evacuation) continue;
-    Placed p = placement_.choose(vm, dests);
-    if (p.host < 0) continue;
-    migrations_.start_cold(vm, p.host, PowerOffReason::cold_evacuation);
+  // Cold moves only when they empty the host: a maintenance that fails anyway
+  // must cost no outage. Planned against the RAM the live plan still needs.
+  if (spec_.refresh.cold_evacuation && !stranded.empty()) {
+    std::vector<std::pair<int, int64_t>> held;  // (host, MiB) booked for the dry run, undone below
+    auto hold = [&](int h, int64_t mib) {
+      inv_.hosts[h].ram_reserved_mib += mib;
+      held.emplace_back(h, mib);
+    };
+    for (size_t i = 0; i < leaving.size(); ++i)
+      if (plan.destination[i] >= 0 && !inv_.vms[leaving[i]].migrating && inv_.vms[leaving[i]].power == Power::running)
+        hold(dests[static_cast<size_t>(plan.destination[i])], spec_.vms[leaving[i]].ram_mib);
+    std::vector<std::pair<int, int>> cold;  // (vm, destination)
+    for (int vm : stranded) {
+      Placed p = placement_.choose(vm, dests);
+      if (p.host < 0) break;
+      cold.emplace_back(vm, p.host);
+      hold(p.host, spec_.vms[vm].ram_mib);
+    }
+    for (const auto& [h, mib] : held) inv_.hosts[h].ram_reserved_mib -= mib;
+    if (cold.size() == stranded.size())
+      for (const auto& [vm, to] : cold) migrations_.start_cold(vm, to, PowerOffReason::cold_evacuation);
   }
   int left = static_cast<int>(stranded.size());
   for (int vm : stranded) left -= inv_.vms[vm].cold_moving;  // cold-evacuated
   if (left > 0) {
     env_.emit(MaintenanceFailed{env_.now(), host, left, missing, first_reason});
     hr.maintenance = false;
+    if (retiring_[host]) failed_at_[host] = env_.now();  // refresh tries again later
     retiring_[host] = 0;
     released(host);
     return;

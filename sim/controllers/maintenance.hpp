@@ -1,9 +1,9 @@
 // Maintenance mode and evacuation (DESIGN §7): a host entering maintenance
 // is emptied by live migrations planned as a max flow over the hosts that
 // can take each VM (models/evacuation.hpp), a few at a time per source like
-// vMotion; what cannot leave live leaves cold when the scenario allows it;
-// a host that cannot be emptied leaves maintenance and the attempt is
-// reported. An emptied retiring host leaves the inventory.
+// vMotion; what cannot leave live leaves cold when the scenario allows it
+// and only when that empties the host; a host that cannot be emptied leaves
+// maintenance, the attempt is reported, and DRS does not fill it meanwhile. An emptied retiring host leaves the inventory.
 #pragma once
 
 #include "sim/migrations.hpp"
@@ -24,6 +24,10 @@ class MaintenanceController {
   // A host left maintenance empty: done, or retired when it was retiring.
   void check_done(int host);
 
+  // A host whose maintenance failed keeps its VMs until its next attempt:
+  // DRS does not fill it meanwhile.
+  bool awaiting_retry(int host) const { return failed_at_[host] >= 0; }
+
   void on_migration_completed(const MigrationJob& job);
   void on_migration_aborted(const MigrationJob& job);
 
@@ -38,7 +42,8 @@ class MaintenanceController {
   Inventory& inv_;
   Migrations& migrations_;
   Placement& placement_;
-  std::vector<char> retiring_;  // per host
+  std::vector<char> retiring_;    // per host
+  std::vector<double> failed_at_;  // per host: when its last maintenance failed (-1: none pending)
 };
 
 }  // namespace evcsim

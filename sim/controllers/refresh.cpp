@@ -31,29 +31,43 @@ void RefreshController::daily() {
   env_.schedule(env_.now() + kDay, [this] { daily(); });
 }
 
-// Retirements: all hosts due enter maintenance first, so none is an evacuation target.
+// Retirements, rolling: the oldest hosts due enter maintenance first (none
+// of them is then an evacuation target), at most max_share_retiring of the
+// cluster at once; their replacements are bought before they are emptied. A
+// host whose retirement failed waits twice as long before each new attempt.
 void RefreshController::retire_due(int cluster) {
   const YearMonth today = date_at(spec_.start_date, env_.now());
-  std::vector<int> due;
-  for (int h : inv_.clusters[cluster].hosts) {
+  const std::vector<int>& hosts = inv_.clusters[cluster].hosts;
+  int in_maintenance = 0;
+  std::vector<std::pair<int, int>> due;  // (purchase month, host)
+  for (int h : hosts) {
     const HostRec& hr = inv_.hosts[h];
-    HostBook& book = hosts_[h];
+    in_maintenance += hr.maintenance;
+    const HostBook& book = hosts_[h];
     int age_months = today.index() - hr.purchased.index();
     const YearMonth& listed = spec_.hosts[h].retire;
     bool by_date = listed.valid() && !book.replaced_by_purchase && today >= listed;
     bool by_age = spec_.refresh.lifetime_years > 0 && age_months >= std::lround(spec_.refresh.lifetime_years * 12);
-    if (hr.up && !hr.maintenance && env_.now() >= book.retry_after && (by_date || by_age)) {
-      due.push_back(h);
-      maintenance_.mark(h, true);
-      book.retry_after = env_.now() + spec_.refresh.window_days * kDay;
-    }
+    if (hr.up && !hr.maintenance && env_.now() >= book.retry_after && (by_date || by_age))
+      due.emplace_back(hr.purchased.index(), h);
   }
   if (due.empty()) return;
+  const int batch = std::max(1, static_cast<int>(std::floor(spec_.refresh.max_share_retiring * hosts.size())));
+  const int room = std::max(0, batch - in_maintenance);
+  std::stable_sort(due.begin(), due.end());
+  if (static_cast<int>(due.size()) > room) due.resize(static_cast<size_t>(room));
+  if (due.empty()) return;
+  for (const auto& [month, h] : due) {
+    maintenance_.mark(h, true);
+    HostBook& book = hosts_[h];
+    book.retry_after = env_.now() + spec_.refresh.window_days * kDay * (1 << std::min(book.attempts, 4));
+    ++book.attempts;
+  }
   // Buy the replacements before evacuating, as an operator would.
   int replace = 0;
-  for (int h : due) replace += !hosts_[h].replaced, hosts_[h].replaced = true;
+  for (const auto& [month, h] : due) replace += !hosts_[h].replaced, hosts_[h].replaced = true;
   if (replace > 0) buy_hosts(cluster, replace, PurchaseReason::replacement);
-  for (int h : due) {
+  for (const auto& [month, h] : due) {
     int age_months = today.index() - inv_.hosts[h].purchased.index();
     maintenance_.begin(h, MaintenanceStarted{0, h, MaintenanceKind::retirement, age_months / 12.0});
   }
@@ -134,7 +148,13 @@ void RefreshController::buy_hosts(int cluster, int count, PurchaseReason why) {
         break;
       }
     }
-    if (bay < 0) return;  // the cluster is full
+    if (bay < 0) {  // the cluster is at its host cap: say so (once per window)
+      if (env_.now() - cb.cap_reported_at >= spec_.refresh.window_days * kDay) {
+        cb.cap_reported_at = env_.now();
+        env_.emit(HostJoinRefused{env_.now(), -1, cluster, {}, JoinRefusal::cluster_at_cap, {}, {}, {}, count - k});
+      }
+      return;
+    }
     HostRec& hr = inv_.hosts[bay];
     hr.cpu = std::make_shared<CpuModel>(*model);
     hr.purchased = today;
@@ -145,7 +165,7 @@ void RefreshController::buy_hosts(int cluster, int count, PurchaseReason why) {
     hr.capacity = std::max(1.0, cores * std::max(0.05, model->relative_speed));
     hr.ram_mib = std::max<int64_t>(spec_.hosts[bay].ram_mib, int64_t{4096} * cores);
     bought(bay);  // a new machine: its own failures
-    hosts_[bay] = HostBook{0, false, true};  // the listed date was for the old machine
+    hosts_[bay] = HostBook{0, false, true, 0};  // the listed date was for the old machine
     env_.emit(HostBought{env_.now(), bay, cluster, model->name, why});
     inv_.join_host(bay, cluster);
   }

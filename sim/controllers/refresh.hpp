@@ -30,10 +30,12 @@ class RefreshController {
     double retry_after = 0;             // a failed retirement waits for the next window
     bool replaced = false;              // its replacement was bought
     bool replaced_by_purchase = false;  // the bay holds a bought machine now
+    int attempts = 0;                   // retirements tried (the wait doubles each time)
   };
   struct ClusterBook {
     double raise_possible_since = -1;
     double refusal_reported_at = -1e18;  // procurement that no market part can satisfy
+    double cap_reported_at = -1e18;      // procurement that the host cap stops
   };
   struct RaiseTrack {
     int cluster;

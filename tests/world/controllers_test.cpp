@@ -81,6 +81,95 @@ at { at_s: 600 maintenance: "h0" }
   EXPECT_TRUE(failed[0].missing.test(feature_id("sse4_1")));
 }
 
+// Cold evacuation only when it empties the host: here one of two SSE4.1 VMs
+// would fit on the old host cold; the maintenance fails anyway, so neither
+// moves (no outage for nothing).
+TEST(MaintenanceController, ColdMovesOnlyWhenTheyEmptyTheHost) {
+  const std::string fleet = R"(horizon_s: 3600
+policy { name: "modern-superset" }
+refresh { cold_evacuation: true lifetime_years: 0 }
+cluster { name: "c" hosts { cpu: "E5420" name: "h0" ram_gib: 16 } hosts { cpu: "E5310" name: "old" ram_gib: %s } }
+vm { name: "b" count: 2 host: "h0" ram_mib: 4096 software { name: "app" uses: ["sse4_1"] } }
+at { at_s: 600 maintenance: "h0" }
+)";
+  auto with_old_ram = [&](const char* gib) {
+    std::string text = fleet;
+    text.replace(text.find("%s"), 2, gib);
+    return text;
+  };
+  FakeRun tight(with_old_ram("6"));
+  tight.run_until(3600);
+  EXPECT_TRUE(tight.rec.all<ColdMigration>().empty());
+  ASSERT_EQ(tight.rec.all<MaintenanceFailed>().size(), 1u);
+  EXPECT_EQ(tight.rec.all<MaintenanceFailed>()[0].stranded, 2);
+  FakeRun roomy(with_old_ram("12"));
+  roomy.run_until(3600);
+  EXPECT_EQ(roomy.rec.all<ColdMigration>().size(), 2u);
+  EXPECT_TRUE(roomy.rec.all<MaintenanceFailed>().empty());
+  EXPECT_EQ(roomy.rec.all<MaintenanceDone>().size(), 1u);
+}
+
+TEST(RefreshController, RetiresInRollingBatchesAndBacksOffTrappedHosts) {
+  // Ten Clovertowns due at once, at most 20% in maintenance: two at a time.
+  FakeRun rolling(R"(horizon_s: 2592000
+start_date: "2012-01"
+policy { name: "modern-superset" }
+refresh { lifetime_years: 5 window_days: 30 hosts_per_purchase: 1 headroom: 0.01 max_share_retiring: 0.2
+          max_hosts_per_cluster: 40 }
+cluster { name: "c" hosts { cpu: "E5310" name: "old" count: 10 purchased: "2006-01" ram_gib: 64 } }
+vm { name: "v" count: 10 cluster: "c" ram_mib: 4096 }
+)");
+  int open = 0, most = 0;
+  for (const Event& e : [&] {
+         rolling.run_until(2592000);
+         return rolling.rec.events;
+       }()) {
+    if (std::holds_alternative<MaintenanceStarted>(e)) most = std::max(most, ++open);
+    if (std::holds_alternative<MaintenanceDone>(e) || std::holds_alternative<MaintenanceFailed>(e)) --open;
+  }
+  EXPECT_EQ(most, 2);
+  EXPECT_GE(rolling.rec.all<MaintenanceDone>().size(), 10u);
+
+  // A VM that needs SSE4.1 on the only Penryn, due for retirement, with no
+  // host to go to: attempts 30, 60, 120 days apart, not every window.
+  FakeRun trapped(R"(horizon_s: 31557600
+start_date: "2012-01"
+policy { name: "modern-superset" }
+refresh { lifetime_years: 3 window_days: 30 max_hosts_per_cluster: 2 }
+cluster { name: "c" hosts { cpu: "E5420" name: "pen" purchased: "2008-01" ram_gib: 64 }
+                    hosts { cpu: "E5310" name: "old" purchased: "2011-06" ram_gib: 64 } }
+vm { name: "v" host: "pen" software { name: "app" uses: ["sse4_1"] } }
+)");
+  trapped.run_until(31557600);
+  std::vector<double> tries;
+  for (const auto& f : trapped.rec.all<MaintenanceFailed>())
+    if (trapped.spec.hosts[f.host].name == "pen") tries.push_back(f.t / 86400);
+  ASSERT_GE(tries.size(), 4u);
+  EXPECT_NEAR(tries[1] - tries[0], 30, 1.01);
+  EXPECT_NEAR(tries[2] - tries[1], 60, 1.01);
+  EXPECT_NEAR(tries[3] - tries[2], 120, 1.01);
+  RunSummary summary(trapped.spec);
+  for (const Event& e : trapped.rec.events) summary.on_event(e);
+  summary.on_end(31557600);
+  EXPECT_EQ(summary.metrics()["hosts_overdue"], 1);
+  EXPECT_NEAR(summary.metrics()["overdue_host_months"], (365.25 - tries[0]) / (365.25 / 12), 0.1);
+}
+
+TEST(RefreshController, AClusterAtItsCapSaysSo) {
+  FakeRun run(R"(horizon_s: 864000
+start_date: "2012-06"
+refresh { headroom: 0.5 hosts_per_purchase: 2 max_hosts_per_cluster: 3 }
+cluster { name: "c" hosts { cpu: "X5670" name: "h" count: 2 ram_gib: 16 } }
+vm { name: "v" count: 5 cluster: "c" ram_mib: 4096 }
+)");
+  run.run_until(864000);
+  EXPECT_EQ(run.rec.all<HostBought>().size(), 1u);
+  auto refused = run.rec.all<HostJoinRefused>();
+  ASSERT_FALSE(refused.empty());
+  EXPECT_EQ(refused[0].code, JoinRefusal::cluster_at_cap);
+  EXPECT_EQ(refused[0].short_by, 1);
+}
+
 TEST(HaController, RestartsOnAnotherHostWithANewView) {
   FakeRun run(R"(horizon_s: 864000
 policy { name: "modern-superset" }

@@ -11,9 +11,11 @@ namespace evcsim {
 
 namespace {
 
-constexpr std::array<MetricInfo, 41> kMetrics = {{
+constexpr std::array<MetricInfo, 43> kMetrics = {{
     {"migrations", "count", "live migrations completed", false, ""},
     {"migrations_started", "count", "live migrations started", false, ""},
+    {"migrations_queued", "count", "live migrations that waited for a vMotion slot (max_per_host)", false, ""},
+    {"migration_wait_minutes", "minutes", "total time live migrations waited for a slot", false, ""},
     {"blocked_migrations", "count", "live migrations refused (vendor rule or policy)", false, ""},
     {"blocked_migrations.", "count", "refused live migrations by verdict code", true, "<code>"},
     {"crashes", "count", "software and guest crashes on a host lacking a feature in use", false, ""},

@@ -204,6 +204,7 @@ class Loader {
     if (m.cold_outage_s() > 0) spec_.migration.cold_outage_s = m.cold_outage_s();
     if (m.reboot_s() > 0) spec_.migration.reboot_s = m.reboot_s();
     if (m.max_crash_loops() > 0) spec_.migration.max_crash_loops = static_cast<int>(m.max_crash_loops());
+    spec_.migration.max_per_host = static_cast<int>(std::min<uint32_t>(m.max_per_host(), 1000));
   }
 
   void load_operations_settings() {

@@ -49,7 +49,10 @@ struct Recorder {
   void operator()(const SoftwareGaveUp& e) {
     r.set_type("software_gave_up"); vm(e.vm); sw(e.vm, e.sw); r.set_crashes(static_cast<uint32_t>(e.crashes));
   }
-  void operator()(const MigrationStarted& e) { r.set_type("migration_started"); vm(e.vm); route(e.src, e.dst); }
+  void operator()(const MigrationStarted& e) {
+    r.set_type("migration_started"); vm(e.vm); route(e.src, e.dst);
+    if (e.waited_s > 0) r.set_waited_s(e.waited_s);
+  }
   void operator()(const MigrationBlocked& e) {
     r.set_type("migration_blocked"); vm(e.vm); route(e.src, e.dst); r.set_code(std::string(code_name(e.code)));
     features(e.missing); r.set_reason(e.reason);

@@ -23,6 +23,11 @@ void RunSummary::on_event(const Event& ev) {
         using T = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<T, MigrationStarted>) {
           counts_["migrations_started"]++;
+          if (e.waited_s > 0) {
+            counts_["migrations_queued"]++;
+            counts_["migration_wait_minutes"] += e.waited_s / 60;
+            wait_max_s_ = std::max(wait_max_s_, e.waited_s);
+          }
         } else if constexpr (std::is_same_v<T, MigrationCompleted>) {
           counts_["migrations"]++;
           migration_s_ += e.duration_s;
@@ -239,6 +244,9 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
     out += fmt::format(" (mean {:.2f} s, max {:.2f} s; downtime mean {:.0f} ms, max {:.0f} ms)", migration_s_ / done,
                        migration_max_s_, 1000 * downtime_s_ / done, 1000 * downtime_max_s_);
   if (count("migrations_aborted")) out += fmt::format(", {} aborted", count("migrations_aborted"));
+  if (count("migrations_queued"))
+    out += fmt::format(", {} waited for a vMotion slot (mean {:.0f} s, max {:.0f} s)", count("migrations_queued"),
+                       60 * m["migration_wait_minutes"] / count("migrations_queued"), wait_max_s_);
   out += fmt::format("; {} network transfers\n", stats.communications);
   out += fmt::format("  blocked         {}{}\n", count("blocked_migrations"),
                      count("blocked_migrations") ? " (" + by_prefix("blocked_migrations.") + ")" : "");

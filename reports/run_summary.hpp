@@ -46,7 +46,7 @@ class RunSummary final : public Listener {
   std::map<std::string, double> counts_;
   double migration_s_ = 0, migration_max_s_ = 0, downtime_s_ = 0, downtime_max_s_ = 0, outage_s_ = 0;
   std::vector<std::string> blocked_, crashes_, refused_, raises_;
-  double left_sum_ = 0;
+  double left_sum_ = 0, wait_max_s_ = 0;
   std::vector<std::tuple<double, int, std::string>> baseline_log_;
   std::map<int, double> down_since_;     // VMs whose host failed, until they run again
   std::map<int, double> overdue_since_;  // hosts whose retirement failed, until retired

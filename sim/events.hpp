@@ -68,7 +68,8 @@ struct VmPoweredOff {
 struct SoftwareStarted { double t; int vm; int sw; FeatureSet active; StartReason why; };
 struct SoftwareRefused { double t; int vm; int sw; FeatureSet missing; };
 struct SoftwareGaveUp { double t; int vm; int sw; int crashes; };
-struct MigrationStarted { double t; int vm; int src; int dst; };
+// waited_s: how long it queued for a free vMotion slot at its source or destination.
+struct MigrationStarted { double t; int vm; int src; int dst; double waited_s = 0; };
 struct MigrationBlocked { double t; int vm; int src; int dst; VerdictCode code; FeatureSet missing; std::string reason; };
 // A started migration that could not finish: the VM stopped or the
 // destination failed meanwhile (not a refusal: nothing was blocked).

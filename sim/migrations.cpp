@@ -14,7 +14,10 @@ MigrationJob make_migration_job(const ScenarioSpec& spec, int vm, int src, int d
 }
 
 Migrations::Migrations(Env& env, Inventory& inv, GuestModel& guests, const Policy& policy)
-    : env_(env), spec_(env.spec), inv_(inv), guests_(guests), policy_(policy) {}
+    : env_(env), spec_(env.spec), inv_(inv), guests_(guests), policy_(policy),
+      limit_(env.spec.migration.max_per_host > 0 ? env.spec.migration.max_per_host
+                                                 : env.spec.network.host_link_gbps >= 10 ? 8 : 4),
+      active_(env.spec.hosts.size(), 0) {}
 
 Verdict Migrations::admit(int vm, int dst) const {
   int src = inv_.vms[vm].host;
@@ -27,37 +30,81 @@ Verdict Migrations::admit(int vm, int dst) const {
   return policy_.check_migration(inv_.vm_view(vm), inv_.host_view(src), inv_.host_view(dst));
 }
 
-void Migrations::start_live(int vm, int dst, const Verdict& admission) {
+void Migrations::start_live(int vm, int dst, const Verdict& admission, Priority priority) {
   VmRec& v = inv_.vms[vm];
   v.admission = admission;
   int src = v.host;
   v.migrating = true;
   v.migration_dst = dst;
   inv_.hosts[dst].ram_reserved_mib += spec_.vms[vm].ram_mib;
-  ++inv_.hosts[src].migrations;
+  ++inv_.hosts[src].migrations;  // requested: running or queued
   ++inv_.hosts[dst].migrations;
+  if (has_slot(src, dst)) {
+    transfer(vm, src, dst, 0);
+    return;
+  }
+  auto at = std::find_if(queue_.begin(), queue_.end(), [&](const Queued& q) { return q.priority > priority; });
+  queue_.insert(at, Queued{vm, src, dst, priority, env_.now()});
+}
+
+bool Migrations::has_slot(int src, int dst) const { return active_[src] < limit_ && active_[dst] < limit_; }
+
+void Migrations::transfer(int vm, int src, int dst, double waited_s) {
+  ++active_[src];
+  ++active_[dst];
   ++in_flight_;
-  env_.emit(MigrationStarted{env_.now(), vm, src, dst});
+  env_.emit(MigrationStarted{env_.now(), vm, src, dst, waited_s});
   env_.start_migration(make_migration_job(spec_, vm, src, dst),
                        [this](const MigrationJob& job, const MigrationOutcome& out) { live_done(job, out); });
 }
 
+// Starts what the freed slots allow, in priority order; a queued move whose VM
+// stopped or whose destination went away meanwhile is aborted.
+void Migrations::start_queued() {
+  std::vector<Queued> dead;
+  for (size_t i = 0; i < queue_.size();) {
+    Queued q = queue_[i];
+    const VmRec& v = inv_.vms[q.vm];
+    const HostRec& d = inv_.hosts[q.dst];
+    const bool vm_stopped = v.host != q.src || v.power != Power::running;
+    if (vm_stopped || !d.up || !d.present) {
+      queue_.erase(queue_.begin() + static_cast<long>(i));
+      dead.push_back(q);
+      continue;
+    }
+    if (!has_slot(q.src, q.dst)) {
+      ++i;
+      continue;
+    }
+    queue_.erase(queue_.begin() + static_cast<long>(i));
+    transfer(q.vm, q.src, q.dst, env_.now() - q.since);
+  }
+  for (const Queued& q : dead) finish(make_migration_job(spec_, q.vm, q.src, q.dst), MigrationOutcome{}, false);
+}
+
 void Migrations::live_done(const MigrationJob& job, const MigrationOutcome& out) {
+  --in_flight_;
+  --active_[job.src];
+  --active_[job.dst];
+  finish(job, out, true);
+  start_queued();
+}
+
+void Migrations::finish(const MigrationJob& job, const MigrationOutcome& out, bool ran) {
   VmRec& v = inv_.vms[job.vm];
   HostRec& dst = inv_.hosts[job.dst];
-  --in_flight_;
   --inv_.hosts[job.src].migrations;
   --dst.migrations;
   v.migrating = false;
   v.migration_dst = -1;
   const bool vm_stopped = v.host != job.src || v.power == Power::off;
-  if (vm_stopped || !dst.up || !dst.present) {
+  if (!ran || vm_stopped || !dst.up || !dst.present) {
     dst.ram_reserved_mib -= spec_.vms[job.vm].ram_mib;
     env_.emit(MigrationAborted{env_.now(), job.vm, job.src, job.dst, vm_stopped});
     aborted(job);
     return;
   }
-  inv_.move_booked(job.vm, job.dst);  // RAM was booked when the migration started
+  inv_.move_booked(job.vm, job.dst);  // RAM was booked when the migration was requested
   env_.emit(MigrationCompleted{env_.now(), job.vm, job.src, job.dst, out.duration_s, out.downtime_s, out.rounds,
                                out.bytes_sent / (1024.0 * 1024.0)});
   completed(job);

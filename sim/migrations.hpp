@@ -3,7 +3,9 @@
 // graph; the live life cycle (RAM booked at the destination, the engine
 // moves the memory, the VM switches hosts or the move is aborted) and the
 // cold one (powered off, moved, powered on at the destination with a new
-// guest view).
+// guest view). Like vCenter, at most max_per_host vMotions run at once at
+// each host (source and destination counted); the rest queue, evacuations
+// before operations before DRS moves, and start as slots free up.
 //
 // Units: simulated seconds, MiB.
 #pragma once
@@ -20,9 +22,10 @@ class Migrations {
 
   // May `vm` live-migrate from where it runs to `dst`? Vendor rule first.
   Verdict admit(int vm, int dst) const;
+  enum class Priority { evacuation, operation, balancing };
   // REQUIRES: `admission` admits it, room at dst. Books the RAM, records the
-  // admission on the VM and starts the transfer.
-  void start_live(int vm, int dst, const Verdict& admission);
+  // admission on the VM and starts the transfer, or queues it.
+  void start_live(int vm, int dst, const Verdict& admission, Priority priority = Priority::operation);
   // Powers the VM off (cold_migration or cold_evacuation), moves it and
   // powers it on at dst.
   void start_cold(int vm, int dst, PowerOffReason reason);
@@ -32,7 +35,16 @@ class Migrations {
   Signal<const MigrationJob&> aborted;    // the VM stopped or dst failed meanwhile
 
  private:
+  struct Queued {
+    int vm, src, dst;
+    Priority priority;
+    double since;
+  };
+  bool has_slot(int src, int dst) const;
+  void transfer(int vm, int src, int dst, double waited_s);
+  void start_queued();
   void live_done(const MigrationJob& job, const MigrationOutcome& out);
+  void finish(const MigrationJob& job, const MigrationOutcome& out, bool ran);
   void cold_arrived(int vm, int dst);
 
   Env& env_;
@@ -41,6 +53,9 @@ class Migrations {
   GuestModel& guests_;
   const Policy& policy_;
   int in_flight_ = 0;
+  int limit_;                   // vMotions at once per host
+  std::vector<int> active_;     // per host: transfers running
+  std::vector<Queued> queue_;   // oldest first within a priority
 };
 
 }  // namespace evcsim

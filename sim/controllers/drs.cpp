@@ -68,7 +68,8 @@ void DrsController::balance(int cluster) {
   Plan real = plan(start, true, &pass.blocked);
   // The unconstrained plan differs only when the real one met a refused candidate.
   const double ideal = pass.blocked.empty() ? real.reached : plan(start, false, nullptr).reached;
-  for (const Move& m : real.moves) migrations_.start_live(m.vm, m.dst, m.admission);
+  for (const Move& m : real.moves)
+    migrations_.start_live(m.vm, m.dst, m.admission, Migrations::Priority::balancing);
   pass.moves = static_cast<int>(real.moves.size());
   cs.imbalance_left = std::max(0.0, real.reached - ideal);
   pass.left_by_compatibility = cs.imbalance_left;

@@ -69,17 +69,17 @@ void MaintenanceController::evacuate(int host) {
     return v.ok;
   };
   EvacuationPlan plan = plan_evacuation(ram, free, allowed);
-  // Like vMotion, a host sends a few VMs at a time (kEvacuationsPerHost);
-  // each completion calls evacuate() again for the rest.
-  constexpr int kEvacuationsPerHost = 4;
+  // Every planned move is requested at once; Migrations runs as many as the
+  // hosts' vMotion slots allow and queues the rest (evacuations first).
   std::vector<int> stranded;
   for (size_t i = 0; i < leaving.size(); ++i) {
     int vm = leaving[i];
     if (plan.destination[i] >= 0) {
-      if (inv_.vms[vm].power != Power::running) stranded.push_back(vm);
-      else if (hr.migrations < kEvacuationsPerHost) {
+      if (inv_.vms[vm].power != Power::running) {
+        stranded.push_back(vm);
+      } else {
         const int to = dests[static_cast<size_t>(plan.destination[i])];
-        migrations_.start_live(vm, to, migrations_.admit(vm, to));
+        migrations_.start_live(vm, to, migrations_.admit(vm, to), Migrations::Priority::evacuation);
       }
     } else {
       stranded.push_back(vm);
@@ -93,9 +93,6 @@ void MaintenanceController::evacuate(int host) {
       inv_.hosts[h].ram_reserved_mib += mib;
       held.emplace_back(h, mib);
     };
-    for (size_t i = 0; i < leaving.size(); ++i)
-      if (plan.destination[i] >= 0 && !inv_.vms[leaving[i]].migrating && inv_.vms[leaving[i]].power == Power::running)
-        hold(dests[static_cast<size_t>(plan.destination[i])], spec_.vms[leaving[i]].ram_mib);
     std::vector<std::pair<int, int>> cold;  // (vm, destination)
     for (int vm : stranded) {
       Placed p = placement_.choose(vm, dests);

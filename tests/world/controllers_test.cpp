@@ -170,6 +170,33 @@ vm { name: "v" count: 5 cluster: "c" ram_mib: 4096 }
   EXPECT_EQ(refused[0].short_by, 1);
 }
 
+// vCenter's limit: at most 8 vMotions at once per host on 10 GbE (4 on 1 GbE),
+// counted at both ends; the rest queue and start as slots free.
+TEST(Migrations, AtMostEightAtOnceAtAHostTheRestQueue) {
+  for (const char* gbps : {"10", "1"}) {
+    FakeRun run(std::string(R"(horizon_s: 7200
+network { host_link_gbps: )") + gbps + R"( }
+cluster { name: "c" hosts { cpu: "E5420" name: "a" ram_gib: 256 } hosts { cpu: "E5420" name: "b" ram_gib: 256 } }
+vm { name: "v" count: 20 host: "a" ram_mib: 4096 }
+at { at_s: 100 maintenance: "a" }
+)");
+    run.run_until(7200);
+    int running = 0, most = 0, waited = 0;
+    for (const Event& e : run.rec.events) {
+      if (const auto* s = std::get_if<MigrationStarted>(&e)) {
+        most = std::max(most, ++running);
+        waited += s->waited_s > 0;
+      }
+      if (std::holds_alternative<MigrationCompleted>(e)) --running;
+    }
+    const int limit = std::string(gbps) == "10" ? 8 : 4;
+    EXPECT_EQ(most, limit) << gbps << " Gbit/s";
+    EXPECT_EQ(waited, 20 - limit);
+    EXPECT_EQ(run.rec.all<MigrationCompleted>().size(), 20u);
+    EXPECT_EQ(run.rec.all<MaintenanceDone>().size(), 1u);
+  }
+}
+
 TEST(HaController, RestartsOnAnotherHostWithANewView) {
   FakeRun run(R"(horizon_s: 864000
 policy { name: "modern-superset" }

@@ -11,7 +11,7 @@ namespace evcsim {
 
 namespace {
 
-constexpr std::array<MetricInfo, 43> kMetrics = {{
+constexpr std::array<MetricInfo, 44> kMetrics = {{
     {"migrations", "count", "live migrations completed", false, ""},
     {"migrations_started", "count", "live migrations started", false, ""},
     {"migrations_queued", "count", "live migrations that waited for a vMotion slot (max_per_host)", false, ""},
@@ -30,7 +30,8 @@ constexpr std::array<MetricInfo, 43> kMetrics = {{
     {"software_gave_up", "count", "programs left stopped after crashing in a loop", false, ""},
     {"host_join_refused", "count", "hosts (or market parts) refused by a cluster's baseline", false, ""},
     {"vms_powered_off_by_ha", "count", "VMs powered off after guest crashes in a row", false, ""},
-    {"drs_passes", "count", "DRS passes that found the imbalance above target", false, ""},
+    {"drs_passes", "count", "DRS passes that found the imbalance above target and moved VMs", false, ""},
+    {"drs_passes_stuck", "count", "DRS passes above target that could not move anything", false, ""},
     {"drs_moves", "count", "live migrations started by DRS", false, ""},
     {"drs_blocked", "count", "DRS candidate moves refused", false, ""},
     {"drs_blocked.", "count", "DRS candidate moves refused, by verdict code", true, "<code>"},

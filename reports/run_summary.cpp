@@ -87,7 +87,7 @@ void RunSummary::on_event(const Event& ev) {
             down_since_.erase(it);
           }
         } else if constexpr (std::is_same_v<T, DrsPass>) {
-          counts_["drs_passes"]++;
+          counts_[e.moves > 0 ? "drs_passes" : "drs_passes_stuck"]++;
           counts_["drs_moves"] += e.moves;
           for (const auto& [code, n] : e.blocked) {
             counts_["drs_blocked"] += n;
@@ -167,7 +167,8 @@ std::map<std::string, double> RunSummary::metrics() const {
     if (!info.family) m[std::string(info.name)] = 0;
   for (const auto& [k, v] : counts_) m[k] = v;
   m["outage_minutes"] = outage_s_ / 60.0;
-  m["imbalance_left_by_compatibility"] = counts_.count("drs_passes") ? left_sum_ / counts_.at("drs_passes") : 0;
+  const double passes = m["drs_passes"] + m["drs_passes_stuck"];
+  m["imbalance_left_by_compatibility"] = passes > 0 ? left_sum_ / passes : 0;
   // baseline_at_year.N: features of the first cluster's baseline N years in.
   for (int y = 0; y <= static_cast<int>(spec_.horizon_s / (365.25 * 86400)); ++y) {
     double t = y * 365.25 * 86400, v = spec_.clusters.empty() || !spec_.clusters[0].baseline ? 0 : spec_.clusters[0].baseline->features.count();
@@ -258,9 +259,9 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
   if (count("ha_lost_vms") || count("ha_restarts_delayed"))
     out += fmt::format("  HA              {} restarts waited for capacity; {} VMs never restarted ({:.0f} VM-hours lost)\n",
                        count("ha_restarts_delayed"), count("ha_lost_vms"), m["ha_lost_vm_hours"]);
-  if (count("drs_passes"))
-    out += fmt::format("  DRS             {} passes that acted, {} moves, {} candidate moves blocked{}; imbalance left by compatibility {:.3f}\n",
-                       count("drs_passes"), count("drs_moves"), count("drs_blocked"),
+  if (count("drs_passes") || count("drs_passes_stuck"))
+    out += fmt::format("  DRS             {} passes that acted ({} more could not), {} moves, {} candidate moves blocked{}; imbalance left by compatibility {:.3f}\n",
+                       count("drs_passes"), count("drs_passes_stuck"), count("drs_moves"), count("drs_blocked"),
                        count("drs_blocked") ? " (" + by_prefix("drs_blocked.") + ")" : "", m["imbalance_left_by_compatibility"]);
   if (count("maintenances") || count("host_failures") || count("hosts_bought"))
     out += fmt::format("  operations      maintenances {} (failed {}), host failures {} (HA restarts {}, {} pinned to newer "

@@ -41,12 +41,14 @@ void DrsController::balance(int cluster) {
     cs.noise_drawn_at = now;
     for (int h : hs) inv_.hosts[h].noise = noise * (2 * rng_.uniform() - 1);
   }
-  std::vector<double> loads;
+  std::vector<double> cpu, mem;
   double sum = 0, sum2 = 0;
   const double f = inv_.demand_factor();
   for (int h : hs) {
-    double l = inv_.load(h, f);
-    loads.push_back(l);
+    const HostRec& hr = inv_.hosts[h];
+    cpu.push_back(hr.demand * f * (1 + hr.noise) / hr.capacity);
+    mem.push_back(static_cast<double>(hr.ram_reserved_mib) / static_cast<double>(std::max<int64_t>(1, hr.ram_mib)));
+    double l = std::max(cpu.back(), mem.back());  // Inventory::load
     sum += l;
     sum2 += l * l;
   }
@@ -64,7 +66,7 @@ void DrsController::balance(int cluster) {
   // imbalance reached is what compatibility left. The real moves start only
   // after both plans, so neither sees the other's migrations.
   DrsPass pass{now, cluster, cs.imbalance, 0, 0, {}};
-  Start start{hs, loads, sum, sum2, f};
+  Start start{hs, cpu, mem, sum, sum2, f, target};
   Plan real = plan(start, true, &pass.blocked);
   // The unconstrained plan differs only when the real one met a refused candidate.
   const double ideal = pass.blocked.empty() ? real.reached : plan(start, false, nullptr).reached;
@@ -84,13 +86,16 @@ DrsController::Plan DrsController::plan(const Start& st, bool admitted_only,
   const std::vector<int>& hs = st.hosts;
   const double n = static_cast<double>(hs.size());
   auto stddev = [&](double s, double s2) { return std::sqrt(std::max(0.0, s2 / n - (s / n) * (s / n))); };
-  std::vector<double> l = st.loads;
+  std::vector<double> cpu = st.cpu, mem = st.mem, l(hs.size());
+  for (size_t i = 0; i < hs.size(); ++i) l[i] = std::max(cpu[i], mem[i]);
   double s = st.sum, s2 = st.sum2;
   std::vector<int> busy(hs.size(), 0);
   std::vector<int64_t> booked(hs.size(), 0);  // RAM of the planned moves, per destination
   std::vector<int> moved;
+  // A move costs its transfer time against the pass interval (at the host link's speed).
+  const double link_mib_per_s = spec_.network.host_link_gbps * 1e9 / 8 / (1024.0 * 1024.0);
   Plan out;
-  for (int step = 0; step < spec_.drs.max_moves_per_pass; ++step) {
+  for (int step = 0; step < spec_.drs.max_moves_per_pass && stddev(s, s2) > st.target; ++step) {
     size_t src = 0;
     for (size_t i = 1; i < hs.size(); ++i)
       if (l[i] > l[src]) src = i;
@@ -105,28 +110,35 @@ DrsController::Plan DrsController::plan(const Start& st, bool admitted_only,
       order[k] = i;
       for (; k > 0 && l[order[k]] < l[order[k - 1]]; --k) std::swap(order[k], order[k - 1]);
     }
-    double best_gain = 1e-4;
+    double best_gain = 0;
     int best_vm = -1;
     size_t best_dst = 0;
     Verdict best_verdict;
+    double best_cpu[2] = {0, 0}, best_mem[2] = {0, 0};
     const int h_src = hs[src];
+    const HostRec& hsrc = inv_.hosts[h_src];
     for (size_t k = 0; k < found; ++k) {
       size_t dst = order[k];
       if (dst == src) continue;
       const int h_dst = hs[dst];
       if (excluded_ && excluded_(h_dst)) continue;
-      double cap_src = inv_.hosts[h_src].capacity, cap_dst = inv_.hosts[h_dst].capacity;
+      const HostRec& hdst = inv_.hosts[h_dst];
       int scanned = 0;
-      for (int vm : inv_.hosts[h_src].vms) {
+      for (int vm : hsrc.vms) {
         if (++scanned > 24) break;  // enough candidates: the pass is a heuristic, like DRS's
         const VmRec& v = inv_.vms[vm];
         if (v.power != Power::running || v.migrating || std::find(moved.begin(), moved.end(), vm) != moved.end())
           continue;
-        double d = spec_.vms[vm].cpu_demand * st.factor;
-        double ls = l[src] - d / cap_src, ld = l[dst] + d / cap_dst;
+        const double d = spec_.vms[vm].cpu_demand * st.factor;
+        const double r = static_cast<double>(spec_.vms[vm].ram_mib);
+        const double cs = cpu[src] - d * (1 + hsrc.noise) / hsrc.capacity, cd = cpu[dst] + d * (1 + hdst.noise) / hdst.capacity;
+        const double ms = mem[src] - r / static_cast<double>(std::max<int64_t>(1, hsrc.ram_mib));
+        const double md = mem[dst] + r / static_cast<double>(std::max<int64_t>(1, hdst.ram_mib));
+        const double ls = std::max(cs, ms), ld = std::max(cd, md);
         double ns = s - l[src] - l[dst] + ls + ld;
         double ns2 = s2 - l[src] * l[src] - l[dst] * l[dst] + ls * ls + ld * ld;
-        double gain = stddev(s, s2) - stddev(ns, ns2);
+        const double cost = 1e-4 + 0.1 * l[src] * (r / link_mib_per_s) / spec_.drs.interval_s;
+        double gain = stddev(s, s2) - stddev(ns, ns2) - cost;
         if (gain <= best_gain) continue;
         if (inv_.free_mib(h_dst) - booked[dst] < spec_.vms[vm].ram_mib || !inv_.rules_allow(vm, h_dst)) continue;
         if (inv_.hosts[h_src].migrations + busy[src] >= spec_.drs.max_per_host ||
@@ -141,13 +153,14 @@ DrsController::Plan DrsController::plan(const Start& st, bool admitted_only,
           }
         }
         best_gain = gain, best_vm = vm, best_dst = dst, best_verdict = std::move(verdict);
+        best_cpu[0] = cs, best_cpu[1] = cd, best_mem[0] = ms, best_mem[1] = md;
       }
     }
     if (best_vm < 0) break;
     const int h_dst = hs[best_dst];
-    double cap_src = inv_.hosts[h_src].capacity, cap_dst = inv_.hosts[h_dst].capacity;
-    double d = spec_.vms[best_vm].cpu_demand * st.factor;
-    double ls = l[src] - d / cap_src, ld = l[best_dst] + d / cap_dst;
+    cpu[src] = best_cpu[0], cpu[best_dst] = best_cpu[1];
+    mem[src] = best_mem[0], mem[best_dst] = best_mem[1];
+    double ls = std::max(cpu[src], mem[src]), ld = std::max(cpu[best_dst], mem[best_dst]);
     s += ls + ld - l[src] - l[best_dst];
     s2 += ls * ls + ld * ld - l[src] * l[src] - l[best_dst] * l[best_dst];
     l[src] = ls;

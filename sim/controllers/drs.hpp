@@ -1,8 +1,11 @@
-// DRS load balancing (DESIGN §7): every `interval_s`, per cluster, greedy
-// moves from the most loaded host to one of the three least loaded while
-// they lower the imbalance (standard deviation of host load) below the
-// threshold's target, each move admitted by Migrations. The same pass as if
-// every move were admitted tells what compatibility left unbalanced.
+// DRS load balancing (DESIGN §7): every `interval_s`, per cluster whose
+// imbalance (standard deviation of host load, load = max(CPU, RAM)) is above
+// the threshold's target, greedy moves from the most loaded host to one of
+// the three least loaded until the imbalance is back under the target
+// (hysteresis: hourly noise around the target does not make VMs oscillate),
+// each move admitted by Migrations and worth more than its cost (the
+// transfer time against the pass interval). The same pass as if every move
+// were admitted tells what compatibility left unbalanced.
 // Owns the hourly load noise and, per cluster, the imbalance it last saw.
 //
 // Cost: O(hosts + max_moves x 3 x 24) per cluster and pass.
@@ -32,8 +35,8 @@ class DrsController {
   };
   struct Start {  // a cluster's usable hosts and their loads before the pass
     const std::vector<int>& hosts;
-    const std::vector<double>& loads;
-    double sum, sum2, factor;
+    const std::vector<double>& cpu, &mem;  // load = max(cpu, mem)
+    double sum, sum2, factor, target;
   };
   struct Move {
     int vm, dst;

@@ -22,6 +22,10 @@
 
 namespace evcsim {
 
+namespace {
+constexpr uint32_t kVsphereMaxHosts = 96;  // hosts per cluster (vSphere 7 and 8 configuration maximums)
+}
+
 std::string_view detection_name(Detection d) {
   switch (d) {
     case Detection::cpuid: return "cpuid";
@@ -247,7 +251,17 @@ class Loader {
     const Tree* ft = file_.nested(msg_, "failures", -1);
     positive(f, "mtbf_days", ft, f.mtbf_days(), true);
     positive(f, "repair_hours", ft, f.repair_hours(), true);
-    spec_.failures.mtbf_days = f.mtbf_days();
+    positive(f, "annual_rate", ft, f.annual_rate(), true);
+    positive(f, "wear_out_after_years", ft, f.wear_out_after_years(), true);
+    if (f.annual_rate() > 0 && f.mtbf_days() > 0)
+      fail(f, "annual_rate", ft, -1, "give mtbf_days or annual_rate, not both");
+    if (f.annual_rate() > 12) fail(f, "annual_rate", ft, -1, "more than 12 failures a year per host is not a rate");
+    spec_.failures.mtbf_days = f.annual_rate() > 0 ? 365.25 / f.annual_rate() : f.mtbf_days();
+    spec_.failures.wear_out_after_years = f.wear_out_after_years();
+    if (spec_.failures.mtbf_days > 0 && spec_.failures.mtbf_days < 365.25 / 0.2)
+      warn(f, f.annual_rate() > 0 ? "annual_rate" : "mtbf_days", ft,
+           fmt::format("{:.1f} failures per host and year; field data says 0.02 to 0.05",
+                       365.25 / spec_.failures.mtbf_days));
     if (f.repair_hours() > 0) spec_.failures.repair_hours = f.repair_hours();
     const auto& r = msg_.refresh();
     const Tree* rt = file_.nested(msg_, "refresh", -1);
@@ -282,7 +296,15 @@ class Loader {
       if (r.max_share_retiring() < 0 || r.max_share_retiring() > 1)
         fail(r, "max_share_retiring", rt, -1, "a share from 0 to 1");
       if (r.max_share_retiring() > 0) rs.max_share_retiring = r.max_share_retiring();
+      positive(r, "ram_gib", rt, r.ram_gib(), true);
+      positive(r, "qualification_months", rt, r.qualification_months(), true);
+      rs.ram_gib = r.ram_gib();
+      if (r.has_qualification_months()) rs.qualification_months = r.qualification_months();
       max_hosts_per_cluster_ = r.max_hosts_per_cluster();
+      if (max_hosts_per_cluster_ > kVsphereMaxHosts)
+        warn(r, "max_hosts_per_cluster", rt,
+             fmt::format("{} hosts per cluster is above vSphere's maximum of {}", max_hosts_per_cluster_,
+                         kVsphereMaxHosts));
     }
   }
 
@@ -295,7 +317,10 @@ class Loader {
       int cores = 0;
       for (const auto& h : spec_.hosts)
         if (h.cluster == static_cast<int>(c)) ++present, ram = std::max(ram, h.ram_mib), cores = std::max(cores, h.cores);
-      int bays = max_hosts_per_cluster_ ? static_cast<int>(max_hosts_per_cluster_) - present : std::max(8, present);
+      // Default cap: the starting size plus as many again (at least 8), within vSphere's 96.
+      int cap = max_hosts_per_cluster_ ? static_cast<int>(max_hosts_per_cluster_)
+                                       : std::max(present, std::min<int>(kVsphereMaxHosts, present + std::max(8, present)));
+      int bays = cap - present;
       for (int k = 1; k <= bays; ++k) {
         HostSpec b;
         b.name = fmt::format("{}-bay-{}", spec_.clusters[c].name, k);

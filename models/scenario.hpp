@@ -90,6 +90,7 @@ struct WorkloadSpec {
 
 struct FailureSpec {
   double mtbf_days = 0, repair_hours = 8;
+  double wear_out_after_years = 0;
 };
 
 struct RefreshSpec {
@@ -103,6 +104,8 @@ struct RefreshSpec {
   bool cold_evacuation = false;
   bool enable_needs_all_off = false;
   double max_share_retiring = 0.1;
+  double ram_gib = 0;                 // 0: by the part's launch year
+  double qualification_months = 6;
 };
 
 enum class RuleKind { affinity, anti_affinity, vm_host };

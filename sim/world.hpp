@@ -41,6 +41,7 @@ class World {
 
   const Policy& policy() const { return *policy_; }
   int migrations_in_flight() const { return migrations_.in_flight(); }
+  const Inventory& inventory() const { return inventory_; }
 
  private:
   void after_timer();

@@ -15,9 +15,17 @@ void HaController::start() {
   for (size_t h = 0; h < inv_.hosts.size(); ++h) schedule_failure(static_cast<int>(h), 0);
 }
 
+// Exponential times at the scenario's rate; hosts past wear_out_after_years
+// (from their purchase) fail twice as often.
 void HaController::schedule_failure(int host, double from) {
   const uint32_t epoch = epoch_[host];
-  env_.schedule(from + rng_.exponential(1 / (spec_.failures.mtbf_days * kDay)), [this, host, epoch] {
+  double rate = 1 / (spec_.failures.mtbf_days * kDay);
+  const double wear = spec_.failures.wear_out_after_years;
+  if (wear > 0 && inv_.hosts[host].cpu) {
+    const int age_months = date_at(spec_.start_date, from).index() - inv_.hosts[host].purchased.index();
+    if (age_months >= wear * 12) rate *= 2;
+  }
+  env_.schedule(from + rng_.exponential(rate), [this, host, epoch] {
     if (epoch_[host] == epoch) host_fails(host, spec_.failures.repair_hours * 3600);
   });
 }

@@ -17,6 +17,16 @@ RefreshController::RefreshController(Env& env, Inventory& inv, MaintenanceContro
       baseline_policy_(make_baseline_policy(env.spec.refresh.baseline_policy)), hosts_(env.spec.hosts.size()),
       clusters_(env.spec.clusters.size()) {}
 
+// refresh.ram_gib, or what a two-socket virtualization host of the part's
+// launch year typically carried: 16 GiB in 2006, doubling about every 2.7
+// years (64 GiB in 2011, 256 GiB in 2017, 1 TiB in 2022).
+int64_t RefreshController::bought_ram_mib(const CpuModel& part) const {
+  if (spec_.refresh.ram_gib > 0) return static_cast<int64_t>(spec_.refresh.ram_gib * 1024);
+  const double years = std::max(0, part.launch.year - 2006);
+  const double gib = std::min(2048.0, 16 * std::pow(2.0, years / 2.67));
+  return static_cast<int64_t>(std::lround(gib)) * 1024;
+}
+
 void RefreshController::start() {
   if (!spec_.refresh.enabled) return;
   env_.schedule(kDay, [this] { daily(); });
@@ -97,8 +107,11 @@ std::vector<const CpuModel*> RefreshController::market(int cluster) const {
   YearMonth today = date_at(spec_.start_date, env_.now());
   const std::string& vendor = inv_.clusters[cluster].vendor;
   std::vector<const CpuModel*> out;
+  // Parts qualify for purchase qualification_months after their launch.
+  const int lag = static_cast<int>(std::lround(spec_.refresh.qualification_months));
   for (const CpuModel& m : env_.catalog.cpus())
-    if (m.launch <= today && today <= m.end_of_sale && (vendor.empty() || m.vendor() == vendor)) out.push_back(&m);
+    if (m.launch.index() + lag <= today.index() && today <= m.end_of_sale && (vendor.empty() || m.vendor() == vendor))
+      out.push_back(&m);
   return out;
 }
 
@@ -160,10 +173,10 @@ void RefreshController::buy_hosts(int cluster, int count, PurchaseReason why) {
     hr.purchased = today;
     hr.up = true;
     hr.demand = 0;
-    // A bought server: two sockets of the part, and RAM that grows with its cores.
+    // A bought server: two sockets of the part, and the RAM of its era.
     const int cores = 2 * std::max(1, model->cores_per_socket);
     hr.capacity = std::max(1.0, cores * std::max(0.05, model->relative_speed));
-    hr.ram_mib = std::max<int64_t>(spec_.hosts[bay].ram_mib, int64_t{4096} * cores);
+    hr.ram_mib = bought_ram_mib(*model);
     bought(bay);  // a new machine: its own failures
     hosts_[bay] = HostBook{0, false, true, 0};  // the listed date was for the old machine
     env_.emit(HostBought{env_.now(), bay, cluster, model->name, why});

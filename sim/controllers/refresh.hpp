@@ -55,6 +55,7 @@ class RefreshController {
   // cluster's baseline; nullptr (and *why) when nothing can.
   const CpuModel* market_choice(int cluster, HostJoinRefused* why) const;
   void apply_baseline_policy(int cluster);
+  int64_t bought_ram_mib(const CpuModel& part) const;
 
   Env& env_;
   const ScenarioSpec& spec_;

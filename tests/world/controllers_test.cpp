@@ -197,6 +197,23 @@ at { at_s: 100 maintenance: "a" }
   }
 }
 
+TEST(HaController, FailuresAtAnAnnualRateTwiceAsOftenAfterWearOut) {
+  FakeRun run(R"(horizon_s: 126230400
+start_date: "2010-01"
+failures { annual_rate: 0.5 wear_out_after_years: 5 repair_hours: 8 }
+cluster { name: "c" hosts { cpu: "E5420" name: "old" count: 100 purchased: "2000-01" }
+                    hosts { cpu: "E5420" name: "new" count: 100 purchased: "2010-01" } }
+)");
+  EXPECT_NEAR(run.spec.failures.mtbf_days, 730.5, 1e-9);
+  ASSERT_FALSE(run.spec.warnings.empty());  // 0.5 a year is far above field data
+  run.run_until(126230400);  // four years: the new hosts stay under five
+  int old_failures = 0, new_failures = 0;
+  for (const auto& f : run.rec.all<HostFailed>())
+    (run.spec.hosts[f.host].name.rfind("old", 0) == 0 ? old_failures : new_failures)++;
+  EXPECT_NEAR(new_failures, 200, 45);  // 100 hosts x 0.5 x 4 years
+  EXPECT_NEAR(old_failures, 400, 65);
+}
+
 TEST(HaController, RestartsOnAnotherHostWithANewView) {
   FakeRun run(R"(horizon_s: 864000
 policy { name: "modern-superset" }
@@ -216,20 +233,29 @@ vm { name: "v" host: "old" software { name: "app" uses: ["sse4_1", "ssse3"] } }
   }
 }
 
-TEST(RefreshController, BuysTheNewestJoinablePartOnSaleThatMonth) {
-  FakeRun run(R"(horizon_s: 864000
+TEST(RefreshController, BuysTheNewestQualifiedPartWithTheRamOfItsEra) {
+  auto first_bought = [](const char* refresh) {
+    FakeRun run(std::string(R"(horizon_s: 864000
 start_date: "2012-06"
 policy { name: "cluster-baseline" }
-refresh { headroom: 0.5 hosts_per_purchase: 2 }
+)") + refresh + R"(
 cluster { name: "c" baseline: "intel-westmere" hosts { cpu: "X5670" name: "h" count: 2 ram_gib: 16 } }
 vm { name: "v" count: 5 cluster: "c" ram_mib: 4096 }
 )");
-  run.run_until(864000);
-  auto bought = run.rec.all<HostBought>();
-  ASSERT_GE(bought.size(), 2u);
-  EXPECT_EQ(bought[0].cpu, "sandybridge-ep");
-  EXPECT_EQ(bought[0].why, PurchaseReason::ram_headroom);
-  EXPECT_TRUE(run.rec.all<HostJoinRefused>().empty());
+    run.run_until(864000);
+    auto bought = run.rec.all<HostBought>();
+    EXPECT_GE(bought.size(), 2u);
+    EXPECT_EQ(bought.at(0).why, PurchaseReason::ram_headroom);
+    EXPECT_TRUE(run.rec.all<HostJoinRefused>().empty());
+    return std::make_pair(bought.at(0).cpu, run.world.inventory().hosts[bought.at(0).host].ram_mib / 1024);
+  };
+  // Sandy Bridge-EP launched in March 2012: qualified for purchase six months later.
+  auto [cpu, gib] = first_bought("refresh { headroom: 0.5 hosts_per_purchase: 2 }");
+  EXPECT_EQ(cpu, "westmere-ep");
+  EXPECT_EQ(gib, 45);  // launched 2010: 16 GiB x 2^(4 / 2.67)
+  auto [now_cpu, set_gib] = first_bought("refresh { headroom: 0.5 hosts_per_purchase: 2 qualification_months: 0 ram_gib: 192 }");
+  EXPECT_EQ(now_cpu, "sandybridge-ep");
+  EXPECT_EQ(set_gib, 192);
 }
 
 // A Merom-era cluster whose Clovertown retires after five years, under a

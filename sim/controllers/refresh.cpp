@@ -18,12 +18,12 @@ RefreshController::RefreshController(Env& env, Inventory& inv, MaintenanceContro
       clusters_(env.spec.clusters.size()) {}
 
 // refresh.ram_gib, or what a two-socket virtualization host of the part's
-// launch year typically carried: 16 GiB in 2006, doubling about every 2.7
-// years (64 GiB in 2011, 256 GiB in 2017, 1 TiB in 2022).
+// launch year typically carried: 32 GiB in 2006, doubling every three years
+// (64 GiB in 2009, 256 GiB in 2015, 1 TiB in 2021): an estimate.
 int64_t RefreshController::bought_ram_mib(const CpuModel& part) const {
   if (spec_.refresh.ram_gib > 0) return static_cast<int64_t>(spec_.refresh.ram_gib * 1024);
   const double years = std::max(0, part.launch.year - 2006);
-  const double gib = std::min(2048.0, 16 * std::pow(2.0, years / 2.67));
+  const double gib = std::min(4096.0, 32 * std::pow(2.0, years / 3));
   return static_cast<int64_t>(std::lround(gib)) * 1024;
 }
 

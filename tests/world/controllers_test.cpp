@@ -252,7 +252,7 @@ vm { name: "v" count: 5 cluster: "c" ram_mib: 4096 }
   // Sandy Bridge-EP launched in March 2012: qualified for purchase six months later.
   auto [cpu, gib] = first_bought("refresh { headroom: 0.5 hosts_per_purchase: 2 }");
   EXPECT_EQ(cpu, "westmere-ep");
-  EXPECT_EQ(gib, 45);  // launched 2010: 16 GiB x 2^(4 / 2.67)
+  EXPECT_EQ(gib, 81);  // launched 2010: 32 GiB x 2^(4 / 3)
   auto [now_cpu, set_gib] = first_bought("refresh { headroom: 0.5 hosts_per_purchase: 2 qualification_months: 0 ram_gib: 192 }");
   EXPECT_EQ(now_cpu, "sandybridge-ep");
   EXPECT_EQ(set_gib, 192);

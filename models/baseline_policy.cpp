@@ -10,12 +10,14 @@ namespace evcsim {
 std::unique_ptr<BaselinePolicy> make_fixed_baseline_policy();
 std::unique_ptr<BaselinePolicy> make_auto_raise_baseline_policy();
 std::unique_ptr<BaselinePolicy> make_dynamic_lcd_baseline_policy();
+std::unique_ptr<BaselinePolicy> make_auto_raise_ahead_baseline_policy();
 
 std::span<const BaselinePolicyEntry> baseline_policy_table() {
-  static const std::array<BaselinePolicyEntry, 3> table = {{
+  static const std::array<BaselinePolicyEntry, 4> table = {{
       {"fixed", make_fixed_baseline_policy},
       {"auto-raise", make_auto_raise_baseline_policy},
       {"dynamic-lcd", make_dynamic_lcd_baseline_policy},
+      {"auto-raise-ahead", make_auto_raise_ahead_baseline_policy},
   }};
   return table;
 }

@@ -22,6 +22,7 @@ struct BaselineContext {
   std::vector<const CpuModel*> hosts;        // the cluster's hosts now
   const Baseline* current = nullptr;         // its baseline, if any
   const CpuModel* newest_on_sale = nullptr;  // the newest part of its vendor on the market, if any
+  const CpuModel* next_generation = nullptr; // the next part of its vendor to come to market, if known
   const std::vector<Baseline>* baselines = nullptr;  // the catalog's modes and levels
   YearMonth today;
   std::string vendor;

@@ -11,7 +11,7 @@ namespace evcsim {
 
 namespace {
 
-constexpr std::array<MetricInfo, 44> kMetrics = {{
+constexpr std::array<MetricInfo, 45> kMetrics = {{
     {"migrations", "count", "live migrations completed", false, ""},
     {"migrations_started", "count", "live migrations started", false, ""},
     {"migrations_queued", "count", "live migrations that waited for a vMotion slot (max_per_host)", false, ""},
@@ -50,6 +50,7 @@ constexpr std::array<MetricInfo, 44> kMetrics = {{
     {"hosts_not_bought_at_cap", "count", "hosts procurement wanted but the cluster's host cap left no bay for", false, ""},
     {"hosts_retired", "count", "hosts retired (emptied and removed)", false, ""},
     {"baseline_raises", "count", "automatic baseline raises", false, ""},
+    {"raises_locking_out_next", "count", "raises that shut out the vendor's next generation (look-ahead)", false, ""},
     {"baseline_pickup_power_cycles", "count", "power cycles that picked up a raised baseline", false, ""},
     {"vm_arrivals", "count", "VMs that arrived (workload)", false, ""},
     {"vm_departures", "count", "VMs that departed at the end of their life", false, ""},

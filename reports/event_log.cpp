@@ -103,6 +103,10 @@ struct Recorder {
   void operator()(const BaselineRaised& e) {
     r.set_type("baseline_raised"); r.set_cluster(spec.clusters[e.cluster].name); r.set_from(e.from); r.set_to(e.to);
     r.set_possible_since(e.possible_since); features(e.gained); r.set_count(static_cast<uint32_t>(e.vms_to_cycle));
+    if (!e.locks_out.empty()) {
+      r.set_locks_out(e.locks_out);
+      for (auto& n : feature_names(e.locks_out_missing)) r.add_locks_out_missing(n);
+    }
   }
   void operator()(const BaselineRaiseSeen& e) {
     r.set_type("baseline_raise_seen"); r.set_cluster(spec.clusters[e.cluster].name); r.set_to(e.to);

@@ -119,9 +119,13 @@ void RunSummary::on_event(const Event& ev) {
           counts_["hosts_bought"]++;
         } else if constexpr (std::is_same_v<T, BaselineRaised>) {
           counts_["baseline_raises"]++;
+          if (!e.locks_out.empty()) counts_["raises_locking_out_next"]++;
           raises_.push_back(fmt::format("t={:9.1f} s  cluster {}: {} -> {} (possible since t={:.0f} s), gains {}", e.t,
                                         spec_.clusters[e.cluster].name, e.from, e.to, e.possible_since,
-                                        join_names(e.gained)));
+                                        join_names(e.gained)) +
+                                (e.locks_out.empty() ? ""
+                                                     : fmt::format("; WARNING: locks out {} (lacks {})", e.locks_out,
+                                                                   join_names(e.locks_out_missing))));
         } else if constexpr (std::is_same_v<T, BaselineRaiseSeen>) {
           raises_.push_back(fmt::format("t={:9.1f} s  cluster {}: every VM running at the raise to {} sees it ({:.1f} days after)",
                                         e.t, spec_.clusters[e.cluster].name, e.to, (e.t - e.raised_at) / 86400));

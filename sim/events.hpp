@@ -105,8 +105,12 @@ struct HostRepaired { double t; int host; };
 // view; `gained` features can pin it to newer hosts.
 struct HaRestart { double t; int vm; int from; int to; FeatureSet gained; FeatureSet lost; };
 struct HostBought { double t; int host; int cluster; std::string cpu; PurchaseReason why; };
+// locks_out: the vendor's next generation, when the new baseline shuts it out
+// (it lacks `locks_out_missing`), so the cluster could not buy it.
 struct BaselineRaised {
   double t; int cluster; std::string from, to; double possible_since; FeatureSet gained; int vms_to_cycle;
+  std::string locks_out = {};
+  FeatureSet locks_out_missing = {};
 };
 // Every VM running at a raise has seen the new baseline (power cycled or gone).
 struct BaselineRaiseSeen { double t; int cluster; std::string to; double raised_at; };

@@ -184,6 +184,16 @@ void RefreshController::buy_hosts(int cluster, int count, PurchaseReason why) {
   }
 }
 
+// The vendor's next part to come to market after today (the earliest launch).
+const CpuModel* RefreshController::next_generation(int cluster) const {
+  const YearMonth today = date_at(spec_.start_date, env_.now());
+  const std::string& vendor = inv_.clusters[cluster].vendor;
+  const CpuModel* next = nullptr;
+  for (const CpuModel& m : env_.catalog.cpus())
+    if (today < m.launch && (vendor.empty() || m.vendor() == vendor) && (!next || m.launch < next->launch)) next = &m;
+  return next;
+}
+
 void RefreshController::on_host_retired(int, int cluster) {
   ClusterBook& cb = clusters_[cluster];
   if (cb.raise_possible_since >= 0 || !baseline_policy_->raises()) return;
@@ -215,6 +225,7 @@ void RefreshController::apply_baseline_policy(int cluster) {
   context.baselines = &env_.catalog.baselines();
   context.today = date_at(spec_.start_date, env_.now());
   context.vendor = cs.vendor;
+  context.next_generation = next_generation(cluster);
   std::optional<Baseline> target = baseline_policy_->target(context);
   if (!target || (cs.baseline && (target->features == cs.baseline->features ||
                                   !target->features.contains(cs.baseline->features))))
@@ -229,9 +240,14 @@ void RefreshController::apply_baseline_policy(int cluster) {
         track.waiting[static_cast<size_t>(vm)] = 1;
         ++track.remaining;
       }
-  env_.emit(BaselineRaised{env_.now(), cluster, from ? from->name : "none", target->name,
-                           cb.raise_possible_since >= 0 ? cb.raise_possible_since : env_.now(),
-                           target->features - (from ? from->features : FeatureSet{}), track.remaining});
+  BaselineRaised raised{env_.now(), cluster, from ? from->name : "none", target->name,
+                        cb.raise_possible_since >= 0 ? cb.raise_possible_since : env_.now(),
+                        target->features - (from ? from->features : FeatureSet{}), track.remaining};
+  if (context.next_generation) {  // look ahead: can the cluster still buy what comes next?
+    Admission next = check_admission(*context.next_generation, *target);
+    if (!next.ok) raised.locks_out = context.next_generation->name, raised.locks_out_missing = next.missing;
+  }
+  env_.emit(raised);
   cb.raise_possible_since = -1;
   if (track.remaining == 0) env_.emit(BaselineRaiseSeen{env_.now(), cluster, track.to, env_.now()});
   else raises_.push_back(std::move(track));

@@ -56,6 +56,7 @@ class RefreshController {
   const CpuModel* market_choice(int cluster, HostJoinRefused* why) const;
   void apply_baseline_policy(int cluster);
   int64_t bought_ram_mib(const CpuModel& part) const;
+  const CpuModel* next_generation(int cluster) const;
 
   Env& env_;
   const ScenarioSpec& spec_;

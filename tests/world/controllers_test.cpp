@@ -294,6 +294,32 @@ TEST(RefreshController, RaisesOnlyAfterTheLastOldHostRetiresAndFollowsThePowerCy
   EXPECT_TRUE(picked_up);
 }
 
+// Raising an AMD cluster to Piledriver in early 2017 shuts out EPYC Naples
+// (launched June 2017; no FMA4, TBM, XOP): auto-raise warns,
+// auto-raise-ahead does not raise past what Naples can join.
+TEST(RefreshController, AutoRaiseLooksAheadAtTheNextGeneration) {
+  auto raises = [](const char* policy) {
+    FakeRun run(std::string(R"(horizon_s: 31557600
+start_date: "2016-06"
+policy { name: "cluster-baseline" }
+refresh { lifetime_years: 5 window_days: 30 hosts_per_purchase: 1 headroom: 0.01 baseline_policy: ")") + policy + R"(" }
+cluster { name: "amd" baseline: "amd-bulldozer"
+  hosts { cpu: "interlagos" name: "bd" count: 2 purchased: "2011-12" ram_gib: 128 }
+  hosts { cpu: "abudhabi" name: "pd" count: 4 purchased: "2014-01" ram_gib: 128 } }
+vm { name: "v" count: 4 cluster: "amd" ram_mib: 4096 }
+)");
+    run.run_until(31557600);
+    return run.rec.all<BaselineRaised>();
+  };
+  auto plain = raises("auto-raise");
+  ASSERT_EQ(plain.size(), 1u);
+  EXPECT_EQ(plain[0].to, "amd-piledriver");
+  EXPECT_EQ(plain[0].locks_out, "naples");
+  EXPECT_TRUE(plain[0].locks_out_missing.test(feature_id("fma4")));
+  EXPECT_TRUE(plain[0].locks_out_missing.test(feature_id("xop")));
+  for (const auto& r : raises("auto-raise-ahead")) EXPECT_TRUE(r.locks_out.empty()) << r.to;
+}
+
 TEST(RefreshController, FixedNeverRaises) {
   FakeRun run(merom_cluster("fixed"));
   run.run_until(15552000);

@@ -97,7 +97,7 @@ refresh { lifetime_years: 5 baseline_policy: "%s" })";
     FAIL() << "an unknown baseline policy must be refused";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("p.textproto:3: baseline_policy"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("fixed, auto-raise or dynamic-lcd"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("fixed, auto-raise, dynamic-lcd or auto-raise-ahead"), std::string::npos) << e.what();
   }
 }
 

@@ -23,8 +23,7 @@ CompatibilityGraph build_compatibility_graph(std::vector<HostClass> classes, con
     vm.guest_view = bv.view;
     for (size_t j = 0; j < n; ++j) {
       if (i == j) continue;
-      if (!allow_cross_vendor && g.classes[i].cpu->vendor() != g.classes[j].cpu->vendor()) continue;
-      if (policy.check_migration(vm, view(i), view(j)).ok) {
+      if (admit_migration(policy, vm, view(i), view(j), allow_cross_vendor).ok) {
         boost::add_edge(i, j, graph);
         g.edges.emplace_back(static_cast<int>(i), static_cast<int>(j));
       }

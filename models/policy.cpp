@@ -42,6 +42,16 @@ Verdict refuse_missing(VerdictCode code, const FeatureSet& missing, std::string 
                  fmt::format("{}: {}", what, missing.empty() ? std::string("-") : join_names(missing))};
 }
 
+Verdict admit_migration(const Policy& policy, const VmView& vm, const HostView& src, const HostView& dst,
+                        bool allow_cross_vendor) {
+  const std::string& s = src.cpu->vendor();
+  const std::string& d = dst.cpu->vendor();
+  if (s != d && !allow_cross_vendor)
+    return Verdict{false, VerdictCode::cross_vendor, {},
+                   fmt::format("cross-vendor live migration ({} to {}) is refused unless the policy allows it", s, d)};
+  return policy.check_migration(vm, src, dst);
+}
+
 Verdict require_guest_view(const FeatureSet& provided, const FeatureSet& guest_view, std::string_view on_missing) {
   FeatureSet missing = lacking(provided, guest_view);
   if (missing.empty()) return admit("the destination provides the guest view");

@@ -76,6 +76,12 @@ std::span<const PolicyEntry> policy_table();
 // Throws InputError listing the known names when `spec.name` is unknown.
 std::unique_ptr<Policy> make_policy(const PolicySpec& spec);
 
+// The one admission rule for a live migration: the vendor rule (a move
+// between vendors is refused unless `allow_cross_vendor`), then the policy's
+// check. Shared by the simulation's Migrations and the compatibility graph.
+Verdict admit_migration(const Policy& policy, const VmView& vm, const HostView& src, const HostView& dst,
+                        bool allow_cross_vendor);
+
 // Shared verdict helpers for policy files.
 Verdict admit(std::string reason, CheckBasis basis = CheckBasis::guest_view);
 Verdict refuse_missing(VerdictCode code, const FeatureSet& missing, std::string what);

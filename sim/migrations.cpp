@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include <fmt/format.h>
 
 namespace evcsim {
 
@@ -20,14 +19,9 @@ Migrations::Migrations(Env& env, Inventory& inv, GuestModel& guests, const Polic
       active_(env.spec.hosts.size(), 0) {}
 
 Verdict Migrations::admit(int vm, int dst) const {
-  int src = inv_.vms[vm].host;
-  const CpuModel& s = inv_.cpu_of(src);
-  const CpuModel& d = inv_.cpu_of(dst);
-  if (s.vendor() != d.vendor() && !spec_.policy.allow_cross_vendor)
-    return Verdict{false, VerdictCode::cross_vendor, {},
-                   fmt::format("cross-vendor live migration ({} to {}) is refused unless the policy allows it",
-                               s.vendor(), d.vendor())};
-  return policy_.check_migration(inv_.vm_view(vm), inv_.host_view(src), inv_.host_view(dst));
+  const int src = inv_.vms[vm].host;
+  return admit_migration(policy_, inv_.vm_view(vm), inv_.host_view(src), inv_.host_view(dst),
+                         spec_.policy.allow_cross_vendor);
 }
 
 void Migrations::start_live(int vm, int dst, const Verdict& admission, Priority priority) {

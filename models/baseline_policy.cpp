@@ -22,6 +22,13 @@ std::span<const BaselinePolicyEntry> baseline_policy_table() {
   return table;
 }
 
+std::optional<Baseline> best_joinable(const BaselineContext& c, bool look_ahead) {
+  std::vector<const CpuModel*> cpus = c.hosts;
+  if (c.newest_on_sale) cpus.push_back(c.newest_on_sale);
+  if (look_ahead && c.next_generation) cpus.push_back(c.next_generation);
+  return best_baseline(cpus, *c.baselines, c.current ? c.current->kind : BaselineKind::evc);
+}
+
 std::unique_ptr<BaselinePolicy> make_baseline_policy(std::string_view name) {
   return make_named(baseline_policy_table(), name);
 }

@@ -40,6 +40,10 @@ class BaselinePolicy {
   virtual std::optional<Baseline> target(const BaselineContext& c) const = 0;
 };
 
+// The best catalog mode of the current kind that every host, the newest part
+// on sale and (look_ahead) the vendor's next generation can join.
+std::optional<Baseline> best_joinable(const BaselineContext& c, bool look_ahead);
+
 struct BaselinePolicyEntry {
   std::string_view name;
   std::unique_ptr<BaselinePolicy> (*make)();

@@ -13,11 +13,7 @@ class AutoRaise final : public BaselinePolicy {
     return "the best catalog mode the hosts and the newest part on sale join, once retirements allow a raise";
   }
   bool raises() const override { return true; }
-  std::optional<Baseline> target(const BaselineContext& c) const override {
-    std::vector<const CpuModel*> cpus = c.hosts;
-    if (c.newest_on_sale) cpus.push_back(c.newest_on_sale);
-    return best_baseline(cpus, *c.baselines, c.current ? c.current->kind : BaselineKind::evc);
-  }
+  std::optional<Baseline> target(const BaselineContext& c) const override { return best_joinable(c, false); }
 };
 
 }  // namespace

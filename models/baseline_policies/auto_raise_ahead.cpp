@@ -13,12 +13,7 @@ class AutoRaiseAhead final : public BaselinePolicy {
     return "auto-raise, but never past what the vendor's next generation can join";
   }
   bool raises() const override { return true; }
-  std::optional<Baseline> target(const BaselineContext& c) const override {
-    std::vector<const CpuModel*> cpus = c.hosts;
-    if (c.newest_on_sale) cpus.push_back(c.newest_on_sale);
-    if (c.next_generation) cpus.push_back(c.next_generation);
-    return best_baseline(cpus, *c.baselines, c.current ? c.current->kind : BaselineKind::evc);
-  }
+  std::optional<Baseline> target(const BaselineContext& c) const override { return best_joinable(c, true); }
 };
 
 }  // namespace

@@ -87,6 +87,29 @@ void ResultsCollector::on_event(const Event& ev) {
         } else if constexpr (std::is_same_v<T, MigrationBlocked>) {
           add_capped(results_.mutable_blocked(), to_record(ev, spec_));
           bucket("blocked", std::string(code_name(e.code)), e.t);
+        } else if constexpr (std::is_same_v<T, BaselineRaised>) {
+          report::RaiseImpact* r = results_.add_raises();
+          r->set_cluster(spec_.clusters[e.cluster].name);
+          r->set_from(e.from);
+          r->set_to(e.to);
+          r->set_possible_since_s(e.possible_since);
+          r->set_raised_at_s(e.t);
+          for (auto& n : feature_names(e.gained)) r->add_gained(n);
+          r->set_vms_waiting(static_cast<uint32_t>(e.vms_to_cycle));
+          r->set_cycles_required(static_cast<uint32_t>(e.vms_to_cycle));
+          r->set_all_seen_at_s(-1);
+          r->set_locks_out(e.locks_out);
+          for (auto& n : feature_names(e.locks_out_missing)) r->add_locks_out_missing(n);
+          latest_raise_[e.cluster] = results_.raises_size() - 1;
+        } else if constexpr (std::is_same_v<T, BaselineRaiseSeen>) {
+          if (auto it = latest_raise_.find(e.cluster); it != latest_raise_.end())
+            results_.mutable_raises(it->second)->set_all_seen_at_s(e.t);
+        } else if constexpr (std::is_same_v<T, VmRebooted>) {
+          if (!e.picks_up) return;
+          if (auto it = latest_raise_.find(spec_.vms[e.vm].cluster); it != latest_raise_.end()) {
+            report::RaiseImpact* r = results_.mutable_raises(it->second);
+            r->set_cycles_that_picked_it_up(r->cycles_that_picked_it_up() + 1);
+          }
         } else if constexpr (std::is_same_v<T, MigrationAborted>) {
           bucket("migrations", "aborted", e.t);
         } else if constexpr (std::is_same_v<T, MigrationCompleted>) {

@@ -31,6 +31,7 @@ class ResultsCollector final : public Listener {
   std::map<std::pair<std::string, std::string>, int> index_;
   std::map<std::pair<std::string, std::string>, std::map<double, double>> buckets_;
   std::vector<double> snapshot_times_;
+  std::map<int, int> latest_raise_;  // cluster -> index in results_.raises()
 };
 
 // Escapes & < > " for XML and HTML text and attributes.

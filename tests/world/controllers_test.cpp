@@ -1,12 +1,14 @@
 // The world's parts on a FakeSim: each test builds a small scenario, runs
 // it on the fake clock (no SimGrid is linked into this executable) and
 // checks one controller's decisions.
+#include <algorithm>
 #include <map>
 #include <tuple>
 
 #include <gtest/gtest.h>
 
 #include "models/feature_registry.hpp"
+#include "reports/results.hpp"
 #include "reports/run_summary.hpp"
 #include "tests/world/fake_sim.hpp"
 
@@ -318,6 +320,34 @@ vm { name: "v" count: 4 cluster: "amd" ram_mib: 4096 }
   EXPECT_TRUE(plain[0].locks_out_missing.test(feature_id("fma4")));
   EXPECT_TRUE(plain[0].locks_out_missing.test(feature_id("xop")));
   for (const auto& r : raises("auto-raise-ahead")) EXPECT_TRUE(r.locks_out.empty()) << r.to;
+}
+
+// results.json says what each raise did: when possible and made, gains, the
+// VMs waiting, when the last saw it, and the power cycles that brought it.
+TEST(RefreshController, RaiseImpactIsInTheResults) {
+  FakeRun run(merom_cluster("auto-raise"));
+  run.run_until(15552000);
+  RunSummary summary(run.spec);
+  ResultsCollector results(run.spec, summary);
+  for (const Event& e : run.rec.events) {
+    summary.on_event(e);
+    results.on_event(e);
+  }
+  summary.on_end(15552000);
+  results.on_end(15552000);
+  ASSERT_EQ(results.results().raises_size(), 1);
+  const auto& r = results.results().raises(0);
+  EXPECT_EQ(r.cluster(), "c");
+  EXPECT_EQ(r.from(), "intel-merom");
+  EXPECT_EQ(r.to(), "intel-penryn");
+  EXPECT_LT(r.possible_since_s(), r.raised_at_s());
+  EXPECT_EQ(r.vms_waiting(), 1u);
+  EXPECT_EQ(r.cycles_required(), 1u);
+  EXPECT_EQ(r.cycles_that_picked_it_up(), 1u);
+  EXPECT_EQ(r.all_seen_at_s(), 10368000);
+  EXPECT_NE(std::find(r.gained().begin(), r.gained().end(), "sse4_1"), r.gained().end());
+  EXPECT_NE(results_json(results.results()).find("\"cycles_that_picked_it_up\": 1"), std::string::npos)
+      << results_json(results.results()).substr(0, 400);
 }
 
 TEST(RefreshController, FixedNeverRaises) {

@@ -64,6 +64,9 @@ class Policy {
   virtual BootView power_on(const VmView& vm, const HostView& host) const = 0;
   // May a VM (with its captured guest view) live-migrate from src to dst?
   virtual Verdict check_migration(const VmView& vm, const HostView& src, const HostView& dst) const = 0;
+  // How its hypervisor makes pre-copy converge: "sdps" (vSphere), "auto-converge"
+  // (QEMU/libvirt), "stop-and-copy" (Xen, Hyper-V's fixed rounds).
+  virtual std::string_view default_convergence() const { return "sdps"; }
 };
 
 struct PolicyEntry {

@@ -209,6 +209,12 @@ class Loader {
     if (m.reboot_s() > 0) spec_.migration.reboot_s = m.reboot_s();
     if (m.max_crash_loops() > 0) spec_.migration.max_crash_loops = static_cast<int>(m.max_crash_loops());
     spec_.migration.max_per_host = static_cast<int>(std::min<uint32_t>(m.max_per_host(), 1000));
+    if (!m.convergence().empty()) {
+      if (m.convergence() != "stop-and-copy" && m.convergence() != "auto-converge" && m.convergence() != "sdps")
+        fail(m, "convergence", mt, -1,
+             fmt::format("'{}' is not stop-and-copy, auto-converge or sdps", m.convergence()));
+      spec_.migration.convergence = m.convergence();
+    }
   }
 
   void load_operations_settings() {

@@ -152,6 +152,7 @@ struct MigrationSpec {
   double reboot_s = 60;
   int max_crash_loops = 3;
   int max_per_host = 0;  // 0: from the host link (8 at >= 10 Gbit/s, else 4)
+  std::string convergence;  // "": the policy's hypervisor default
 };
 
 struct ExpectationSpec {

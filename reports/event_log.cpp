@@ -63,6 +63,8 @@ struct Recorder {
   void operator()(const MigrationCompleted& e) {
     r.set_type("migration_completed"); vm(e.vm); route(e.src, e.dst); r.set_duration_s(e.duration_s);
     r.set_downtime_s(e.downtime_s); r.set_rounds(static_cast<uint32_t>(e.rounds)); r.set_mib_sent(e.mib_sent);
+    if (e.throttled_s > 0) r.set_throttled_s(e.throttled_s);
+    if (e.over_downtime_target) r.set_over_downtime_target(true);
   }
   void operator()(const Crash& e) {
     r.set_type("crash"); vm(e.vm); sw(e.vm, e.sw); r.set_kernel(e.kernel); host(e.host); features(e.missing);

@@ -30,6 +30,8 @@ void RunSummary::on_event(const Event& ev) {
           }
         } else if constexpr (std::is_same_v<T, MigrationCompleted>) {
           counts_["migrations"]++;
+          if (e.over_downtime_target) counts_["migrations_over_downtime_target"]++;
+          if (e.throttled_s > 0) counts_["guest_throttled_minutes"] += e.throttled_s / 60;
           migration_s_ += e.duration_s;
           migration_max_s_ = std::max(migration_max_s_, e.duration_s);
           downtime_s_ += e.downtime_s;
@@ -249,6 +251,11 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
     out += fmt::format(" (mean {:.2f} s, max {:.2f} s; downtime mean {:.0f} ms, max {:.0f} ms)", migration_s_ / done,
                        migration_max_s_, 1000 * downtime_s_ / done, 1000 * downtime_max_s_);
   if (count("migrations_aborted")) out += fmt::format(", {} aborted", count("migrations_aborted"));
+  if (count("migrations_over_downtime_target"))
+    out += fmt::format(", {} over the {:.0f} ms downtime target", count("migrations_over_downtime_target"),
+                       spec_.migration.max_downtime_ms);
+  if (m["guest_throttled_minutes"] > 0)
+    out += fmt::format(", guests throttled {:.1f} min to converge", m["guest_throttled_minutes"]);
   if (count("migrations_queued"))
     out += fmt::format(", {} waited for a vMotion slot (mean {:.0f} s, max {:.0f} s)", count("migrations_queued"),
                        60 * m["migration_wait_minutes"] / count("migrations_queued"), wait_max_s_);

@@ -77,6 +77,8 @@ struct MigrationAborted { double t; int vm; int src; int dst; bool vm_stopped; }
 struct MigrationCompleted {
   double t; int vm; int src; int dst;
   double duration_s; double downtime_s; int rounds; double mib_sent;
+  double throttled_s = 0;        // the guest ran slowed to converge
+  bool over_downtime_target = false;
 };
 // A crash: software (or, when kernel, the whole guest) used a feature the
 // host it runs on lacks. src/dst: the migration that brought the VM to a host

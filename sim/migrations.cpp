@@ -1,19 +1,40 @@
 #include "sim/migrations.hpp"
 
+#include <fmt/format.h>
+
+#include "models/error.hpp"
+
 #include <algorithm>
 
 
 namespace evcsim {
 
-MigrationJob make_migration_job(const ScenarioSpec& spec, int vm, int src, int dst) {
+MigrationJob make_migration_job(const ScenarioSpec& spec, int vm, int src, int dst, Convergence convergence) {
   const VmSpec& vs = spec.vms[vm];
   constexpr double kMiB = 1024.0 * 1024.0;
   return MigrationJob{vm, src, dst, vs.ram_mib * kMiB, vs.dirty_mib_per_s * kMiB, vs.working_set_mib * kMiB,
-                      spec.migration.max_downtime_ms / 1000.0, spec.migration.max_rounds};
+                      spec.migration.max_downtime_ms / 1000.0, spec.migration.max_rounds, convergence};
+}
+
+std::string_view convergence_name(Convergence c) {
+  switch (c) {
+    case Convergence::stop_and_copy: return "stop-and-copy";
+    case Convergence::auto_converge: return "auto-converge";
+    case Convergence::sdps: return "sdps";
+  }
+  return "?";
+}
+
+Convergence parse_convergence(std::string_view name) {
+  for (Convergence c : {Convergence::stop_and_copy, Convergence::auto_converge, Convergence::sdps})
+    if (convergence_name(c) == name) return c;
+  throw InputError(fmt::format("'{}' is not stop-and-copy, auto-converge or sdps", name));
 }
 
 Migrations::Migrations(Env& env, Inventory& inv, GuestModel& guests, const Policy& policy)
     : env_(env), spec_(env.spec), inv_(inv), guests_(guests), policy_(policy),
+      convergence_(parse_convergence(env.spec.migration.convergence.empty() ? policy.default_convergence()
+                                                                             : env.spec.migration.convergence)),
       limit_(env.spec.migration.max_per_host > 0 ? env.spec.migration.max_per_host
                                                  : env.spec.network.host_link_gbps >= 10 ? 8 : 4),
       active_(env.spec.hosts.size(), 0) {}
@@ -48,7 +69,7 @@ void Migrations::transfer(int vm, int src, int dst, double waited_s) {
   ++active_[dst];
   ++in_flight_;
   env_.emit(MigrationStarted{env_.now(), vm, src, dst, waited_s});
-  env_.start_migration(make_migration_job(spec_, vm, src, dst),
+  env_.start_migration(make_migration_job(spec_, vm, src, dst, convergence_),
                        [this](const MigrationJob& job, const MigrationOutcome& out) { live_done(job, out); });
 }
 
@@ -100,7 +121,8 @@ void Migrations::finish(const MigrationJob& job, const MigrationOutcome& out, bo
   }
   inv_.move_booked(job.vm, job.dst);  // RAM was booked when the migration was requested
   env_.emit(MigrationCompleted{env_.now(), job.vm, job.src, job.dst, out.duration_s, out.downtime_s, out.rounds,
-                               out.bytes_sent / (1024.0 * 1024.0)});
+                               out.bytes_sent / (1024.0 * 1024.0), out.throttled_s,
+                               out.downtime_s > job.max_downtime_s + 1e-9});
   completed(job);
 }
 

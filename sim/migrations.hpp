@@ -3,7 +3,8 @@
 // graph; the live life cycle (RAM booked at the destination, the engine
 // moves the memory, the VM switches hosts or the move is aborted) and the
 // cold one (powered off, moved, powered on at the destination with a new
-// guest view). Like vCenter, at most max_per_host vMotions run at once at
+// guest view). Pre-copy converges by the scenario's policy (or the masking
+// policy's hypervisor default; sim/services.hpp). Like vCenter, at most max_per_host vMotions run at once at
 // each host (source and destination counted); the rest queue, evacuations
 // before operations before DRS moves, and start as slots free up.
 //
@@ -53,6 +54,7 @@ class Migrations {
   GuestModel& guests_;
   const Policy& policy_;
   int in_flight_ = 0;
+  Convergence convergence_;     // the scenario's, or the masking policy's hypervisor default
   int limit_;                   // vMotions at once per host
   std::vector<int> active_;     // per host: transfers running
   std::vector<Queued> queue_;   // oldest first within a priority

@@ -49,6 +49,7 @@ MigrationOutcome precopy(sg4::Host* src, sg4::Host* dst, const MigrationJob& job
   MigrationOutcome out;
   const double start = sg4::Engine::get_clock();
   double bytes = job.ram_bytes;
+  double throttle = 0;  // share of the guest's time taken away (auto-converge, SDPS)
   for (;;) {
     double t0 = sg4::Engine::get_clock();
     sg4::Comm::sendto(src, dst, static_cast<uint64_t>(bytes));
@@ -56,9 +57,24 @@ MigrationOutcome precopy(sg4::Host* src, sg4::Host* dst, const MigrationJob& job
     double dt = std::max(sg4::Engine::get_clock() - t0, 1e-9);
     out.bytes_sent += bytes;
     ++out.rounds;
-    double dirty = std::min(job.dirty_bytes_per_s * dt, job.working_set_bytes);
+    if (throttle > 0) out.throttled_s += dt;
     double bandwidth = bytes / dt;
-    if (dirty / bandwidth <= job.max_downtime_s || out.rounds >= job.max_rounds) {
+    double dirty = std::min(job.dirty_bytes_per_s * (1 - throttle) * dt, job.working_set_bytes);
+    bool converged = dirty / bandwidth <= job.max_downtime_s;
+    bool give_up = out.rounds >= job.max_rounds;
+    switch (job.convergence) {
+      case Convergence::stop_and_copy:  // Xen: also stop once 3x the RAM went over the wire
+        give_up = give_up || out.bytes_sent >= 3 * job.ram_bytes;
+        break;
+      case Convergence::auto_converge:  // QEMU: 20% first, then 10% more per round that does not converge
+        if (!converged && out.rounds >= 2) throttle = throttle == 0 ? 0.2 : std::min(0.99, throttle + 0.1);
+        break;
+      case Convergence::sdps:  // vMotion: stun the vCPUs so pages are dirtied at most at half the send rate
+        if (!converged && job.dirty_bytes_per_s > 0.5 * bandwidth)
+          throttle = std::max(throttle, 1 - 0.5 * bandwidth / job.dirty_bytes_per_s);
+        break;
+    }
+    if (converged || give_up) {
       double s0 = sg4::Engine::get_clock();
       if (dirty >= 1) {
         sg4::Comm::sendto(src, dst, static_cast<uint64_t>(dirty));

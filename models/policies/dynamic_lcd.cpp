@@ -16,6 +16,7 @@ class DynamicLcdPolicy final : public Policy {
   BootView power_on(const VmView&, const HostView& host) const override {
     return {true, host.cpu->migratable() & host.cluster_lcd, {}, "the cluster's lowest common denominator"};
   }
+  std::string_view default_convergence() const override { return "stop-and-copy"; }
   Verdict check_migration(const VmView& vm, const HostView&, const HostView& dst) const override {
     return require_guest_view(dst.cpu->migratable(), vm.guest_view, "destination lacks features of the guest view");
   }

@@ -22,6 +22,7 @@ class NamedModelPolicy final : public Policy {
       return {false, {}, missing, fmt::format("host lacks features of model {}: {}", model_.name, join_names(missing))};
     return {true, model_.features, {}, fmt::format("model {}", model_.name)};
   }
+  std::string_view default_convergence() const override { return "auto-converge"; }
   Verdict check_migration(const VmView& vm, const HostView&, const HostView& dst) const override {
     return require_guest_view(dst.cpu->migratable(), vm.guest_view,
                               fmt::format("destination lacks features of model {}", model_.name));

@@ -18,6 +18,7 @@ class PassthroughPolicy final : public Policy {
   BootView power_on(const VmView&, const HostView& host) const override {
     return {true, host.cpu->features, {}, "host passthrough"};
   }
+  std::string_view default_convergence() const override { return "auto-converge"; }
   Verdict check_migration(const VmView& vm, const HostView& src, const HostView& dst) const override {
     if (src.cpu->features == dst.cpu->features) return admit("identical host CPUs", CheckBasis::host_cpus);
     FeatureSet missing = lacking(dst.cpu->features, vm.guest_view);

@@ -264,6 +264,7 @@ class Loader {
     if (f.annual_rate() > 12) fail(f, "annual_rate", ft, -1, "more than 12 failures a year per host is not a rate");
     spec_.failures.mtbf_days = f.annual_rate() > 0 ? 365.25 / f.annual_rate() : f.mtbf_days();
     spec_.failures.wear_out_after_years = f.wear_out_after_years();
+    spec_.failures.failover_hosts = static_cast<int>(std::min<uint32_t>(f.failover_hosts(), 1000));
     if (spec_.failures.mtbf_days > 0 && spec_.failures.mtbf_days < 365.25 / 0.2)
       warn(f, f.annual_rate() > 0 ? "annual_rate" : "mtbf_days", ft,
            fmt::format("{:.1f} failures per host and year; field data says 0.02 to 0.05",
@@ -506,6 +507,14 @@ class Loader {
     positive(g, "arrivals_per_day", t, g.arrivals_per_day(), true);
     positive(g, "lifetime_days", t, g.lifetime_days(), true);
     positive(g, "cpu_demand", t, g.cpu_demand(), true);
+    int ha_priority = 1;
+    if (!g.ha_priority().empty()) {
+      static const std::map<std::string, int> kPriorities = {{"high", 0}, {"medium", 1}, {"low", 2}};
+      auto p = kPriorities.find(g.ha_priority());
+      if (p == kPriorities.end())
+        fail(g, "ha_priority", t, -1, fmt::format("'{}' is not high, medium or low", g.ha_priority()));
+      ha_priority = p->second;
+    }
     uint32_t slots = count;
     if (g.arrivals_per_day() > 0) {
       // Departed VMs free their slots: with a lifetime, about per_day x
@@ -535,6 +544,7 @@ class Loader {
       v.masks = own;
       v.baseline = base;
       v.power_cycle_on_reboot = g.power_cycle_on_reboot();
+      v.ha_priority = ha_priority;
       v.power_on_at_s = g.power_on_at_s();
       v.start_powered_off = g.start_powered_off() || k > count;
       v.arrival_slot = k > count;

@@ -66,6 +66,7 @@ struct VmSpec {
   double cpu_demand = 0.6;          // vCPU-equivalents (Clovertown cores) at base demand
   bool arrival_slot = false;        // powered on only when the workload brings it
   double lifetime_days = 0;         // arrivals: mean life (0 = forever)
+  int ha_priority = 1;              // HA restart order: 0 high, 1 medium, 2 low
 };
 
 struct ArrivalSpec {
@@ -91,6 +92,7 @@ struct WorkloadSpec {
 struct FailureSpec {
   double mtbf_days = 0, repair_hours = 8;
   double wear_out_after_years = 0;
+  int failover_hosts = 0;  // HA admission control
 };
 
 struct RefreshSpec {

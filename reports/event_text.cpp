@@ -22,6 +22,9 @@ std::string text(const PlacementRefusal& r, const ScenarioSpec& spec) {
     case PlacementCode::rule: return fmt::format("a DRS rule keeps it off {}", host_name(spec, r.host));
     case PlacementCode::policy: return fmt::format("host {}: {}", host_name(spec, r.host), r.detail);
     case PlacementCode::policy_at_destination: return r.detail;
+    case PlacementCode::ha_reserve:
+      return fmt::format("HA admission control keeps room for {} host failure(s) ({} MiB free beyond it, the VM needs {} MiB)",
+                         r.host, r.free_mib, r.need_mib);
   }
   return "?";
 }

@@ -26,7 +26,7 @@ enum class RefusalCode { already_on, already_off, migrating, not_running, alread
                          already_in_maintenance, not_in_maintenance, baseline_host_cannot_join,
                          enable_vms_see_more, lower_vms_see_more };
 enum class PlacementCode { none, no_hosts, host_absent, host_down, host_in_maintenance, no_room, rule, policy,
-                           policy_at_destination };
+                           policy_at_destination, ha_reserve };
 enum class JoinRefusal { baseline, market_cannot_join, market_empty, cluster_at_cap };
 enum class PurchaseReason { replacement, ram_headroom, cpu_headroom };
 enum class MaintenanceKind { scheduled, retirement };

@@ -1,5 +1,9 @@
 #include "sim/placement.hpp"
 
+#include <algorithm>
+#include <climits>
+#include <functional>
+
 namespace evcsim {
 
 Placement::Placement(Env& env, Inventory& inv, GuestModel& guests, const Policy& policy)
@@ -70,8 +74,31 @@ void Placement::power_on(int vm, int preferred) {
   queue_[spec_.vms[vm].cluster].push_back(Waiter{vm, -1, {}});
 }
 
+// HA admission control: the RAM a cluster can still give to power-ons while
+// keeping room to restart the VMs of its `failover_hosts` largest hosts.
+int64_t Placement::beyond_reserve(int cluster) const {
+  const int n = spec_.failures.failover_hosts;
+  if (n <= 0) return INT64_MAX;
+  std::vector<int64_t> capacity;
+  int64_t free = 0;
+  for (int h : inv_.clusters[cluster].hosts)
+    if (inv_.usable(h)) capacity.push_back(inv_.hosts[h].ram_mib), free += inv_.free_mib(h);
+  std::sort(capacity.begin(), capacity.end(), std::greater<>());
+  int64_t reserve = 0;
+  for (size_t i = 0; i < std::min<size_t>(static_cast<size_t>(n), capacity.size()); ++i) reserve += capacity[i];
+  return free - reserve;
+}
+
 bool Placement::try_power_on(int vm, bool report) {
-  const std::vector<int>& candidates = inv_.clusters[spec_.vms[vm].cluster].hosts;
+  const int cluster = spec_.vms[vm].cluster;
+  const std::vector<int>& candidates = inv_.clusters[cluster].hosts;
+  if (const int64_t room = beyond_reserve(cluster); room < spec_.vms[vm].ram_mib) {
+    if (report)
+      env_.emit(PowerOnRefused{env_.now(), vm, -1, {},
+                               PlacementRefusal{PlacementCode::ha_reserve, spec_.failures.failover_hosts,
+                                                std::max<int64_t>(0, room), spec_.vms[vm].ram_mib, {}}});
+    return false;
+  }
   Placed p = choose(vm, candidates);
   if (p.host < 0) {
     if (candidates.empty()) p.why.code = PlacementCode::no_hosts;
@@ -87,7 +114,12 @@ void Placement::ha_restart(int vm, int from, const FeatureSet& view_before) {
   Waiter w{vm, from, view_before};
   if (try_ha(w, true)) return;
   waiting_[vm] = 1;
-  queue_[spec_.hosts[from].cluster].push_back(std::move(w));
+  // Waiting HA restarts go by restart priority, ahead of plain power-ons.
+  auto& q = queue_[spec_.hosts[from].cluster];
+  auto at = std::find_if(q.begin(), q.end(), [&](const Waiter& o) {
+    return o.ha_from < 0 || spec_.vms[o.vm].ha_priority > spec_.vms[vm].ha_priority;
+  });
+  q.insert(at, std::move(w));
 }
 
 bool Placement::try_ha(const Waiter& w, bool report) {

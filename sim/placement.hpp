@@ -59,6 +59,7 @@ class Placement {
     FeatureSet view_before;  // HA: the view it had there
   };
   bool try_ha(const Waiter& w, bool report);
+  int64_t beyond_reserve(int cluster) const;
   bool try_power_on(int vm, bool report);
   std::vector<std::vector<Waiter>> queue_;  // per cluster, oldest first
   std::vector<char> waiting_;               // per VM

@@ -1,5 +1,7 @@
 #include "sim/controllers/ha.hpp"
 
+#include <algorithm>
+
 namespace evcsim {
 
 namespace {
@@ -44,7 +46,9 @@ void HaController::host_fails(int host, double repair_s) {
   if (!hr.present || !hr.up) return;
   hr.up = false;
   const uint32_t epoch = ++epoch_[host];
-  std::vector<int> victims = hr.vms;
+  std::vector<int> victims = hr.vms;  // restarted by HA priority (high first), then in host order
+  std::stable_sort(victims.begin(), victims.end(),
+                   [&](int a, int b) { return spec_.vms[a].ha_priority < spec_.vms[b].ha_priority; });
   env_.emit(HostFailed{env_.now(), host, static_cast<int>(victims.size())});
   for (int vm : victims) {
     FeatureSet before = inv_.vms[vm].guest_view;

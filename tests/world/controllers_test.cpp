@@ -620,6 +620,32 @@ vm { name: "on-b" count: 2 host: "b" ram_mib: 3072 }
   EXPECT_DOUBLE_EQ(lost.metrics()["outage_minutes"], 0);
 }
 
+// HA admission control keeps room for a host failure; restarts go by priority.
+TEST(HaController, AdmissionControlAndRestartPriority) {
+  FakeRun reserve(R"(horizon_s: 600
+failures { failover_hosts: 1 }
+cluster { name: "c" hosts { cpu: "E5420" name: "h" count: 2 ram_gib: 16 } }
+vm { name: "v" count: 5 cluster: "c" ram_mib: 4096 }
+)");
+  reserve.run_until(600);
+  EXPECT_EQ(reserve.rec.all<VmPoweredOn>().size(), 4u);  // 32 GiB, 16 kept for a failure
+  auto refused = reserve.rec.all<PowerOnRefused>();
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0].why.code, PlacementCode::ha_reserve);
+
+  FakeRun priority(R"(horizon_s: 3600
+cluster { name: "c" hosts { cpu: "E5420" name: "a" ram_gib: 16 } hosts { cpu: "E5420" name: "b" ram_gib: 8 } }
+vm { name: "low" host: "a" ram_mib: 4096 ha_priority: "low" }
+vm { name: "high" host: "a" ram_mib: 4096 ha_priority: "high" }
+vm { name: "fill" host: "b" ram_mib: 4096 }
+at { at_s: 100 fail_host { host: "a" repair_hours: 100 } }
+)");
+  priority.run_until(3600);
+  auto ha = priority.rec.all<HaRestart>();
+  ASSERT_EQ(ha.size(), 1u);  // b has room for one
+  EXPECT_EQ(priority.spec.vms[ha[0].vm].name, "high");
+}
+
 TEST(Placement, APowerOnWithoutRoomWaitsForTheNextHost) {
   FakeRun run(R"(horizon_s: 3600
 cluster { name: "c" hosts { cpu: "E5420" name: "a" ram_gib: 8 } }

@@ -39,7 +39,7 @@ one_year() {  # scale interval -> file
 }
 
 echo "evcsim $("$evcsim" --version | awk '{print $2}') on $(nproc) cores"
-measure "refresh-10y (1,000 hosts, 10 years)" "$src"
+measure "refresh-10y (1,024 hosts, 10 years)" "$src"
 sed -n '2,10p' "$work/out"
 for s in 0.5 1 2 10; do measure "1 year, hosts x$s, DRS 5 min" "$(one_year $s 300)"; done
 for i in 1200 600 300; do measure "1 year, hosts x1, DRS every ${i} s" "$(one_year 1 $i)"; done

@@ -169,7 +169,9 @@ void RefreshController::buy_hosts(int cluster, int count, PurchaseReason why) {
       return;
     }
     HostRec& hr = inv_.hosts[bay];
-    hr.cpu = std::make_shared<CpuModel>(*model);
+    auto& part = parts_[model];  // one model per part: host classes (and the graph) group by it
+    if (!part) part = std::make_shared<const CpuModel>(*model);
+    hr.cpu = part;
     hr.purchased = today;
     hr.up = true;
     hr.demand = 0;

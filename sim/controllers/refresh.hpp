@@ -9,6 +9,9 @@
 // raise is possible.
 #pragma once
 
+#include <map>
+#include <memory>
+
 #include "models/baseline_policy.hpp"
 #include "models/procurement_policy.hpp"
 #include "sim/controllers/maintenance.hpp"
@@ -67,6 +70,7 @@ class RefreshController {
   std::vector<HostBook> hosts_;
   std::vector<ClusterBook> clusters_;
   std::vector<RaiseTrack> raises_;
+  std::map<const CpuModel*, std::shared_ptr<const CpuModel>> parts_;  // bought parts, shared by their hosts
 };
 
 }  // namespace evcsim

@@ -118,5 +118,19 @@ TEST(Scenario, ShippedScenariosLoad) {
   EXPECT_GE(n, 5);
 }
 
+// refresh-10y is a plausible fleet: clusters within vSphere's 96 hosts, a
+// field failure rate, a procurement lag; it loads without a warning.
+TEST(Scenario, Refresh10yIsAPlausibleFleet) {
+  ScenarioSpec s = load_scenario(std::string(EVCSIM_SOURCE_DIR) + "/scenarios/refresh-10y.textproto", Catalog::builtin());
+  EXPECT_TRUE(s.warnings.empty()) << s.warnings.front();
+  std::vector<int> hosts(s.clusters.size(), 0);
+  for (const auto& h : s.hosts) ++hosts[static_cast<size_t>(h.cluster)];  // every bay included
+  for (int n : hosts) EXPECT_LE(n, 96);
+  const double per_year = 365.25 / s.failures.mtbf_days;
+  EXPECT_GE(per_year, 0.02);
+  EXPECT_LE(per_year, 0.05);
+  EXPECT_GE(s.refresh.qualification_months, 3);
+}
+
 }  // namespace
 }  // namespace evcsim

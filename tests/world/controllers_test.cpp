@@ -157,6 +157,31 @@ vm { name: "v" host: "pen" software { name: "app" uses: ["sse4_1"] } }
   EXPECT_NEAR(summary.metrics()["overdue_host_months"], (365.25 - tries[0]) / (365.25 / 12), 0.1);
 }
 
+// A host whose retirement failed keeps its VMs until the next attempt, but
+// DRS does not fill it meanwhile (it would only make the next attempt fail).
+TEST(RefreshController, AHostAwaitingAnotherRetirementIsNoDrsTarget) {
+  FakeRun run(R"(horizon_s: 15552000
+start_date: "2012-01"
+policy { name: "modern-superset" }
+drs { balance: true interval_s: 300 threshold: 5 }
+workload { noise: 0 diurnal_amplitude: 0 }
+refresh { lifetime_years: 3 window_days: 30 max_hosts_per_cluster: 3 }
+cluster { name: "c" hosts { cpu: "E5420" name: "pen" purchased: "2008-01" ram_gib: 64 }
+                    hosts { cpu: "E5310" name: "old" count: 2 purchased: "2011-06" ram_gib: 64 } }
+vm { name: "pinned" host: "pen" software { name: "app" uses: ["sse4_1"] } }
+vm { name: "v" count: 12 host: "old-1" ram_mib: 2048 cpu_demand: 1 }
+)");
+  run.run_until(15552000);
+  auto failed = run.rec.all<MaintenanceFailed>();
+  ASSERT_FALSE(failed.empty());
+  const int pen = host_named(run.spec, "pen");
+  int into_pen_after = 0, moves_after = 0;
+  for (const auto& m : run.rec.all<MigrationCompleted>())
+    if (m.t > failed[0].t) ++moves_after, into_pen_after += m.dst == pen;
+  EXPECT_GT(moves_after, 0);  // DRS still balances old-1 and old-2
+  EXPECT_EQ(into_pen_after, 0);
+}
+
 TEST(RefreshController, AClusterAtItsCapSaysSo) {
   FakeRun run(R"(horizon_s: 864000
 start_date: "2012-06"

@@ -17,6 +17,14 @@ namespace {
 
 using test::FakeRun;
 
+// The run's metrics, as the summary computes them at `end_s`.
+std::map<std::string, double> metrics_of(const FakeRun& run, double end_s) {
+  RunSummary summary(run.spec);
+  for (const Event& e : run.rec.events) summary.on_event(e);
+  summary.on_end(end_s);
+  return summary.metrics();
+}
+
 int host_named(const ScenarioSpec& s, const std::string& n) {
   for (size_t i = 0; i < s.hosts.size(); ++i)
     if (s.hosts[i].name == n) return static_cast<int>(i);
@@ -150,11 +158,9 @@ vm { name: "v" host: "pen" software { name: "app" uses: ["sse4_1"] } }
   EXPECT_NEAR(tries[1] - tries[0], 30, 1.01);
   EXPECT_NEAR(tries[2] - tries[1], 60, 1.01);
   EXPECT_NEAR(tries[3] - tries[2], 120, 1.01);
-  RunSummary summary(trapped.spec);
-  for (const Event& e : trapped.rec.events) summary.on_event(e);
-  summary.on_end(31557600);
-  EXPECT_EQ(summary.metrics()["hosts_overdue"], 1);
-  EXPECT_NEAR(summary.metrics()["overdue_host_months"], (365.25 - tries[0]) / (365.25 / 12), 0.1);
+  auto m = metrics_of(trapped, 31557600);
+  EXPECT_EQ(m["hosts_overdue"], 1);
+  EXPECT_NEAR(m["overdue_host_months"], (365.25 - tries[0]) / (365.25 / 12), 0.1);
 }
 
 // A host whose retirement failed keeps its VMs until the next attempt, but
@@ -514,11 +520,9 @@ vm { name: "v" count: 8 host: "new" ram_mib: 4096 cpu_demand: 1 }
 )");
   stuck.run_until(1000);
   ASSERT_FALSE(stuck.rec.all<DrsPass>().empty());
-  RunSummary summary(stuck.spec);
-  for (const Event& e : stuck.rec.events) summary.on_event(e);
-  summary.on_end(1000);
-  EXPECT_EQ(summary.metrics()["drs_passes"], 0);
-  EXPECT_EQ(summary.metrics()["drs_passes_stuck"], static_cast<double>(stuck.rec.all<DrsPass>().size()));
+  auto m = metrics_of(stuck, 1000);
+  EXPECT_EQ(m["drs_passes"], 0);
+  EXPECT_EQ(m["drs_passes_stuck"], static_cast<double>(stuck.rec.all<DrsPass>().size()));
 }
 
 TEST(GuestModel, ProbingSoftwareCrashesAfterAnAdmittedMoveAndTheCauseComesFromTheAdmission) {
@@ -627,22 +631,17 @@ vm { name: "on-b" count: 2 host: "b" ram_mib: 3072 }
   auto ha = run.rec.all<HaRestart>();
   ASSERT_EQ(ha.size(), 2u);
   for (const auto& r : ha) EXPECT_DOUBLE_EQ(r.t, 100 + 7200);  // when a was repaired
-  RunSummary summary(run.spec);
-  for (const Event& e : run.rec.events) summary.on_event(e);
-  summary.on_end(20000);
-  auto m = summary.metrics();
+  auto m = metrics_of(run, 20000);
   EXPECT_DOUBLE_EQ(m["outage_minutes"], 2 * (7200 + run.spec.migration.reboot_s) / 60);
   EXPECT_EQ(m["ha_restarts_delayed"], 2);
   EXPECT_EQ(m["ha_lost_vms"], 0);
 
   FakeRun never("horizon_s: 20000\n" + fleet + R"(at { at_s: 100 fail_host { host: "a" repair_hours: 100 } })");
   never.run_until(20000);
-  RunSummary lost(never.spec);
-  for (const Event& e : never.rec.events) lost.on_event(e);
-  lost.on_end(20000);
-  EXPECT_EQ(lost.metrics()["ha_lost_vms"], 2);
-  EXPECT_NEAR(lost.metrics()["ha_lost_vm_hours"], 2 * 19900 / 3600.0, 1e-9);
-  EXPECT_DOUBLE_EQ(lost.metrics()["outage_minutes"], 0);
+  auto lost = metrics_of(never, 20000);
+  EXPECT_EQ(lost["ha_lost_vms"], 2);
+  EXPECT_NEAR(lost["ha_lost_vm_hours"], 2 * 19900 / 3600.0, 1e-9);
+  EXPECT_DOUBLE_EQ(lost["outage_minutes"], 0);
 }
 
 // HA admission control keeps room for a host failure; restarts go by priority.

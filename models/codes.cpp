@@ -2,6 +2,10 @@
 
 #include <array>
 
+#include <fmt/format.h>
+
+#include "models/error.hpp"
+
 namespace evcsim {
 
 namespace {
@@ -36,6 +40,21 @@ std::string_view code_name(CrashCause c) {
     case CrashCause::guest_view_not_checked: return "guest-view-not-checked";
   }
   return "?";
+}
+
+std::string_view code_name(Convergence c) {
+  switch (c) {
+    case Convergence::stop_and_copy: return "stop-and-copy";
+    case Convergence::auto_converge: return "auto-converge";
+    case Convergence::sdps: return "sdps";
+  }
+  return "?";
+}
+
+Convergence parse_convergence(std::string_view name) {
+  for (Convergence c : {Convergence::stop_and_copy, Convergence::auto_converge, Convergence::sdps})
+    if (code_name(c) == name) return c;
+  throw InputError(fmt::format("'{}' is not stop-and-copy, auto-converge or sdps", name));
 }
 
 std::span<const VerdictCode> all_verdict_codes() { return kVerdicts; }

@@ -7,13 +7,22 @@ static std::string compose(const std::string& message, const std::string& file, 
   std::string out;
   if (!file.empty()) {
     out += file;
-    if (line > 0) out += ":" + std::to_string(line);
+    if (line > 0) {
+      out += ':';
+      out += std::to_string(line);
+    }
     out += ": ";
   } else if (line > 0) {
-    out += "line " + std::to_string(line) + ": ";
+    out += "line ";
+    out += std::to_string(line);
+    out += ": ";
   }
-  if (!field.empty()) out += field + ": ";
-  return out + message;
+  if (!field.empty()) {
+    out += field;
+    out += ": ";
+  }
+  out += message;
+  return out;
 }
 
 InputError::InputError(std::string message, std::string file, int line, std::string field)

@@ -1,6 +1,7 @@
 #include "models/scenario.hpp"
 
 #include "models/baseline_policy.hpp"
+#include "models/codes.hpp"
 #include "models/metrics.hpp"
 #include "models/named_table.hpp"
 #include "models/placement_policy.hpp"
@@ -210,9 +211,11 @@ class Loader {
     if (m.max_crash_loops() > 0) spec_.migration.max_crash_loops = static_cast<int>(m.max_crash_loops());
     spec_.migration.max_per_host = static_cast<int>(std::min<uint32_t>(m.max_per_host(), 1000));
     if (!m.convergence().empty()) {
-      if (m.convergence() != "stop-and-copy" && m.convergence() != "auto-converge" && m.convergence() != "sdps")
-        fail(m, "convergence", mt, -1,
-             fmt::format("'{}' is not stop-and-copy, auto-converge or sdps", m.convergence()));
+      try {
+        parse_convergence(m.convergence());
+      } catch (const InputError& e) {
+        fail(m, "convergence", mt, -1, e.what());
+      }
       spec_.migration.convergence = m.convergence();
     }
   }

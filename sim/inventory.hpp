@@ -10,6 +10,7 @@
 // demand drives load (vCPUs may overcommit).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -78,7 +79,9 @@ class Inventory {
 
   double demand_factor() const;              // diurnal wave x growth at now()
   double load(int host) const { return load(host, demand_factor()); }
-  double load(int host, double factor) const;  // max(CPU, RAM) load, 0..
+  double load(int host, double factor) const { return std::max(cpu_load(host, factor), ram_load(host)); }
+  double cpu_load(int host, double factor) const;  // demand x factor x (1 + noise) / capacity
+  double ram_load(int host) const;                 // booked RAM / RAM
 
   void place(int vm, int host);              // adds to the host's list and books RAM
   void unplace(int vm);                      // removes from its host

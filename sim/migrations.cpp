@@ -1,8 +1,5 @@
 #include "sim/migrations.hpp"
 
-#include <fmt/format.h>
-
-#include "models/error.hpp"
 
 #include <algorithm>
 
@@ -14,21 +11,6 @@ MigrationJob make_migration_job(const ScenarioSpec& spec, int vm, int src, int d
   constexpr double kMiB = 1024.0 * 1024.0;
   return MigrationJob{vm, src, dst, vs.ram_mib * kMiB, vs.dirty_mib_per_s * kMiB, vs.working_set_mib * kMiB,
                       spec.migration.max_downtime_ms / 1000.0, spec.migration.max_rounds, convergence};
-}
-
-std::string_view convergence_name(Convergence c) {
-  switch (c) {
-    case Convergence::stop_and_copy: return "stop-and-copy";
-    case Convergence::auto_converge: return "auto-converge";
-    case Convergence::sdps: return "sdps";
-  }
-  return "?";
-}
-
-Convergence parse_convergence(std::string_view name) {
-  for (Convergence c : {Convergence::stop_and_copy, Convergence::auto_converge, Convergence::sdps})
-    if (convergence_name(c) == name) return c;
-  throw InputError(fmt::format("'{}' is not stop-and-copy, auto-converge or sdps", name));
 }
 
 Migrations::Migrations(Env& env, Inventory& inv, GuestModel& guests, const Policy& policy)

@@ -159,10 +159,4 @@ void Placement::retry(int cluster, bool all) {
   retrying_ = false;
 }
 
-size_t Placement::waiting() const {
-  size_t n = 0;
-  for (char w : waiting_) n += w;
-  return n;
-}
-
 }  // namespace evcsim

@@ -44,7 +44,6 @@ class Placement {
   void retry(int cluster, bool all);
   // A waiting VM that departed or was powered on otherwise.
   void forget(int vm) { waiting_[vm] = 0; }
-  size_t waiting() const;
 
  private:
   Env& env_;

@@ -8,20 +8,10 @@
 
 #include <functional>
 
+#include "models/codes.hpp"
 #include "models/scenario.hpp"
 
 namespace evcsim {
-
-// How pre-copy ends when the guest dirties memory faster than it can be sent:
-//  stop_and_copy (Xen): stop after max_rounds or once 3x the RAM was sent;
-//  auto_converge (QEMU): throttle the guest from 20%, +10% per round that
-//    does not converge, up to 99%;
-//  sdps (vMotion's Stun During Page Send): slow the vCPUs so the guest
-//    dirties at most half of what the link sends.
-enum class Convergence { stop_and_copy, auto_converge, sdps };
-std::string_view convergence_name(Convergence c);
-// Throws InputError listing the names when `name` is none of them.
-Convergence parse_convergence(std::string_view name);
 
 // A live migration for the engine to carry out (pre-copy over the network).
 struct MigrationJob {

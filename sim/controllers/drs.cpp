@@ -45,9 +45,8 @@ void DrsController::balance(int cluster) {
   double sum = 0, sum2 = 0;
   const double f = inv_.demand_factor();
   for (int h : hs) {
-    const HostRec& hr = inv_.hosts[h];
-    cpu.push_back(hr.demand * f * (1 + hr.noise) / hr.capacity);
-    mem.push_back(static_cast<double>(hr.ram_reserved_mib) / static_cast<double>(std::max<int64_t>(1, hr.ram_mib)));
+    cpu.push_back(inv_.cpu_load(h, f));
+    mem.push_back(inv_.ram_load(h));
     double l = std::max(cpu.back(), mem.back());  // Inventory::load
     sum += l;
     sum2 += l * l;

@@ -6,11 +6,11 @@ namespace evcsim {
 
 MaintenanceController::MaintenanceController(Env& env, Inventory& inv, Migrations& migrations, Placement& placement)
     : env_(env), spec_(env.spec), inv_(inv), migrations_(migrations), placement_(placement),
-      retiring_(env.spec.hosts.size(), 0), failed_at_(env.spec.hosts.size(), -1) {}
+      retiring_(env.spec.hosts.size(), 0), awaiting_retry_(env.spec.hosts.size(), 0) {}
 
 void MaintenanceController::mark(int host, bool retire) {
   inv_.hosts[host].maintenance = true;
-  failed_at_[host] = -1;
+  awaiting_retry_[host] = 0;
   retiring_[host] = retire;
 }
 
@@ -109,7 +109,7 @@ void MaintenanceController::evacuate(int host) {
   if (left > 0) {
     env_.emit(MaintenanceFailed{env_.now(), host, left, missing, first_reason});
     hr.maintenance = false;
-    if (retiring_[host]) failed_at_[host] = env_.now();  // refresh tries again later
+    awaiting_retry_[host] = retiring_[host];  // refresh tries again later
     retiring_[host] = 0;
     released(host);
     return;

@@ -26,7 +26,7 @@ class MaintenanceController {
 
   // A host whose maintenance failed keeps its VMs until its next attempt:
   // DRS does not fill it meanwhile.
-  bool awaiting_retry(int host) const { return failed_at_[host] >= 0; }
+  bool awaiting_retry(int host) const { return awaiting_retry_[host]; }
 
   void on_migration_completed(const MigrationJob& job);
   void on_migration_aborted(const MigrationJob& job);
@@ -43,7 +43,7 @@ class MaintenanceController {
   Migrations& migrations_;
   Placement& placement_;
   std::vector<char> retiring_;    // per host
-  std::vector<double> failed_at_;  // per host: when its last maintenance failed (-1: none pending)
+  std::vector<char> awaiting_retry_;  // per host: its retirement failed, the next attempt is pending
 };
 
 }  // namespace evcsim

@@ -59,6 +59,56 @@ std::optional<uint32_t> aida_leaf(std::string_view line, std::string_view* rest)
   return leaf;
 }
 
+// The XSAVE state components whose layout is architectural (Intel SDM vol. 1,
+// 13.2; AMD APM vol. 2, 11.5.2): component number, size and offset in the
+// standard format, as leaf 0xD sub-leaf n reports them in EAX and EBX.
+struct XsaveComponent {
+  uint32_t number, size, offset;
+};
+constexpr XsaveComponent kXsaveLayout[] = {
+    {2, 256, 576},    // AVX (upper YMM)
+    {3, 64, 960},     // MPX BNDREGS
+    {4, 64, 1024},    // MPX BNDCSR
+    {5, 64, 1088},    // AVX-512 opmask
+    {6, 512, 1152},   // AVX-512 ZMM_Hi256
+    {7, 1024, 1664},  // AVX-512 Hi16_ZMM
+    {9, 8, 2688},     // PKRU
+    {17, 64, 2816},   // AMX TILECFG
+    {18, 8192, 2880}, // AMX TILEDATA
+    {19, 128, 960},   // APX extended GPRs (reuses the MPX area)
+};
+
+// The sub-leaf of a line that carries no [SL nn] tag (older AIDA64 and
+// EVEREST versions). Counting repeated lines 0, 1, 2 is right only when the
+// tool printed every sub-leaf; old versions skip 0xD sub-leaf 1, so the
+// content decides where it can:
+//  - 0xD: sub-leaf 0 comes first; a line whose EAX/EBX are the size and
+//    offset of an architectural state component is that component's
+//    sub-leaf; a line of flags only (EAX < 0x20, not a component) is
+//    sub-leaf 1; a supervisor component (ECX bit 0, offset 0) takes the next
+//    IA32_XSS bit that sub-leaf 1 reports after the last one seen.
+//  - 0xB and 0x1F: ECX[7:0] echoes the sub-leaf (the topology level).
+//  - anything else: the next sub-leaf after the previous line of the leaf.
+uint32_t untagged_subleaf(uint32_t leaf, uint32_t seen, const Regs& r, const std::map<uint32_t, uint32_t>& last_sub,
+                          const CpuidDump& dump) {
+  auto last = last_sub.find(leaf);
+  const uint32_t next = last == last_sub.end() ? 0 : last->second + 1;
+  if (seen == 0) return 0;
+  if (leaf == 0xB || leaf == 0x1F) return r[Reg::ecx] & 0xFF;
+  if (leaf != 0xD) return next;
+  for (const XsaveComponent& c : kXsaveLayout)
+    if (r[Reg::eax] == c.size && r[Reg::ebx] == c.offset && (r[Reg::ecx] & 1) == 0 && c.number >= next)
+      return c.number;
+  if (next <= 1 && r[Reg::eax] < 0x20) return 1;
+  if ((r[Reg::ecx] & 1) && r[Reg::ebx] == 0 && r[Reg::eax] != 0 && dump.has(0xD, 1)) {
+    const Regs one = dump.get(0xD, 1);
+    const uint64_t xss = (static_cast<uint64_t>(one[Reg::edx]) << 32) | one[Reg::ecx];
+    for (uint32_t bit = std::max<uint32_t>(next, 2); bit < 64; ++bit)
+      if ((xss >> bit) & 1) return bit;
+  }
+  return std::max<uint32_t>(next, 2);
+}
+
 bool is_block_header(std::string_view line) {
   return line.find("Logical CPU #") != std::string_view::npos || line.find("CPU #") != std::string_view::npos ||
          starts_with_ci(trim(line), "CPU#");
@@ -69,7 +119,8 @@ ImportResult import_aida(const std::vector<Line>& lines, const std::string& file
   res.format = DumpFormat::aida;
   struct Block {
     CpuidDump dump;
-    std::map<uint32_t, uint32_t> repeats;
+    std::map<uint32_t, uint32_t> repeats;   // untagged lines seen per leaf
+    std::map<uint32_t, uint32_t> last_sub;  // the sub-leaf the last line of a leaf was given
     int first_line = 0;
     bool any = false;
   };
@@ -108,8 +159,9 @@ ImportResult import_aida(const std::vector<Line>& lines, const std::string& file
       if (!v) throw InputError("malformed [SL nn] subleaf tag", file, l.number, "subleaf");
       sub = *v;
     } else {
-      sub = b.repeats[*leaf]++;
+      sub = untagged_subleaf(*leaf, b.repeats[*leaf]++, regs, b.last_sub, b.dump);
     }
+    b.last_sub[*leaf] = sub;
     b.dump.set(*leaf, sub, regs);
   }
   for (Block& b : blocks) {

@@ -1,7 +1,9 @@
 // Importers of CPUID data from other tools. The format is detected:
 //  - AIDA64 / EVEREST / InstLatx64 text dumps ("CPUID 00000001: EAX-EBX-ECX-EDX
-//    [SL nn]"), one block per logical CPU; without [SL] tags repeated lines of
-//    a leaf are subleaves 0, 1, 2, ...
+//    [SL nn]"), one block per logical CPU; without [SL] tags the sub-leaf of a
+//    repeated line is worked out from its content where CPUID defines one
+//    (0xD: XSAVE component size and offset; 0xB/0x1F: the level in ECX),
+//    else repeated lines are sub-leaves 0, 1, 2, ...
 //  - `cpuid -r` ("0x00000001 0x00: eax=0x... ebx=0x... ecx=0x... edx=0x...")
 //  - /proc/cpuinfo (vendor_id, cpu family, model, stepping, flags); Linux-only
 //    synthetic flags are listed as ignored

@@ -55,6 +55,38 @@ TEST(Importers, EverestWithoutSubleafTagsCountsRepeats) {
   EXPECT_EQ(infer_masking(d), Masking::extended_migration);
 }
 
+// Old AIDA64 versions print no [SL nn] tags and skip 0xD sub-leaf 1: the
+// second 0xD line is the AVX component (size 256 at offset 576), sub-leaf 2.
+// Counting repeats read it as sub-leaf 1, whose EAX bit 8 then looked like a
+// flag and whose bit 0 (xsaveopt) was clear.
+TEST(Importers, UntaggedLinesTakeTheirSubleafFromTheirContent) {
+  const CpuidDump d = import_dump_file(fixture("aida64_old_no_xd1.txt")).cpus.at(0);
+  ASSERT_TRUE(d.has(0xD, 2));
+  EXPECT_FALSE(d.has(0xD, 1));
+  EXPECT_EQ(d.get(0xD, 2)[Reg::eax], 256u);
+  EXPECT_EQ(d.get(0xD, 2)[Reg::ebx], 576u);
+  EXPECT_TRUE(d.has(0xB, 1));  // topology levels from ECX[7:0]
+  EXPECT_EQ(d.get(0xB, 1)[Reg::ebx], 0x10u);
+
+  // Sub-leaf 1 present, then Processor Trace (supervisor) and PKRU: 1, 8
+  // and 9, not 1, 2 and 3.
+  const CpuidDump e = import_dump(
+      "CPUID 00000000: 0000000D-756E6547-6C65746E-49656E69\n"
+      "CPUID 00000001: 00050654-00000000-7FFEFBFF-BFEBFBFF\n"
+      "CPUID 0000000D: 000002FF-00000A80-00000A88-00000000\n"
+      "CPUID 0000000D: 0000000F-00000A80-00000100-00000000\n"
+      "CPUID 0000000D: 00000100-00000000-00000001-00000000\n"
+      "CPUID 0000000D: 00000008-00000A80-00000000-00000000\n",
+      "x").cpus.at(0);
+  EXPECT_TRUE(e.has(0xD, 1));
+  EXPECT_TRUE(decode(e).test(feature_id("xsaveopt")));
+  EXPECT_EQ(e.get(0xD, 1)[Reg::ecx], 0x100u);
+  EXPECT_TRUE(e.has(0xD, 8));   // a supervisor component: the IA32_XSS bit of sub-leaf 1 (PT, bit 8)
+  EXPECT_TRUE(e.has(0xD, 9));
+  EXPECT_EQ(e.get(0xD, 9)[Reg::eax], 8u);
+  EXPECT_FALSE(e.has(0xD, 2));
+}
+
 TEST(Importers, CpuidDashR) {
   ImportResult r = import_dump_file(fixture("cpuid_r.txt"));
   EXPECT_EQ(r.format, DumpFormat::cpuid_r);

@@ -1,13 +1,17 @@
 #!/bin/sh
 # Installs every Debian 12 package evcsim needs to build, test and benchmark.
 # Idempotent; run as root (or through sudo) on a fresh Debian 12 machine.
+# QEMU and libvirt are there to judge evcsim's CPU exports and named models
+# in the tests (`-cpu help`, QMP model expansion, libvirt's cpu_map and its
+# test driver); evcsim itself does not need them.
 set -eu
 PACKAGES="cmake g++ make pkg-config git ca-certificates
   libsimgrid-dev libboost-graph-dev
   libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libfmt-dev
-  chromium"
+  chromium
+  qemu-system-x86 libvirt-clients libvirt0"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -23,6 +23,8 @@ struct Baseline {
   std::string vendor;  // "" for vendor-neutral levels
   std::string label;
   FeatureSet features;
+  std::string extends;                  // the baseline below, when it was built from one
+  std::vector<std::string> check_cpus;  // the generation's catalog CPUs, each with every feature
 
   // True when every feature of `other` is in this baseline (and vendors agree).
   bool includes(const Baseline& other) const;

@@ -160,9 +160,27 @@ Catalog Catalog::load(const std::vector<SourceFile>& files) {
       else loc.fail(at("kind"), "baseline.kind", fmt::format("'{}' is not 'evc' or 'level'", e.kind()));
       if (!b.vendor.empty() && !is_intel(b.vendor) && !is_amd(b.vendor))
         loc.fail(at("vendor"), "baseline.vendor", fmt::format("'{}' is not GenuineIntel or AuthenticAMD", b.vendor));
-      if (e.from_cpu_size() == 0 && e.features_size() == 0)
-        loc.fail(line, "baseline", fmt::format("baseline '{}' needs from_cpu or features", b.name));
-      bool first = true;
+      if (e.from_cpu_size() == 0 && e.features_size() == 0 && e.extends().empty())
+        loc.fail(line, "baseline", fmt::format("baseline '{}' needs extends, from_cpu or features", b.name));
+      if (!e.extends().empty()) {
+        const Baseline* below = nullptr;
+        for (const Baseline& o : cat.baselines_)
+          if (o.name == e.extends()) below = &o;
+        if (!below)
+          loc.fail(at("extends"), "baseline.extends",
+                   fmt::format("'{}' is not a baseline defined before '{}'", e.extends(), b.name));
+        if (below->vendor != b.vendor)
+          loc.fail(at("extends"), "baseline.extends",
+                   fmt::format("'{}' is of another vendor than '{}'", e.extends(), b.name));
+        b.extends = below->name;
+        b.features = below->features;
+      }
+      for (int k = 0; k < e.check_cpu_size(); ++k) {
+        if (!cat.find_cpu(e.check_cpu(k)))
+          loc.fail(at("check_cpu", k), "baseline.check_cpu", fmt::format("unknown CPU '{}'", e.check_cpu(k)));
+        b.check_cpus.push_back(e.check_cpu(k));
+      }
+      bool first = e.extends().empty();
       for (int k = 0; k < e.from_cpu_size(); ++k) {
         const CpuModel* c = cat.find_cpu(e.from_cpu(k));
         if (!c) loc.fail(at("from_cpu", k), "baseline.from_cpu", fmt::format("unknown CPU '{}'", e.from_cpu(k)));

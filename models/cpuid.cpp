@@ -110,7 +110,8 @@ bool is_kept_leaf(uint32_t leaf, uint32_t subleaf) {
       return subleaf == 0;
     case 0x80000002: case 0x80000003: case 0x80000004:
       return subleaf == 0;
-    case 0x7: return subleaf <= 1;
+    case 0x6: case 0x24: case 0x80000021: return subleaf == 0;
+    case 0x7: return subleaf <= 2;
     case 0xD: return subleaf <= 1;
     default: return false;
   }

@@ -19,7 +19,7 @@ constexpr bool K = false;  // kernel-only
 constexpr bool M = true;   // migratable
 constexpr bool N = false;  // not migratable
 constexpr Reg A = Reg::eax, B = Reg::ebx, C = Reg::ecx, D = Reg::edx;
-constexpr uint32_t X1 = 0x80000001, X7 = 0x80000007, X8 = 0x80000008;
+constexpr uint32_t X1 = 0x80000001, X7 = 0x80000007, X8 = 0x80000008, X21 = 0x80000021;
 
 constexpr FeatureInfo kTable[] = {
     // ---- CPUID.1:EDX ----
@@ -85,6 +85,8 @@ constexpr FeatureInfo kTable[] = {
     {"f16c", 1, 0, C, 29, U, M, "", ""},
     {"rdrand", 1, 0, C, 30, U, M, "rdrnd", ""},
     {"hypervisor", 1, 0, C, 31, K, N, "", ""},
+    // ---- CPUID.6:EAX ----
+    {"arat", 6, 0, A, 2, K, M, "", ""},
     // ---- CPUID.7.0:EBX ----
     {"fsgsbase", 7, 0, B, 0, U, M, "", ""},
     {"tsc_adjust", 7, 0, B, 1, K, M, "tsc-adjust", "tsc-adjust"},
@@ -164,12 +166,19 @@ constexpr FeatureInfo kTable[] = {
     {"avx512_fp16", 7, 0, D, 23, U, M, "", "avx512-fp16"},
     {"amx_tile", 7, 0, D, 24, U, M, "", "amx-tile"},
     {"amx_int8", 7, 0, D, 25, U, M, "", "amx-int8"},
-    {"spec_ctrl", 7, 0, D, 26, K, N, "ibrs ibpb", "spec-ctrl"},
+    {"spec_ctrl", 7, 0, D, 26, K, N, "", "spec-ctrl"},
     {"intel_stibp", 7, 0, D, 27, K, N, "stibp", "stibp"},
     {"flush_l1d", 7, 0, D, 28, K, N, "", ""},
     {"arch_capabilities", 7, 0, D, 29, K, N, "", "arch-capabilities"},
     {"core_capabilities", 7, 0, D, 30, K, N, "", "core-capability"},
     {"spec_ctrl_ssbd", 7, 0, D, 31, K, N, "ssbd", "ssbd"},
+    // ---- CPUID.7.2:EDX (Intel speculation controls) ----
+    {"psfd", 7, 2, D, 0, K, N, "", ""},
+    {"ipred_ctrl", 7, 2, D, 1, K, N, "", "ipred-ctrl"},
+    {"rrsba_ctrl", 7, 2, D, 2, K, N, "", "rrsba-ctrl"},
+    {"ddpd_u", 7, 2, D, 3, K, N, "", "ddpd-u"},
+    {"bhi_ctrl", 7, 2, D, 4, K, N, "", "bhi-ctrl"},
+    {"mcdt_no", 7, 2, D, 5, K, N, "", "mcdt-no"},
     // ---- CPUID.7.1:EAX ----
     {"sha512", 7, 1, A, 0, U, M, "", ""},
     {"sm3", 7, 1, A, 1, U, M, "", ""},
@@ -218,6 +227,10 @@ constexpr FeatureInfo kTable[] = {
     {"xgetbv1", 0xD, 1, A, 2, U, M, "", ""},
     {"xsaves", 0xD, 1, A, 3, K, M, "", ""},
     {"xfd", 0xD, 1, A, 4, K, M, "", ""},
+    // ---- CPUID.24:EBX -- AVX10 vector lengths (the version, EBX[7:0], is a number) ----
+    {"avx10_128", 0x24, 0, B, 16, U, M, "", "avx10-128"},
+    {"avx10_256", 0x24, 0, B, 17, U, M, "", "avx10-256"},
+    {"avx10_512", 0x24, 0, B, 18, U, M, "", "avx10-512"},
     // ---- CPUID.80000001:EDX (AMD-defined; Intel reports syscall only in 64-bit mode) ----
     {"syscall", X1, 0, D, 11, U, N, "", ""},  // Intel: 64-bit mode only; every x86-64 part has it there
     {"mp", X1, 0, D, 19, K, N, "", ""},
@@ -270,6 +283,14 @@ constexpr FeatureInfo kTable[] = {
     {"eff_freq_ro", X7, 0, D, 10, K, N, "", ""},
     {"proc_feedback", X7, 0, D, 11, K, N, "", ""},
     {"acc_power", X7, 0, D, 12, K, N, "", ""},
+    // ---- CPUID.80000021:EAX (AMD, Zen 3 and later) ----
+    {"no_nested_data_bp", X21, 0, A, 0, K, M, "", "no-nested-data-bp"},
+    {"lfence_always_serializing", X21, 0, A, 2, K, M, "", "lfence-always-serializing"},
+    {"null_sel_clr_base", X21, 0, A, 6, K, M, "", "null-sel-clr-base"},
+    {"auto_ibrs", X21, 0, A, 8, K, N, "", "auto-ibrs"},
+    {"sbpb", X21, 0, A, 27, K, N, "", "sbpb"},
+    {"ibpb_brtype", X21, 0, A, 28, K, N, "", "ibpb-brtype"},
+    {"srso_no", X21, 0, A, 29, K, N, "", "srso-no"},
     // ---- CPUID.80000008:EBX ----
     {"clzero", X8, 0, B, 0, U, M, "", ""},
     {"irperf", X8, 0, B, 1, K, N, "", ""},
@@ -278,8 +299,8 @@ constexpr FeatureInfo kTable[] = {
     {"rdpru", X8, 0, B, 4, U, M, "", ""},
     {"mcommit", X8, 0, B, 8, U, M, "", ""},
     {"wbnoinvd", X8, 0, B, 9, K, M, "", ""},
-    {"amd_ibpb", X8, 0, B, 12, K, N, "ibpb_amd", "ibpb"},
-    {"amd_ibrs", X8, 0, B, 14, K, N, "", "amd-ibrs"},
+    {"amd_ibpb", X8, 0, B, 12, K, N, "ibpb ibpb_amd", "ibpb"},
+    {"amd_ibrs", X8, 0, B, 14, K, N, "ibrs", "ibrs"},
     {"amd_stibp", X8, 0, B, 15, K, N, "", "amd-stibp"},
     {"amd_stibp_always_on", X8, 0, B, 17, K, N, "", ""},
     {"amd_ibrs_pref", X8, 0, B, 18, K, N, "", ""},

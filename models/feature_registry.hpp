@@ -11,7 +11,8 @@
 //    Non-migratable bits (topology, power management, OS-enabled bits such as
 //    OSXSAVE, microcode-dependent speculation controls, host-only VMX/SVM)
 //    are decoded and shown but never take part in compatibility decisions.
-// Left out: leaf 0x6 (power), 0x12/0x14 (SGX, PT sub-leaves), 0x80000021+.
+// Leaf 6 gives only ARAT (the rest is power management); 0x12/0x14 (SGX, PT
+// sub-leaves) are left out; 0x24 gives AVX10's vector lengths.
 #pragma once
 
 #include <optional>

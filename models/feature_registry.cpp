@@ -34,7 +34,7 @@ constexpr FeatureInfo kTable[] = {
     {"cx8", 1, 0, D, 8, U, M, "cmpxchg8b", ""},
     {"apic", 1, 0, D, 9, K, M, "", ""},
     {"sep", 1, 0, D, 11, U, M, "sysenter", ""},
-    {"mtrr", 1, 0, D, 12, K, M, "", ""},
+    {"mtrr", 1, 0, D, 12, K, N, "", ""},  // every hypervisor emulates MTRRs; some hide the bit
     {"pge", 1, 0, D, 13, K, M, "", ""},
     {"mca", 1, 0, D, 14, K, M, "", ""},
     {"cmov", 1, 0, D, 15, U, M, "", ""},
@@ -128,7 +128,7 @@ constexpr FeatureInfo kTable[] = {
     {"ospke", 7, 0, C, 4, U, N, "", ""},
     {"waitpkg", 7, 0, C, 5, U, M, "", ""},
     {"avx512_vbmi2", 7, 0, C, 6, U, M, "avx512vbmi2", "avx512vbmi2"},
-    {"shstk", 7, 0, C, 7, K, M, "cet_ss", "cet-ss"},
+    {"shstk", 7, 0, C, 7, K, M, "cet_ss user_shstk", "cet-ss"},
     {"gfni", 7, 0, C, 8, U, M, "", ""},
     {"vaes", 7, 0, C, 9, U, M, "", ""},
     {"vpclmulqdq", 7, 0, C, 10, U, M, "", ""},

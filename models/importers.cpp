@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <span>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -224,6 +225,40 @@ ImportResult import_cpuid_r(const std::vector<Line>& lines, const std::string& f
 
 // ---- /proc/cpuinfo ----
 
+// Linux shows the speculation controls as synthetic flags named alike on
+// both vendors (ibrs, ibpb, stibp, ssbd); they stand for the vendor's own
+// bits: Intel's CPUID.7.0:EDX, AMD's CPUID.80000008:EBX.
+std::string_view linux_flag_bit(std::string_view flag, bool amd) {
+  static constexpr std::pair<std::string_view, std::string_view> kIntel[] = {
+      {"ibrs", "spec_ctrl"}, {"ibpb", "spec_ctrl"}, {"stibp", "intel_stibp"}, {"ssbd", "spec_ctrl_ssbd"}};
+  static constexpr std::pair<std::string_view, std::string_view> kAmd[] = {
+      {"ibrs", "amd_ibrs"}, {"ibpb", "amd_ibpb"}, {"stibp", "amd_stibp"}, {"ssbd", "amd_ssbd"}};
+  for (const auto& [linux_name, bit] : amd ? std::span(kAmd) : std::span(kIntel))
+    if (flag == linux_name) return bit;
+  return flag;
+}
+
+// /proc/cpuinfo has no flags for the XSAVE state components (CPUID.0xD.0:EAX);
+// the kernel enables those its features need, so they follow from the
+// features: x87 and SSE state with XSAVE, AVX state with avx, the MPX
+// registers with mpx, opmask and ZMM state with avx512f, PKRU with pku, the
+// tile state with amx_tile.
+FeatureSet xsave_components_of(const FeatureSet& f) {
+  static const std::pair<const char*, std::vector<const char*>> kNeeds[] = {
+      {"xsave", {"xstate_x87", "xstate_sse"}},
+      {"avx", {"xstate_avx"}},
+      {"mpx", {"xstate_bndregs", "xstate_bndcsr"}},
+      {"avx512f", {"xstate_opmask", "xstate_zmm_hi256", "xstate_hi16_zmm"}},
+      {"pku", {"xstate_pkru"}},
+      {"amx_tile", {"xstate_xtilecfg", "xstate_xtiledata"}},
+  };
+  FeatureSet out;
+  for (const auto& [feature, components] : kNeeds)
+    if (f.test(feature_id(feature)))
+      for (const char* c : components) out.set(feature_id(c));
+  return out;
+}
+
 ImportResult import_cpuinfo(const std::vector<Line>& lines, const std::string& file) {
   ImportResult res;
   res.format = DumpFormat::proc_cpuinfo;
@@ -277,10 +312,12 @@ ImportResult import_cpuinfo(const std::vector<Line>& lines, const std::string& f
   dump.set(1, 0, r1);
   FeatureSet s;
   std::vector<std::string> ignored;
+  const bool amd = dump.has(0) && is_amd(dump.vendor());
   for (auto flag : split_ws(flags->second.first)) {
-    if (auto id = find_feature(flag)) s.set(*id);
+    if (auto id = find_feature(linux_flag_bit(flag, amd))) s.set(*id);
     else ignored.emplace_back(flag);
   }
+  s |= xsave_components_of(s);
   encode(s, dump);
   if (!ignored.empty())
     res.notes.push_back(fmt::format("ignored {} Linux flag(s) that are not CPUID feature bits evcsim models: {}",

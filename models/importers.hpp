@@ -5,8 +5,10 @@
 //    (0xD: XSAVE component size and offset; 0xB/0x1F: the level in ECX),
 //    else repeated lines are sub-leaves 0, 1, 2, ...
 //  - `cpuid -r` ("0x00000001 0x00: eax=0x... ebx=0x... ecx=0x... edx=0x...")
-//  - /proc/cpuinfo (vendor_id, cpu family, model, stepping, flags); Linux-only
-//    synthetic flags are listed as ignored
+//  - /proc/cpuinfo (vendor_id, cpu family, model, stepping, flags); the XSAVE
+//    state components follow from the features (Linux shows no flags for
+//    them), the synthetic ibrs/ibpb/stibp/ssbd flags become the vendor's own
+//    bits, and other Linux-only flags are listed as ignored
 //  - VMware-style register lines ("ID1ECX 0x0000641d", "ID81EDX 0x20000000")
 // Errors (no format matched, a truncated or malformed line, a block without
 // leaf 1) throw InputError with the file and line.

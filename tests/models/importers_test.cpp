@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "models/baseline.hpp"
 #include "models/error.hpp"
 #include "models/feature_registry.hpp"
 #include "tests/test_util.hpp"
@@ -85,6 +86,34 @@ TEST(Importers, UntaggedLinesTakeTheirSubleafFromTheirContent) {
   EXPECT_TRUE(e.has(0xD, 9));
   EXPECT_EQ(e.get(0xD, 9)[Reg::eax], 8u);
   EXPECT_FALSE(e.has(0xD, 2));
+}
+
+// A Linux guest on a Zen 4 host (written for the tests: the flags a 6.1
+// kernel shows in a KVM guest whose hypervisor hides MTRR). Linux shows no
+// flags for the XSAVE state components, and ibrs/ibpb/stibp/ssbd are its own
+// names for either vendor's bits.
+TEST(Importers, ProcCpuinfoOfAZen4GuestReachesItsLevelAndMode) {
+  const Catalog& cat = Catalog::builtin();
+  CpuModel m = resolve_cpu(cat, fixture("proc_cpuinfo_zen4_guest.txt"));
+  EXPECT_TRUE(m.features.contains(make_feature_set({"xstate_x87", "xstate_sse", "xstate_avx", "xstate_opmask",
+                                                    "xstate_zmm_hi256", "xstate_hi16_zmm", "xstate_pkru"})));
+  EXPECT_TRUE(m.features.contains(make_feature_set({"amd_ibrs", "amd_ibpb", "amd_stibp", "amd_ssbd"})));
+  EXPECT_FALSE(m.features.test(feature_id("spec_ctrl")));  // an Intel bit
+  EXPECT_FALSE(m.features.test(feature_id("intel_stibp")));
+  std::vector<const CpuModel*> one = {&m};
+  EXPECT_EQ(best_baseline(one, cat.baselines(), BaselineKind::level)->name, "x86-64-v4");
+  // The Zen 2 and later modes ask for rdpru (Zen 3 also for invlpgb and
+  // shstk), which KVM does not pass to guests; the hidden MTRR bit keeps it
+  // out of no mode (hypervisors emulate MTRRs whatever the host).
+  auto mode = best_baseline(one, cat.baselines(), BaselineKind::evc);
+  ASSERT_TRUE(mode.has_value());
+  EXPECT_EQ(mode->name, "amd-zen");
+
+  // On Intel the same Linux names are Intel's CPUID.7.0:EDX bits.
+  CpuModel i = resolve_cpu(cat, fixture("proc_cpuinfo.txt"));
+  EXPECT_TRUE(i.features.test(feature_id("xstate_avx")));
+  EXPECT_FALSE(i.features.test(feature_id("amd_ibrs")));
+  EXPECT_TRUE(i.features.test(feature_id("spec_ctrl")));
 }
 
 TEST(Importers, CpuidDashR) {

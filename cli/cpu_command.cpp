@@ -157,7 +157,10 @@ void add_cpu_command(CLI::App& app, Runner* runner) {
       "export", "The per-VM masks (.vmx), libvirt <cpu> element or QEMU -cpu string presenting a baseline on a host");
   exp->add_option("CPU", eargs->cpu, kCpuArgHelp)->required();
   exp->add_option("--baseline", eargs->baseline, "the baseline (EVC mode or x86-64 level)")->required();
-  exp->add_option("--as", eargs->as, "vmx, libvirt or qemu")->required();
+  exp->add_option("--as", eargs->as,
+                  "vmx (legacy masks and per-VM EVC), libvirt (a custom named model), qemu (a -cpu string), "
+                  "libvirt-features (the baseline's features in libvirt's spelling)")
+      ->required();
   opts->add_to(exp);
   exp->callback([=] {
     *runner = [=] {
@@ -165,7 +168,7 @@ void add_cpu_command(CLI::App& app, Runner* runner) {
       ExportFormat f = parse_export_format(eargs->as);
       CpuModel host = resolve_cpu(cat, eargs->cpu);
       const Baseline& b = cat.baseline(eargs->baseline);
-      std::string text = export_baseline(host, b, f);
+      std::string text = export_baseline(host, b, f, cat);
       if (opts->format == "json") {
         report::ExportReport r;
         r.set_cpu(host.name);

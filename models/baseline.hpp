@@ -15,7 +15,7 @@
 
 namespace evcsim {
 
-enum class BaselineKind { evc, level };
+enum class BaselineKind { evc, level, model };  // model: a QEMU / libvirt named CPU model
 
 struct Baseline {
   std::string name;

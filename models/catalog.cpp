@@ -157,7 +157,8 @@ Catalog Catalog::load(const std::vector<SourceFile>& files) {
       b.vendor = e.vendor();
       if (e.kind() == "evc") b.kind = BaselineKind::evc;
       else if (e.kind() == "level") b.kind = BaselineKind::level;
-      else loc.fail(at("kind"), "baseline.kind", fmt::format("'{}' is not 'evc' or 'level'", e.kind()));
+      else if (e.kind() == "model") b.kind = BaselineKind::model;
+      else loc.fail(at("kind"), "baseline.kind", fmt::format("'{}' is not 'evc', 'level' or 'model'", e.kind()));
       if (!b.vendor.empty() && !is_intel(b.vendor) && !is_amd(b.vendor))
         loc.fail(at("vendor"), "baseline.vendor", fmt::format("'{}' is not GenuineIntel or AuthenticAMD", b.vendor));
       if (e.from_cpu_size() == 0 && e.features_size() == 0 && e.extends().empty())

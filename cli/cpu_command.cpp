@@ -42,7 +42,7 @@ constexpr const char* kCpuArgHelp = "a catalog name, code name or SKU (case-inse
 }  // namespace
 
 void add_cpu_command(CLI::App& app, Runner* runner) {
-  auto* cpu = app.add_subcommand("cpu", "CPU tools: list, show, compare, baseline, mask, import, export, features");
+  auto* cpu = app.add_subcommand("cpu", "CPU tools: list, modes, show, compare, baseline, mask, import, export, features");
   cpu->require_subcommand(1);
   auto opts = std::make_shared<CommonOptions>();
 
@@ -54,13 +54,24 @@ void add_cpu_command(CLI::App& app, Runner* runner) {
   opts->add_to(features);
   features->callback([=] { *runner = [=] { opts->print(feature_list()); return 0; }; });
 
+  auto* modes = cpu->add_subcommand(
+      "modes", "List the named baselines (EVC modes, x86-64 levels, QEMU models): what each adds over the one "
+               "below and which catalog CPUs can join");
+  opts->add_to(modes);
+  modes->callback([=] { *runner = [=] { opts->print(list_modes(opts->catalog())); return 0; }; });
+
   auto show_arg = std::make_shared<std::string>();
-  auto* show = cpu->add_subcommand("show", "Show a CPU's features by register, its masking and the baselines it can join");
-  show->add_option("CPU", *show_arg, kCpuArgHelp)->required();
+  auto* show = cpu->add_subcommand(
+      "show", "Show a CPU's features by register, its masking and the baselines it can join; or a named baseline");
+  show->add_option("CPU", *show_arg, std::string(kCpuArgHelp) + "; or a baseline name (intel-skylake)")->required();
   opts->add_to(show);
   show->callback([=] {
     *runner = [=] {
       const Catalog& cat = opts->catalog();
+      if (!cat.find_cpu(*show_arg) && cat.find_baseline(*show_arg)) {
+        opts->print(describe_mode(*cat.find_baseline(*show_arg), cat));
+        return 0;
+      }
       opts->print(show_cpu(resolve_cpu(cat, *show_arg), cat));
       return 0;
     };

@@ -62,6 +62,31 @@ report::CpuList list_cpus(const Catalog& catalog) {
   return r;
 }
 
+report::Mode describe_mode(const Baseline& b, const Catalog& catalog) {
+  report::Mode r;
+  r.set_name(b.name);
+  r.set_kind(b.kind == BaselineKind::evc ? "evc" : b.kind == BaselineKind::level ? "level" : "model");
+  r.set_vendor(b.vendor);
+  r.set_label(b.label);
+  r.set_extends(b.extends);
+  if (!b.extends.empty()) {
+    const Baseline& below = catalog.baseline(b.extends);
+    add_all(r.mutable_adds(), feature_names(b.features - below.features));
+    add_all(r.mutable_removes(), feature_names(below.features - b.features));
+  }
+  r.set_feature_count(static_cast<uint32_t>(b.features.count()));
+  for (const auto& c : catalog.cpus())
+    if (check_admission(c, b).ok) r.add_joinable(c.name);
+  add_all(r.mutable_checked_against(), b.check_cpus);
+  return r;
+}
+
+report::ModeList list_modes(const Catalog& catalog) {
+  report::ModeList r;
+  for (const Baseline& b : catalog.baselines()) *r.add_modes() = describe_mode(b, catalog);
+  return r;
+}
+
 report::CpuShow show_cpu(const CpuModel& m, const Catalog& catalog) {
   report::CpuShow r;
   *r.mutable_cpu() = summarize_cpu(m);
@@ -211,6 +236,26 @@ std::string render_text(const report::CpuList& r) {
                        c.code_name(), c.family(), c.model(), c.launch(), c.end_of_sale(), c.cores_per_socket(),
                        c.masking(), fmt::join(c.sku(), ", "));
   out += fmt::format("{} CPU generations\n", r.cpus_size());
+  return out;
+}
+
+std::string render_text(const report::Mode& r) {
+  std::string out = fmt::format("{} -- {} ({}{}{}), {} features\n", r.name(), r.label(), r.kind(),
+                                r.vendor().empty() ? "" : ", ", r.vendor(), r.feature_count());
+  if (!r.extends().empty()) {
+    out += fmt::format("  extends     {}\n", r.extends());
+    out += fmt::format("  adds        {}\n", list_or_none(r.adds()));
+    if (r.removes_size()) out += fmt::format("  removes     {}\n", fmt::join(r.removes(), " "));
+  }
+  if (r.checked_against_size()) out += fmt::format("  parts       {}\n", fmt::join(r.checked_against(), " "));
+  out += fmt::format("  joinable    {}\n", list_or_none(r.joinable()));
+  return out;
+}
+
+std::string render_text(const report::ModeList& r) {
+  std::string out;
+  for (const auto& m : r.modes()) out += render_text(m);
+  out += fmt::format("{} named baselines\n", r.modes_size());
   return out;
 }
 

@@ -25,6 +25,8 @@ report::MaskResult mask_report(const CpuModel& a, const CpuModel& b, const Regis
                                std::optional<RegisterRef> reg);
 report::ImportReport import_report(const ImportResult& imported, const std::string& path);
 report::FeatureList feature_list();
+report::Mode describe_mode(const Baseline& b, const Catalog& catalog);
+report::ModeList list_modes(const Catalog& catalog);
 
 std::string to_json(const google::protobuf::Message& msg);
 
@@ -35,5 +37,7 @@ std::string render_text(const report::BaselineResult& r);
 std::string render_text(const report::MaskResult& r);
 std::string render_text(const report::ImportReport& r);
 std::string render_text(const report::FeatureList& r);
+std::string render_text(const report::Mode& r);
+std::string render_text(const report::ModeList& r);
 
 }  // namespace evcsim

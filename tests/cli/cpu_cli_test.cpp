@@ -34,6 +34,25 @@ TEST(CpuCli, HelpAndUsageErrors) {
   EXPECT_EQ(run_evcsim("cpu list --format yaml").exit_code, 2);
 }
 
+TEST(CpuCli, ModesAndShowAMode) {
+  auto show = run_evcsim("cpu show intel-skylake");
+  EXPECT_EQ(show.exit_code, 0) << show.out;
+  EXPECT_NE(show.out.find("intel-skylake -- Intel Skylake Generation (evc, GenuineIntel)"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("  extends     intel-broadwell"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("avx512f"), std::string::npos);
+  EXPECT_NE(show.out.find("  parts       skylake-sp"), std::string::npos) << show.out;
+  auto modes = run_evcsim("cpu modes --format json");
+  EXPECT_EQ(modes.exit_code, 0);
+  // intel-haswell adds no TSX, and a Haswell-EP joins it.
+  auto at = modes.out.find("\"name\": \"intel-haswell\"");
+  ASSERT_NE(at, std::string::npos) << modes.out.substr(0, 400);
+  auto end = modes.out.find("\"name\": \"intel-broadwell\"", at);
+  std::string haswell = modes.out.substr(at, end - at);
+  EXPECT_EQ(haswell.find("\"rtm\""), std::string::npos) << haswell;
+  EXPECT_NE(haswell.find("\"haswell-ep\""), std::string::npos) << haswell;
+  EXPECT_NE(run_evcsim("cpu modes").out.find("named baselines"), std::string::npos);
+}
+
 TEST(CpuCli, CompareExitCodesAndWording) {
   auto sub = run_evcsim("cpu compare E5310 E5420");
   EXPECT_EQ(sub.exit_code, 1);

@@ -20,12 +20,15 @@ struct CommonOptions {
     sub->add_option("--format", format, "Output format")
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
-    sub->add_option("--catalog", catalog_dir, "Load the catalog from this directory of *.textproto files "
-                                              "instead of the built-in one");
+    sub->add_option("--catalog", catalog_dir, "A directory of catalog *.textproto files extending the built-in "
+                                              "catalog (an entry named like a built-in one replaces it)");
   }
   const Catalog& catalog() {
     if (catalog_dir.empty()) return Catalog::builtin();
-    if (!loaded_) loaded_ = std::make_unique<Catalog>(Catalog::load_directory(catalog_dir));
+    if (!loaded_) {
+      loaded_ = std::make_unique<Catalog>(Catalog::load_directory(catalog_dir));
+      for (const auto& w : loaded_->warnings()) std::cerr << w << "\n";
+    }
     return *loaded_;
   }
   template <class Msg>

@@ -74,7 +74,9 @@ void add_run_command(CLI::App& app, Runner* runner) {
       ->check(CLI::IsMember({"text", "json", "csv", "html", "dot", "junit"}))
       ->capture_default_str();
   run->add_option("--policy", a->policy, "override the scenario's policy (see `evcsim policies`)");
-  run->add_option("--catalog", a->catalog_dir, "a catalog directory instead of the built-in one");
+  run->add_option("--catalog", a->catalog_dir,
+                  "a directory of catalog *.textproto files extending the built-in catalog (an entry named like a "
+                  "built-in one replaces it)");
   run->add_flag("--quiet,-q", a->quiet, "print only failing expectations");
   run->footer("Exit codes: 0 the run ended and every expectation holds, 3 an expectation failed, 2 bad input, "
               "70 an internal error (an invariant broke).");
@@ -83,6 +85,7 @@ void add_run_command(CLI::App& app, Runner* runner) {
       std::unique_ptr<Catalog> own;
       if (!a->catalog_dir.empty()) own = std::make_unique<Catalog>(Catalog::load_directory(a->catalog_dir));
       const Catalog& cat = own ? *own : Catalog::builtin();
+      for (const auto& w : cat.warnings()) std::cerr << w << "\n";
       ScenarioSpec spec = load_scenario(a->file, cat);
       for (const auto& w : spec.warnings) std::cerr << w << "\n";
       if (a->seed != 0) spec.seed = a->seed;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -43,7 +44,7 @@ Masking to_masking(catalog::Masking m) {
 }
 
 CpuModel build_cpu(const catalog::Cpu& e, int idx, const Locator& loc, const google::protobuf::TextFormat::ParseInfoTree* t,
-                   const google::protobuf::Message& root) {
+                   const google::protobuf::Message& root, std::vector<std::string>& warnings) {
   int entry_line = loc.line(root, "cpu", idx);
   auto at = [&](std::string_view field, int i = -1) { return t ? loc.line(e, field, i, t) : entry_line; };
   if (e.name().empty()) loc.fail(entry_line, "cpu.name", "every cpu entry needs a name");
@@ -70,24 +71,50 @@ CpuModel build_cpu(const catalog::Cpu& e, int idx, const Locator& loc, const goo
   m.generation = e.generation();
   m.family_name = e.family_name();
   m.skus.assign(e.sku().begin(), e.sku().end());
-  try {
-    m.launch = parse_year_month(e.launch());
-  } catch (const InputError& err) {
-    loc.fail(at("launch"), "cpu.launch", err.message());
-  }
-  try {
-    m.end_of_sale = parse_year_month(e.end_of_sale());
-  } catch (const InputError& err) {
-    loc.fail(at("end_of_sale"), "cpu.end_of_sale", err.message());
+  // An entry as `cpu import` writes it has no dates, cores or speed: it gets
+  // defaults, each said in a warning.
+  auto warn = [&](std::string_view field, int line, std::string msg) {
+    warnings.push_back(fmt::format("{}:{}: {}: warning: {}", loc.file(), line, field, msg));
+  };
+  if (e.launch().empty()) {
+    m.launch = m.end_of_sale = YearMonth{};  // procurement never offers it
+    warn("cpu.launch", entry_line, fmt::format("cpu '{}' has no launch date: it is never on the market", e.name()));
+  } else {
+    try {
+      m.launch = parse_year_month(e.launch());
+    } catch (const InputError& err) {
+      loc.fail(at("launch"), "cpu.launch", err.message());
+    }
+    if (e.end_of_sale().empty()) {
+      m.end_of_sale = YearMonth{m.launch.year + 3, m.launch.month};
+      warn("cpu.end_of_sale", entry_line,
+           fmt::format("cpu '{}' has no end of sale: three years after launch, {}", e.name(), m.end_of_sale.str()));
+    } else {
+      try {
+        m.end_of_sale = parse_year_month(e.end_of_sale());
+      } catch (const InputError& err) {
+        loc.fail(at("end_of_sale"), "cpu.end_of_sale", err.message());
+      }
+    }
   }
   if (m.end_of_sale < m.launch)
     loc.fail(at("end_of_sale"), "cpu.end_of_sale", fmt::format("{} is before launch {}", m.end_of_sale.str(), m.launch.str()));
-  if (e.cores_per_socket() == 0 || e.cores_per_socket() > 1024)
+  if (e.cores_per_socket() == 0) {
+    m.cores_per_socket = 8;
+    warn("cpu.cores_per_socket", entry_line, fmt::format("cpu '{}' gives no cores per socket: 8", e.name()));
+  } else if (e.cores_per_socket() > 1024) {
     loc.fail(at("cores_per_socket"), "cpu.cores_per_socket", fmt::format("{} is not between 1 and 1024", e.cores_per_socket()));
-  m.cores_per_socket = static_cast<int>(e.cores_per_socket());
-  if (!(e.relative_speed() > 0 && e.relative_speed() < 100))
+  } else {
+    m.cores_per_socket = static_cast<int>(e.cores_per_socket());
+  }
+  if (e.relative_speed() == 0) {
+    m.relative_speed = 1.0;
+    warn("cpu.relative_speed", entry_line, fmt::format("cpu '{}' gives no relative speed: 1.0 (a Xeon 5300)", e.name()));
+  } else if (!(e.relative_speed() > 0 && e.relative_speed() < 100)) {
     loc.fail(at("relative_speed"), "cpu.relative_speed", fmt::format("{} is not in (0, 100)", e.relative_speed()));
-  m.relative_speed = e.relative_speed();
+  } else {
+    m.relative_speed = e.relative_speed();
+  }
   if (e.masking() == catalog::MASKING_UNSPECIFIED)
     loc.fail(entry_line, "cpu.masking", fmt::format("cpu '{}' must say its masking (NONE, FLEXMIGRATION, EXTENDED_MIGRATION)", e.name()));
   m.masking = to_masking(e.masking());
@@ -113,7 +140,7 @@ CpuModel build_cpu(const catalog::Cpu& e, int idx, const Locator& loc, const goo
 
 }  // namespace
 
-Catalog Catalog::load(const std::vector<SourceFile>& files) {
+Catalog Catalog::load(const std::vector<SourceFile>& files, size_t replaceable) {
   Catalog cat;
   struct Parsed {
     catalog::Catalog msg;
@@ -130,21 +157,32 @@ Catalog Catalog::load(const std::vector<SourceFile>& files) {
     auto [it, fresh] = seen.emplace(key, fmt::format("{}:{}", loc.file(), line));
     if (!fresh) loc.fail(line, field, fmt::format("duplicate {} (first defined at {})", what, it->second));
   };
-  for (auto& p : parsed) {
+  // Names the files after the first `replaceable` ones define: they replace
+  // the entries of the same name there (a user's catalog over the built-in).
+  std::set<std::string> cpu_names, baseline_names;
+  for (size_t f = replaceable; f < parsed.size(); ++f) {
+    for (const auto& c : parsed[f]->msg.cpu()) cpu_names.insert(c.name());
+    for (const auto& b : parsed[f]->msg.baseline()) baseline_names.insert(b.name());
+  }
+  for (size_t f = 0; f < parsed.size(); ++f) {
+    auto& p = parsed[f];
     const Locator& loc = *p->loc;
     for (int i = 0; i < p->msg.cpu_size(); ++i) {
+      if (f < replaceable && cpu_names.count(p->msg.cpu(i).name())) continue;
       const auto* t = loc.nested(p->msg, "cpu", i);
-      CpuModel m = build_cpu(p->msg.cpu(i), i, loc, t, p->msg);
+      CpuModel m = build_cpu(p->msg.cpu(i), i, loc, t, p->msg, cat.warnings_);
       int line = loc.line(p->msg, "cpu", i);
       claim(sku_key(m.name), fmt::format("cpu name '{}'", m.name), loc, line, "cpu.name");
       for (const auto& sku : m.skus) claim(sku_key(sku), fmt::format("SKU '{}'", sku), loc, line, "cpu.sku");
       cat.cpus_.push_back(std::move(m));
     }
   }
-  for (auto& p : parsed) {
+  for (size_t f = 0; f < parsed.size(); ++f) {
+    auto& p = parsed[f];
     const Locator& loc = *p->loc;
     for (int i = 0; i < p->msg.baseline_size(); ++i) {
       const catalog::Baseline& e = p->msg.baseline(i);
+      if (f < replaceable && baseline_names.count(e.name())) continue;
       const auto* t = loc.nested(p->msg, "baseline", i);
       int line = loc.line(p->msg, "baseline", i);
       auto at = [&](std::string_view field, int k = -1) { return t ? loc.line(e, field, k, t) : line; };
@@ -221,9 +259,10 @@ Catalog Catalog::load_directory(const std::string& dir) {
     if (ent.path().extension() == ".textproto") paths.push_back(ent.path());
   std::sort(paths.begin(), paths.end());
   if (paths.empty()) throw InputError("no *.textproto files in the catalog directory", dir);
-  std::vector<SourceFile> files;
+  std::vector<SourceFile> files = builtin_catalog_files();
+  const size_t builtin = files.size();
   for (const auto& p : paths) files.push_back({p.string(), read_file(p.string())});
-  return load(files);
+  return load(files, builtin);
 }
 
 const CpuModel* Catalog::find_cpu(std::string_view query) const {

@@ -22,14 +22,21 @@ class Catalog {
   // Parses and validates; throws InputError naming file, line and field for a
   // syntax error, a duplicate name, an unknown feature or CPU, a malformed
   // register line, a bad date or a missing value.
-  static Catalog load(const std::vector<SourceFile>& files);
+  // Entries of the first `replaceable` files give way to entries of the same
+  // name in later files. Entries without launch, end of sale, cores or speed
+  // (as `cpu import` writes them) get defaults, listed in warnings().
+  static Catalog load(const std::vector<SourceFile>& files, size_t replaceable = 0);
   // The catalog compiled into evcsim.
   static const Catalog& builtin();
-  // Every *.textproto file of a directory, in name order.
+  // The built-in catalog extended by every *.textproto file of a directory,
+  // in name order; an entry named like a built-in one replaces it.
   static Catalog load_directory(const std::string& dir);
+
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
   const std::vector<CpuModel>& cpus() const { return cpus_; }
   const std::vector<Baseline>& baselines() const { return baselines_; }
+
 
   // By catalog name, code name or SKU (case-insensitive; "E5310", "Xeon E5310",
   // "e5-2680 v2" and "EPYC 7742" all work). nullptr when nothing matches.
@@ -41,6 +48,7 @@ class Catalog {
  private:
   std::vector<CpuModel> cpus_;
   std::vector<Baseline> baselines_;
+  std::vector<std::string> warnings_;
 };
 
 std::vector<SourceFile> builtin_catalog_files();  // generated at build time

@@ -429,12 +429,30 @@ CpuModel model_from_import(const ImportResult& imported, const std::string& path
   return m;
 }
 
+// A catalog file: its first statement opens a `cpu {` or `baseline {` block.
+bool is_catalog_entry(std::string_view text) {
+  for (const Line& l : split_lines(text)) {
+    auto t = trim(l.text);
+    if (t.empty() || t.front() == '#') continue;
+    for (std::string_view block : {"cpu", "baseline"})
+      if (t.substr(0, block.size()) == block && trim(t.substr(block.size())).substr(0, 1) == "{") return true;
+    return false;
+  }
+  return false;
+}
+
 CpuModel resolve_cpu(const Catalog& catalog, std::string_view arg) {
   if (const CpuModel* c = catalog.find_cpu(arg)) return *c;
   std::error_code ec;
   if (std::filesystem::is_regular_file(std::string(arg), ec)) {
     std::string path(arg);
-    return model_from_import(import_dump_file(path), path);
+    std::string text = read_file(path);
+    if (is_catalog_entry(text)) {  // what `cpu import` prints
+      Catalog own = Catalog::load({SourceFile{path, text}});
+      if (own.cpus().empty()) throw InputError("the file holds no cpu { ... } entry", path);
+      return own.cpus().front();
+    }
+    return model_from_import(import_dump(text, path), path);
   }
   throw InputError(fmt::format("unknown CPU '{}': not a catalog name, code name or SKU (see `evcsim cpu list`), "
                                "and no such file",

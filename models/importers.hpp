@@ -43,7 +43,8 @@ Masking infer_masking(const CpuidDump& dump);
 // A model for an imported host: logical CPU 0, named after the file.
 CpuModel model_from_import(const ImportResult& imported, const std::string& path);
 
-// A CPU argument of the CLI: a catalog name / code name / SKU, or a dump file.
+// A CPU argument of the CLI: a catalog name / code name / SKU, or a file: a
+// dump, or a catalog entry as `cpu import` prints it.
 CpuModel resolve_cpu(const Catalog& catalog, std::string_view arg);
 
 // The model as a catalog `cpu { ... }` entry (text format).

@@ -53,6 +53,31 @@ TEST(CpuCli, ModesAndShowAMode) {
   EXPECT_NE(run_evcsim("cpu modes").out.find("named baselines"), std::string::npos);
 }
 
+// `cpu import` output is a CPU argument and a catalog file that extends the
+// built-in catalog; what it lacks (dates, cores, speed) gets defaults, each
+// said in a warning naming file and line.
+TEST(CpuCli, ImportedEntriesRoundTripThroughTheCatalog) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("evcsim-catalog-test-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto imported = run_evcsim("cpu import " + test::fixture("proc_cpuinfo_zen4_guest.txt") + " > " +
+                             (dir / "guest.textproto").string());
+  ASSERT_EQ(imported.exit_code, 0) << imported.out;
+  auto show = run_evcsim("cpu show " + (dir / "guest.textproto").string());
+  EXPECT_EQ(show.exit_code, 0) << show.out;
+  EXPECT_NE(show.out.find("family 0x19 model 0x11"), std::string::npos) << show.out;
+  auto both = run_evcsim("cpu baseline --catalog " + dir.string() + " proc_cpuinfo_zen4_guest.txt milan");
+  EXPECT_EQ(both.exit_code, 0) << both.out;  // the built-in milan is still there
+  EXPECT_NE(both.out.find("Best EVC mode:       amd-zen"), std::string::npos) << both.out;
+  EXPECT_NE(both.out.find("guest.textproto:3: cpu.launch: warning: cpu 'proc_cpuinfo_zen4_guest.txt' has no launch "
+                          "date: it is never on the market"),
+            std::string::npos)
+      << both.out;
+  EXPECT_NE(both.out.find("cpu.cores_per_socket: warning"), std::string::npos) << both.out;
+  fs::remove_all(dir);
+}
+
 TEST(CpuCli, CompareExitCodesAndWording) {
   auto sub = run_evcsim("cpu compare E5310 E5420");
   EXPECT_EQ(sub.exit_code, 1);

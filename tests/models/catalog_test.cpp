@@ -103,6 +103,39 @@ TEST(CatalogValidation, AcceptsAMinimalEntry) {
   EXPECT_EQ(c.cpus()[0].features, make_feature_set({"sse3", "fpu"}));
 }
 
+// An entry as `cpu import` writes it: no dates, cores or speed. It loads
+// with defaults, each named in a warning, and is never on the market.
+TEST(CatalogValidation, AnImportedEntryGetsDefaultsAndWarnings) {
+  std::string bare = kGoodCpu;
+  for (const char* field : {"  launch: \"2010-01\"\n", "  end_of_sale: \"2012-01\"\n", "  cores_per_socket: 4\n"}) {
+    auto at = bare.find(field);
+    ASSERT_NE(at, std::string::npos) << field;
+    bare.erase(at, std::string(field).size());
+  }
+  Catalog c = Catalog::load({{"k.textproto", bare}});
+  ASSERT_EQ(c.cpus().size(), 1u);
+  EXPECT_EQ(c.cpus()[0].cores_per_socket, 8);
+  EXPECT_FALSE(c.cpus()[0].launch.valid());
+  ASSERT_EQ(c.warnings().size(), 2u);
+  EXPECT_EQ(c.warnings()[0].rfind("k.textproto:1: cpu.launch: warning:", 0), 0u) << c.warnings()[0];
+  EXPECT_NE(c.warnings()[1].find("cpu.cores_per_socket: warning"), std::string::npos);
+}
+
+// A user's catalog extends the built-in one; an entry named like a built-in
+// one replaces it.
+TEST(CatalogValidation, LaterFilesReplaceEntriesOfTheSameName) {
+  std::vector<SourceFile> files = builtin_catalog_files();
+  const size_t builtin = files.size();
+  std::string mine = kGoodCpu;
+  mine.replace(mine.find("testcpu"), 7, "clovertown");
+  files.push_back({"mine.textproto", std::string(kGoodCpu) + mine});
+  Catalog c = Catalog::load(files, builtin);
+  EXPECT_EQ(c.cpus().size(), Catalog::builtin().cpus().size() + 1);  // testcpu added, clovertown replaced
+  ASSERT_NE(c.find_cpu("clovertown"), nullptr);
+  EXPECT_EQ(c.find_cpu("clovertown")->launch.str(), "2010-01");
+  EXPECT_NE(c.find_cpu("harpertown"), nullptr);
+}
+
 TEST(CatalogValidation, DuplicateNameNamesBothPlaces) {
   std::string e = error_of({{"a.textproto", kGoodCpu}, {"b.textproto", std::string("\n\n") + kGoodCpu}});
   EXPECT_EQ(e, "b.textproto:3: cpu.name: duplicate cpu name 'testcpu' (first defined at a.textproto:1)");
@@ -131,9 +164,9 @@ TEST(CatalogValidation, SyntaxErrorsAndBadValues) {
   bad_date.replace(bad_date.find("2012-01"), 7, "2012-13");
   EXPECT_NE(error_of({{"g.textproto", bad_date}}).find("g.textproto:5: cpu.end_of_sale: '2012-13' is not a month"),
             std::string::npos);
-  std::string no_cores = kGoodCpu;
-  no_cores.replace(no_cores.find("cores_per_socket: 4"), 19, "cores_per_socket: 0");
-  EXPECT_NE(error_of({{"h.textproto", no_cores}}).find("h.textproto:6: cpu.cores_per_socket"), std::string::npos);
+  std::string many_cores = kGoodCpu;
+  many_cores.replace(many_cores.find("cores_per_socket: 4"), 19, "cores_per_socket: 5000");
+  EXPECT_NE(error_of({{"h.textproto", many_cores}}).find("h.textproto:6: cpu.cores_per_socket"), std::string::npos);
   std::string no_mask = kGoodCpu;
   no_mask.replace(no_mask.find("  masking: FLEXMIGRATION\n"), 25, "");
   EXPECT_NE(error_of({{"i.textproto", no_mask}}).find("cpu.masking"), std::string::npos);

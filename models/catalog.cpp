@@ -1,5 +1,7 @@
 #include "models/catalog.hpp"
 
+#include "models/brand_string.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -273,7 +275,19 @@ const CpuModel* Catalog::find_cpu(std::string_view query) const {
   for (const CpuModel& c : cpus_)
     for (const auto& sku : c.skus)
       if (sku_key(sku) == key || without_brand(sku) == key) return &c;
+  if (auto gen = generation_of_brand(query))  // "Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz"
+    for (const CpuModel& c : cpus_)
+      if (c.name == *gen) return &c;
   return nullptr;
+}
+
+std::vector<std::string> Catalog::nearest_cpus(std::string_view query, size_t n) const {
+  std::vector<std::string> names;
+  for (const CpuModel& c : cpus_) {
+    names.push_back(c.name);
+    for (const auto& sku : c.skus) names.push_back(sku);
+  }
+  return nearest_names(query, names, n);
 }
 
 const Baseline* Catalog::find_baseline(std::string_view name) const {

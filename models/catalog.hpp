@@ -40,7 +40,12 @@ class Catalog {
 
   // By catalog name, code name or SKU (case-insensitive; "E5310", "Xeon E5310",
   // "e5-2680 v2" and "EPYC 7742" all work). nullptr when nothing matches.
+  // Also a brand string as hosts report it ("Intel(R) Xeon(R) Gold 6148 CPU @
+  // 2.40GHz", "AMD EPYC 7502 32-Core Processor"), by SKU family
+  // (models/brand_string.hpp).
   const CpuModel* find_cpu(std::string_view query) const;
+  // Up to `n` catalog names and SKUs nearest to `query` (for error messages).
+  std::vector<std::string> nearest_cpus(std::string_view query, size_t n = 3) const;
   const Baseline* find_baseline(std::string_view name) const;
   // The same, throwing InputError with the known names listed.
   const Baseline& baseline(std::string_view name) const;

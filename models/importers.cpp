@@ -454,9 +454,9 @@ CpuModel resolve_cpu(const Catalog& catalog, std::string_view arg) {
     }
     return model_from_import(import_dump(text, path), path);
   }
-  throw InputError(fmt::format("unknown CPU '{}': not a catalog name, code name or SKU (see `evcsim cpu list`), "
-                               "and no such file",
-                               arg));
+  throw InputError(fmt::format("unknown CPU '{}': not a catalog name, code name, SKU or brand string, and no such "
+                               "file; nearest: {} (see `evcsim cpu list`)",
+                               arg, fmt::join(catalog.nearest_cpus(arg), ", ")));
 }
 
 std::string format_catalog_entry(const CpuModel& m) {

@@ -1,5 +1,7 @@
 #include "models/metrics.hpp"
 
+#include "models/text_util.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -62,21 +64,6 @@ constexpr std::array<MetricInfo, 47> kMetrics = {{
     {"migrations_aborted", "count", "started live migrations aborted (VM stopped or destination failed)", false, ""},
 }};
 
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
 bool whole_number(std::string_view s) {
   return !s.empty() && s.size() < 4 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -127,10 +114,7 @@ std::vector<std::string> nearest_metrics(const std::string& metric, size_t n) {
       scored.emplace_back(edit_distance(metric, full), full);
     }
   }
-  std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<std::string> out;
-  for (size_t i = 0; i < std::min(n, scored.size()); ++i) out.push_back(scored[i].second);
-  return out;
+  return best_scored(std::move(scored), n);
 }
 
 std::string metrics_table(bool markdown) {

@@ -373,8 +373,10 @@ class Loader {
         std::error_code ec;
         if (!std::filesystem::is_regular_file(path, ec))
           fail(g, "cpu", t, -1,
-               fmt::format("unknown CPU '{}': not a catalog name, code name or SKU, and no file {}", g.cpu(), path));
-        model = std::make_shared<CpuModel>(model_from_import(import_dump_file(path), path));
+               fmt::format("unknown CPU '{}': not a catalog name, code name, SKU or brand string, and no file {}; "
+                           "nearest: {}",
+                           g.cpu(), path, fmt::join(catalog_.nearest_cpus(g.cpu()), ", ")));
+        model = std::make_shared<CpuModel>(resolve_cpu(catalog_, path));  // a dump or a catalog entry
       }
       it = cpus_.emplace(g.cpu(), std::move(model)).first;
     }

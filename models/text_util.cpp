@@ -1,5 +1,6 @@
 #include "models/text_util.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 
@@ -73,4 +74,34 @@ std::string hex32(uint32_t v) {
   return buf;
 }
 
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::vector<std::string> best_scored(std::vector<std::pair<size_t, std::string>> scored, size_t n) {
+  std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> out;
+  for (size_t i = 0; i < std::min(n, scored.size()); ++i) out.push_back(std::move(scored[i].second));
+  return out;
+}
+
+std::vector<std::string> nearest_names(std::string_view query, const std::vector<std::string>& names, size_t n) {
+  std::vector<std::pair<size_t, std::string>> scored;
+  const std::string q = to_lower(query);
+  for (const std::string& name : names) scored.emplace_back(edit_distance(q, to_lower(name)), name);
+  return best_scored(std::move(scored), n);
+}
+
 }  // namespace evcsim
+

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace evcsim {
@@ -20,5 +21,12 @@ std::optional<uint32_t> parse_hex32(std::string_view s);
 // Parses a non-negative decimal integer; nullopt unless the whole text is digits.
 std::optional<uint64_t> parse_uint(std::string_view s);
 std::string hex32(uint32_t v);  // "0000641D"
+
+// Levenshtein distance (insertions, deletions, substitutions).
+size_t edit_distance(std::string_view a, std::string_view b);
+// The `n` names with the lowest scores, best first (ties keep their order).
+std::vector<std::string> best_scored(std::vector<std::pair<size_t, std::string>> scored, size_t n);
+// Up to `n` of `names` nearest to `query` by edit distance, case-insensitive.
+std::vector<std::string> nearest_names(std::string_view query, const std::vector<std::string>& names, size_t n = 3);
 
 }  // namespace evcsim

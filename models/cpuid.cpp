@@ -149,4 +149,27 @@ std::pair<CpuidKey, Regs> parse_leaf_line(std::string_view text) {
   return {CpuidKey{*leaf, *sub}, out};
 }
 
+Regs vendor_leaf(std::string_view vendor, uint32_t max_leaf) {
+  Regs r;
+  r[Reg::eax] = max_leaf;
+  auto word = [&](size_t at) {
+    uint32_t w = 0;
+    for (size_t i = 0; i < 4 && at + i < vendor.size(); ++i)
+      w |= static_cast<uint32_t>(static_cast<unsigned char>(vendor[at + i])) << (8 * i);
+    return w;
+  };
+  r[Reg::ebx] = word(0);
+  r[Reg::edx] = word(4);
+  r[Reg::ecx] = word(8);
+  return r;
+}
+
+uint32_t signature_eax(uint32_t family, uint32_t model, uint32_t stepping) {
+  uint32_t eax = (stepping & 0xF) | ((model & 0xF) << 4);
+  if (family >= 0xF) eax |= (0xFu << 8) | (((family - 0xF) & 0xFF) << 20);
+  else eax |= (family & 0xF) << 8;
+  if (family == 0x6 || family >= 0xF) eax |= ((model >> 4) & 0xF) << 16;
+  return eax;
+}
+
 }  // namespace evcsim

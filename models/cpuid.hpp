@@ -76,6 +76,12 @@ bool is_kept_leaf(uint32_t leaf, uint32_t subleaf);
 
 // "00000001.00 000006F7-00040800-0004E33D-BFEBFBFF": the catalog's line format.
 std::string format_leaf_line(const CpuidKey& key, const Regs& regs);
+// Leaf 0 of a part of `vendor` (12 characters) whose highest basic leaf is max_leaf.
+Regs vendor_leaf(std::string_view vendor, uint32_t max_leaf = 0xD);
+// Leaf 1 EAX for a display family, model and stepping (extended fields as
+// Intel and AMD define them: family >= 0xF uses the extended family, family
+// 6 and >= 0xF the extended model).
+uint32_t signature_eax(uint32_t family, uint32_t model, uint32_t stepping);
 // Parses one catalog line; throws InputError (without location: the caller adds it).
 std::pair<CpuidKey, Regs> parse_leaf_line(std::string_view text);
 

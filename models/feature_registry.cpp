@@ -457,4 +457,20 @@ const std::vector<std::string>& notable_features() {
   return names;
 }
 
+FeatureSet xsave_components_of(const FeatureSet& f) {
+  static const std::pair<const char*, std::vector<const char*>> kNeeds[] = {
+      {"xsave", {"xstate_x87", "xstate_sse"}},
+      {"avx", {"xstate_avx"}},
+      {"mpx", {"xstate_bndregs", "xstate_bndcsr"}},
+      {"avx512f", {"xstate_opmask", "xstate_zmm_hi256", "xstate_hi16_zmm"}},
+      {"pku", {"xstate_pkru"}},
+      {"amx_tile", {"xstate_xtilecfg", "xstate_xtiledata"}},
+  };
+  FeatureSet out;
+  for (const auto& [feature, components] : kNeeds)
+    if (f.test(feature_id(feature)))
+      for (const char* c : components) out.set(feature_id(c));
+  return out;
+}
+
 }  // namespace evcsim

@@ -78,6 +78,13 @@ struct RegisterGroup {
 };
 std::vector<RegisterGroup> group_by_register(const FeatureSet& s);
 
+// The XSAVE state components (CPUID.0xD.0:EAX) the features of `f` need:
+// x87 and SSE state with xsave, AVX state with avx, the MPX registers with
+// mpx, opmask and ZMM state with avx512f, PKRU with pku, the tile state with
+// amx_tile. For descriptions without the components (/proc/cpuinfo, libvirt
+// models), which the OS and the hypervisor derive from the features.
+FeatureSet xsave_components_of(const FeatureSet& f);
+
 // Features a guest OS must enable before software can use them (XSAVE state
 // in XCR0: AVX, AVX-512, AMX, APX, MPX, LWP and the VEX/EVEX instructions
 // that need it; CR4 bits: OSXSAVE, FSGSBASE, PKE, UMIP). An OS enables only

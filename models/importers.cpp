@@ -13,6 +13,7 @@
 #include "models/catalog.pb.h"
 #include "models/error.hpp"
 #include "models/feature_registry.hpp"
+#include "models/importers_libvirt.hpp"
 #include "models/text_util.hpp"
 #include "models/textproto.hpp"
 
@@ -238,27 +239,6 @@ std::string_view linux_flag_bit(std::string_view flag, bool amd) {
   return flag;
 }
 
-// /proc/cpuinfo has no flags for the XSAVE state components (CPUID.0xD.0:EAX);
-// the kernel enables those its features need, so they follow from the
-// features: x87 and SSE state with XSAVE, AVX state with avx, the MPX
-// registers with mpx, opmask and ZMM state with avx512f, PKRU with pku, the
-// tile state with amx_tile.
-FeatureSet xsave_components_of(const FeatureSet& f) {
-  static const std::pair<const char*, std::vector<const char*>> kNeeds[] = {
-      {"xsave", {"xstate_x87", "xstate_sse"}},
-      {"avx", {"xstate_avx"}},
-      {"mpx", {"xstate_bndregs", "xstate_bndcsr"}},
-      {"avx512f", {"xstate_opmask", "xstate_zmm_hi256", "xstate_hi16_zmm"}},
-      {"pku", {"xstate_pkru"}},
-      {"amx_tile", {"xstate_xtilecfg", "xstate_xtiledata"}},
-  };
-  FeatureSet out;
-  for (const auto& [feature, components] : kNeeds)
-    if (f.test(feature_id(feature)))
-      for (const char* c : components) out.set(feature_id(c));
-  return out;
-}
-
 ImportResult import_cpuinfo(const std::vector<Line>& lines, const std::string& file) {
   ImportResult res;
   res.format = DumpFormat::proc_cpuinfo;
@@ -283,17 +263,7 @@ ImportResult import_cpuinfo(const std::vector<Line>& lines, const std::string& f
   if (auto v = fields.find("vendor_id"); v != fields.end()) {
     const std::string& vendor = v->second.first;
     if (vendor.size() != 12) throw InputError(fmt::format("'{}' is not a 12-character CPUID vendor", vendor), file, v->second.second, "vendor_id");
-    Regs r0;
-    auto word = [&](int at) {
-      uint32_t w = 0;
-      for (int i = 0; i < 4; ++i) w |= static_cast<uint32_t>(static_cast<unsigned char>(vendor[static_cast<size_t>(at + i)])) << (8 * i);
-      return w;
-    };
-    r0[Reg::eax] = 0xD;
-    r0[Reg::ebx] = word(0);
-    r0[Reg::edx] = word(4);
-    r0[Reg::ecx] = word(8);
-    dump.set(0, 0, r0);
+    dump.set(0, 0, vendor_leaf(vendor));
   }
   auto number = [&](const char* key) -> uint32_t {
     auto it = fields.find(key);
@@ -303,12 +273,8 @@ ImportResult import_cpuinfo(const std::vector<Line>& lines, const std::string& f
     return static_cast<uint32_t>(*v);
   };
   uint32_t family = number("cpu family"), model = number("model"), stepping = number("stepping");
-  uint32_t eax = (stepping & 0xF) | ((model & 0xF) << 4);
-  if (family >= 0xF) eax |= (0xFu << 8) | (((family - 0xF) & 0xFF) << 20);
-  else eax |= (family & 0xF) << 8;
-  if (family == 0x6 || family >= 0xF) eax |= ((model >> 4) & 0xF) << 16;
   Regs r1;
-  r1[Reg::eax] = eax;
+  r1[Reg::eax] = signature_eax(family, model, stepping);
   dump.set(1, 0, r1);
   FeatureSet s;
   std::vector<std::string> ignored;
@@ -370,11 +336,15 @@ std::string_view dump_format_name(DumpFormat f) {
     case DumpFormat::cpuid_r: return "cpuid -r output";
     case DumpFormat::proc_cpuinfo: return "/proc/cpuinfo";
     case DumpFormat::vmware: return "VMware register lines";
+    case DumpFormat::libvirt_cpuid: return "libvirt CPUID XML";
+    case DumpFormat::libvirt_capabilities: return "virsh capabilities";
+    case DumpFormat::libvirt_domcapabilities: return "virsh domcapabilities";
   }
   return "?";
 }
 
 ImportResult import_dump(std::string_view text, const std::string& file) {
+  if (auto libvirt = import_libvirt(text, file)) return *libvirt;
   auto lines = split_lines(text);
   bool any_text = false;
   for (const Line& l : lines) {

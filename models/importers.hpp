@@ -10,6 +10,8 @@
 //    them), the synthetic ibrs/ibpb/stibp/ssbd flags become the vendor's own
 //    bits, and other Linux-only flags are listed as ignored
 //  - VMware-style register lines ("ID1ECX 0x0000641d", "ID81EDX 0x20000000")
+//  - libvirt's CPUID XML, `virsh capabilities` and `virsh domcapabilities`
+//    (models/importers_libvirt.hpp)
 // Errors (no format matched, a truncated or malformed line, a block without
 // leaf 1) throw InputError with the file and line.
 #pragma once
@@ -23,7 +25,7 @@
 
 namespace evcsim {
 
-enum class DumpFormat { aida, cpuid_r, proc_cpuinfo, vmware };
+enum class DumpFormat { aida, cpuid_r, proc_cpuinfo, vmware, libvirt_cpuid, libvirt_capabilities, libvirt_domcapabilities };
 std::string_view dump_format_name(DumpFormat f);
 
 struct ImportResult {

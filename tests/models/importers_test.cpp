@@ -116,6 +116,70 @@ TEST(Importers, ProcCpuinfoOfAZen4GuestReachesItsLevelAndMode) {
   EXPECT_TRUE(i.features.test(feature_id("spec_ctrl")));
 }
 
+// libvirt's CPUID XML of a Haswell-EP whose microcode disabled TSX
+// (libvirt's Haswell-noTSX): it joins vSphere's Haswell mode.
+TEST(Importers, LibvirtCpuidXml) {
+  const Catalog& cat = Catalog::builtin();
+  ImportResult r = import_dump_file(fixture("libvirt_cpuid_haswell_notsx.xml"));
+  EXPECT_EQ(r.format, DumpFormat::libvirt_cpuid);
+  CpuModel m = resolve_cpu(cat, fixture("libvirt_cpuid_haswell_notsx.xml"));
+  EXPECT_EQ(m.cpuid.model(), 0x3Fu);
+  EXPECT_FALSE(m.features.test(feature_id("rtm")));
+  EXPECT_TRUE(m.features.contains(make_feature_set({"avx2", "aes", "xsaveopt", "arat"})));
+  std::vector<const CpuModel*> with_skylake = {&m, cat.find_cpu("skylake-sp")};
+  EXPECT_EQ(best_baseline(with_skylake, cat.baselines(), BaselineKind::evc)->name, "intel-haswell");
+  EXPECT_NE(error_of("libvirt_cpuid_haswell_notsx.xml"), "");
+  try {
+    import_dump("<cpudata arch='x86'>\n<cpuid eax_in='0x00000000' ecx_in='0x00' eax='0x0000000d'/>\n</cpudata>\n", "t.xml");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("t.xml:2: ebx: <cpuid> lacks ebx=", 0), 0u) << e.what();
+  }
+}
+
+// `virsh capabilities`: a named model (libvirt's own definition of it) plus
+// the features beyond it, and the signature.
+TEST(Importers, VirshCapabilitiesHostCpu) {
+  const Catalog& cat = Catalog::builtin();
+  ImportResult r = import_dump_file(fixture("virsh_capabilities.xml"));
+  EXPECT_EQ(r.format, DumpFormat::libvirt_capabilities);
+  CpuModel m = resolve_cpu(cat, fixture("virsh_capabilities.xml"));
+  EXPECT_EQ(m.cpuid.family(), 6u);
+  EXPECT_EQ(m.cpuid.model(), 0x55u);
+  EXPECT_TRUE(m.features.contains(make_feature_set({"avx512f", "hle", "rtm", "pku", "xsaves", "clflushopt",
+                                                    "xstate_zmm_hi256", "spec_ctrl", "pdpe1gb"})));
+  std::vector<const CpuModel*> one = {&m};
+  EXPECT_EQ(best_baseline(one, cat.baselines(), BaselineKind::evc)->name, "intel-skylake");
+  EXPECT_EQ(infer_masking(m.cpuid), Masking::flexmigration);
+}
+
+// `virsh domcapabilities`: the host-model CPU, with required and disabled
+// features; without a signature the nearest catalog CPU's is used.
+TEST(Importers, VirshDomcapabilitiesHostModel) {
+  const Catalog& cat = Catalog::builtin();
+  ImportResult r = import_dump_file(fixture("virsh_domcapabilities.xml"));
+  EXPECT_EQ(r.format, DumpFormat::libvirt_domcapabilities);
+  ASSERT_GE(r.notes.size(), 2u);
+  EXPECT_NE(r.notes[0].find("no <signature>: family and model of the nearest catalog CPU, "), std::string::npos)
+      << r.notes[0];
+  EXPECT_TRUE(is_amd(r.cpus[0].vendor()));
+  EXPECT_NE(r.notes[1].find("rdctl-no"), std::string::npos) << r.notes[1];
+  CpuModel m = resolve_cpu(cat, fixture("virsh_domcapabilities.xml"));
+  EXPECT_FALSE(m.features.test(feature_id("clwb")));  // disabled
+  EXPECT_TRUE(m.features.contains(make_feature_set({"xsaves", "amd_ibrs", "amd_ssbd", "tsc_adjust", "sha_ni"})));
+  std::vector<const CpuModel*> one = {&m};
+  // libvirt 9.0 has no name for rdpru, which the Zen 2 mode asks for.
+  EXPECT_EQ(best_baseline(one, cat.baselines(), BaselineKind::evc)->name, "amd-zen");
+  try {
+    import_dump("<capabilities><host><cpu><model>Skylake-Client</model><vendor>Intel</vendor></cpu></host></capabilities>",
+                "c.xml");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("c.xml:1: model: unknown CPU model 'Skylake-Client'"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Importers, CpuidDashR) {
   ImportResult r = import_dump_file(fixture("cpuid_r.txt"));
   EXPECT_EQ(r.format, DumpFormat::cpuid_r);

@@ -60,10 +60,10 @@ std::string left_out(const Spelled& s, std::string_view tool) {
 const char* libvirt_vendor(const std::string& vendor) { return is_amd(vendor) ? "AMD" : "Intel"; }
 
 // The named model the export starts from, for the host's vendor.
-const Baseline& start_model(const CpuModel& host, const Baseline& baseline, const Catalog& catalog) {
+const Baseline& start_model(const CpuModel& host, const Baseline& baseline, const Catalog& catalog, Hypervisor h) {
   Baseline b = baseline;
   if (b.vendor.empty()) b.vendor = host.vendor();
-  const Baseline* m = closest_named_model(b, catalog);
+  const Baseline* m = closest_named_model(b, catalog, h);
   if (!m) throw InputError(fmt::format("the catalog has no QEMU/libvirt named model of {}", host.vendor()));
   return *m;
 }
@@ -94,7 +94,7 @@ std::string export_baseline(const CpuModel& host, const Baseline& baseline, Expo
       break;
     }
     case ExportFormat::libvirt: {
-      const Baseline& model = start_model(host, baseline, catalog);
+      const Baseline& model = start_model(host, baseline, catalog, Hypervisor::libvirt);
       const FeatureSet has = libvirt_model_features(model);
       Spelled add = spell(baseline.features - has, Hypervisor::libvirt);
       Spelled drop = spell(has - baseline.features, Hypervisor::libvirt);
@@ -110,7 +110,7 @@ std::string export_baseline(const CpuModel& host, const Baseline& baseline, Expo
       break;
     }
     case ExportFormat::qemu: {
-      const Baseline& model = start_model(host, baseline, catalog);
+      const Baseline& model = start_model(host, baseline, catalog, Hypervisor::qemu);
       Spelled add = spell(baseline.features - model.features, Hypervisor::qemu);
       Spelled drop = spell(model.features - baseline.features, Hypervisor::qemu);
       if (auto note = left_out(add, "QEMU"); !note.empty()) out += fmt::format("# {}\n", note);

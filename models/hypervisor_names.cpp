@@ -90,7 +90,14 @@ std::string_view hypervisor_spelling(FeatureId id, Hypervisor h) {
   return f.qemu_name();
 }
 
-const Baseline* closest_named_model(const Baseline& b, const Catalog& catalog) {
+// libvirt 9.0 names QEMU's models without their versions (-v5).
+bool versioned(std::string_view name) {
+  auto v = name.rfind("-v");
+  return v != std::string_view::npos && v + 2 < name.size() &&
+         name.find_first_not_of("0123456789", v + 2) == std::string_view::npos;
+}
+
+const Baseline* closest_named_model(const Baseline& b, const Catalog& catalog, Hypervisor h) {
   // Below b with the most features; when none is below, the one with the
   // fewest features b lacks (they are disabled), then the most in common.
   const Baseline* best = nullptr;
@@ -99,7 +106,7 @@ const Baseline* closest_named_model(const Baseline& b, const Catalog& catalog) {
                           static_cast<int>((m.features & b.features).count()));
   };
   for (const Baseline& m : catalog.baselines()) {
-    if (m.kind != BaselineKind::model) continue;
+    if (m.kind != BaselineKind::model || (h == Hypervisor::libvirt && versioned(m.name))) continue;
     if (!b.vendor.empty() && m.vendor != b.vendor) continue;
     if (!best || key(m) > key(*best)) best = &m;
   }

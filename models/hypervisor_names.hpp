@@ -25,8 +25,9 @@ std::string_view hypervisor_spelling(FeatureId id, Hypervisor h);
 // The QEMU/libvirt named model closest to `b`: among the catalog's models of
 // b's vendor (any vendor for levels), the one with the fewest features b
 // lacks (none when a model lies below b), then the most features in common.
-// nullptr when the catalog has no model of that vendor.
-const Baseline* closest_named_model(const Baseline& b, const Catalog& catalog);
+// nullptr when the catalog has no model of that vendor. libvirt knows QEMU's
+// models by their unversioned names only.
+const Baseline* closest_named_model(const Baseline& b, const Catalog& catalog, Hypervisor h);
 
 // The migratable features of libvirt's model of that name: libvirt's
 // cpu_map defines some models otherwise than QEMU expands them (its

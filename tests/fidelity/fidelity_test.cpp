@@ -126,7 +126,8 @@ TEST(Fidelity, QemuModelsAgreeWithTheModes) {
   }
   // Names QEMU shows that are no CPUID feature bits of the leaves evcsim
   // models: IA32_ARCH_CAPABILITIES MSR bits, and SVM's leaf 0x8000000A.
-  const std::string not_cpuid = " ibrs-all mds-no rdctl-no skip-l1dfl-vmentry npt nrip-save svme-addr-chk ";
+  const std::string not_cpuid =
+      " ibrs-all mds-no rdctl-no skip-l1dfl-vmentry pschange-mc-no taa-no npt nrip-save svme-addr-chk ";
   std::ifstream models(data("qemu-models.txt"));
   ASSERT_TRUE(models);
   int compared = 0;

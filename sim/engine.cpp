@@ -89,6 +89,7 @@ class SimGridRun final : public SimServices {
         queue_.pop();
         ++stats_.timers;
         fire();
+        fired();
       }
       if (now() >= horizon) break;
     }

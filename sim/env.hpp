@@ -19,13 +19,10 @@ class Env {
       : spec(spec), catalog(catalog), sim_(sim), listeners_(std::move(listeners)) {}
 
   double now() const { return sim_.now(); }
-  // A timer; after it fires the world's `after_timer` hook runs (invariant checks).
-  void schedule(double at, Callback cb) {
-    sim_.schedule(at, [this, cb = std::move(cb)] {
-      cb();
-      if (after_timer) after_timer();
-    });
-  }
+  // A timer; after it fires the services run `after_each_timer` (the world's
+  // invariant checks, set with on_each_timer).
+  void schedule(double at, Callback cb) { sim_.schedule(at, std::move(cb)); }
+  void on_each_timer(Callback hook) { sim_.after_each_timer = std::move(hook); }
   void start_migration(const MigrationJob& job, MigrationDone done) { sim_.start_migration(job, std::move(done)); }
   void emit(const Event& e) const {
     for (Listener* l : listeners_) l->on_event(e);
@@ -36,7 +33,6 @@ class Env {
 
   const ScenarioSpec& spec;
   const Catalog& catalog;
-  Callback after_timer;
 
  private:
   SimServices& sim_;

@@ -80,16 +80,6 @@ double Inventory::demand_factor() const {
   return wave * std::pow(1 + w.growth_per_year, now / kYear);
 }
 
-double Inventory::cpu_load(int h, double factor) const {
-  const HostRec& hr = hosts[h];
-  return hr.demand * factor * (1 + hr.noise) / hr.capacity;
-}
-
-double Inventory::ram_load(int h) const {
-  const HostRec& hr = hosts[h];
-  return static_cast<double>(hr.ram_reserved_mib) / static_cast<double>(std::max<int64_t>(1, hr.ram_mib));
-}
-
 void Inventory::place(int vm, int host) {
   hosts[host].vms.push_back(vm);
   hosts[host].ram_reserved_mib += spec_.vms[vm].ram_mib;

@@ -80,8 +80,16 @@ class Inventory {
   double demand_factor() const;              // diurnal wave x growth at now()
   double load(int host) const { return load(host, demand_factor()); }
   double load(int host, double factor) const { return std::max(cpu_load(host, factor), ram_load(host)); }
-  double cpu_load(int host, double factor) const;  // demand x factor x (1 + noise) / capacity
-  double ram_load(int host) const;                 // booked RAM / RAM
+  // demand x factor x (1 + noise) / capacity; and booked RAM / RAM. Inline:
+  // every DRS pass asks them of every host.
+  double cpu_load(int host, double factor) const {
+    const HostRec& hr = hosts[host];
+    return hr.demand * factor * (1 + hr.noise) / hr.capacity;
+  }
+  double ram_load(int host) const {
+    const HostRec& hr = hosts[host];
+    return static_cast<double>(hr.ram_reserved_mib) / static_cast<double>(std::max<int64_t>(1, hr.ram_mib));
+  }
 
   void place(int vm, int host);              // adds to the host's list and books RAM
   void unplace(int vm);                      // removes from its host

@@ -34,7 +34,7 @@ World::World(const ScenarioSpec& spec, const Catalog& catalog, SimServices& sim,
   maintenance_.released.connect([this, cluster_of](int host) { placement_.retry(cluster_of(host), true); });
   guests_.stopped.connect([this, cluster_of](int, int host) { placement_.retry(cluster_of(host), false); });
   drs_.exclude_targets([this](int host) { return maintenance_.awaiting_retry(host); });
-  env_.after_timer = [this] { after_timer(); };
+  env_.on_each_timer([this] { after_timer(); });
 }
 
 void World::start() {

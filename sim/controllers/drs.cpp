@@ -25,29 +25,38 @@ double DrsController::imbalance_left() const {
 }
 
 void DrsController::pass() {
-  for (size_t c = 0; c < clusters_.size(); ++c) balance(static_cast<int>(c));
+  const double f = inv_.demand_factor();  // the same instant for every cluster
+  for (size_t c = 0; c < clusters_.size(); ++c) balance(static_cast<int>(c), f);
   env_.schedule(env_.now() + spec_.drs.interval_s, [this] { pass(); });
 }
 
-void DrsController::balance(int cluster) {
+void DrsController::balance(int cluster, double f) {
   ClusterLoad& cs = clusters_[cluster];
   const double now = env_.now();
-  std::vector<int> hs;
-  for (int h : inv_.clusters[cluster].hosts)
-    if (inv_.usable(h)) hs.push_back(h);
-  if (hs.size() < 2) return;
+  // Scratch buffers kept between passes (a pass per cluster every few
+  // minutes for years: allocating them each time showed in the profile).
+  std::vector<int>& hs = hosts_;
+  std::vector<double>& cpu = cpu_;
+  std::vector<double>& mem = mem_;
+  const std::vector<int>& all = inv_.clusters[cluster].hosts;
+  hs.resize(all.size());
+  size_t count = 0;
+  for (int h : all)
+    if (inv_.usable(h)) hs[count++] = h;
+  hs.resize(count);
+  if (count < 2) return;
   const double noise = spec_.workload.noise;
   if (noise > 0 && now - cs.noise_drawn_at >= 3600) {  // demand noise changes hourly
     cs.noise_drawn_at = now;
     for (int h : hs) inv_.hosts[h].noise = noise * (2 * rng_.uniform() - 1);
   }
-  std::vector<double> cpu, mem;
+  cpu.resize(count);
+  mem.resize(count);
   double sum = 0, sum2 = 0;
-  const double f = inv_.demand_factor();
-  for (int h : hs) {
-    cpu.push_back(inv_.cpu_load(h, f));
-    mem.push_back(inv_.ram_load(h));
-    double l = std::max(cpu.back(), mem.back());  // Inventory::load
+  for (size_t i = 0; i < count; ++i) {
+    cpu[i] = inv_.cpu_load(hs[i], f);
+    mem[i] = inv_.ram_load(hs[i]);
+    const double l = std::max(cpu[i], mem[i]);  // Inventory::load
     sum += l;
     sum2 += l * l;
   }

@@ -47,7 +47,7 @@ class DrsController {
     double reached = 0;  // the imbalance after them
   };
   void pass();
-  void balance(int cluster);
+  void balance(int cluster, double demand_factor);
   // Pure: reads the world, changes nothing. `admitted_only`: only moves
   // Migrations admits (refusals counted in *blocked); else every move.
   Plan plan(const Start& start, bool admitted_only, std::map<VerdictCode, int>* blocked) const;
@@ -58,6 +58,8 @@ class DrsController {
   Migrations& migrations_;
   Rng rng_;  // "drs-noise": the hourly load noise
   std::vector<ClusterLoad> clusters_;
+  std::vector<int> hosts_;           // scratch of balance(): the usable hosts of a cluster
+  std::vector<double> cpu_, mem_;    // and their loads
   std::function<bool(int)> excluded_;
 };
 

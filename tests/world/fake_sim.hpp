@@ -36,6 +36,7 @@ class FakeSim final : public SimServices {
       queue_.pop();
       now_ = p.at;
       p.fire();
+      fired();
     }
     now_ = until;
   }

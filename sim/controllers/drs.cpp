@@ -94,12 +94,23 @@ DrsController::Plan DrsController::plan(const Start& st, bool admitted_only,
   const std::vector<int>& hs = st.hosts;
   const double n = static_cast<double>(hs.size());
   auto stddev = [&](double s, double s2) { return std::sqrt(std::max(0.0, s2 / n - (s / n) * (s / n))); };
-  std::vector<double> cpu = st.cpu, mem = st.mem, l(hs.size());
+  // Scratch kept between calls (two plans per pass that acts, millions of
+  // passes in a long run).
+  Scratch& w = scratch_;
+  std::vector<double>& cpu = w.cpu;
+  std::vector<double>& mem = w.mem;
+  std::vector<double>& l = w.load;
+  cpu.assign(st.cpu.begin(), st.cpu.end());
+  mem.assign(st.mem.begin(), st.mem.end());
+  l.resize(hs.size());
   for (size_t i = 0; i < hs.size(); ++i) l[i] = std::max(cpu[i], mem[i]);
   double s = st.sum, s2 = st.sum2;
-  std::vector<int> busy(hs.size(), 0);
-  std::vector<int64_t> booked(hs.size(), 0);  // RAM of the planned moves, per destination
-  std::vector<int> moved;
+  std::vector<int>& busy = w.busy;
+  busy.assign(hs.size(), 0);
+  std::vector<int64_t>& booked = w.booked;  // RAM of the planned moves, per destination
+  booked.assign(hs.size(), 0);
+  std::vector<int>& moved = w.moved;
+  moved.clear();
   // A move costs its transfer time against the pass interval (at the host link's speed).
   const double link_mib_per_s = spec_.network.host_link_gbps * 1e9 / 8 / (1024.0 * 1024.0);
   Plan out;

@@ -60,6 +60,12 @@ class DrsController {
   std::vector<ClusterLoad> clusters_;
   std::vector<int> hosts_;           // scratch of balance(): the usable hosts of a cluster
   std::vector<double> cpu_, mem_;    // and their loads
+  struct Scratch {                   // of plan()
+    std::vector<double> cpu, mem, load;
+    std::vector<int> busy, moved;
+    std::vector<int64_t> booked;
+  };
+  mutable Scratch scratch_;
   std::function<bool(int)> excluded_;
 };
 

@@ -53,6 +53,7 @@ report::CpuSummary summarize_cpu(const CpuModel& m) {
   s.set_relative_speed(m.relative_speed);
   s.set_masking(std::string(masking_name(m.masking)));
   s.set_source(m.source);
+  if (m.features.test(feature_id("avx10")) && m.cpuid.has(0x24)) s.set_avx10_version(m.cpuid.get(0x24)[Reg::ebx] & 0xFF);
   return s;
 }
 
@@ -268,6 +269,7 @@ std::string render_text(const report::CpuShow& r) {
   if (!c.launch().empty()) out += fmt::format("  on sale     {} to {}\n", c.launch(), c.end_of_sale());
   if (c.cores_per_socket()) out += fmt::format("  cores       {} per socket, relative speed {:.2f}\n", c.cores_per_socket(), c.relative_speed());
   out += fmt::format("  masking     {}\n", c.masking());
+  if (c.avx10_version()) out += fmt::format("  AVX10       version {}\n", c.avx10_version());
   if (!c.source().empty()) out += fmt::format("  source      {}\n", c.source());
   out += "Features:\n";
   for (const auto& f : r.features())

@@ -53,6 +53,14 @@ TEST(CpuCli, ModesAndShowAMode) {
   EXPECT_NE(run_evcsim("cpu modes").out.find("named baselines"), std::string::npos);
 }
 
+// Leaf 0x24: Granite Rapids reports AVX10 version 1 with 512-bit vectors.
+TEST(CpuCli, ShowsTheAvx10VersionAndLengths) {
+  auto gnr = run_evcsim("cpu show graniterapids");
+  EXPECT_NE(gnr.out.find("  AVX10       version 1"), std::string::npos) << gnr.out;
+  EXPECT_NE(gnr.out.find("avx10_512"), std::string::npos) << gnr.out;
+  EXPECT_EQ(run_evcsim("cpu show sapphirerapids").out.find("AVX10"), std::string::npos);
+}
+
 // `cpu import` output is a CPU argument and a catalog file that extends the
 // built-in catalog; what it lacks (dates, cores, speed) gets defaults, each
 // said in a warning naming file and line.

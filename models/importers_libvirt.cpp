@@ -32,7 +32,8 @@ int line_at(std::string_view s, size_t at) {
 std::vector<Element> elements(std::string_view s, std::string_view name, size_t from = 0,
                               size_t to = std::string_view::npos, const std::string& file = "") {
   std::vector<Element> out;
-  const std::string open = "<" + std::string(name);
+  std::string open(1, '<');
+  open += name;
   to = std::min(to, s.size());
   for (size_t at = s.find(open, from); at != std::string_view::npos && at < to; at = s.find(open, at + 1)) {
     size_t after = at + open.size();
@@ -59,7 +60,10 @@ std::vector<Element> elements(std::string_view s, std::string_view name, size_t 
       i = close + 1;
     }
     if (s[end - 1] != '/') {
-      size_t close = s.find("</" + std::string(name) + ">", end);
+      std::string closing("</");
+      closing += name;
+      closing += '>';
+      size_t close = s.find(closing, end);
       if (close != std::string_view::npos) e.text = std::string(trim(s.substr(end + 1, close - end - 1)));
     }
     out.push_back(std::move(e));

@@ -222,8 +222,8 @@ std::map<std::string, std::string> results_csv(const report::RunResults& r) {
     bool labelled = s.label_size() > 0;
     if (f.empty()) f = labelled ? "t,key,value,label\n" : "t,key,value\n";
     for (int i = 0; i < s.t_size(); ++i)
-      f += fmt::format("{},{},{}{}\n", num(s.t(i)), csv_field(s.key()), num(s.value(i)),
-                       labelled ? "," + csv_field(s.label(i)) : "");
+      f += fmt::format("{},{},{}{}{}\n", num(s.t(i)), csv_field(s.key()), num(s.value(i)), labelled ? "," : "",
+                       labelled ? csv_field(s.label(i)) : "");
   }
   std::string crashes = "t,vm,software,kernel,host,src,dst,cause,missing\n";
   for (const auto& c : r.crashes())

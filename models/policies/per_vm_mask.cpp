@@ -40,7 +40,10 @@ class PerVmMaskPolicy final : public Policy {
                        fmt::format("{} fails the mask {} at bit(s) {}{}", short_register(reg), mask.str(),
                                    [&] {
                                      std::string b;
-                                     for (const auto& x : v) b += (b.empty() ? "" : ",") + std::to_string(x.bit);
+                                     for (const auto& x : v) {
+                                       if (!b.empty()) b += ',';
+                                       b += std::to_string(x.bit);
+                                     }
                                      return b;
                                    }(),
                                    f.empty() ? "" : " (" + join_names(f) + ")")};

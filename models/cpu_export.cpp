@@ -37,6 +37,7 @@ std::string vmware_name(std::string_view feature) {
 // The features of `s` the tool can name, and those it cannot (for a comment).
 struct Spelled {
   std::vector<std::string> names, unknown;
+  bool xsave = false;  // some of the unknown are XSAVE state components
 };
 Spelled spell(const FeatureSet& s, Hypervisor h) {
   Spelled out;
@@ -44,6 +45,7 @@ Spelled spell(const FeatureSet& s, Hypervisor h) {
     std::string_view n = hypervisor_spelling(id, h);
     if (n.empty()) out.unknown.emplace_back(feature_info(id).name);
     else out.names.emplace_back(n);
+    out.xsave = out.xsave || xsave_state_components().test(id);
   });
   return out;
 }
@@ -51,10 +53,7 @@ Spelled spell(const FeatureSet& s, Hypervisor h) {
 std::string left_out(const Spelled& s, std::string_view tool) {
   if (s.unknown.empty()) return "";
   return fmt::format("{} has no flag for {} (left out{})", tool, fmt::join(s.unknown, ", "),
-                     std::any_of(s.unknown.begin(), s.unknown.end(),
-                                 [](const std::string& n) { return n.rfind("xstate_", 0) == 0; })
-                         ? "; it derives the XSAVE state components from the features"
-                         : "");
+                     s.xsave ? "; it derives the XSAVE state components from the features" : "");
 }
 
 const char* libvirt_vendor(const std::string& vendor) { return is_amd(vendor) ? "AMD" : "Intel"; }
@@ -86,10 +85,8 @@ std::string export_baseline(const CpuModel& host, const Baseline& baseline, Expo
         out += fmt::format("{} = \"{}\"\n", vmx_key(g.reg), m.str('\0'));
       }
       out += "# Per-VM EVC (hardware version 14 and later), the same features:\n";
-      hide.for_each([&](FeatureId id) {
-        const FeatureInfo& f = feature_info(id);
-        if (f.name.substr(0, 7) == "xstate_") return;  // follows from the features
-        out += fmt::format("featMask.vm.cpuid.{} = \"Max:0\"\n", vmware_name(f.name));
+      (hide - xsave_state_components()).for_each([&](FeatureId id) {  // the components follow from the features
+        out += fmt::format("featMask.vm.cpuid.{} = \"Max:0\"\n", vmware_name(feature_info(id).name));
       });
       break;
     }

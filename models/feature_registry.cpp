@@ -473,4 +473,9 @@ FeatureSet xsave_components_of(const FeatureSet& f) {
   return out;
 }
 
+const FeatureSet& xsave_state_components() {
+  static const FeatureSet s = features_in(RegisterRef{0xD, 0, Reg::eax});
+  return s;
+}
+
 }  // namespace evcsim

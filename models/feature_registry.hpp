@@ -84,6 +84,8 @@ std::vector<RegisterGroup> group_by_register(const FeatureSet& s);
 // amx_tile. For descriptions without the components (/proc/cpuinfo, libvirt
 // models), which the OS and the hypervisor derive from the features.
 FeatureSet xsave_components_of(const FeatureSet& f);
+// Every XSAVE state component feature (the bits of CPUID.0xD.0:EAX, xstate_*).
+const FeatureSet& xsave_state_components();
 
 // Features a guest OS must enable before software can use them (XSAVE state
 // in XCR0: AVX, AVX-512, AMX, APX, MPX, LWP and the VEX/EVEX instructions

@@ -58,8 +58,6 @@ constexpr Spelling kSpellings[] = {
     {"mcommit", "", ""},
 };
 
-bool is_xsave_component(std::string_view name) { return name.substr(0, 7) == "xstate_"; }
-
 // Where libvirt's model (cpu_map/x86_NAME.xml of libvirt 9.0) differs from
 // QEMU 7.2's expansion of the same name, over evcsim's migratable features.
 struct LibvirtModel {
@@ -83,8 +81,8 @@ constexpr LibvirtModel kLibvirtModels[] = {
 }  // namespace
 
 std::string_view hypervisor_spelling(FeatureId id, Hypervisor h) {
+  if (xsave_state_components().test(id)) return "";
   const FeatureInfo& f = feature_info(id);
-  if (is_xsave_component(f.name)) return "";
   for (const Spelling& s : kSpellings)
     if (s.feature == f.name) return h == Hypervisor::qemu ? s.qemu : s.libvirt;
   return f.qemu_name();

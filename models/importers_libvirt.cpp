@@ -102,9 +102,10 @@ ImportResult import_cpudata(std::string_view s, const std::string& file) {
 
 // A libvirt feature name (pclmuldq, tsc-deadline, sse4.1, cr8legacy, ...).
 std::optional<FeatureId> libvirt_feature(std::string_view name) {
-  for (const FeatureInfo& f : all_features()) {
-    FeatureId id = feature_id(f.name);
-    if (hypervisor_spelling(id, Hypervisor::libvirt) == name || f.qemu_name() == name) return id;
+  const auto all = all_features();
+  for (size_t i = 0; i < all.size(); ++i) {
+    const auto id = static_cast<FeatureId>(i);
+    if (hypervisor_spelling(id, Hypervisor::libvirt) == name || all[i].qemu_name() == name) return id;
   }
   return find_feature(name);
 }

@@ -5,8 +5,15 @@
 #pragma once
 
 #include <functional>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
+
+namespace evcsim {
+class Catalog;
+struct ScenarioSpec;
+}  // namespace evcsim
 
 namespace evcsim::cli {
 
@@ -17,6 +24,21 @@ void add_cpu_command(CLI::App& app, Runner* runner);
 void add_run_command(CLI::App& app, Runner* runner);
 void add_policies_command(CLI::App& app, Runner* runner);
 void add_metrics_command(CLI::App& app, Runner* runner);
+// Simulates `spec`, prints its summary (or only failing expectations when
+// quiet) and writes the `formats` files into `out` (none when empty); the
+// event log events.jsonl too when event_log is set. Returns 0, or 3 when an
+// expectation failed.
+struct RunRequest {
+  std::string out;
+  std::vector<std::string> formats{"text"};
+  bool quiet = false;
+  bool event_log = true;
+};
+int simulate_and_report(const ScenarioSpec& spec, const Catalog& catalog, const RunRequest& request);
+
+// Registers `sweep`, `sweep-task` and `merge` (experiments over factors and
+// seeds, on this machine, a Slurm cluster or any runner of a command list).
+void add_sweep_commands(CLI::App& app, Runner* runner);
 // Registers `compare` (one scenario, several policies and seeds, side by side).
 void add_compare_command(CLI::App& app, Runner* runner);
 

@@ -55,6 +55,54 @@ class Progress final : public Listener {
 };
 }  // namespace
 
+int simulate_and_report(const ScenarioSpec& spec, const Catalog& cat, const RunRequest& req) {
+  auto wants = [&](const char* f) { return std::find(req.formats.begin(), req.formats.end(), f) != req.formats.end(); };
+  bool files_wanted = false;
+  for (const auto& f : req.formats) files_wanted = files_wanted || f != "text";
+  if (files_wanted && req.out.empty()) throw InputError("--format json/csv/html/dot/junit needs --out DIR", "", 0, "--format");
+  std::optional<OutputDir> dir;
+  if (!req.out.empty()) dir.emplace(req.out);
+  RunSummary summary(spec);
+  ResultsCollector results(spec, summary);
+  InterruptCleanup interrupt_cleanup;
+  Progress progress(spec);
+  std::vector<Listener*> listeners{&interrupt_cleanup, &progress, &summary, &results};
+  std::unique_ptr<std::ofstream> log;
+  std::unique_ptr<EventLog> event_log;
+  if (dir && req.event_log) {
+    log = std::make_unique<std::ofstream>(dir->temp_path("events.jsonl"), std::ios::binary);
+    if (!*log) throw InputError("cannot write here", dir->temp_path("events.jsonl"));
+    event_log = std::make_unique<EventLog>(spec, *log);
+    listeners.push_back(event_log.get());
+  }
+  RunStats stats = run_simulation(spec, listeners, cat);
+  std::string text = summary.render_text(stats);
+  if (dir) {
+    if (log) {
+      log->flush();
+      if (!*log) throw InputError("writing the event log failed (disk full?)", dir->temp_path("events.jsonl"));
+      log.reset();
+    }
+    const report::RunResults& res = results.results();
+    if (wants("text")) dir->write("summary.txt", text);
+    if (wants("json")) dir->write("results.json", results_json(res));
+    if (wants("csv"))
+      for (const auto& [family, csv] : results_csv(res)) dir->write(family + ".csv", csv);
+    if (wants("html")) dir->write("report.html", results_html(res));
+    if (wants("dot"))
+      for (const auto& [name, dot] : results_dot(res)) dir->write(name, dot);
+    if (wants("junit")) dir->write("junit.xml", results_junit(res));
+    if (req.event_log) dir->commit("events.jsonl");
+  }
+  bool all_ok = true;
+  for (const auto& r : summary.evaluate()) all_ok = all_ok && r.ok;
+  if (!req.quiet) std::cout << text;
+  else
+    for (const auto& r : summary.evaluate())
+      if (!r.ok) std::cout << fmt::format("FAIL {} (measured {})\n", r.expectation.text(), r.measured_text());
+  return all_ok ? 0 : 3;
+}
+
 void add_run_command(CLI::App& app, Runner* runner) {
   struct Args {
     std::string file, out, catalog_dir, policy;
@@ -95,49 +143,7 @@ void add_run_command(CLI::App& app, Runner* runner) {
         if (spec.policy.name == "named-model" && !spec.policy.model)
           throw InputError("policy named-model needs `policy { model: ... }` in the scenario", a->file, 0, "--policy");
       }
-      auto wants = [&](const char* f) { return std::find(a->formats.begin(), a->formats.end(), f) != a->formats.end(); };
-      bool files_wanted = false;
-      for (const auto& f : a->formats) files_wanted = files_wanted || f != "text";
-      if (files_wanted && a->out.empty()) throw InputError("--format json/csv/html/dot/junit needs --out DIR", "", 0, "--format");
-      std::optional<OutputDir> dir;
-      if (!a->out.empty()) dir.emplace(a->out);
-      RunSummary summary(spec);
-      ResultsCollector results(spec, summary);
-      InterruptCleanup interrupt_cleanup;
-      Progress progress(spec);
-      std::vector<Listener*> listeners{&interrupt_cleanup, &progress, &summary, &results};
-      std::unique_ptr<std::ofstream> log;
-      std::unique_ptr<EventLog> event_log;
-      if (dir) {
-        log = std::make_unique<std::ofstream>(dir->temp_path("events.jsonl"), std::ios::binary);
-        if (!*log) throw InputError("cannot write here", dir->temp_path("events.jsonl"));
-        event_log = std::make_unique<EventLog>(spec, *log);
-        listeners.push_back(event_log.get());
-      }
-      RunStats stats = run_simulation(spec, listeners, cat);
-      std::string text = summary.render_text(stats);
-      if (dir) {
-        log->flush();
-        if (!*log) throw InputError("writing the event log failed (disk full?)", dir->temp_path("events.jsonl"));
-        log.reset();
-        const report::RunResults& res = results.results();
-        if (wants("text")) dir->write("summary.txt", text);
-        if (wants("json")) dir->write("results.json", results_json(res));
-        if (wants("csv"))
-          for (const auto& [family, csv] : results_csv(res)) dir->write(family + ".csv", csv);
-        if (wants("html")) dir->write("report.html", results_html(res));
-        if (wants("dot"))
-          for (const auto& [name, dot] : results_dot(res)) dir->write(name, dot);
-        if (wants("junit")) dir->write("junit.xml", results_junit(res));
-        dir->commit("events.jsonl");
-      }
-      bool all_ok = true;
-      for (const auto& r : summary.evaluate()) all_ok = all_ok && r.ok;
-      if (!a->quiet) std::cout << text;
-      else
-        for (const auto& r : summary.evaluate())
-          if (!r.ok) std::cout << fmt::format("FAIL {} (measured {})\n", r.expectation.text(), r.measured_text());
-      return all_ok ? 0 : 3;
+      return simulate_and_report(spec, cat, RunRequest{a->out, a->formats, a->quiet, true});
     };
   });
 }

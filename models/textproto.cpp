@@ -43,6 +43,8 @@ int TextprotoFile::line(const pb::Message& msg, std::string_view field, int inde
   if (!fd) return 0;
   if (!tree) tree = tree_.get();
   auto loc = tree->GetLocation(fd, fd->is_repeated() ? (index < 0 ? 0 : index) : -1);
+  // A list written `[a, b]` may record only its first element: its line.
+  if (loc.line < 0 && fd->is_repeated() && index > 0) loc = tree->GetLocation(fd, 0);
   return loc.line + 1;
 }
 

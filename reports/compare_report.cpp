@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <google/protobuf/util/json_util.h>
 
+#include "models/metrics.hpp"
+
 namespace evcsim {
 
 const std::vector<std::string>& compared_metrics() {
@@ -38,22 +40,28 @@ double compared_value(const report::RunResults& r, const std::string& metric) {
   return it == r.totals().end() ? 0 : it->second;
 }
 
-std::pair<double, double> mean_ci95(const std::vector<double>& v) {
-  if (v.empty()) return {0, 0};
-  double mean = 0;
-  for (double x : v) mean += x;
-  mean /= static_cast<double>(v.size());
-  if (v.size() < 2) return {mean, 0};
+bool is_compared_metric(const std::string& metric) {
+  return metric == "features_seen" || metric == "imbalance_end" || is_known_metric(metric);
+}
+
+SampleStats sample_stats(const std::vector<double>& v) {
+  SampleStats s;
+  s.n = v.size();
+  if (v.empty()) return s;
+  for (double x : v) s.mean += x;
+  s.mean /= static_cast<double>(v.size());
+  if (v.size() < 2) return s;
   double ss = 0;
-  for (double x : v) ss += (x - mean) * (x - mean);
-  double sd = std::sqrt(ss / static_cast<double>(v.size() - 1));
+  for (double x : v) ss += (x - s.mean) * (x - s.mean);
+  s.sd = std::sqrt(ss / static_cast<double>(v.size() - 1));
   // Student t, two-sided 95%, for 1..30 degrees of freedom; the normal beyond.
   static const double t[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
                              2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
                              2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
   size_t df = v.size() - 1;
   double q = df <= 30 ? t[df - 1] : 1.960;
-  return {mean, q * sd / std::sqrt(static_cast<double>(v.size()))};
+  s.ci95 = q * s.sd / std::sqrt(static_cast<double>(v.size()));
+  return s;
 }
 
 report::CompareResults aggregate(const std::string& scenario, const std::string& file,
@@ -74,11 +82,11 @@ report::CompareResults aggregate(const std::string& scenario, const std::string&
     for (const auto& m : compared_metrics()) {
       std::vector<double> values;
       for (const auto& r : runs[p]) values.push_back(compared_value(r, m));
-      auto [mean, ci] = mean_ci95(values);
+      SampleStats st = sample_stats(values);
       auto* ms = pr->add_metrics();
       ms->set_metric(m);
-      ms->set_mean(mean);
-      ms->set_ci95(ci);
+      ms->set_mean(st.mean);
+      ms->set_ci95(st.ci95);
       for (double v : values) ms->add_values(v);
     }
   }

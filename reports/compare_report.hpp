@@ -14,8 +14,17 @@ namespace evcsim {
 const std::vector<std::string>& compared_metrics();
 // A run's value of a compared metric (totals, or the end of a time series).
 double compared_value(const report::RunResults& r, const std::string& metric);
-// Mean and 95% confidence half-width (Student t, n - 1 degrees of freedom).
-std::pair<double, double> mean_ci95(const std::vector<double>& values);
+// A metric compare and sweep can report: a registered metric (`evcsim
+// metrics`), or features_seen / imbalance_end from the time series.
+bool is_compared_metric(const std::string& metric);
+
+// n, mean, sample standard deviation and the 95% confidence half-width
+// (Student t, n - 1 degrees of freedom; 0 with one value).
+struct SampleStats {
+  size_t n = 0;
+  double mean = 0, sd = 0, ci95 = 0;
+};
+SampleStats sample_stats(const std::vector<double>& values);
 
 report::CompareResults aggregate(const std::string& scenario, const std::string& file,
                                  const std::vector<std::string>& policies,

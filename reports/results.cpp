@@ -20,13 +20,6 @@ void add_capped(Repeated* list, report::EventRecord r) {
   if (list->size() < kMaxRecords) *list->Add() = std::move(r);
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 std::string num(double v) { return fmt::format("{:.6g}", v); }
 
 std::string joined(const google::protobuf::RepeatedPtrField<std::string>& v) {
@@ -34,6 +27,13 @@ std::string joined(const google::protobuf::RepeatedPtrField<std::string>& v) {
 }
 
 }  // namespace
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
 
 std::string xml_escape(const std::string& s) {
   std::string out;

@@ -1,3 +1,4 @@
+#include <cmath>
 // Expectations evaluated against a run's metrics (no simulation needed).
 #include "reports/run_summary.hpp"
 
@@ -40,13 +41,21 @@ expect { metric: "vm_crashes" op: ">" value: 0 }
 }
 
 TEST(Compare, MeanAndConfidenceInterval) {
-  auto [m1, c1] = mean_ci95({5});
-  EXPECT_EQ(m1, 5);
-  EXPECT_EQ(c1, 0);
-  auto [m, c] = mean_ci95({1, 2, 3, 4});
-  EXPECT_DOUBLE_EQ(m, 2.5);
+  SampleStats one = sample_stats({5});
+  EXPECT_EQ(one.n, 1u);
+  EXPECT_EQ(one.mean, 5);
+  EXPECT_EQ(one.ci95, 0);
+  SampleStats s = sample_stats({1, 2, 3, 4});
+  EXPECT_EQ(s.n, 4u);
+  EXPECT_DOUBLE_EQ(s.mean, 2.5);
+  EXPECT_NEAR(s.sd, 1.29099444874, 1e-9);
   // sd = 1.2910, t(3) = 3.182: 3.182 * 1.2910 / 2
-  EXPECT_NEAR(c, 3.182 * 1.29099444874 / 2, 1e-6);
+  EXPECT_NEAR(s.ci95, 3.182 * 1.29099444874 / 2, 1e-6);
+  // 40 values: past the t table, the normal quantile.
+  std::vector<double> many;
+  for (int i = 0; i < 40; ++i) many.push_back(i % 2);
+  SampleStats big = sample_stats(many);
+  EXPECT_NEAR(big.ci95, 1.960 * big.sd / std::sqrt(40.0), 1e-12);
 }
 
 }  // namespace

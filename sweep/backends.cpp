@@ -1,0 +1,246 @@
+#include "sweep/backends.hpp"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <stdexcept>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "sweep/experiment.hpp"
+
+namespace evcsim::sweep {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kArrayChunk = 1000;  // Slurm's default MaxArraySize is 1001: ids 0..1000
+
+std::string sh_quote(const std::string& s) {
+  if (!s.empty() && s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-./=:,+") ==
+                        std::string::npos)
+    return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+struct CommandOutput {
+  int status = -1;
+  std::string text;  // stdout and stderr
+};
+
+CommandOutput capture(const std::string& cmd) {
+  CommandOutput r;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.text.append(buf, n);
+  int st = pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+std::string first_line(const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "r");
+  if (!f) return "";
+  char buf[512] = {0};
+  std::string out = std::fgets(buf, sizeof buf, f) ? buf : "";
+  std::fclose(f);
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+bool has_results(const Experiment& e, const std::string& out, size_t index) {
+  std::error_code ec;
+  return fs::exists(fs::path(out) / e.task(index).dir / "results.json", ec);
+}
+
+}  // namespace
+
+std::string self_binary() {
+  std::error_code ec;
+  auto p = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) throw std::runtime_error("cannot find the evcsim binary (/proc/self/exe)");
+  return p.string();
+}
+
+std::vector<size_t> unfinished_tasks(const Experiment& e, const std::string& out) {
+  std::vector<size_t> v;
+  for (size_t i = 0; i < e.task_count(); ++i)
+    if (!has_results(e, out, i)) v.push_back(i);
+  return v;
+}
+
+std::string task_command(const BackendOptions& o, size_t index) {
+  return fmt::format("{} sweep-task {} --index {} --out {} --quiet", sh_quote(o.exe), sh_quote(o.experiment), index,
+                     sh_quote(o.out));
+}
+
+std::vector<std::string> run_local(const Experiment& e, const std::vector<size_t>& tasks, const BackendOptions& o) {
+  std::deque<size_t> pending(tasks.begin(), tasks.end());
+  const int jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const bool tty = isatty(STDERR_FILENO);
+  fs::create_directories(fs::path(o.out) / "logs");
+  std::map<pid_t, size_t> running;
+  std::vector<std::string> failed;
+  size_t done = 0;
+  const std::string index_flag = "--index", out_flag = "--out", quiet = "--quiet", verb = "sweep-task";
+  while (!pending.empty() || !running.empty()) {
+    while (!pending.empty() && static_cast<int>(running.size()) < jobs) {
+      size_t i = pending.front();
+      pending.pop_front();
+      std::string log = (fs::path(o.out) / "logs" / fmt::format("task-{}.log", i)).string();
+      std::string index = std::to_string(i);
+      pid_t pid = fork();
+      if (pid == 0) {
+        // The task's summary goes nowhere; its errors go to its log.
+        int null_fd = open("/dev/null", O_WRONLY);
+        if (null_fd >= 0) dup2(null_fd, STDOUT_FILENO);
+        int log_fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (log_fd >= 0) dup2(log_fd, STDERR_FILENO);
+        execl(o.exe.c_str(), o.exe.c_str(), verb.c_str(), o.experiment.c_str(), index_flag.c_str(), index.c_str(),
+              out_flag.c_str(), o.out.c_str(), quiet.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+      }
+      if (pid < 0) throw std::runtime_error("fork failed");
+      running.emplace(pid, i);
+    }
+    if (tty)
+      std::cerr << fmt::format("\r  {}/{} runs done, {} running ", done, tasks.size(), running.size()) << std::flush;
+    if (running.empty()) break;
+    int status = 0;
+    pid_t pid = waitpid(-1, &status, 0);
+    auto it = running.find(pid);
+    if (it == running.end()) continue;
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (code != 0 && code != 3) {  // 3: an expectation failed; the results are there
+      std::string log = (fs::path(o.out) / "logs" / fmt::format("task-{}.log", it->second)).string();
+      std::string why = first_line(log);
+      failed.push_back(fmt::format("task {} ({}): exit {}{}", it->second, e.task(it->second).dir, code,
+                                   why.empty() ? "" : ": " + why));
+    }
+    running.erase(it);
+    ++done;
+  }
+  if (tty) std::cerr << "\r" << std::string(50, ' ') << "\r" << std::flush;
+  return failed;
+}
+
+std::string array_ranges(const std::vector<size_t>& v) {
+  std::string out;
+  for (size_t i = 0; i < v.size();) {
+    size_t j = i;
+    while (j + 1 < v.size() && v[j + 1] == v[j] + 1) ++j;
+    if (!out.empty()) out += ',';
+    out += j == i ? fmt::format("{}", v[i]) : fmt::format("{}-{}", v[i], v[j]);
+    i = j + 1;
+  }
+  return out;
+}
+
+std::string slurm_script(const Experiment& e, const BackendOptions& o) {
+  std::string s = fmt::format(
+      "#!/bin/sh\n"
+      "# evcsim sweep {}: {} tasks ({} design points x {} seeds), written by evcsim sweep --backend slurm.\n"
+      "# Submitted as job arrays: task index = SLURM_ARRAY_TASK_ID + EVCSIM_TASK_OFFSET.\n"
+      "#SBATCH --job-name=evcsim-{}\n"
+      "#SBATCH --output={}/logs/slurm-%A_%a.out\n"
+      "#SBATCH --ntasks=1\n"
+      "#SBATCH --cpus-per-task=1\n",
+      e.name(), e.task_count(), e.points().size(), e.seeds().size(), e.name().empty() ? "sweep" : e.name(), o.out);
+  for (const auto& a : o.sbatch_args) s += "#SBATCH " + a + "\n";
+  s += "index=$((SLURM_ARRAY_TASK_ID + ${EVCSIM_TASK_OFFSET:-0}))\n";
+  s += fmt::format("exec {} sweep-task {} --index \"$index\" --out {} --quiet\n", sh_quote(o.exe), sh_quote(o.experiment),
+                   sh_quote(o.out));
+  return s;
+}
+
+bool run_slurm(const Experiment& e, const std::vector<size_t>& tasks, const BackendOptions& o) {
+  fs::create_directories(fs::path(o.out) / "logs");
+  const std::string script = (fs::path(o.out) / "sweep.sbatch").string();
+  {
+    std::string text = slurm_script(e, o);
+    std::string tmp = script + ".tmp";
+    FILE* f = std::fopen(tmp.c_str(), "w");
+    if (!f || std::fwrite(text.data(), 1, text.size(), f) != text.size() || std::fclose(f) != 0)
+      throw std::runtime_error("cannot write " + script);
+    fs::rename(tmp, script);
+    fs::permissions(script, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
+                    fs::perm_options::add);
+  }
+  // Chunks of at most kArrayChunk array ids, each with its offset.
+  std::vector<std::string> submits;
+  for (size_t i = 0; i < tasks.size();) {
+    size_t offset = tasks[i] / kArrayChunk * kArrayChunk;
+    std::vector<size_t> ids;
+    for (; i < tasks.size() && tasks[i] < offset + kArrayChunk; ++i) ids.push_back(tasks[i] - offset);
+    submits.push_back(fmt::format("sbatch --parsable --array={}{} --export=ALL,EVCSIM_TASK_OFFSET={} {}",
+                                  array_ranges(ids), o.jobs > 0 ? fmt::format("%{}", o.jobs) : "", offset,
+                                  sh_quote(script)));
+  }
+  if (o.dry_run) {
+    std::cout << "# " << script << "\n" << slurm_script(e, o) << "\n# submit with:\n";
+    for (const auto& c : submits) std::cout << c << "\n";
+    std::cout << fmt::format("# then: evcsim merge {}\n", sh_quote(o.out));
+    return false;
+  }
+  std::vector<std::string> ids;
+  for (const auto& c : submits) {
+    CommandOutput r = capture(c);
+    if (r.status != 0) throw std::runtime_error(fmt::format("`{}` failed (exit {}): {}", c, r.status, r.text));
+    std::string id = r.text.substr(0, r.text.find_first_of(";\n"));
+    if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos)
+      throw std::runtime_error(fmt::format("`{}` printed no job id: {}", c, r.text));
+    ids.push_back(id);
+  }
+  const std::string joined = fmt::format("{}", fmt::join(ids, ","));
+  std::cerr << fmt::format("submitted {} tasks as Slurm job{} {}; following with squeue every {} s\n", tasks.size(),
+                           ids.size() > 1 ? "s" : "", joined, o.poll_s);
+  const bool tty = isatty(STDERR_FILENO);
+  std::string last;
+  for (;;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int64_t>(o.poll_s * 1000)));
+    CommandOutput q = capture("squeue -h -r -o %T -j " + joined);
+    size_t pending = 0, running = 0, other = 0;
+    if (q.status == 0) {
+      size_t pos = 0;
+      while (pos < q.text.size()) {
+        size_t nl = q.text.find('\n', pos);
+        std::string st = q.text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+        pos = nl == std::string::npos ? q.text.size() : nl + 1;
+        if (st.empty()) continue;
+        (st == "PENDING" ? pending : st == "RUNNING" || st == "COMPLETING" || st == "CONFIGURING" ? running : other)++;
+      }
+    } else if (q.text.find("Invalid job id") == std::string::npos) {
+      throw std::runtime_error(fmt::format("squeue failed (exit {}): {}", q.status, q.text));
+    }
+    size_t done = 0;
+    for (size_t i : tasks) done += has_results(e, o.out, i);
+    std::string line = fmt::format("  slurm {}: {}/{} tasks have results, {} running, {} pending", joined, done,
+                                   tasks.size(), running, pending + other);
+    if (tty) std::cerr << "\r" << line << "   " << std::flush;
+    else if (line != last) std::cerr << line << "\n";
+    last = line;
+    if (pending + running + other == 0) break;
+  }
+  if (tty) std::cerr << "\n";
+  return true;
+}
+
+std::string manifest(const std::vector<size_t>& tasks, const BackendOptions& o) {
+  std::string out;
+  for (size_t i : tasks) out += task_command(o, i) + "\n";
+  return out;
+}
+
+}  // namespace evcsim::sweep

@@ -1,0 +1,55 @@
+// Where a sweep's tasks run. Every backend runs the same command per task,
+// `evcsim sweep-task EXPERIMENT --index I --out DIR`, which writes
+// DIR/runs/LABEL-seedN/results.json; a task whose results are there is done.
+//  - local: processes on this machine, --jobs at once;
+//  - slurm: a job array (sbatch), followed with squeue until it ends;
+//  - manifest: the command list, for GNU parallel, Kubernetes Indexed Jobs,
+//    HTCondor or anything that runs one line per task.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace evcsim::sweep {
+
+class Experiment;
+
+struct BackendOptions {
+  std::string exe;         // the evcsim binary the tasks run
+  std::string experiment;  // the sweep's own copy: DIR/experiment.textproto
+  std::string out;         // DIR, absolute
+  int jobs = 0;            // local: processes at once (0: the cores); slurm: the array's %K throttle (0: none)
+  bool dry_run = false;    // slurm: print the script and the sbatch command, submit nothing
+  std::vector<std::string> sbatch_args;  // slurm: extra #SBATCH lines, e.g. "--partition=long"
+  double poll_s = 5;       // slurm: seconds between squeue polls
+};
+
+// This process's binary (/proc/self/exe): what the tasks run.
+std::string self_binary();
+
+// The task indices of `e` whose results.json is not under `out` yet.
+std::vector<size_t> unfinished_tasks(const Experiment& e, const std::string& out);
+
+// The shell command of one task (quoted for sh).
+std::string task_command(const BackendOptions& o, size_t index);
+
+// Runs `tasks` as local processes; returns the indices that failed, each
+// with its exit status, as text lines ("task 3 (runs/...): exit 2").
+std::vector<std::string> run_local(const Experiment& e, const std::vector<size_t>& tasks, const BackendOptions& o);
+
+// "0-7", "1,3,5-9": Slurm's --array syntax for sorted indices.
+std::string array_ranges(const std::vector<size_t>& sorted);
+// The batch script of a job array over task indices [offset, offset + 1000),
+// submitted once per chunk (Slurm's default MaxArraySize is 1001).
+std::string slurm_script(const Experiment& e, const BackendOptions& o);
+// Writes DIR/sweep.sbatch, submits `tasks` as job arrays with sbatch and
+// follows them with squeue until none is pending or running, printing
+// progress. With dry_run, prints the script and the commands instead and
+// returns false. Throws std::runtime_error when sbatch fails.
+bool run_slurm(const Experiment& e, const std::vector<size_t>& tasks, const BackendOptions& o);
+
+// One task command per line (the unfinished ones).
+std::string manifest(const std::vector<size_t>& tasks, const BackendOptions& o);
+
+}  // namespace evcsim::sweep

@@ -11,7 +11,8 @@ PACKAGES="cmake g++ make pkg-config git ca-certificates
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libfmt-dev
   chromium
-  qemu-system-x86 libvirt-clients libvirt0 python3"
+  qemu-system-x86 libvirt-clients libvirt0 python3
+  slurm-wlm munge"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

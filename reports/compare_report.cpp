@@ -7,6 +7,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "models/metrics.hpp"
+#include "reports/json.hpp"
 
 namespace evcsim {
 
@@ -123,13 +124,7 @@ std::string compare_csv(const report::CompareResults& c) {
 }
 
 std::string compare_json(const report::CompareResults& c) {
-  google::protobuf::util::JsonPrintOptions opts;
-  opts.add_whitespace = true;
-  opts.preserve_proto_field_names = true;
-  opts.always_print_primitive_fields = true;
-  std::string out;
-  (void)google::protobuf::util::MessageToJsonString(c, &out, opts);
-  return out;
+  return to_json(c);
 }
 
 std::string compare_html(const report::CompareResults& c) {

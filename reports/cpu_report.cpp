@@ -218,17 +218,6 @@ report::FeatureList feature_list() {
   return r;
 }
 
-std::string to_json(const google::protobuf::Message& msg) {
-  google::protobuf::util::JsonPrintOptions opts;
-  opts.add_whitespace = true;
-  opts.always_print_primitive_fields = true;
-  opts.preserve_proto_field_names = true;
-  std::string out;
-  auto status = google::protobuf::util::MessageToJsonString(msg, &out, opts);
-  if (!status.ok()) throw std::runtime_error("JSON encoding failed: " + status.ToString());
-  return out;
-}
-
 std::string render_text(const report::CpuList& r) {
   std::string out = fmt::format("{:<20} {:<13} {:<16} {:>4} {:>5} {:<7} {:<7} {:>5} {:<26} {}\n", "NAME", "VENDOR",
                                 "CODE NAME", "FAM", "MODEL", "LAUNCH", "EOS", "CORES", "MASKING", "SKUS");

@@ -3,6 +3,8 @@
 // JSON (protobuf's JSON mapping) for programs. The CLI only parses arguments.
 #pragma once
 
+#include "reports/json.hpp"  // to_json for --format json
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,7 +30,6 @@ report::FeatureList feature_list();
 report::Mode describe_mode(const Baseline& b, const Catalog& catalog);
 report::ModeList list_modes(const Catalog& catalog);
 
-std::string to_json(const google::protobuf::Message& msg);
 
 std::string render_text(const report::CpuList& r);
 std::string render_text(const report::CpuShow& r);

@@ -7,6 +7,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "reports/event_log.hpp"
+#include "reports/json.hpp"
 #include "models/feature_registry.hpp"
 #include "sim/events.hpp"
 
@@ -205,14 +206,7 @@ void ResultsCollector::on_end(double) {
 }
 
 std::string results_json(const report::RunResults& r) {
-  google::protobuf::util::JsonPrintOptions opts;
-  opts.add_whitespace = true;
-  opts.preserve_proto_field_names = true;
-  opts.always_print_primitive_fields = true;
-  std::string out;
-  auto st = google::protobuf::util::MessageToJsonString(r, &out, opts);
-  if (!st.ok()) throw std::runtime_error("JSON encoding failed: " + st.ToString());
-  return out;
+  return to_json(r);
 }
 
 std::map<std::string, std::string> results_csv(const report::RunResults& r) {

@@ -202,6 +202,7 @@ bool run_slurm(const Experiment& e, const std::vector<size_t>& tasks, const Back
     if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos)
       throw std::runtime_error(fmt::format("`{}` printed no job id: {}", c, r.text));
     ids.push_back(id);
+    std::cerr << fmt::format("job {}: {}\n", id, c);
   }
   const std::string joined = fmt::format("{}", fmt::join(ids, ","));
   std::cerr << fmt::format("submitted {} tasks as Slurm job{} {}; following with squeue every {} s\n", tasks.size(),

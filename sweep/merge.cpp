@@ -11,6 +11,7 @@
 #include "models/error.hpp"
 #include "models/textproto.hpp"
 #include "reports/compare_report.hpp"
+#include "reports/json.hpp"
 #include "reports/results.hpp"
 
 namespace evcsim::sweep {
@@ -124,13 +125,7 @@ std::string sweep_csv(const experiment::SweepResults& r) {
 }
 
 std::string sweep_json(const experiment::SweepResults& r) {
-  google::protobuf::util::JsonPrintOptions opts;
-  opts.add_whitespace = true;
-  opts.preserve_proto_field_names = true;
-  opts.always_print_primitive_fields = true;
-  std::string out;
-  (void)google::protobuf::util::MessageToJsonString(r, &out, opts);
-  return out;
+  return to_json(r);
 }
 
 std::string sweep_text(const experiment::SweepResults& r) {

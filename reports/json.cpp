@@ -1,0 +1,39 @@
+#include "reports/json.hpp"
+
+#include <memory>
+#include <stdexcept>
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/message.h>
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/type_resolver_util.h>
+
+namespace evcsim {
+
+std::string to_json(const google::protobuf::Message& msg) {
+  namespace pb = google::protobuf;
+  // The JSON printer works from the binary encoding; the deterministic
+  // encoding writes map entries sorted by key.
+  std::string binary;
+  {
+    pb::io::StringOutputStream stream(&binary);
+    pb::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    if (!msg.SerializeToCodedStream(&coded)) throw std::runtime_error("JSON encoding failed: cannot serialize");
+  }
+  static const std::unique_ptr<pb::util::TypeResolver> resolver(
+      pb::util::NewTypeResolverForDescriptorPool("type.googleapis.com", pb::DescriptorPool::generated_pool()));
+  pb::util::JsonPrintOptions opts;
+  opts.add_whitespace = true;
+  opts.always_print_primitive_fields = true;
+  opts.preserve_proto_field_names = true;
+  std::string out;
+  auto status = pb::util::BinaryToJsonString(resolver.get(), "type.googleapis.com/" + msg.GetDescriptor()->full_name(),
+                                             binary, &out, opts);
+  if (!status.ok()) throw std::runtime_error("JSON encoding failed: " + status.ToString());
+  return out;
+}
+
+}  // namespace evcsim

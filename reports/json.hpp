@@ -1,0 +1,18 @@
+// A protobuf message as the JSON evcsim writes (results.json, compare.json,
+// sweep.json, `--format json`): field names as in the .proto, every field
+// printed, indented, and map entries in key order, so the same run writes
+// the same bytes in every process (protobuf's own map order is not stable
+// across processes).
+#pragma once
+
+#include <string>
+
+namespace google::protobuf {
+class Message;
+}
+
+namespace evcsim {
+
+std::string to_json(const google::protobuf::Message& msg);
+
+}  // namespace evcsim

@@ -175,8 +175,8 @@ std::string sweep_html(const experiment::SweepResults& r) {
   std::string out = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>evcsim sweep: {0}</title><style>"
       "body{{font-family:sans-serif;margin:24px auto;max-width:1100px}} table{{border-collapse:collapse;font-size:13px}}"
-      "th,td{{border:1px solid #ddd;padding:4px 8px}} th{{background:#f3f3f3}} td.n{{text-align:right}}"
-      "svg text{{font-size:11px}} .effects{{display:flex;flex-wrap:wrap;gap:12px}}"
+      "th,td{{border:1px solid #ddd;padding:4px 8px;white-space:nowrap}} th{{background:#f3f3f3}} td.n{{text-align:right}}"
+      "svg text{{font-size:11px}} .effects{{display:flex;flex-wrap:wrap;gap:12px}} .wide{{overflow-x:auto}}"
       "</style></head><body><h1>evcsim sweep: {0}</h1>\n<p>{1} on {2}: {3} design points, {4} of {5} runs merged. "
       "Points are means; bars are 95% confidence intervals (Student t) over the runs.</p>\n",
       xml_escape(r.experiment()), xml_escape(r.file()), xml_escape(r.scenario()), r.point_size(),
@@ -194,34 +194,43 @@ std::string sweep_html(const experiment::SweepResults& r) {
     if (levels.empty()) continue;
     out += fmt::format("<h3>{}</h3><div class=\"effects\">\n", xml_escape(factor));
     for (int k = 0; k < r.metric_size(); ++k) {
-      double lo = 0, hi = 0;
+      // Levels as rows, the metric along x; the axis starts at 0 unless a
+      // value is negative (a confidence bound below 0 is cut at the axis).
+      double lo = 0, hi = 0, min_value = 0;
       for (const auto* me : levels) {
         const auto& m = me->metric(k);
+        for (double v : m.values()) min_value = std::min(min_value, v);
         if (m.n() == 0) continue;
         lo = std::min(lo, m.ci95_low());
         hi = std::max(hi, m.ci95_high());
       }
+      if (min_value >= 0) lo = 0;
       if (hi <= lo) hi = lo + 1;
-      const double W = 260, H = 190, L = 56, T = 24, B = 40, pw = W - L - 10, ph = H - T - B;
-      auto y = [&](double v) { return T + ph * (hi - v) / (hi - lo); };
-      out += fmt::format("<svg class=\"effect\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\">"
+      const double L = 130, R = 16, W = 330, T = 22, row = 18, pw = W - L - R;
+      const double H = T + row * static_cast<double>(levels.size()) + 22;
+      auto x = [&](double v) { return L + pw * (std::clamp(v, lo, hi) - lo) / (hi - lo); };
+      const double axis_y = T + row * static_cast<double>(levels.size()) + 2;
+      out += fmt::format("<svg class=\"effect\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{:.0f}\">"
                          "<text x=\"4\" y=\"14\" font-weight=\"bold\">{}</text>"
-                         "<line x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#999\"/>"
-                         "<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>"
-                         "<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n",
-                         W, H, xml_escape(r.metric(k)), L, L, y(hi), y(lo), L - 4, y(hi) + 4, plain(hi), L - 4,
-                         y(lo) + 4, plain(lo));
-      const double step = pw / static_cast<double>(levels.size());
+                         "<line x1=\"{}\" x2=\"{}\" y1=\"{:.0f}\" y2=\"{:.0f}\" stroke=\"#999\"/>"
+                         "<text x=\"{}\" y=\"{:.0f}\" text-anchor=\"start\">{}</text>"
+                         "<text x=\"{}\" y=\"{:.0f}\" text-anchor=\"end\">{}</text>\n",
+                         W, H, xml_escape(r.metric(k)), L, W - R, axis_y, axis_y, L, axis_y + 13, plain(lo), W - R,
+                         axis_y + 13, plain(hi));
       for (size_t i = 0; i < levels.size(); ++i) {
         const auto& m = levels[i]->metric(k);
-        double x = L + step * (static_cast<double>(i) + 0.5);
-        out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>", x, H - B + 16,
-                           xml_escape(levels[i]->level().substr(0, 16)));
-        if (m.n() == 0) continue;
-        out += fmt::format("<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1:.1f}\" y2=\"{2:.1f}\" stroke=\"#222\"/>"
-                           "<circle cx=\"{0:.1f}\" cy=\"{3:.1f}\" r=\"4\" fill=\"#4e79a7\"><title>{4} = {5}: {6} "
-                           "(n={7})</title></circle>\n",
-                           x, y(m.ci95_low()), y(m.ci95_high()), y(m.mean()), xml_escape(factor),
+        double y = T + row * (static_cast<double>(i) + 0.5);
+        std::string label = levels[i]->level();
+        if (label.size() > 20) label = label.substr(0, 19) + "…";
+        out += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>", L - 6, y + 4, xml_escape(label));
+        if (m.n() == 0) {
+          out += "\n";
+          continue;
+        }
+        out += fmt::format("<line x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#222\"/>"
+                           "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"4\" fill=\"#4e79a7\"><title>{} = {}: {} "
+                           "(n={})</title></circle>\n",
+                           x(m.ci95_low()), x(m.ci95_high()), y, y, x(m.mean()), y, xml_escape(factor),
                            xml_escape(levels[i]->level()), cell(m), m.n());
       }
       out += "</svg>\n";
@@ -229,7 +238,7 @@ std::string sweep_html(const experiment::SweepResults& r) {
     out += "</div>\n";
   }
   // The table.
-  out += "<h2>Design points</h2>\n<table id=\"sweep-table\"><tr><th>point</th>";
+  out += "<h2>Design points</h2>\n<div class=\"wide\"><table id=\"sweep-table\"><tr><th>point</th>";
   for (const auto& f : r.factor()) out += "<th>" + xml_escape(f) + "</th>";
   for (const auto& m : r.metric()) out += "<th>" + xml_escape(m) + "</th>";
   out += "<th>runs</th><th>expectations failed</th></tr>\n";
@@ -239,7 +248,7 @@ std::string sweep_html(const experiment::SweepResults& r) {
     for (const auto& m : p.metric()) out += "<td class=\"n\">" + cell(m) + "</td>";
     out += fmt::format("<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n", p.seeds_size(), p.expectations_failed());
   }
-  return out + "</table>\n</body></html>\n";
+  return out + "</table></div>\n</body></html>\n";
 }
 
 }  // namespace evcsim::sweep

@@ -9,6 +9,8 @@
 # Debian 12 packages: slurm-wlm (slurmctld, slurmd, client commands) and
 # munge (setup.sh installs both).
 set -eu
+# The daemons live in /usr/sbin, which a non-login PATH may lack.
+PATH="$PATH:/usr/sbin:/sbin"
 cmd=${1:?usage: private_slurm.sh start|stop DIR}
 dir=${2:?usage: private_slurm.sh start|stop DIR}
 mkdir -p "$dir"

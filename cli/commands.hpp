@@ -4,6 +4,8 @@
 // 2 bad input. InputError escapes to main, which prints it and exits 2.
 #pragma once
 
+#include "reports/event_detail.hpp"
+
 #include <functional>
 #include <string>
 #include <vector>
@@ -25,17 +27,19 @@ void add_run_command(CLI::App& app, Runner* runner);
 void add_policies_command(CLI::App& app, Runner* runner);
 void add_metrics_command(CLI::App& app, Runner* runner);
 // Simulates `spec`, prints its summary (or only failing expectations when
-// quiet) and writes the `formats` files into `out` (none when empty); the
-// event log events.jsonl too when event_log is set. Returns 0, or 3 when an
-// expectation failed.
+// quiet) and writes the `formats` files into `out` (none when empty), with
+// the event store events.sqlite at the `events` detail (and events.jsonl
+// when the formats ask for jsonl). Returns 0, or 3 when an expectation failed.
 struct RunRequest {
   std::string out;
   std::vector<std::string> formats{"text"};
   bool quiet = false;
-  bool event_log = true;
+  EventDetail events = EventDetail::operations;
 };
 int simulate_and_report(const ScenarioSpec& spec, const Catalog& catalog, const RunRequest& request);
 
+// Registers `events` (filter and convert a run's event store).
+void add_events_command(CLI::App& app, Runner* runner);
 // Registers `sweep`, `sweep-task` and `merge` (experiments over factors and
 // seeds, on this machine, a Slurm cluster or any runner of a command list).
 void add_sweep_commands(CLI::App& app, Runner* runner);

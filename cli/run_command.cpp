@@ -15,6 +15,7 @@
 #include "models/error.hpp"
 #include "models/policy.hpp"
 #include "reports/event_log.hpp"
+#include "reports/event_store.hpp"
 #include "reports/results.hpp"
 #include "reports/run_summary.hpp"
 #include "sim/engine.hpp"
@@ -59,7 +60,8 @@ int simulate_and_report(const ScenarioSpec& spec, const Catalog& cat, const RunR
   auto wants = [&](const char* f) { return std::find(req.formats.begin(), req.formats.end(), f) != req.formats.end(); };
   bool files_wanted = false;
   for (const auto& f : req.formats) files_wanted = files_wanted || f != "text";
-  if (files_wanted && req.out.empty()) throw InputError("--format json/csv/html/dot/junit needs --out DIR", "", 0, "--format");
+  if (files_wanted && req.out.empty())
+    throw InputError("--format json/jsonl/csv/html/dot/junit needs --out DIR", "", 0, "--format");
   std::optional<OutputDir> dir;
   if (!req.out.empty()) dir.emplace(req.out);
   RunSummary summary(spec);
@@ -67,17 +69,26 @@ int simulate_and_report(const ScenarioSpec& spec, const Catalog& cat, const RunR
   InterruptCleanup interrupt_cleanup;
   Progress progress(spec);
   std::vector<Listener*> listeners{&interrupt_cleanup, &progress, &summary, &results};
+  // The event store, and the same events as JSON lines on request.
+  const bool store = dir && req.events != EventDetail::none;
+  const bool jsonl = dir && wants("jsonl") && req.events != EventDetail::none;
+  std::unique_ptr<EventStore> event_store;
+  if (store) {
+    event_store = std::make_unique<EventStore>(spec, dir->temp_path("events.sqlite"), req.events);
+    listeners.push_back(event_store.get());
+  }
   std::unique_ptr<std::ofstream> log;
   std::unique_ptr<EventLog> event_log;
-  if (dir && req.event_log) {
+  if (jsonl) {
     log = std::make_unique<std::ofstream>(dir->temp_path("events.jsonl"), std::ios::binary);
     if (!*log) throw InputError("cannot write here", dir->temp_path("events.jsonl"));
-    event_log = std::make_unique<EventLog>(spec, *log);
+    event_log = std::make_unique<EventLog>(spec, *log, req.events);
     listeners.push_back(event_log.get());
   }
   RunStats stats = run_simulation(spec, listeners, cat);
   std::string text = summary.render_text(stats);
   if (dir) {
+    if (event_store) event_store->finish();
     if (log) {
       log->flush();
       if (!*log) throw InputError("writing the event log failed (disk full?)", dir->temp_path("events.jsonl"));
@@ -92,7 +103,8 @@ int simulate_and_report(const ScenarioSpec& spec, const Catalog& cat, const RunR
     if (wants("dot"))
       for (const auto& [name, dot] : results_dot(res)) dir->write(name, dot);
     if (wants("junit")) dir->write("junit.xml", results_junit(res));
-    if (req.event_log) dir->commit("events.jsonl");
+    if (store) dir->commit("events.sqlite");
+    if (jsonl) dir->commit("events.jsonl");
   }
   bool all_ok = true;
   for (const auto& r : summary.evaluate()) all_ok = all_ok && r.ok;
@@ -107,6 +119,7 @@ void add_run_command(CLI::App& app, Runner* runner) {
   struct Args {
     std::string file, out, catalog_dir, policy;
     std::vector<std::string> formats{"text"};
+    std::string events = "operations";
     uint64_t seed = 0;
     bool quiet = false;
   };
@@ -114,12 +127,20 @@ void add_run_command(CLI::App& app, Runner* runner) {
   auto* run = app.add_subcommand("run", "Simulate a scenario: migrations, blocked migrations and crashes, with reasons");
   run->add_option("FILE", a->file, "the scenario (protobuf text format, see scenarios/scenario.proto)")->required();
   run->add_option("--seed", a->seed, "override the scenario's seed (same scenario and seed: the same run)");
-  run->add_option("--out", a->out, "write the event log (events.jsonl) and the --format files to this folder");
+  run->add_option("--out", a->out,
+                  "write the event store (events.sqlite, see `evcsim events`) and the --format files to this folder");
   run->add_option("--format", a->formats,
-                  "outputs, comma-separated: text (summary.txt), json (results.json), csv (one file per series "
-                  "family and event table), html (report.html), dot (compatibility graphs), junit (junit.xml)")
+                  "outputs, comma-separated: text (summary.txt), json (results.json), jsonl (events.jsonl: the "
+                  "events as JSON lines), csv (one file per series family and event table), html (report.html), "
+                  "dot (compatibility graphs), junit (junit.xml)")
       ->delimiter(',')
-      ->check(CLI::IsMember({"text", "json", "csv", "html", "dot", "junit"}))
+      ->check(CLI::IsMember({"text", "json", "jsonl", "csv", "html", "dot", "junit"}))
+      ->capture_default_str();
+  run->add_option("--events", a->events,
+                  "what the event log keeps: operations (migrations, crashes, blocks, refusals, power-ons and power "
+                  "cycles, maintenance, failures, HA restarts, purchases, raises), all (also every software start, "
+                  "guest reboot and DRS pass: ~30x the rows of a long run), none")
+      ->check(CLI::IsMember({"none", "operations", "all"}))
       ->capture_default_str();
   run->add_option("--policy", a->policy, "override the scenario's policy (see `evcsim policies`)");
   run->add_option("--catalog", a->catalog_dir,
@@ -143,7 +164,7 @@ void add_run_command(CLI::App& app, Runner* runner) {
         if (spec.policy.name == "named-model" && !spec.policy.model)
           throw InputError("policy named-model needs `policy { model: ... }` in the scenario", a->file, 0, "--policy");
       }
-      return simulate_and_report(spec, cat, RunRequest{a->out, a->formats, a->quiet, true});
+      return simulate_and_report(spec, cat, RunRequest{a->out, a->formats, a->quiet, parse_event_detail(a->events)});
     };
   });
 }

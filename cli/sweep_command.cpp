@@ -12,6 +12,7 @@
 #include "models/catalog.hpp"
 #include "models/error.hpp"
 #include "models/textproto.hpp"
+#include "reports/event_store.hpp"
 #include "reports/output_dir.hpp"
 #include "sweep/backends.hpp"
 #include "sweep/experiment.hpp"
@@ -130,7 +131,7 @@ void add_sweep_commands(CLI::App& app, Runner* runner) {
           OutputDir out(dir);
           out.write("scenario.textproto", e.scenario_text(t));  // the run again: evcsim run scenario.textproto
         }
-        return simulate_and_report(spec, cat, RunRequest{dir, {"text", "json"}, a->quiet, false});
+        return simulate_and_report(spec, cat, RunRequest{dir, {"text", "json"}, a->quiet, EventDetail::none});
       };
     });
   }

@@ -19,4 +19,12 @@ struct YearMonth {
 // Parses "YYYY-MM"; throws InputError otherwise.
 YearMonth parse_year_month(std::string_view text);
 
+// Calendar days: `t` simulated seconds after the first day of `start`, as
+// "YYYY-MM-DD" (the proleptic Gregorian calendar).
+std::string calendar_date(const YearMonth& start, double t);
+// The simulated second at which "YYYY-MM-DD" (or "YYYY-MM": its first day)
+// begins, counted from the first day of `start` (negative before it);
+// throws InputError for anything else.
+double seconds_at(const YearMonth& start, std::string_view date);
+
 }  // namespace evcsim

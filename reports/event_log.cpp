@@ -1,9 +1,10 @@
 #include "reports/event_log.hpp"
 
-#include <google/protobuf/util/json_util.h>
 
 #include "models/feature_registry.hpp"
+#include "reports/event_store.hpp"
 #include "reports/event_text.hpp"
+#include "reports/json.hpp"
 
 namespace evcsim {
 namespace {
@@ -134,12 +135,8 @@ report::EventRecord to_record(const Event& e, const ScenarioSpec& spec) {
 }
 
 void EventLog::on_event(const Event& e) {
-  if (std::holds_alternative<Snapshot>(e)) return;  // samples go to the time series, not the log
-  std::string line;
-  google::protobuf::util::JsonPrintOptions opts;
-  opts.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(to_record(e, spec_), &line, opts);
-  out_ << line << '\n';
+  if (!recorded(e, detail_)) return;  // samples go to the time series, not the log
+  out_ << to_json_line(to_record(e, spec_)) << '\n';
 }
 
 }  // namespace evcsim

@@ -2,6 +2,8 @@
 // written as events happen.
 #pragma once
 
+#include "reports/event_detail.hpp"
+
 #include <ostream>
 
 #include "models/scenario.hpp"
@@ -13,14 +15,18 @@ namespace evcsim {
 // The record of an event, with names resolved through the scenario.
 report::EventRecord to_record(const Event& e, const ScenarioSpec& spec);
 
+
+// events.jsonl: the events `detail` keeps (reports/event_store.hpp), one JSON
+// object a line.
 class EventLog final : public Listener {
  public:
-  EventLog(const ScenarioSpec& spec, std::ostream& out) : spec_(spec), out_(out) {}
+  EventLog(const ScenarioSpec& spec, std::ostream& out, EventDetail detail) : spec_(spec), out_(out), detail_(detail) {}
   void on_event(const Event& e) override;
 
  private:
   const ScenarioSpec& spec_;
   std::ostream& out_;
+  EventDetail detail_;
 };
 
 }  // namespace evcsim

@@ -12,7 +12,9 @@
 
 namespace evcsim {
 
-std::string to_json(const google::protobuf::Message& msg) {
+namespace {
+
+std::string encode(const google::protobuf::Message& msg, bool pretty) {
   namespace pb = google::protobuf;
   // The JSON printer works from the binary encoding; the deterministic
   // encoding writes map entries sorted by key.
@@ -26,8 +28,8 @@ std::string to_json(const google::protobuf::Message& msg) {
   static const std::unique_ptr<pb::util::TypeResolver> resolver(
       pb::util::NewTypeResolverForDescriptorPool("type.googleapis.com", pb::DescriptorPool::generated_pool()));
   pb::util::JsonPrintOptions opts;
-  opts.add_whitespace = true;
-  opts.always_print_primitive_fields = true;
+  opts.add_whitespace = pretty;
+  opts.always_print_primitive_fields = pretty;
   opts.preserve_proto_field_names = true;
   std::string out;
   auto status = pb::util::BinaryToJsonString(resolver.get(), "type.googleapis.com/" + msg.GetDescriptor()->full_name(),
@@ -35,5 +37,10 @@ std::string to_json(const google::protobuf::Message& msg) {
   if (!status.ok()) throw std::runtime_error("JSON encoding failed: " + status.ToString());
   return out;
 }
+
+}  // namespace
+
+std::string to_json(const google::protobuf::Message& msg) { return encode(msg, true); }
+std::string to_json_line(const google::protobuf::Message& msg) { return encode(msg, false); }
 
 }  // namespace evcsim

@@ -14,5 +14,7 @@ class Message;
 namespace evcsim {
 
 std::string to_json(const google::protobuf::Message& msg);
+// One line, fields at their default value left out (events.jsonl).
+std::string to_json_line(const google::protobuf::Message& msg);
 
 }  // namespace evcsim

@@ -25,13 +25,17 @@ fs::path fresh_dir(const std::string& name) {
 TEST(RunCli, SameSeedSameLogOtherSeedOtherLog) {
   const std::string file = scenario("e5420-e5310-merom-probing-app.textproto");
   fs::path a = fresh_dir("a"), b = fresh_dir("b"), c = fresh_dir("c");
-  ASSERT_EQ(run_evcsim("run " + file + " --out " + a.string()).exit_code, 0);
-  ASSERT_EQ(run_evcsim("run " + file + " --out " + b.string()).exit_code, 0);
-  ASSERT_EQ(run_evcsim("run " + file + " --seed 42 --out " + c.string()).exit_code, 0);
+  const std::string opts = " --events all --format jsonl,json --out ";
+  ASSERT_EQ(run_evcsim("run " + file + opts + a.string()).exit_code, 0);
+  ASSERT_EQ(run_evcsim("run " + file + opts + b.string()).exit_code, 0);
+  ASSERT_EQ(run_evcsim("run " + file + " --seed 42" + opts + c.string()).exit_code, 0);
   std::string la = test::read_text(a / "events.jsonl"), lb = test::read_text(b / "events.jsonl"), lc = test::read_text(c / "events.jsonl");
   EXPECT_GT(la.size(), 500u);
   EXPECT_EQ(la, lb);
   EXPECT_NE(la, lc);  // the time to fault is drawn from the seed's "faults" stream
+  // Bit for bit: the event store and results.json too.
+  EXPECT_TRUE(test::read_text(a / "events.sqlite") == test::read_text(b / "events.sqlite"));
+  EXPECT_EQ(test::read_text(a / "results.json"), test::read_text(b / "results.json"));
   for (auto& d : {a, b, c}) fs::remove_all(d);
 }
 
@@ -171,7 +175,8 @@ cluster { name: "c" baseline: "intel-westmere" hosts { cpu: "X5670" name: "h" co
 vm { name: "v" count: 5 cluster: "c" ram_mib: 4096 }
 )";
   auto bought = [&](const std::string& extra, const std::string& out) {
-    auto r = test::run_evcsim("run " + (dir / "s.textproto").string() + extra + " --out " + (dir / out).string());
+    auto r = test::run_evcsim("run " + (dir / "s.textproto").string() + extra + " --format jsonl --out " +
+                              (dir / out).string());
     EXPECT_EQ(r.exit_code, 0) << r.out;
     std::string log = test::read_text(dir / out / "events.jsonl");
     auto p = log.find("\"type\":\"host_bought\"");

@@ -1,0 +1,157 @@
+// `evcsim events FILE`: a run's event store (events.sqlite) filtered by type,
+// VM and dates, as CSV or as the JSON lines of events.jsonl.
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "models/error.hpp"
+#include "models/text_util.hpp"
+#include "models/year_month.hpp"
+#include "reports/event_store.hpp"
+#include "reports/json.hpp"
+#include "reports/results.hpp"
+
+namespace evcsim::cli {
+namespace {
+
+namespace pb = google::protobuf;
+
+// A bound: "YYYY-MM-DD", "YYYY-MM" or simulated seconds.
+double bound(const std::string& text, const StoredRun& run, const char* option) {
+  if (auto s = parse_uint(text)) return static_cast<double>(*s);
+  try {
+    return seconds_at(parse_year_month(run.start_date), text);
+  } catch (const InputError& e) {
+    throw InputError(e.message() + " (or simulated seconds)", "", 0, option);
+  }
+}
+
+// A column's value in a row; empty where the row's type has no such column.
+std::string csv_value(const report::EventRecord& r, const pb::FieldDescriptor* fd, bool applies) {
+  if (!applies) return "";
+  const auto* refl = r.GetReflection();
+  if (fd->is_map()) {
+    std::string out;
+    for (const auto& [k, v] : std::map<std::string, uint32_t>(r.blocked_by_code().begin(), r.blocked_by_code().end()))
+      out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, v);
+    return csv_field(out);
+  }
+  if (fd->is_repeated()) {
+    std::string out;
+    for (int i = 0; i < refl->FieldSize(r, fd); ++i) out += (i ? " " : "") + refl->GetRepeatedString(r, fd, i);
+    return csv_field(out);
+  }
+  switch (fd->cpp_type()) {
+    case pb::FieldDescriptor::CPPTYPE_STRING: return csv_field(refl->GetString(r, fd));
+    case pb::FieldDescriptor::CPPTYPE_DOUBLE: return fmt::format("{}", refl->GetDouble(r, fd));
+    case pb::FieldDescriptor::CPPTYPE_UINT32: return fmt::format("{}", refl->GetUInt32(r, fd));
+    case pb::FieldDescriptor::CPPTYPE_BOOL: return refl->GetBool(r, fd) ? "1" : "0";
+    default: return "";
+  }
+}
+
+}  // namespace
+
+void add_events_command(CLI::App& app, Runner* runner) {
+  struct Args {
+    std::string file, vm, from, to, format = "csv", out;
+    std::vector<std::string> types;
+    bool counts = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand("events", "Filter and convert a run's event store (events.sqlite) to CSV or JSON lines");
+  cmd->add_option("FILE", a->file, "the event store a run wrote (DIR/events.sqlite)")->required();
+  cmd->add_option("--type", a->types, "event types, comma-separated (crash, migration_blocked, host_bought, ...)")
+      ->delimiter(',');
+  cmd->add_option("--vm", a->vm, "only this VM's events");
+  cmd->add_option("--from", a->from, "from this date on (YYYY-MM-DD, YYYY-MM, or simulated seconds)");
+  cmd->add_option("--to", a->to, "before this date (YYYY-MM-DD, YYYY-MM, or simulated seconds)");
+  cmd->add_option("--format", a->format, "csv (t, date, type and the types' columns) or jsonl (as events.jsonl)")
+      ->check(CLI::IsMember({"csv", "jsonl"}))
+      ->capture_default_str();
+  cmd->add_option("--out,-o", a->out, "write to this file instead of standard output");
+  cmd->add_flag("--counts", a->counts, "print how many events of each type the store holds, and stop");
+  cmd->footer("The store is SQLite: any client reads it, e.g. pandas.read_sql(\"SELECT * FROM crash\", "
+              "sqlite3.connect(\"events.sqlite\")).");
+  cmd->callback([=] {
+    *runner = [=] {
+      EventReader reader(a->file);
+      const StoredRun& run = reader.run();
+      if (a->counts) {
+        std::cout << fmt::format("{} (seed {}, from {}, events: {})\n", run.scenario, run.seed, run.start_date, run.detail);
+        for (const auto& [type, n] : reader.counts()) std::cout << fmt::format("{:>12} {}\n", n, type);
+        return 0;
+      }
+      EventQuery q;
+      for (const auto& t : a->types) {
+        const auto& known = event_types();
+        if (std::find(known.begin(), known.end(), t) == known.end())
+          throw InputError(fmt::format("unknown event type '{}'; nearest: {}", t, fmt::join(nearest_names(t, known), ", ")),
+                           "", 0, "--type");
+        q.types.push_back(t);
+      }
+      q.vm = a->vm;
+      if (!a->from.empty()) q.from_s = bound(a->from, run, "--from");
+      if (!a->to.empty()) q.to_s = bound(a->to, run, "--to");
+      const YearMonth start = parse_year_month(run.start_date);
+
+      std::unique_ptr<std::ofstream> file;
+      std::string tmp;
+      if (!a->out.empty()) {
+        tmp = a->out + ".tmp";
+        file = std::make_unique<std::ofstream>(tmp, std::ios::binary);
+        if (!*file) throw InputError("cannot write here", tmp);
+      }
+      std::ostream& out = file ? *file : std::cout;
+      // CSV columns: the union of the chosen types' columns, in events.proto's order.
+      std::vector<const pb::FieldDescriptor*> columns;
+      if (a->format == "csv") {
+        std::set<std::string> used;
+        for (const auto& t : q.types.empty() ? reader.types() : q.types)
+          for (const auto& c : reader.columns(t)) used.insert(c);
+        const auto* d = report::EventRecord::descriptor();
+        for (int i = 0; i < d->field_count(); ++i)
+          if (used.count(d->field(i)->name())) columns.push_back(d->field(i));
+        out << "t,date,type";
+        for (const auto* fd : columns) out << ',' << fd->name();
+        out << '\n';
+      }
+      uint64_t n = 0;
+      std::map<std::string, std::vector<bool>> applies;  // type -> which columns it has
+      reader.read(q, [&](const report::EventRecord& r) {
+        ++n;
+        if (a->format == "jsonl") {
+          out << to_json_line(r) << '\n';
+          return;
+        }
+        out << fmt::format("{},{},{}", r.t(), calendar_date(start, r.t()), r.type());
+        auto& has = applies[r.type()];
+        if (has.empty())
+          for (const auto* fd : columns) {
+            auto own = reader.columns(r.type());
+            has.push_back(std::find(own.begin(), own.end(), fd->name()) != own.end());
+          }
+        for (size_t k = 0; k < columns.size(); ++k) out << ',' << csv_value(r, columns[k], has[k]);
+        out << '\n';
+      });
+      out.flush();
+      if (!out) throw InputError("writing failed (disk full?)", a->out.empty() ? "standard output" : tmp);
+      if (file) {
+        file.reset();
+        std::filesystem::rename(tmp, a->out);
+        std::cerr << fmt::format("wrote {} events to {}\n", n, a->out);
+      }
+      return 0;
+    };
+  });
+}
+
+}  // namespace evcsim::cli

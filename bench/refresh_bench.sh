@@ -1,9 +1,11 @@
 #!/bin/sh
-# Wall time and peak memory of scenarios/refresh-10y (targets: <= 60 s and
-# <= 2 GiB on a 2-core machine), and how the cost grows with the number of
-# hosts (x0.5, x1, x2 over one simulated year) and with DRS passes (every 20,
-# 10 and 5 minutes over one year).
-# Usage: bench/refresh_bench.sh [build/evcsim]
+# Wall time and peak memory of scenarios/refresh-10y, without outputs and
+# with --out the way a user runs it (targets: <= 60 s, <= 2 GiB peak, <= 300
+# MiB of outputs on a 2-core machine), and how the cost grows with the number
+# of hosts (x0.5 .. x10 over one simulated year) and with DRS passes (every
+# 20, 10 and 5 minutes over one year). Each figure is appended to
+# bench/history.csv with the commit, so a regression shows.
+# Usage: bench/refresh_bench.sh [build/evcsim] [--quick: refresh-10y only]
 set -eu
 evcsim=${1:-build/evcsim}
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,12 +13,23 @@ src="$here/scenarios/refresh-10y.textproto"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-measure() {  # name file   (exit 3, a failed expectation of the shortened runs, is fine)
+history="$here/bench/history.csv"
+commit=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -z "$(git -C "$here" status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit-dirty"
+[ -f "$history" ] || echo "date,commit,benchmark,wall_s,peak_mib,outputs_mib" >"$history"
+
+measure() {  # name file [run options]   (exit 3, a failed expectation of the shortened runs, is fine)
+  name=$1 file=$2
+  shift 2
+  rm -rf "$work/outdir"
   code=0
-  /usr/bin/time -f "%e %M" -o "$work/time" "$evcsim" run "$2" > "$work/out" || code=$?
-  [ "$code" -le 3 ] || { echo "$1: evcsim failed (exit $code)"; cat "$work/out"; return; }
-  set -- "$1" $(tail -n 1 "$work/time")
-  printf '%-36s %8s s %6d MiB\n' "$1" "$2" $(($3 / 1024))
+  /usr/bin/time -f "%e %M" -o "$work/time" "$evcsim" run "$file" "$@" > "$work/out" 2>/dev/null || code=$?
+  [ "$code" -le 3 ] || { echo "$name: evcsim failed (exit $code)"; cat "$work/out"; return; }
+  set -- $(tail -n 1 "$work/time")
+  outputs=""
+  [ -d "$work/outdir" ] && outputs=$(du -sm "$work/outdir" | cut -f1)
+  printf '%-44s %8s s %6d MiB%s\n' "$name" "$1" $(($2 / 1024)) "${outputs:+, outputs $outputs MiB}"
+  echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$commit,\"$name\",$1,$(($2 / 1024)),$outputs" >>"$history"
 }
 
 one_year() {  # scale interval -> file
@@ -41,5 +54,7 @@ one_year() {  # scale interval -> file
 echo "evcsim $("$evcsim" --version | awk '{print $2}') on $(nproc) cores"
 measure "refresh-10y (1,024 hosts, 10 years)" "$src"
 sed -n '2,10p' "$work/out"
+measure "refresh-10y with --out (sqlite, json, csv, html)" "$src" --out "$work/outdir" --format text,json,csv,html
+[ "${2:-}" = "--quick" ] && exit 0
 for s in 0.5 1 2 10; do measure "1 year, hosts x$s, DRS 5 min" "$(one_year $s 300)"; done
 for i in 1200 600 300; do measure "1 year, hosts x1, DRS every ${i} s" "$(one_year 1 $i)"; done

@@ -35,21 +35,41 @@ Placed Placement::choose(int vm, const std::vector<int>& candidates) const {
   Placed out;
   double best_score = 0;
   const double factor = inv_.demand_factor();
+  const VmView vm_view = inv_.vm_view(vm);
+  const int64_t need_mib = spec_.vms[vm].ram_mib;
+  const bool any_rules = !spec_.rules.empty();
+  // The masking policy's verdict depends on the host only through its view
+  // (CPU model, cluster baseline and LCD): asked once per class of hosts
+  // here, not once per host (a cluster of thousands has a few classes).
+  struct ClassVerdict {
+    const CpuModel* cpu;
+    int cluster;
+    BootView verdict;
+  };
+  std::vector<ClassVerdict> verdicts;
+  auto verdict_for = [&](int h) -> const BootView& {
+    const CpuModel* cpu = inv_.hosts[h].cpu.get();
+    const int cluster = spec_.hosts[h].cluster;
+    for (const auto& c : verdicts)
+      if (c.cpu == cpu && c.cluster == cluster) return c.verdict;
+    verdicts.push_back({cpu, cluster, policy_.power_on(vm_view, inv_.host_view(h))});
+    return verdicts.back().verdict;
+  };
   for (int h : candidates) {
     const HostRec& hr = inv_.hosts[h];
     PlacementRefusal reason{PlacementCode::none, h, 0, 0, {}};
-    BootView bv;
+    const BootView* bv = nullptr;
     if (!hr.present) reason.code = PlacementCode::host_absent;
     else if (!hr.up) reason.code = PlacementCode::host_down;
     else if (hr.maintenance) reason.code = PlacementCode::host_in_maintenance;
-    else if (!inv_.has_room(h, vm))
-      reason = {PlacementCode::no_room, h, inv_.free_mib(h), spec_.vms[vm].ram_mib, {}};
-    else if (!inv_.rules_allow(vm, h)) reason.code = PlacementCode::rule;
+    else if (hr.ram_reserved_mib + need_mib > hr.ram_mib)
+      reason = {PlacementCode::no_room, h, inv_.free_mib(h), need_mib, {}};
+    else if (any_rules && !inv_.rules_allow(vm, h)) reason.code = PlacementCode::rule;
     else {
-      bv = policy_.power_on(inv_.vm_view(vm), inv_.host_view(h));
-      if (!bv.ok) {
-        reason = {PlacementCode::policy, h, 0, 0, bv.reason};
-        if (out.missing.empty()) out.missing = bv.missing;
+      bv = &verdict_for(h);
+      if (!bv->ok) {
+        reason = {PlacementCode::policy, h, 0, 0, bv->reason};
+        if (out.missing.empty()) out.missing = bv->missing;
       }
     }
     if (reason.code != PlacementCode::none) {
@@ -57,7 +77,7 @@ Placed Placement::choose(int vm, const std::vector<int>& candidates) const {
       continue;
     }
     double score = placement_->score(PlacementCandidate{inv_.free_mib(h), inv_.load(h, factor)});
-    if (out.host < 0 || score < best_score) out.host = h, best_score = score, out.view = bv;
+    if (out.host < 0 || score < best_score) out.host = h, best_score = score, out.view = *bv;
   }
   return out;
 }

@@ -1,0 +1,54 @@
+#!/bin/sh
+# Cluster-size scaling: the same 20,000 hosts and 400,000 VMs for one
+# simulated day with DRS every 5 minutes, as 5 clusters of 4,000 hosts (the
+# size of a Nova cell or a large KubeVirt cluster) and as 200 clusters of 100
+# hosts. Per-cluster work that grows faster than linearly shows as the gap
+# between the two. Target: the 5 x 4,000 run in at most 30 s.
+# Each figure is appended to bench/history.csv with the commit.
+# Usage: bench/scale_bench.sh [build/evcsim] [SCALE]   (SCALE 0.1: a tenth of the fleet, for a quick look)
+set -eu
+evcsim=${1:-build/evcsim}
+scale=${2:-1}
+here=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+history="$here/bench/history.csv"
+commit=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -z "$(git -C "$here" status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit-dirty"
+[ -f "$history" ] || echo "date,commit,benchmark,wall_s,peak_mib,outputs_mib" >"$history"
+
+fleet() {  # clusters hosts_per_cluster -> scenario file
+  file="$work/fleet-$1x$2.textproto"
+  awk -v clusters="$1" -v hosts="$2" -v scale="$scale" 'BEGIN {
+    h = int(hosts * scale); if (h < 2) h = 2
+    print "name: \"scale-" clusters "x" h "\""
+    print "seed: 1"
+    print "horizon_s: 86400"
+    print "start_date: \"2021-01\""
+    print "policy { name: \"cluster-baseline\" }"
+    print "drs { balance: true interval_s: 300 threshold: 3 }"
+    print "workload { diurnal_amplitude: 0.3 noise: 0.05 }"
+    print "report { sample_interval_s: 3600 }"
+    for (c = 1; c <= clusters; c++) {
+      printf "cluster { name: \"c%d\" baseline: \"intel-skylake\"\n", c
+      printf "  hosts { cpu: \"Xeon Gold 6148\" name: \"c%d-sky\" count: %d ram_gib: 384 }\n", c, h / 2
+      printf "  hosts { cpu: \"Xeon Gold 6248\" name: \"c%d-cas\" count: %d ram_gib: 384 } }\n", c, h - h / 2
+      printf "vm { name: \"c%d-vm\" count: %d cluster: \"c%d\" ram_mib: 8192 cpu_demand: 0.6 dirty_mib_per_s: 40\n", c, 20 * h, c
+      print "     software { name: \"kernel\" kernel: true uses: [\"sse2\", \"avx2\"] } }"
+    }
+  }' >"$file"
+  echo "$file"
+}
+
+measure() {  # name file
+  code=0
+  /usr/bin/time -f "%e %M" -o "$work/time" "$evcsim" run "$2" >"$work/out" 2>"$work/err" || code=$?
+  [ "$code" -le 3 ] || { echo "$1: evcsim failed (exit $code)"; cat "$work/err"; return; }
+  set -- "$1" $(tail -n 1 "$work/time")
+  printf '%-52s %8s s %6d MiB\n' "$1" "$2" $(($3 / 1024))
+  echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$commit,\"$1\",$2,$(($3 / 1024)),," >>"$history"
+}
+
+echo "evcsim $("$evcsim" --version | awk '{print $2}') on $(nproc) cores, fleet scale $scale"
+measure "scale x$scale: 5 clusters of 4,000 hosts, 1 day, DRS" "$(fleet 5 4000)"
+measure "scale x$scale: 200 clusters of 100 hosts, 1 day, DRS" "$(fleet 200 100)"

@@ -1,6 +1,7 @@
 #include "sim/engine.hpp"
 
 #include <exception>
+#include <memory>
 #include <queue>
 
 #include <simgrid/s4u.hpp>
@@ -56,10 +57,31 @@ class SimGridRun final : public SimServices {
     queue_.push(Pending{at, seq_++, slot});
     wake_->notify_all();
   }
+  // Each migration runs on a worker actor of a pool: an idle worker takes it
+  // (woken at this simulated instant), or a new worker joins the pool when
+  // all are busy. Creating an actor (a context with its own stack) for
+  // every migration cost about a tenth of a long run. The transfers are
+  // host-to-host (Comm::sendto): where the worker lives does not matter.
   void start_migration(const MigrationJob& job, MigrationDone done) override {
     ++stats_.migrations;
+    if (!idle_.empty()) {
+      Worker* w = idle_.back();
+      idle_.pop_back();
+      w->job = job;
+      w->done = std::move(done);
+      w->has_job = true;
+      w->cv->notify_one();
+      return;
+    }
+    workers_.push_back(std::make_unique<Worker>());
+    Worker* w = workers_.back().get();
+    w->cv = sg4::ConditionVariable::create();
+    w->job = job;
+    w->done = std::move(done);
+    w->has_job = true;
+    ++stats_.migration_workers;
     sg4::Actor::create("migration", platform_.hosts[static_cast<size_t>(job.src)],
-                       [this, job, done = std::move(done)] { guarded([&] { migrate(job, done); }); });
+                       [this, w] { guarded([&] { work(w); }); });
   }
 
  private:
@@ -112,12 +134,31 @@ class SimGridRun final : public SimServices {
     sg4::Actor::kill_all();
   }
 
-  void migrate(const MigrationJob& job, const MigrationDone& done) {
-    MigrationOutcome out = precopy(platform_.hosts[static_cast<size_t>(job.src)],
-                                   platform_.hosts[static_cast<size_t>(job.dst)], job, &stats_.communications);
-    std::unique_lock<sg4::Mutex> lock(*mutex_);
-    done(job, out);
-    wake_->notify_all();
+  struct Worker {
+    sg4::ConditionVariablePtr cv;
+    MigrationJob job;
+    MigrationDone done;
+    bool has_job = false;
+  };
+
+  // A worker: runs its migration (pre-copy rounds on the network, then the
+  // outcome under the world's lock), then waits, idle, for the next one.
+  void work(Worker* w) {
+    std::unique_lock<sg4::Mutex> lock(*mutex_, std::defer_lock);
+    for (;;) {
+      const MigrationJob job = w->job;
+      const MigrationDone done = std::move(w->done);
+      w->has_job = false;
+      MigrationOutcome out = precopy(platform_.hosts[static_cast<size_t>(job.src)],
+                                     platform_.hosts[static_cast<size_t>(job.dst)], job, &stats_.communications);
+      lock.lock();
+      done(job, out);
+      wake_->notify_all();
+      idle_.push_back(w);
+      while (!w->has_job && !stopping_) w->cv->wait(lock);
+      lock.unlock();
+      if (stopping_) return;
+    }
   }
 
   const ScenarioSpec& spec_;
@@ -132,6 +173,8 @@ class SimGridRun final : public SimServices {
   std::priority_queue<Pending, std::vector<Pending>, std::greater<>> queue_;
   std::vector<Callback> callbacks_;     // by slot
   std::vector<uint32_t> free_slots_;
+  std::vector<std::unique_ptr<Worker>> workers_;  // the migration pool
+  std::vector<Worker*> idle_;
   uint64_t seq_ = 0;
   bool stopping_ = false;
   std::exception_ptr error_;

@@ -20,6 +20,7 @@ struct RunStats {
   uint64_t timers = 0;         // world timers fired
   uint64_t migrations = 0;     // live migrations carried out on the network
   uint64_t communications = 0; // SimGrid communications they needed
+  uint64_t migration_workers = 0;  // actors of the migration pool (the most migrations at once)
 };
 
 // Throws std::logic_error when an invariant breaks; errors inside actors are

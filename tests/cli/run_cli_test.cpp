@@ -190,3 +190,31 @@ vm { name: "v" count: 5 cluster: "c" ram_mib: 4096 }
 
 }  // namespace
 }  // namespace evcsim
+
+namespace evcsim {
+namespace {
+
+// On a terminal (script(1) gives the run one), progress shows from the
+// start: what is set up, then the simulated date, power-ons and migrations.
+TEST(RunCli, ProgressOnATerminalFromTheStart) {
+  if (std::system("command -v script > /dev/null 2>&1") != 0) GTEST_SKIP() << "script(1) is not installed";
+  std::string cmd = "script -qfec '" + std::string(EVCSIM_BINARY) + " run " + EVCSIM_SOURCE_DIR +
+                    "/scenarios/refresh-2y.textproto' /dev/null 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  pclose(p);
+  size_t setup = out.find("setting up refresh-2y: 50 hosts, 500 VMs");
+  size_t simulating = out.find("simulating refresh-2y: 2009-");
+  ASSERT_NE(setup, std::string::npos) << out.substr(0, 400);
+  ASSERT_NE(simulating, std::string::npos) << out.substr(0, 400);
+  EXPECT_LT(setup, simulating);
+  EXPECT_NE(out.find(" power-ons, "), std::string::npos);
+  EXPECT_NE(out.find("evcsim run: refresh-2y"), std::string::npos);  // then the summary
+}
+
+}  // namespace
+}  // namespace evcsim

@@ -17,9 +17,9 @@ commit=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)
 [ -z "$(git -C "$here" status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit-dirty"
 [ -f "$history" ] || echo "date,commit,benchmark,wall_s,peak_mib,outputs_mib" >"$history"
 
-fleet() {  # clusters hosts_per_cluster -> scenario file
-  file="$work/fleet-$1x$2.textproto"
-  awk -v clusters="$1" -v hosts="$2" -v scale="$scale" 'BEGIN {
+fleet() {  # clusters hosts_per_cluster [vms_per_host] -> scenario file
+  file="$work/fleet-$1x$2-${3:-20}.textproto"
+  awk -v clusters="$1" -v hosts="$2" -v scale="$scale" -v per_host="${3:-20}" 'BEGIN {
     h = int(hosts * scale); if (h < 2) h = 2
     print "name: \"scale-" clusters "x" h "\""
     print "seed: 1"
@@ -33,7 +33,7 @@ fleet() {  # clusters hosts_per_cluster -> scenario file
       printf "cluster { name: \"c%d\" baseline: \"intel-skylake\"\n", c
       printf "  hosts { cpu: \"Xeon Gold 6148\" name: \"c%d-sky\" count: %d ram_gib: 384 }\n", c, h / 2
       printf "  hosts { cpu: \"Xeon Gold 6248\" name: \"c%d-cas\" count: %d ram_gib: 384 } }\n", c, h - h / 2
-      printf "vm { name: \"c%d-vm\" count: %d cluster: \"c%d\" ram_mib: 8192 cpu_demand: 0.6 dirty_mib_per_s: 40\n", c, 20 * h, c
+      printf "vm { name: \"c%d-vm\" count: %d cluster: \"c%d\" ram_mib: 8192 cpu_demand: 0.6 dirty_mib_per_s: 40\n", c, per_host * h, c
       print "     software { name: \"kernel\" kernel: true uses: [\"sse2\", \"avx2\"] } }"
     }
   }' >"$file"
@@ -45,10 +45,23 @@ measure() {  # name file
   /usr/bin/time -f "%e %M" -o "$work/time" "$evcsim" run "$2" >"$work/out" 2>"$work/err" || code=$?
   [ "$code" -le 3 ] || { echo "$1: evcsim failed (exit $code)"; cat "$work/err"; return; }
   set -- "$1" $(tail -n 1 "$work/time")
+  peak_kib=$3
   printf '%-52s %8s s %6d MiB\n' "$1" "$2" $(($3 / 1024))
   echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$commit,\"$1\",$2,$(($3 / 1024)),," >>"$history"
 }
 
 echo "evcsim $("$evcsim" --version | awk '{print $2}') on $(nproc) cores, fleet scale $scale"
 measure "scale x$scale: 5 clusters of 4,000 hosts, 1 day, DRS" "$(fleet 5 4000)"
+full=$peak_kib
 measure "scale x$scale: 200 clusters of 100 hosts, 1 day, DRS" "$(fleet 200 100)"
+# Memory per VM and per host: peak = base + a x hosts + b x VMs, from the
+# 5 x 4,000 fleet with 20 and with 10 VMs a host, and at half the hosts.
+measure "scale x$scale: 5 clusters of 4,000 hosts, 10 VMs a host" "$(fleet 5 4000 10)"
+half_vms=$peak_kib
+measure "scale x$scale: 5 clusters of 2,000 hosts, 20 VMs a host" "$(fleet 5 2000)"
+half_hosts=$peak_kib
+awk -v full="$full" -v hv="$half_vms" -v hh="$half_hosts" -v s="$scale" 'BEGIN {
+  hosts = int(4000 * s) * 5; vms = 20 * hosts
+  per_vm = (full - hv) * 1024 / (vms / 2)               # bytes
+  per_host = ((full - hh) * 1024 - per_vm * vms / 2) / (hosts / 2)
+  printf "memory: %.1f KiB per VM, %.1f KiB per host (peak = base + hosts x per host + VMs x per VM)\n", per_vm / 1024, per_host / 1024 }'

@@ -36,4 +36,12 @@ CompatibilityGraph build_compatibility_graph(std::vector<HostClass> classes, con
   return g;
 }
 
+void recount_compatibility_graph(CompatibilityGraph& g, const std::vector<int>& hosts) {
+  std::fill(g.domain_hosts.begin(), g.domain_hosts.end(), 0);
+  for (size_t i = 0; i < hosts.size() && i < g.classes.size(); ++i) {
+    g.classes[i].hosts = hosts[i];
+    g.domain_hosts[static_cast<size_t>(g.domain[i])] += hosts[i];
+  }
+}
+
 }  // namespace evcsim

@@ -34,4 +34,10 @@ struct CompatibilityGraph {
 CompatibilityGraph build_compatibility_graph(std::vector<HostClass> classes, const Policy& policy,
                                              const VmMasks& masks, bool allow_cross_vendor);
 
+// The graph of the same classes with other host counts: the edges and
+// domains hold, the hosts per domain are recounted, O(C). REQUIRES: `hosts`
+// has one count per class of g, and the classes' clusters, CPUs, baselines
+// and LCDs have not changed since g was built.
+void recount_compatibility_graph(CompatibilityGraph& g, const std::vector<int>& hosts);
+
 }  // namespace evcsim

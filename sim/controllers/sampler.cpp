@@ -75,8 +75,26 @@ void Sampler::sample(bool with_graph) {
     snap.imbalance = std::sqrt(std::max(0.0, sum2 / present - mean * mean));
   }
   snap.imbalance_left = imbalance_left_();
-  auto graph = std::make_shared<CompatibilityGraph>(build_compatibility_graph(
-      std::move(classes), policy_, spec_.policy.default_masks, spec_.policy.allow_cross_vendor));
+  // The graph is rebuilt only when the classes changed (a CPU joined or left
+  // a cluster, a baseline or an LCD moved); otherwise the last one serves
+  // with the new host counts.
+  std::vector<ClassKey> key;
+  std::vector<int> class_hosts;
+  for (const auto& k : classes) {
+    key.push_back({k.cluster, k.cpu, k.baseline ? k.baseline->name : std::string(),
+                   k.baseline ? k.baseline->features : FeatureSet{}, k.cluster_lcd});
+    class_hosts.push_back(k.hosts);
+  }
+  std::shared_ptr<CompatibilityGraph> graph;
+  if (last_graph_ && key == last_key_) {
+    graph = std::make_shared<CompatibilityGraph>(*last_graph_);
+    recount_compatibility_graph(*graph, class_hosts);
+  } else {
+    graph = std::make_shared<CompatibilityGraph>(build_compatibility_graph(
+        std::move(classes), policy_, spec_.policy.default_masks, spec_.policy.allow_cross_vendor));
+    last_key_ = std::move(key);
+  }
+  last_graph_ = graph;
   snap.domains = graph->domains;
   for (int h : graph->domain_hosts) snap.largest_domain_hosts = std::max(snap.largest_domain_hosts, h);
   if (with_graph) snap.graph = std::move(graph);

@@ -8,7 +8,11 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <string>
+#include <vector>
 
+#include "models/compatibility_graph.hpp"
 #include "sim/inventory.hpp"
 
 namespace evcsim {
@@ -28,6 +32,16 @@ class Sampler {
   const Policy& policy_;
   std::function<double()> imbalance_left_;
   std::vector<const Baseline*> levels_;  // x86-64 levels, for VMs by guest-view level
+  // What the last compatibility graph was built from, and the graph.
+  struct ClassKey {
+    int cluster;
+    const CpuModel* cpu;
+    std::string baseline;
+    FeatureSet baseline_features, lcd;
+    bool operator==(const ClassKey&) const = default;
+  };
+  std::vector<ClassKey> last_key_;
+  std::shared_ptr<const CompatibilityGraph> last_graph_;
 };
 
 }  // namespace evcsim

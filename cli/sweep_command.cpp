@@ -100,6 +100,11 @@ void add_sweep_commands(CLI::App& app, Runner* runner) {
         }
         if (a->backend == "slurm") {
           if (!tasks.empty() && !sweep::run_slurm(e, tasks, o)) return 0;  // --dry-run
+          auto left = sweep::unfinished_tasks(e, dir);
+          if (!left.empty())
+            std::cerr << fmt::format("{} task(s) ended without results (first: task {}, {}); their output is in "
+                                     "{}/logs/slurm-JOB_ARRAYID.out\n",
+                                     left.size(), left.front(), e.task(left.front()).dir, dir);
         } else {
           for (const auto& f : sweep::run_local(e, tasks, o)) std::cerr << "failed: " << f << "\n";
         }

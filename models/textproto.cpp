@@ -2,23 +2,48 @@
 
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include <fmt/format.h>
+#include <google/protobuf/descriptor.h>
 #include <google/protobuf/io/tokenizer.h>
 
 #include "models/error.hpp"
+#include "models/text_util.hpp"
 
 namespace evcsim {
 namespace {
 
 namespace pb = google::protobuf;
 
+// The parser says `Message type "pkg.Type" has no field named "x".`; this
+// adds the nearest field of that type ("did you mean 'ram_mib'?") when one
+// is close, or the type's fields when none is.
+std::string with_suggestion(const std::string& message) {
+  static const std::string type_at = "Message type \"", field_at = "\" has no field named \"";
+  size_t t = message.find(type_at), f = message.find(field_at);
+  if (t == std::string::npos || f == std::string::npos || f < t) return message;
+  std::string type = message.substr(t + type_at.size(), f - t - type_at.size());
+  size_t name_start = f + field_at.size(), name_end = message.find('"', name_start);
+  if (name_end == std::string::npos) return message;
+  std::string name = message.substr(name_start, name_end - name_start);
+  const pb::Descriptor* d = pb::DescriptorPool::generated_pool()->FindMessageTypeByName(type);
+  if (!d) return message;
+  std::vector<std::string> fields;
+  for (int i = 0; i < d->field_count(); ++i) fields.push_back(d->field(i)->name());
+  auto near = nearest_names(name, fields, 1);
+  std::string out = fmt::format("{} has no field '{}'", d->name(), name);
+  if (!near.empty() && edit_distance(to_lower(near[0]), to_lower(name)) <= std::max<size_t>(2, name.size() / 3))
+    return out + fmt::format("; did you mean '{}'?", near[0]);
+  return out + fmt::format(" (its fields: {})", fmt::join(fields, ", "));
+}
+
 class CollectFirstError : public pb::io::ErrorCollector {
  public:
   void AddError(int line, pb::io::ColumnNumber column, const std::string& message) override {
     if (message_.empty()) {
       line_ = line + 1;
-      message_ = fmt::format("column {}: {}", column + 1, message);
+      message_ = fmt::format("column {}: {}", column + 1, with_suggestion(message));
     }
   }
   int line_ = 0;

@@ -96,6 +96,18 @@ TEST(Scenario, ErrorsNameFileLineAndField) {
   EXPECT_NE(error_of(mask).find("mask: mask 'RR' has 2 letters"), std::string::npos) << error_of(mask);
 }
 
+TEST(Scenario, AMisspelledFieldGetsTheNearestName) {
+  EXPECT_EQ(error_of("name: \"t\"\nhorizon_s: 10\nvm { name: \"v\" ram_mb: 10 }\n"),
+            "s.textproto:3: column 22: VmGroup has no field 'ram_mb'; did you mean 'ram_mib'?");
+  EXPECT_EQ(error_of("name: \"t\"\nhorizon_sec: 10\n"),
+            "s.textproto:2: column 12: Scenario has no field 'horizon_sec'; did you mean 'horizon_s'?");
+  // Nothing close: the type's fields.
+  std::string far = error_of("name: \"t\"\ndrs { zzzzzzzz: 1 }\n");
+  EXPECT_NE(far.find("s.textproto:2: column 15: Drs has no field 'zzzzzzzz' (its fields: balance, interval_s,"),
+            std::string::npos)
+      << far;
+}
+
 TEST(Scenario, MaskedFeaturesApplyPerRegister) {
   const CpuModel& h = *Catalog::builtin().find_cpu("E5420");
   VmMasks m;

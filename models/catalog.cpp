@@ -300,7 +300,8 @@ const Baseline& Catalog::baseline(std::string_view name) const {
   if (const Baseline* b = find_baseline(name)) return *b;
   std::vector<std::string> names;
   for (const Baseline& b : baselines_) names.push_back(b.name);
-  throw InputError(fmt::format("unknown baseline '{}'; known: {}", name, fmt::join(names, ", ")));
+  throw InputError(fmt::format("unknown baseline '{}'; nearest: {} (`evcsim cpu modes` lists them all)", name,
+                               fmt::join(nearest_names(name, names, 3), ", ")));
 }
 
 }  // namespace evcsim

@@ -101,6 +101,13 @@ TEST(Scenario, AMisspelledFieldGetsTheNearestName) {
             "s.textproto:3: column 22: VmGroup has no field 'ram_mb'; did you mean 'ram_mib'?");
   EXPECT_EQ(error_of("name: \"t\"\nhorizon_sec: 10\n"),
             "s.textproto:2: column 12: Scenario has no field 'horizon_sec'; did you mean 'horizon_s'?");
+  // An unknown baseline: the three nearest, not the whole list.
+  std::string mode = error_of("name: \"t\"\nhorizon_s: 10\ncluster { name: \"c\" baseline: \"intel-penrin\" "
+                              "hosts { cpu: \"E5420\" } }\n");
+  EXPECT_NE(mode.find("unknown baseline 'intel-penrin'; nearest: intel-penryn, intel-merom, intel-nehalem "
+                      "(`evcsim cpu modes` lists them all)"),
+            std::string::npos)
+      << mode;
   // Nothing close: the type's fields.
   std::string far = error_of("name: \"t\"\ndrs { zzzzzzzz: 1 }\n");
   EXPECT_NE(far.find("s.textproto:2: column 15: Drs has no field 'zzzzzzzz' (its fields: balance, interval_s,"),

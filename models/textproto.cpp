@@ -1,5 +1,6 @@
 #include "models/textproto.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -85,8 +86,11 @@ void TextprotoFile::fail(int line, std::string field, std::string message) const
 }
 
 std::string read_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw InputError("is a folder, not a file", path);
+  if (!std::filesystem::exists(path, ec)) throw InputError("no such file", path);
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError("cannot open file", path);
+  if (!in) throw InputError("cannot open file (permissions?)", path);
   std::ostringstream ss;
   ss << in.rdbuf();
   if (in.bad()) throw InputError("read error", path);

@@ -232,7 +232,9 @@ TEST(Importers, TruncatedAndMalformedInputsNameTheLine) {
             std::string::npos)
       << error_of("vmware_bad_value.txt");
   EXPECT_NE(error_of("unknown_format.txt").find("unknown_format.txt:1: unrecognized format"), std::string::npos);
-  EXPECT_NE(error_of("no-such-file.txt").find("cannot open file"), std::string::npos);
+  EXPECT_NE(error_of("no-such-file.txt").find("no-such-file.txt: no such file"), std::string::npos)
+      << error_of("no-such-file.txt");
+  EXPECT_NE(error_of("").find("fixtures/: is a folder, not a file"), std::string::npos) << error_of("");
 }
 
 TEST(Importers, InMemoryEdgeCases) {

@@ -188,6 +188,13 @@ class Loader {
       fail(m, field, t, -1, fmt::format("{} must be {}, not {}", field, allow_zero ? "zero or more" : "positive", v));
   }
 
+  // A field written as 0 where 0 means nothing sensible (a group of no hosts,
+  // a VM of no RAM): an error, not the default it would silently become.
+  void not_zero(const google::protobuf::Message& m, std::string_view field, const Tree* t, double v) {
+    if (v == 0 && file_.line(m, field, -1, t) > 0)
+      fail(m, field, t, -1, fmt::format("{} must be positive, not 0 (leave it out for the default)", field));
+  }
+
   void load_settings() {
     const auto& n = msg_.network();
     const Tree* nt = file_.nested(msg_, "network", -1);
@@ -381,6 +388,9 @@ class Loader {
       it = cpus_.emplace(g.cpu(), std::move(model)).first;
     }
     const auto& cpu = it->second;
+    not_zero(g, "count", t, g.count());
+    not_zero(g, "cores", t, g.cores());
+    not_zero(g, "ram_gib", t, g.ram_gib());
     uint32_t count = g.count() == 0 ? 1 : g.count();
     if (count > 1000000) fail(g, "count", t, -1, fmt::format("{} hosts in one group is more than evcsim supports", count));
     std::string base = g.name().empty() ? cpu->name : g.name();
@@ -506,6 +516,9 @@ class Loader {
     }
     positive(g, "dirty_mib_per_s", t, g.dirty_mib_per_s(), true);
     positive(g, "power_on_at_s", t, g.power_on_at_s(), true);
+    not_zero(g, "ram_mib", t, g.ram_mib());
+    not_zero(g, "vcpus", t, g.vcpus());
+    if (g.arrivals_per_day() == 0) not_zero(g, "count", t, g.count());  // a group that arrives may start empty
     if (g.power_on_at_s() > spec_.horizon_s)
       fail(g, "power_on_at_s", t, -1, fmt::format("{} s is after the horizon ({} s)", g.power_on_at_s(), spec_.horizon_s));
     uint32_t count = g.count() == 0 ? 1 : g.count();

@@ -115,6 +115,21 @@ TEST(Scenario, AMisspelledFieldGetsTheNearestName) {
       << far;
 }
 
+TEST(Scenario, ZeroWhereAPositiveNumberIsNeededIsAnError) {
+  auto with = [](const std::string& hosts, const std::string& vm) {
+    return error_of("name: \"t\"\nhorizon_s: 10\ncluster { name: \"c\" hosts { cpu: \"E5420\" " + hosts +
+                    " } }\nvm { name: \"v\" " + vm + " }\n");
+  };
+  EXPECT_EQ(with("count: 0", ""), "s.textproto:3: count: count must be positive, not 0 (leave it out for the default)");
+  EXPECT_EQ(with("cores: 0", ""), "s.textproto:3: cores: cores must be positive, not 0 (leave it out for the default)");
+  EXPECT_EQ(with("", "ram_mib: 0"), "s.textproto:4: ram_mib: ram_mib must be positive, not 0 (leave it out for the default)");
+  EXPECT_EQ(with("", "vcpus: 0"), "s.textproto:4: vcpus: vcpus must be positive, not 0 (leave it out for the default)");
+  EXPECT_EQ(with("", "count: 0"), "s.textproto:4: count: count must be positive, not 0 (leave it out for the default)");
+  // Left out, the defaults hold; a group that arrives over time may say count: 0.
+  EXPECT_EQ(with("", ""), "no error");
+  EXPECT_EQ(with("", "count: 0 arrivals_per_day: 1 lifetime_days: 5 max_count: 4"), "no error");
+}
+
 TEST(Scenario, MaskedFeaturesApplyPerRegister) {
   const CpuModel& h = *Catalog::builtin().find_cpu("E5420");
   VmMasks m;

@@ -228,6 +228,13 @@ std::vector<ExpectationResult> RunSummary::evaluate() const {
   return out;
 }
 
+std::string RunSummary::more(const std::vector<std::string>& list, size_t shown, std::string_view where) const {
+  auto it = listed_.find(&list);
+  size_t seen = it == listed_.end() ? 0 : it->second;
+  shown = std::min(shown, list.size());
+  return seen > shown ? fmt::format("    ... and {} more (see {})\n", seen - shown, where) : "";
+}
+
 std::string RunSummary::render_text(const RunStats& stats, size_t examples) const {
   auto m = metrics();
   auto count = [&](const char* k) { return static_cast<long long>(m[k]); };
@@ -244,7 +251,7 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
   double days = end_s_ / 86400;
   out += fmt::format("  simulated       {}: {} host(s) in {} cluster(s){}, {} VM(s) at start\n",
                      days >= 2 ? fmt::format("{:.1f} days", days) : fmt::format("{:.0f} s", end_s_), hosts,
-                     spec_.clusters.size(), bays ? fmt::format(" (+{} bays for later hosts)", bays) : "", vms);
+                     spec_.clusters.size(), bays ? fmt::format(" (room for {} more hosts bought later)", bays) : "", vms);
   long long done = count("migrations");
   out += fmt::format("  migrations      {} completed", done);
   if (done)
@@ -263,9 +270,11 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
   out += fmt::format("  blocked         {}{}\n", count("blocked_migrations"),
                      count("blocked_migrations") ? " (" + by_prefix("blocked_migrations.") + ")" : "");
   for (size_t i = 0; i < std::min(examples, blocked_.size()); ++i) out += "    " + blocked_[i] + "\n";
+  out += more(blocked_, examples, "blocked.csv with --format csv, or the migration_blocked table of events.sqlite");
   out += fmt::format("  crashes         {} (applications {}, guests {}){}\n", count("crashes"), count("app_crashes"),
                      count("vm_crashes"), count("crashes") ? ": " + by_prefix("crashes.") : "");
   for (size_t i = 0; i < std::min(examples, crashes_.size()); ++i) out += "    " + crashes_[i] + "\n";
+  out += more(crashes_, examples, "crashes.csv with --format csv, or the crash table of events.sqlite");
   out += fmt::format("  cold migrations {} (outage {:.1f} min, HA restarts included)\n", count("cold_migrations"), outage_s_ / 60);
   if (count("ha_lost_vms") || count("ha_restarts_delayed"))
     out += fmt::format("  HA              {} restarts waited for capacity; {} VMs never restarted ({:.0f} VM-hours lost)\n",
@@ -294,11 +303,13 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
     out += fmt::format("  baseline raises {} ({} power cycles picked one up)\n", count("baseline_raises"),
                        count("baseline_pickup_power_cycles"));
     for (size_t i = 0; i < std::min<size_t>(examples * 2, raises_.size()); ++i) out += "    " + raises_[i] + "\n";
+    out += more(raises_, examples * 2, "raises in results.json, or the baseline_raised table of events.sqlite");
   }
   out += fmt::format("  refused         power-on {}, operations {}, software starts {}, host joins {}\n",
                      count("power_on_refused"), count("refused_operations"), count("software_refused"),
                      count("host_join_refused"));
   for (size_t i = 0; i < std::min(examples, refused_.size()); ++i) out += "    " + refused_[i] + "\n";
+  out += more(refused_, examples, "refused.csv with --format csv");
   auto results = evaluate();
   if (!results.empty()) {
     size_t ok = 0;

@@ -38,14 +38,18 @@ class RunSummary final : public Listener {
 
  private:
   void example(std::vector<std::string>& list, std::string text) {
+    ++listed_[&list];
     if (list.size() < 50) list.push_back(std::move(text));
   }
+  // "    ... and N more (see WHERE)" when a list shows fewer than it saw.
+  std::string more(const std::vector<std::string>& list, size_t shown, std::string_view where) const;
 
   const ScenarioSpec& spec_;
   double end_s_ = 0;
   std::map<std::string, double> counts_;
   double migration_s_ = 0, migration_max_s_ = 0, downtime_s_ = 0, downtime_max_s_ = 0, outage_s_ = 0;
   std::vector<std::string> blocked_, crashes_, refused_, raises_;
+  std::map<const std::vector<std::string>*, size_t> listed_;  // examples offered per list
   double left_sum_ = 0, wait_max_s_ = 0;
   std::vector<std::tuple<double, int, std::string>> baseline_log_;
   std::map<int, double> down_since_;     // VMs whose host failed, until they run again

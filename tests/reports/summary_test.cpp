@@ -40,6 +40,19 @@ expect { metric: "vm_crashes" op: ">" value: 0 }
   EXPECT_NE(s.render_text(RunStats{}).find("FAIL blocked_migrations < 1 (measured 1)"), std::string::npos);
 }
 
+TEST(Summary, ACutListSaysHowManyMoreAndWhere) {
+  auto spec = spec_with("");
+  RunSummary s(spec);
+  for (int i = 0; i < 5; ++i) s.on_event(Crash{10.0 + i, 0, 0, false, 0, {}, -1, -1, CrashCause::probing_software});
+  s.on_event(MigrationBlocked{30, 0, 0, 0, VerdictCode::cross_vendor, {}, "x"});
+  std::string text = s.render_text(RunStats{});
+  EXPECT_NE(text.find("    ... and 2 more (see crashes.csv with --format csv, or the crash table of events.sqlite)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("... and 0 more"), std::string::npos);
+  EXPECT_EQ(text.find("more (see blocked.csv"), std::string::npos);  // one blocked migration: all shown
+}
+
 TEST(Compare, MeanAndConfidenceInterval) {
   SampleStats one = sample_stats({5});
   EXPECT_EQ(one.n, 1u);

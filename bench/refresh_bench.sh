@@ -13,24 +13,7 @@ src="$here/scenarios/refresh-10y.textproto"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-history="$here/bench/history.csv"
-commit=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)
-[ -z "$(git -C "$here" status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit-dirty"
-[ -f "$history" ] || echo "date,commit,benchmark,wall_s,peak_mib,outputs_mib" >"$history"
-
-measure() {  # name file [run options]   (exit 3, a failed expectation of the shortened runs, is fine)
-  name=$1 file=$2
-  shift 2
-  rm -rf "$work/outdir"
-  code=0
-  /usr/bin/time -f "%e %M" -o "$work/time" "$evcsim" run "$file" "$@" > "$work/out" 2>/dev/null || code=$?
-  [ "$code" -le 3 ] || { echo "$name: evcsim failed (exit $code)"; cat "$work/out"; return; }
-  set -- $(tail -n 1 "$work/time")
-  outputs=""
-  [ -d "$work/outdir" ] && outputs=$(du -sm "$work/outdir" | cut -f1)
-  printf '%-44s %8s s %6d MiB%s\n' "$name" "$1" $(($2 / 1024)) "${outputs:+, outputs $outputs MiB}"
-  echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$commit,\"$name\",$1,$(($2 / 1024)),$outputs" >>"$history"
-}
+. "$here/bench/lib.sh"
 
 one_year() {  # scale interval [years] -> file
   sed -e "s/horizon_s: 315576000 .*/horizon_s: $((31557600 * ${3:-1}))/" \

@@ -12,10 +12,7 @@ scale=${2:-1}
 here=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-history="$here/bench/history.csv"
-commit=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)
-[ -z "$(git -C "$here" status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit-dirty"
-[ -f "$history" ] || echo "date,commit,benchmark,wall_s,peak_mib,outputs_mib" >"$history"
+. "$here/bench/lib.sh"
 
 fleet() {  # clusters hosts_per_cluster [vms_per_host] -> scenario file
   file="$work/fleet-$1x$2-${3:-20}.textproto"
@@ -38,16 +35,6 @@ fleet() {  # clusters hosts_per_cluster [vms_per_host] -> scenario file
     }
   }' >"$file"
   echo "$file"
-}
-
-measure() {  # name file
-  code=0
-  /usr/bin/time -f "%e %M" -o "$work/time" "$evcsim" run "$2" >"$work/out" 2>"$work/err" || code=$?
-  [ "$code" -le 3 ] || { echo "$1: evcsim failed (exit $code)"; cat "$work/err"; return; }
-  set -- "$1" $(tail -n 1 "$work/time")
-  peak_kib=$3
-  printf '%-52s %8s s %6d MiB\n' "$1" "$2" $(($3 / 1024))
-  echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$commit,\"$1\",$2,$(($3 / 1024)),," >>"$history"
 }
 
 echo "evcsim $("$evcsim" --version | awk '{print $2}') on $(nproc) cores, fleet scale $scale"

@@ -38,12 +38,7 @@ double bound(const std::string& text, const StoredRun& run, const char* option) 
 std::string csv_value(const report::EventRecord& r, const pb::FieldDescriptor* fd, bool applies) {
   if (!applies) return "";
   const auto* refl = r.GetReflection();
-  if (fd->is_map()) {
-    std::string out;
-    for (const auto& [k, v] : std::map<std::string, uint32_t>(r.blocked_by_code().begin(), r.blocked_by_code().end()))
-      out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, v);
-    return csv_field(out);
-  }
+  if (fd->is_map()) return csv_field(blocked_by_code_text(r));
   if (fd->is_repeated()) {
     std::string out;
     for (int i = 0; i < refl->FieldSize(r, fd); ++i) out += (i ? " " : "") + refl->GetRepeatedString(r, fd, i);
@@ -134,11 +129,10 @@ void add_events_command(CLI::App& app, Runner* runner) {
         }
         out << fmt::format("{},{},{}", r.t(), calendar_date(start, r.t()), r.type());
         auto& has = applies[r.type()];
-        if (has.empty())
-          for (const auto* fd : columns) {
-            auto own = reader.columns(r.type());
-            has.push_back(std::find(own.begin(), own.end(), fd->name()) != own.end());
-          }
+        if (has.empty()) {
+          const auto own = reader.columns(r.type());
+          for (const auto* fd : columns) has.push_back(std::find(own.begin(), own.end(), fd->name()) != own.end());
+        }
         for (size_t k = 0; k < columns.size(); ++k) out << ',' << csv_value(r, columns[k], has[k]);
         out << '\n';
       });

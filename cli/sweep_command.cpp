@@ -12,7 +12,7 @@
 #include "models/catalog.hpp"
 #include "models/error.hpp"
 #include "models/textproto.hpp"
-#include "reports/event_store.hpp"
+#include "reports/event_detail.hpp"
 #include "reports/output_dir.hpp"
 #include "sweep/backends.hpp"
 #include "sweep/experiment.hpp"
@@ -131,10 +131,11 @@ void add_sweep_commands(CLI::App& app, Runner* runner) {
         sweep::Experiment e = sweep::Experiment::load(a->file, cat, /*every_point=*/false);
         sweep::Task t = e.task(a->index);
         std::string dir = (fs::path(a->out) / t.dir).string();
-        ScenarioSpec spec = e.scenario(t, cat);
+        const std::string text = e.scenario_text(t);
+        ScenarioSpec spec = parse_scenario(text, e.scenario_file(), cat);
         {
           OutputDir out(dir);
-          out.write("scenario.textproto", e.scenario_text(t));  // the run again: evcsim run scenario.textproto
+          out.write("scenario.textproto", text);  // the run again: evcsim run scenario.textproto
         }
         return simulate_and_report(spec, cat, RunRequest{dir, {"text", "json"}, a->quiet, EventDetail::none});
       };

@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include <fmt/format.h>
-#include <google/protobuf/util/json_util.h>
 
 #include "models/metrics.hpp"
 #include "reports/json.hpp"

@@ -1,7 +1,6 @@
 #include "reports/cpu_report.hpp"
 
 #include <fmt/format.h>
-#include <google/protobuf/util/json_util.h>
 
 #include "models/cpu_compare.hpp"
 #include "models/error.hpp"

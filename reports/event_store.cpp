@@ -78,15 +78,14 @@ std::string sql_type(const pb::FieldDescriptor* fd) {
 
 std::string quoted(const std::string& name) { return "\"" + name + "\""; }
 
-// A map<string, uint32> as "key=n key=n" in key order, and back.
-std::string map_text(const pb::Map<std::string, uint32_t>& m) {
-  std::map<std::string, uint32_t> sorted(m.begin(), m.end());
+}  // namespace
+
+std::string blocked_by_code_text(const report::EventRecord& r) {
+  std::map<std::string, uint32_t> sorted(r.blocked_by_code().begin(), r.blocked_by_code().end());
   std::string out;
   for (const auto& [k, v] : sorted) out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, v);
   return out;
 }
-
-}  // namespace
 
 EventDetail parse_event_detail(const std::string& text) {
   if (text == "none") return EventDetail::none;
@@ -196,7 +195,7 @@ void EventStore::write(const report::EventRecord& r) {
     const auto* fd = t.fields[k];
     const int col = static_cast<int>(k) + 3;
     if (fd->is_map()) {
-      text = map_text(r.blocked_by_code());
+      text = blocked_by_code_text(r);
       text.empty() ? sqlite3_bind_null(s, col) : sqlite3_bind_text(s, col, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
     } else if (fd->is_repeated()) {
       int n = refl->FieldSize(r, fd);

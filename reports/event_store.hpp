@@ -28,6 +28,10 @@ namespace evcsim {
 EventDetail parse_event_detail(const std::string& text);  // throws InputError
 bool recorded(const Event& e, EventDetail detail);
 
+// A DRS pass's refused candidates by code as the store and CSV write them:
+// "code=n code=n" in code order.
+std::string blocked_by_code_text(const report::EventRecord& r);
+
 // The event types the store has a table for, in events.proto's order of use.
 const std::vector<std::string>& event_types();
 

@@ -33,23 +33,6 @@ std::string sh_quote(const std::string& s) {
   return out + "'";
 }
 
-struct CommandOutput {
-  int status = -1;
-  std::string text;  // stdout and stderr
-};
-
-CommandOutput capture(const std::string& cmd) {
-  CommandOutput r;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.text.append(buf, n);
-  int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
-
 std::string first_line(const std::string& path) {
   FILE* f = std::fopen(path.c_str(), "r");
   if (!f) return "";
@@ -66,6 +49,18 @@ bool has_results(const Experiment& e, const std::string& out, size_t index) {
 }
 
 }  // namespace
+
+CommandOutput run_shell(const std::string& cmd) {
+  CommandOutput r;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.text.append(buf, n);
+  int st = pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
 
 std::string self_binary() {
   std::error_code ec;
@@ -196,7 +191,7 @@ bool run_slurm(const Experiment& e, const std::vector<size_t>& tasks, const Back
   }
   std::vector<std::string> ids;
   for (const auto& c : submits) {
-    CommandOutput r = capture(c);
+    CommandOutput r = run_shell(c);
     if (r.status != 0) throw std::runtime_error(fmt::format("`{}` failed (exit {}): {}", c, r.status, r.text));
     std::string id = r.text.substr(0, r.text.find_first_of(";\n"));
     if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos)
@@ -211,7 +206,7 @@ bool run_slurm(const Experiment& e, const std::vector<size_t>& tasks, const Back
   std::string last;
   for (;;) {
     std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int64_t>(o.poll_s * 1000)));
-    CommandOutput q = capture("squeue -h -r -o %T -j " + joined);
+    CommandOutput q = run_shell("squeue -h -r -o %T -j " + joined);
     size_t pending = 0, running = 0, other = 0;
     if (q.status == 0) {
       size_t pos = 0;

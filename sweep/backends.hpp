@@ -25,6 +25,14 @@ struct BackendOptions {
   double poll_s = 5;       // slurm: seconds between squeue polls
 };
 
+// Runs `cmd` with sh and returns its exit status (-1 if it did not exit)
+// and what it printed, standard output and error together.
+struct CommandOutput {
+  int status = -1;
+  std::string text;
+};
+CommandOutput run_shell(const std::string& cmd);
+
 // This process's binary (/proc/self/exe): what the tasks run.
 std::string self_binary();
 

@@ -293,20 +293,14 @@ Task Experiment::task(size_t index) const {
 }
 
 std::string Experiment::scenario_text(const Task& task) const {
-  return fmt::format("# evcsim sweep {}, task {}: {} with", impl_->msg.name(), task.index, impl_->scenario_file) +
-         [&] {
-           std::string s;
-           for (size_t f = 0; f < impl_->factors.size(); ++f)
-             s += fmt::format(" {}={}", impl_->factors[f].path, impl_->points[task.point].values[f]);
-           return s;
-         }() +
-         fmt::format(", seed {}\n", task.seed) + impl_->point_text(task.point, task.seed);
+  std::string out = fmt::format("# evcsim sweep {}, task {}: {} with", impl_->msg.name(), task.index, impl_->scenario_file);
+  for (size_t f = 0; f < impl_->factors.size(); ++f)
+    out += fmt::format(" {}={}", impl_->factors[f].path, impl_->points[task.point].values[f]);
+  return out + fmt::format(", seed {}\n", task.seed) + impl_->point_text(task.point, task.seed);
 }
 
 ScenarioSpec Experiment::scenario(const Task& task, const Catalog& catalog) const {
-  ScenarioSpec spec = parse_scenario(impl_->point_text(task.point), impl_->scenario_file, catalog);
-  spec.seed = task.seed;
-  return spec;
+  return parse_scenario(scenario_text(task), impl_->scenario_file, catalog);
 }
 
 std::string Experiment::normalized_text() const {

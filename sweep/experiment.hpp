@@ -72,7 +72,8 @@ class Experiment {
   // The task's scenario as text: the base with the point's values and the
   // task's seed (comments dropped; a first comment line says where from).
   std::string scenario_text(const Task& task) const;
-  // The task's scenario, parsed, with its seed.
+  // The task's scenario, parsed: scenario_text(task) read as the base
+  // scenario's file (dump paths resolve next to it).
   ScenarioSpec scenario(const Task& task, const Catalog& catalog) const;
   // The experiment as text with the scenario's absolute path: what a sweep
   // keeps in its --out folder, so its tasks and merge read one fixed copy.

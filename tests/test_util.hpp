@@ -8,6 +8,8 @@
 #include <string>
 #include <sys/wait.h>
 
+#include "sweep/backends.hpp"
+
 namespace evcsim::test {
 
 inline std::string fixture(const std::string& name) {
@@ -35,16 +37,8 @@ struct RunResult {
 
 // Runs `evcsim ARGS` through the shell and captures its output.
 inline RunResult run_evcsim(const std::string& args) {
-  RunResult r;
-  std::string cmd = std::string(EVCSIM_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  auto r = sweep::run_shell(std::string(EVCSIM_BINARY) + " " + args);
+  return RunResult{r.status, std::move(r.text)};
 }
 
 }  // namespace evcsim::test

@@ -199,14 +199,8 @@ namespace {
 TEST(RunCli, ProgressOnATerminalFromTheStart) {
   if (std::system("command -v script > /dev/null 2>&1") != 0) GTEST_SKIP() << "script(1) is not installed";
   std::string cmd = "script -qfec '" + std::string(EVCSIM_BINARY) + " run " + EVCSIM_SOURCE_DIR +
-                    "/scenarios/refresh-2y.textproto' /dev/null 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  ASSERT_NE(p, nullptr);
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
+                    "/scenarios/refresh-2y.textproto' /dev/null";
+  const std::string out = sweep::run_shell(cmd).text;
   size_t setup = out.find("setting up refresh-2y: 50 hosts, 500 VMs");
   size_t simulating = out.find("simulating refresh-2y: 2009-");
   ASSERT_NE(setup, std::string::npos) << out.substr(0, 400);

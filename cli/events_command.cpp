@@ -96,7 +96,6 @@ void add_events_command(CLI::App& app, Runner* runner) {
       q.vm = a->vm;
       if (!a->from.empty()) q.from_s = bound(a->from, run, "--from");
       if (!a->to.empty()) q.to_s = bound(a->to, run, "--to");
-      const YearMonth start = parse_year_month(run.start_date);
 
       std::unique_ptr<std::ofstream> file;
       std::string tmp;
@@ -115,7 +114,7 @@ void add_events_command(CLI::App& app, Runner* runner) {
         const auto* d = report::EventRecord::descriptor();
         for (int i = 0; i < d->field_count(); ++i)
           if (used.count(d->field(i)->name())) columns.push_back(d->field(i));
-        out << "t,date,type";
+        out << (run.calendar ? "t,date,type" : "t,type");
         for (const auto* fd : columns) out << ',' << fd->name();
         out << '\n';
       }
@@ -127,7 +126,7 @@ void add_events_command(CLI::App& app, Runner* runner) {
           out << to_json_line(r) << '\n';
           return;
         }
-        out << fmt::format("{},{},{}", r.t(), calendar_date(start, r.t()), r.type());
+        out << fmt::format("{},{}{}", r.t(), run.calendar ? r.date() + "," : "", r.type());
         auto& has = applies[r.type()];
         if (has.empty()) {
           const auto own = reader.columns(r.type());

@@ -62,6 +62,8 @@ YearMonth date_at(const YearMonth& start, double t) {
   return YearMonth{idx / 12, idx % 12 + 1};
 }
 
+std::string ScenarioSpec::date(double t) const { return calendar ? calendar_date(start_date, t) : std::string(); }
+
 std::string ExpectationSpec::text() const {
   return expected_name.empty() ? fmt::format("{} {} {}", metric, op, value)
                                     : fmt::format("{} {} \"{}\"", metric, op, expected_name);
@@ -98,8 +100,17 @@ class Loader {
     spec_.name = msg_.name().empty() ? std::filesystem::path(spec_.file).stem().string() : msg_.name();
     spec_.description = msg_.description();
     spec_.seed = msg_.seed() == 0 ? 1 : msg_.seed();
-    if (!(msg_.horizon_s() > 0)) fail(msg_, "horizon_s", nullptr, -1, "horizon_s must be a positive number of seconds");
-    spec_.horizon_s = msg_.horizon_s();
+    load_start_date();
+    auto horizon = time_of(msg_, nullptr, "horizon_s", msg_.horizon_s(), "end_date", msg_.end_date(), "horizon",
+                           msg_.horizon());
+    if (!horizon) fail(msg_, "horizon_s", nullptr, -1, "say how long the run is: horizon: \"5y\", end_date or horizon_s");
+    if (!(*horizon > 0))
+      fail(msg_, msg_.horizon_s() != 0 ? "horizon_s" : !msg_.end_date().empty() ? "end_date" : "horizon", nullptr, -1,
+           !msg_.end_date().empty() ? fmt::format("end_date {} is not after start_date {}", msg_.end_date(),
+                                                  spec_.start_date.str())
+                                    : msg_.horizon().empty() ? "horizon_s must be a positive number of seconds"
+                                                             : "horizon must be positive");
+    spec_.horizon_s = *horizon;
     load_policy();
     load_settings();
     load_operations_settings();
@@ -183,6 +194,11 @@ class Loader {
       fail(p, "model", t, -1, "policy named-model needs a model (a baseline name such as x86-64-v2)");
   }
 
+  // A simulated time as the user wrote it: a date with the calendar, else seconds.
+  std::string when(double t) const {
+    return spec_.calendar ? spec_.date(t) : fmt::format("{} s", t);
+  }
+
   void positive(const google::protobuf::Message& m, std::string_view field, const Tree* t, double v, bool allow_zero) {
     if (v < 0 || (!allow_zero && v == 0) || !std::isfinite(v))
       fail(m, field, t, -1, fmt::format("{} must be {}, not {}", field, allow_zero ? "zero or more" : "positive", v));
@@ -227,19 +243,57 @@ class Loader {
     }
   }
 
-  void load_operations_settings() {
-    if (!msg_.start_date().empty()) {
-      try {
-        spec_.start_date = parse_year_month(msg_.start_date());
-      } catch (const InputError& e) {
-        fail(msg_, "start_date", nullptr, -1, e.message());
-      }
+  void load_start_date() {
+    if (msg_.start_date().empty()) return;
+    try {
+      spec_.start_date = parse_year_month(msg_.start_date());
+    } catch (const InputError& e) {
+      fail(msg_, "start_date", nullptr, -1, e.message());
     }
+    spec_.calendar = true;
+  }
+
+  // A time written in one of three fields beside each other: seconds, a
+  // calendar date (from start_date) or a duration from the start. nullopt
+  // when none is written; an error when two are.
+  std::optional<double> time_of(const google::protobuf::Message& m, const Tree* t, std::string_view seconds_field,
+                                double seconds, std::string_view date_field, const std::string& date,
+                                std::string_view duration_field, const std::string& duration) const {
+    bool has_seconds = seconds != 0 || file_.line(m, seconds_field, -1, t) > 0;
+    int given = has_seconds + !date.empty() + !duration.empty();
+    if (given > 1) {
+      std::vector<std::string_view> fields = {seconds_field};
+      for (auto f : {date_field, duration_field})
+        if (!f.empty()) fields.push_back(f);
+      std::string names(fields[0]);
+      for (size_t i = 1; i < fields.size(); ++i) names += fmt::format("{}{}", i + 1 == fields.size() ? " or " : ", ", fields[i]);
+      fail(m, !date.empty() && has_seconds ? date_field : duration_field, t, -1,
+           fmt::format("give one of {}, not {}", names, given == 3 ? "all three" : "two"));
+    }
+    try {
+      if (!date.empty()) {
+        if (!spec_.calendar)
+          fail(m, date_field, t, -1,
+               fmt::format("a date needs the scenario's start_date (\"YYYY-MM\", the day the run starts)"));
+        return seconds_at(spec_.start_date, date);
+      }
+      if (!duration.empty()) return parse_duration(duration);
+    } catch (const InputError& e) {
+      fail(m, date.empty() ? duration_field : date_field, t, -1, e.message());
+    }
+    if (has_seconds) return seconds;
+    return std::nullopt;
+  }
+
+  void load_operations_settings() {
     const auto& d = msg_.drs();
     const Tree* dt = file_.nested(msg_, "drs", -1);
     spec_.drs.balance = d.balance();
-    positive(d, "interval_s", dt, d.interval_s(), true);
-    if (d.interval_s() > 0) spec_.drs.interval_s = d.interval_s();
+    auto interval = time_of(d, dt, "interval_s", d.interval_s(), "", "", "interval", d.interval());
+    if (interval) {
+      positive(d, d.interval().empty() ? "interval_s" : "interval", dt, *interval, false);
+      spec_.drs.interval_s = *interval;
+    }
     if (!d.placement().empty()) {
       if (!find_named(placement_policy_table(), d.placement()))
         fail(d, "placement", dt, -1, fmt::format("'{}' is not {}", d.placement(), names_of(placement_policy_table())));
@@ -515,12 +569,15 @@ class Loader {
       cluster = 0;
     }
     positive(g, "dirty_mib_per_s", t, g.dirty_mib_per_s(), true);
-    positive(g, "power_on_at_s", t, g.power_on_at_s(), true);
+    double power_on_at =
+        time_of(g, t, "power_on_at_s", g.power_on_at_s(), "power_on_date", g.power_on_date(), "", "").value_or(0);
+    const char* power_on_field = g.power_on_date().empty() ? "power_on_at_s" : "power_on_date";
+    positive(g, power_on_field, t, power_on_at, true);
     not_zero(g, "ram_mib", t, g.ram_mib());
     not_zero(g, "vcpus", t, g.vcpus());
     if (g.arrivals_per_day() == 0) not_zero(g, "count", t, g.count());  // a group that arrives may start empty
-    if (g.power_on_at_s() > spec_.horizon_s)
-      fail(g, "power_on_at_s", t, -1, fmt::format("{} s is after the horizon ({} s)", g.power_on_at_s(), spec_.horizon_s));
+    if (power_on_at > spec_.horizon_s)
+      fail(g, power_on_field, t, -1, fmt::format("{} is after the end of the run ({})", when(power_on_at), when(spec_.horizon_s)));
     uint32_t count = g.count() == 0 ? 1 : g.count();
     positive(g, "arrivals_per_day", t, g.arrivals_per_day(), true);
     positive(g, "lifetime_days", t, g.lifetime_days(), true);
@@ -563,7 +620,7 @@ class Loader {
       v.baseline = base;
       v.power_cycle_on_reboot = g.power_cycle_on_reboot();
       v.ha_priority = ha_priority;
-      v.power_on_at_s = g.power_on_at_s();
+      v.power_on_at_s = power_on_at;
       v.start_powered_off = g.start_powered_off() || k > count;
       v.arrival_slot = k > count;
       v.lifetime_days = k > count ? g.lifetime_days() : 0;
@@ -578,9 +635,11 @@ class Loader {
     const Tree* t = file_.nested(msg_, "at", i);
     OperationSpec op;
     op.line = file_.line(msg_, "at", i);
-    if (o.at_s() < 0 || o.at_s() > spec_.horizon_s)
-      fail(o, "at_s", t, -1, fmt::format("{} s is outside the run (0 to horizon_s = {} s)", o.at_s(), spec_.horizon_s));
-    op.at_s = o.at_s();
+    auto at = time_of(o, t, "at_s", o.at_s(), "at_date", o.at_date(), "after", o.after());
+    const char* at_field = !o.at_date().empty() ? "at_date" : !o.after().empty() ? "after" : "at_s";
+    if (at && *at < 0)
+      fail(o, at_field, t, -1, fmt::format("{} is before the run starts ({})", when(*at), when(0)));
+    op.at_s = at.value_or(0);
     auto vm_host = [&](const sc::VmHost& vh, const char* field, bool host_required) {
       const Tree* vt = file_.nested(o, field, -1, t);
       op.vms = vm_indices(vh.vm(), vh, vt);
@@ -646,6 +705,12 @@ class Loader {
       }
       default: fail(msg_, "at", nullptr, i, "an operation needs one of migrate, cold_migrate, power_on, ...");
     }
+    if (op.at_s > spec_.horizon_s) {
+      warn(o, at_field, t,
+           fmt::format("{} is after the end of the run ({}): '{}' will not happen", when(op.at_s), when(spec_.horizon_s),
+                       op.text));
+      return;
+    }
     spec_.operations.push_back(std::move(op));
   }
 
@@ -702,13 +767,24 @@ class Loader {
   void load_report_settings() {
     const auto& r = msg_.report();
     const Tree* t = file_.nested(msg_, "report", -1);
-    positive(r, "sample_interval_s", t, r.sample_interval_s(), true);
-    spec_.sample_interval_s = r.sample_interval_s() > 0 ? r.sample_interval_s() : std::max(1.0, spec_.horizon_s / 100);
-    for (int i = 0; i < r.graph_at_s_size(); ++i) {
-      double at = r.graph_at_s(i);
+    auto interval =
+        time_of(r, t, "sample_interval_s", r.sample_interval_s(), "", "", "sample_interval", r.sample_interval());
+    if (interval) positive(r, r.sample_interval().empty() ? "sample_interval_s" : "sample_interval", t, *interval, false);
+    spec_.sample_interval_s = interval ? *interval : std::max(1.0, spec_.horizon_s / 100);
+    auto graph_at = [&](double at, const char* field, int i) {
       if (at < 0 || at > spec_.horizon_s)
-        fail(r, "graph_at_s", t, i, fmt::format("{} s is outside the run (0 to {} s)", at, spec_.horizon_s));
+        fail(r, field, t, i, fmt::format("{} is outside the run ({} to {})", when(at), when(0), when(spec_.horizon_s)));
       spec_.graph_at_s.push_back(at);
+    };
+    for (int i = 0; i < r.graph_at_s_size(); ++i) graph_at(r.graph_at_s(i), "graph_at_s", i);
+    for (int i = 0; i < r.graph_at_date_size(); ++i) {
+      if (!spec_.calendar)
+        fail(r, "graph_at_date", t, i, "a date needs the scenario's start_date (\"YYYY-MM\", the day the run starts)");
+      try {
+        graph_at(seconds_at(spec_.start_date, r.graph_at_date(i)), "graph_at_date", i);
+      } catch (const InputError& e) {
+        fail(r, "graph_at_date", t, i, e.message());
+      }
     }
     if (spec_.graph_at_s.empty()) spec_.graph_at_s = {0, spec_.horizon_s};
     std::sort(spec_.graph_at_s.begin(), spec_.graph_at_s.end());

@@ -181,6 +181,9 @@ struct ScenarioSpec {
   double sample_interval_s = 0;           // time series sampling
   std::vector<double> graph_at_s;         // compatibility graph snapshots
   YearMonth start_date{2010, 1};
+  bool calendar = false;                  // start_date given: outputs show dates
+  // "YYYY-MM-DD" of simulated time t with the calendar, "" without.
+  std::string date(double t) const;
   DrsSpec drs;
   WorkloadSpec workload;
   FailureSpec failures;

@@ -1,6 +1,7 @@
 #include "models/year_month.hpp"
 
 #include <cmath>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -79,6 +80,49 @@ double seconds_at(const YearMonth& start, std::string_view date) {
     throw InputError(fmt::format("'{}' is not a date: {} has {} days", date, ym.str(), last));
   return 86400.0 * static_cast<double>(days_from_civil(ym.year, ym.month, day) -
                                        days_from_civil(start.year, start.month, 1));
+}
+
+namespace {
+
+struct DurationUnit {
+  std::string_view name;
+  double seconds;
+};
+constexpr double kYear = 365.25 * 86400;
+constexpr DurationUnit kUnits[] = {{"y", kYear},    {"mo", kYear / 12}, {"w", 7 * 86400.0}, {"d", 86400},
+                                   {"h", 3600},     {"min", 60},        {"s", 1}};
+
+}  // namespace
+
+double parse_duration(std::string_view text) {
+  auto t = trim(text);
+  size_t split = t.find_first_not_of("0123456789.");
+  std::string number(t.substr(0, split));
+  std::string_view unit = split == std::string_view::npos ? std::string_view("s") : trim(t.substr(split));
+  double value = 0;
+  bool ok = !number.empty() && number.find('.') == number.rfind('.');
+  if (ok) {
+    try {
+      size_t used = 0;
+      value = std::stod(number, &used);
+      ok = used == number.size() && std::isfinite(value);
+    } catch (const std::exception&) {
+      ok = false;
+    }
+  }
+  for (const auto& u : kUnits)
+    if (ok && unit == u.name) return value * u.seconds;
+  throw InputError(fmt::format("'{}' is not a duration: a number and a unit (y, mo, w, d, h, min, s), e.g. \"5y\" or "
+                               "\"90d\"",
+                               text));
+}
+
+std::string duration_text(double seconds) {
+  for (const auto& u : kUnits) {
+    double n = seconds / u.seconds;
+    if (u.seconds > 1 && n >= 1 && std::abs(n - std::round(n)) < 1e-9) return fmt::format("{}{}", std::round(n), u.name);
+  }
+  return fmt::format("{} s", seconds);
 }
 
 }  // namespace evcsim

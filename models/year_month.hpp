@@ -26,5 +26,11 @@ std::string calendar_date(const YearMonth& start, double t);
 // begins, counted from the first day of `start` (negative before it);
 // throws InputError for anything else.
 double seconds_at(const YearMonth& start, std::string_view date);
+// A duration as a number and a unit -- "5y", "18mo", "2w", "90d", "12h",
+// "30min", "45s", "1.5y" (a year is 365.25 days, a month a twelfth of a year)
+// -- or a bare number of seconds; throws InputError for anything else.
+double parse_duration(std::string_view text);
+// A duration in the largest unit it is a whole multiple of: "2y", "90d", "300 s".
+std::string duration_text(double seconds);
 
 }  // namespace evcsim

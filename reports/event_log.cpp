@@ -130,6 +130,7 @@ struct Recorder {
 report::EventRecord to_record(const Event& e, const ScenarioSpec& spec) {
   Recorder rec{spec, {}};
   rec.r.set_t(event_time(e));
+  if (spec.calendar) rec.r.set_date(spec.date(rec.r.t()));
   std::visit(rec, e);
   return rec.r;
 }

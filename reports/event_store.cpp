@@ -138,7 +138,7 @@ EventStore::EventStore(const ScenarioSpec& spec, const std::string& path, EventD
   // A new file renamed into place when complete: no journal needed.
   exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-65536");
   exec("CREATE TABLE run (scenario TEXT, seed INTEGER, start_date TEXT, horizon_s REAL, detail TEXT, "
-       "events INTEGER, end_s REAL)");
+       "events INTEGER, end_s REAL, calendar INTEGER)");
   for (const auto& [type, names] : schema()) {
     auto t = std::make_unique<Table>();
     t->name = type;
@@ -256,7 +256,7 @@ void EventStore::finish() {
   }
   {
     sqlite3_stmt* s = nullptr;
-    if (error_.empty() && sqlite3_prepare_v2(db_, "INSERT INTO run VALUES (?, ?, ?, ?, ?, ?, ?)", -1, &s, nullptr) == SQLITE_OK) {
+    if (error_.empty() && sqlite3_prepare_v2(db_, "INSERT INTO run VALUES (?, ?, ?, ?, ?, ?, ?, ?)", -1, &s, nullptr) == SQLITE_OK) {
       const char* detail = detail_ == EventDetail::all ? "all" : detail_ == EventDetail::operations ? "operations" : "none";
       std::string start = spec_.start_date.str();
       sqlite3_bind_text(s, 1, spec_.name.c_str(), -1, SQLITE_TRANSIENT);
@@ -266,6 +266,7 @@ void EventStore::finish() {
       sqlite3_bind_text(s, 5, detail, -1, SQLITE_STATIC);
       sqlite3_bind_int64(s, 6, static_cast<int64_t>(seq_));
       sqlite3_bind_double(s, 7, end_t_);
+      sqlite3_bind_int(s, 8, spec_.calendar ? 1 : 0);
       if (sqlite3_step(s) != SQLITE_DONE) fail(std::string("writing the event store failed: ") + sqlite3_errmsg(db_));
     }
     sqlite3_finalize(s);
@@ -287,7 +288,7 @@ EventReader::EventReader(const std::string& path) : path_(path) {
     throw InputError("cannot open the event store: " + why, path);
   }
   sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v2(db_, "SELECT scenario, seed, start_date, horizon_s, detail FROM run", -1, &s, nullptr) !=
+  if (sqlite3_prepare_v2(db_, "SELECT scenario, seed, start_date, horizon_s, detail, calendar FROM run", -1, &s, nullptr) !=
       SQLITE_OK) {
     std::string why = sqlite3_errmsg(db_);
     sqlite3_close(db_);
@@ -304,6 +305,7 @@ EventReader::EventReader(const std::string& path) : path_(path) {
     run_.start_date = text(2);
     run_.horizon_s = sqlite3_column_double(s, 3);
     run_.detail = text(4);
+    run_.calendar = sqlite3_column_int(s, 5) != 0;
   }
   sqlite3_finalize(s);
   if (run_.start_date.empty()) {
@@ -351,6 +353,7 @@ void EventReader::read(const EventQuery& q, const std::function<void(const repor
     int64_t seq = 0;
   };
   std::vector<Cursor> cursors;
+  const YearMonth start = parse_year_month(run_.start_date);
   auto cleanup = [&] {
     for (auto& c : cursors) sqlite3_finalize(c.stmt);
   };
@@ -398,6 +401,7 @@ void EventReader::read(const EventQuery& q, const std::function<void(const repor
       r.Clear();
       r.set_t(sqlite3_column_double(c.stmt, 1));
       r.set_type(c.type);
+      if (run_.calendar) r.set_date(calendar_date(start, r.t()));
       const auto* refl = r.GetReflection();
       for (size_t k = 0; k < c.fields.size(); ++k) {
         const int col = static_cast<int>(k) + 2;

@@ -74,6 +74,7 @@ struct StoredRun {
   std::string scenario, start_date, detail;
   uint64_t seed = 0;
   double horizon_s = 0;
+  bool calendar = false;  // the scenario gave its start_date: records carry dates
 };
 class EventReader {
  public:

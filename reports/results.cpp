@@ -20,7 +20,8 @@ void add_capped(Repeated* list, report::EventRecord r) {
   if (list->size() < kMaxRecords) *list->Add() = std::move(r);
 }
 
-std::string num(double v) { return fmt::format("{:.6g}", v); }
+// Full precision, shortest form that reads back the same double.
+std::string num(double v) { return fmt::format("{}", v); }
 
 std::string joined(const google::protobuf::RepeatedPtrField<std::string>& v) {
   return fmt::format("{}", fmt::join(v, " "));
@@ -60,6 +61,10 @@ ResultsCollector::ResultsCollector(const ScenarioSpec& spec, const RunSummary& s
   id->set_hosts(static_cast<uint32_t>(spec.hosts.size()));
   id->set_vms(static_cast<uint32_t>(spec.vms.size()));
   id->set_description(spec.description);
+  if (spec.calendar) {
+    id->set_start_date(spec.start_date.str());
+    id->set_end_date(spec.date(spec.horizon_s));
+  }
 }
 
 report::Series& ResultsCollector::series(const std::string& family, const std::string& key) {
@@ -202,6 +207,15 @@ void ResultsCollector::on_end(double) {
     o->set_ok(r.ok);
     o->set_line(static_cast<uint32_t>(r.expectation.line));
   }
+  if (!spec_.calendar) return;
+  for (auto& s : *results_.mutable_series())
+    for (double t : s.t()) s.add_date(spec_.date(t));
+  for (auto& g : *results_.mutable_graphs()) g.set_date(spec_.date(g.t()));
+  for (auto& r : *results_.mutable_raises()) {
+    r.set_possible_since_date(spec_.date(r.possible_since_s()));
+    r.set_raised_at_date(spec_.date(r.raised_at_s()));
+    if (r.all_seen_at_s() >= 0) r.set_all_seen_at_date(spec_.date(r.all_seen_at_s()));
+  }
 }
 
 std::string results_json(const report::RunResults& r) {
@@ -209,35 +223,41 @@ std::string results_json(const report::RunResults& r) {
 }
 
 std::map<std::string, std::string> results_csv(const report::RunResults& r) {
+  // Every table starts with t, and with a calendar the date beside it.
+  const bool calendar = !r.scenario().start_date().empty();
+  auto header = [&](std::string_view columns) { return fmt::format("t,{}{}\n", calendar ? "date," : "", columns); };
+  auto when = [&](double t, const std::string& date) {
+    return calendar ? fmt::format("{},{}", num(t), date) : num(t);
+  };
   std::map<std::string, std::string> files;
   for (const auto& s : r.series()) {
     std::string& f = files[s.family()];
     bool labelled = s.label_size() > 0;
-    if (f.empty()) f = labelled ? "t,key,value,label\n" : "t,key,value\n";
+    if (f.empty()) f = header(labelled ? "key,value,label" : "key,value");
     for (int i = 0; i < s.t_size(); ++i)
-      f += fmt::format("{},{},{}{}{}\n", num(s.t(i)), csv_field(s.key()), num(s.value(i)), labelled ? "," : "",
-                       labelled ? csv_field(s.label(i)) : "");
+      f += fmt::format("{},{},{}{}{}\n", when(s.t(i), calendar ? s.date(i) : ""), csv_field(s.key()), num(s.value(i)),
+                       labelled ? "," : "", labelled ? csv_field(s.label(i)) : "");
   }
-  std::string crashes = "t,vm,software,kernel,host,src,dst,cause,missing\n";
+  std::string crashes = header("vm,software,kernel,host,src,dst,cause,missing");
   for (const auto& c : r.crashes())
-    crashes += fmt::format("{},{},{},{},{},{},{},{},{}\n", num(c.t()), csv_field(c.vm()), csv_field(c.software()),
+    crashes += fmt::format("{},{},{},{},{},{},{},{},{}\n", when(c.t(), c.date()), csv_field(c.vm()), csv_field(c.software()),
                            c.kernel() ? 1 : 0, c.host(), c.src(), c.dst(), c.cause(), csv_field(joined(c.features())));
   files["crashes"] = crashes;
-  std::string blocked = "t,vm,src,dst,code,missing,reason\n";
+  std::string blocked = header("vm,src,dst,code,missing,reason");
   for (const auto& b : r.blocked())
-    blocked += fmt::format("{},{},{},{},{},{},{}\n", num(b.t()), csv_field(b.vm()), b.src(), b.dst(), b.code(),
+    blocked += fmt::format("{},{},{},{},{},{},{}\n", when(b.t(), b.date()), csv_field(b.vm()), b.src(), b.dst(), b.code(),
                            csv_field(joined(b.features())), csv_field(b.reason()));
   files["blocked"] = blocked;
-  std::string refused = "t,type,subject,missing,reason\n";
+  std::string refused = header("type,subject,missing,reason");
   for (const auto& x : r.refused())
-    refused += fmt::format("{},{},{},{},{}\n", num(x.t()), x.type(),
+    refused += fmt::format("{},{},{},{},{}\n", when(x.t(), x.date()), x.type(),
                            csv_field(!x.operation().empty() ? x.operation() : !x.vm().empty() ? x.vm() : x.host()),
                            csv_field(joined(x.features())), csv_field(x.reason()));
   files["refused"] = refused;
-  std::string mig = "t,vm,src,dst,duration_s,downtime_s,rounds,mib_sent\n";
+  std::string mig = header("vm,src,dst,duration_s,downtime_s,rounds,mib_sent");
   for (const auto& m : r.migrations())
-    mig += fmt::format("{},{},{},{},{},{},{},{}\n", num(m.t()), csv_field(m.vm()), m.src(), m.dst(), num(m.duration_s()),
-                       num(m.downtime_s()), m.rounds(), num(m.mib_sent()));
+    mig += fmt::format("{},{},{},{},{},{},{},{}\n", when(m.t(), m.date()), csv_field(m.vm()), m.src(), m.dst(),
+                       num(m.duration_s()), num(m.downtime_s()), m.rounds(), num(m.mib_sent()));
   files["migrations"] = mig;
   return files;
 }

@@ -40,7 +40,7 @@ void RunSummary::on_event(const Event& ev) {
           counts_["blocked_migrations"]++;
           const std::string_view code = code_name(e.code);
           counts_["blocked_migrations." + std::string(code)]++;
-          example(blocked_, fmt::format("t={:9.1f} s  {} {} -> {} blocked [{}]: {}", e.t, name(e.vm), host(e.src),
+          example(blocked_, fmt::format("{}  {} {} -> {} blocked [{}]: {}", stamp(e.t), name(e.vm), host(e.src),
                                         host(e.dst), code, e.reason));
         } else if constexpr (std::is_same_v<T, MigrationAborted>) {
           counts_["migrations_aborted"]++;
@@ -49,7 +49,7 @@ void RunSummary::on_event(const Event& ev) {
           counts_["crashes." + std::string(code_name(e.cause))]++;
           counts_[e.kernel ? "vm_crashes" : "app_crashes"]++;
           const std::string& sw = (*spec_.vms[e.vm].software)[e.sw].name;
-          example(crashes_, fmt::format("t={:9.1f} s  {}{} crashed on {}{}: missing {} [{}]", e.t, name(e.vm),
+          example(crashes_, fmt::format("{}  {}{} crashed on {}{}: missing {} [{}]", stamp(e.t), name(e.vm),
                                         e.kernel ? " (guest kernel " + sw + ")" : "/" + sw, host(e.host),
                                         e.src >= 0 ? " after moving from " + host(e.src) : "", join_names(e.missing),
                                         code_name(e.cause)));
@@ -58,15 +58,15 @@ void RunSummary::on_event(const Event& ev) {
           outage_s_ += e.outage_s;
         } else if constexpr (std::is_same_v<T, PowerOnRefused>) {
           counts_["power_on_refused"]++;
-          example(refused_, fmt::format("t={:9.1f} s  power-on of {} refused: {}", e.t, name(e.vm),
+          example(refused_, fmt::format("{}  power-on of {} refused: {}", stamp(e.t), name(e.vm),
                                         power_on_refused_text(e, spec_)));
         } else if constexpr (std::is_same_v<T, OperationRefused>) {
           counts_["refused_operations"]++;
-          example(refused_, fmt::format("t={:9.1f} s  '{}' refused: {}", e.t, spec_.operations[e.op].text,
+          example(refused_, fmt::format("{}  '{}' refused: {}", stamp(e.t), spec_.operations[e.op].text,
                                         text(e.why, spec_)));
         } else if constexpr (std::is_same_v<T, SoftwareRefused>) {
           counts_["software_refused"]++;
-          example(refused_, fmt::format("t={:9.1f} s  {}/{} refused to start: the guest view lacks {}", e.t, name(e.vm),
+          example(refused_, fmt::format("{}  {}/{} refused to start: the guest view lacks {}", stamp(e.t), name(e.vm),
                                         (*spec_.vms[e.vm].software)[e.sw].name, join_names(e.missing)));
         } else if constexpr (std::is_same_v<T, SoftwareGaveUp>) {
           counts_["software_gave_up"]++;
@@ -76,7 +76,7 @@ void RunSummary::on_event(const Event& ev) {
             return;
           }
           counts_["host_join_refused"]++;
-          example(refused_, fmt::format("t={:9.1f} s  host {} refused by cluster {}: {}", e.t, host(e.host),
+          example(refused_, fmt::format("{}  host {} refused by cluster {}: {}", stamp(e.t), host(e.host),
                                         spec_.clusters[e.cluster].name, join_refused_text(e)));
         } else if constexpr (std::is_same_v<T, VmPoweredOff>) {
           if (e.reason == PowerOffReason::crash_loop) counts_["vms_powered_off_by_ha"]++;
@@ -102,7 +102,7 @@ void RunSummary::on_event(const Event& ev) {
         } else if constexpr (std::is_same_v<T, MaintenanceFailed>) {
           counts_["failed_maintenances"]++;
           if (retiring_[e.host] && overdue_since_.emplace(e.host, e.t).second) counts_["hosts_overdue"]++;
-          example(refused_, fmt::format("t={:9.1f} s  maintenance of {} failed: {}", e.t, host(e.host),
+          example(refused_, fmt::format("{}  maintenance of {} failed: {}", stamp(e.t), host(e.host),
                                         maintenance_failed_text(e, spec_)));
         } else if constexpr (std::is_same_v<T, MaintenanceDone>) {
           if (e.outcome == MaintenanceOutcome::retired) {
@@ -122,15 +122,15 @@ void RunSummary::on_event(const Event& ev) {
         } else if constexpr (std::is_same_v<T, BaselineRaised>) {
           counts_["baseline_raises"]++;
           if (!e.locks_out.empty()) counts_["raises_locking_out_next"]++;
-          raises_.push_back(fmt::format("t={:9.1f} s  cluster {}: {} -> {} (possible since t={:.0f} s), gains {}", e.t,
-                                        spec_.clusters[e.cluster].name, e.from, e.to, e.possible_since,
+          raises_.push_back(fmt::format("{}  cluster {}: {} -> {} (possible since {}), gains {}", stamp(e.t),
+                                        spec_.clusters[e.cluster].name, e.from, e.to, stamp(e.possible_since, false),
                                         join_names(e.gained)) +
                                 (e.locks_out.empty() ? ""
                                                      : fmt::format("; WARNING: locks out {} (lacks {})", e.locks_out,
                                                                    join_names(e.locks_out_missing))));
         } else if constexpr (std::is_same_v<T, BaselineRaiseSeen>) {
-          raises_.push_back(fmt::format("t={:9.1f} s  cluster {}: every VM running at the raise to {} sees it ({:.1f} days after)",
-                                        e.t, spec_.clusters[e.cluster].name, e.to, (e.t - e.raised_at) / 86400));
+          raises_.push_back(fmt::format("{}  cluster {}: every VM running at the raise to {} sees it ({:.1f} days after)",
+                                        stamp(e.t), spec_.clusters[e.cluster].name, e.to, (e.t - e.raised_at) / 86400));
         } else if constexpr (std::is_same_v<T, VmRebooted>) {
           if (e.picks_up) counts_["baseline_pickup_power_cycles"]++;
         } else if constexpr (std::is_same_v<T, VmArrived>) {
@@ -249,8 +249,9 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
   for (size_t h = 0; h < spec_.hosts.size(); ++h) (spec_.host_present_at_start[h] ? hosts : bays) += 1;
   std::string out = fmt::format("evcsim run: {} (seed {}, policy {})\n", spec_.name, spec_.seed, spec_.policy.name);
   double days = end_s_ / 86400;
-  out += fmt::format("  simulated       {}: {} host(s) in {} cluster(s){}, {} VM(s) at start\n",
-                     days >= 2 ? fmt::format("{:.1f} days", days) : fmt::format("{:.0f} s", end_s_), hosts,
+  std::string span = days >= 2 ? fmt::format("{:.1f} days", days) : fmt::format("{:.0f} s", end_s_);
+  if (spec_.calendar) span = fmt::format("{} to {} ({})", spec_.date(0), spec_.date(end_s_), span);
+  out += fmt::format("  simulated       {}: {} host(s) in {} cluster(s){}, {} VM(s) at start\n", span, hosts,
                      spec_.clusters.size(), bays ? fmt::format(" (room for {} more hosts bought later)", bays) : "", vms);
   long long done = count("migrations");
   out += fmt::format("  migrations      {} completed", done);

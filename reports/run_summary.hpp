@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "models/scenario.hpp"
 #include "sim/engine.hpp"
 #include "sim/events.hpp"
@@ -37,6 +39,11 @@ class RunSummary final : public Listener {
   std::string render_text(const RunStats& stats, size_t examples = 3) const;
 
  private:
+  // When an event happened: its date with the scenario's calendar, else "t=  1234.5 s".
+  std::string stamp(double t, bool padded = true) const {
+    if (spec_.calendar) return spec_.date(t);
+    return padded ? fmt::format("t={:9.1f} s", t) : fmt::format("t={:.0f} s", t);
+  }
   void example(std::vector<std::string>& list, std::string text) {
     ++listed_[&list];
     if (list.size() < 50) list.push_back(std::move(text));

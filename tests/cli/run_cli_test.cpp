@@ -50,6 +50,49 @@ TEST(RunCli, PrintsReasonsAndFeatures) {
       << p.out;
 }
 
+// Issue 12, item 1: with a start date, every output shows dates; CSV numbers
+// at full precision.
+TEST(RunCli, ACalendarScenarioDatesEveryOutput) {
+  fs::path d = fresh_dir("calendar");
+  fs::create_directories(d);
+  std::ofstream(d / "s.textproto") << R"(start_date: "2012-06"
+horizon: "30d"
+policy { name: "cluster-baseline" }
+cluster { name: "prod" baseline: "intel-merom" hosts { cpu: "E5420" name: "e5420" } hosts { cpu: "E5310" name: "e5310" } }
+vm {
+  name: "media"
+  host: "e5420"
+  software { name: "encoder" detection: PROBE uses: ["ssse3", "sse4_1"] uses_per_s: 50 restart_delay_s: 20 }
+}
+at { at_date: "2012-06-15" migrate { vm: "media" host: "e5310" } }
+)";
+  auto r = run_evcsim("run " + (d / "s.textproto").string() + " --format text,csv,json,jsonl --out " + (d / "out").string());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("simulated       2012-06-01 to 2012-07-01 (30.0 days)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2012-06-15  media/encoder crashed on e5310 after moving from e5420"), std::string::npos) << r.out;
+  std::string crashes = test::read_text(d / "out" / "crashes.csv");
+  EXPECT_EQ(crashes.rfind("t,date,vm,software,", 0), 0u) << crashes;
+  EXPECT_NE(crashes.find(",2012-06-15,media,encoder,"), std::string::npos) << crashes;
+  // The migration finishes a fraction of a second after 14 days: not rounded to 6 figures.
+  std::string migrations = test::read_text(d / "out" / "migrations.csv");
+  auto row = migrations.substr(migrations.find('\n') + 1);
+  EXPECT_GT(row.substr(0, row.find(',')).size(), 8u) << migrations;
+  EXPECT_NE(row.find(",2012-06-15,media,e5420,e5310,"), std::string::npos) << migrations;
+  EXPECT_EQ(test::read_text(d / "out" / "vms.csv").rfind("t,date,key,value\n0,2012-06-01,on,1\n", 0), 0u);
+  std::string json = test::read_text(d / "out" / "results.json");
+  EXPECT_NE(json.find("\"start_date\": \"2012-06\""), std::string::npos);
+  EXPECT_NE(json.find("\"end_date\": \"2012-07-01\""), std::string::npos);
+  EXPECT_NE(test::read_text(d / "out" / "events.jsonl").find("\"date\":\"2012-06-15\""), std::string::npos);
+  // Without a start date: seconds only, no date column.
+  std::ofstream(d / "plain.textproto") << R"(horizon: "1h"
+cluster { name: "c" hosts { cpu: "E5420" } }
+vm { name: "v" }
+)";
+  ASSERT_EQ(run_evcsim("run " + (d / "plain.textproto").string() + " --format csv --out " + (d / "plain").string()).exit_code, 0);
+  EXPECT_EQ(test::read_text(d / "plain" / "vms.csv").rfind("t,key,value\n0,on,1\n", 0), 0u);
+  fs::remove_all(d);
+}
+
 TEST(RunCli, BadScenarioExits2WithFileAndLine) {
   fs::path d = fresh_dir("bad");
   fs::create_directories(d);

@@ -6,6 +6,7 @@
 
 #include "models/error.hpp"
 #include "models/feature_registry.hpp"
+#include "models/year_month.hpp"
 
 namespace evcsim {
 namespace {
@@ -70,8 +71,8 @@ TEST(Scenario, ErrorsNameFileLineAndField) {
   EXPECT_NE(error_of(base).find("s.textproto:8: cpu: host old cannot join cluster prod at baseline intel-penryn"),
             std::string::npos)
       << error_of(base);
-  EXPECT_NE(error_of(std::string(kBase) + "at { at_s: 7200 power_off { vm: \"web\" } }\n")
-                .find("s.textproto:16: at_s: 7200 s is outside the run"),
+  EXPECT_NE(error_of(std::string(kBase) + "at { at_s: -5 power_off { vm: \"web\" } }\n")
+                .find("s.textproto:16: at_s: -5 s is before the run starts (0 s)"),
             std::string::npos);
   EXPECT_NE(error_of(std::string(kBase) + "at { at_s: 60 migrate { vm: \"db\" host: \"old\" } }\n")
                 .find("vm: unknown VM or VM group 'db'"),
@@ -94,6 +95,65 @@ TEST(Scenario, ErrorsNameFileLineAndField) {
             std::string::npos);
   std::string mask = std::string(kBase) + "at { at_s: 1 set_mask { vm: \"web\" mask { register: \"1:ecx\" mask: \"RR\" } } }\n";
   EXPECT_NE(error_of(mask).find("mask: mask 'RR' has 2 letters"), std::string::npos) << error_of(mask);
+}
+
+// Issue 12, item 1: dates and durations wherever a time is asked.
+TEST(Scenario, DatesAndDurationsStandForSeconds) {
+  std::string text = kBase;
+  text.replace(text.find("horizon_s: 3600"), 15, "start_date: \"2012-01\"\nend_date: \"2014-01-01\"");
+  text += "drs { balance: true interval: \"5min\" }\nreport { sample_interval: \"30d\" graph_at_date: \"2013-01\" }\n"
+          "at { at_date: \"2012-06-15\" power_cycle { vm: \"web-1\" } }\n"
+          "at { after: \"90d\" power_cycle { vm: \"web-2\" } }\n"
+          "at { at_date: \"2015-03-01\" power_cycle { vm: \"web-3\" } }\n";
+  ScenarioSpec s = parse_scenario(text, "s.textproto", Catalog::builtin());
+  EXPECT_TRUE(s.calendar);
+  EXPECT_EQ(s.horizon_s, 731 * 86400.0);  // 2012 is a leap year
+  EXPECT_EQ(s.drs.interval_s, 300);
+  EXPECT_EQ(s.sample_interval_s, 30 * 86400.0);
+  EXPECT_EQ(s.graph_at_s, std::vector<double>{366 * 86400.0});
+  ASSERT_EQ(s.operations.size(), 2u);  // the third is after the end of the run: warned, dropped
+  EXPECT_EQ(s.operations[0].at_s, 90 * 86400.0);
+  EXPECT_EQ(s.operations[1].at_s, (31 + 29 + 31 + 30 + 31 + 14) * 86400.0);
+  ASSERT_FALSE(s.warnings.empty());
+  EXPECT_NE(s.warnings.back().find("s.textproto:21: at_date: warning: 2015-03-01 is after the end of the run "
+                                   "(2014-01-01): 'power_cycle web-3' will not happen"),
+            std::string::npos)
+      << s.warnings.back();
+
+  std::string five_years = kBase;
+  five_years.replace(five_years.find("horizon_s: 3600"), 15, "horizon: \"5y\"");
+  EXPECT_EQ(parse_scenario(five_years, "s.textproto", Catalog::builtin()).horizon_s, 5 * 365.25 * 86400);
+  EXPECT_FALSE(parse_scenario(five_years, "s.textproto", Catalog::builtin()).calendar);
+
+  EXPECT_EQ(parse_duration("18mo"), 1.5 * 365.25 * 86400);
+  EXPECT_EQ(parse_duration("2w"), 14 * 86400.0);
+  EXPECT_EQ(parse_duration("1.5h"), 5400.0);
+  EXPECT_EQ(parse_duration("45"), 45.0);
+  EXPECT_EQ(duration_text(90 * 86400.0), "90d");
+  EXPECT_EQ(duration_text(2 * 365.25 * 86400), "2y");
+  EXPECT_EQ(duration_text(301), "301 s");
+
+  std::string bad_unit = kBase;
+  bad_unit.replace(bad_unit.find("horizon_s: 3600"), 15, "horizon: \"5 years\"");
+  EXPECT_NE(error_of(bad_unit).find("s.textproto:2: horizon: '5 years' is not a duration: a number and a unit"),
+            std::string::npos)
+      << error_of(bad_unit);
+  EXPECT_NE(error_of(std::string(kBase) + "at { at_date: \"2012-06-15\" power_off { vm: \"web\" } }\n")
+                .find("s.textproto:16: at_date: a date needs the scenario's start_date"),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(kBase) + "at { at_s: 5 after: \"1d\" power_off { vm: \"web\" } }\n")
+                .find("s.textproto:16: after: give one of at_s, at_date or after, not two"),
+            std::string::npos)
+      << error_of(std::string(kBase) + "at { at_s: 5 after: \"1d\" power_off { vm: \"web\" } }\n");
+  std::string bad_day = kBase;
+  bad_day.replace(bad_day.find("horizon_s: 3600"), 15, "start_date: \"2013-01\" end_date: \"2013-02-29\"");
+  EXPECT_NE(error_of(bad_day).find("s.textproto:2: end_date: '2013-02-29' is not a date: 2013-02 has 28 days"),
+            std::string::npos)
+      << error_of(bad_day);
+  std::string backwards = kBase;
+  backwards.replace(backwards.find("horizon_s: 3600"), 15, "start_date: \"2013-01\" end_date: \"2012-01\"");
+  EXPECT_NE(error_of(backwards).find("end_date: end_date 2012-01 is not after start_date 2013-01"), std::string::npos)
+      << error_of(backwards);
 }
 
 TEST(Scenario, AMisspelledFieldGetsTheNearestName) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -173,10 +174,14 @@ void ResultsCollector::on_event(const Event& ev) {
               n->set_hosts(static_cast<uint32_t>(hc.hosts));
               n->set_domain(static_cast<uint32_t>(e.graph->domain[i]));
             }
+            std::set<std::pair<int, int>> edges(e.graph->edges.begin(), e.graph->edges.end());
             for (const auto& [a, b] : e.graph->edges) {
               auto* ed = g->add_edges();
               ed->set_from(static_cast<uint32_t>(a));
               ed->set_to(static_cast<uint32_t>(b));
+              const FeatureSet escapes = e.graph->classes[a].cpu->migratable() - e.graph->classes[b].cpu->migratable();
+              for (auto& n : feature_names(escapes)) ed->add_escapes(n);
+              ed->set_one_way(!edges.count({b, a}));
             }
           }
           snapshot_times_.push_back(e.t);
@@ -291,13 +296,17 @@ std::string results_junit(const report::RunResults& r) {
 
 std::map<std::string, std::string> results_dot(const report::RunResults& r) {
   static const char* colors[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7"};
+  const bool calendar = !r.scenario().start_date().empty();
   std::map<std::string, std::string> files;
   for (const auto& g : r.graphs()) {
-    std::string name = fmt::format("compat-t{}", static_cast<long long>(std::llround(g.t())));
-    std::string out = fmt::format("digraph \"{}\" {{\n  label=\"{}: compatibility graph at t={} s, {} migration "
-                                  "domain(s)\";\n  labelloc=t;\n  rankdir=LR;\n  node [shape=box, style=filled, "
-                                  "fontname=\"sans-serif\"];\n",
-                                  name, xml_escape(r.scenario().name()), num(g.t()), g.domains());
+    std::string name = calendar ? "compat-" + g.date()
+                                : fmt::format("compat-t{}", static_cast<long long>(std::llround(g.t())));
+    std::string out = fmt::format("digraph \"{}\" {{\n  label=\"{}: compatibility graph at {}, {} migration "
+                                  "domain(s)\";\n  labelloc=t;\n  rankdir=LR;\n  fontname=\"sans-serif\";\n"
+                                  "  node [shape=box, style=filled, fontname=\"sans-serif\"];\n"
+                                  "  edge [fontname=\"sans-serif\", fontsize=10, color=\"#888888\"];\n",
+                                  name, xml_escape(r.scenario().name()),
+                                  calendar ? g.date() : fmt::format("t={} s", num(g.t())), g.domains());
     std::map<std::string, std::vector<const report::GraphNode*>> by_cluster;
     for (const auto& n : g.nodes()) by_cluster[n.cluster()].push_back(&n);
     int ci = 0;
@@ -308,8 +317,37 @@ std::map<std::string, std::string> results_dot(const report::RunResults& r) {
                            n->generation(), n->hosts(), n->domain(), colors[n->domain() % 8]);
       out += "  }\n";
     }
-    for (const auto& e : g.edges()) out += fmt::format("  n{} -> n{};\n", e.from(), e.to());
-    out += "}\n";
+    bool any_crash = false, any_one_way = false;
+    for (const auto& e : g.edges()) {
+      std::vector<std::string> attrs;
+      if (e.escapes_size() > 0) {
+        any_crash = true;
+        std::vector<std::string> shown(e.escapes().begin(), e.escapes().begin() + std::min(e.escapes_size(), 3));
+        attrs.push_back("color=\"#e15759\", fontcolor=\"#e15759\", penwidth=2");
+        attrs.push_back(fmt::format("label=\"probing apps lose {}{}\"", fmt::join(shown, " "),
+                                    e.escapes_size() > 3 ? fmt::format(" +{}", e.escapes_size() - 3) : ""));
+      }
+      if (e.one_way()) {
+        any_one_way = true;
+        attrs.push_back("style=dashed");
+      }
+      out += fmt::format("  n{} -> n{}{};\n", e.from(), e.to(),
+                         attrs.empty() ? "" : fmt::format(" [{}]", fmt::join(attrs, ", ")));
+    }
+    // A legend in words: what a box, a colour and each kind of arrow mean.
+    out += "  subgraph cluster_legend {\n    label=\"legend\";\n    style=dashed;\n"
+           "    legend [shape=plaintext, style=\"\", label=<<table border=\"0\" cellspacing=\"4\">"
+           "<tr><td align=\"left\">box</td><td align=\"left\">hosts of one CPU model in one cluster; "
+           "colour: migration domain</td></tr>"
+           "<tr><td align=\"left\">grey arrow</td><td align=\"left\">a VM powered on at the tail may move live "
+           "to the head</td></tr>";
+    if (any_crash)
+      out += "<tr><td align=\"left\"><font color=\"#e15759\">red arrow</font></td><td align=\"left\">crash risk: "
+             "the head lacks features the tail has; software that probes them past the mask crashes</td></tr>";
+    if (any_one_way)
+      out += "<tr><td align=\"left\">dashed arrow</td><td align=\"left\">block risk: one way, a VM moved along it "
+             "cannot come back</td></tr>";
+    out += "</table>>];\n  }\n}\n";
     files[name + ".dot"] = out;
   }
   return files;

@@ -61,8 +61,10 @@ void Sampler::sample(bool with_graph) {
       sum += load;
       sum2 += load * load;
       ++present;
+      // A class is a (cluster, CPU model) pair: hosts whose CPUs are equal
+      // parts share one, whichever CpuModel object each host holds.
       auto it = std::find_if(classes.begin(), classes.end(), [&](const HostClass& k) {
-        return k.cluster == static_cast<int>(c) && k.cpu == inv_.hosts[h].cpu.get();
+        return k.cluster == static_cast<int>(c) && (k.cpu == &hc || (k.cpu->name == hc.name && k.cpu->features == hc.features));
       });
       if (it == classes.end())
         classes.push_back(HostClass{static_cast<int>(c), inv_.hosts[h].cpu.get(), cs.baseline ? &*cs.baseline : nullptr,
@@ -81,7 +83,7 @@ void Sampler::sample(bool with_graph) {
   std::vector<ClassKey> key;
   std::vector<int> class_hosts;
   for (const auto& k : classes) {
-    key.push_back({k.cluster, k.cpu, k.baseline ? k.baseline->name : std::string(),
+    key.push_back({k.cluster, k.cpu->name, k.cpu->features, k.baseline ? k.baseline->name : std::string(),
                    k.baseline ? k.baseline->features : FeatureSet{}, k.cluster_lcd});
     class_hosts.push_back(k.hosts);
   }

@@ -35,7 +35,8 @@ class Sampler {
   // What the last compatibility graph was built from, and the graph.
   struct ClassKey {
     int cluster;
-    const CpuModel* cpu;
+    std::string cpu;
+    FeatureSet cpu_features;
     std::string baseline;
     FeatureSet baseline_features, lcd;
     bool operator==(const ClassKey&) const = default;

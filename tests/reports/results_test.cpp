@@ -4,6 +4,11 @@
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include "models/catalog.hpp"
 #include "sim/engine.hpp"
@@ -122,6 +127,52 @@ TEST(Results, DotGraphsAtTheChosenTimesWithClustersAsSubgraphs) {
   // Merom hosts move both ways inside prod (one domain); the Nehalem host's VMs
   // cannot go to them without a baseline, so there are two domains.
   EXPECT_NE(g.find("2 migration domain(s)"), std::string::npos) << g;
+  // Issue 12, item 5: the E5420 -> E5310 move is admitted under EVC, but an
+  // application probing SSE4.1 past the mask crashes after it: a red edge
+  // with the features, explained in the legend; the Nehalem host's move to
+  // prod is one way (dashed).
+  EXPECT_NE(g.find("color=\"#e15759\", fontcolor=\"#e15759\", penwidth=2, label=\"probing apps lose sse4_1\""),
+            std::string::npos)
+      << g;
+  EXPECT_NE(g.find("subgraph cluster_legend"), std::string::npos);
+  EXPECT_NE(g.find("crash risk: the head lacks features the tail has"), std::string::npos);
+  EXPECT_NE(g.find("style=dashed]"), std::string::npos) << g;
+  EXPECT_NE(g.find("block risk: one way"), std::string::npos) << g;
+}
+
+// Host classes are (cluster, CPU model), not the CPU objects hosts hold: two
+// groups naming one part differently (SKU, code name) are one node, and
+// Graphviz itself reads every file.
+TEST(Results, DotHostClassesAreClusterAndCpuModel) {
+  std::string text = "start_date: \"2014-03\"\nhorizon: \"1d\"\npolicy { name: \"cluster-baseline\" }\n"
+                     "cluster { name: \"c\" baseline: \"intel-merom\"\n"
+                     "  hosts { cpu: \"E5420\" name: \"a\" count: 8 }\n"
+                     "  hosts { cpu: \"harpertown\" name: \"b\" count: 9 }\n"
+                     "  hosts { cpu: \"E5310\" name: \"old\" count: 2 } }\n"
+                     "vm { name: \"v\" count: 4 }\n";
+  ScenarioSpec spec = parse_scenario(text, "classes.textproto", Catalog::builtin());
+  ASSERT_NE(spec.hosts[0].cpu.get(), spec.hosts[8].cpu.get()) << "the test needs two CPU objects of one model";
+  RunSummary summary(spec);
+  ResultsCollector results(spec, summary);
+  run_simulation(spec, {&summary, &results});
+  auto dots = results_dot(results.results());
+  ASSERT_TRUE(dots.count("compat-2014-03-01.dot")) << dots.begin()->first;
+  const std::string& g = dots["compat-2014-03-01.dot"];
+  size_t edges = 0;
+  for (size_t p = g.find(" -> "); p != std::string::npos; p = g.find(" -> ", p + 1)) ++edges;
+  EXPECT_EQ(edges, 2u) << g;
+  EXPECT_NE(g.find("17 host(s)"), std::string::npos) << g;
+  EXPECT_NE(g.find("2 host(s)"), std::string::npos) << g;
+  if (std::system("command -v dot > /dev/null 2>&1") != 0) GTEST_SKIP() << "Graphviz (dot) is not installed";
+  const auto dir = std::filesystem::temp_directory_path() / ("evcsim-dot-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  for (const auto& [name, body] : dots) {
+    std::ofstream(dir / name) << body;
+    const std::string cmd = "dot -Tsvg " + (dir / name).string() + " -o " + (dir / (name + ".svg")).string() + " 2>&1";
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << name << " is not valid Graphviz:\n" << body;
+    EXPECT_GT(std::filesystem::file_size(dir / (name + ".svg")), 1000u);
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // experiment's runs on this machine, a Slurm cluster or any runner of a
 // command list; `evcsim sweep-task` is one of its runs; `evcsim merge DIR`
 // summarizes what the runs wrote (also run by sweep).
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -82,7 +83,7 @@ void add_sweep_commands(CLI::App& app, Runner* runner) {
           OutputDir out(dir);
           out.write(kExperimentCopy, e.normalized_text());
         }
-        sweep::BackendOptions o{sweep::self_binary(), copy, dir, a->jobs, a->dry_run, a->sbatch, a->poll};
+        sweep::BackendOptions o{sweep::self_binary(), copy, dir, a->jobs, a->dry_run, a->sbatch, a->poll, ""};
         std::vector<size_t> tasks;
         if (a->resume) tasks = sweep::unfinished_tasks(e, dir);
         else
@@ -117,6 +118,7 @@ void add_sweep_commands(CLI::App& app, Runner* runner) {
       std::string file, out;
       size_t index = 0;
       bool quiet = false;
+      std::vector<std::string> formats = {"text", "json"};
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("sweep-task", "Run one task of an experiment (what each backend runs)");
@@ -124,6 +126,9 @@ void add_sweep_commands(CLI::App& app, Runner* runner) {
     cmd->add_option("--index", a->index, "the task: design point x seed, 0..tasks-1")->required();
     cmd->add_option("--out", a->out, "the sweep's folder; the run writes DIR/runs/LABEL-seedN/")->required();
     cmd->add_flag("--quiet,-q", a->quiet, "print only failing expectations");
+    cmd->add_option("--format", a->formats, "what the run writes (as evcsim run --format); results.json always")
+        ->delimiter(',')
+        ->capture_default_str();
     cmd->footer("Exit codes: 0 the run ended and every expectation holds, 3 an expectation failed, 2 bad input.");
     cmd->callback([=] {
       *runner = [=] {
@@ -137,7 +142,9 @@ void add_sweep_commands(CLI::App& app, Runner* runner) {
           OutputDir out(dir);
           out.write("scenario.textproto", text);  // the run again: evcsim run scenario.textproto
         }
-        return simulate_and_report(spec, cat, RunRequest{dir, {"text", "json"}, a->quiet, EventDetail::none});
+        std::vector<std::string> formats = a->formats;
+        if (std::find(formats.begin(), formats.end(), "json") == formats.end()) formats.push_back("json");  // merge reads it
+        return simulate_and_report(spec, cat, RunRequest{dir, formats, a->quiet, EventDetail::none});
       };
     });
   }

@@ -129,4 +129,9 @@ std::string metrics_table(bool markdown) {
   return out;
 }
 
+std::string unknown_metric_text(const std::string& metric) {
+  return fmt::format("unknown metric '{}'; nearest known: {} (`evcsim metrics` lists them all)", metric,
+                     fmt::join(nearest_metrics(metric), ", "));
+}
+
 }  // namespace evcsim

@@ -27,6 +27,8 @@ std::vector<std::string> family_suffixes(std::string_view family);
 bool is_known_metric(const std::string& metric);
 // Up to `n` known metric names nearest to `metric` (edit distance), best first.
 std::vector<std::string> nearest_metrics(const std::string& metric, size_t n = 3);
+// "unknown metric 'x'; nearest known: a, b, c (`evcsim metrics` lists them all)".
+std::string unknown_metric_text(const std::string& metric);
 // The registry as a Markdown table (README) or plain columns.
 std::string metrics_table(bool markdown);
 

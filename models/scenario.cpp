@@ -797,9 +797,7 @@ class Loader {
     if (e.metric().empty()) fail(msg_, "expect", nullptr, i, "an expectation needs a metric");
     if (!ops.count(e.op())) fail(e, "op", t, -1, fmt::format("'{}' is not one of == != <= >= < >", e.op()));
     if (!is_known_metric(e.metric()))
-      fail(e, "metric", t, -1,
-           fmt::format("unknown metric '{}'; nearest known: {} (`evcsim metrics` lists them all)", e.metric(),
-                       fmt::join(nearest_metrics(e.metric()), ", ")));
+      fail(e, "metric", t, -1, unknown_metric_text(e.metric()));
     if (!e.text().empty() && e.op() != "==" && e.op() != "!=")
       fail(e, "op", t, -1, "a text expectation compares with == or != only");
     if (!e.text().empty() && e.metric().rfind("baseline_at_year.", 0) != 0)

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
+
+#include <fmt/format.h>
 
 namespace evcsim {
 
@@ -103,5 +106,23 @@ std::vector<std::string> nearest_names(std::string_view query, const std::vector
   return best_scored(std::move(scored), n);
 }
 
-}  // namespace evcsim
+std::string grouped(double v, int decimals) {
+  std::string digits = fmt::format("{:.{}f}", std::abs(v), decimals);
+  bool negative = v < 0 && digits.find_first_not_of("0.") != std::string::npos;
+  size_t point = digits.find('.');
+  size_t int_len = point == std::string::npos ? digits.size() : point;
+  std::string out;
+  for (size_t i = 0; i < int_len; ++i) {
+    if (i > 0 && (int_len - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  out += digits.substr(int_len);
+  return negative ? "-" + out : out;
+}
 
+int table_decimals(double v) {
+  double a = std::abs(v);
+  return a >= 100 || a == 0 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
+}
+
+}  // namespace evcsim

@@ -29,4 +29,11 @@ std::vector<std::string> best_scored(std::vector<std::pair<size_t, std::string>>
 // Up to `n` of `names` nearest to `query` by edit distance, case-insensitive.
 std::vector<std::string> nearest_names(std::string_view query, const std::vector<std::string>& names, size_t n = 3);
 
+// A number for people: fixed notation with thousands separators, with
+// `decimals` digits after the point ("12,345.6"); -0 prints as 0.
+std::string grouped(double v, int decimals);
+// The decimals a value deserves in a table: 0 from 100 up, 1 from 10, 2 from
+// 1, 3 below (so 5180 -> "5,180", 0.1432 -> "0.143").
+int table_decimals(double v);
+
 }  // namespace evcsim

@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 
 #include "models/metrics.hpp"
+#include "models/text_util.hpp"
 #include "reports/json.hpp"
+#include "reports/results.hpp"
 
 namespace evcsim {
 
@@ -66,10 +68,12 @@ SampleStats sample_stats(const std::vector<double>& v) {
 
 report::CompareResults aggregate(const std::string& scenario, const std::string& file,
                                  const std::vector<std::string>& policies,
-                                 const std::vector<std::vector<report::RunResults>>& runs) {
+                                 const std::vector<std::vector<report::RunResults>>& runs,
+                                 const std::vector<std::string>& metrics) {
   report::CompareResults c;
   c.set_scenario(scenario);
   c.set_file(file);
+  for (const auto& m : metrics) c.add_metric(m);
   for (size_t p = 0; p < policies.size(); ++p) {
     auto* pr = c.add_policies();
     pr->set_policy(policies[p]);
@@ -79,7 +83,7 @@ report::CompareResults aggregate(const std::string& scenario, const std::string&
       for (const auto& e : r.expectations()) failed += !e.ok();
     }
     pr->set_expectations_failed(failed);
-    for (const auto& m : compared_metrics()) {
+    for (const auto& m : metrics) {
       std::vector<double> values;
       for (const auto& r : runs[p]) values.push_back(compared_value(r, m));
       SampleStats st = sample_stats(values);
@@ -93,23 +97,47 @@ report::CompareResults aggregate(const std::string& scenario, const std::string&
   return c;
 }
 
-static std::string cell(const report::MetricSummary& m) {
-  return m.ci95() > 0 ? fmt::format("{:.3g} ±{:.2g}", m.mean(), m.ci95()) : fmt::format("{:.3g}", m.mean());
+std::string mean_and_interval(double mean, double ci95) {
+  if (ci95 <= 0 && mean == std::round(mean)) return grouped(mean, 0);  // a count
+  int decimals = table_decimals(std::max(std::abs(mean), ci95));
+  if (ci95 <= 0) return grouped(mean, decimals);
+  return fmt::format("{} ± {}", grouped(mean, decimals), grouped(ci95, decimals));
+}
+
+static std::string cell(const report::MetricSummary& m) { return mean_and_interval(m.mean(), m.ci95()); }
+
+// Display width: "±" is one column and two bytes.
+static size_t columns(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
+  return n;
+}
+
+static std::string pad_left(const std::string& s, size_t width) {
+  size_t w = columns(s);
+  return w >= width ? s : std::string(width - w, ' ') + s;
 }
 
 std::string compare_text(const report::CompareResults& c) {
   size_t seeds = c.policies().empty() ? 0 : static_cast<size_t>(c.policies(0).seeds_size());
-  std::string out = fmt::format("evcsim compare: {} ({} policies x {} seed(s); mean ±95% CI)\n", c.scenario(),
-                                c.policies_size(), seeds);
+  std::string out = fmt::format("evcsim compare: {} ({} policies x {} seed(s); mean ± 95% confidence interval)\n",
+                                c.scenario(), c.policies_size(), seeds);
+  // Each column as wide as its widest cell or its heading; numbers right-aligned.
+  size_t name_width = 6;
+  for (const auto& p : c.policies()) name_width = std::max(name_width, p.policy().size());
   std::vector<size_t> width;
-  for (const auto& m : compared_metrics()) width.push_back(std::max<size_t>(12, m.size()));
-  out += fmt::format("{:<18}", "policy");
-  for (size_t k = 0; k < width.size(); ++k) out += fmt::format(" {:>{}}", compared_metrics()[k], width[k]);
-  out += fmt::format(" {:>9}\n", "exp.fail");
+  for (int k = 0; k < c.metric_size(); ++k) {
+    size_t w = c.metric(k).size();
+    for (const auto& p : c.policies()) w = std::max(w, columns(cell(p.metrics(k))));
+    width.push_back(w);
+  }
+  out += fmt::format("{:<{}}", "policy", name_width);
+  for (int k = 0; k < c.metric_size(); ++k) out += "  " + pad_left(c.metric(k), width[static_cast<size_t>(k)]);
+  out += "  expectations failed\n";
   for (const auto& p : c.policies()) {
-    out += fmt::format("{:<18}", p.policy());
-    for (int k = 0; k < p.metrics_size(); ++k) out += fmt::format(" {:>{}}", cell(p.metrics(k)), width[static_cast<size_t>(k)]);
-    out += fmt::format(" {:>9}\n", p.expectations_failed());
+    out += fmt::format("{:<{}}", p.policy(), name_width);
+    for (int k = 0; k < p.metrics_size(); ++k) out += "  " + pad_left(cell(p.metrics(k)), width[static_cast<size_t>(k)]);
+    out += fmt::format("  {:>19}\n", p.expectations_failed());
   }
   return out;
 }
@@ -118,7 +146,7 @@ std::string compare_csv(const report::CompareResults& c) {
   std::string out = "policy,metric,mean,ci95,n\n";
   for (const auto& p : c.policies())
     for (const auto& m : p.metrics())
-      out += fmt::format("{},{},{:.6g},{:.6g},{}\n", p.policy(), m.metric(), m.mean(), m.ci95(), m.values_size());
+      out += fmt::format("{},{},{},{},{}\n", p.policy(), m.metric(), m.mean(), m.ci95(), m.values_size());
   return out;
 }
 
@@ -132,33 +160,44 @@ std::string compare_html(const report::CompareResults& c) {
   std::string out = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>evcsim compare: {0}</title><style>"
       "body{{font-family:sans-serif;margin:24px auto;max-width:1000px}} table{{border-collapse:collapse;font-size:13px}}"
-      "th,td{{border:1px solid #ddd;padding:4px 8px}} th{{background:#f3f3f3}} svg text{{font-size:11px}}"
-      "</style></head><body><h1>evcsim compare: {0}</h1><p>{1}: mean and 95% confidence interval over seeds</p>\n"
+      "th,td{{border:1px solid #ddd;padding:4px 8px}} th{{background:#f3f3f3}} td.n{{text-align:right;"
+      "font-variant-numeric:tabular-nums}} svg text{{font-size:11px;font-family:sans-serif}}"
+      "</style></head><body><h1>evcsim compare: {0}</h1><p>{1}: mean ± 95% confidence interval over seeds</p>\n"
       "<table id=\"compare-table\"><tr><th>policy</th>",
-      c.scenario(), c.file());
-  for (const auto& m : compared_metrics()) out += "<th>" + m + "</th>";
+      xml_escape(c.scenario()), xml_escape(c.file()));
+  for (const auto& m : c.metric()) out += "<th>" + xml_escape(m) + "</th>";
   out += "<th>expectations failed</th></tr>\n";
   for (const auto& p : c.policies()) {
-    out += "<tr><td>" + p.policy() + "</td>";
-    for (const auto& m : p.metrics()) out += "<td>" + cell(m) + "</td>";
-    out += fmt::format("<td>{}</td></tr>\n", p.expectations_failed());
+    out += "<tr><td>" + xml_escape(p.policy()) + "</td>";
+    for (const auto& m : p.metrics()) out += "<td class=\"n\">" + cell(m) + "</td>";
+    out += fmt::format("<td class=\"n\">{}</td></tr>\n", p.expectations_failed());
   }
   out += "</table>\n";
   // One bar chart per metric, with the confidence interval as an error bar.
-  for (size_t k = 0; k < compared_metrics().size(); ++k) {
+  // The room for the names and the value labels is measured from the longest
+  // (7 px a character at 11 px sans-serif, generously), so nothing is clipped.
+  size_t longest_name = 0, longest_value = 0;
+  for (const auto& p : c.policies()) {
+    longest_name = std::max(longest_name, p.policy().size());
+    for (const auto& m : p.metrics()) longest_value = std::max(longest_value, columns(cell(m)));
+  }
+  const double L = 12.0 + 7.0 * static_cast<double>(longest_name), R = 12.0 + 7.0 * static_cast<double>(longest_value);
+  const double W = std::max(440.0, L + R + 200), pw = W - L - R;
+  for (int k = 0; k < c.metric_size(); ++k) {
     double top = 0;
-    for (const auto& p : c.policies()) top = std::max(top, p.metrics(static_cast<int>(k)).mean() + p.metrics(static_cast<int>(k)).ci95());
+    for (const auto& p : c.policies()) top = std::max(top, p.metrics(k).mean() + p.metrics(k).ci95());
     if (top <= 0) top = 1;
-    const double W = 440, H = 34.0 + 24.0 * c.policies_size(), L = 130, pw = W - L - 60;
-    out += fmt::format("<svg id=\"compare-{}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\">"
+    const double H = 34.0 + 24.0 * c.policies_size();
+    out += fmt::format("<svg id=\"compare-{}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{:.0f}\" height=\"{:.0f}\">"
                        "<text x=\"4\" y=\"16\" font-weight=\"bold\">{}</text>\n",
-                       compared_metrics()[k], W, H, compared_metrics()[k]);
+                       xml_escape(c.metric(k)), W, H, xml_escape(c.metric(k)));
     for (int i = 0; i < c.policies_size(); ++i) {
-      const auto& m = c.policies(i).metrics(static_cast<int>(k));
-      double y = 26 + 24.0 * i, w = pw * m.mean() / top;
-      out += fmt::format("<text x=\"4\" y=\"{:.0f}\">{}</text><rect x=\"{}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"16\" "
-                         "fill=\"{}\"/><text x=\"{:.1f}\" y=\"{:.0f}\">{}</text>\n",
-                         y + 12, c.policies(i).policy(), L, y, w, colors[i % 9], L + w + 6, y + 12, cell(m));
+      const auto& m = c.policies(i).metrics(k);
+      double y = 26 + 24.0 * i, w = pw * std::max(0.0, m.mean()) / top;
+      double label_x = L + std::max(w, m.ci95() > 0 ? pw * (m.mean() + m.ci95()) / top : 0.0) + 6;
+      out += fmt::format("<text x=\"4\" y=\"{:.0f}\">{}</text><rect x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" "
+                         "height=\"16\" fill=\"{}\"/><text class=\"value\" x=\"{:.1f}\" y=\"{:.0f}\">{}</text>\n",
+                         y + 12, xml_escape(c.policies(i).policy()), L, y, w, colors[i % 9], label_x, y + 12, cell(m));
       if (m.ci95() > 0) {
         double a = L + pw * std::max(0.0, m.mean() - m.ci95()) / top, b = L + pw * (m.mean() + m.ci95()) / top;
         out += fmt::format("<line x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.0f}\" y2=\"{:.0f}\" stroke=\"#222\"/>\n", a, b,

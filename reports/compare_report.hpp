@@ -26,9 +26,14 @@ struct SampleStats {
 };
 SampleStats sample_stats(const std::vector<double>& values);
 
+// `metrics`: the columns (default: compared_metrics()).
 report::CompareResults aggregate(const std::string& scenario, const std::string& file,
                                  const std::vector<std::string>& policies,
-                                 const std::vector<std::vector<report::RunResults>>& runs);
+                                 const std::vector<std::vector<report::RunResults>>& runs,
+                                 const std::vector<std::string>& metrics = compared_metrics());
+// A mean and its interval for people: "5,180 ± 500" (fixed notation,
+// thousands separators, the decimals the mean deserves).
+std::string mean_and_interval(double mean, double ci95);
 
 std::string compare_text(const report::CompareResults& c);
 std::string compare_csv(const report::CompareResults& c);

@@ -76,9 +76,13 @@ std::vector<size_t> unfinished_tasks(const Experiment& e, const std::string& out
   return v;
 }
 
+namespace {
+std::string format_flag(const BackendOptions& o) { return o.formats.empty() ? "" : " --format " + sh_quote(o.formats); }
+}  // namespace
+
 std::string task_command(const BackendOptions& o, size_t index) {
-  return fmt::format("{} sweep-task {} --index {} --out {} --quiet", sh_quote(o.exe), sh_quote(o.experiment), index,
-                     sh_quote(o.out));
+  return fmt::format("{} sweep-task {} --index {} --out {} --quiet{}", sh_quote(o.exe), sh_quote(o.experiment), index,
+                     sh_quote(o.out), format_flag(o));
 }
 
 std::vector<std::string> run_local(const Experiment& e, const std::vector<size_t>& tasks, const BackendOptions& o) {
@@ -89,7 +93,8 @@ std::vector<std::string> run_local(const Experiment& e, const std::vector<size_t
   std::map<pid_t, size_t> running;
   std::vector<std::string> failed;
   size_t done = 0;
-  const std::string index_flag = "--index", out_flag = "--out", quiet = "--quiet", verb = "sweep-task";
+  const std::string index_flag = "--index", out_flag = "--out", quiet = "--quiet", verb = "sweep-task",
+                    format_flag_name = "--format";
   while (!pending.empty() || !running.empty()) {
     while (!pending.empty() && static_cast<int>(running.size()) < jobs) {
       size_t i = pending.front();
@@ -103,8 +108,11 @@ std::vector<std::string> run_local(const Experiment& e, const std::vector<size_t
         if (null_fd >= 0) dup2(null_fd, STDOUT_FILENO);
         int log_fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (log_fd >= 0) dup2(log_fd, STDERR_FILENO);
-        execl(o.exe.c_str(), o.exe.c_str(), verb.c_str(), o.experiment.c_str(), index_flag.c_str(), index.c_str(),
-              out_flag.c_str(), o.out.c_str(), quiet.c_str(), static_cast<char*>(nullptr));
+        std::vector<const char*> argv = {o.exe.c_str(),      verb.c_str(),     o.experiment.c_str(), index_flag.c_str(),
+                                         index.c_str(),      out_flag.c_str(), o.out.c_str(),        quiet.c_str()};
+        if (!o.formats.empty()) argv.insert(argv.end(), {format_flag_name.c_str(), o.formats.c_str()});
+        argv.push_back(nullptr);
+        execv(o.exe.c_str(), const_cast<char* const*>(argv.data()));
         _exit(127);
       }
       if (pid < 0) throw std::runtime_error("fork failed");
@@ -155,8 +163,8 @@ std::string slurm_script(const Experiment& e, const BackendOptions& o) {
       e.name(), e.task_count(), e.points().size(), e.seeds().size(), e.name().empty() ? "sweep" : e.name(), o.out);
   for (const auto& a : o.sbatch_args) s += "#SBATCH " + a + "\n";
   s += "index=$((SLURM_ARRAY_TASK_ID + ${EVCSIM_TASK_OFFSET:-0}))\n";
-  s += fmt::format("exec {} sweep-task {} --index \"$index\" --out {} --quiet\n", sh_quote(o.exe), sh_quote(o.experiment),
-                   sh_quote(o.out));
+  s += fmt::format("exec {} sweep-task {} --index \"$index\" --out {} --quiet{}\n", sh_quote(o.exe),
+                   sh_quote(o.experiment), sh_quote(o.out), format_flag(o));
   return s;
 }
 

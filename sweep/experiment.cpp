@@ -452,10 +452,7 @@ Experiment Experiment::parse(const std::string& text, const std::string& file, c
   for (int i = 0; i < m.metric_size(); ++i) {
     const auto& name = m.metric(i);
     if (!is_compared_metric(name))
-      fail(m, "metric", i, nullptr,
-           fmt::format("unknown metric '{}'; nearest known: {} (`evcsim metrics` lists them all)", name,
-                       fmt::join(nearest_metrics(name), ", ")),
-           fmt::format("metric[{}]", i));
+      fail(m, "metric", i, nullptr, unknown_metric_text(name), fmt::format("metric[{}]", i));
     impl->metrics.push_back(name);
   }
   if (impl->metrics.empty()) impl->metrics = compared_metrics();
@@ -478,7 +475,9 @@ Experiment Experiment::parse(const std::string& text, const std::string& file, c
 }
 
 Experiment Experiment::of_levels(const std::string& scenario_file, const std::string& path,
-                                 const std::vector<std::string>& levels, uint32_t seeds, const Catalog& catalog) {
+                                 const std::vector<std::string>& levels, uint32_t seeds, const Catalog& catalog,
+                                 const std::vector<std::string>& metrics,
+                                 const std::vector<std::pair<std::string, std::string>>& fixed) {
   experiment::Experiment m;
   fs::path abs = fs::absolute(scenario_file);
   m.set_name(abs.stem().string());
@@ -486,6 +485,12 @@ Experiment Experiment::of_levels(const std::string& scenario_file, const std::st
   auto* f = m.add_factor();
   f->set_path(path);
   for (const auto& l : levels) f->add_value(l);
+  for (const auto& [fixed_path, value] : fixed) {  // one level: the same in every run
+    auto* one = m.add_factor();
+    one->set_path(fixed_path);
+    one->add_value(value);
+  }
+  for (const auto& name : metrics) m.add_metric(name);
   m.set_seeds(seeds);
   std::string text;
   pb::TextFormat::PrintToString(m, &text);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/scenario.hpp"
@@ -52,9 +53,13 @@ class Experiment {
   static Experiment load(const std::string& path, const Catalog& catalog, bool every_point = true);
   static Experiment parse(const std::string& text, const std::string& file, const Catalog& catalog,
                           bool every_point = true);
-  // One factor over a scenario file, as `evcsim compare` asks for it.
+  // One factor over a scenario file, as `evcsim compare` asks for it, with
+  // `fixed` paths set to one value in every run and the metrics reported
+  // (default: compare's set).
   static Experiment of_levels(const std::string& scenario_file, const std::string& path,
-                              const std::vector<std::string>& levels, uint32_t seeds, const Catalog& catalog);
+                              const std::vector<std::string>& levels, uint32_t seeds, const Catalog& catalog,
+                              const std::vector<std::string>& metrics = {},
+                              const std::vector<std::pair<std::string, std::string>>& fixed = {});
 
   Experiment(Experiment&&) noexcept;
   Experiment& operator=(Experiment&&) noexcept;

@@ -1,3 +1,6 @@
+#include <cctype>
+#include <iterator>
+#include <vector>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -32,6 +35,64 @@ TEST(CompareCli, TwoPoliciesTwoSeedsSideBySide) {
   EXPECT_TRUE(fs::exists(out / "compare.html"));
   EXPECT_TRUE(fs::exists(out / "compare.json"));
   EXPECT_TRUE(fs::exists(out / "runs" / "unsafe-override-seed2" / "results.json"));
+  fs::remove_all(out);
+}
+
+// Issue 12, item 4: the columns asked for, in fixed notation, aligned; a
+// named model for every run; each run's report kept.
+TEST(CompareCli, MetricsModelAndKeptReports) {
+  fs::path out = fs::temp_directory_path() / ("evcsim-compare-metrics-" + std::to_string(getpid()));
+  fs::remove_all(out);
+  auto r = test::run_evcsim("compare " + std::string(EVCSIM_SOURCE_DIR) +
+                            "/scenarios/stress-failures.textproto --policies cluster-baseline,named-model "
+                            "--model intel-penryn --seeds 2 --metrics migrations,features_seen --keep-reports --out " +
+                            out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::istringstream lines(r.out);
+  std::string title, header, first, second;
+  std::getline(lines, title);
+  std::getline(lines, header);
+  std::getline(lines, first);
+  std::getline(lines, second);
+  std::istringstream words(header);  // only the columns asked for, in that order
+  std::vector<std::string> columns{std::istream_iterator<std::string>(words), std::istream_iterator<std::string>()};
+  EXPECT_EQ(columns, (std::vector<std::string>{"policy", "migrations", "features_seen", "expectations", "failed"}))
+      << r.out;
+  // Right-aligned columns: every row's migrations cell ends where its heading
+  // does ("±" counted as the one column it takes).
+  const size_t end = header.find("migrations") + std::string("migrations").size();
+  for (std::string row : {first, second}) {
+    for (size_t p = row.find("±"); p != std::string::npos; p = row.find("±")) row.replace(p, std::string("±").size(), "+");
+    ASSERT_GT(row.size(), end) << r.out;
+    EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(row[end - 1])) && row[end] == ' ') << "misaligned: " << r.out;
+    EXPECT_NE(row.find(','), std::string::npos) << "thousands separators: " << row;
+    EXPECT_EQ(row.find("e+"), std::string::npos) << "no exponent notation: " << row;
+  }
+  EXPECT_TRUE(fs::exists(out / "runs" / "named-model_intel-penryn-seed12" / "report.html"));
+  EXPECT_NE(test::read_text(out / "runs" / "named-model_intel-penryn-seed11" / "scenario.textproto").find("intel-penryn"),
+            std::string::npos);
+  fs::remove_all(out);
+}
+
+TEST(CompareCli, EveryPolicyAndOptionIsCheckedBeforeAnyRun) {
+  fs::path out = fs::temp_directory_path() / ("evcsim-compare-checked-" + std::to_string(getpid()));
+  fs::remove_all(out);
+  const std::string base = "compare " + std::string(EVCSIM_SOURCE_DIR) + "/scenarios/e5420-e5310-merom-baseline.textproto ";
+  auto no_model = test::run_evcsim(base + "--policies cluster-baseline,named-model --out " + out.string());
+  EXPECT_EQ(no_model.exit_code, 2);
+  EXPECT_NE(no_model.out.find("--policies"), std::string::npos) << no_model.out;
+  EXPECT_NE(no_model.out.find("needs a model"), std::string::npos) << no_model.out;
+  EXPECT_FALSE(fs::exists(out / "runs")) << "no run may start before every policy is checked";
+  auto metric = test::run_evcsim(base + "--policies cluster-baseline --metrics crashes,migratons");
+  EXPECT_EQ(metric.exit_code, 2);
+  EXPECT_NE(metric.out.find("--metrics: unknown metric 'migratons'; nearest known: migrations"), std::string::npos)
+      << metric.out;
+  auto model = test::run_evcsim(base + "--policies named-model --model x86-64-v9");
+  EXPECT_EQ(model.exit_code, 2);
+  EXPECT_NE(model.out.find("--model"), std::string::npos) << model.out;
+  auto keep = test::run_evcsim(base + "--policies cluster-baseline --keep-reports");
+  EXPECT_EQ(keep.exit_code, 2);
+  EXPECT_NE(keep.out.find("--keep-reports needs --out"), std::string::npos) << keep.out;
   fs::remove_all(out);
 }
 

@@ -38,6 +38,9 @@ struct RunRequest {
 };
 int simulate_and_report(const ScenarioSpec& spec, const Catalog& catalog, const RunRequest& request);
 
+// Registers `inventory` (a scenario of the fleet one has, from RVTools' CSV
+// exports or a hosts CSV).
+void add_inventory_command(CLI::App& app, Runner* runner);
 // Registers `events` (filter and convert a run's event store).
 void add_events_command(CLI::App& app, Runner* runner);
 // Registers `sweep`, `sweep-task` and `merge` (experiments over factors and

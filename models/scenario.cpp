@@ -760,8 +760,10 @@ class Loader {
     if (spec_.refresh.enabled && spec_.refresh.baseline_policy != "fixed")
       for (size_t c = 0; c < spec_.clusters.size(); ++c)
         if (!spec_.clusters[c].baseline && spec_.refresh.baseline_policy == "auto-raise")
-          warn(msg_.cluster(static_cast<int>(c)), "baseline", file_.nested(msg_, "cluster", static_cast<int>(c)),
-               "auto-raise only raises a baseline a cluster has; this cluster has none");
+          spec_.warnings.push_back(fmt::format("{}:{}: baseline: warning: auto-raise only raises a baseline a cluster "
+                                               "has; cluster {} has none",
+                                               file_.file(), file_.line(msg_, "cluster", static_cast<int>(c)),
+                                               spec_.clusters[c].name));
   }
 
   void load_report_settings() {

@@ -12,6 +12,17 @@
 namespace evcsim {
 
 namespace {
+// What a raise gains: every feature up to 8, else the first 8 and a count.
+std::string gained_text(const FeatureSet& gained) {
+  auto names = feature_names(gained);
+  if (names.size() <= 8) return join_names(gained);
+  return fmt::format("{} features: {}, ... (+{} more; all in results.json's raises)", names.size(),
+                     fmt::join(names.begin(), names.begin() + 8, ", "), names.size() - 8);
+}
+}  // namespace
+
+
+namespace {
 constexpr double kMonth = 365.25 * 86400 / 12;
 }
 
@@ -124,7 +135,7 @@ void RunSummary::on_event(const Event& ev) {
           if (!e.locks_out.empty()) counts_["raises_locking_out_next"]++;
           raises_.push_back(fmt::format("{}  cluster {}: {} -> {} (possible since {}), gains {}", stamp(e.t),
                                         spec_.clusters[e.cluster].name, e.from, e.to, stamp(e.possible_since, false),
-                                        join_names(e.gained)) +
+                                        gained_text(e.gained)) +
                                 (e.locks_out.empty() ? ""
                                                      : fmt::format("; WARNING: locks out {} (lacks {})", e.locks_out,
                                                                    join_names(e.locks_out_missing))));

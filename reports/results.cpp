@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "reports/event_log.hpp"
+#include "reports/event_text.hpp"
 #include "reports/json.hpp"
 #include "models/feature_registry.hpp"
 #include "sim/events.hpp"
@@ -62,10 +63,18 @@ ResultsCollector::ResultsCollector(const ScenarioSpec& spec, const RunSummary& s
   id->set_hosts(static_cast<uint32_t>(spec.hosts.size()));
   id->set_vms(static_cast<uint32_t>(spec.vms.size()));
   id->set_description(spec.description);
+  id->set_sample_interval_s(spec.sample_interval_s);
+  id->set_max_downtime_ms(spec.migration.max_downtime_ms);
   if (spec.calendar) {
     id->set_start_date(spec.start_date.str());
     id->set_end_date(spec.date(spec.horizon_s));
   }
+}
+
+std::string ResultsCollector::cpu_name(int host) const {
+  if (host < 0) return "";
+  if (auto it = bought_cpu_.find(host); it != bought_cpu_.end()) return it->second;
+  return spec_.hosts[host].cpu ? spec_.hosts[host].cpu->name : spec_.hosts[host].name;
 }
 
 report::Series& ResultsCollector::series(const std::string& family, const std::string& key) {
@@ -90,6 +99,72 @@ void ResultsCollector::on_event(const Event& ev) {
         if constexpr (std::is_same_v<T, Crash>) {
           add_capped(results_.mutable_crashes(), to_record(ev, spec_));
           bucket("crashes", std::string(code_name(e.cause)), e.t);
+          // One story per software, route between CPU models, missing features and cause.
+          const auto& software = (*spec_.vms[e.vm].software)[e.sw];
+          const std::string src = e.src >= 0 ? cpu_name(e.src) : "", dst = cpu_name(e.dst >= 0 ? e.dst : e.host);
+          const auto missing = feature_names(e.missing);
+          const std::string key = fmt::format("{}|{}|{}|{}|{}", software.name, src, dst, fmt::join(missing, " "),
+                                              code_name(e.cause));
+          auto [it, fresh] = crash_group_.emplace(key, results_.crash_groups_size());
+          if (fresh) {
+            auto* g = results_.add_crash_groups();
+            g->set_software(software.name);
+            g->set_kernel(e.kernel);
+            g->set_src_cpu(src);
+            g->set_dst_cpu(dst);
+            for (const auto& n : missing) g->add_missing(n);
+            g->set_cause(std::string(code_name(e.cause)));
+            g->set_first_t(e.t);
+            g->set_example_vm(spec_.vms[e.vm].name);
+            crash_group_vms_.emplace_back();
+          }
+          auto* g = results_.mutable_crash_groups(it->second);
+          g->set_crashes(g->crashes() + 1);
+          g->set_last_t(e.t);
+          crash_group_vms_[static_cast<size_t>(it->second)].insert(e.vm);
+          g->set_vms(static_cast<uint32_t>(crash_group_vms_[static_cast<size_t>(it->second)].size()));
+        } else if constexpr (std::is_same_v<T, HostBought>) {
+          bought_cpu_[e.host] = e.cpu;
+          const std::string cluster = spec_.clusters[e.cluster].name, why(purchase_text(e.why));
+          int n = results_.purchases_size();
+          report::Purchase* p = n > 0 ? results_.mutable_purchases(n - 1) : nullptr;
+          if (!p || p->t() != e.t || p->cluster() != cluster || p->cpu() != e.cpu || p->why() != why) {
+            p = results_.add_purchases();
+            p->set_t(e.t);
+            p->set_cluster(cluster);
+            p->set_cpu(e.cpu);
+            p->set_why(why);
+          }
+          p->set_count(p->count() + 1);
+        } else if constexpr (std::is_same_v<T, MaintenanceStarted>) {
+          if (open_maintenance_.count(e.host)) return;  // a retry of the same maintenance
+          open_maintenance_[e.host] = results_.maintenances_size();
+          auto* m = results_.add_maintenances();
+          m->set_t(e.t);
+          m->set_host(spec_.hosts[e.host].name);
+          m->set_cpu(cpu_name(e.host));
+          m->set_why(maintenance_started_text(e));
+          m->set_end_t(-1);
+        } else if constexpr (std::is_same_v<T, MaintenanceFailed>) {
+          if (auto it = open_maintenance_.find(e.host); it != open_maintenance_.end()) {
+            auto* m = results_.mutable_maintenances(it->second);
+            m->set_attempts(m->attempts() + 1);
+            m->set_reason(maintenance_failed_text(e, spec_));
+            m->clear_features();
+            for (auto& n : feature_names(e.missing)) m->add_features(n);
+          }
+        } else if constexpr (std::is_same_v<T, MaintenanceDone>) {
+          if (auto it = open_maintenance_.find(e.host); it != open_maintenance_.end()) {
+            auto* m = results_.mutable_maintenances(it->second);
+            m->set_outcome(e.outcome == MaintenanceOutcome::retired ? "retired" : "done");
+            m->set_end_t(e.t);
+            open_maintenance_.erase(it);
+          }
+        } else if constexpr (std::is_same_v<T, ColdMigration>) {
+          if (auto it = open_maintenance_.find(e.src); it != open_maintenance_.end()) {
+            auto* m = results_.mutable_maintenances(it->second);
+            m->set_moved_cold(m->moved_cold() + 1);
+          }
         } else if constexpr (std::is_same_v<T, MigrationBlocked>) {
           add_capped(results_.mutable_blocked(), to_record(ev, spec_));
           bucket("blocked", std::string(code_name(e.code)), e.t);
@@ -119,6 +194,12 @@ void ResultsCollector::on_event(const Event& ev) {
         } else if constexpr (std::is_same_v<T, MigrationAborted>) {
           bucket("migrations", "aborted", e.t);
         } else if constexpr (std::is_same_v<T, MigrationCompleted>) {
+          if (auto it = open_maintenance_.find(e.src); it != open_maintenance_.end()) {
+            auto* m = results_.mutable_maintenances(it->second);
+            m->set_moved_live(m->moved_live() + 1);
+          }
+          if (e.over_downtime_target && results_.slow_migrations_size() < 1000)
+            *results_.add_slow_migrations() = to_record(ev, spec_);
           add_capped(results_.mutable_migrations(), to_record(ev, spec_));
           bucket("migrations", "completed", e.t);
         } else if constexpr (std::is_same_v<T, OperationRefused> || std::is_same_v<T, PowerOnRefused> ||
@@ -134,6 +215,7 @@ void ResultsCollector::on_event(const Event& ev) {
           point("vms", "on", e.vms_on);
           point("vms", "off", e.vms_off);
           for (const auto& [f, n] : e.feature_counts) point("feature_share", f, e.vms_on ? double(n) / e.vms_on : 0.0);
+          for (const auto& [f, n] : e.feature_in_use) point("feature_in_use", f, e.vms_on ? double(n) / e.vms_on : 0.0);
           // Generations seen before keep a zero point, so stacked charts line up.
           for (const auto& [k, i] : index_)
             if (k.first == "hosts_by_generation" && !e.hosts_by_generation.count(k.second))
@@ -212,7 +294,18 @@ void ResultsCollector::on_end(double) {
     o->set_ok(r.ok);
     o->set_line(static_cast<uint32_t>(r.expectation.line));
   }
+  for (auto& m : *results_.mutable_maintenances())
+    if (m.outcome().empty()) m.set_outcome(m.attempts() > 0 ? "failed" : "running at the end");
   if (!spec_.calendar) return;
+  for (auto& p : *results_.mutable_purchases()) p.set_date(spec_.date(p.t()));
+  for (auto& m : *results_.mutable_maintenances()) {
+    m.set_date(spec_.date(m.t()));
+    if (m.end_t() >= 0) m.set_end_date(spec_.date(m.end_t()));
+  }
+  for (auto& g : *results_.mutable_crash_groups()) {
+    g.set_first_date(spec_.date(g.first_t()));
+    g.set_last_date(spec_.date(g.last_t()));
+  }
   for (auto& s : *results_.mutable_series())
     for (double t : s.t()) s.add_date(spec_.date(t));
   for (auto& g : *results_.mutable_graphs()) g.set_date(spec_.date(g.t()));

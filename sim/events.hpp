@@ -126,6 +126,7 @@ struct Snapshot {
   double t;
   int vms_on = 0, vms_off = 0;
   std::vector<std::pair<std::string, int>> feature_counts;  // notable feature -> VMs on that see it
+  std::vector<std::pair<std::string, int>> feature_in_use;  // notable feature -> VMs on whose software uses it
   std::map<std::string, int> hosts_by_generation;
   std::vector<std::string> baselines;                        // per cluster, "none" without
   std::vector<int> baseline_features;                        // per cluster, 0 without

@@ -211,4 +211,11 @@ void GuestModel::fault(int vm, int sw) {
   });
 }
 
+FeatureSet GuestModel::in_use(int vm) const {
+  FeatureSet used;
+  for (const auto& s : guests_[vm].sw)
+    if (s.running) used |= s.active;
+  return used;
+}
+
 }  // namespace evcsim

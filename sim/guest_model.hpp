@@ -30,6 +30,8 @@ class GuestModel {
   void guest_reboot(int vm, bool power_cycle);
   // After a live migration to a host that may lack what software uses.
   void arm_faults_after_move(int vm, int src, int dst);
+  // What the VM's running software uses now: the union of their active sets.
+  FeatureSet in_use(int vm) const;
 
   // A VM took a new guest view, or was powered off for good.
   Signal<int> view_changed;

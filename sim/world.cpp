@@ -17,7 +17,8 @@ World::World(const ScenarioSpec& spec, const Catalog& catalog, SimServices& sim,
       drs_(env_, inventory_, migrations_),
       refresh_(env_, inventory_, maintenance_),
       schedule_(env_, inventory_, guests_, placement_, migrations_, maintenance_, ha_),
-      sampler_(env_, inventory_, *policy_, [this] { return drs_.imbalance_left(); }) {
+      sampler_(env_, inventory_, *policy_, [this] { return drs_.imbalance_left(); },
+               [this](int vm) { return guests_.in_use(vm); }) {
   // Who hears whom.
   guests_.view_changed.connect([this](int vm) { refresh_.on_view_changed(vm); });
   migrations_.completed.connect(

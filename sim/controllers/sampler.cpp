@@ -7,8 +7,14 @@
 
 namespace evcsim {
 
-Sampler::Sampler(Env& env, const Inventory& inv, const Policy& policy, std::function<double()> imbalance_left)
-    : env_(env), spec_(env.spec), inv_(inv), policy_(policy), imbalance_left_(std::move(imbalance_left)) {
+Sampler::Sampler(Env& env, const Inventory& inv, const Policy& policy, std::function<double()> imbalance_left,
+                 std::function<FeatureSet(int)> in_use)
+    : env_(env),
+      spec_(env.spec),
+      inv_(inv),
+      policy_(policy),
+      imbalance_left_(std::move(imbalance_left)),
+      in_use_(std::move(in_use)) {
   for (const Baseline& b : env.catalog.baselines())
     if (b.kind == BaselineKind::level) levels_.push_back(&b);
 }
@@ -32,20 +38,26 @@ void Sampler::sample(bool with_graph) {
   snap.t = env_.now();
   std::vector<FeatureId> ids;
   for (const auto& n : notable_features()) ids.push_back(feature_id(n));
-  std::vector<int> counts(ids.size(), 0);
-  for (const VmRec& v : inv_.vms) {
+  std::vector<int> counts(ids.size(), 0), used(ids.size(), 0);
+  for (size_t vm = 0; vm < inv_.vms.size(); ++vm) {
+    const VmRec& v = inv_.vms[vm];
     if (v.power == Power::off) {
       ++snap.vms_off;
       continue;
     }
     ++snap.vms_on;
     for (size_t i = 0; i < ids.size(); ++i) counts[i] += v.guest_view.test(ids[i]);
+    const FeatureSet in_use = in_use_(static_cast<int>(vm));
+    for (size_t i = 0; i < ids.size(); ++i) used[i] += in_use.test(ids[i]);
     std::string level = "below x86-64-v1";
     for (const Baseline* b : levels_)
       if (v.guest_view.contains(b->features)) level = b->name;
     snap.vms_by_level[level]++;
   }
-  for (size_t i = 0; i < ids.size(); ++i) snap.feature_counts.emplace_back(notable_features()[i], counts[i]);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    snap.feature_counts.emplace_back(notable_features()[i], counts[i]);
+    snap.feature_in_use.emplace_back(notable_features()[i], used[i]);
+  }
   std::vector<HostClass> classes;
   double sum = 0, sum2 = 0;
   int present = 0;

@@ -19,7 +19,9 @@ namespace evcsim {
 
 class Sampler {
  public:
-  Sampler(Env& env, const Inventory& inv, const Policy& policy, std::function<double()> imbalance_left);
+  // `in_use`: what a running VM's software uses now (GuestModel::in_use).
+  Sampler(Env& env, const Inventory& inv, const Policy& policy, std::function<double()> imbalance_left,
+          std::function<FeatureSet(int)> in_use);
 
   void start();
 
@@ -31,6 +33,7 @@ class Sampler {
   const Inventory& inv_;
   const Policy& policy_;
   std::function<double()> imbalance_left_;
+  std::function<FeatureSet(int)> in_use_;
   std::vector<const Baseline*> levels_;  // x86-64 levels, for VMs by guest-view level
   // What the last compatibility graph was built from, and the graph.
   struct ClassKey {

@@ -16,12 +16,12 @@ function evcsimVerdict() {
   let charts = 0, outside = [], rows = document.querySelectorAll('$rows').length;
   for (const svg of document.querySelectorAll('$svgs')) {
     charts++;
-    const w = svg.width.baseVal.value, h = svg.height.baseVal.value;
+    const box = svg.getBoundingClientRect();
     for (const t of svg.querySelectorAll('text')) {
       if (!t.textContent.trim()) continue;
-      const b = t.getBBox(), m = t.getCTM();
-      const x = b.x + (m ? m.e : 0), y = b.y + (m ? m.f : 0);
-      if (x < -0.5 || y < -0.5 || x + b.width > w + 0.5 || y + b.height > h + 0.5) outside.push(t.textContent);
+      const b = t.getBoundingClientRect();  // transforms included
+      if (b.left < box.left - 0.5 || b.top < box.top - 0.5 || b.right > box.right + 0.5 || b.bottom > box.bottom + 0.5)
+        outside.push(t.textContent);
     }
   }
   const v = document.createElement('pre');

@@ -93,9 +93,19 @@ TEST(Results, CsvIsTidyWithHeadersAndOneRowPerTimeAndKey) {
 TEST(Results, HtmlHasEveryChartAndTable) {
   SimRun r = simulate();
   std::string html = results_html(r.results->results());
-  for (const char* id : {"chart-baseline", "chart-hosts", "chart-events", "chart-features", "chart-imbalance",
-                         "chart-domains", "chart-levels", "table-crashes", "table-blocked", "table-refused", "table-expectations"})
+  for (const char* id : {"chart-baseline", "chart-hosts", "chart-events", "chart-migrations", "chart-features",
+                         "chart-in-use", "chart-imbalance", "chart-domains", "chart-levels", "table-raises",
+                         "table-purchases", "table-maintenance", "table-crashes", "table-slow-migrations", "table-blocked",
+                         "table-refused", "table-expectations"})
     EXPECT_NE(html.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
+  // The probing encoder's crash is one group: software, route between CPU models, missing features.
+  EXPECT_NE(html.find("<td>enc</td><td>harpertown → clovertown</td><td>sse4_1</td><td>probing-software</td>"
+                      "<td class=\"n\">1</td>"),
+            std::string::npos)
+      << html.substr(html.find("table-crashes"), 1500);
+  // Without a calendar the time axis reads in round time units.
+  EXPECT_NE(html.find(">20 min</text>"), std::string::npos);
+  EXPECT_NE(html.find("Live migrations per minute"), std::string::npos);
   EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));  // no resource fetched from the network
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_NE(html.find("probing-software"), std::string::npos);

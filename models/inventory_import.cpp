@@ -389,7 +389,8 @@ InventoryResult import_inventory(const InventorySources& sources, const Catalog&
       "name: {}\nstart_date: \"{}\"\nhorizon: {}\npolicy {{ name: {} }}\n"
       "drs {{ balance: true interval: \"5min\" }}\n"
       "workload {{ growth_per_year: 0.1 reboot_every_days: 30 power_cycle_every_days: 90 }}\n"
-      "failures {{ annual_rate: 0.03 }}\n",
+      "failures {{ annual_rate: 0.03 }}\n"
+      "report {{ sample_interval: \"1mo\" }}\n",
       quoted(o.name), o.start.str(), quoted(o.horizon), quoted(o.policy));
   if (o.lifetime_years > 0)
     head += fmt::format("refresh {{ lifetime_years: {} baseline_policy: {} cold_evacuation: true }}\n", o.lifetime_years,

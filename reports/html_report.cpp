@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -102,8 +103,8 @@ std::string per_interval(double s) {
   if (std::abs(s - 7 * kDay) < 1) return "per week";
   if (std::abs(s - kYear / 12) < 1) return "per month";
   if (std::abs(s - kYear) < 1) return "per year";
-  if (s >= kDay && std::fmod(s, kDay) < 1) return fmt::format("per {} days", grouped(s / kDay, 0));
-  if (s >= 3600 && std::fmod(s, 3600) < 1) return fmt::format("per {} hours", grouped(s / 3600, 0));
+  if (s >= kDay) return fmt::format("per {} days", grouped(s / kDay, std::fmod(s, kDay) < 1 ? 0 : 1));
+  if (s >= 3600) return fmt::format("per {} hours", grouped(s / 3600, std::fmod(s, 3600) < 1 ? 0 : 1));
   if (s >= 60 && std::fmod(s, 60) < 0.5) return fmt::format("per {} minutes", grouped(s / 60, 0));
   return fmt::format("per {} seconds", grouped(s, 0));
 }
@@ -195,6 +196,22 @@ std::string chart(const std::string& id, const std::string& title, const std::ve
                        L + pw / 2, T + ph / 2);
   auto value_text = [&](double v) { return axis.percent ? grouped(100 * v, 1) + " %" : grouped(v, v == std::round(v) ? 0 : 2); };
   std::vector<double> base(n, 0);
+  struct Box {
+    double x, y, w;
+  };
+  std::vector<Box> notes;  // step labels placed so far: a new one moves up or is left out rather than overlap
+  auto place_note = [&](double x, double y, double w) -> std::optional<double> {
+    for (int tries = 0; tries < 4; ++tries, y -= 12) {
+      if (y < T + 8) break;
+      bool clear = true;
+      for (const auto& b : notes) clear = clear && (x + w < b.x || b.x + b.w < x || std::abs(y - b.y) >= 11);
+      if (clear) {
+        notes.push_back({x, y, w});
+        return y;
+      }
+    }
+    return std::nullopt;
+  };
   for (size_t li = 0; li < lines.size(); ++li) {
     const Line& l = lines[li];
     const char* color = kPalette[li % std::size(kPalette)];
@@ -239,9 +256,10 @@ std::string chart(const std::string& id, const std::string& title, const std::ve
       for (size_t i = 0; i < l.labels.size() && i < l.t.size(); ++i) {
         if (i > 0 && l.labels[i] == l.labels[i - 1]) continue;
         double w = text_width(l.labels[i], 10), x = std::min(X(l.t[i]) + 3, L + pw - w - 2);
-        double y = std::max(T + 10.0, Y(l.v[i]) - 5 - 12.0 * static_cast<double>(li % 3));
+        auto y = place_note(x, std::max(T + 10.0, Y(l.v[i]) - 5), w);
+        if (!y) continue;  // the tooltip of the line still names it
         out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"note\" fill=\"{}\">{}<title>{} from {}</title></text>\n",
-                           x, y, color, esc(l.labels[i]), esc(l.name), clock.at(l.t[i]));
+                           x, *y, color, esc(l.labels[i]), esc(l.name), clock.at(l.t[i]));
       }
     }
   }

@@ -4,15 +4,14 @@
 # QEMU and libvirt are there to judge evcsim's CPU exports and named models
 # in the tests (`-cpu help`, QMP model expansion, libvirt's cpu_map and its
 # test driver); evcsim itself does not need them. Graphviz judges the
-# compatibility graphs (dot) in a test. libjs-vega is Vega 5, inlined into
-# the HTML report (evcsim finds it in /usr/share/javascript/vega at build time).
+# compatibility graphs (dot) in a test. COIN-OR CBC solves `evcsim plan`'s mixed-integer programs.
 set -eu
 PACKAGES="cmake g++ make pkg-config git ca-certificates
   libsimgrid-dev libboost-graph-dev
   libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev libfmt-dev libsqlite3-dev sqlite3
-  chromium graphviz libjs-vega
+  libcli11-dev libfmt-dev libsqlite3-dev sqlite3 coinor-libcbc-dev
+  chromium graphviz
   qemu-system-x86 libvirt-clients libvirt0 python3
   slurm-wlm munge"
 missing=""

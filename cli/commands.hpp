@@ -41,6 +41,8 @@ int simulate_and_report(const ScenarioSpec& spec, const Catalog& catalog, const 
 // Registers `inventory` (a scenario of the fleet one has, from RVTools' CSV
 // exports or a hosts CSV).
 void add_inventory_command(CLI::App& app, Runner* runner);
+// Registers `plan` (an optimizer's refresh plan, checked by simulation).
+void add_plan_command(CLI::App& app, Runner* runner);
 // Registers `events` (filter and convert a run's event store).
 void add_events_command(CLI::App& app, Runner* runner);
 // Registers `sweep`, `sweep-task` and `merge` (experiments over factors and

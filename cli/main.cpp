@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   evcsim::cli::add_sweep_commands(app, &runner);
   evcsim::cli::add_events_command(app, &runner);
   evcsim::cli::add_inventory_command(app, &runner);
+  evcsim::cli::add_plan_command(app, &runner);
   evcsim::cli::add_policies_command(app, &runner);
   evcsim::cli::add_metrics_command(app, &runner);
   try {

@@ -29,6 +29,21 @@ class ProcurementPolicy {
   virtual const CpuModel* choose(const MarketView& market) const = 0;
 };
 
+// What a two-socket host of `part` costs on `today`, relative to a mature
+// part's 1.0: a new generation carries a premium of up to 60% that fades over
+// its first two years (an estimate; used by `cheapest` and `evcsim plan`).
+double relative_price(const CpuModel& part, const YearMonth& today);
+
+// The RAM of a bought host: `ram_gib` when set, else what a two-socket
+// virtualization host of the part's launch year typically carried: 32 GiB in
+// 2006, doubling every three years (64 GiB in 2009, 256 GiB in 2015, 1 TiB
+// in 2021), at most 4 TiB: an estimate.
+int64_t bought_ram_mib(const CpuModel& part, double ram_gib);
+// A host's capacity: its cores at the part's speed (Clovertown-core equivalents).
+double host_capacity(int cores, const CpuModel& part);
+// The capacity of a bought host: two sockets of the part's cores.
+double bought_capacity(const CpuModel& part);
+
 // The most recently launched of `parts` (the first of equals). REQUIRES: non-empty.
 const CpuModel* newest_part(const std::vector<const CpuModel*>& parts);
 

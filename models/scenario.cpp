@@ -364,6 +364,7 @@ class Loader {
       if (r.window_days() > 0) rs.window_days = r.window_days();
       rs.cold_evacuation = r.cold_evacuation();
       rs.enable_needs_all_off = r.enable_needs_all_off();
+      rs.planned = r.planned();
       if (r.max_share_retiring() < 0 || r.max_share_retiring() > 1)
         fail(r, "max_share_retiring", rt, -1, "a share from 0 to 1");
       if (r.max_share_retiring() > 0) rs.max_share_retiring = r.max_share_retiring();

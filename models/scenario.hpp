@@ -108,6 +108,7 @@ struct RefreshSpec {
   double max_share_retiring = 0.1;
   double ram_gib = 0;                 // 0: by the part's launch year
   double qualification_months = 6;
+  bool planned = false;               // purchases, retirements and raises come from the schedule (evcsim plan)
 };
 
 enum class RuleKind { affinity, anti_affinity, vm_host };

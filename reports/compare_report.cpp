@@ -34,6 +34,21 @@ double compared_value(const report::RunResults& r, const std::string& metric) {
     return n ? sum / n : 0;
   }
   if (metric == "imbalance_end") return series_end(r, "imbalance", "host_load_stddev");
+  if (metric == "feature_vm_years") {
+    // Over the run: running VMs x the notable features their guest views
+    // have, each sample held until the next.
+    const report::Series* on = nullptr;
+    for (const auto& s : r.series())
+      if (s.family() == "vms" && s.key() == "on") on = &s;
+    if (!on) return 0;
+    double sum = 0;
+    for (const auto& s : r.series()) {
+      if (s.family() != "feature_share") continue;
+      for (int i = 0; i + 1 < s.t_size() && i + 1 < on->t_size(); ++i)
+        sum += s.value(i) * on->value(i) * (s.t(i + 1) - s.t(i)) / (365.25 * 86400);
+    }
+    return sum;
+  }
   if (metric == "imbalance_left_by_compatibility") {
     auto it = r.totals().find(metric);
     return it == r.totals().end() ? 0 : it->second;
@@ -43,7 +58,8 @@ double compared_value(const report::RunResults& r, const std::string& metric) {
 }
 
 bool is_compared_metric(const std::string& metric) {
-  return metric == "features_seen" || metric == "imbalance_end" || is_known_metric(metric);
+  return metric == "features_seen" || metric == "imbalance_end" || metric == "feature_vm_years" ||
+         is_known_metric(metric);
 }
 
 SampleStats sample_stats(const std::vector<double>& v) {

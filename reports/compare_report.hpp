@@ -15,7 +15,8 @@ const std::vector<std::string>& compared_metrics();
 // A run's value of a compared metric (totals, or the end of a time series).
 double compared_value(const report::RunResults& r, const std::string& metric);
 // A metric compare and sweep can report: a registered metric (`evcsim
-// metrics`), or features_seen / imbalance_end from the time series.
+// metrics`), or features_seen / imbalance_end / feature_vm_years (running
+// VMs x notable features seen, summed over the run in years) from the time series.
 bool is_compared_metric(const std::string& metric);
 
 // n, mean, sample standard deviation and the 95% confidence half-width

@@ -20,6 +20,7 @@
 
 #include "models/text_util.hpp"
 #include "models/year_month.hpp"
+#include "reports/html_chart.hpp"
 #include "reports/results.hpp"
 
 namespace evcsim {
@@ -109,13 +110,8 @@ std::string per_interval(double s) {
   return fmt::format("per {} seconds", grouped(s, 0));
 }
 
-struct Line {
-  std::string name;
-  std::vector<double> t, v;
-  std::vector<std::string> labels;
-};
-
-enum class Kind { line, step, stacked_steps, stacked_bars };
+using Line = ChartSeries;
+using Kind = ChartKind;
 
 struct Axis {
   std::string unit;       // words above the axis: "hosts", "% of running VMs"
@@ -328,6 +324,15 @@ std::string cut_note(size_t shown, size_t total, const std::string& where) {
 }
 
 }  // namespace
+
+std::string svg_chart(const std::string& id, const std::string& title, const std::vector<ChartSeries>& series,
+                      ChartKind kind, const ChartFrame& frame, const std::string& legend_title) {
+  Clock clock;
+  clock.calendar = frame.calendar;
+  clock.start = frame.start;
+  clock.horizon = frame.horizon;
+  return chart(id, title, series, kind, clock, Axis{frame.unit, frame.percent, frame.fixed_max}, legend_title);
+}
 
 std::string results_html(const report::RunResults& r) {
   const auto& id = r.scenario();

@@ -1,5 +1,7 @@
 #include "reports/json.hpp"
 
+#include <fmt/format.h>
+
 #include <memory>
 #include <stdexcept>
 
@@ -9,6 +11,9 @@
 #include <google/protobuf/message.h>
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/type_resolver_util.h>
+
+#include "models/error.hpp"
+#include "models/textproto.hpp"
 
 namespace evcsim {
 
@@ -42,5 +47,10 @@ std::string encode(const google::protobuf::Message& msg, bool pretty) {
 
 std::string to_json(const google::protobuf::Message& msg) { return encode(msg, true); }
 std::string to_json_line(const google::protobuf::Message& msg) { return encode(msg, false); }
+
+void read_json_file(const std::string& path, google::protobuf::Message* msg) {
+  auto st = google::protobuf::util::JsonStringToMessage(read_file(path), msg);
+  if (!st.ok()) throw InputError(fmt::format("not a {} evcsim wrote: {}", msg->GetTypeName(), st.ToString()), path);
+}
 
 }  // namespace evcsim

@@ -16,5 +16,7 @@ namespace evcsim {
 std::string to_json(const google::protobuf::Message& msg);
 // One line, fields at their default value left out (events.jsonl).
 std::string to_json_line(const google::protobuf::Message& msg);
+// Reads a JSON file evcsim wrote into `msg`; throws InputError naming the file.
+void read_json_file(const std::string& path, google::protobuf::Message* msg);
 
 }  // namespace evcsim

@@ -1,5 +1,7 @@
 #include "sim/inventory.hpp"
 
+#include "models/procurement_policy.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -23,7 +25,7 @@ Inventory::Inventory(Env& env)
     hr.cpu = hs.cpu;
     hr.purchased = hs.purchased;
     hr.ram_mib = hs.ram_mib;
-    if (hr.cpu) hr.capacity = std::max(1.0, hs.cores * std::max(0.05, hr.cpu->relative_speed));
+    if (hr.cpu) hr.capacity = host_capacity(hs.cores, *hr.cpu);
     if (hr.cpu && clusters[hs.cluster].vendor.empty()) clusters[hs.cluster].vendor = hr.cpu->vendor();
   }
   for (size_t v = 0; v < vms.size(); ++v) {

@@ -18,11 +18,6 @@
 #include "sweep/experiment.hpp"
 
 namespace evcsim::sweep {
-namespace {
-
-namespace fs = std::filesystem;
-
-constexpr size_t kArrayChunk = 1000;  // Slurm's default MaxArraySize is 1001: ids 0..1000
 
 std::string sh_quote(const std::string& s) {
   if (!s.empty() && s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-./=:,+") ==
@@ -32,6 +27,13 @@ std::string sh_quote(const std::string& s) {
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
 }
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kArrayChunk = 1000;  // Slurm's default MaxArraySize is 1001: ids 0..1000
+
 
 std::string first_line(const std::string& path) {
   FILE* f = std::fopen(path.c_str(), "r");

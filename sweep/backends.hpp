@@ -33,6 +33,8 @@ struct CommandOutput {
   std::string text;
 };
 CommandOutput run_shell(const std::string& cmd);
+// `s` quoted for sh (as is when it needs no quoting).
+std::string sh_quote(const std::string& s);
 
 // This process's binary (/proc/self/exe): what the tasks run.
 std::string self_binary();

@@ -58,8 +58,7 @@ std::vector<std::optional<report::RunResults>> load_runs(const Experiment& e, co
     std::error_code ec;
     if (!fs::exists(p, ec)) continue;
     report::RunResults r;
-    auto st = google::protobuf::util::JsonStringToMessage(read_file(p.string()), &r);
-    if (!st.ok()) throw InputError(fmt::format("not a results.json evcsim wrote: {}", st.ToString()), p.string());
+    read_json_file(p.string(), &r);
     out[i] = std::move(r);
   }
   return out;

@@ -15,9 +15,7 @@ class Cheapest final : public ProcurementPolicy {
   }
   const CpuModel* choose(const MarketView& m) const override {
     auto cost = [&](const CpuModel* p) {
-      double months = m.today.index() - p->launch.index();
-      double price = 1.0 + 0.6 * std::max(0.0, 1 - months / 24);
-      return price / (p->cores_per_socket * p->relative_speed);
+      return relative_price(*p, m.today) / (p->cores_per_socket * p->relative_speed);
     };
     return *std::min_element(m.joinable.begin(), m.joinable.end(),
                              [&](const CpuModel* a, const CpuModel* b) { return cost(a) < cost(b); });

@@ -21,10 +21,7 @@ RefreshController::RefreshController(Env& env, Inventory& inv, MaintenanceContro
 // launch year typically carried: 32 GiB in 2006, doubling every three years
 // (64 GiB in 2009, 256 GiB in 2015, 1 TiB in 2021): an estimate.
 int64_t RefreshController::bought_ram_mib(const CpuModel& part) const {
-  if (spec_.refresh.ram_gib > 0) return static_cast<int64_t>(spec_.refresh.ram_gib * 1024);
-  const double years = std::max(0, part.launch.year - 2006);
-  const double gib = std::min(4096.0, 32 * std::pow(2.0, years / 3));
-  return static_cast<int64_t>(std::lround(gib)) * 1024;
+  return evcsim::bought_ram_mib(part, spec_.refresh.ram_gib);
 }
 
 void RefreshController::start() {
@@ -36,7 +33,7 @@ void RefreshController::start() {
 void RefreshController::daily() {
   for (size_t c = 0; c < clusters_.size(); ++c) {
     retire_due(static_cast<int>(c));
-    procure(static_cast<int>(c));
+    if (!spec_.refresh.planned) procure(static_cast<int>(c));  // a plan's purchases are its operations
   }
   env_.schedule(env_.now() + kDay, [this] { daily(); });
 }
@@ -57,7 +54,8 @@ void RefreshController::retire_due(int cluster) {
     int age_months = today.index() - hr.purchased.index();
     const YearMonth& listed = spec_.hosts[h].retire;
     bool by_date = listed.valid() && !book.replaced_by_purchase && today >= listed;
-    bool by_age = spec_.refresh.lifetime_years > 0 && age_months >= std::lround(spec_.refresh.lifetime_years * 12);
+    bool by_age = !spec_.refresh.planned && spec_.refresh.lifetime_years > 0 &&
+                  age_months >= std::lround(spec_.refresh.lifetime_years * 12);
     if (hr.up && !hr.maintenance && env_.now() >= book.retry_after && (by_date || by_age))
       due.emplace_back(hr.purchased.index(), h);
   }
@@ -76,7 +74,7 @@ void RefreshController::retire_due(int cluster) {
   // Buy the replacements before evacuating, as an operator would.
   int replace = 0;
   for (const auto& [month, h] : due) replace += !hosts_[h].replaced, hosts_[h].replaced = true;
-  if (replace > 0) buy_hosts(cluster, replace, PurchaseReason::replacement);
+  if (replace > 0 && !spec_.refresh.planned) buy_hosts(cluster, replace, PurchaseReason::replacement);
   for (const auto& [month, h] : due) {
     int age_months = today.index() - inv_.hosts[h].purchased.index();
     maintenance_.begin(h, MaintenanceStarted{0, h, MaintenanceKind::retirement, age_months / 12.0});
@@ -176,8 +174,7 @@ void RefreshController::buy_hosts(int cluster, int count, PurchaseReason why) {
     hr.up = true;
     hr.demand = 0;
     // A bought server: two sockets of the part, and the RAM of its era.
-    const int cores = 2 * std::max(1, model->cores_per_socket);
-    hr.capacity = std::max(1.0, cores * std::max(0.05, model->relative_speed));
+    hr.capacity = bought_capacity(*model);
     hr.ram_mib = bought_ram_mib(*model);
     bought(bay);  // a new machine: its own failures
     hosts_[bay] = HostBook{0, false, true, 0};  // the listed date was for the old machine

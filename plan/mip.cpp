@@ -1,0 +1,86 @@
+#include "plan/mip.hpp"
+
+#include <coin/Cbc_C_Interface.h>
+#include <coin/CoinFinite.hpp>
+
+#include <chrono>
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+namespace evcsim::plan {
+
+int Mip::var(std::string name, Kind kind, double lower, double upper, double objective) {
+  if (kind == Kind::binary) lower = 0, upper = 1;
+  vars_.push_back({std::move(name), kind, lower, upper, objective});
+  return static_cast<int>(vars_.size()) - 1;
+}
+
+int Mip::row(std::string name, std::vector<std::pair<int, double>> terms, double lower, double upper) {
+  rows_.push_back({std::move(name), std::move(terms), lower, upper});
+  return static_cast<int>(rows_.size()) - 1;
+}
+
+size_t Mip::integers() const {
+  size_t n = 0;
+  for (const auto& v : vars_) n += v.kind != Kind::continuous;
+  return n;
+}
+
+Mip::Solution Mip::maximize(double time_limit_s, double gap) const {
+  // The matrix by columns, as Cbc_loadProblem takes it.
+  const int n = static_cast<int>(vars_.size()), m = static_cast<int>(rows_.size());
+  std::vector<std::vector<std::pair<int, double>>> columns(vars_.size());
+  for (size_t i = 0; i < rows_.size(); ++i)
+    for (const auto& [var, coef] : rows_[i].terms)
+      if (coef != 0) columns[static_cast<size_t>(var)].emplace_back(static_cast<int>(i), coef);
+  std::vector<CoinBigIndex> start{0};
+  std::vector<int> index;
+  std::vector<double> value, col_lb, col_ub, obj, row_lb, row_ub;
+  for (size_t j = 0; j < vars_.size(); ++j) {
+    for (const auto& [row, coef] : columns[j]) index.push_back(row), value.push_back(coef);
+    start.push_back(static_cast<CoinBigIndex>(index.size()));
+    col_lb.push_back(std::isfinite(vars_[j].lower) ? vars_[j].lower : -COIN_DBL_MAX);
+    col_ub.push_back(std::isfinite(vars_[j].upper) ? vars_[j].upper : COIN_DBL_MAX);
+    obj.push_back(vars_[j].objective);
+  }
+  for (const auto& r : rows_) {
+    row_lb.push_back(std::isfinite(r.lower) ? r.lower : -COIN_DBL_MAX);
+    row_ub.push_back(std::isfinite(r.upper) ? r.upper : COIN_DBL_MAX);
+  }
+  std::unique_ptr<Cbc_Model, void (*)(Cbc_Model*)> model(Cbc_newModel(), Cbc_deleteModel);
+  Cbc_Model* cbc = model.get();
+  Cbc_loadProblem(cbc, n, m, start.data(), index.data(), value.data(), col_lb.data(), col_ub.data(), obj.data(),
+                  row_lb.data(), row_ub.data());
+  Cbc_setObjSense(cbc, -1);  // maximize
+  for (int j = 0; j < n; ++j)
+    if (vars_[static_cast<size_t>(j)].kind != Kind::continuous) Cbc_setInteger(cbc, j);
+  Cbc_setLogLevel(cbc, 0);
+  Cbc_setMaximumSeconds(cbc, time_limit_s);
+  Cbc_setAllowableFractionGap(cbc, gap);
+  Cbc_setParameter(cbc, "threads", "1");  // one thread: the same answer on every machine that finishes in time
+
+  Solution s;
+  const auto begin = std::chrono::steady_clock::now();
+  Cbc_solve(cbc);
+  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  const double* best = Cbc_bestSolution(cbc);
+  if (Cbc_isProvenInfeasible(cbc)) {
+    s.status = Solution::Status::infeasible;
+  } else if (!best) {
+    s.status = Solution::Status::no_solution;
+    s.message = Cbc_isSecondsLimitReached(cbc) ? "time limit" : "stopped";
+  } else {
+    const bool proven = Cbc_isProvenOptimal(cbc) != 0;
+    s.status = proven ? Solution::Status::optimal : Solution::Status::feasible;
+    s.message = Cbc_isSecondsLimitReached(cbc) ? "time limit" : "";
+    s.objective = Cbc_getObjValue(cbc);
+    s.values.assign(best, best + n);
+    const double bound = Cbc_getBestPossibleObjValue(cbc);
+    s.gap = std::abs(bound - s.objective) / std::max(1.0, std::abs(s.objective));
+    s.within_gap = proven && s.gap > 1e-9;
+  }
+  return s;
+}
+
+}  // namespace evcsim::plan

@@ -88,15 +88,20 @@ std::vector<std::string> learn(const std::string& store, const ScenarioSpec& pla
         if (words.size() > 1 && planned.clusters[c].name == words[1] &&
             raises.insert({static_cast<int>(c), quarter}).second) {
           o->no_raise.insert({static_cast<int>(c), quarter});
+          std::string why = e.reason();
+          if (why.size() > 120) why = why.substr(0, why.rfind(' ', 117)) + " ...";
           learned.push_back(fmt::format("{}: the raise of {} was refused ({}); no raise in that quarter",
-                                        e.date(), planned.clusters[c].name, e.reason()));
+                                        e.date(), planned.clusters[c].name, why));
         }
     } else if (e.type() == "power_on_refused") {
       for (size_t v = 0; v < planned.vms.size(); ++v)
         if (planned.vms[v].name == e.vm()) ++refused_power_ons[planned.vms[v].cluster];
     }
   });
+  std::set<int> known_short;  // the program already says these clusters run short
+  for (const auto& s : p.shortfalls) known_short.insert(s.cluster);
   for (const auto& [c, n] : refused_power_ons) {
+    if (known_short.count(c)) continue;
     o->extra_headroom[c] += 0.1;
     learned.push_back(fmt::format("cluster {}: {} power-on(s) refused for want of room (packing); 10% more headroom",
                                   planned.clusters[static_cast<size_t>(c)].name, n));

@@ -8,6 +8,9 @@
 #include <cmath>
 #include <memory>
 
+#include <fmt/format.h>
+#include <string>
+
 namespace evcsim::plan {
 
 int Mip::var(std::string name, Kind kind, double lower, double upper, double objective) {
@@ -58,7 +61,10 @@ Mip::Solution Mip::maximize(double time_limit_s, double gap) const {
   Cbc_setLogLevel(cbc, 0);
   Cbc_setMaximumSeconds(cbc, time_limit_s);
   Cbc_setAllowableFractionGap(cbc, gap);
-  Cbc_setParameter(cbc, "threads", "1");  // one thread: the same answer on every machine that finishes in time
+  // One thread and a node limit: the same answer on every machine that gets
+  // there within the time limit (the limit is a safety net; hitting it is reported).
+  Cbc_setParameter(cbc, "threads", "1");
+  Cbc_setParameter(cbc, "maxNodes", std::to_string(max_nodes_).c_str());
 
   Solution s;
   const auto begin = std::chrono::steady_clock::now();
@@ -73,7 +79,7 @@ Mip::Solution Mip::maximize(double time_limit_s, double gap) const {
   } else {
     const bool proven = Cbc_isProvenOptimal(cbc) != 0;
     s.status = proven ? Solution::Status::optimal : Solution::Status::feasible;
-    s.message = Cbc_isSecondsLimitReached(cbc) ? "time limit" : "";
+    s.message = Cbc_isSecondsLimitReached(cbc) ? "time limit" : proven ? "" : fmt::format("node limit {}", max_nodes_);
     s.objective = Cbc_getObjValue(cbc);
     s.values.assign(best, best + n);
     const double bound = Cbc_getBestPossibleObjValue(cbc);

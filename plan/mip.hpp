@@ -33,6 +33,9 @@ class Mip {
   // Maximizes; stops at `time_limit_s` or a relative gap of `gap`.
   Solution maximize(double time_limit_s, double gap) const;
 
+  // Branch-and-bound nodes at most (deterministic, unlike time).
+  void set_max_nodes(int n) { max_nodes_ = n; }
+
   size_t vars() const { return vars_.size(); }
   size_t rows() const { return rows_.size(); }
   size_t integers() const;
@@ -52,6 +55,7 @@ class Mip {
   };
   std::vector<Var> vars_;
   std::vector<Row> rows_;
+  int max_nodes_ = 2000;
 };
 
 }  // namespace evcsim::plan

@@ -65,7 +65,13 @@ Objective objective_named(const std::string& name) {
   throw InputError(fmt::format("unknown objective '{}': features, outage or balanced", name), "", 0, "--objective");
 }
 
-Plan solve(const ScenarioSpec& spec, const scenario::Scenario& msg, const Catalog& catalog, const Options& o) {
+namespace {
+
+// The program for the clusters `include` marks (all of them when a budget
+// couples them; one at a time otherwise: the clusters share nothing else, and
+// sixteen small programs solve in a fraction of the time of one large one).
+Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, const Catalog& catalog, const Options& o,
+                    const std::vector<bool>& include) {
   const Objective w = objective_named(o.objective);
   if (!spec.calendar)
     throw InputError("planning needs the scenario's start_date (the market's calendar)", spec.file, 0, "start_date");
@@ -73,13 +79,17 @@ Plan solve(const ScenarioSpec& spec, const scenario::Scenario& msg, const Catalo
     throw InputError("planning needs a refresh block with lifetime_years (when hosts are due to retire)", spec.file, 0,
                      "refresh");
   Plan plan;
-  const int Q = std::max(1, static_cast<int>(std::ceil(spec.horizon_s / kQuarter - 1e-9)));
+  // Quarters that start at least a week before the end (a ten-year run from
+  // January ends on the first day of the 41st quarter: no decision there).
+  const int Q = std::max(1, static_cast<int>(std::ceil((spec.horizon_s - 7 * kDay) / kQuarter)));
   for (int q = 0; q < Q; ++q) {
     int idx = spec.start_date.index() + 3 * q;
     plan.quarters.push_back(YearMonth{idx / 12, idx % 12 + 1});
   }
   auto t_of = [&](int q) { return seconds_at(spec.start_date, plan.quarters[static_cast<size_t>(q)].str()); };
-  const int life_q = static_cast<int>(std::lround(spec.refresh.lifetime_years * 4));
+  // Hosts the plan buys retire at the end of their window (lifetime + window):
+  // a cohort must not vanish in a quarter when nothing on the market can replace it.
+  const int life_q = static_cast<int>(std::lround((spec.refresh.lifetime_years + o.window_years) * 4));
   const int qual = static_cast<int>(std::lround(spec.refresh.qualification_months));
   const size_t C = spec.clusters.size();
 
@@ -109,6 +119,7 @@ Plan solve(const ScenarioSpec& spec, const scenario::Scenario& msg, const Catalo
   const int life_months = static_cast<int>(std::lround(spec.refresh.lifetime_years * 12));
   for (size_t g = 0; g < plan.groups.size(); ++g) {
     const Group& grp = plan.groups[g];
+    if (!include[static_cast<size_t>(grp.cluster)]) continue;
     auto age = [&](int q) { return plan.quarters[static_cast<size_t>(q)].index() - grp.purchased.index(); };
     int first = -1, last = -1;
     for (int q = 0; q < Q; ++q) {
@@ -144,7 +155,7 @@ Plan solve(const ScenarioSpec& spec, const scenario::Scenario& msg, const Catalo
   std::vector<std::vector<const Baseline*>> chain(C);  // modes above each cluster's baseline, lowest first
   for (size_t c = 0; c < C; ++c) {
     const auto& b = spec.clusters[c].baseline;
-    if (!b) continue;
+    if (!b || !include[c]) continue;
     for (const Baseline& m : catalog.baselines())
       if (m.kind == BaselineKind::evc && m.vendor == b->vendor && m.name != b->name && m.includes(*b))
         chain[c].push_back(&m);
@@ -152,7 +163,7 @@ Plan solve(const ScenarioSpec& spec, const scenario::Scenario& msg, const Catalo
                      [](const Baseline* a, const Baseline* b2) { return a->features.count() < b2->features.count(); });
   }
   for (size_t c = 0; c < C; ++c)
-    for (int q = 0; q < Q; ++q) {
+    for (int q = 0; q < Q && include[c]; ++q) {
       const YearMonth today = plan.quarters[static_cast<size_t>(q)];
       for (const CpuModel& p : catalog.cpus()) {
         if (p.vendor() != vendor[c] || p.launch.index() + qual > today.index() || today > p.end_of_sale) continue;
@@ -173,6 +184,7 @@ Plan solve(const ScenarioSpec& spec, const scenario::Scenario& msg, const Catalo
   for (size_t c = 0; c < C; ++c)
     for (int q = 0; q < Q; ++q) demand[c][static_cast<size_t>(q)] = demand_at(spec, static_cast<int>(c), t_of(q));
   for (size_t c = 0; c < C; ++c) {
+    if (!include[c]) continue;
     const Baseline* below = spec.clusters[c].baseline ? &*spec.clusters[c].baseline : nullptr;
     for (size_t m = 0; m < chain[c].size(); ++m) {
       const Baseline* mode = chain[c][m];
@@ -209,6 +221,7 @@ Plan solve(const ScenarioSpec& spec, const scenario::Scenario& msg, const Catalo
   };
   for (size_t g = 0; g < plan.groups.size(); ++g) {
     const size_t c = static_cast<size_t>(plan.groups[g].cluster);
+    if (!include[c]) continue;
     const int m = lowest_unjoinable(c, *plan.groups[g].cpu);
     if (m < 0) continue;
     for (int q = 0; q < Q; ++q) {
@@ -228,6 +241,7 @@ Plan solve(const ScenarioSpec& spec, const scenario::Scenario& msg, const Catalo
   // Capacity with headroom, the host cap, and the budget.
   std::vector<std::vector<std::pair<int, int>>> short_vars(C);  // (ram, cpu) per quarter
   for (size_t c = 0; c < C; ++c) {
+    if (!include[c]) continue;
     const double headroom = spec.refresh.headroom + w.headroom +
                             (o.extra_headroom.count(static_cast<int>(c)) ? o.extra_headroom.at(static_cast<int>(c)) : 0);
     for (int q = 0; q < Q; ++q) {
@@ -297,6 +311,7 @@ Plan solve(const ScenarioSpec& spec, const scenario::Scenario& msg, const Catalo
                               life_q > 0 && b.quarter + life_q < Q ? b.quarter + life_q : -1, ""});
   }
   for (size_t c = 0; c < C; ++c) {
+    if (!include[c]) continue;
     std::string from = spec.clusters[c].baseline ? spec.clusters[c].baseline->name : "";
     const Baseline* below = spec.clusters[c].baseline ? &*spec.clusters[c].baseline : nullptr;
     for (int q = 0; q < Q; ++q) {
@@ -324,7 +339,7 @@ Plan solve(const ScenarioSpec& spec, const scenario::Scenario& msg, const Catalo
       std::string binding;
       double cheapest = Mip::kInf;
       for (const Buy& b : buys)
-        if (b.cluster == static_cast<int>(c) && b.quarter <= q) cheapest = std::min(cheapest, b.price);
+        if (b.cluster == static_cast<int>(c) && b.quarter == q) cheapest = std::min(cheapest, b.price);
       if (!std::isfinite(cheapest))
         binding = spec.clusters[c].baseline
                       ? fmt::format("no part on the market can join {} (the baseline cannot be lowered)",
@@ -332,8 +347,20 @@ Plan solve(const ScenarioSpec& spec, const scenario::Scenario& msg, const Catalo
                       : "no part of the cluster's vendor is on the market";
       else if (o.budget && *o.budget - spent < cheapest)
         binding = fmt::format("the budget of {} is spent", *o.budget);
-      else
-        binding = fmt::format("the cluster's host cap of {} hosts", cap[c]);
+      else {
+        double hosts_present = 0;
+        for (size_t g = 0; g < plan.groups.size(); ++g) {
+          if (plan.groups[g].cluster != static_cast<int>(c)) continue;
+          double left = 1;
+          for (int k = 0; k <= q; ++k) left -= val(y[g][static_cast<size_t>(k)]);
+          hosts_present += plan.groups[g].count * left;
+        }
+        for (const Buy& b : buys)
+          if (b.cluster == static_cast<int>(c) && present(b, q)) hosts_present += val(b.var);
+        binding = hosts_present >= cap[c] - 0.5
+                      ? fmt::format("the cluster's host cap of {} hosts", cap[c])
+                      : fmt::format("the retirement windows: hosts due leave before enough can be bought");
+      }
       plan.shortfalls.push_back({q, static_cast<int>(c), val(sr), val(sc), binding});
     }
   }
@@ -346,6 +373,42 @@ Plan solve(const ScenarioSpec& spec, const scenario::Scenario& msg, const Catalo
     p.why = retiring ? "replacing retired hosts" : "capacity for growth";
   }
   return plan;
+}
+
+}  // namespace
+
+Plan solve(const ScenarioSpec& spec, const scenario::Scenario& msg, const Catalog& catalog, const Options& o) {
+  const size_t C = spec.clusters.size();
+  if (o.budget || C == 1) return solve_clusters(spec, msg, catalog, o, std::vector<bool>(C, true));
+  Plan all;
+  Options each = o;
+  each.time_limit_s = o.time_limit_s;  // each cluster's node limit usually ends it sooner
+  bool proven = true;
+  for (size_t c = 0; c < C; ++c) {
+    std::vector<bool> one(C, false);
+    one[c] = true;
+    Plan p = solve_clusters(spec, msg, catalog, each, one);
+    if (c == 0) all.groups = p.groups, all.quarters = p.quarters;
+    for (auto& x : p.purchases) all.purchases.push_back(std::move(x));
+    for (auto& x : p.retirements) all.retirements.push_back(x);
+    for (auto& x : p.raises) all.raises.push_back(std::move(x));
+    for (auto& x : p.shortfalls) all.shortfalls.push_back(std::move(x));
+    all.objective += p.objective;
+    all.solve_s += p.solve_s;
+    all.gap = std::max(all.gap, p.gap);
+    all.variables += p.variables;
+    all.integers += p.integers;
+    all.rows += p.rows;
+    all.predicted_feature_vm_years += p.predicted_feature_vm_years;
+    if (p.status.rfind("optimal", 0) != 0) proven = false, all.status = p.status;
+  }
+  if (proven) all.status = all.gap > 0 ? fmt::format("optimal within {:.1f}% (per cluster)", 100 * o.gap) : "optimal (per cluster)";
+  auto by_time = [](const auto& a, const auto& b) { return a.quarter < b.quarter; };
+  std::stable_sort(all.purchases.begin(), all.purchases.end(), by_time);
+  std::stable_sort(all.retirements.begin(), all.retirements.end(), by_time);
+  std::stable_sort(all.raises.begin(), all.raises.end(), by_time);
+  std::stable_sort(all.shortfalls.begin(), all.shortfalls.end(), by_time);
+  return all;
 }
 
 std::string plan_scenario_text(const scenario::Scenario& original, const ScenarioSpec& spec, const Plan& plan) {

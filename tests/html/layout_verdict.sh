@@ -3,10 +3,11 @@
 # "charts=N rows=M outside=K [labels outside]" -- the SVG charts matching a
 # selector, the rows of a table, and every chart text whose box (getBBox)
 # falls outside its chart. Used by the HTML tests to judge layouts.
-# usage: layout_verdict.sh CHROMIUM PAGE.html SVG_SELECTOR ROW_SELECTOR [WAIT_MS]
-# WAIT_MS: virtual time to let scripts (Vega) draw before measuring; default 0.
+# usage: layout_verdict.sh CHROMIUM PAGE.html SVG_SELECTOR ROW_SELECTOR [CHARTS MIN_ROWS]
+# With CHARTS and MIN_ROWS it judges too: exactly CHARTS charts, at least
+# MIN_ROWS rows and nothing outside, else it exits 1.
 set -eu
-chromium=$1 page=$2 svgs=$3 rows=$4 wait=${5:-0}
+chromium=$1 page=$2 svgs=$3 rows=$4 want_charts=${5:-} want_rows=${6:-0} wait=0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 sed 's|</body></html>||' "$page" >"$work/check.html"
@@ -32,7 +33,15 @@ function evcsimVerdict() {
 setTimeout(evcsimVerdict, $wait);
 </script></body></html>
 HTML
-timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+verdict=$(timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
   --disable-component-update --disable-sync --user-data-dir="$work/profile" --virtual-time-budget=$((wait + 5000)) \
   --dump-dom "file://$work/check.html" 2>/dev/null |
-  sed -n 's|.*<pre id="verdict">\(.*\)</pre>.*|\1|p'
+  sed -n 's|.*<pre id="verdict">\(.*\)</pre>.*|\1|p')
+echo "$verdict"
+[ -n "$want_charts" ] || exit 0
+got_rows=$(echo "$verdict" | sed -n 's/.*rows=\([0-9]*\).*/\1/p')
+case "$verdict" in
+"charts=$want_charts rows="*" outside=0 []") ;;
+*) echo "FAIL: expected $want_charts chart(s) and no label outside its chart"; exit 1 ;;
+esac
+[ "${got_rows:-0}" -ge "$want_rows" ] || { echo "FAIL: expected at least $want_rows table row(s)"; exit 1; }

@@ -9,9 +9,5 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$evcsim" compare "$src/scenarios/stress-failures.textproto" --policies cluster-baseline,modern-superset,unsafe-override \
   --seeds 2 --metrics migrations,outage_minutes,features_seen --out "$work/cmp" >/dev/null 2>&1
-verdict=$("$src/tests/html/layout_verdict.sh" "$chromium" "$work/cmp/compare.html" 'svg' '#compare-table tr')
-echo "chromium: $verdict"
-case "$verdict" in
-"charts=3 rows=4 outside=0 []") echo "ok: compare.html lays out in Chromium" ;;
-*) echo "FAIL: expected charts=3 rows=4 outside=0"; exit 1 ;;
-esac
+"$src/tests/html/layout_verdict.sh" "$chromium" "$work/cmp/compare.html" 'svg' '#compare-table tr' 3 4
+echo "ok: compare.html lays out in Chromium"

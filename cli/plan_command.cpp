@@ -215,7 +215,8 @@ void add_plan_command(CLI::App& app, Runner* runner) {
   cmd->add_option("--window", a->window, "hosts retire within lifetime_years +/- this many years")
       ->check(CLI::Range(0.0, 5.0))
       ->capture_default_str();
-  cmd->add_option("--time-limit", a->time_limit, "seconds the solver may take per round")
+  cmd->add_option("--time-limit", a->time_limit,
+                  "seconds the solver may take per program (each cluster's; the whole fleet's with --budget)")
       ->check(CLI::Range(1.0, 86400.0))
       ->capture_default_str();
   cmd->add_option("--rounds", a->rounds, "solve-and-simulate rounds at most")->check(CLI::Range(1, 10))->capture_default_str();
@@ -259,7 +260,7 @@ void add_plan_command(CLI::App& app, Runner* runner) {
       plan::Plan p;
       report::RunResults planned;
       for (int round = 1; round <= a->rounds; ++round) {
-        std::cerr << fmt::format("evcsim plan: round {}: solving (at most {} s) ...\n", round, a->time_limit);
+        std::cerr << fmt::format("evcsim plan: round {}: solving ...\n", round);
         p = plan::solve(spec, msg, cat, o);
         auto* r = rep.add_rounds();
         r->set_round(static_cast<uint32_t>(round));

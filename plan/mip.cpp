@@ -60,7 +60,7 @@ Mip::Solution Mip::maximize(double time_limit_s, double gap) const {
     if (vars_[static_cast<size_t>(j)].kind != Kind::continuous) Cbc_setInteger(cbc, j);
   Cbc_setLogLevel(cbc, 0);
   Cbc_setMaximumSeconds(cbc, time_limit_s);
-  Cbc_setAllowableFractionGap(cbc, gap);
+  Cbc_setAllowableGap(cbc, gap);  // absolute: a shortfall's penalty must not widen a relative gap
   // One thread and a node limit: the same answer on every machine that gets
   // there within the time limit (the limit is a safety net; hitting it is reported).
   Cbc_setParameter(cbc, "threads", "1");
@@ -83,7 +83,7 @@ Mip::Solution Mip::maximize(double time_limit_s, double gap) const {
     s.objective = Cbc_getObjValue(cbc);
     s.values.assign(best, best + n);
     const double bound = Cbc_getBestPossibleObjValue(cbc);
-    s.gap = std::abs(bound - s.objective) / std::max(1.0, std::abs(s.objective));
+    s.gap = std::abs(bound - s.objective);
     s.within_gap = proven && s.gap > 1e-9;
   }
   return s;

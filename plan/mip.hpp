@@ -26,11 +26,12 @@ class Mip {
     double objective = 0;
     std::vector<double> values;  // per variable
     double seconds = 0;
-    double gap = 0;              // relative distance to the best bound at the end
-    bool within_gap = false;     // optimal up to the relative gap asked for
+    double gap = 0;              // distance to the best bound at the end
+    bool within_gap = false;     // optimal up to the gap asked for
     std::string message;
   };
-  // Maximizes; stops at `time_limit_s` or a relative gap of `gap`.
+  // Maximizes; stops at `time_limit_s`, the node limit, or when the best
+  // bound is within `gap` (absolute, in objective units) of the best solution.
   Solution maximize(double time_limit_s, double gap) const;
 
   // Branch-and-bound nodes at most (deterministic, unlike time).

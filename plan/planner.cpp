@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 #include <google/protobuf/text_format.h>
@@ -87,9 +88,11 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
     plan.quarters.push_back(YearMonth{idx / 12, idx % 12 + 1});
   }
   auto t_of = [&](int q) { return seconds_at(spec.start_date, plan.quarters[static_cast<size_t>(q)].str()); };
-  // Hosts the plan buys retire at the end of their window (lifetime + window):
-  // a cohort must not vanish in a quarter when nothing on the market can replace it.
-  const int life_q = static_cast<int>(std::lround((spec.refresh.lifetime_years + o.window_years) * 4));
+  // Hosts the plan buys retire at their lifetime -- later, up to the end of
+  // their window, when nothing the cluster can buy is on the market then (a
+  // cohort must not vanish when nothing can replace it).
+  const int life_q = static_cast<int>(std::lround(spec.refresh.lifetime_years * 4));
+  const int window_q = static_cast<int>(std::lround(o.window_years * 4));
   const int qual = static_cast<int>(std::lround(spec.refresh.qualification_months));
   const size_t C = spec.clusters.size();
 
@@ -147,6 +150,7 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
     int var, cluster, quarter;
     const CpuModel* part;
     double price, ram_gib, capacity;
+    int retire = -1;  // the quarter the cohort leaves (may be >= Q)
   };
   std::vector<Buy> buys;
   std::vector<std::string> vendor(C);
@@ -176,7 +180,17 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
                         bought_capacity(p)});
       }
     }
-  auto present = [&](const Buy& b, int q) { return b.quarter <= q && (life_q <= 0 || q < b.quarter + life_q); };
+  {
+    std::vector<std::vector<bool>> offered(C, std::vector<bool>(static_cast<size_t>(Q), false));
+    for (const Buy& b : buys) offered[static_cast<size_t>(b.cluster)][static_cast<size_t>(b.quarter)] = true;
+    for (Buy& b : buys) {
+      b.retire = life_q > 0 ? b.quarter + life_q : std::numeric_limits<int>::max();
+      while (life_q > 0 && b.retire < Q && b.retire < b.quarter + life_q + window_q &&
+             !offered[static_cast<size_t>(b.cluster)][static_cast<size_t>(b.retire)])
+        ++b.retire;
+    }
+  }
+  auto present = [&](const Buy& b, int q) { return b.quarter <= q && q < b.retire; };
 
   // Baselines: z[c][m][q] = 1 when cluster c's baseline is at least chain mode m at quarter q.
   std::vector<std::vector<std::vector<int>>> z(C);
@@ -234,7 +248,7 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
     const size_t c = static_cast<size_t>(b.cluster);
     const int m = lowest_unjoinable(c, *b.part);
     if (m < 0) continue;
-    const int last = life_q > 0 ? std::min(Q - 1, b.quarter + life_q - 1) : Q - 1;
+    const int last = std::min(Q - 1, b.retire - 1);
     mip.row("join-bought", {{b.var, 1}, {z[c][static_cast<size_t>(m)][static_cast<size_t>(last)], cap[c]}}, -Mip::kInf,
             cap[c]);
   }
@@ -294,7 +308,7 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
                                      ? fmt::format(": no integer solution within --time-limit {} s", o.time_limit_s)
                                      : ""));
   plan.status = s.status == Mip::Solution::Status::optimal
-                    ? (s.within_gap ? fmt::format("optimal within {:.1f}%", 100 * o.gap) : "optimal")
+                    ? (s.within_gap ? fmt::format("optimal within {} VM-feature-year(s)", o.gap) : "optimal")
                     : fmt::format("feasible, not proven optimal ({})", s.message);
   plan.objective = s.objective;
   auto val = [&](int v) { return v < 0 ? 0.0 : s.values[static_cast<size_t>(v)]; };
@@ -308,7 +322,7 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
     if (n <= 0) continue;
     spent += n * b.price;
     plan.purchases.push_back({b.quarter, b.cluster, b.part, n, b.price,
-                              life_q > 0 && b.quarter + life_q < Q ? b.quarter + life_q : -1, ""});
+                              b.retire < Q ? b.retire : -1, ""});
   }
   for (size_t c = 0; c < C; ++c) {
     if (!include[c]) continue;
@@ -402,7 +416,8 @@ Plan solve(const ScenarioSpec& spec, const scenario::Scenario& msg, const Catalo
     all.predicted_feature_vm_years += p.predicted_feature_vm_years;
     if (p.status.rfind("optimal", 0) != 0) proven = false, all.status = p.status;
   }
-  if (proven) all.status = all.gap > 0 ? fmt::format("optimal within {:.1f}% (per cluster)", 100 * o.gap) : "optimal (per cluster)";
+  if (proven)
+    all.status = all.gap > 0 ? fmt::format("optimal within {} VM-feature-year(s) per cluster", o.gap) : "optimal (per cluster)";
   auto by_time = [](const auto& a, const auto& b) { return a.quarter < b.quarter; };
   std::stable_sort(all.purchases.begin(), all.purchases.end(), by_time);
   std::stable_sort(all.retirements.begin(), all.retirements.end(), by_time);

@@ -371,9 +371,10 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
         }
         for (const Buy& b : buys)
           if (b.cluster == static_cast<int>(c) && present(b, q)) hosts_present += val(b.var);
-        binding = hosts_present >= cap[c] - 0.5
-                      ? fmt::format("the cluster's host cap of {} hosts", cap[c])
-                      : fmt::format("the retirement windows: hosts due leave before enough can be bought");
+        binding = hosts_present >= cap[c] - 0.5 ? fmt::format("the cluster's host cap of {} hosts", cap[c])
+                  : s.status == Mip::Solution::Status::optimal
+                      ? "the retirement windows: hosts due leave before enough can be bought"
+                      : fmt::format("none: the solver stopped ({}) before covering it", s.message);
       }
       plan.shortfalls.push_back({q, static_cast<int>(c), val(sr), val(sc), binding});
     }

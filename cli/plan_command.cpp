@@ -78,6 +78,8 @@ std::vector<std::string> learn(const std::string& store, const ScenarioSpec& pla
   q.types = {"operation_refused", "power_on_refused"};
   std::set<std::pair<int, int>> raises;
   std::map<int, int> refused_power_ons;
+  std::map<std::string, int> cluster_of_vm;  // built once: refusals can number thousands
+  for (const auto& v : planned.vms) cluster_of_vm.emplace(v.name, v.cluster);
   reader.read(q, [&](const report::EventRecord& e) {
     int quarter = 0;
     for (size_t k = 0; k < p.quarters.size(); ++k)
@@ -94,8 +96,7 @@ std::vector<std::string> learn(const std::string& store, const ScenarioSpec& pla
                                         e.date(), planned.clusters[c].name, why));
         }
     } else if (e.type() == "power_on_refused") {
-      for (size_t v = 0; v < planned.vms.size(); ++v)
-        if (planned.vms[v].name == e.vm()) ++refused_power_ons[planned.vms[v].cluster];
+      if (auto it = cluster_of_vm.find(e.vm()); it != cluster_of_vm.end()) ++refused_power_ons[it->second];
     }
   });
   std::set<int> known_short;  // the program already says these clusters run short

@@ -173,25 +173,39 @@ int positive_whole(const CsvTable& t, const CsvTable::Row& r, size_t column) {
   return v;
 }
 
+// What both host formats share: name, cluster, CPU (resolved), sockets and
+// cores; `what_cpu` names the CPU column in its error ("CPU model", "CPU").
+struct HostColumns {
+  size_t host, cpu, sockets;
+  std::optional<size_t> cluster, cores_per_socket;
+  const char* what_cpu;
+};
+
+HostRow host_row(const CsvTable& t, const CsvTable::Row& r, const Catalog& catalog, const HostColumns& c) {
+  HostRow h;
+  h.file = t.file();
+  h.line = r.line;
+  h.name = t.cell(r, c.host);
+  if (h.name.empty()) throw InputError("a host needs a name", t.file(), r.line, t.header()[c.host]);
+  h.cluster = c.cluster ? t.cell(r, *c.cluster) : "";
+  h.cpu_text = t.cell(r, c.cpu);
+  if (h.cpu_text.empty()) throw InputError(fmt::format("the {} is empty", c.what_cpu), t.file(), r.line, t.header()[c.cpu]);
+  h.cpu = catalog.find_cpu(h.cpu_text);
+  h.sockets = positive_whole(t, r, c.sockets);
+  if (c.cores_per_socket && !t.cell(r, *c.cores_per_socket).empty())
+    h.cores = h.sockets * positive_whole(t, r, *c.cores_per_socket);
+  return h;
+}
+
 std::vector<HostRow> read_vhost(const std::string& path, const Catalog& catalog) {
   CsvTable t = CsvTable::load(path);
-  const size_t host = t.required("Host"), cpu = t.required("CPU Model"), sockets = t.required("# CPU"),
-               memory = t.required("# Memory");
-  const auto cluster = t.column("Cluster"), cores = t.column("Cores per CPU"), current = t.column("Current EVC"),
-             max = t.column("Max EVC");
+  const HostColumns columns{t.required("Host"), t.required("CPU Model"), t.required("# CPU"), t.column("Cluster"),
+                            t.column("Cores per CPU"), "CPU model"};
+  const size_t memory = t.required("# Memory");
+  const auto current = t.column("Current EVC"), max = t.column("Max EVC");
   std::vector<HostRow> out;
   for (const auto& r : t.rows()) {
-    HostRow h;
-    h.file = t.file();
-    h.line = r.line;
-    h.name = t.cell(r, host);
-    if (h.name.empty()) throw InputError("a host needs a name", t.file(), r.line, "Host");
-    h.cluster = cluster ? t.cell(r, *cluster) : "";
-    h.cpu_text = t.cell(r, cpu);
-    if (h.cpu_text.empty()) throw InputError("the CPU model is empty", t.file(), r.line, "CPU Model");
-    h.cpu = catalog.find_cpu(h.cpu_text);
-    h.sockets = positive_whole(t, r, sockets);
-    if (cores) h.cores = h.sockets * positive_whole(t, r, *cores);
+    HostRow h = host_row(t, r, catalog, columns);
     double mb = *t.number(r, memory, true);  // RVTools: MB
     if (mb <= 0) throw InputError("must be positive, not 0", t.file(), r.line, "# Memory");
     h.ram_gib = std::max(1.0, std::round(mb / 1024));
@@ -204,23 +218,14 @@ std::vector<HostRow> read_vhost(const std::string& path, const Catalog& catalog)
 
 std::vector<HostRow> read_hosts_csv(const std::string& path, const Catalog& catalog) {
   CsvTable t = CsvTable::load(path);
-  const size_t host = t.required("host"), cluster = t.required("cluster"), cpu = t.required("cpu"),
-               sockets = t.required("sockets"), ram = t.required("ram_gib");
-  const auto purchased = t.column("purchased"), baseline = t.column("baseline"), cores = t.column("cores_per_socket");
+  const size_t host = t.required("host"), cluster = t.required("cluster");
+  const HostColumns columns{host, t.required("cpu"), t.required("sockets"), cluster, t.column("cores_per_socket"), "CPU"};
+  const size_t ram = t.required("ram_gib");
+  const auto purchased = t.column("purchased"), baseline = t.column("baseline");
   std::vector<HostRow> out;
   for (const auto& r : t.rows()) {
-    HostRow h;
-    h.file = t.file();
-    h.line = r.line;
-    h.name = t.cell(r, host);
-    if (h.name.empty()) throw InputError("a host needs a name", t.file(), r.line, "host");
-    h.cluster = t.cell(r, cluster);
-    h.cpu_text = t.cell(r, cpu);
-    if (h.cpu_text.empty()) throw InputError("the CPU is empty", t.file(), r.line, "cpu");
-    h.cpu = catalog.find_cpu(h.cpu_text);
-    h.sockets = positive_whole(t, r, sockets);
+    HostRow h = host_row(t, r, catalog, columns);
     h.ram_gib = positive_whole(t, r, ram);
-    if (cores && !t.cell(r, *cores).empty()) h.cores = h.sockets * positive_whole(t, r, *cores);
     if (purchased && !t.cell(r, *purchased).empty()) {
       try {
         h.purchased = parse_year_month(t.cell(r, *purchased));

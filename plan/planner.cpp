@@ -289,11 +289,10 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
       mip.row("host-cap[" + at + "]", hosts, -Mip::kInf, cap[c] - hosts0);
     }
   }
-  int budget_row = -1;
   if (o.budget) {
     std::vector<std::pair<int, double>> spend;
     for (const Buy& b : buys) spend.emplace_back(b.var, b.price);
-    budget_row = mip.row("budget", spend, -Mip::kInf, *o.budget);
+    mip.row("budget", spend, -Mip::kInf, *o.budget);
   }
 
   plan.variables = mip.vars();
@@ -379,7 +378,6 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
       plan.shortfalls.push_back({q, static_cast<int>(c), val(sr), val(sc), binding});
     }
   }
-  (void)budget_row;
   // Why each purchase: a raise needs the old hosts gone, capacity needs hosts.
   for (auto& p : plan.purchases) {
     bool retiring = false;

@@ -148,7 +148,9 @@ int main(int argc, char** argv) {
         sg4::this_actor::sleep_until(m.t);
         auto job = evcsim::make_migration_job(spec, m.vm, m.src, m.dst);
         sg4::Actor::create("migration", p.hosts[m.src], [&p, &comms, job] {
-          evcsim::precopy(p.hosts[job.src], p.hosts[job.dst], job, &comms);
+          evcsim::Pipe pipe(p.hosts[job.dst]);
+          pipe.connect(p.hosts[job.src], p.hosts[job.dst]);
+          evcsim::precopy(pipe, job, &comms);
         });
       }
     });

@@ -16,8 +16,8 @@ trap 'rm -rf "$work"' EXIT
 . "$here/bench/lib.sh"
 
 one_year() {  # scale interval [years] -> file
-  sed -e "s/horizon_s: 315576000 .*/horizon_s: $((31557600 * ${3:-1}))/" \
-      -e 's/graph_at_s: \[[^]]*\]//' \
+  sed -e "s/end_date: \"2018-01-01\"/end_date: \"$((2008 + ${3:-1}))-01-01\"/" \
+      -e 's/graph_at_date: \[[^]]*\]//' \
       -e "s/interval_s: 300 /interval_s: $2 /" "$src" |
   awk -v f="$1" '{
       n = split($0, w, " "); line = $0

@@ -8,7 +8,7 @@
 namespace evcsim {
 
 EvacuationPlan plan_evacuation(const std::vector<int64_t>& vm_ram, const std::vector<int64_t>& host_free,
-                               const std::function<bool(int, int)>& allowed) {
+                               const std::function<bool(int, int)>& allowed, int max_per_host) {
   using Traits = boost::adjacency_list_traits<boost::vecS, boost::vecS, boost::directedS>;
   using Graph = boost::adjacency_list<
       boost::vecS, boost::vecS, boost::directedS, boost::no_property,
@@ -40,7 +40,9 @@ EvacuationPlan plan_evacuation(const std::vector<int64_t>& vm_ram, const std::ve
       if (vm_ram[static_cast<size_t>(i)] <= host_free[static_cast<size_t>(h)] && allowed(i, h))
         vm_edges[static_cast<size_t>(i)].emplace_back(h, add(i, n + h, 1));
   }
-  for (int h = 0; h < m; ++h) add(n + h, sink, largest > 0 ? static_cast<long>(host_free[static_cast<size_t>(h)] / largest) : 0);
+  for (int h = 0; h < m; ++h)
+    add(n + h, sink,
+        largest > 0 ? std::min<long>(max_per_host, static_cast<long>(host_free[static_cast<size_t>(h)] / largest)) : 0);
   boost::edmonds_karp_max_flow(g, static_cast<size_t>(src), static_cast<size_t>(sink));
   auto res = boost::get(boost::edge_residual_capacity, g);
   std::vector<int64_t> free = host_free;
@@ -52,10 +54,15 @@ EvacuationPlan plan_evacuation(const std::vector<int64_t>& vm_ram, const std::ve
         ++plan.placed;
       }
   // Second pass: smaller VMs may still fit where the slot count was conservative.
+  std::vector<int> taken(static_cast<size_t>(m), 0);
+  for (int i = 0; i < n; ++i)
+    if (plan.destination[static_cast<size_t>(i)] >= 0) ++taken[static_cast<size_t>(plan.destination[static_cast<size_t>(i)])];
   for (int i = 0; i < n; ++i) {
     if (plan.destination[static_cast<size_t>(i)] >= 0) continue;
     for (int h = 0; h < m; ++h)
-      if (vm_ram[static_cast<size_t>(i)] <= free[static_cast<size_t>(h)] && allowed(i, h)) {
+      if (taken[static_cast<size_t>(h)] < max_per_host && vm_ram[static_cast<size_t>(i)] <= free[static_cast<size_t>(h)] &&
+          allowed(i, h)) {
+        ++taken[static_cast<size_t>(h)];
         plan.destination[static_cast<size_t>(i)] = h;
         free[static_cast<size_t>(h)] -= vm_ram[static_cast<size_t>(i)];
         ++plan.placed;

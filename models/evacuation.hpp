@@ -10,6 +10,7 @@
 // O(V E^2) on V VMs + H hosts; evacuations are rare, sizes are small.
 #pragma once
 
+#include <climits>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -22,9 +23,10 @@ struct EvacuationPlan {
 };
 
 // vm_ram_mib[i]: RAM of VM i; host_free_mib[h]: free RAM of candidate h;
-// allowed(i, h): VM i may move to host h (compatibility, rules).
+// allowed(i, h): VM i may move to host h (compatibility, rules). At most
+// `max_per_host` VMs go to one host (to spread them).
 EvacuationPlan plan_evacuation(const std::vector<int64_t>& vm_ram_mib, const std::vector<int64_t>& host_free_mib,
-                               const std::function<bool(int, int)>& allowed);
+                               const std::function<bool(int, int)>& allowed, int max_per_host = INT_MAX);
 
 // The greedy first-fit plan, for comparison (tests and reports).
 EvacuationPlan plan_evacuation_greedy(const std::vector<int64_t>& vm_ram_mib, const std::vector<int64_t>& host_free_mib,

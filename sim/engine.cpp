@@ -60,8 +60,8 @@ class SimGridRun final : public SimServices {
   // Each migration runs on a worker actor of a pool: an idle worker takes it
   // (woken at this simulated instant), or a new worker joins the pool when
   // all are busy. Creating an actor (a context with its own stack) for
-  // every migration cost about a tenth of a long run. The transfers are
-  // host-to-host (Comm::sendto): where the worker lives does not matter.
+  // every migration cost about a tenth of a long run. Each worker sends
+  // over its own Pipe, whose receiver it moves to the destination.
   void start_migration(const MigrationJob& job, MigrationDone done) override {
     ++stats_.migrations;
     if (!idle_.empty()) {
@@ -73,7 +73,7 @@ class SimGridRun final : public SimServices {
       w->cv->notify_one();
       return;
     }
-    workers_.push_back(std::make_unique<Worker>());
+    workers_.push_back(std::make_unique<Worker>(platform_.control));
     Worker* w = workers_.back().get();
     w->cv = sg4::ConditionVariable::create();
     w->job = job;
@@ -135,6 +135,8 @@ class SimGridRun final : public SimServices {
   }
 
   struct Worker {
+    explicit Worker(sg4::Host* home) : pipe(home) {}
+    Pipe pipe;
     sg4::ConditionVariablePtr cv;
     MigrationJob job;
     MigrationDone done;
@@ -149,8 +151,8 @@ class SimGridRun final : public SimServices {
       const MigrationJob job = w->job;
       const MigrationDone done = std::move(w->done);
       w->has_job = false;
-      MigrationOutcome out = precopy(platform_.hosts[static_cast<size_t>(job.src)],
-                                     platform_.hosts[static_cast<size_t>(job.dst)], job, &stats_.communications);
+      w->pipe.connect(platform_.hosts[static_cast<size_t>(job.src)], platform_.hosts[static_cast<size_t>(job.dst)]);
+      MigrationOutcome out = precopy(w->pipe, job, &stats_.communications);
       lock.lock();
       done(job, out);
       wake_->notify_all();

@@ -23,6 +23,7 @@ void GuestModel::boot_on(int vm, int host, bool new_view) {
   inv_.place(vm, host);
   v.power = Power::booting;
   const uint32_t epoch = ++v.epoch;
+  power_changed(vm);
   env_.emit(VmPoweredOn{env_.now(), vm, host, v.guest_view, new_view});
   if (new_view) view_changed(vm);
   env_.schedule(env_.now() + spec_.migration.reboot_s, [this, vm, epoch, new_view] {
@@ -59,6 +60,7 @@ void GuestModel::power_off(int vm, VmPoweredOff how) {
   v.power = Power::off;
   v.has_view = false;
   ++v.epoch;
+  power_changed(vm);
   env_.emit(how);
   if (!v.cold_moving) view_changed(vm);  // off for good (as far as a raise is concerned)
   if (how.host >= 0) stopped(vm, how.host);
@@ -79,6 +81,7 @@ void GuestModel::guest_reboot(int vm, bool power_cycle) {
   }
   v.power = Power::booting;
   const uint32_t epoch = ++v.epoch;
+  power_changed(vm);
   env_.emit(VmRebooted{env_.now(), vm, v.host, power_cycle, picks_up});
   if (power_cycle) view_changed(vm);
   env_.schedule(env_.now() + spec_.migration.reboot_s, [this, vm, epoch, power_cycle] {

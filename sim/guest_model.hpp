@@ -37,6 +37,8 @@ class GuestModel {
   Signal<int> view_changed;
   // A VM stopped on a host (its RAM is free there).
   Signal<int, int> stopped;  // vm, host
+  // A VM powered on, rebooted or powered off (a queued move of it is void).
+  Signal<int> power_changed;
 
  private:
   struct SoftwareState {

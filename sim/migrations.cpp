@@ -19,7 +19,9 @@ Migrations::Migrations(Env& env, Inventory& inv, GuestModel& guests, const Polic
                                                                              : env.spec.migration.convergence)),
       limit_(env.spec.migration.max_per_host > 0 ? env.spec.migration.max_per_host
                                                  : env.spec.network.host_link_gbps >= 10 ? 8 : 4),
-      active_(env.spec.hosts.size(), 0) {}
+      active_(env.spec.hosts.size(), 0),
+      queued_at_(env.spec.hosts.size()),
+      queued_vm_(env.spec.vms.size(), Key{-1, 0}) {}
 
 Verdict Migrations::admit(int vm, int dst) const {
   const int src = inv_.vms[vm].host;
@@ -40,8 +42,30 @@ void Migrations::start_live(int vm, int dst, const Verdict& admission, Priority 
     transfer(vm, src, dst, 0);
     return;
   }
-  auto at = std::find_if(queue_.begin(), queue_.end(), [&](const Queued& q) { return q.priority > priority; });
-  queue_.insert(at, Queued{vm, src, dst, priority, env_.now()});
+  const Key key{static_cast<int>(priority), arrivals_++};
+  queue_.emplace(key, Queued{vm, src, dst, priority, env_.now()});
+  queued_at_[src].push_back(key);
+  queued_at_[dst].push_back(key);
+  queued_vm_[vm] = key;
+  suspects_.push_back(key);  // as if its VM had changed: the next look decides
+}
+
+void Migrations::vm_changed(int vm) {
+  if (queued_vm_[vm].first >= 0) suspects_.push_back(queued_vm_[vm]);
+}
+
+void Migrations::host_failed(int host) {
+  for (const Key& k : queued_at_[host]) suspects_.push_back(k);
+}
+
+void Migrations::dequeue(const Key& key) {
+  const Queued& q = queue_.at(key);
+  for (int h : {q.src, q.dst}) {
+    auto& at = queued_at_[h];
+    at.erase(std::find(at.begin(), at.end(), key));
+  }
+  queued_vm_[q.vm] = Key{-1, 0};
+  queue_.erase(key);
 }
 
 bool Migrations::has_slot(int src, int dst) const { return active_[src] < limit_ && active_[dst] < limit_; }
@@ -55,25 +79,31 @@ void Migrations::transfer(int vm, int src, int dst, double waited_s) {
                        [this](const MigrationJob& job, const MigrationOutcome& out) { live_done(job, out); });
 }
 
-// Starts what the freed slots allow, in priority order; a queued move whose VM
-// stopped or whose destination went away meanwhile is aborted.
-void Migrations::start_queued() {
+// Starts what the slots freed at `src` and `dst` allow, in queue order; a
+// queued move whose VM stopped or whose destination went away meanwhile is
+// aborted. The same as going through the whole queue: only moves from or to
+// those hosts can have a slot now, only suspects can have died.
+void Migrations::start_queued(int src, int dst) {
+  std::vector<Key> look = std::move(suspects_);
+  suspects_.clear();
+  for (int h : {src, dst}) look.insert(look.end(), queued_at_[h].begin(), queued_at_[h].end());
+  std::sort(look.begin(), look.end());
+  look.erase(std::unique(look.begin(), look.end()), look.end());
   std::vector<Queued> dead;
-  for (size_t i = 0; i < queue_.size();) {
-    Queued q = queue_[i];
+  for (const Key& key : look) {
+    auto it = queue_.find(key);
+    if (it == queue_.end()) continue;  // started or aborted meanwhile
+    const Queued q = it->second;
     const VmRec& v = inv_.vms[q.vm];
     const HostRec& d = inv_.hosts[q.dst];
     const bool vm_stopped = v.host != q.src || v.power != Power::running;
     if (vm_stopped || !d.up || !d.present) {
-      queue_.erase(queue_.begin() + static_cast<long>(i));
+      dequeue(key);
       dead.push_back(q);
       continue;
     }
-    if (!has_slot(q.src, q.dst)) {
-      ++i;
-      continue;
-    }
-    queue_.erase(queue_.begin() + static_cast<long>(i));
+    if (!has_slot(q.src, q.dst)) continue;
+    dequeue(key);
     transfer(q.vm, q.src, q.dst, env_.now() - q.since);
   }
   for (const Queued& q : dead) finish(make_migration_job(spec_, q.vm, q.src, q.dst), MigrationOutcome{}, false);
@@ -84,7 +114,7 @@ void Migrations::live_done(const MigrationJob& job, const MigrationOutcome& out)
   --active_[job.src];
   --active_[job.dst];
   finish(job, out, true);
-  start_queued();
+  start_queued(job.src, job.dst);
 }
 
 void Migrations::finish(const MigrationJob& job, const MigrationOutcome& out, bool ran) {

@@ -11,6 +11,8 @@
 // Units: simulated seconds, MiB.
 #pragma once
 
+#include <map>
+
 #include "sim/guest_model.hpp"
 #include "sim/inventory.hpp"
 #include "sim/signal.hpp"
@@ -31,6 +33,10 @@ class Migrations {
   // powers it on at dst.
   void start_cold(int vm, int dst, PowerOffReason reason);
   int in_flight() const { return in_flight_; }
+  // What can end a queued move: its VM powered off, rebooted or moved, or
+  // its destination failed. Looked at when the next transfer ends.
+  void vm_changed(int vm);
+  void host_failed(int host);
 
   Signal<const MigrationJob&> completed;  // the VM runs at dst now
   Signal<const MigrationJob&> aborted;    // the VM stopped or dst failed meanwhile
@@ -41,9 +47,11 @@ class Migrations {
     Priority priority;
     double since;
   };
+  using Key = std::pair<int, uint64_t>;  // (priority, arrival): the queue's order
   bool has_slot(int src, int dst) const;
   void transfer(int vm, int src, int dst, double waited_s);
-  void start_queued();
+  void start_queued(int src, int dst);
+  void dequeue(const Key& key);
   void live_done(const MigrationJob& job, const MigrationOutcome& out);
   void finish(const MigrationJob& job, const MigrationOutcome& out, bool ran);
   void cold_arrived(int vm, int dst);
@@ -57,7 +65,18 @@ class Migrations {
   Convergence convergence_;     // the scenario's, or the masking policy's hypervisor default
   int limit_;                   // vMotions at once per host
   std::vector<int> active_;     // per host: transfers running
-  std::vector<Queued> queue_;   // oldest first within a priority
+  // The queue, evacuations first, oldest first within a priority. Looked at
+  // only where something changed: a queued move can start only when a
+  // transfer at one of its hosts ends (every queued move lacks a slot,
+  // otherwise it would have started), and it can die only when its VM or
+  // its destination changes -- not by a scan of the whole queue at every
+  // transfer's end, which a retirement wave of thousands of queued moves
+  // made quadratic.
+  std::map<Key, Queued> queue_;
+  std::vector<std::vector<Key>> queued_at_;  // per host: the queued moves from or to it
+  std::vector<Key> queued_vm_;               // per VM: its queued move (priority -1: none)
+  std::vector<Key> suspects_;                // queued moves whose VM or destination changed
+  uint64_t arrivals_ = 0;
 };
 
 }  // namespace evcsim

@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <vector>
 
+#include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Host.hpp>
+#include <simgrid/s4u/Mailbox.hpp>
 
 #include "models/scenario.hpp"
 #include "sim/services.hpp"
@@ -25,12 +27,32 @@ Platform build_platform(const ScenarioSpec& spec);
 // The SimGrid configuration evcsim runs with (quiet, CM02, no TCP window).
 std::vector<std::string> simgrid_arguments();
 
-// Pre-copy from the calling actor: all memory, then what was dirtied during
-// the previous round (dirty rate x its duration, capped by the working set)
-// until the rest would go within the maximum downtime at the bandwidth that
-// round saw, or the round limit is hit; then stop-and-copy. `communications`
-// counts the SimGrid transfers used.
-MigrationOutcome precopy(simgrid::s4u::Host* src, simgrid::s4u::Host* dst, const MigrationJob& job,
-                         uint64_t* communications);
+// The path one migration's rounds take from its source host to its
+// destination: a private mailbox between the sending actor, moved to the
+// source, and a receiving actor of the pipe's own, moved to the destination.
+// Why not Comm::sendto: SimGrid 3.32 keeps every such detached transfer in
+// one list of its maestro and removes each at its end with std::list::remove,
+// so with thousands of transfers in flight (a retirement wave of a 10,000-host
+// fleet) every end walked thousands of nodes -- three quarters of such a run.
+// A mailbox transfer is listed only with its own two actors. The bytes, the
+// route and so the timing are the same.
+class Pipe {
+ public:
+  explicit Pipe(simgrid::s4u::Host* home);  // REQUIRES: an s4u::Engine; starts the receiver on `home`
+  // From the actor that will send: moves it to `src` and the receiver to `dst`.
+  void connect(simgrid::s4u::Host* src, simgrid::s4u::Host* dst);
+  void send(uint64_t bytes);  // blocks the sender until the bytes arrived
+
+ private:
+  simgrid::s4u::Mailbox* mailbox_;
+  simgrid::s4u::ActorPtr receiver_;
+};
+
+// Pre-copy over a connected pipe, from its sending actor: all memory, then
+// what was dirtied during the previous round (dirty rate x its duration,
+// capped by the working set) until the rest would go within the maximum
+// downtime at the bandwidth that round saw, or the round limit is hit; then
+// stop-and-copy. `communications` counts the SimGrid transfers used.
+MigrationOutcome precopy(Pipe& pipe, const MigrationJob& job, uint64_t* communications);
 
 }  // namespace evcsim

@@ -25,6 +25,8 @@ World::World(const ScenarioSpec& spec, const Catalog& catalog, SimServices& sim,
       [this](const MigrationJob& j) { guests_.arm_faults_after_move(j.vm, j.src, j.dst); });
   migrations_.completed.connect([this](const MigrationJob& j) { maintenance_.on_migration_completed(j); });
   migrations_.aborted.connect([this](const MigrationJob& j) { maintenance_.on_migration_aborted(j); });
+  guests_.power_changed.connect([this](int vm) { migrations_.vm_changed(vm); });
+  ha_.failed.connect([this](int host) { migrations_.host_failed(host); });
   maintenance_.retired.connect([this](int host, int cluster) { refresh_.on_host_retired(host, cluster); });
   ha_.repaired.connect([this](int host) { maintenance_.check_done(host); });
   refresh_.bought.connect([this](int host) { ha_.on_host_bought(host); });

@@ -12,7 +12,10 @@ constexpr double kTarget[] = {0, 0.20, 0.15, 0.10, 0.07, 0.05};
 
 DrsController::DrsController(Env& env, Inventory& inv, Migrations& migrations)
     : env_(env), spec_(env.spec), inv_(inv), migrations_(migrations), rng_(env.spec.seed, "drs-noise"),
-      clusters_(env.spec.clusters.size()) {}
+      clusters_(env.spec.clusters.size()) {
+  vm_size_.reserve(spec_.vms.size());
+  for (const VmSpec& v : spec_.vms) vm_size_.push_back({v.cpu_demand, static_cast<double>(v.ram_mib)});
+}
 
 void DrsController::start() {
   if (spec_.drs.balance) env_.schedule(spec_.drs.interval_s, [this] { pass(); });
@@ -145,11 +148,8 @@ DrsController::Plan DrsController::plan(const Start& st, bool admitted_only,
       int scanned = 0;
       for (int vm : hsrc.vms) {
         if (++scanned > 24) break;  // enough candidates: the pass is a heuristic, like DRS's
-        const VmRec& v = inv_.vms[vm];
-        if (v.power != Power::running || v.migrating || std::find(moved.begin(), moved.end(), vm) != moved.end())
-          continue;
-        const double d = spec_.vms[vm].cpu_demand * st.factor;
-        const double r = static_cast<double>(spec_.vms[vm].ram_mib);
+        const double d = vm_size_[vm].cpu_demand * st.factor;
+        const double r = vm_size_[vm].ram_mib;
         const double cs = cpu[src] - d * (1 + hsrc.noise) / hsrc.capacity, cd = cpu[dst] + d * (1 + hdst.noise) / hdst.capacity;
         const double ms = mem[src] - r / static_cast<double>(std::max<int64_t>(1, hsrc.ram_mib));
         const double md = mem[dst] + r / static_cast<double>(std::max<int64_t>(1, hdst.ram_mib));
@@ -159,6 +159,9 @@ DrsController::Plan DrsController::plan(const Start& st, bool admitted_only,
         const double cost = 1e-4 + 0.1 * l[src] * (r / link_mib_per_s) / spec_.drs.interval_s;
         double gain = stddev(s, s2) - stddev(ns, ns2) - cost;
         if (gain <= best_gain) continue;
+        const VmRec& v = inv_.vms[vm];
+        if (v.power != Power::running || v.migrating || std::find(moved.begin(), moved.end(), vm) != moved.end())
+          continue;
         if (inv_.free_mib(h_dst) - booked[dst] < spec_.vms[vm].ram_mib || !inv_.rules_allow(vm, h_dst)) continue;
         if (inv_.hosts[h_src].migrations + busy[src] >= spec_.drs.max_per_host ||
             inv_.hosts[h_dst].migrations + busy[dst] >= spec_.drs.max_per_host)

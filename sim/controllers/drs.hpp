@@ -67,6 +67,13 @@ class DrsController {
   };
   mutable Scratch scratch_;
   std::function<bool(int)> excluded_;
+  // Each VM's CPU demand and RAM, packed: a pass weighs dozens of candidates
+  // and reads a VM's records only for one that would help (in the large
+  // clusters of a long run most passes find none).
+  struct VmSize {
+    double cpu_demand, ram_mib;
+  };
+  std::vector<VmSize> vm_size_;
 };
 
 }  // namespace evcsim

@@ -45,6 +45,7 @@ void HaController::host_fails(int host, double repair_s) {
   HostRec& hr = inv_.hosts[host];
   if (!hr.present || !hr.up) return;
   hr.up = false;
+  failed(host);
   const uint32_t epoch = ++epoch_[host];
   std::vector<int> victims = hr.vms;  // restarted by HA priority (high first), then in host order
   std::stable_sort(victims.begin(), victims.end(),

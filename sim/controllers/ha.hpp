@@ -20,6 +20,7 @@ class HaController {
   // A new machine in a bay: its own failure clock.
   void on_host_bought(int host);
 
+  Signal<int> failed;    // host: down, its VMs powered off
   Signal<int> repaired;  // host
 
  private:

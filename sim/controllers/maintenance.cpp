@@ -1,5 +1,7 @@
 #include "sim/controllers/maintenance.hpp"
 
+#include <algorithm>
+
 #include "models/evacuation.hpp"
 
 namespace evcsim {
@@ -50,25 +52,53 @@ void MaintenanceController::evacuate(int host) {
   std::vector<int> leaving;
   for (int vm : hr.vms)
     if (!inv_.vms[vm].migrating) leaving.push_back(vm);
+  if (leaving.empty()) {  // every VM is on its way (each completion calls again)
+    check_done(host);
+    return;
+  }
+  // Destinations: the cluster's usable hosts, the emptiest first (most free
+  // RAM; cluster order among equals), as DRS spreads an evacuation.
   std::vector<int> dests;
   for (int h : inv_.clusters[spec_.hosts[host].cluster].hosts)
     if (h != host && inv_.usable(h)) dests.push_back(h);
+  std::stable_sort(dests.begin(), dests.end(), [&](int a, int b) { return inv_.free_mib(a) > inv_.free_mib(b); });
   std::vector<int64_t> ram, free;
   for (int vm : leaving) ram.push_back(spec_.vms[vm].ram_mib);
   for (int h : dests) free.push_back(inv_.free_mib(h));
   FeatureSet missing;
   std::string first_reason;
+  // The masking policy's verdict on a move depends on the destination only
+  // through its CPU model (one cluster, one baseline): asked once per VM and
+  // CPU model, not once per VM and host.
+  std::vector<std::pair<const CpuModel*, bool>> verdicts;  // of the VM being asked about
+  int verdicts_of = -1;
   auto allowed = [&](int i, int d) {
     int vm = leaving[static_cast<size_t>(i)], h = dests[static_cast<size_t>(d)];
     if (!inv_.rules_allow(vm, h)) return false;
+    if (verdicts_of != i) verdicts.clear(), verdicts_of = i;
+    const CpuModel* cpu = inv_.hosts[h].cpu.get();
+    for (const auto& [c, ok] : verdicts)
+      if (c == cpu) return ok;
     Verdict v = migrations_.admit(vm, h);
     if (!v.ok) {
       missing |= v.missing;
       if (first_reason.empty()) first_reason = v.reason;
     }
+    verdicts.emplace_back(cpu, v.ok);
     return v.ok;
   };
-  EvacuationPlan plan = plan_evacuation(ram, free, allowed);
+  // The plan is sought first among the 2 x VMs emptiest hosts (at least 16),
+  // one VM to each where it can, so that the moves run side by side and the
+  // flow has O(VMs^2) edges instead of O(VMs x hosts); only if that leaves a
+  // VM behind is the whole cluster searched, so no feasible plan is missed.
+  const size_t near = std::min(dests.size(), std::max<size_t>(16, 2 * leaving.size()));
+  EvacuationPlan plan;
+  if (near < dests.size()) {
+    const std::vector<int64_t> near_free(free.begin(), free.begin() + static_cast<long>(near));
+    const int spread = static_cast<int>((leaving.size() + near - 1) / near);
+    plan = plan_evacuation(ram, near_free, allowed, spread);
+  }
+  if (plan.placed < static_cast<int>(leaving.size())) plan = plan_evacuation(ram, free, allowed);
   // Every planned move is requested at once; Migrations runs as many as the
   // hosts' vMotion slots allow and queues the rest (evacuations first).
   std::vector<int> stranded;

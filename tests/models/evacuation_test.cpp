@@ -1,5 +1,7 @@
 #include "models/evacuation.hpp"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 namespace evcsim {
@@ -32,6 +34,22 @@ TEST(Evacuation, RespectsCapacityAndCompatibility) {
   }
   EXPECT_LE(used0, 4096);
   EXPECT_LE(used1, 8192);
+}
+
+TEST(Evacuation, AtMostSoManyToAHostSpreadsTheVms) {
+  // Three VMs, two hosts with room for all three each.
+  std::vector<int64_t> ram = {1024, 1024, 1024}, free = {8192, 8192};
+  auto any = [](int, int) { return true; };
+  EXPECT_EQ(plan_evacuation(ram, free, any).placed, 3);
+  EvacuationPlan one = plan_evacuation(ram, free, any, 1);
+  EXPECT_EQ(one.placed, 2);  // one to each, the third left behind
+  EXPECT_NE(one.destination[0], one.destination[1]);
+  EXPECT_EQ(one.destination[2], -1);
+  EvacuationPlan two = plan_evacuation(ram, free, any, 2);
+  EXPECT_EQ(two.placed, 3);
+  EXPECT_EQ(std::count(two.destination.begin(), two.destination.end(), 0) +
+                std::count(two.destination.begin(), two.destination.end(), 1),
+            3);
 }
 
 TEST(Evacuation, EmptyAndImpossible) {

@@ -17,7 +17,7 @@ constexpr double kDay = 86400, kYear = 365.25 * kDay;
 
 Inventory::Inventory(Env& env)
     : hosts(env.spec.hosts.size()), vms(env.spec.vms.size()), clusters(env.spec.clusters.size()), env_(env),
-      spec_(env.spec) {
+      spec_(env.spec), touched_flag_(env.spec.hosts.size(), 0) {
   for (size_t c = 0; c < clusters.size(); ++c) clusters[c].baseline = spec_.clusters[c].baseline;
   for (size_t h = 0; h < hosts.size(); ++h) {
     HostRec& hr = hosts[h];
@@ -82,11 +82,19 @@ double Inventory::demand_factor() const {
   return wave * std::pow(1 + w.growth_per_year, now / kYear);
 }
 
+std::vector<int> Inventory::take_touched() {
+  std::vector<int> out = std::move(touched_);
+  touched_.clear();
+  for (int h : out) touched_flag_[h] = 0;
+  return out;
+}
+
 void Inventory::place(int vm, int host) {
   hosts[host].vms.push_back(vm);
   hosts[host].ram_reserved_mib += spec_.vms[vm].ram_mib;
   hosts[host].demand += spec_.vms[vm].cpu_demand;
   vms[vm].host = host;
+  touch(host);
 }
 
 void Inventory::unplace(int vm) {
@@ -96,6 +104,7 @@ void Inventory::unplace(int vm) {
   list.erase(std::find(list.begin(), list.end(), vm));
   hosts[v.host].ram_reserved_mib -= spec_.vms[vm].ram_mib;
   hosts[v.host].demand -= spec_.vms[vm].cpu_demand;
+  touch(v.host);
   v.host = -1;
 }
 
@@ -107,20 +116,32 @@ void Inventory::move_booked(int vm, int dst) {
   hosts[v.host].demand -= spec_.vms[vm].cpu_demand;
   hosts[dst].vms.push_back(vm);
   hosts[dst].demand += spec_.vms[vm].cpu_demand;
+  touch(v.host);
+  touch(dst);
   v.host = dst;
 }
 
 void Inventory::recompute_lcd(int cluster) {
   ClusterRec& c = clusters[cluster];
   std::vector<const CpuModel*> cpus;
-  for (int h : c.hosts) cpus.push_back(hosts[h].cpu.get());
+  for (const auto& [cpu, n] : c.cpus) cpus.push_back(cpu);
   c.lcd = lowest_common_denominator(cpus);
 }
 
 void Inventory::join_host(int host, int cluster) {
   hosts[host].present = true;
-  clusters[cluster].hosts.push_back(host);
-  recompute_lcd(cluster);
+  ClusterRec& c = clusters[cluster];
+  c.hosts.push_back(host);
+  ++c.membership;
+  touch(host);
+  const CpuModel* cpu = hosts[host].cpu.get();
+  auto it = std::find_if(c.cpus.begin(), c.cpus.end(), [&](const auto& k) { return k.first == cpu; });
+  if (it != c.cpus.end()) {
+    ++it->second;
+  } else {
+    c.cpus.emplace_back(cpu, 1);
+    recompute_lcd(cluster);
+  }
   env_.emit(HostJoined{env_.now(), host, cluster});
   joined(host, cluster);
 }
@@ -130,7 +151,14 @@ void Inventory::remove_host(int host) {
   int c = spec_.hosts[host].cluster;
   auto& list = clusters[c].hosts;
   list.erase(std::find(list.begin(), list.end(), host));
-  recompute_lcd(c);
+  ++clusters[c].membership;
+  touch(host);
+  auto& cpus = clusters[c].cpus;
+  auto it = std::find_if(cpus.begin(), cpus.end(), [&](const auto& k) { return k.first == hosts[host].cpu.get(); });
+  if (--it->second == 0) {
+    cpus.erase(it);
+    recompute_lcd(c);
+  }
   env_.emit(HostRemoved{env_.now(), host});
 }
 
@@ -188,6 +216,19 @@ void Inventory::check_invariants() const {
       throw std::logic_error(fmt::format("invariant: VM {} is on but on {} hosts", spec_.vms[vm].name, seen[vm]));
     if (v.migrating) booked[v.migration_dst] += spec_.vms[vm].ram_mib;
     if (v.cold_moving) booked[v.cold_dst] += spec_.vms[vm].ram_mib;
+  }
+  for (size_t c = 0; c < clusters.size(); ++c) {
+    size_t counted = 0;
+    for (const auto& [cpu, n] : clusters[c].cpus) {
+      counted += static_cast<size_t>(n);
+      const auto holds = std::count_if(clusters[c].hosts.begin(), clusters[c].hosts.end(),
+                                       [&, cpu = cpu](int h) { return hosts[h].cpu.get() == cpu; });
+      if (holds != n) throw std::logic_error(fmt::format("invariant: cluster {} counts {} hosts of {}, holds {}",
+                                                         spec_.clusters[c].name, n, cpu->name, holds));
+    }
+    if (counted != clusters[c].hosts.size())
+      throw std::logic_error(fmt::format("invariant: cluster {} counts {} hosts by CPU model, lists {}",
+                                         spec_.clusters[c].name, counted, clusters[c].hosts.size()));
   }
   for (size_t h = 0; h < hosts.size(); ++h) {
     if (booked[h] != hosts[h].ram_reserved_mib || hosts[h].ram_reserved_mib > hosts[h].ram_mib)

@@ -61,6 +61,10 @@ struct ClusterRec {
   std::vector<int> hosts;        // present hosts, in join order
   FeatureSet lcd;
   std::string vendor;            // what procurement buys
+  // How many present hosts hold each CPU model: the LCD is the intersection
+  // over these few, so a join or a removal costs O(CPU models), not O(hosts).
+  std::vector<std::pair<const CpuModel*, int>> cpus;
+  uint64_t membership = 0;       // bumped at every join and removal
 };
 
 class Inventory {
@@ -93,13 +97,36 @@ class Inventory {
     return static_cast<double>(hr.ram_reserved_mib) / static_cast<double>(std::max<int64_t>(1, hr.ram_mib));
   }
 
+  // A host's load inputs (RAM booked, demand, noise, capacity, RAM) or its
+  // usability changed: every such change goes through these or calls
+  // touch(), so that DRS can keep its packed copy of a cluster's loads
+  // without reading every host at every pass (checked by DRS's check_loads).
+  void touch(int host) {
+    if (!touched_flag_[host]) touched_flag_[host] = 1, touched_.push_back(host);
+  }
+  void book(int host, int64_t mib) {         // RAM booked (or released, negative) at a host
+    hosts[host].ram_reserved_mib += mib;
+    touch(host);
+  }
+  void set_up(int host, bool up) {
+    hosts[host].up = up;
+    touch(host);
+  }
+  void set_maintenance(int host, bool on) {
+    hosts[host].maintenance = on;
+    touch(host);
+  }
+  // The hosts touched since the last call, each once; clears the list.
+  std::vector<int> take_touched();
+  // Bumped whenever a cluster's list of hosts changes (a join or a removal).
+  uint64_t membership(int cluster) const { return clusters[cluster].membership; }
+
   void place(int vm, int host);              // adds to the host's list and books RAM
   void unplace(int vm);                      // removes from its host
   // A completed live migration: the VM's RAM was booked at `dst` when it started.
   void move_booked(int vm, int dst);
   void join_host(int host, int cluster);
   void remove_host(int host);                // REQUIRES: empty
-  void recompute_lcd(int cluster);
   // Enabling a baseline needs every host to join it and the VMs that see more
   // powered off (all VMs, with enable_needs_all_off); raising keeps running VMs
   // on their old view until a power cycle; lowering needs the VMs above it off.
@@ -112,8 +139,12 @@ class Inventory {
   Signal<int, int> joined;  // host, cluster
 
  private:
+  void recompute_lcd(int cluster);  // from the cluster's CPU models
+
   Env& env_;
   const ScenarioSpec& spec_;
+  std::vector<int> touched_;
+  std::vector<uint8_t> touched_flag_;
 };
 
 }  // namespace evcsim

@@ -37,7 +37,12 @@ class World {
 
   void start();   // hosts join; power-ons, operations and controllers are scheduled
   void finish();  // at the horizon: final checks, listeners' on_end
-  void check_invariants() const { inventory_.check_invariants(); }
+  // The inventory's invariants, and DRS's packed copy of the hosts' loads
+  // equal to the inventory's. Throws std::logic_error naming what differs.
+  void check_invariants() {
+    inventory_.check_invariants();
+    drs_.check_loads();
+  }
 
   const Policy& policy() const { return *policy_; }
   int migrations_in_flight() const { return migrations_.in_flight(); }

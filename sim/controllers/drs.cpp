@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace evcsim {
 
@@ -12,7 +13,7 @@ constexpr double kTarget[] = {0, 0.20, 0.15, 0.10, 0.07, 0.05};
 
 DrsController::DrsController(Env& env, Inventory& inv, Migrations& migrations)
     : env_(env), spec_(env.spec), inv_(inv), migrations_(migrations), rng_(env.spec.seed, "drs-noise"),
-      clusters_(env.spec.clusters.size()) {
+      clusters_(env.spec.clusters.size()), slot_(env.spec.hosts.size(), -1) {
   vm_size_.reserve(spec_.vms.size());
   for (const VmSpec& v : spec_.vms) vm_size_.push_back({v.cpu_demand, static_cast<double>(v.ram_mib)});
 }
@@ -27,6 +28,52 @@ double DrsController::imbalance_left() const {
   return m;
 }
 
+void DrsController::copy_in(ClusterLoad& cl, size_t i) {
+  const HostRec& hr = inv_.hosts[cl.host[i]];
+  cl.usable[i] = inv_.usable(cl.host[i]);
+  cl.demand[i] = hr.demand;
+  cl.noise[i] = hr.noise;
+  cl.capacity[i] = hr.capacity;
+  cl.reserved[i] = hr.ram_reserved_mib;
+  cl.ram[i] = hr.ram_mib;
+}
+
+void DrsController::sync() {
+  for (size_t c = 0; c < clusters_.size(); ++c) {
+    ClusterLoad& cl = clusters_[c];
+    if (cl.membership == inv_.membership(static_cast<int>(c))) continue;
+    cl.membership = inv_.membership(static_cast<int>(c));
+    for (int h : cl.host) slot_[h] = -1;
+    cl.host = inv_.clusters[c].hosts;
+    const size_t n = cl.host.size();
+    cl.usable.resize(n), cl.demand.resize(n), cl.noise.resize(n), cl.capacity.resize(n);
+    cl.reserved.resize(n), cl.ram.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      slot_[cl.host[i]] = static_cast<int>(i);
+      copy_in(cl, i);
+    }
+  }
+  for (int h : inv_.take_touched())
+    if (slot_[h] >= 0) copy_in(clusters_[spec_.hosts[h].cluster], static_cast<size_t>(slot_[h]));
+}
+
+void DrsController::check_loads() {
+  sync();
+  for (size_t c = 0; c < clusters_.size(); ++c) {
+    const ClusterLoad& cl = clusters_[c];
+    if (cl.host != inv_.clusters[c].hosts)
+      throw std::logic_error("invariant: DRS's hosts of cluster " + spec_.clusters[c].name + " are not the cluster's");
+    for (size_t i = 0; i < cl.host.size(); ++i) {
+      const int h = cl.host[i];
+      const HostRec& hr = inv_.hosts[h];
+      if (cl.usable[i] != inv_.usable(h) || cl.demand[i] != hr.demand || cl.noise[i] != hr.noise ||
+          cl.capacity[i] != hr.capacity || cl.reserved[i] != hr.ram_reserved_mib || cl.ram[i] != hr.ram_mib)
+        throw std::logic_error("invariant: host " + spec_.hosts[h].name +
+                               " changed without the inventory knowing (DRS's packed loads differ)");
+    }
+  }
+}
+
 void DrsController::pass() {
   const double f = inv_.demand_factor();  // the same instant for every cluster
   for (size_t c = 0; c < clusters_.size(); ++c) balance(static_cast<int>(c), f);
@@ -34,6 +81,7 @@ void DrsController::pass() {
 }
 
 void DrsController::balance(int cluster, double f) {
+  sync();  // the previous cluster's moves booked RAM
   ClusterLoad& cs = clusters_[cluster];
   const double now = env_.now();
   // Scratch buffers kept between passes (a pass per cluster every few
@@ -41,24 +89,30 @@ void DrsController::balance(int cluster, double f) {
   std::vector<int>& hs = hosts_;
   std::vector<double>& cpu = cpu_;
   std::vector<double>& mem = mem_;
-  const std::vector<int>& all = inv_.clusters[cluster].hosts;
-  hs.resize(all.size());
+  std::vector<int>& at = at_;  // where each of hs is in the packed arrays
+  const size_t all = cs.host.size();
+  hs.resize(all);
+  at.resize(all);
   size_t count = 0;
-  for (int h : all)
-    if (inv_.usable(h)) hs[count++] = h;
+  for (size_t i = 0; i < all; ++i)
+    if (cs.usable[i]) hs[count] = cs.host[i], at[count++] = static_cast<int>(i);
   hs.resize(count);
+  at.resize(count);
   if (count < 2) return;
   const double noise = spec_.workload.noise;
   if (noise > 0 && now - cs.noise_drawn_at >= 3600) {  // demand noise changes hourly
     cs.noise_drawn_at = now;
-    for (int h : hs) inv_.hosts[h].noise = noise * (2 * rng_.uniform() - 1);
+    for (size_t i = 0; i < count; ++i)
+      cs.noise[at[i]] = inv_.hosts[hs[i]].noise = noise * (2 * rng_.uniform() - 1);
   }
   cpu.resize(count);
   mem.resize(count);
   double sum = 0, sum2 = 0;
   for (size_t i = 0; i < count; ++i) {
-    cpu[i] = inv_.cpu_load(hs[i], f);
-    mem[i] = inv_.ram_load(hs[i]);
+    const size_t k = static_cast<size_t>(at[i]);
+    // As Inventory::cpu_load and ram_load compute them, from the packed copy.
+    cpu[i] = cs.demand[k] * f * (1 + cs.noise[k]) / cs.capacity[k];
+    mem[i] = static_cast<double>(cs.reserved[k]) / static_cast<double>(std::max<int64_t>(1, cs.ram[k]));
     const double l = std::max(cpu[i], mem[i]);  // Inventory::load
     sum += l;
     sum2 += l * l;

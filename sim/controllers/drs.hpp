@@ -27,12 +27,26 @@ class DrsController {
   void start();
   // The largest imbalance any cluster's last pass could not fix because of compatibility.
   double imbalance_left() const;
+  // Throws std::logic_error naming the first host whose packed load inputs
+  // differ from the inventory's (a change that did not go through it).
+  void check_loads();
 
  private:
   struct ClusterLoad {
     double noise_drawn_at = -1e18;
     double imbalance = 0, imbalance_left = 0;
+    // The cluster's hosts in its order and what a pass reads of each, packed
+    // (a pass reads them for every host: from the hosts' records they were
+    // a cache miss each), kept current from the hosts the inventory reports
+    // touched; rebuilt when the cluster's membership changes.
+    uint64_t membership = ~uint64_t{0};
+    std::vector<int> host;
+    std::vector<uint8_t> usable;
+    std::vector<double> demand, noise, capacity;
+    std::vector<int64_t> reserved, ram;
   };
+  void sync();                     // applies the inventory's touched hosts
+  void copy_in(ClusterLoad& cl, size_t i);
   struct Start {  // a cluster's usable hosts and their loads before the pass
     const std::vector<int>& hosts;
     const std::vector<double>& cpu, &mem;  // load = max(cpu, mem)
@@ -58,7 +72,9 @@ class DrsController {
   Migrations& migrations_;
   Rng rng_;  // "drs-noise": the hourly load noise
   std::vector<ClusterLoad> clusters_;
+  std::vector<int> slot_;            // per host: its index in its cluster's packed arrays
   std::vector<int> hosts_;           // scratch of balance(): the usable hosts of a cluster
+  std::vector<int> at_;              // and their places in the cluster's packed arrays
   std::vector<double> cpu_, mem_;    // and their loads
   struct Scratch {                   // of plan()
     std::vector<double> cpu, mem, load;

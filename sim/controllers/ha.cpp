@@ -44,7 +44,7 @@ void HaController::fail(int host, double repair_hours) {
 void HaController::host_fails(int host, double repair_s) {
   HostRec& hr = inv_.hosts[host];
   if (!hr.present || !hr.up) return;
-  hr.up = false;
+  inv_.set_up(host, false);
   failed(host);
   const uint32_t epoch = ++epoch_[host];
   std::vector<int> victims = hr.vms;  // restarted by HA priority (high first), then in host order
@@ -62,7 +62,7 @@ void HaController::host_fails(int host, double repair_s) {
 }
 
 void HaController::host_repaired(int host) {
-  inv_.hosts[host].up = true;
+  inv_.set_up(host, true);
   env_.emit(HostRepaired{env_.now(), host});
   repaired(host);  // a host that failed while being emptied
   if (spec_.failures.mtbf_days > 0) schedule_failure(host, env_.now());

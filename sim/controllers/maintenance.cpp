@@ -11,7 +11,7 @@ MaintenanceController::MaintenanceController(Env& env, Inventory& inv, Migration
       retiring_(env.spec.hosts.size(), 0), awaiting_retry_(env.spec.hosts.size(), 0) {}
 
 void MaintenanceController::mark(int host, bool retire) {
-  inv_.hosts[host].maintenance = true;
+  inv_.set_maintenance(host, true);
   awaiting_retry_[host] = 0;
   retiring_[host] = retire;
 }
@@ -29,7 +29,7 @@ void MaintenanceController::enter(int host, MaintenanceStarted why, bool retire)
 }
 
 void MaintenanceController::exit(int host) {
-  inv_.hosts[host].maintenance = false;
+  inv_.set_maintenance(host, false);
   released(host);
 }
 
@@ -120,7 +120,7 @@ void MaintenanceController::evacuate(int host) {
   if (spec_.refresh.cold_evacuation && !stranded.empty()) {
     std::vector<std::pair<int, int64_t>> held;  // (host, MiB) booked for the dry run, undone below
     auto hold = [&](int h, int64_t mib) {
-      inv_.hosts[h].ram_reserved_mib += mib;
+      inv_.book(h, mib);
       held.emplace_back(h, mib);
     };
     std::vector<std::pair<int, int>> cold;  // (vm, destination)
@@ -130,7 +130,7 @@ void MaintenanceController::evacuate(int host) {
       cold.emplace_back(vm, p.host);
       hold(p.host, spec_.vms[vm].ram_mib);
     }
-    for (const auto& [h, mib] : held) inv_.hosts[h].ram_reserved_mib -= mib;
+    for (const auto& [h, mib] : held) inv_.book(h, -mib);
     if (cold.size() == stranded.size())
       for (const auto& [vm, to] : cold) migrations_.start_cold(vm, to, PowerOffReason::cold_evacuation);
   }
@@ -138,7 +138,7 @@ void MaintenanceController::evacuate(int host) {
   for (int vm : stranded) left -= inv_.vms[vm].cold_moving;  // cold-evacuated
   if (left > 0) {
     env_.emit(MaintenanceFailed{env_.now(), host, left, missing, first_reason});
-    hr.maintenance = false;
+    inv_.set_maintenance(host, false);
     awaiting_retry_[host] = retiring_[host];  // refresh tries again later
     retiring_[host] = 0;
     released(host);
@@ -153,7 +153,7 @@ void MaintenanceController::check_done(int host) {
   const bool retire = retiring_[host];
   env_.emit(MaintenanceDone{env_.now(), host, retire ? MaintenanceOutcome::retired : MaintenanceOutcome::done});
   if (!retire) return;
-  hr.maintenance = false;
+  inv_.set_maintenance(host, false);
   retiring_[host] = 0;
   inv_.remove_host(host);
   retired(host, spec_.hosts[host].cluster);

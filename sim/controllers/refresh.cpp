@@ -176,6 +176,7 @@ void RefreshController::buy_hosts(int cluster, int count, PurchaseReason why) {
     // A bought server: two sockets of the part, and the RAM of its era.
     hr.capacity = bought_capacity(*model);
     hr.ram_mib = bought_ram_mib(*model);
+    inv_.touch(bay);
     bought(bay);  // a new machine: its own failures
     hosts_[bay] = HostBook{0, false, true, 0};  // the listed date was for the old machine
     env_.emit(HostBought{env_.now(), bay, cluster, model->name, why});

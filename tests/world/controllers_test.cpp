@@ -409,6 +409,35 @@ vm { name: "v" count: 16 host: "new-1" ram_mib: 3072 cpu_demand: 1 }
   for (const auto& m : run.rec.all<MigrationCompleted>()) EXPECT_EQ(m.dst, host_named(run.spec, "new-2"));
 }
 
+// DRS reads a packed copy of the hosts' loads, kept current from the hosts
+// the inventory reports touched: after a run of moves, failures and
+// maintenance it equals the inventory; a change made behind the
+// inventory's back is caught and named.
+TEST(DrsController, PackedLoadsFollowTheInventoryAndABypassIsCaught) {
+  FakeRun run(R"(horizon_s: 86400
+policy { name: "modern-superset" }
+drs { balance: true interval_s: 300 threshold: 5 }
+failures { mtbf_days: 1 repair_hours: 2 }
+cluster { name: "c" hosts { cpu: "E5420" name: "h" count: 4 ram_gib: 64 } }
+vm { name: "v" count: 24 host: "h-1" ram_mib: 2048 cpu_demand: 0.5 }
+at { at_s: 3600 maintenance: "h-2" }
+at { at_s: 7200 exit_maintenance: "h-2" }
+)");
+  run.run_until(86400);  // checks after every timer and here
+  EXPECT_GT(run.rec.all<MigrationCompleted>().size(), 0u);
+  EXPECT_GT(run.rec.all<HostFailed>().size(), 0u);
+  auto& inv = const_cast<Inventory&>(run.world.inventory());
+  inv.hosts[static_cast<size_t>(host_named(run.spec, "h-3"))].demand += 1;  // not through the inventory
+  try {
+    run.world.check_invariants();
+    ADD_FAILURE() << "a host's demand changed behind the inventory's back went unnoticed";
+  } catch (const std::logic_error& e) {
+    EXPECT_NE(std::string(e.what()).find("h-3"), std::string::npos) << e.what();
+  }
+  inv.touch(host_named(run.spec, "h-3"));  // told: the copy follows
+  EXPECT_NO_THROW(run.world.check_invariants());
+}
+
 // The imbalance compatibility left is the real pass against the same pass
 // with every move admitted, both from the state before the pass. Here the
 // real pass spends the source's budget (2 moves) on the only compatible host;

@@ -36,6 +36,7 @@ void DrsController::copy_in(ClusterLoad& cl, size_t i) {
   cl.capacity[i] = hr.capacity;
   cl.reserved[i] = hr.ram_reserved_mib;
   cl.ram[i] = hr.ram_mib;
+  cl.ram_load[i] = inv_.ram_load(cl.host[i]);
 }
 
 void DrsController::sync() {
@@ -47,7 +48,7 @@ void DrsController::sync() {
     cl.host = inv_.clusters[c].hosts;
     const size_t n = cl.host.size();
     cl.usable.resize(n), cl.demand.resize(n), cl.noise.resize(n), cl.capacity.resize(n);
-    cl.reserved.resize(n), cl.ram.resize(n);
+    cl.reserved.resize(n), cl.ram.resize(n), cl.ram_load.resize(n);
     for (size_t i = 0; i < n; ++i) {
       slot_[cl.host[i]] = static_cast<int>(i);
       copy_in(cl, i);
@@ -67,7 +68,8 @@ void DrsController::check_loads() {
       const int h = cl.host[i];
       const HostRec& hr = inv_.hosts[h];
       if (cl.usable[i] != inv_.usable(h) || cl.demand[i] != hr.demand || cl.noise[i] != hr.noise ||
-          cl.capacity[i] != hr.capacity || cl.reserved[i] != hr.ram_reserved_mib || cl.ram[i] != hr.ram_mib)
+          cl.capacity[i] != hr.capacity || cl.reserved[i] != hr.ram_reserved_mib || cl.ram[i] != hr.ram_mib ||
+          cl.ram_load[i] != inv_.ram_load(h))
         throw std::logic_error("invariant: host " + spec_.hosts[h].name +
                                " changed without the inventory knowing (DRS's packed loads differ)");
     }
@@ -107,13 +109,15 @@ void DrsController::balance(int cluster, double f) {
   }
   cpu.resize(count);
   mem.resize(count);
+  std::vector<double>& load = load_;
+  load.resize(count);
   double sum = 0, sum2 = 0;
   for (size_t i = 0; i < count; ++i) {
     const size_t k = static_cast<size_t>(at[i]);
     // As Inventory::cpu_load and ram_load compute them, from the packed copy.
     cpu[i] = cs.demand[k] * f * (1 + cs.noise[k]) / cs.capacity[k];
-    mem[i] = static_cast<double>(cs.reserved[k]) / static_cast<double>(std::max<int64_t>(1, cs.ram[k]));
-    const double l = std::max(cpu[i], mem[i]);  // Inventory::load
+    mem[i] = cs.ram_load[k];
+    const double l = load[i] = std::max(cpu[i], mem[i]);  // Inventory::load
     sum += l;
     sum2 += l * l;
   }
@@ -131,7 +135,7 @@ void DrsController::balance(int cluster, double f) {
   // imbalance reached is what compatibility left. The real moves start only
   // after both plans, so neither sees the other's migrations.
   DrsPass pass{now, cluster, cs.imbalance, 0, 0, {}};
-  Start start{hs, cpu, mem, sum, sum2, f, target};
+  Start start{hs, cpu, mem, load, sum, sum2, f, target};
   Plan real = plan(start, true, &pass.blocked);
   // The unconstrained plan differs only when the real one met a refused candidate.
   const double ideal = pass.blocked.empty() ? real.reached : plan(start, false, nullptr).reached;
@@ -143,6 +147,26 @@ void DrsController::balance(int cluster, double f) {
   env_.emit(pass);
 }
 
+// The most loaded host (the first of equals) and the three least loaded
+// others, by (load, place) -- in one scan: the four least loaded by (load,
+// place), the most loaded dropped from them.
+void DrsController::pick(const double* l, size_t n, size_t* src, size_t order[3], size_t* found) {
+  size_t low[4];
+  size_t kept = 0;
+  *src = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (l[i] > l[*src]) *src = i;
+    size_t k = std::min<size_t>(kept, 3);
+    if (kept < 4) ++kept;
+    else if (l[i] >= l[low[3]]) continue;
+    low[k] = i;
+    for (; k > 0 && l[low[k]] < l[low[k - 1]]; --k) std::swap(low[k], low[k - 1]);
+  }
+  *found = 0;
+  for (size_t k = 0; k < kept && *found < 3; ++k)
+    if (low[k] != *src) order[(*found)++] = low[k];
+}
+
 // Greedy: up to max_moves_per_pass moves, each the candidate (among the
 // first 24 VMs of the most loaded host, to one of the three least loaded)
 // that lowers the imbalance most, within each host's migration budget and RAM.
@@ -152,20 +176,16 @@ DrsController::Plan DrsController::plan(const Start& st, bool admitted_only,
   const double n = static_cast<double>(hs.size());
   auto stddev = [&](double s, double s2) { return std::sqrt(std::max(0.0, s2 / n - (s / n) * (s / n))); };
   // Scratch kept between calls (two plans per pass that acts, millions of
-  // passes in a long run).
+  // passes in a long run). The loads are read from the start state until a
+  // move is chosen and copied only then: in a large cluster most passes
+  // above the target find no move worth its cost.
   Scratch& w = scratch_;
-  std::vector<double>& cpu = w.cpu;
-  std::vector<double>& mem = w.mem;
-  std::vector<double>& l = w.load;
-  cpu.assign(st.cpu.begin(), st.cpu.end());
-  mem.assign(st.mem.begin(), st.mem.end());
-  l.resize(hs.size());
-  for (size_t i = 0; i < hs.size(); ++i) l[i] = std::max(cpu[i], mem[i]);
+  const double* cpu = st.cpu.data();
+  const double* mem = st.mem.data();
+  const double* l = st.load.data();
+  const int* busy = nullptr;        // planned moves per host (none yet)
+  const int64_t* booked = nullptr;  // RAM of the planned moves, per destination
   double s = st.sum, s2 = st.sum2;
-  std::vector<int>& busy = w.busy;
-  busy.assign(hs.size(), 0);
-  std::vector<int64_t>& booked = w.booked;  // RAM of the planned moves, per destination
-  booked.assign(hs.size(), 0);
   std::vector<int>& moved = w.moved;
   moved.clear();
   // A move costs its transfer time against the pass interval (at the host link's speed).
@@ -173,19 +193,9 @@ DrsController::Plan DrsController::plan(const Start& st, bool admitted_only,
   Plan out;
   for (int step = 0; step < spec_.drs.max_moves_per_pass && stddev(s, s2) > st.target; ++step) {
     size_t src = 0;
-    for (size_t i = 1; i < hs.size(); ++i)
-      if (l[i] > l[src]) src = i;
-    // The three least loaded hosts (a linear scan: passes are frequent).
-    size_t order[3] = {src, src, src};
+    size_t order[3];
     size_t found = 0;
-    for (size_t i = 0; i < hs.size(); ++i) {
-      if (i == src) continue;
-      size_t k = std::min<size_t>(found, 2);
-      if (found < 3) ++found;
-      else if (l[i] >= l[order[2]]) continue;
-      order[k] = i;
-      for (; k > 0 && l[order[k]] < l[order[k - 1]]; --k) std::swap(order[k], order[k - 1]);
-    }
+    pick(l, hs.size(), &src, order, &found);
     double best_gain = 0;
     int best_vm = -1;
     size_t best_dst = 0;
@@ -216,9 +226,10 @@ DrsController::Plan DrsController::plan(const Start& st, bool admitted_only,
         const VmRec& v = inv_.vms[vm];
         if (v.power != Power::running || v.migrating || std::find(moved.begin(), moved.end(), vm) != moved.end())
           continue;
-        if (inv_.free_mib(h_dst) - booked[dst] < spec_.vms[vm].ram_mib || !inv_.rules_allow(vm, h_dst)) continue;
-        if (inv_.hosts[h_src].migrations + busy[src] >= spec_.drs.max_per_host ||
-            inv_.hosts[h_dst].migrations + busy[dst] >= spec_.drs.max_per_host)
+        if (inv_.free_mib(h_dst) - (booked ? booked[dst] : 0) < spec_.vms[vm].ram_mib || !inv_.rules_allow(vm, h_dst))
+          continue;
+        if (inv_.hosts[h_src].migrations + (busy ? busy[src] : 0) >= spec_.drs.max_per_host ||
+            inv_.hosts[h_dst].migrations + (busy ? busy[dst] : 0) >= spec_.drs.max_per_host)
           continue;
         Verdict verdict;
         if (admitted_only) {
@@ -233,18 +244,29 @@ DrsController::Plan DrsController::plan(const Start& st, bool admitted_only,
       }
     }
     if (best_vm < 0) break;
+    if (busy == nullptr) {  // the first move: from here on the plan changes loads
+      w.cpu.assign(st.cpu.begin(), st.cpu.end());
+      w.mem.assign(st.mem.begin(), st.mem.end());
+      w.load.assign(st.load.begin(), st.load.end());
+      w.busy.assign(hs.size(), 0);
+      w.booked.assign(hs.size(), 0);
+      cpu = w.cpu.data(), mem = w.mem.data(), l = w.load.data(), busy = w.busy.data(), booked = w.booked.data();
+    }
+    double* cpu_w = w.cpu.data();
+    double* mem_w = w.mem.data();
+    double* l_w = w.load.data();
     const int h_dst = hs[best_dst];
-    cpu[src] = best_cpu[0], cpu[best_dst] = best_cpu[1];
-    mem[src] = best_mem[0], mem[best_dst] = best_mem[1];
+    cpu_w[src] = best_cpu[0], cpu_w[best_dst] = best_cpu[1];
+    mem_w[src] = best_mem[0], mem_w[best_dst] = best_mem[1];
     double ls = std::max(cpu[src], mem[src]), ld = std::max(cpu[best_dst], mem[best_dst]);
     s += ls + ld - l[src] - l[best_dst];
     s2 += ls * ls + ld * ld - l[src] * l[src] - l[best_dst] * l[best_dst];
-    l[src] = ls;
-    l[best_dst] = ld;
+    l_w[src] = ls;
+    l_w[best_dst] = ld;
     moved.push_back(best_vm);
-    ++busy[src];
-    ++busy[best_dst];
-    booked[best_dst] += spec_.vms[best_vm].ram_mib;
+    ++w.busy[src];
+    ++w.busy[best_dst];
+    w.booked[best_dst] += spec_.vms[best_vm].ram_mib;
     out.moves.push_back(Move{best_vm, h_dst, std::move(best_verdict)});
   }
   out.reached = stddev(s, s2);

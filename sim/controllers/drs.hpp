@@ -44,12 +44,14 @@ class DrsController {
     std::vector<uint8_t> usable;
     std::vector<double> demand, noise, capacity;
     std::vector<int64_t> reserved, ram;
+    std::vector<double> ram_load;  // reserved / ram, as Inventory::ram_load
   };
   void sync();                     // applies the inventory's touched hosts
+  static void pick(const double* load, size_t n, size_t* src, size_t order[3], size_t* found);
   void copy_in(ClusterLoad& cl, size_t i);
   struct Start {  // a cluster's usable hosts and their loads before the pass
     const std::vector<int>& hosts;
-    const std::vector<double>& cpu, &mem;  // load = max(cpu, mem)
+    const std::vector<double>& cpu, &mem, &load;  // load = max(cpu, mem)
     double sum, sum2, factor, target;
   };
   struct Move {
@@ -75,7 +77,7 @@ class DrsController {
   std::vector<int> slot_;            // per host: its index in its cluster's packed arrays
   std::vector<int> hosts_;           // scratch of balance(): the usable hosts of a cluster
   std::vector<int> at_;              // and their places in the cluster's packed arrays
-  std::vector<double> cpu_, mem_;    // and their loads
+  std::vector<double> cpu_, mem_, load_;  // and their loads
   struct Scratch {                   // of plan()
     std::vector<double> cpu, mem, load;
     std::vector<int> busy, moved;

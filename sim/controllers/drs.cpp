@@ -30,7 +30,8 @@ double DrsController::imbalance_left() const {
 
 void DrsController::copy_in(ClusterLoad& cl, size_t i) {
   const HostRec& hr = inv_.hosts[cl.host[i]];
-  cl.usable[i] = inv_.usable(cl.host[i]);
+  const uint8_t usable = inv_.usable(cl.host[i]);
+  if (cl.usable[i] != usable) cl.usable[i] = usable, cl.usable_stale = true;
   cl.demand[i] = hr.demand;
   cl.noise[i] = hr.noise;
   cl.capacity[i] = hr.capacity;
@@ -47,7 +48,7 @@ void DrsController::sync() {
     for (int h : cl.host) slot_[h] = -1;
     cl.host = inv_.clusters[c].hosts;
     const size_t n = cl.host.size();
-    cl.usable.resize(n), cl.demand.resize(n), cl.noise.resize(n), cl.capacity.resize(n);
+    cl.usable.assign(n, 2), cl.demand.resize(n), cl.noise.resize(n), cl.capacity.resize(n);
     cl.reserved.resize(n), cl.ram.resize(n), cl.ram_load.resize(n);
     for (size_t i = 0; i < n; ++i) {
       slot_[cl.host[i]] = static_cast<int>(i);
@@ -88,18 +89,17 @@ void DrsController::balance(int cluster, double f) {
   const double now = env_.now();
   // Scratch buffers kept between passes (a pass per cluster every few
   // minutes for years: allocating them each time showed in the profile).
-  std::vector<int>& hs = hosts_;
+  std::vector<int>& hs = cs.usable_hosts;
+  std::vector<int>& at = cs.usable_at;  // where each of hs is in the packed arrays
+  if (cs.usable_stale) {
+    cs.usable_stale = false;
+    hs.clear(), at.clear();
+    for (size_t i = 0; i < cs.host.size(); ++i)
+      if (cs.usable[i]) hs.push_back(cs.host[i]), at.push_back(static_cast<int>(i));
+  }
   std::vector<double>& cpu = cpu_;
   std::vector<double>& mem = mem_;
-  std::vector<int>& at = at_;  // where each of hs is in the packed arrays
-  const size_t all = cs.host.size();
-  hs.resize(all);
-  at.resize(all);
-  size_t count = 0;
-  for (size_t i = 0; i < all; ++i)
-    if (cs.usable[i]) hs[count] = cs.host[i], at[count++] = static_cast<int>(i);
-  hs.resize(count);
-  at.resize(count);
+  const size_t count = hs.size();
   if (count < 2) return;
   const double noise = spec_.workload.noise;
   if (noise > 0 && now - cs.noise_drawn_at >= 3600) {  // demand noise changes hourly

@@ -45,6 +45,8 @@ class DrsController {
     std::vector<double> demand, noise, capacity;
     std::vector<int64_t> reserved, ram;
     std::vector<double> ram_load;  // reserved / ram, as Inventory::ram_load
+    std::vector<int> usable_hosts, usable_at;  // the usable ones and their places here
+    bool usable_stale = true;                  // a host's usability changed since they were listed
   };
   void sync();                     // applies the inventory's touched hosts
   static void pick(const double* load, size_t n, size_t* src, size_t order[3], size_t* found);
@@ -75,9 +77,7 @@ class DrsController {
   Rng rng_;  // "drs-noise": the hourly load noise
   std::vector<ClusterLoad> clusters_;
   std::vector<int> slot_;            // per host: its index in its cluster's packed arrays
-  std::vector<int> hosts_;           // scratch of balance(): the usable hosts of a cluster
-  std::vector<int> at_;              // and their places in the cluster's packed arrays
-  std::vector<double> cpu_, mem_, load_;  // and their loads
+  std::vector<double> cpu_, mem_, load_;  // scratch of balance(): the usable hosts' loads
   struct Scratch {                   // of plan()
     std::vector<double> cpu, mem, load;
     std::vector<int> busy, moved;

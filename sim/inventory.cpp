@@ -17,7 +17,7 @@ constexpr double kDay = 86400, kYear = 365.25 * kDay;
 
 Inventory::Inventory(Env& env)
     : hosts(env.spec.hosts.size()), vms(env.spec.vms.size()), clusters(env.spec.clusters.size()), env_(env),
-      spec_(env.spec), touched_flag_(env.spec.hosts.size(), 0) {
+      spec_(env.spec) {
   for (size_t c = 0; c < clusters.size(); ++c) clusters[c].baseline = spec_.clusters[c].baseline;
   for (size_t h = 0; h < hosts.size(); ++h) {
     HostRec& hr = hosts[h];
@@ -82,10 +82,16 @@ double Inventory::demand_factor() const {
   return wave * std::pow(1 + w.growth_per_year, now / kYear);
 }
 
-std::vector<int> Inventory::take_touched() {
-  std::vector<int> out = std::move(touched_);
-  touched_.clear();
-  for (int h : out) touched_flag_[h] = 0;
+int Inventory::open_touch_log() {
+  touch_logs_.push_back(TouchLog{{}, std::vector<uint8_t>(hosts.size(), 0)});
+  return static_cast<int>(touch_logs_.size()) - 1;
+}
+
+std::vector<int> Inventory::take_touched(int log) {
+  TouchLog& l = touch_logs_[static_cast<size_t>(log)];
+  std::vector<int> out = std::move(l.hosts);
+  l.hosts.clear();
+  for (int h : out) l.flag[h] = 0;
   return out;
 }
 

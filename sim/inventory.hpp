@@ -102,7 +102,8 @@ class Inventory {
   // touch(), so that DRS can keep its packed copy of a cluster's loads
   // without reading every host at every pass (checked by DRS's check_loads).
   void touch(int host) {
-    if (!touched_flag_[host]) touched_flag_[host] = 1, touched_.push_back(host);
+    for (TouchLog& log : touch_logs_)
+      if (!log.flag[host]) log.flag[host] = 1, log.hosts.push_back(host);
   }
   void book(int host, int64_t mib) {         // RAM booked (or released, negative) at a host
     hosts[host].ram_reserved_mib += mib;
@@ -116,8 +117,11 @@ class Inventory {
     hosts[host].maintenance = on;
     touch(host);
   }
-  // The hosts touched since the last call, each once; clears the list.
-  std::vector<int> take_touched();
+  // A list of touched hosts of its own for a part that keeps copies (DRS,
+  // placement); take_touched(log) returns the hosts touched since its last
+  // call, each once.
+  int open_touch_log();
+  std::vector<int> take_touched(int log);
   // Bumped whenever a cluster's list of hosts changes (a join or a removal).
   uint64_t membership(int cluster) const { return clusters[cluster].membership; }
 
@@ -143,8 +147,11 @@ class Inventory {
 
   Env& env_;
   const ScenarioSpec& spec_;
-  std::vector<int> touched_;
-  std::vector<uint8_t> touched_flag_;
+  struct TouchLog {
+    std::vector<int> hosts;
+    std::vector<uint8_t> flag;
+  };
+  std::vector<TouchLog> touch_logs_;
 };
 
 }  // namespace evcsim

@@ -2,13 +2,16 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <functional>
+#include <limits>
 
 namespace evcsim {
 
 Placement::Placement(Env& env, Inventory& inv, GuestModel& guests, const Policy& policy)
     : env_(env), spec_(env.spec), inv_(inv), guests_(guests), policy_(policy),
-      placement_(make_placement_policy(env.spec.drs.placement)), queue_(env.spec.clusters.size()),
+      placement_(make_placement_policy(env.spec.drs.placement)), bursts_(env.spec.clusters.size()),
+      touch_log_(inv.open_touch_log()), place_(env.spec.hosts.size(), -1), queue_(env.spec.clusters.size()),
       waiting_(env.spec.vms.size(), 0) {}
 
 namespace {
@@ -31,30 +34,42 @@ bool closer(const PlacementRefusal& a, const PlacementRefusal& b) {
 }
 }  // namespace
 
-Placed Placement::choose(int vm, const std::vector<int>& candidates) const {
-  Placed out;
-  double best_score = 0;
-  const double factor = inv_.demand_factor();
-  const VmView vm_view = inv_.vm_view(vm);
-  const int64_t need_mib = spec_.vms[vm].ram_mib;
-  const bool any_rules = !spec_.rules.empty();
-  // The masking policy's verdict depends on the host only through its view
-  // (CPU model, cluster baseline and LCD): asked once per class of hosts
-  // here, not once per host (a cluster of thousands has a few classes).
-  struct ClassVerdict {
+// The masking policy's verdict depends on the host only through its view
+// (CPU model, cluster baseline and LCD): asked once per class of hosts, not
+// once per host (a cluster of thousands has a few classes).
+class Placement::Verdicts {
+ public:
+  Verdicts(const Inventory& inv, const ScenarioSpec& spec, const Policy& policy, int vm)
+      : inv_(inv), spec_(spec), policy_(policy), vm_view_(inv.vm_view(vm)) {}
+  const BootView& operator()(int h) {
+    const CpuModel* cpu = inv_.hosts[h].cpu.get();
+    const int cluster = spec_.hosts[h].cluster;
+    for (const auto& c : seen_)
+      if (c.cpu == cpu && c.cluster == cluster) return c.verdict;
+    seen_.push_back({cpu, cluster, policy_.power_on(vm_view_, inv_.host_view(h))});
+    return seen_.back().verdict;
+  }
+
+ private:
+  struct Seen {
     const CpuModel* cpu;
     int cluster;
     BootView verdict;
   };
-  std::vector<ClassVerdict> verdicts;
-  auto verdict_for = [&](int h) -> const BootView& {
-    const CpuModel* cpu = inv_.hosts[h].cpu.get();
-    const int cluster = spec_.hosts[h].cluster;
-    for (const auto& c : verdicts)
-      if (c.cpu == cpu && c.cluster == cluster) return c.verdict;
-    verdicts.push_back({cpu, cluster, policy_.power_on(vm_view, inv_.host_view(h))});
-    return verdicts.back().verdict;
-  };
+  const Inventory& inv_;
+  const ScenarioSpec& spec_;
+  const Policy& policy_;
+  const VmView vm_view_;
+  std::vector<Seen> seen_;
+};
+
+Placed Placement::choose(int vm, const std::vector<int>& candidates) const {
+  Placed out;
+  double best_score = 0;
+  const double factor = inv_.demand_factor();
+  const int64_t need_mib = spec_.vms[vm].ram_mib;
+  const bool any_rules = !spec_.rules.empty();
+  Verdicts verdict_for(inv_, spec_, policy_, vm);
   for (int h : candidates) {
     const HostRec& hr = inv_.hosts[h];
     PlacementRefusal reason{PlacementCode::none, h, 0, 0, {}};
@@ -80,6 +95,56 @@ Placed Placement::choose(int vm, const std::vector<int>& candidates) const {
     if (out.host < 0 || score < best_score) out.host = h, best_score = score, out.view = *bv;
   }
   return out;
+}
+
+void Placement::rescore(Burst& b, int place, double factor) {
+  auto& [h, score] = b.key[static_cast<size_t>(place)];
+  if (!std::isnan(score)) b.order.erase({score, place, h});
+  score = std::numeric_limits<double>::quiet_NaN();
+  if (!inv_.usable(h)) return;
+  score = placement_->score(PlacementCandidate{inv_.free_mib(h), inv_.load(h, factor)});
+  b.order.insert({score, place, h});
+}
+
+Placed Placement::choose_in_cluster(int vm, int cluster) {
+  const std::vector<int>& hosts = inv_.clusters[cluster].hosts;
+  const double now = env_.now(), factor = inv_.demand_factor();
+  for (int h : inv_.take_touched(touch_log_)) {  // rescored where a burst is under way
+    Burst& t = bursts_[spec_.hosts[h].cluster];
+    if (t.built && t.at == now && t.factor == factor && t.membership == inv_.membership(spec_.hosts[h].cluster))
+      rescore(t, place_[h], factor);
+  }
+  Burst& b = bursts_[cluster];
+  if (b.at != now || b.factor != factor || b.membership != inv_.membership(cluster)) {
+    b.at = now, b.factor = factor, b.membership = inv_.membership(cluster);
+    b.calls = 0, b.built = false;
+    b.order.clear(), b.key.clear();
+  }
+  if (++b.calls < 2) return choose(vm, hosts);  // a lone placement: a scan is cheaper than an index
+  if (!b.built) {
+    b.built = true;
+    b.key.assign(hosts.size(), {-1, std::numeric_limits<double>::quiet_NaN()});
+    for (size_t i = 0; i < hosts.size(); ++i) {
+      place_[hosts[i]] = static_cast<int>(i);
+      b.key[i].first = hosts[i];
+      rescore(b, static_cast<int>(i), factor);
+    }
+  }
+  const int64_t need_mib = spec_.vms[vm].ram_mib;
+  const bool any_rules = !spec_.rules.empty();
+  Verdicts verdict_for(inv_, spec_, policy_, vm);
+  for (const auto& [score, place, h] : b.order) {
+    const HostRec& hr = inv_.hosts[h];
+    if (hr.ram_reserved_mib + need_mib > hr.ram_mib) continue;
+    if (any_rules && !inv_.rules_allow(vm, h)) continue;
+    const BootView& bv = verdict_for(h);
+    if (!bv.ok) continue;
+    Placed out;
+    out.host = h;
+    out.view = bv;
+    return out;
+  }
+  return choose(vm, hosts);  // none takes it: the scan names the nearest reason
 }
 
 void Placement::power_on(int vm, int preferred) {
@@ -119,7 +184,7 @@ bool Placement::try_power_on(int vm, bool report) {
                                                 std::max<int64_t>(0, room), spec_.vms[vm].ram_mib, {}}});
     return false;
   }
-  Placed p = choose(vm, candidates);
+  Placed p = choose_in_cluster(vm, cluster);
   if (p.host < 0) {
     if (candidates.empty()) p.why.code = PlacementCode::no_hosts;
     if (report)
@@ -143,7 +208,7 @@ void Placement::ha_restart(int vm, int from, const FeatureSet& view_before) {
 }
 
 bool Placement::try_ha(const Waiter& w, bool report) {
-  Placed p = choose(w.vm, inv_.clusters[spec_.hosts[w.ha_from].cluster].hosts);
+  Placed p = choose_in_cluster(w.vm, spec_.hosts[w.ha_from].cluster);
   if (p.host < 0) {
     if (report) env_.emit(PowerOnRefused{env_.now(), w.vm, -1, p.missing, p.why, true});
     return false;

@@ -13,7 +13,7 @@ constexpr double kTarget[] = {0, 0.20, 0.15, 0.10, 0.07, 0.05};
 
 DrsController::DrsController(Env& env, Inventory& inv, Migrations& migrations)
     : env_(env), spec_(env.spec), inv_(inv), migrations_(migrations), rng_(env.spec.seed, "drs-noise"),
-      clusters_(env.spec.clusters.size()), slot_(env.spec.hosts.size(), -1) {
+      clusters_(env.spec.clusters.size()), slot_(env.spec.hosts.size(), -1), touch_log_(inv.open_touch_log()) {
   vm_size_.reserve(spec_.vms.size());
   for (const VmSpec& v : spec_.vms) vm_size_.push_back({v.cpu_demand, static_cast<double>(v.ram_mib)});
 }
@@ -55,7 +55,7 @@ void DrsController::sync() {
       copy_in(cl, i);
     }
   }
-  for (int h : inv_.take_touched())
+  for (int h : inv_.take_touched(touch_log_))
     if (slot_[h] >= 0) copy_in(clusters_[spec_.hosts[h].cluster], static_cast<size_t>(slot_[h]));
 }
 
@@ -104,8 +104,10 @@ void DrsController::balance(int cluster, double f) {
   const double noise = spec_.workload.noise;
   if (noise > 0 && now - cs.noise_drawn_at >= 3600) {  // demand noise changes hourly
     cs.noise_drawn_at = now;
-    for (size_t i = 0; i < count; ++i)
+    for (size_t i = 0; i < count; ++i) {
       cs.noise[at[i]] = inv_.hosts[hs[i]].noise = noise * (2 * rng_.uniform() - 1);
+      inv_.touch(hs[i]);  // placement scores by load too
+    }
   }
   cpu.resize(count);
   mem.resize(count);

@@ -77,6 +77,7 @@ class DrsController {
   Rng rng_;  // "drs-noise": the hourly load noise
   std::vector<ClusterLoad> clusters_;
   std::vector<int> slot_;            // per host: its index in its cluster's packed arrays
+  int touch_log_;                    // the inventory's list of touched hosts kept for DRS
   std::vector<double> cpu_, mem_, load_;  // scratch of balance(): the usable hosts' loads
   struct Scratch {                   // of plan()
     std::vector<double> cpu, mem, load;

@@ -594,6 +594,41 @@ rule { kind: "anti-affinity" vm: "db" })");
   EXPECT_EQ(vms_per_host(apart), (std::map<int, int>{{0, 1}, {1, 1}, {2, 1}}));
 }
 
+// A burst of power-ons in a cluster at one instant goes through an ordered
+// index of its hosts; one power-on per instant goes through a scan of every
+// host. Both must land each VM where the other does: hosts of two sizes,
+// VMs of two sizes, an anti-affinity rule, and a host in maintenance
+// throughout. (No CPU demand and no DRS, so the loads do not move with the
+// clock.)
+TEST(Placement, ABurstLandsEveryVmWhereOnePowerOnAtATimeWould) {
+  for (const char* policy : {"least-loaded", "best-fit"}) {
+    auto scenario = [&](bool burst) {
+      std::string s = std::string(R"(horizon_s: 600
+drs { placement: ")") + policy + R"(" }
+cluster { name: "c" hosts { cpu: "E5420" name: "big" count: 3 ram_gib: 64 }
+                    hosts { cpu: "E5420" name: "small" count: 3 ram_gib: 16 } }
+at { at_s: 0 maintenance: "big-2" }
+rule { kind: "anti-affinity" vm: ["db0", "db6", "db12", "db18"] }
+)";
+      for (int i = 0; i < 24; ++i)
+        s += "vm { name: \"" + std::string(i % 6 == 0 ? "db" : "v") + std::to_string(i) + "\" cluster: \"c\" ram_mib: " +
+             std::to_string(i % 3 == 0 ? 4096 : 1024) + " power_on_at_s: " + std::to_string(burst ? 10 : 11 + i) + " }\n";
+      return s;
+    };
+    FakeRun burst(scenario(true)), one_by_one(scenario(false));
+    burst.run_until(600);
+    one_by_one.run_until(600);
+    auto where = [](const FakeRun& run) {
+      std::map<int, int> host_of;
+      for (const auto& p : run.rec.all<VmPoweredOn>()) host_of[p.vm] = p.host;
+      return host_of;
+    };
+    EXPECT_EQ(where(burst).size(), 24u) << policy;
+    EXPECT_EQ(where(burst), where(one_by_one)) << policy;
+    EXPECT_EQ(vms_per_host(burst).count(host_named(burst.spec, "big-2")), 0u) << policy;
+  }
+}
+
 // Departures belong to a VM's life, not to one boot: patch-window reboots
 // and power cycles do not cancel them, freed slots are reused, and arrivals
 // that find every slot taken are reported.

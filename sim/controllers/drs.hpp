@@ -8,7 +8,12 @@
 // were admitted tells what compatibility left unbalanced.
 // Owns the hourly load noise and, per cluster, the imbalance it last saw.
 //
-// Cost: O(hosts + max_moves x 3 x 24) per cluster and pass.
+// Cost: O(hosts + max_moves x 3 x 24) per cluster and pass, over packed
+// arrays of the usable hosts' load inputs (refreshed only where the
+// inventory reports a host touched): one multiply-divide and a max per
+// host, no host record read. The sum of squared loads needs every host's
+// load at the pass's demand factor, so a pass stays O(hosts) -- see the
+// README's fleet-size notes for why no index replaces it.
 #pragma once
 
 #include <functional>

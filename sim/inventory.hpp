@@ -90,7 +90,11 @@ class Inventory {
   // every DRS pass asks them of every host.
   double cpu_load(int host, double factor) const {
     const HostRec& hr = hosts[host];
-    return hr.demand * factor * (1 + hr.noise) / hr.capacity;
+    return cpu_load_of(hr.demand, factor, hr.noise, hr.capacity);
+  }
+  // The one formula, for DRS's packed copy too (the same bits either way).
+  static double cpu_load_of(double demand, double factor, double noise, double capacity) {
+    return demand * factor * (1 + noise) / capacity;
   }
   double ram_load(int host) const {
     const HostRec& hr = hosts[host];

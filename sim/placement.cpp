@@ -97,43 +97,45 @@ Placed Placement::choose(int vm, const std::vector<int>& candidates) const {
   return out;
 }
 
-void Placement::rescore(Burst& b, int place, double factor) {
-  auto& [h, score] = b.key[static_cast<size_t>(place)];
-  if (!std::isnan(score)) b.order.erase({score, place, h});
+void Placement::rescore(Burst& b, int cluster, int place, double factor) {
+  double& score = b.score[static_cast<size_t>(place)];
+  if (!std::isnan(score)) b.order.erase({score, place});
   score = std::numeric_limits<double>::quiet_NaN();
+  const int h = inv_.clusters[cluster].hosts[static_cast<size_t>(place)];
   if (!inv_.usable(h)) return;
   score = placement_->score(PlacementCandidate{inv_.free_mib(h), inv_.load(h, factor)});
-  b.order.insert({score, place, h});
+  b.order.insert({score, place});
 }
 
 Placed Placement::choose_in_cluster(int vm, int cluster) {
   const std::vector<int>& hosts = inv_.clusters[cluster].hosts;
   const double now = env_.now(), factor = inv_.demand_factor();
   for (int h : inv_.take_touched(touch_log_)) {  // rescored where a burst is under way
-    Burst& t = bursts_[spec_.hosts[h].cluster];
-    if (t.built && t.at == now && t.factor == factor && t.membership == inv_.membership(spec_.hosts[h].cluster))
-      rescore(t, place_[h], factor);
+    const int c = spec_.hosts[h].cluster;
+    const Burst& t = bursts_[c];
+    if (t.built && t.at == now && t.factor == factor && t.membership == inv_.membership(c))
+      rescore(bursts_[c], c, place_[h], factor);
   }
   Burst& b = bursts_[cluster];
   if (b.at != now || b.factor != factor || b.membership != inv_.membership(cluster)) {
     b.at = now, b.factor = factor, b.membership = inv_.membership(cluster);
     b.calls = 0, b.built = false;
-    b.order.clear(), b.key.clear();
+    b.order.clear(), b.score.clear();
   }
   if (++b.calls < 2) return choose(vm, hosts);  // a lone placement: a scan is cheaper than an index
   if (!b.built) {
     b.built = true;
-    b.key.assign(hosts.size(), {-1, std::numeric_limits<double>::quiet_NaN()});
+    b.score.assign(hosts.size(), std::numeric_limits<double>::quiet_NaN());
     for (size_t i = 0; i < hosts.size(); ++i) {
       place_[hosts[i]] = static_cast<int>(i);
-      b.key[i].first = hosts[i];
-      rescore(b, static_cast<int>(i), factor);
+      rescore(b, cluster, static_cast<int>(i), factor);
     }
   }
   const int64_t need_mib = spec_.vms[vm].ram_mib;
   const bool any_rules = !spec_.rules.empty();
   Verdicts verdict_for(inv_, spec_, policy_, vm);
-  for (const auto& [score, place, h] : b.order) {
+  for (const auto& [score, place] : b.order) {
+    const int h = hosts[static_cast<size_t>(place)];
     const HostRec& hr = inv_.hosts[h];
     if (hr.ram_reserved_mib + need_mib > hr.ram_mib) continue;
     if (any_rules && !inv_.rules_allow(vm, h)) continue;

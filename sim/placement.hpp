@@ -15,7 +15,6 @@
 
 #include <memory>
 #include <set>
-#include <tuple>
 #include <vector>
 
 #include "models/placement_policy.hpp"
@@ -82,11 +81,11 @@ class Placement {
     uint64_t membership = 0;
     int calls = 0;  // choose_in_cluster calls at `at`
     bool built = false;
-    std::set<std::tuple<double, int, int>> order;      // (score, place, host)
-    std::vector<std::pair<int, double>> key;           // per place in the cluster: (host, score), score NaN: absent
+    std::set<std::pair<double, int>> order;  // (score, place in the cluster's list of hosts)
+    std::vector<double> score;                // per place; NaN: not usable, not in the order
   };
   class Verdicts;
-  void rescore(Burst& b, int place, double factor);
+  void rescore(Burst& b, int cluster, int place, double factor);
   std::vector<Burst> bursts_;  // per cluster
   int touch_log_;
   std::vector<int> place_;     // per host: its place in its cluster's list (set when a burst's index is built)

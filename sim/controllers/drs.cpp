@@ -35,8 +35,6 @@ void DrsController::copy_in(ClusterLoad& cl, size_t i) {
   cl.demand[i] = hr.demand;
   cl.noise[i] = hr.noise;
   cl.capacity[i] = hr.capacity;
-  cl.reserved[i] = hr.ram_reserved_mib;
-  cl.ram[i] = hr.ram_mib;
   cl.ram_load[i] = inv_.ram_load(cl.host[i]);
 }
 
@@ -49,7 +47,7 @@ void DrsController::sync() {
     cl.host = inv_.clusters[c].hosts;
     const size_t n = cl.host.size();
     cl.usable.assign(n, 2), cl.demand.resize(n), cl.noise.resize(n), cl.capacity.resize(n);
-    cl.reserved.resize(n), cl.ram.resize(n), cl.ram_load.resize(n);
+    cl.ram_load.resize(n);
     for (size_t i = 0; i < n; ++i) {
       slot_[cl.host[i]] = static_cast<int>(i);
       copy_in(cl, i);
@@ -69,8 +67,7 @@ void DrsController::check_loads() {
       const int h = cl.host[i];
       const HostRec& hr = inv_.hosts[h];
       if (cl.usable[i] != inv_.usable(h) || cl.demand[i] != hr.demand || cl.noise[i] != hr.noise ||
-          cl.capacity[i] != hr.capacity || cl.reserved[i] != hr.ram_reserved_mib || cl.ram[i] != hr.ram_mib ||
-          cl.ram_load[i] != inv_.ram_load(h))
+          cl.capacity[i] != hr.capacity || cl.ram_load[i] != inv_.ram_load(h))
         throw std::logic_error("invariant: host " + spec_.hosts[h].name +
                                " changed without the inventory knowing (DRS's packed loads differ)");
     }
@@ -116,8 +113,7 @@ void DrsController::balance(int cluster, double f) {
   double sum = 0, sum2 = 0;
   for (size_t i = 0; i < count; ++i) {
     const size_t k = static_cast<size_t>(at[i]);
-    // As Inventory::cpu_load and ram_load compute them, from the packed copy.
-    cpu[i] = cs.demand[k] * f * (1 + cs.noise[k]) / cs.capacity[k];
+    cpu[i] = Inventory::cpu_load_of(cs.demand[k], f, cs.noise[k], cs.capacity[k]);
     mem[i] = cs.ram_load[k];
     const double l = load[i] = std::max(cpu[i], mem[i]);  // Inventory::load
     sum += l;

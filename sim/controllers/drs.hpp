@@ -48,8 +48,7 @@ class DrsController {
     std::vector<int> host;
     std::vector<uint8_t> usable;
     std::vector<double> demand, noise, capacity;
-    std::vector<int64_t> reserved, ram;
-    std::vector<double> ram_load;  // reserved / ram, as Inventory::ram_load
+    std::vector<double> ram_load;  // booked / RAM, Inventory::ram_load
     std::vector<int> usable_hosts, usable_at;  // the usable ones and their places here
     bool usable_stale = true;                  // a host's usability changed since they were listed
   };

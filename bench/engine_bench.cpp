@@ -18,9 +18,9 @@
 #include <fmt/format.h>
 #include <simgrid/s4u.hpp>
 
-#include "models/catalog.hpp"
-#include "sim/engine.hpp"
-#include "sim/platform.hpp"
+#include "catalog/catalog.hpp"
+#include "engine/engine.hpp"
+#include "engine/platform.hpp"
 
 namespace {
 

@@ -9,8 +9,8 @@
 
 #include <benchmark/benchmark.h>
 
-#include "models/catalog.hpp"
-#include "models/feature_set.hpp"
+#include "catalog/catalog.hpp"
+#include "cpu/feature_set.hpp"
 
 namespace {
 

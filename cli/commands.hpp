@@ -4,7 +4,7 @@
 // 2 bad input. InputError escapes to main, which prints it and exits 2.
 #pragma once
 
-#include "reports/event_detail.hpp"
+#include "events/event_detail.hpp"
 
 #include <functional>
 #include <string>

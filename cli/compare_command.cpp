@@ -12,9 +12,9 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
-#include "models/catalog.hpp"
-#include "models/error.hpp"
-#include "models/metrics.hpp"
+#include "catalog/catalog.hpp"
+#include "base/error.hpp"
+#include "scenario/metrics.hpp"
 #include "reports/compare_report.hpp"
 #include "reports/output_dir.hpp"
 #include "sweep/backends.hpp"

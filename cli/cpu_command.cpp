@@ -5,8 +5,8 @@
 #include <optional>
 
 #include "cli/commands.hpp"
-#include "models/cpu_export.hpp"
-#include "models/error.hpp"
+#include "interop/cpu_export.hpp"
+#include "base/error.hpp"
 #include "reports/cpu_report.hpp"
 
 namespace evcsim::cli {

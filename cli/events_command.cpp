@@ -12,11 +12,11 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
-#include "models/error.hpp"
-#include "models/text_util.hpp"
-#include "models/year_month.hpp"
-#include "reports/event_store.hpp"
-#include "reports/json.hpp"
+#include "base/error.hpp"
+#include "base/text_util.hpp"
+#include "base/year_month.hpp"
+#include "events/event_store.hpp"
+#include "base/json.hpp"
 #include "reports/results.hpp"
 
 namespace evcsim::cli {

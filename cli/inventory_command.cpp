@@ -8,10 +8,10 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
-#include "models/catalog.hpp"
-#include "models/error.hpp"
-#include "models/inventory_import.hpp"
-#include "models/scenario.hpp"
+#include "catalog/catalog.hpp"
+#include "base/error.hpp"
+#include "interop/inventory_import.hpp"
+#include "scenario/scenario.hpp"
 #include "reports/output_dir.hpp"
 
 namespace evcsim::cli {

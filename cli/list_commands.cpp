@@ -4,11 +4,11 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
-#include "models/baseline_policy.hpp"
-#include "models/metrics.hpp"
-#include "models/placement_policy.hpp"
-#include "models/procurement_policy.hpp"
-#include "models/policy.hpp"
+#include "policy/baseline/baseline_policy.hpp"
+#include "scenario/metrics.hpp"
+#include "policy/placement/placement_policy.hpp"
+#include "policy/procurement/procurement_policy.hpp"
+#include "policy/masking/masking_policy.hpp"
 
 namespace evcsim::cli {
 

@@ -5,7 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "reports/output_dir.hpp"
-#include "models/error.hpp"
+#include "base/error.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"evcsim: simulate live migration of VMs across hosts with different CPUID features"};

@@ -14,19 +14,19 @@
 #include <google/protobuf/text_format.h>
 
 #include "cli/commands.hpp"
-#include "models/catalog.hpp"
-#include "models/error.hpp"
-#include "models/textproto.hpp"
-#include "models/text_util.hpp"
+#include "catalog/catalog.hpp"
+#include "base/error.hpp"
+#include "base/textproto.hpp"
+#include "base/text_util.hpp"
 #include "plan/plan.pb.h"
 #include "plan/planner.hpp"
 #include "reports/compare_report.hpp"
-#include "reports/event_store.hpp"
+#include "events/event_store.hpp"
 #include "reports/html_chart.hpp"
-#include "reports/json.hpp"
+#include "base/json.hpp"
 #include "reports/output_dir.hpp"
 #include "reports/results.hpp"
-#include "scenarios/scenario.pb.h"
+#include "scenario/scenario.pb.h"
 #include "sweep/backends.hpp"
 
 namespace evcsim::cli {

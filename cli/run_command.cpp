@@ -13,13 +13,13 @@
 
 #include "cli/commands.hpp"
 #include "reports/output_dir.hpp"
-#include "models/error.hpp"
-#include "models/policy.hpp"
-#include "reports/event_log.hpp"
-#include "reports/event_store.hpp"
+#include "base/error.hpp"
+#include "policy/masking/masking_policy.hpp"
+#include "events/event_log.hpp"
+#include "events/event_store.hpp"
 #include "reports/results.hpp"
 #include "reports/run_summary.hpp"
-#include "sim/engine.hpp"
+#include "engine/engine.hpp"
 
 namespace evcsim::cli {
 
@@ -146,7 +146,7 @@ void add_run_command(CLI::App& app, Runner* runner) {
   };
   auto a = std::make_shared<Args>();
   auto* run = app.add_subcommand("run", "Simulate a scenario: migrations, blocked migrations and crashes, with reasons");
-  run->add_option("FILE", a->file, "the scenario (protobuf text format, see scenarios/scenario.proto)")->required();
+  run->add_option("FILE", a->file, "the scenario (protobuf text format, see scenario/scenario.proto)")->required();
   run->add_option("--seed", a->seed, "override the scenario's seed (same scenario and seed: the same run)");
   run->add_option("--out", a->out,
                   "write the event store (events.sqlite, see `evcsim events`) and the --format files to this folder");

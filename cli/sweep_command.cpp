@@ -10,10 +10,10 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
-#include "models/catalog.hpp"
-#include "models/error.hpp"
-#include "models/textproto.hpp"
-#include "reports/event_detail.hpp"
+#include "catalog/catalog.hpp"
+#include "base/error.hpp"
+#include "base/textproto.hpp"
+#include "events/event_detail.hpp"
 #include "reports/output_dir.hpp"
 #include "sweep/backends.hpp"
 #include "sweep/experiment.hpp"

@@ -7,11 +7,11 @@
 #include <fmt/format.h>
 #include <google/protobuf/text_format.h>
 
-#include "models/error.hpp"
-#include "models/feature_registry.hpp"
-#include "models/procurement_policy.hpp"
+#include "base/error.hpp"
+#include "cpu/feature_registry.hpp"
+#include "policy/procurement/procurement_policy.hpp"
 #include "plan/mip.hpp"
-#include "scenarios/scenario.pb.h"
+#include "scenario/scenario.pb.h"
 
 namespace evcsim::plan {
 

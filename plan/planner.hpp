@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "models/catalog.hpp"
-#include "models/scenario.hpp"
+#include "catalog/catalog.hpp"
+#include "scenario/scenario.hpp"
 
 namespace evcsim::scenario {
 class Scenario;

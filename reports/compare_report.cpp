@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "models/metrics.hpp"
-#include "models/text_util.hpp"
-#include "reports/json.hpp"
+#include "scenario/metrics.hpp"
+#include "base/text_util.hpp"
+#include "base/json.hpp"
 #include "reports/results.hpp"
 
 namespace evcsim {

@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
-#include "models/cpu_compare.hpp"
-#include "models/error.hpp"
-#include "models/feature_registry.hpp"
-#include "models/text_util.hpp"
+#include "cpu/cpu_compare.hpp"
+#include "base/error.hpp"
+#include "cpu/feature_registry.hpp"
+#include "base/text_util.hpp"
 
 namespace evcsim {
 namespace {

@@ -3,16 +3,16 @@
 // JSON (protobuf's JSON mapping) for programs. The CLI only parses arguments.
 #pragma once
 
-#include "reports/json.hpp"  // to_json for --format json
+#include "base/json.hpp"  // to_json for --format json
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "models/catalog.hpp"
-#include "models/cpuid.hpp"
-#include "models/importers.hpp"
-#include "models/register_mask.hpp"
+#include "catalog/catalog.hpp"
+#include "cpu/cpuid.hpp"
+#include "interop/importers.hpp"
+#include "cpu/register_mask.hpp"
 #include "reports/cpu_report.pb.h"
 
 namespace evcsim {

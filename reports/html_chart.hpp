@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "models/year_month.hpp"
+#include "base/year_month.hpp"
 
 namespace evcsim {
 

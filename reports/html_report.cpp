@@ -18,8 +18,8 @@
 
 #include <fmt/format.h>
 
-#include "models/text_util.hpp"
-#include "models/year_month.hpp"
+#include "base/text_util.hpp"
+#include "base/year_month.hpp"
 #include "reports/html_chart.hpp"
 #include "reports/results.hpp"
 

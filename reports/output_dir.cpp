@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "models/error.hpp"
+#include "base/error.hpp"
 
 namespace evcsim {
 

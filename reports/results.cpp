@@ -6,11 +6,11 @@
 
 #include <fmt/format.h>
 
-#include "reports/event_log.hpp"
-#include "reports/event_text.hpp"
-#include "reports/json.hpp"
-#include "models/feature_registry.hpp"
-#include "sim/events.hpp"
+#include "events/event_log.hpp"
+#include "events/event_text.hpp"
+#include "base/json.hpp"
+#include "cpu/feature_registry.hpp"
+#include "world/events.hpp"
 
 namespace evcsim {
 namespace {

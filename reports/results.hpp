@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "models/scenario.hpp"
+#include "scenario/scenario.hpp"
 #include "reports/results.pb.h"
 #include "reports/run_summary.hpp"
-#include "sim/events.hpp"
+#include "world/events.hpp"
 
 namespace evcsim {
 

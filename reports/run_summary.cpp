@@ -4,10 +4,10 @@
 
 #include <fmt/format.h>
 
-#include "models/catalog.hpp"
-#include "models/feature_registry.hpp"
-#include "models/metrics.hpp"
-#include "reports/event_text.hpp"
+#include "catalog/catalog.hpp"
+#include "cpu/feature_registry.hpp"
+#include "scenario/metrics.hpp"
+#include "events/event_text.hpp"
 
 namespace evcsim {
 

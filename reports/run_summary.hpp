@@ -11,9 +11,9 @@
 
 #include <fmt/format.h>
 
-#include "models/scenario.hpp"
-#include "sim/engine.hpp"
-#include "sim/events.hpp"
+#include "scenario/scenario.hpp"
+#include "world/run_stats.hpp"
+#include "world/events.hpp"
 
 namespace evcsim {
 

@@ -11,14 +11,14 @@
 #include <fmt/format.h>
 #include <google/protobuf/text_format.h>
 
-#include "models/catalog.hpp"
-#include "models/error.hpp"
-#include "models/metrics.hpp"
-#include "models/text_util.hpp"
-#include "models/textproto.hpp"
+#include "catalog/catalog.hpp"
+#include "base/error.hpp"
+#include "scenario/metrics.hpp"
+#include "base/text_util.hpp"
+#include "base/textproto.hpp"
 #include "reports/compare_report.hpp"
-#include "scenarios/scenario.pb.h"
-#include "sim/random.hpp"
+#include "scenario/scenario.pb.h"
+#include "base/random.hpp"
 #include "sweep/experiment.pb.h"
 
 namespace evcsim::sweep {

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "models/scenario.hpp"
+#include "scenario/scenario.hpp"
 
 namespace google::protobuf {
 class Message;

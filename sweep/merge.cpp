@@ -8,10 +8,10 @@
 #include <fmt/format.h>
 #include <google/protobuf/util/json_util.h>
 
-#include "models/error.hpp"
-#include "models/textproto.hpp"
+#include "base/error.hpp"
+#include "base/textproto.hpp"
 #include "reports/compare_report.hpp"
-#include "reports/json.hpp"
+#include "base/json.hpp"
 #include "reports/results.hpp"
 
 namespace evcsim::sweep {

@@ -202,7 +202,7 @@ TEST(RunCli, CatalogOptionReachesTheMarket) {
   fs::remove_all(dir);
   fs::create_directories(dir / "cat");
   for (const char* f : {"intel.textproto", "amd.textproto", "baselines.textproto"})
-    fs::copy_file(std::string(EVCSIM_SOURCE_DIR) + "/models/catalog/" + f, dir / "cat" / f);
+    fs::copy_file(std::string(EVCSIM_SOURCE_DIR) + "/catalog/data/" + f, dir / "cat" / f);
   std::string intel = test::read_text(dir / "cat" / "intel.textproto");
   auto at = intel.find("name: \"sandybridge-ep\"");
   ASSERT_NE(at, std::string::npos);

@@ -7,10 +7,10 @@
 
 #include <gtest/gtest.h>
 
-#include "models/baseline.hpp"
-#include "models/catalog.hpp"
-#include "models/feature_registry.hpp"
-#include "models/text_util.hpp"
+#include "catalog/baseline.hpp"
+#include "catalog/catalog.hpp"
+#include "cpu/feature_registry.hpp"
+#include "base/text_util.hpp"
 
 namespace evcsim {
 namespace {

@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <string>
 
-#include "models/error.hpp"
-#include "models/feature_registry.hpp"
-#include "models/importers.hpp"
+#include "base/error.hpp"
+#include "cpu/feature_registry.hpp"
+#include "interop/importers.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);

@@ -3,9 +3,9 @@
 #include <cstring>
 #include <string>
 
-#include "models/cpuid.hpp"
-#include "models/error.hpp"
-#include "models/register_mask.hpp"
+#include "cpu/cpuid.hpp"
+#include "base/error.hpp"
+#include "cpu/register_mask.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);

@@ -2,9 +2,9 @@
 #include <cstdint>
 #include <string>
 
-#include "models/catalog.hpp"
-#include "models/error.hpp"
-#include "models/scenario.hpp"
+#include "catalog/catalog.hpp"
+#include "base/error.hpp"
+#include "scenario/scenario.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);

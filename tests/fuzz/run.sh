@@ -19,7 +19,7 @@ printf 'RRRR RRRR RRRR RRR0 00XR R0H0 000H 0RRH' > "$corpus/mask/default"
 printf -- '---- ---- ---- ---- ---- ---- ---0 -0-0' > "$corpus/mask/custom"
 printf '81:edx' > "$corpus/mask/register"
 printf '00000007.01 00001C30-00000000-00000000-00000017' > "$corpus/mask/leaf"
-cp "$top"/models/catalog/*.textproto "$corpus/catalog/"
+cp "$top"/catalog/data/*.textproto "$corpus/catalog/"
 cp "$top"/scenarios/*.textproto "$corpus/scenario/"
 cp "$top"/tests/fuzz/regressions/* "$corpus/import/" 2>/dev/null || true
 for t in import mask catalog scenario; do

@@ -10,8 +10,8 @@
 #include <google/protobuf/text_format.h>
 #include <gtest/gtest.h>
 
-#include "models/error.hpp"
-#include "scenarios/scenario.pb.h"
+#include "base/error.hpp"
+#include "scenario/scenario.pb.h"
 #include "tests/test_util.hpp"
 
 namespace evcsim {

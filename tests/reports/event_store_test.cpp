@@ -1,4 +1,4 @@
-#include "reports/event_store.hpp"
+#include "events/event_store.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -8,11 +8,11 @@
 
 #include <gtest/gtest.h>
 
-#include "models/catalog.hpp"
-#include "models/error.hpp"
-#include "models/feature_registry.hpp"
-#include "reports/event_log.hpp"
-#include "reports/json.hpp"
+#include "catalog/catalog.hpp"
+#include "base/error.hpp"
+#include "cpu/feature_registry.hpp"
+#include "events/event_log.hpp"
+#include "base/json.hpp"
 
 namespace evcsim {
 namespace {

@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "models/error.hpp"
+#include "base/error.hpp"
 #include "tests/test_util.hpp"
 
 namespace evcsim {

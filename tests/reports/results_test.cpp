@@ -10,10 +10,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "models/catalog.hpp"
-#include "sim/engine.hpp"
-#include "models/feature_registry.hpp"
-#include "sim/events.hpp"
+#include "catalog/catalog.hpp"
+#include "engine/engine.hpp"
+#include "cpu/feature_registry.hpp"
+#include "world/events.hpp"
 
 namespace evcsim {
 namespace {

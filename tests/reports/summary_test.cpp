@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "models/catalog.hpp"
+#include "catalog/catalog.hpp"
 #include "reports/compare_report.hpp"
 
 namespace evcsim {

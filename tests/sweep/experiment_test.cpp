@@ -8,9 +8,9 @@
 
 #include <gtest/gtest.h>
 
-#include "models/catalog.hpp"
-#include "models/error.hpp"
-#include "scenarios/scenario.pb.h"
+#include "catalog/catalog.hpp"
+#include "base/error.hpp"
+#include "scenario/scenario.pb.h"
 #include "sweep/merge.hpp"
 #include "tests/test_util.hpp"
 

@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "models/feature_registry.hpp"
+#include "cpu/feature_registry.hpp"
 #include "reports/results.hpp"
 #include "reports/run_summary.hpp"
 #include "tests/world/fake_sim.hpp"

@@ -9,10 +9,10 @@
 #include <queue>
 #include <vector>
 
-#include "models/catalog.hpp"
-#include "models/scenario.hpp"
-#include "sim/services.hpp"
-#include "sim/world.hpp"
+#include "catalog/catalog.hpp"
+#include "scenario/scenario.hpp"
+#include "world/services.hpp"
+#include "world/world.hpp"
 
 namespace evcsim::test {
 

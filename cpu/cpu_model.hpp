@@ -1,0 +1,53 @@
+// CpuModel: one processor as evcsim reasons about it -- a catalog generation
+// or an imported host -- with its raw CPUID leaves and decoded features.
+//
+// Units: relative_speed is per-core throughput with Xeon 5300 Clovertown =
+// 1.0; dates have month precision. Left out: clock speed, caches, sockets.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cpu/cpuid.hpp"
+#include "cpu/feature_set.hpp"
+#include "base/year_month.hpp"
+
+namespace evcsim {
+
+enum class Masking { none, flexmigration, extended_migration };
+std::string_view masking_name(Masking m);  // "none", "FlexMigration", ...
+
+struct CpuModel {
+  std::string name;         // catalog id or the imported file's name
+  std::string code_name;
+  std::string generation;
+  std::string family_name;
+  std::vector<std::string> skus;
+  YearMonth launch, end_of_sale;
+  int cores_per_socket = 0;
+  double relative_speed = 0;
+  Masking masking = Masking::none;
+  CpuidDump cpuid;
+  FeatureSet features;      // decode(cpuid): every registered bit the part reports
+  std::string source;
+  // Catalog corrections to the sampled part (already applied to cpuid/features).
+  FeatureSet added, removed;
+  std::string adjust_reason;
+
+  // From leaf 0, read once by make_cpu_model (hot in migration checks).
+  const std::string& vendor() const { return vendor_id; }
+  std::string vendor_id;
+  // The features that take part in compatibility decisions.
+  FeatureSet migratable() const;
+  bool can_mask() const { return masking != Masking::none; }
+  // "Clovertown (Xeon 5300, family 6 model 15 stepping 7)"
+  std::string describe() const;
+};
+
+// Builds a model from raw leaves: decodes features; masking is none unless set.
+CpuModel make_cpu_model(std::string name, CpuidDump dump);
+
+bool is_intel(const std::string& vendor);
+bool is_amd(const std::string& vendor);
+
+}  // namespace evcsim

@@ -1,0 +1,25 @@
+// Runs a scenario on SimGrid 3.32 (S4U): the platform (clusters of hosts
+// behind switches, split-duplex links so bandwidth is exact), one controller
+// actor that fires the world's timers in time order, and one short-lived
+// actor per live migration that moves the memory as SimGrid communications
+// (pre-copy rounds, then stop-and-copy), so concurrent migrations share links.
+//
+// One simulation per process: SimGrid allows one engine per process.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "scenario/scenario.hpp"
+#include "world/events.hpp"
+#include "world/run_stats.hpp"
+
+namespace evcsim {
+
+// Throws std::logic_error when an invariant breaks; errors inside actors are
+// carried out and rethrown here.
+// `catalog`: what the scenario was resolved against (markets and baselines come from it).
+RunStats run_simulation(const ScenarioSpec& spec, const std::vector<Listener*>& listeners,
+                        const Catalog& catalog = Catalog::builtin());
+
+}  // namespace evcsim

@@ -1,0 +1,100 @@
+// The event store of a run: events.sqlite, a SQLite database with one table
+// per event type (crash, migration_completed, host_bought, ...) whose typed
+// columns are that type's fields of events/events.proto, plus `seq` (the
+// order the run emitted them in), and a `run` table (scenario, seed, start
+// date, detail level). Written with prepared statements in large
+// transactions, indexed (t, vm) after the run; any SQLite client reads
+// it: pandas.read_sql("SELECT * FROM crash", sqlite3.connect("events.sqlite")).
+// `evcsim events` filters it and converts it to CSV or the JSON lines of
+// events.jsonl, byte for byte.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenario/scenario.hpp"
+#include "events/event_detail.hpp"
+#include "events/events.pb.h"
+#include "world/events.hpp"
+
+struct sqlite3;
+
+namespace evcsim {
+
+EventDetail parse_event_detail(const std::string& text);  // throws InputError
+bool recorded(const Event& e, EventDetail detail);
+
+// A DRS pass's refused candidates by code as the store and CSV write them:
+// "code=n code=n" in code order.
+std::string blocked_by_code_text(const report::EventRecord& r);
+
+// The event types the store has a table for, in events.proto's order of use.
+const std::vector<std::string>& event_types();
+
+class EventStore final : public Listener {
+ public:
+  // Creates (truncates) the database at `path`; throws InputError.
+  EventStore(const ScenarioSpec& spec, const std::string& path, EventDetail detail);
+  ~EventStore() override;
+  void on_event(const Event& e) override;
+  void on_end(double t) override;
+  // Commits, indexes and closes; throws InputError (naming the file) if any
+  // write failed, e.g. a full disk. Call once, after the run.
+  void finish();
+  uint64_t events() const { return seq_; }
+
+  // The record of an event as the store writes it (to_record).
+  void write(const report::EventRecord& r);
+
+ private:
+  struct Table;
+  void fail(const std::string& what);
+  const ScenarioSpec& spec_;
+  std::string path_;
+  EventDetail detail_;
+  sqlite3* db_ = nullptr;
+  std::vector<std::unique_ptr<Table>> tables_;
+  uint64_t seq_ = 0, in_transaction_ = 0;
+  std::string error_;
+  double end_t_ = 0;
+};
+
+// Reading a store back: the events of the chosen types (all when empty),
+// optionally of one VM and within [from_s, to_s), in the run's order.
+struct EventQuery {
+  std::vector<std::string> types;
+  std::string vm;
+  std::optional<double> from_s, to_s;
+};
+struct StoredRun {
+  std::string scenario, start_date, detail;
+  uint64_t seed = 0;
+  double horizon_s = 0;
+  bool calendar = false;  // the scenario gave its start_date: records carry dates
+};
+class EventReader {
+ public:
+  explicit EventReader(const std::string& path);  // throws InputError
+  ~EventReader();
+  const StoredRun& run() const { return run_; }
+  // The types that have a table in this store.
+  const std::vector<std::string>& types() const { return types_; }
+  // Calls `each` for every matching event in the order the run emitted them.
+  void read(const EventQuery& q, const std::function<void(const report::EventRecord&)>& each) const;
+  // Events per type, in event_types() order (types without events left out).
+  std::vector<std::pair<std::string, uint64_t>> counts() const;
+  // The columns of a type's table (after seq and t).
+  std::vector<std::string> columns(const std::string& type) const;
+
+ private:
+  std::string path_;
+  sqlite3* db_ = nullptr;
+  StoredRun run_;
+  std::vector<std::string> types_;
+};
+
+}  // namespace evcsim

@@ -1,0 +1,107 @@
+// Masking and compatibility policies (DESIGN §6): what CPUID shows a VM at
+// power-on (its guest view) and whether a live migration is admitted.
+//
+// Each policy is one file under policy/masking/ behind this interface and is
+// chosen by name from one explicit table (policy_table()). Policies are pure:
+// they read views and return verdicts with reasons; they never change state.
+// Cross-vendor refusal is applied by the engine before any policy is asked.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "catalog/baseline.hpp"
+#include "policy/codes.hpp"
+#include "cpu/cpu_model.hpp"
+#include "policy/masking/masks.hpp"
+
+namespace evcsim {
+
+// What a policy may look at of a host.
+struct HostView {
+  const CpuModel* cpu = nullptr;
+  const Baseline* cluster_baseline = nullptr;  // the host's cluster's EVC mode, if any
+  FeatureSet cluster_lcd;                      // LCD of the hosts now in its cluster
+};
+
+// What a policy may look at of a VM.
+struct VmView {
+  const VmMasks* masks = nullptr;         // configured masks (custom over default)
+  const Baseline* own_baseline = nullptr; // per-VM baseline, if any
+  FeatureSet guest_view;                  // captured at power-on
+  const CpuModel* boot_cpu = nullptr;     // the host it powered on
+};
+
+// What a policy compared when it admitted a move: the guest view (the safe
+// check), the VM's configured masks (which may differ from what the guest
+// saw at power-on), the host CPUs alone, or nothing (an override).
+enum class CheckBasis { guest_view, configured_masks, host_cpus, skipped };
+
+struct Verdict {
+  bool ok = false;
+  VerdictCode code = VerdictCode::admitted;  // code_name(): "missing-features", "exact-mismatch", ...
+  FeatureSet missing; // features that made the decision
+  std::string reason;
+  CheckBasis basis = CheckBasis::guest_view;
+  FeatureSet checked = {};  // configured_masks: the view the masks showed at the check
+};
+
+struct BootView {
+  bool ok = false;
+  FeatureSet view;
+  FeatureSet missing;
+  std::string reason;
+};
+
+class Policy {
+ public:
+  virtual ~Policy() = default;
+  virtual std::string_view name() const = 0;
+  virtual std::string_view description() const = 0;
+  // The guest view of a VM powered on at `host`, or why it cannot power on there.
+  virtual BootView power_on(const VmView& vm, const HostView& host) const = 0;
+  // May a VM (with its captured guest view) live-migrate from src to dst?
+  virtual Verdict check_migration(const VmView& vm, const HostView& src, const HostView& dst) const = 0;
+  // How its hypervisor makes pre-copy converge: "sdps" (vSphere), "auto-converge"
+  // (QEMU/libvirt), "stop-and-copy" (Xen, Hyper-V's fixed rounds).
+  virtual std::string_view default_convergence() const { return "sdps"; }
+};
+
+struct PolicyEntry {
+  std::string_view name;  // as written in scenario files; description() comes from the policy
+  std::unique_ptr<Policy> (*make)(const PolicySpec&);
+};
+
+// The explicit name -> factory table, in documentation order.
+std::span<const PolicyEntry> policy_table();
+// Throws InputError listing the known names when `spec.name` is unknown.
+std::unique_ptr<Policy> make_policy(const PolicySpec& spec);
+
+// The one admission rule for a live migration: the vendor rule (a move
+// between vendors is refused unless `allow_cross_vendor`), then the policy's
+// check. Shared by the simulation's Migrations and the compatibility graph.
+Verdict admit_migration(const Policy& policy, const VmView& vm, const HostView& src, const HostView& dst,
+                        bool allow_cross_vendor);
+
+// Shared verdict helpers for policy files.
+Verdict admit(std::string reason, CheckBasis basis = CheckBasis::guest_view);
+Verdict refuse_missing(VerdictCode code, const FeatureSet& missing, std::string what);
+// The common check: `provided` must cover the guest view ("missing-features" otherwise).
+Verdict require_guest_view(const FeatureSet& provided, const FeatureSet& guest_view, std::string_view on_missing);
+// No masking: the VM sees its host's migratable features.
+BootView host_features(const HostView& host);
+
+// Factories, one per file in policy/masking/.
+std::unique_ptr<Policy> make_legacy_exact_policy(const PolicySpec&);
+std::unique_ptr<Policy> make_modern_superset_policy(const PolicySpec&);
+std::unique_ptr<Policy> make_per_vm_mask_policy(const PolicySpec&);
+std::unique_ptr<Policy> make_cluster_baseline_policy(const PolicySpec&);
+std::unique_ptr<Policy> make_per_vm_baseline_policy(const PolicySpec&);
+std::unique_ptr<Policy> make_dynamic_lcd_policy(const PolicySpec&);
+std::unique_ptr<Policy> make_named_model_policy(const PolicySpec&);
+std::unique_ptr<Policy> make_passthrough_policy(const PolicySpec&);
+std::unique_ptr<Policy> make_unsafe_override_policy(const PolicySpec&);
+
+}  // namespace evcsim

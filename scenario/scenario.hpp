@@ -1,0 +1,197 @@
+// A scenario resolved and validated: catalog CPUs looked up, features and
+// masks parsed, names bound to indices. The engine reads only this.
+//
+// Units: seconds (simulated), MiB, Gbit/s, microseconds for latency.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/baseline.hpp"
+#include "catalog/catalog.hpp"
+#include "cpu/cpu_model.hpp"
+#include "cpu/register_mask.hpp"
+#include "policy/masking/masks.hpp"
+#include "base/year_month.hpp"
+
+namespace evcsim {
+
+enum class Detection { cpuid, probe, fixed };
+std::string_view detection_name(Detection d);
+
+struct SoftwareSpec {
+  std::string name;
+  Detection detection = Detection::cpuid;
+  FeatureSet uses;
+  bool kernel = false;
+  double restarts_per_day = 0;
+  double uses_per_s = 1;
+  double restart_delay_s = 30;
+};
+
+struct HostSpec {
+  std::string name;
+  std::shared_ptr<const CpuModel> cpu;  // nullptr for an empty bay (filled by procurement)
+  int cluster = 0;
+  int cores = 0;
+  int64_t ram_mib = 0;
+  YearMonth purchased;
+  YearMonth retire;                     // listed retirement date (invalid: by lifetime)
+};
+
+struct ClusterSpec {
+  std::string name;
+  std::optional<Baseline> baseline;
+};
+
+struct VmSpec {
+  std::string name;
+  std::string group;
+  int vcpus = 2;
+  int64_t ram_mib = 4096;
+  double dirty_mib_per_s = 50;
+  int64_t working_set_mib = 1024;
+  int cluster = 0;
+  int host = -1;  // pinned power-on host, or -1
+  std::shared_ptr<const std::vector<SoftwareSpec>> software;
+  VmMasks masks;
+  std::optional<Baseline> baseline;
+  bool power_cycle_on_reboot = false;
+  double power_on_at_s = 0;
+  bool start_powered_off = false;
+  double cpu_demand = 0.6;          // vCPU-equivalents (Clovertown cores) at base demand
+  bool arrival_slot = false;        // powered on only when the workload brings it
+  double lifetime_days = 0;         // arrivals: mean life (0 = forever)
+  int ha_priority = 1;              // HA restart order: 0 high, 1 medium, 2 low
+};
+
+struct ArrivalSpec {
+  std::string group;
+  double per_day = 0;
+  int first_vm = 0, end_vm = 0;     // the group's arrival slots [first, end)
+};
+
+struct DrsSpec {
+  bool balance = false;
+  double interval_s = 300;
+  std::string placement = "least-loaded";
+  int threshold = 3;
+  int max_moves_per_pass = 8;
+  int max_per_host = 2;
+};
+
+struct WorkloadSpec {
+  double diurnal_amplitude = 0.3, noise = 0.05, growth_per_year = 0;
+  double reboot_every_days = 0, power_cycle_every_days = 0;
+};
+
+struct FailureSpec {
+  double mtbf_days = 0, repair_hours = 8;
+  double wear_out_after_years = 0;
+  int failover_hosts = 0;  // HA admission control
+};
+
+struct RefreshSpec {
+  bool enabled = false;
+  double lifetime_years = 0;
+  std::string procurement = "newest";
+  double headroom = 0.2;
+  int hosts_per_purchase = 4;
+  std::string baseline_policy = "fixed";
+  double window_days = 30;
+  bool cold_evacuation = false;
+  bool enable_needs_all_off = false;
+  double max_share_retiring = 0.1;
+  double ram_gib = 0;                 // 0: by the part's launch year
+  double qualification_months = 6;
+  bool planned = false;               // purchases, retirements and raises come from the schedule (evcsim plan)
+};
+
+enum class RuleKind { affinity, anti_affinity, vm_host };
+struct RuleSpec {
+  RuleKind kind = RuleKind::affinity;
+  std::vector<int> vms;
+  std::vector<int> hosts;
+};
+
+enum class OpKind { migrate, cold_migrate, power_on, power_off, reboot, power_cycle, set_mask, add_host,
+                    remove_host, set_baseline, maintenance, exit_maintenance, fail_host };
+std::string_view op_kind_name(OpKind k);
+
+struct OperationSpec {
+  double at_s = 0;
+  OpKind kind = OpKind::migrate;
+  std::vector<int> vms;             // targets (VM indices)
+  int host = -1;                    // destination / host operated on
+  int cluster = -1;
+  VmMasks masks;                    // set_mask
+  std::optional<Baseline> baseline; // set_baseline (nullopt: disable)
+  std::vector<int> new_hosts;       // add_host: indices into ScenarioSpec::hosts (not present at start)
+  double repair_hours = 0;          // fail_host
+  int line = 0;                     // in the scenario file, for reports
+  std::string text;                 // "migrate web-1 to e5310-1"
+};
+
+struct NetworkSpec {
+  double host_link_gbps = 10, host_link_latency_us = 50;
+  double uplink_gbps = 40, uplink_latency_us = 100;
+};
+
+struct MigrationSpec {
+  double max_downtime_ms = 300;
+  int max_rounds = 30;
+  double cold_outage_s = 180;
+  double reboot_s = 60;
+  int max_crash_loops = 3;
+  int max_per_host = 0;  // 0: from the host link (8 at >= 10 Gbit/s, else 4)
+  std::string convergence;  // "": the policy's hypervisor default
+};
+
+struct ExpectationSpec {
+  std::string metric, op;
+  double value = 0;
+  std::string expected_name;  // compare the metric's name instead of its value (== or != only)
+  int line = 0;
+  std::string text() const;  // "crashes == 0"
+};
+
+struct ScenarioSpec {
+  std::string file, name, description;
+  uint64_t seed = 1;
+  double horizon_s = 0;
+  PolicySpec policy;
+  NetworkSpec network;
+  MigrationSpec migration;
+  std::vector<ClusterSpec> clusters;
+  std::vector<HostSpec> hosts;           // every host, including those added later
+  std::vector<bool> host_present_at_start;
+  std::vector<VmSpec> vms;
+  std::vector<OperationSpec> operations;  // sorted by time, stable
+  std::vector<ExpectationSpec> expectations;
+  double sample_interval_s = 0;           // time series sampling
+  std::vector<double> graph_at_s;         // compatibility graph snapshots
+  YearMonth start_date{2010, 1};
+  bool calendar = false;                  // start_date given: outputs show dates
+  // "YYYY-MM-DD" of simulated time t with the calendar, "" without.
+  std::string date(double t) const;
+  DrsSpec drs;
+  WorkloadSpec workload;
+  FailureSpec failures;
+  RefreshSpec refresh;
+  std::vector<RuleSpec> rules;
+  std::vector<ArrivalSpec> arrivals;
+  std::vector<std::string> warnings;      // "file:line: field: ..." for the suspicious
+};
+
+// The calendar month `t` simulated seconds after `start`.
+YearMonth date_at(const YearMonth& start, double t);
+
+// Parses and validates a scenario; throws InputError naming file, line and
+// field (unknown CPU, feature, baseline, policy, VM or host; bad values).
+ScenarioSpec load_scenario(const std::string& path, const Catalog& catalog);
+ScenarioSpec parse_scenario(const std::string& text, const std::string& file, const Catalog& catalog);
+
+}  // namespace evcsim

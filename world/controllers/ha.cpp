@@ -1,0 +1,71 @@
+#include "world/controllers/ha.hpp"
+
+#include <algorithm>
+
+namespace evcsim {
+
+namespace {
+constexpr double kDay = 86400;
+}
+
+HaController::HaController(Env& env, Inventory& inv, GuestModel& guests, Placement& placement)
+    : env_(env), spec_(env.spec), inv_(inv), guests_(guests), placement_(placement),
+      rng_(env.spec.seed, "host-failures"), epoch_(env.spec.hosts.size(), 0) {}
+
+void HaController::start() {
+  if (spec_.failures.mtbf_days <= 0) return;
+  for (size_t h = 0; h < inv_.hosts.size(); ++h) schedule_failure(static_cast<int>(h), 0);
+}
+
+// Exponential times at the scenario's rate; hosts past wear_out_after_years
+// (from their purchase) fail twice as often.
+void HaController::schedule_failure(int host, double from) {
+  const uint32_t epoch = epoch_[host];
+  double rate = 1 / (spec_.failures.mtbf_days * kDay);
+  const double wear = spec_.failures.wear_out_after_years;
+  if (wear > 0 && inv_.hosts[host].cpu) {
+    const int age_months = date_at(spec_.start_date, from).index() - inv_.hosts[host].purchased.index();
+    if (age_months >= wear * 12) rate *= 2;
+  }
+  env_.schedule(from + rng_.exponential(rate), [this, host, epoch] {
+    if (epoch_[host] == epoch) host_fails(host, spec_.failures.repair_hours * 3600);
+  });
+}
+
+void HaController::on_host_bought(int host) {
+  ++epoch_[host];
+  if (spec_.failures.mtbf_days > 0) schedule_failure(host, env_.now());
+}
+
+void HaController::fail(int host, double repair_hours) {
+  host_fails(host, (repair_hours > 0 ? repair_hours : spec_.failures.repair_hours) * 3600);
+}
+
+void HaController::host_fails(int host, double repair_s) {
+  HostRec& hr = inv_.hosts[host];
+  if (!hr.present || !hr.up) return;
+  inv_.set_up(host, false);
+  failed(host);
+  const uint32_t epoch = ++epoch_[host];
+  std::vector<int> victims = hr.vms;  // restarted by HA priority (high first), then in host order
+  std::stable_sort(victims.begin(), victims.end(),
+                   [&](int a, int b) { return spec_.vms[a].ha_priority < spec_.vms[b].ha_priority; });
+  env_.emit(HostFailed{env_.now(), host, static_cast<int>(victims.size())});
+  for (int vm : victims) {
+    FeatureSet before = inv_.vms[vm].guest_view;
+    guests_.power_off(vm, VmPoweredOff{0, vm, host, PowerOffReason::host_failed});
+    placement_.ha_restart(vm, host, before);
+  }
+  env_.schedule(env_.now() + repair_s, [this, host, epoch] {
+    if (epoch_[host] == epoch && !inv_.hosts[host].up) host_repaired(host);
+  });
+}
+
+void HaController::host_repaired(int host) {
+  inv_.set_up(host, true);
+  env_.emit(HostRepaired{env_.now(), host});
+  repaired(host);  // a host that failed while being emptied
+  if (spec_.failures.mtbf_days > 0) schedule_failure(host, env_.now());
+}
+
+}  // namespace evcsim

@@ -1,0 +1,77 @@
+// The guest rules of DESIGN §5 and nothing else: a VM's guest view is fixed
+// when it powers on (the policy is asked once, by whoever chose the host);
+// software captures its active set when it starts (from the guest view, or
+// from the physical host when it probes); a program that uses a feature its
+// host lacks faults at its next use and crashes; guests reboot, power cycle
+// and are powered off. Per VM it keeps the software states as a side table.
+//
+// Units: simulated seconds; software use and restart rates per second / day.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "world/inventory.hpp"
+#include "base/random.hpp"
+#include "world/signal.hpp"
+
+namespace evcsim {
+
+class GuestModel {
+ public:
+  GuestModel(Env& env, Inventory& inv, const Policy& policy);
+
+  // Powers `vm` on at `host` with the view the policy gave for that host.
+  void power_on(int vm, int host, const FeatureSet& view);
+  // Boots a VM whose view is already set (a cold move's arrival, HA).
+  void boot_on(int vm, int host, bool new_view);
+  void power_off(int vm, VmPoweredOff how);  // how.t, .vm, .host are filled in
+  // A reboot inside the guest, or (power_cycle) off and on: a new guest view.
+  void guest_reboot(int vm, bool power_cycle);
+  // After a live migration to a host that may lack what software uses.
+  void arm_faults_after_move(int vm, int src, int dst);
+  // What the VM's running software uses now: the union of their active sets.
+  FeatureSet in_use(int vm) const;
+
+  // A VM took a new guest view, or was powered off for good.
+  Signal<int> view_changed;
+  // A VM stopped on a host (its RAM is free there).
+  Signal<int, int> stopped;  // vm, host
+  // A VM powered on, rebooted or powered off (a queued move of it is void).
+  Signal<int> power_changed;
+
+ private:
+  struct SoftwareState {
+    bool running = false;
+    bool gave_up = false;
+    FeatureSet active;
+    uint32_t epoch = 0;
+    int crash_streak = 0;
+    uint32_t restart_token = 0;  // the pending planned restart
+    bool restart_pending = false;
+    int fault_src = -1, fault_dst = -1;  // the migration that brought the pending fault
+    Verdict fault_admission;             // ... and why it was admitted
+  };
+  struct GuestState {
+    int crash_streak = 0;        // guest (kernel) crashes in a row
+    std::vector<SoftwareState> sw;
+  };
+
+  void boot_done(int vm, bool new_view);
+  void start_software(int vm, int sw, StartReason why);
+  void stop_all_software(int vm);
+  void arm_fault_if_missing(int vm, int sw, int src, int dst);
+  void fault(int vm, int sw);
+  void planned_restart(int vm, int sw, bool after_crash);
+  void schedule_planned_restart(int vm, int sw);
+  CrashCause crash_cause(int vm, int sw, const FeatureSet& missing) const;
+
+  Env& env_;
+  const ScenarioSpec& spec_;
+  Inventory& inv_;
+  const Policy& policy_;
+  Rng fault_rng_, restart_rng_;
+  std::vector<GuestState> guests_;
+};
+
+}  // namespace evcsim

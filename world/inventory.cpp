@@ -1,0 +1,246 @@
+#include "world/inventory.hpp"
+
+#include "policy/procurement/procurement_policy.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace evcsim {
+
+namespace {
+constexpr double kDay = 86400, kYear = 365.25 * kDay;
+}
+
+Inventory::Inventory(Env& env)
+    : hosts(env.spec.hosts.size()), vms(env.spec.vms.size()), clusters(env.spec.clusters.size()), env_(env),
+      spec_(env.spec) {
+  for (size_t c = 0; c < clusters.size(); ++c) clusters[c].baseline = spec_.clusters[c].baseline;
+  for (size_t h = 0; h < hosts.size(); ++h) {
+    HostRec& hr = hosts[h];
+    const HostSpec& hs = spec_.hosts[h];
+    hr.cpu = hs.cpu;
+    hr.purchased = hs.purchased;
+    hr.ram_mib = hs.ram_mib;
+    if (hr.cpu) hr.capacity = host_capacity(hs.cores, *hr.cpu);
+    if (hr.cpu && clusters[hs.cluster].vendor.empty()) clusters[hs.cluster].vendor = hr.cpu->vendor();
+  }
+  for (size_t v = 0; v < vms.size(); ++v) {
+    vms[v].custom_masks = spec_.vms[v].masks;
+    vms[v].effective_masks = overlay_masks(vms[v].custom_masks, spec_.policy.default_masks);
+  }
+}
+
+HostView Inventory::host_view(int host) const {
+  const ClusterRec& c = clusters[static_cast<size_t>(spec_.hosts[host].cluster)];
+  return HostView{hosts[host].cpu.get(), c.baseline ? &*c.baseline : nullptr, c.lcd};
+}
+
+VmView Inventory::vm_view(int vm) const {
+  const VmRec& v = vms[vm];
+  const VmSpec& s = spec_.vms[vm];
+  return VmView{&v.effective_masks, s.baseline ? &*s.baseline : nullptr, v.guest_view,
+                v.host >= 0 ? hosts[v.host].cpu.get() : nullptr};
+}
+
+bool Inventory::has_room(int host, int vm) const {
+  return hosts[host].ram_reserved_mib + spec_.vms[vm].ram_mib <= hosts[host].ram_mib;
+}
+
+bool Inventory::rules_allow(int vm, int host) const {
+  for (const RuleSpec& r : spec_.rules) {
+    if (std::find(r.vms.begin(), r.vms.end(), vm) == r.vms.end()) continue;
+    switch (r.kind) {
+      case RuleKind::vm_host:
+        if (std::find(r.hosts.begin(), r.hosts.end(), host) == r.hosts.end()) return false;
+        break;
+      case RuleKind::anti_affinity:
+        for (int other : hosts[host].vms)
+          if (other != vm && std::find(r.vms.begin(), r.vms.end(), other) != r.vms.end()) return false;
+        break;
+      case RuleKind::affinity: {
+        bool any_elsewhere = false, any_here = false;
+        for (int other : r.vms) {
+          if (other == vm || vms[other].power == Power::off) continue;
+          (vms[other].host == host ? any_here : any_elsewhere) = true;
+        }
+        if (any_elsewhere && !any_here) return false;
+        break;
+      }
+    }
+  }
+  return true;
+}
+
+double Inventory::demand_factor() const {
+  const auto& w = spec_.workload;
+  const double now = env_.now();
+  double wave = 1 + w.diurnal_amplitude * std::sin(2 * std::numbers::pi * now / kDay - std::numbers::pi / 2);
+  return wave * std::pow(1 + w.growth_per_year, now / kYear);
+}
+
+int Inventory::open_touch_log() {
+  touch_logs_.push_back(TouchLog{{}, std::vector<uint8_t>(hosts.size(), 0)});
+  return static_cast<int>(touch_logs_.size()) - 1;
+}
+
+std::vector<int> Inventory::take_touched(int log) {
+  TouchLog& l = touch_logs_[static_cast<size_t>(log)];
+  std::vector<int> out = std::move(l.hosts);
+  l.hosts.clear();
+  for (int h : out) l.flag[h] = 0;
+  return out;
+}
+
+void Inventory::place(int vm, int host) {
+  hosts[host].vms.push_back(vm);
+  hosts[host].ram_reserved_mib += spec_.vms[vm].ram_mib;
+  hosts[host].demand += spec_.vms[vm].cpu_demand;
+  vms[vm].host = host;
+  touch(host);
+}
+
+void Inventory::unplace(int vm) {
+  VmRec& v = vms[vm];
+  if (v.host < 0) return;
+  auto& list = hosts[v.host].vms;
+  list.erase(std::find(list.begin(), list.end(), vm));
+  hosts[v.host].ram_reserved_mib -= spec_.vms[vm].ram_mib;
+  hosts[v.host].demand -= spec_.vms[vm].cpu_demand;
+  touch(v.host);
+  v.host = -1;
+}
+
+void Inventory::move_booked(int vm, int dst) {
+  VmRec& v = vms[vm];
+  auto& list = hosts[v.host].vms;
+  list.erase(std::find(list.begin(), list.end(), vm));
+  hosts[v.host].ram_reserved_mib -= spec_.vms[vm].ram_mib;
+  hosts[v.host].demand -= spec_.vms[vm].cpu_demand;
+  hosts[dst].vms.push_back(vm);
+  hosts[dst].demand += spec_.vms[vm].cpu_demand;
+  touch(v.host);
+  touch(dst);
+  v.host = dst;
+}
+
+void Inventory::recompute_lcd(int cluster) {
+  ClusterRec& c = clusters[cluster];
+  std::vector<const CpuModel*> cpus;
+  for (const auto& [cpu, n] : c.cpus) cpus.push_back(cpu);
+  c.lcd = lowest_common_denominator(cpus);
+}
+
+void Inventory::join_host(int host, int cluster) {
+  hosts[host].present = true;
+  ClusterRec& c = clusters[cluster];
+  c.hosts.push_back(host);
+  ++c.membership;
+  touch(host);
+  const CpuModel* cpu = hosts[host].cpu.get();
+  auto it = std::find_if(c.cpus.begin(), c.cpus.end(), [&](const auto& k) { return k.first == cpu; });
+  if (it != c.cpus.end()) {
+    ++it->second;
+  } else {
+    c.cpus.emplace_back(cpu, 1);
+    recompute_lcd(cluster);
+  }
+  env_.emit(HostJoined{env_.now(), host, cluster});
+  joined(host, cluster);
+}
+
+void Inventory::remove_host(int host) {
+  hosts[host].present = false;
+  int c = spec_.hosts[host].cluster;
+  auto& list = clusters[c].hosts;
+  list.erase(std::find(list.begin(), list.end(), host));
+  ++clusters[c].membership;
+  touch(host);
+  auto& cpus = clusters[c].cpus;
+  auto it = std::find_if(cpus.begin(), cpus.end(), [&](const auto& k) { return k.first == hosts[host].cpu.get(); });
+  if (--it->second == 0) {
+    cpus.erase(it);
+    recompute_lcd(c);
+  }
+  env_.emit(HostRemoved{env_.now(), host});
+}
+
+bool Inventory::apply_baseline(int cluster, const std::optional<Baseline>& to_b, Refusal* why) {
+  ClusterRec& c = clusters[cluster];
+  std::string from = c.baseline ? c.baseline->name : "none";
+  std::string to = to_b ? to_b->name : "none";
+  if (to_b) {
+    for (int h : c.hosts) {
+      Admission a = check_admission(cpu_of(h), *to_b);
+      if (!a.ok) {
+        *why = Refusal{RefusalCode::baseline_host_cannot_join, -1, h, cluster, 0, 0, to, a.reason, {}};
+        return false;
+      }
+    }
+    bool raising = c.baseline && to_b->features.contains(c.baseline->features);
+    if (!raising) {
+      bool all = !c.baseline && spec_.refresh.enable_needs_all_off;
+      std::vector<int> above;
+      for (int h : c.hosts)
+        for (int vm : hosts[h].vms)
+          if (all || !to_b->features.contains(vms[vm].guest_view)) above.push_back(vm);
+      if (!above.empty()) {
+        RefusalCode code = c.baseline ? RefusalCode::lower_vms_see_more : RefusalCode::enable_vms_see_more;
+        *why = Refusal{code, -1, -1, cluster, 0, 0, to, {}, std::move(above)};
+        return false;
+      }
+    }
+  }
+  c.baseline = to_b;
+  env_.emit(BaselineChanged{env_.now(), cluster, from, to});
+  return true;
+}
+
+void Inventory::check_invariants() const {
+  std::vector<int> seen(vms.size(), 0);
+  std::vector<int64_t> booked(hosts.size(), 0);
+  for (size_t h = 0; h < hosts.size(); ++h)
+    for (int vm : hosts[h].vms) {
+      if (++seen[vm] > 1) throw std::logic_error(fmt::format("invariant: VM {} is on two hosts", spec_.vms[vm].name));
+      if (vms[vm].host != static_cast<int>(h))
+        throw std::logic_error(fmt::format("invariant: VM {} is listed on {} but records host {}", spec_.vms[vm].name,
+                                           spec_.hosts[h].name, vms[vm].host));
+      if (!hosts[h].present)
+        throw std::logic_error(
+            fmt::format("invariant: VM {} runs on absent host {}", spec_.vms[vm].name, spec_.hosts[h].name));
+      booked[h] += spec_.vms[vm].ram_mib;
+    }
+  for (size_t vm = 0; vm < vms.size(); ++vm) {
+    const VmRec& v = vms[vm];
+    bool off = v.power == Power::off;
+    if (off && (seen[vm] != 0 || v.host != -1))
+      throw std::logic_error(fmt::format("invariant: VM {} is off but placed on a host", spec_.vms[vm].name));
+    if (!off && seen[vm] != 1)
+      throw std::logic_error(fmt::format("invariant: VM {} is on but on {} hosts", spec_.vms[vm].name, seen[vm]));
+    if (v.migrating) booked[v.migration_dst] += spec_.vms[vm].ram_mib;
+    if (v.cold_moving) booked[v.cold_dst] += spec_.vms[vm].ram_mib;
+  }
+  for (size_t c = 0; c < clusters.size(); ++c) {
+    size_t counted = 0;
+    for (const auto& [cpu, n] : clusters[c].cpus) {
+      counted += static_cast<size_t>(n);
+      const auto holds = std::count_if(clusters[c].hosts.begin(), clusters[c].hosts.end(),
+                                       [&, cpu = cpu](int h) { return hosts[h].cpu.get() == cpu; });
+      if (holds != n) throw std::logic_error(fmt::format("invariant: cluster {} counts {} hosts of {}, holds {}",
+                                                         spec_.clusters[c].name, n, cpu->name, holds));
+    }
+    if (counted != clusters[c].hosts.size())
+      throw std::logic_error(fmt::format("invariant: cluster {} counts {} hosts by CPU model, lists {}",
+                                         spec_.clusters[c].name, counted, clusters[c].hosts.size()));
+  }
+  for (size_t h = 0; h < hosts.size(); ++h) {
+    if (booked[h] != hosts[h].ram_reserved_mib || hosts[h].ram_reserved_mib > hosts[h].ram_mib)
+      throw std::logic_error(fmt::format("invariant: host {} books {} MiB for {} MiB of VMs (capacity {} MiB)",
+                                         spec_.hosts[h].name, hosts[h].ram_reserved_mib, booked[h], hosts[h].ram_mib));
+  }
+}
+
+}  // namespace evcsim

@@ -34,7 +34,7 @@ void add_policies_command(CLI::App& app, Runner* runner) {
 void add_metrics_command(CLI::App& app, Runner* runner) {
   auto markdown = std::make_shared<bool>(false);
   auto* cmd = app.add_subcommand("metrics", "List the metrics a run reports and an `expect` block may test");
-  cmd->add_flag("--markdown", *markdown, "a Markdown table (the README's list is this output)");
+  cmd->add_flag("--markdown", *markdown, "a Markdown table (docs/ci-harness.md's list is this output)");
   cmd->callback([=] {
     *runner = [=] {
       std::cout << metrics_table(*markdown);

@@ -2,7 +2,7 @@
 // and every metric family is declared once here, with its unit and what it
 // counts. A family's suffixes are the codes of policy/codes.hpp (or a year
 // for baseline_at_year.N), so a misspelled one is an error, not a silent 0.
-// `evcsim metrics` prints this table; the README's list is generated from it.
+// `evcsim metrics` prints this table; docs/ci-harness.md's list is generated from it.
 #pragma once
 
 #include <span>
@@ -29,7 +29,7 @@ bool is_known_metric(const std::string& metric);
 std::vector<std::string> nearest_metrics(const std::string& metric, size_t n = 3);
 // "unknown metric 'x'; nearest known: a, b, c (`evcsim metrics` lists them all)".
 std::string unknown_metric_text(const std::string& metric);
-// The registry as a Markdown table (README) or plain columns.
+// The registry as a Markdown table (docs/ci-harness.md) or plain columns.
 std::string metrics_table(bool markdown);
 
 }  // namespace evcsim

@@ -1,5 +1,5 @@
 // The metric registry: names, families with their suffixes, suggestions,
-// and that the README's list and the run summary agree with it.
+// and that docs/ci-harness.md's list and the run summary agree with it.
 #include "scenario/metrics.hpp"
 
 #include <gtest/gtest.h>
@@ -45,7 +45,7 @@ vm { name: "v" host: "a" })",
 }
 
 TEST(Metrics, ReadmeListIsTheGeneratedTable) {
-  std::string readme = test::read_text(std::string(EVCSIM_SOURCE_DIR) + "/README.md");
+  std::string readme = test::read_text(std::string(EVCSIM_SOURCE_DIR) + "/docs/ci-harness.md");
   auto begin = readme.find("<!-- metrics:begin");
   auto end = readme.find("<!-- metrics:end -->");
   ASSERT_NE(begin, std::string::npos);

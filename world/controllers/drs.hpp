@@ -13,7 +13,7 @@
 // inventory reports a host touched): one multiply-divide and a max per
 // host, no host record read. The sum of squared loads needs every host's
 // load at the pass's demand factor, so a pass stays O(hosts) -- see the
-// README's fleet-size notes for why no index replaces it.
+// docs/performance.md's fleet-size notes for why no index replaces it.
 #pragma once
 
 #include <functional>

@@ -17,8 +17,8 @@ void add_policies_command(CLI::App& app, Runner* runner) {
   cmd->callback([=] {
     *runner = [] {
       std::cout << "masking and compatibility (policy { name: ... }):\n";
-      for (const auto& e : policy_table())
-        std::cout << fmt::format("  {:<18} {}\n", e.name, e.make(PolicySpec{})->description());
+      for (const auto& e : masking_policy_table())
+        std::cout << fmt::format("  {:<18} {}\n", e.name, make_entry(e, PolicySpec{})->description());
       auto family = [](const char* title, auto table) {
         std::cout << title;
         for (const auto& e : table) std::cout << fmt::format("  {:<18} {}\n", e.name, e.make()->description());

@@ -181,9 +181,11 @@ void add_run_command(CLI::App& app, Runner* runner) {
       if (a->seed != 0) spec.seed = a->seed;
       if (!a->policy.empty()) {
         spec.policy.name = a->policy;
-        make_policy(spec.policy);  // an unknown name is bad input, named here
-        if (spec.policy.name == "named-model" && !spec.policy.model)
-          throw InputError("policy named-model needs `policy { model: ... }` in the scenario", a->file, 0, "--policy");
+        try {
+          make_masking_policy(spec.policy);  // an unknown name or unsuitable settings: bad input, named here
+        } catch (const InputError& e) {
+          throw InputError(e.message(), a->file, 0, "--policy");
+        }
       }
       return simulate_and_report(spec, cat, RunRequest{a->out, a->formats, a->quiet, parse_event_detail(a->events)});
     };

@@ -6,11 +6,17 @@
 
 namespace evcsim {
 
-GuestModel::GuestModel(Env& env, Inventory& inv, const Policy& policy)
+GuestModel::GuestModel(Env& env, Inventory& inv, const MaskingPolicy& policy)
     : env_(env), spec_(env.spec), inv_(inv), policy_(policy), fault_rng_(env.spec.seed, "faults"),
       restart_rng_(env.spec.seed, "restarts"), guests_(env.spec.vms.size()) {
   for (size_t v = 0; v < guests_.size(); ++v) guests_[v].sw.resize(spec_.vms[v].software->size());
 }
+
+BootView GuestModel::view_at(const VmView& vm_view, const HostView& host) const {
+  return policy_.power_on(vm_view, host);
+}
+
+BootView GuestModel::view_at(int vm, int host) const { return view_at(inv_.vm_view(vm), inv_.host_view(host)); }
 
 void GuestModel::power_on(int vm, int host, const FeatureSet& view) {
   inv_.vms[vm].guest_view = view;
@@ -71,7 +77,7 @@ void GuestModel::guest_reboot(int vm, bool power_cycle) {
   stop_all_software(vm);
   bool picks_up = false;
   if (power_cycle) {
-    BootView bv = policy_.power_on(inv_.vm_view(vm), inv_.host_view(v.host));
+    BootView bv = view_at(vm, v.host);
     if (!bv.ok) {
       power_off(vm, VmPoweredOff{0, vm, -1, PowerOffReason::power_cycle_refused, -1, 0, bv.reason});
       return;

@@ -1,5 +1,7 @@
-// The guest rules of DESIGN §5 and nothing else: a VM's guest view is fixed
-// when it powers on (the policy is asked once, by whoever chose the host);
+// The guest rules and nothing else: a VM's guest view is fixed when it powers
+// on. GuestModel is the one writer of a guest view: placement, HA and cold
+// migration ask it (view_at) what the masking policy shows a VM at a host,
+// and power the VM on through it;
 // software captures its active set when it starts (from the guest view, or
 // from the physical host when it probes); a program that uses a feature its
 // host lacks faults at its next use and crashes; guests reboot, power cycle
@@ -19,12 +21,14 @@ namespace evcsim {
 
 class GuestModel {
  public:
-  GuestModel(Env& env, Inventory& inv, const Policy& policy);
+  GuestModel(Env& env, Inventory& inv, const MaskingPolicy& policy);
 
-  // Powers `vm` on at `host` with the view the policy gave for that host.
+  // What the masking policy shows `vm` (as `vm_view` sees it) at a host, or
+  // why it cannot power on there. A query: nothing changes.
+  BootView view_at(const VmView& vm_view, const HostView& host) const;
+  BootView view_at(int vm, int host) const;
+  // Powers `vm` on at `host` with the view view_at gave for that host.
   void power_on(int vm, int host, const FeatureSet& view);
-  // Boots a VM whose view is already set (a cold move's arrival, HA).
-  void boot_on(int vm, int host, bool new_view);
   void power_off(int vm, VmPoweredOff how);  // how.t, .vm, .host are filled in
   // A reboot inside the guest, or (power_cycle) off and on: a new guest view.
   void guest_reboot(int vm, bool power_cycle);
@@ -57,6 +61,7 @@ class GuestModel {
     std::vector<SoftwareState> sw;
   };
 
+  void boot_on(int vm, int host, bool new_view);
   void boot_done(int vm, bool new_view);
   void start_software(int vm, int sw, StartReason why);
   void stop_all_software(int vm);
@@ -69,7 +74,7 @@ class GuestModel {
   Env& env_;
   const ScenarioSpec& spec_;
   Inventory& inv_;
-  const Policy& policy_;
+  const MaskingPolicy& policy_;
   Rng fault_rng_, restart_rng_;
   std::vector<GuestState> guests_;
 };

@@ -13,7 +13,7 @@ MigrationJob make_migration_job(const ScenarioSpec& spec, int vm, int src, int d
                       spec.migration.max_downtime_ms / 1000.0, spec.migration.max_rounds, convergence};
 }
 
-Migrations::Migrations(Env& env, Inventory& inv, GuestModel& guests, const Policy& policy)
+Migrations::Migrations(Env& env, Inventory& inv, GuestModel& guests, const MaskingPolicy& policy)
     : env_(env), spec_(env.spec), inv_(inv), guests_(guests), policy_(policy),
       convergence_(parse_convergence(env.spec.migration.convergence.empty() ? policy.default_convergence()
                                                                              : env.spec.migration.convergence)),
@@ -158,7 +158,7 @@ void Migrations::cold_arrived(int vm, int dst) {
   v.cold_moving = false;
   v.cold_dst = -1;
   inv_.book(dst, -spec_.vms[vm].ram_mib);
-  BootView bv = policy_.power_on(inv_.vm_view(vm), inv_.host_view(dst));
+  BootView bv = guests_.view_at(vm, dst);
   if (!bv.ok) {
     env_.emit(PowerOnRefused{env_.now(), vm, dst, bv.missing,
                              PlacementRefusal{PlacementCode::policy_at_destination, dst, 0, 0, bv.reason}});

@@ -21,7 +21,7 @@ namespace evcsim {
 
 class Migrations {
  public:
-  Migrations(Env& env, Inventory& inv, GuestModel& guests, const Policy& policy);
+  Migrations(Env& env, Inventory& inv, GuestModel& guests, const MaskingPolicy& policy);
 
   // May `vm` live-migrate from where it runs to `dst`? Vendor rule first.
   Verdict admit(int vm, int dst) const;
@@ -60,7 +60,7 @@ class Migrations {
   const ScenarioSpec& spec_;
   Inventory& inv_;
   GuestModel& guests_;
-  const Policy& policy_;
+  const MaskingPolicy& policy_;
   int in_flight_ = 0;
   Convergence convergence_;     // the scenario's, or the masking policy's hypervisor default
   int limit_;                   // vMotions at once per host

@@ -8,8 +8,8 @@
 
 namespace evcsim {
 
-Placement::Placement(Env& env, Inventory& inv, GuestModel& guests, const Policy& policy)
-    : env_(env), spec_(env.spec), inv_(inv), guests_(guests), policy_(policy),
+Placement::Placement(Env& env, Inventory& inv, GuestModel& guests)
+    : env_(env), spec_(env.spec), inv_(inv), guests_(guests),
       placement_(make_placement_policy(env.spec.drs.placement)), bursts_(env.spec.clusters.size()),
       touch_log_(inv.open_touch_log()), place_(env.spec.hosts.size(), -1), queue_(env.spec.clusters.size()),
       waiting_(env.spec.vms.size(), 0) {}
@@ -39,14 +39,14 @@ bool closer(const PlacementRefusal& a, const PlacementRefusal& b) {
 // once per host (a cluster of thousands has a few classes).
 class Placement::Verdicts {
  public:
-  Verdicts(const Inventory& inv, const ScenarioSpec& spec, const Policy& policy, int vm)
-      : inv_(inv), spec_(spec), policy_(policy), vm_view_(inv.vm_view(vm)) {}
+  Verdicts(const Inventory& inv, const ScenarioSpec& spec, const GuestModel& guests, int vm)
+      : inv_(inv), spec_(spec), guests_(guests), vm_view_(inv.vm_view(vm)) {}
   const BootView& operator()(int h) {
     const CpuModel* cpu = inv_.hosts[h].cpu.get();
     const int cluster = spec_.hosts[h].cluster;
     for (const auto& c : seen_)
       if (c.cpu == cpu && c.cluster == cluster) return c.verdict;
-    seen_.push_back({cpu, cluster, policy_.power_on(vm_view_, inv_.host_view(h))});
+    seen_.push_back({cpu, cluster, guests_.view_at(vm_view_, inv_.host_view(h))});
     return seen_.back().verdict;
   }
 
@@ -58,7 +58,7 @@ class Placement::Verdicts {
   };
   const Inventory& inv_;
   const ScenarioSpec& spec_;
-  const Policy& policy_;
+  const GuestModel& guests_;
   const VmView vm_view_;
   std::vector<Seen> seen_;
 };
@@ -69,7 +69,7 @@ Placed Placement::choose(int vm, const std::vector<int>& candidates) const {
   const double factor = inv_.demand_factor();
   const int64_t need_mib = spec_.vms[vm].ram_mib;
   const bool any_rules = !spec_.rules.empty();
-  Verdicts verdict_for(inv_, spec_, policy_, vm);
+  Verdicts verdict_for(inv_, spec_, guests_, vm);
   for (int h : candidates) {
     const HostRec& hr = inv_.hosts[h];
     PlacementRefusal reason{PlacementCode::none, h, 0, 0, {}};
@@ -133,7 +133,7 @@ Placed Placement::choose_in_cluster(int vm, int cluster) {
   }
   const int64_t need_mib = spec_.vms[vm].ram_mib;
   const bool any_rules = !spec_.rules.empty();
-  Verdicts verdict_for(inv_, spec_, policy_, vm);
+  Verdicts verdict_for(inv_, spec_, guests_, vm);
   for (const auto& [score, place] : b.order) {
     const int h = hosts[static_cast<size_t>(place)];
     const HostRec& hr = inv_.hosts[h];
@@ -217,9 +217,7 @@ bool Placement::try_ha(const Waiter& w, bool report) {
   }
   const FeatureSet& view = p.view.view;
   env_.emit(HaRestart{env_.now(), w.vm, w.ha_from, p.host, view - w.view_before, w.view_before - view});
-  inv_.vms[w.vm].guest_view = view;
-  inv_.vms[w.vm].has_view = true;
-  guests_.boot_on(w.vm, p.host, true);
+  guests_.power_on(w.vm, p.host, view);
   return true;
 }
 

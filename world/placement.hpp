@@ -1,7 +1,7 @@
 // Placement at power-on (DRS initial placement, HA restarts, cold
 // evacuations): a usable host with room that the rules and the masking
-// policy accept, the best by the scenario's placement policy. The masking
-// policy is asked once per candidate; the chosen host's boot view is
+// policy accept, the best by the scenario's placement policy. The guest
+// model is asked (it asks the masking policy) once per candidate; the chosen host's boot view is
 // returned with it, so a power-on never asks twice. The placement policy
 // (policy/placement/placement_policy.hpp) scores the hosts that can take the VM.
 // VMs that find no host (power-ons by the cluster, HA restarts) wait in a
@@ -33,7 +33,7 @@ struct Placed {
 
 class Placement {
  public:
-  Placement(Env& env, Inventory& inv, GuestModel& guests, const Policy& policy);
+  Placement(Env& env, Inventory& inv, GuestModel& guests);
 
   Placed choose(int vm, const std::vector<int>& candidates) const;
   // The same over all of a cluster's hosts; the second call in a cluster at
@@ -58,7 +58,6 @@ class Placement {
   const ScenarioSpec& spec_;
   Inventory& inv_;
   GuestModel& guests_;
-  const Policy& policy_;
   std::unique_ptr<PlacementPolicy> placement_;
   struct Waiter {
     int vm;

@@ -6,10 +6,10 @@ namespace evcsim {
 
 World::World(const ScenarioSpec& spec, const Catalog& catalog, SimServices& sim, std::vector<Listener*> listeners)
     : env_(spec, catalog, sim, std::move(listeners)),
-      policy_(make_policy(spec.policy)),
+      policy_(make_masking_policy(spec.policy)),
       inventory_(env_),
       guests_(env_, inventory_, *policy_),
-      placement_(env_, inventory_, guests_, *policy_),
+      placement_(env_, inventory_, guests_),
       migrations_(env_, inventory_, guests_, *policy_),
       maintenance_(env_, inventory_, migrations_, placement_),
       ha_(env_, inventory_, guests_, placement_),

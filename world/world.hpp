@@ -44,7 +44,7 @@ class World {
     drs_.check_loads();
   }
 
-  const Policy& policy() const { return *policy_; }
+  const MaskingPolicy& policy() const { return *policy_; }
   int migrations_in_flight() const { return migrations_.in_flight(); }
   const Inventory& inventory() const { return inventory_; }
 
@@ -52,7 +52,7 @@ class World {
   void after_timer();
 
   Env env_;
-  std::unique_ptr<Policy> policy_;
+  std::unique_ptr<MaskingPolicy> policy_;
   Inventory inventory_;
   GuestModel guests_;
   Placement placement_;

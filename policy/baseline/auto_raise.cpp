@@ -8,7 +8,6 @@ namespace {
 
 class AutoRaise final : public BaselinePolicy {
  public:
-  std::string_view name() const override { return "auto-raise"; }
   std::string_view description() const override {
     return "the best catalog mode the hosts and the newest part on sale join, once retirements allow a raise";
   }

@@ -8,7 +8,6 @@ namespace {
 
 class AutoRaiseAhead final : public BaselinePolicy {
  public:
-  std::string_view name() const override { return "auto-raise-ahead"; }
   std::string_view description() const override {
     return "auto-raise, but never past what the vendor's next generation can join";
   }

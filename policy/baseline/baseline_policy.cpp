@@ -15,7 +15,7 @@ std::unique_ptr<BaselinePolicy> make_auto_raise_ahead_baseline_policy();
 std::span<const BaselinePolicyEntry> baseline_policy_table() {
   static const std::array<BaselinePolicyEntry, 4> table = {{
       {"fixed", make_fixed_baseline_policy},
-      {"auto-raise", make_auto_raise_baseline_policy},
+      {"auto-raise", make_auto_raise_baseline_policy, "baseline"},  // raises the cluster's own baseline
       {"dynamic-lcd", make_dynamic_lcd_baseline_policy},
       {"auto-raise-ahead", make_auto_raise_ahead_baseline_policy},
   }};

@@ -15,6 +15,7 @@
 #include "catalog/baseline.hpp"
 #include "cpu/cpu_model.hpp"
 #include "base/year_month.hpp"
+#include "policy/named_table.hpp"
 
 namespace evcsim {
 
@@ -28,10 +29,9 @@ struct BaselineContext {
   std::string vendor;
 };
 
-class BaselinePolicy {
+class BaselinePolicy : public NamedPolicy {
  public:
   virtual ~BaselinePolicy() = default;
-  virtual std::string_view name() const = 0;
   virtual std::string_view description() const = 0;
   // Does the policy ever raise? (fixed: no; the others track when a raise
   // becomes possible as hosts retire.)
@@ -44,10 +44,7 @@ class BaselinePolicy {
 // on sale and (look_ahead) the vendor's next generation can join.
 std::optional<Baseline> best_joinable(const BaselineContext& c, bool look_ahead);
 
-struct BaselinePolicyEntry {
-  std::string_view name;
-  std::unique_ptr<BaselinePolicy> (*make)();
-};
+using BaselinePolicyEntry = NamedEntry<BaselinePolicy>;
 
 std::span<const BaselinePolicyEntry> baseline_policy_table();
 // Throws InputError listing the known names.

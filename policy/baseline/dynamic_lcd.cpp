@@ -9,7 +9,6 @@ namespace {
 
 class DynamicLcd final : public BaselinePolicy {
  public:
-  std::string_view name() const override { return "dynamic-lcd"; }
   std::string_view description() const override {
     return "the features every current host has, once retirements allow a raise";
   }

@@ -6,7 +6,6 @@ namespace {
 
 class Fixed final : public BaselinePolicy {
  public:
-  std::string_view name() const override { return "fixed"; }
   std::string_view description() const override { return "never changed automatically (only by set_baseline)"; }
   bool raises() const override { return false; }
   std::optional<Baseline> target(const BaselineContext&) const override { return std::nullopt; }

@@ -13,9 +13,8 @@ FeatureSet presented(const HostView& h) {
   return h.cluster_baseline ? f & h.cluster_baseline->features : f;
 }
 
-class ClusterBaselinePolicy final : public Policy {
+class ClusterBaselinePolicy final : public MaskingPolicy {
  public:
-  std::string_view name() const override { return "cluster-baseline"; }
   std::string_view description() const override {
     return "EVC: hosts present their cluster's baseline; the destination must present the guest view";
   }
@@ -30,7 +29,7 @@ class ClusterBaselinePolicy final : public Policy {
 
 }  // namespace
 
-std::unique_ptr<Policy> make_cluster_baseline_policy(const PolicySpec&) {
+std::unique_ptr<MaskingPolicy> make_cluster_baseline_policy(const PolicySpec&) {
   return std::make_unique<ClusterBaselinePolicy>();
 }
 

@@ -5,7 +5,7 @@
 
 namespace evcsim {
 
-CompatibilityGraph build_compatibility_graph(std::vector<HostClass> classes, const Policy& policy,
+CompatibilityGraph build_compatibility_graph(std::vector<HostClass> classes, const MaskingPolicy& policy,
                                              const VmMasks& masks, bool allow_cross_vendor) {
   CompatibilityGraph g;
   g.classes = std::move(classes);

@@ -31,7 +31,7 @@ struct CompatibilityGraph {
 };
 
 // `masks`: what a freshly powered-on VM carries (the policy's default masks).
-CompatibilityGraph build_compatibility_graph(std::vector<HostClass> classes, const Policy& policy,
+CompatibilityGraph build_compatibility_graph(std::vector<HostClass> classes, const MaskingPolicy& policy,
                                              const VmMasks& masks, bool allow_cross_vendor);
 
 // The graph of the same classes with other host counts: the edges and

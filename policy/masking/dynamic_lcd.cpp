@@ -7,9 +7,8 @@
 namespace evcsim {
 namespace {
 
-class DynamicLcdPolicy final : public Policy {
+class DynamicLcdPolicy final : public MaskingPolicy {
  public:
-  std::string_view name() const override { return "dynamic-lcd"; }
   std::string_view description() const override {
     return "Hyper-V dynamic compatibility: the guest sees the LCD of its cluster's hosts at power-on";
   }
@@ -24,6 +23,6 @@ class DynamicLcdPolicy final : public Policy {
 
 }  // namespace
 
-std::unique_ptr<Policy> make_dynamic_lcd_policy(const PolicySpec&) { return std::make_unique<DynamicLcdPolicy>(); }
+std::unique_ptr<MaskingPolicy> make_dynamic_lcd_policy(const PolicySpec&) { return std::make_unique<DynamicLcdPolicy>(); }
 
 }  // namespace evcsim

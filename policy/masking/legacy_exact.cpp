@@ -9,9 +9,8 @@
 namespace evcsim {
 namespace {
 
-class LegacyExactPolicy final : public Policy {
+class LegacyExactPolicy final : public MaskingPolicy {
  public:
-  std::string_view name() const override { return "legacy-exact"; }
   std::string_view description() const override {
     return "no masking; ESX 3.x check: source and destination must report equal checked CPUID bits";
   }
@@ -28,6 +27,6 @@ class LegacyExactPolicy final : public Policy {
 
 }  // namespace
 
-std::unique_ptr<Policy> make_legacy_exact_policy(const PolicySpec&) { return std::make_unique<LegacyExactPolicy>(); }
+std::unique_ptr<MaskingPolicy> make_legacy_exact_policy(const PolicySpec&) { return std::make_unique<LegacyExactPolicy>(); }
 
 }  // namespace evcsim

@@ -6,31 +6,50 @@
 
 #include "base/error.hpp"
 #include "cpu/feature_registry.hpp"
+#include "policy/named_table.hpp"
 
 namespace evcsim {
 
-std::span<const PolicyEntry> policy_table() {
-  static const std::array<PolicyEntry, 9> table = {{
+// Each policy's factory is in policy/masking/<name>.cpp.
+std::unique_ptr<MaskingPolicy> make_legacy_exact_policy(const PolicySpec&);
+std::unique_ptr<MaskingPolicy> make_modern_superset_policy(const PolicySpec&);
+std::unique_ptr<MaskingPolicy> make_per_vm_mask_policy(const PolicySpec&);
+std::unique_ptr<MaskingPolicy> make_cluster_baseline_policy(const PolicySpec&);
+std::unique_ptr<MaskingPolicy> make_per_vm_baseline_policy(const PolicySpec&);
+std::unique_ptr<MaskingPolicy> make_dynamic_lcd_policy(const PolicySpec&);
+std::unique_ptr<MaskingPolicy> make_named_model_policy(const PolicySpec&);
+std::string validate_named_model_policy(const PolicySpec&);
+std::unique_ptr<MaskingPolicy> make_passthrough_policy(const PolicySpec&);
+std::unique_ptr<MaskingPolicy> make_unsafe_override_policy(const PolicySpec&);
+
+std::span<const MaskingPolicyEntry> masking_policy_table() {
+  static const std::array<MaskingPolicyEntry, 9> table = {{
       {"legacy-exact", make_legacy_exact_policy},
       {"modern-superset", make_modern_superset_policy},
-      {"per-vm-mask", make_per_vm_mask_policy},
+      {"per-vm-mask", make_per_vm_mask_policy, "default_mask mask"},
       {"cluster-baseline", make_cluster_baseline_policy},
-      {"per-vm-baseline", make_per_vm_baseline_policy},
+      {"per-vm-baseline", make_per_vm_baseline_policy, "baseline"},
       {"dynamic-lcd", make_dynamic_lcd_policy},
-      {"named-model", make_named_model_policy},
+      {"named-model", make_named_model_policy, "model", validate_named_model_policy},
       {"passthrough", make_passthrough_policy},
       {"unsafe-override", make_unsafe_override_policy},
   }};
   return table;
 }
 
-std::unique_ptr<Policy> make_policy(const PolicySpec& spec) {
-  std::string known;
-  for (const auto& e : policy_table()) {
-    if (e.name == spec.name) return e.make(spec);
-    known += (known.empty() ? "" : ", ") + std::string(e.name);
+std::unique_ptr<MaskingPolicy> make_masking_policy(const PolicySpec& spec) {
+  const MaskingPolicyEntry* e = find_named(masking_policy_table(), spec.name);
+  if (!e) {
+    std::string known;
+    for (const auto& k : masking_policy_table()) known += (known.empty() ? "" : ", ") + std::string(k.name);
+    throw InputError(fmt::format("unknown policy '{}'; known: {}", spec.name, known));
   }
-  throw InputError(fmt::format("unknown policy '{}'; known: {}", spec.name, known));
+  if (std::string why = validate_masking_policy(spec); !why.empty()) throw InputError(why);
+  return make_entry(*e, spec);
+}
+
+std::string validate_masking_policy(const PolicySpec& spec) {
+  return validate_named(masking_policy_table(), spec.name, spec);
 }
 
 Verdict admit(std::string reason, CheckBasis basis) {
@@ -42,7 +61,7 @@ Verdict refuse_missing(VerdictCode code, const FeatureSet& missing, std::string 
                  fmt::format("{}: {}", what, missing.empty() ? std::string("-") : join_names(missing))};
 }
 
-Verdict admit_migration(const Policy& policy, const VmView& vm, const HostView& src, const HostView& dst,
+Verdict admit_migration(const MaskingPolicy& policy, const VmView& vm, const HostView& src, const HostView& dst,
                         bool allow_cross_vendor) {
   const std::string& s = src.cpu->vendor();
   const std::string& d = dst.cpu->vendor();

@@ -2,7 +2,8 @@
 // power-on (its guest view) and whether a live migration is admitted.
 //
 // Each policy is one file under policy/masking/ behind this interface and is
-// chosen by name from one explicit table (policy_table()). Policies are pure:
+// chosen by name from one explicit table (masking_policy_table(), in
+// masking_policy.cpp: adding a policy is its file and its line there). Policies are pure:
 // they read views and return verdicts with reasons; they never change state.
 // Cross-vendor refusal is applied by the engine before any policy is asked.
 #pragma once
@@ -16,6 +17,7 @@
 #include "policy/codes.hpp"
 #include "cpu/cpu_model.hpp"
 #include "policy/masking/masks.hpp"
+#include "policy/named_table.hpp"
 
 namespace evcsim {
 
@@ -55,10 +57,9 @@ struct BootView {
   std::string reason;
 };
 
-class Policy {
+class MaskingPolicy : public NamedPolicy {
  public:
-  virtual ~Policy() = default;
-  virtual std::string_view name() const = 0;
+  virtual ~MaskingPolicy() = default;
   virtual std::string_view description() const = 0;
   // The guest view of a VM powered on at `host`, or why it cannot power on there.
   virtual BootView power_on(const VmView& vm, const HostView& host) const = 0;
@@ -69,20 +70,22 @@ class Policy {
   virtual std::string_view default_convergence() const { return "sdps"; }
 };
 
-struct PolicyEntry {
-  std::string_view name;  // as written in scenario files; description() comes from the policy
-  std::unique_ptr<Policy> (*make)(const PolicySpec&);
-};
+// name, factory, the settings it reads (policy `default_mask` and `model`,
+// VM `mask` and `baseline`) and the check of a PolicySpec.
+using MaskingPolicyEntry = NamedEntry<MaskingPolicy, const PolicySpec&>;
 
 // The explicit name -> factory table, in documentation order.
-std::span<const PolicyEntry> policy_table();
-// Throws InputError listing the known names when `spec.name` is unknown.
-std::unique_ptr<Policy> make_policy(const PolicySpec& spec);
+std::span<const MaskingPolicyEntry> masking_policy_table();
+// Throws InputError listing the known names when `spec.name` is unknown, and
+// the policy's own complaint when its settings do not suit it.
+std::unique_ptr<MaskingPolicy> make_masking_policy(const PolicySpec& spec);
+// Why `spec` does not suit its policy ("" when it does, or the name is unknown).
+std::string validate_masking_policy(const PolicySpec& spec);
 
 // The one admission rule for a live migration: the vendor rule (a move
 // between vendors is refused unless `allow_cross_vendor`), then the policy's
 // check. Shared by the simulation's Migrations and the compatibility graph.
-Verdict admit_migration(const Policy& policy, const VmView& vm, const HostView& src, const HostView& dst,
+Verdict admit_migration(const MaskingPolicy& policy, const VmView& vm, const HostView& src, const HostView& dst,
                         bool allow_cross_vendor);
 
 // Shared verdict helpers for policy files.
@@ -92,16 +95,5 @@ Verdict refuse_missing(VerdictCode code, const FeatureSet& missing, std::string 
 Verdict require_guest_view(const FeatureSet& provided, const FeatureSet& guest_view, std::string_view on_missing);
 // No masking: the VM sees its host's migratable features.
 BootView host_features(const HostView& host);
-
-// Factories, one per file in policy/masking/.
-std::unique_ptr<Policy> make_legacy_exact_policy(const PolicySpec&);
-std::unique_ptr<Policy> make_modern_superset_policy(const PolicySpec&);
-std::unique_ptr<Policy> make_per_vm_mask_policy(const PolicySpec&);
-std::unique_ptr<Policy> make_cluster_baseline_policy(const PolicySpec&);
-std::unique_ptr<Policy> make_per_vm_baseline_policy(const PolicySpec&);
-std::unique_ptr<Policy> make_dynamic_lcd_policy(const PolicySpec&);
-std::unique_ptr<Policy> make_named_model_policy(const PolicySpec&);
-std::unique_ptr<Policy> make_passthrough_policy(const PolicySpec&);
-std::unique_ptr<Policy> make_unsafe_override_policy(const PolicySpec&);
 
 }  // namespace evcsim

@@ -5,9 +5,8 @@
 namespace evcsim {
 namespace {
 
-class ModernSupersetPolicy final : public Policy {
+class ModernSupersetPolicy final : public MaskingPolicy {
  public:
-  std::string_view name() const override { return "modern-superset"; }
   std::string_view description() const override {
     return "no masking; the destination must provide every feature of the VM's guest view";
   }
@@ -19,7 +18,7 @@ class ModernSupersetPolicy final : public Policy {
 
 }  // namespace
 
-std::unique_ptr<Policy> make_modern_superset_policy(const PolicySpec&) {
+std::unique_ptr<MaskingPolicy> make_modern_superset_policy(const PolicySpec&) {
   return std::make_unique<ModernSupersetPolicy>();
 }
 

@@ -9,10 +9,9 @@
 namespace evcsim {
 namespace {
 
-class NamedModelPolicy final : public Policy {
+class NamedModelPolicy final : public MaskingPolicy {
  public:
   explicit NamedModelPolicy(Baseline model) : model_(std::move(model)) {}
-  std::string_view name() const override { return "named-model"; }
   std::string_view description() const override {
     return "a named CPU model (QEMU x86-64-vN, OpenStack cpu_model): every VM sees exactly the model";
   }
@@ -34,11 +33,15 @@ class NamedModelPolicy final : public Policy {
 
 }  // namespace
 
-std::unique_ptr<Policy> make_named_model_policy(const PolicySpec& spec) {
+std::unique_ptr<MaskingPolicy> make_named_model_policy(const PolicySpec& spec) {
   Baseline model;
   if (spec.model) model = *spec.model;
   else model.name = "(none)";
   return std::make_unique<NamedModelPolicy>(std::move(model));
+}
+
+std::string validate_named_model_policy(const PolicySpec& spec) {
+  return spec.model ? std::string() : "policy named-model needs a model (a baseline name such as x86-64-v2)";
 }
 
 }  // namespace evcsim

@@ -9,9 +9,8 @@
 namespace evcsim {
 namespace {
 
-class PassthroughPolicy final : public Policy {
+class PassthroughPolicy final : public MaskingPolicy {
  public:
-  std::string_view name() const override { return "passthrough"; }
   std::string_view description() const override {
     return "host passthrough: the guest sees the host CPU as is; moves only between identical CPUs";
   }
@@ -30,6 +29,6 @@ class PassthroughPolicy final : public Policy {
 
 }  // namespace
 
-std::unique_ptr<Policy> make_passthrough_policy(const PolicySpec&) { return std::make_unique<PassthroughPolicy>(); }
+std::unique_ptr<MaskingPolicy> make_passthrough_policy(const PolicySpec&) { return std::make_unique<PassthroughPolicy>(); }
 
 }  // namespace evcsim

@@ -14,9 +14,8 @@ const Baseline* baseline_of(const VmView& vm, const HostView& h) {
   return vm.own_baseline ? vm.own_baseline : h.cluster_baseline;
 }
 
-class PerVmBaselinePolicy final : public Policy {
+class PerVmBaselinePolicy final : public MaskingPolicy {
  public:
-  std::string_view name() const override { return "per-vm-baseline"; }
   std::string_view description() const override {
     return "per-VM EVC: each VM sees its own baseline and moves to any host that can join it";
   }
@@ -41,7 +40,7 @@ class PerVmBaselinePolicy final : public Policy {
 
 }  // namespace
 
-std::unique_ptr<Policy> make_per_vm_baseline_policy(const PolicySpec&) {
+std::unique_ptr<MaskingPolicy> make_per_vm_baseline_policy(const PolicySpec&) {
   return std::make_unique<PerVmBaselinePolicy>();
 }
 

@@ -22,9 +22,8 @@ FeatureSet features_at_bits(const RegisterRef& reg, const std::vector<RegisterMa
   return s;
 }
 
-class PerVmMaskPolicy final : public Policy {
+class PerVmMaskPolicy final : public MaskingPolicy {
  public:
-  std::string_view name() const override { return "per-vm-mask"; }
   std::string_view description() const override {
     return "VMware per-VM custom masks over the default masks; the check uses the configured masks";
   }
@@ -63,6 +62,6 @@ class PerVmMaskPolicy final : public Policy {
 
 }  // namespace
 
-std::unique_ptr<Policy> make_per_vm_mask_policy(const PolicySpec&) { return std::make_unique<PerVmMaskPolicy>(); }
+std::unique_ptr<MaskingPolicy> make_per_vm_mask_policy(const PolicySpec&) { return std::make_unique<PerVmMaskPolicy>(); }
 
 }  // namespace evcsim

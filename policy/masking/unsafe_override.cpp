@@ -6,9 +6,8 @@
 namespace evcsim {
 namespace {
 
-class UnsafeOverridePolicy final : public Policy {
+class UnsafeOverridePolicy final : public MaskingPolicy {
  public:
-  std::string_view name() const override { return "unsafe-override"; }
   std::string_view description() const override {
     return "checks skipped: every live migration is admitted, whatever the guest uses";
   }
@@ -20,7 +19,7 @@ class UnsafeOverridePolicy final : public Policy {
 
 }  // namespace
 
-std::unique_ptr<Policy> make_unsafe_override_policy(const PolicySpec&) {
+std::unique_ptr<MaskingPolicy> make_unsafe_override_policy(const PolicySpec&) {
   return std::make_unique<UnsafeOverridePolicy>();
 }
 

@@ -6,7 +6,6 @@ namespace {
 
 class BestFit final : public PlacementPolicy {
  public:
-  std::string_view name() const override { return "best-fit"; }
   std::string_view description() const override { return "the host with the least free RAM that fits (packing)"; }
   double score(const PlacementCandidate& c) const override { return static_cast<double>(c.free_mib); }
 };

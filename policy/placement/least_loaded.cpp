@@ -6,7 +6,6 @@ namespace {
 
 class LeastLoaded final : public PlacementPolicy {
  public:
-  std::string_view name() const override { return "least-loaded"; }
   std::string_view description() const override { return "the host with the lowest max(CPU, RAM) load"; }
   double score(const PlacementCandidate& c) const override { return c.load; }
 };

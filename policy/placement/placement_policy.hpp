@@ -9,6 +9,8 @@
 #include <span>
 #include <string_view>
 
+#include "policy/named_table.hpp"
+
 namespace evcsim {
 
 struct PlacementCandidate {
@@ -16,19 +18,15 @@ struct PlacementCandidate {
   double load = 0;       // max(CPU, RAM) load now, 0..
 };
 
-class PlacementPolicy {
+class PlacementPolicy : public NamedPolicy {
  public:
   virtual ~PlacementPolicy() = default;
-  virtual std::string_view name() const = 0;
   virtual std::string_view description() const = 0;
   // Lower is better; ties go to the earlier candidate.
   virtual double score(const PlacementCandidate& c) const = 0;
 };
 
-struct PlacementPolicyEntry {
-  std::string_view name;
-  std::unique_ptr<PlacementPolicy> (*make)();
-};
+using PlacementPolicyEntry = NamedEntry<PlacementPolicy>;
 
 std::span<const PlacementPolicyEntry> placement_policy_table();
 // Throws InputError listing the known names.

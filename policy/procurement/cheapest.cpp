@@ -9,7 +9,6 @@ namespace {
 
 class Cheapest final : public ProcurementPolicy {
  public:
-  std::string_view name() const override { return "cheapest"; }
   std::string_view description() const override {
     return "the lowest price per unit of capacity (new generations cost up to 60% more for two years)";
   }

@@ -6,7 +6,6 @@ namespace {
 
 class Newest final : public ProcurementPolicy {
  public:
-  std::string_view name() const override { return "newest"; }
   std::string_view description() const override { return "the most recently launched part that can join"; }
   const CpuModel* choose(const MarketView& m) const override { return newest_part(m.joinable); }
 };

@@ -11,6 +11,7 @@
 
 #include "cpu/cpu_model.hpp"
 #include "base/year_month.hpp"
+#include "policy/named_table.hpp"
 
 namespace evcsim {
 
@@ -20,10 +21,9 @@ struct MarketView {
   const CpuModel* cluster_newest = nullptr;  // the newest part among the cluster's hosts, if any
 };
 
-class ProcurementPolicy {
+class ProcurementPolicy : public NamedPolicy {
  public:
   virtual ~ProcurementPolicy() = default;
-  virtual std::string_view name() const = 0;
   virtual std::string_view description() const = 0;
   // REQUIRES: !market.joinable.empty(). Returns one of market.joinable.
   virtual const CpuModel* choose(const MarketView& market) const = 0;
@@ -47,10 +47,7 @@ double bought_capacity(const CpuModel& part);
 // The most recently launched of `parts` (the first of equals). REQUIRES: non-empty.
 const CpuModel* newest_part(const std::vector<const CpuModel*>& parts);
 
-struct ProcurementPolicyEntry {
-  std::string_view name;
-  std::unique_ptr<ProcurementPolicy> (*make)();
-};
+using ProcurementPolicyEntry = NamedEntry<ProcurementPolicy>;
 
 std::span<const ProcurementPolicyEntry> procurement_policy_table();
 // Throws InputError listing the known names.

@@ -7,7 +7,6 @@ namespace {
 
 class SameGeneration final : public ProcurementPolicy {
  public:
-  std::string_view name() const override { return "same-generation"; }
   std::string_view description() const override {
     return "the generation of the cluster's newest host while on sale, else the newest part";
   }

@@ -178,7 +178,7 @@ TEST(CatalogValidation, SyntaxErrorsAndBadValues) {
 TEST(CatalogValidation, DirectoryErrors) {
   EXPECT_THROW(Catalog::load_directory("/nonexistent/evcsim"), InputError);
   EXPECT_THROW(Catalog::load_directory(std::string(EVCSIM_SOURCE_DIR) + "/tests"), InputError);
-  Catalog c = Catalog::load_directory(std::string(EVCSIM_SOURCE_DIR) + "/models/catalog");
+  Catalog c = Catalog::load_directory(std::string(EVCSIM_SOURCE_DIR) + "/catalog/data");
   EXPECT_EQ(c.cpus().size(), cat().cpus().size());
 }
 

@@ -103,3 +103,26 @@ refresh { lifetime_years: 5 baseline_policy: "%s" })";
 
 }  // namespace
 }  // namespace evcsim
+
+namespace evcsim {
+namespace {
+
+// Each family's table gives a policy its name once: what a policy reports as
+// its name() is its entry's, for every entry of every family.
+template <class Table>
+void expect_names_from(Table table) {
+  for (const auto& e : table) EXPECT_EQ(make_entry(e)->name(), e.name);
+}
+
+TEST(OperationPolicies, EveryFamilyNamesItsPoliciesFromItsTable) {
+  expect_names_from(placement_policy_table());
+  expect_names_from(procurement_policy_table());
+  expect_names_from(baseline_policy_table());
+  EXPECT_EQ(make_baseline_policy("auto-raise-ahead")->name(), "auto-raise-ahead");
+  // auto-raise raises the cluster's own baseline: the table says it reads it.
+  EXPECT_TRUE(find_named(baseline_policy_table(), "auto-raise")->reads_setting("baseline"));
+  EXPECT_FALSE(find_named(baseline_policy_table(), "fixed")->reads_setting("baseline"));
+}
+
+}  // namespace
+}  // namespace evcsim

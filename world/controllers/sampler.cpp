@@ -7,7 +7,7 @@
 
 namespace evcsim {
 
-Sampler::Sampler(Env& env, const Inventory& inv, const Policy& policy, std::function<double()> imbalance_left,
+Sampler::Sampler(Env& env, const Inventory& inv, const MaskingPolicy& policy, std::function<double()> imbalance_left,
                  std::function<FeatureSet(int)> in_use)
     : env_(env),
       spec_(env.spec),

@@ -20,7 +20,7 @@ namespace evcsim {
 class Sampler {
  public:
   // `in_use`: what a running VM's software uses now (GuestModel::in_use).
-  Sampler(Env& env, const Inventory& inv, const Policy& policy, std::function<double()> imbalance_left,
+  Sampler(Env& env, const Inventory& inv, const MaskingPolicy& policy, std::function<double()> imbalance_left,
           std::function<FeatureSet(int)> in_use);
 
   void start();
@@ -31,7 +31,7 @@ class Sampler {
   Env& env_;
   const ScenarioSpec& spec_;
   const Inventory& inv_;
-  const Policy& policy_;
+  const MaskingPolicy& policy_;
   std::function<double()> imbalance_left_;
   std::function<FeatureSet(int)> in_use_;
   std::vector<const Baseline*> levels_;  // x86-64 levels, for VMs by guest-view level

@@ -17,7 +17,7 @@ TEST(CompatibilityGraph, RecountKeepsEdgesAndDomainsWithNewHostCounts) {
   ASSERT_NE(penryn, nullptr);
   PolicySpec spec;
   spec.name = "modern-superset";
-  auto policy = make_policy(spec);
+  auto policy = make_masking_policy(spec);
   auto classes = [&](int a, int b) {
     return std::vector<HostClass>{{0, merom, nullptr, merom->features & penryn->features, a},
                                   {0, penryn, nullptr, merom->features & penryn->features, b}};

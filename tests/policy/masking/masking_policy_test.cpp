@@ -13,7 +13,7 @@ const Catalog& cat() { return Catalog::builtin(); }
 const CpuModel* cpu(const char* n) { return cat().find_cpu(n); }
 
 struct Fixture {
-  std::unique_ptr<Policy> policy;
+  std::unique_ptr<MaskingPolicy> policy;
   VmMasks masks;
   HostView host(const char* name, const Baseline* b = nullptr, FeatureSet lcd = {}) const {
     return HostView{cpu(name), b, lcd};
@@ -30,15 +30,15 @@ struct Fixture {
 
 Fixture with(const char* name, PolicySpec spec = {}) {
   spec.name = name;
-  return Fixture{make_policy(spec), overlay_masks({}, spec.default_masks)};
+  return Fixture{make_masking_policy(spec), overlay_masks({}, spec.default_masks)};
 }
 
 TEST(Policies, TableHasEveryPolicyWithADescription) {
   std::vector<std::string> names;
-  for (const auto& e : policy_table()) {
+  for (const auto& e : masking_policy_table()) {
     names.emplace_back(e.name);
-    auto p = e.make(PolicySpec{});
-    EXPECT_EQ(p->name(), e.name);
+    auto p = make_entry(e, PolicySpec{});
+    EXPECT_EQ(p->name(), e.name);  // the name is written once, in the table
     EXPECT_FALSE(p->description().empty());
   }
   EXPECT_EQ(names, (std::vector<std::string>{"legacy-exact", "modern-superset", "per-vm-mask", "cluster-baseline",
@@ -46,7 +46,24 @@ TEST(Policies, TableHasEveryPolicyWithADescription) {
                                              "unsafe-override"}));
   PolicySpec bad;
   bad.name = "magic";
-  EXPECT_THROW(make_policy(bad), InputError);
+  EXPECT_THROW(make_masking_policy(bad), InputError);
+}
+
+TEST(Policies, TheTableSaysWhatEachPolicyReadsAndChecksItsSettings) {
+  const MaskingPolicyEntry* mask = find_named(masking_policy_table(), "per-vm-mask");
+  ASSERT_NE(mask, nullptr);
+  EXPECT_TRUE(mask->reads_setting("default_mask"));
+  EXPECT_TRUE(mask->reads_setting("mask"));
+  EXPECT_FALSE(mask->reads_setting("model"));
+  EXPECT_FALSE(find_named(masking_policy_table(), "cluster-baseline")->reads_setting("mask"));
+  PolicySpec named;
+  named.name = "named-model";
+  EXPECT_NE(validate_masking_policy(named).find("needs a model"), std::string::npos);
+  EXPECT_THROW(make_masking_policy(named), InputError);
+  named.model = Baseline{};
+  named.model->name = "x86-64-v2";
+  EXPECT_EQ(validate_masking_policy(named), "");
+  EXPECT_EQ(make_masking_policy(named)->name(), "named-model");
 }
 
 TEST(Policies, LegacyExactNeedsEqualCheckedBitsBothWays) {

@@ -36,4 +36,7 @@ std::string grouped(double v, int decimals);
 // 1, 3 below (so 5180 -> "5,180", 0.1432 -> "0.143").
 int table_decimals(double v);
 
+// A CSV field, quoted when it holds a comma, a quote or a newline (RFC 4180).
+std::string csv_field(const std::string& s);
+
 }  // namespace evcsim

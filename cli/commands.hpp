@@ -4,8 +4,6 @@
 // 2 bad input. InputError escapes to main, which prints it and exits 2.
 #pragma once
 
-#include "events/event_detail.hpp"
-
 #include <functional>
 #include <string>
 #include <vector>
@@ -26,17 +24,6 @@ void add_cpu_command(CLI::App& app, Runner* runner);
 void add_run_command(CLI::App& app, Runner* runner);
 void add_policies_command(CLI::App& app, Runner* runner);
 void add_metrics_command(CLI::App& app, Runner* runner);
-// Simulates `spec`, prints its summary (or only failing expectations when
-// quiet) and writes the `formats` files into `out` (none when empty), with
-// the event store events.sqlite at the `events` detail (and events.jsonl
-// when the formats ask for jsonl). Returns 0, or 3 when an expectation failed.
-struct RunRequest {
-  std::string out;
-  std::vector<std::string> formats{"text"};
-  bool quiet = false;
-  EventDetail events = EventDetail::operations;
-};
-int simulate_and_report(const ScenarioSpec& spec, const Catalog& catalog, const RunRequest& request);
 
 // Registers `inventory` (a scenario of the fleet one has, from RVTools' CSV
 // exports or a hosts CSV).

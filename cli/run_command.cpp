@@ -1,140 +1,17 @@
 // `evcsim run FILE`: simulate a scenario, print its summary, write its event
 // log, and check its expectations.
-#include <algorithm>
-#include <chrono>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <unistd.h>
 
-#include <fmt/format.h>
-
-#include "cli/commands.hpp"
-#include "reports/output_dir.hpp"
 #include "base/error.hpp"
-#include "policy/masking/masking_policy.hpp"
-#include "events/event_log.hpp"
+#include "catalog/catalog.hpp"
+#include "cli/commands.hpp"
 #include "events/event_store.hpp"
-#include "reports/results.hpp"
-#include "reports/run_summary.hpp"
-#include "engine/engine.hpp"
+#include "policy/masking/masking_policy.hpp"
+#include "session/output_formats.hpp"
+#include "session/run_session.hpp"
 
 namespace evcsim::cli {
-
-namespace {
-// SimGrid installs its own SIGINT handler when its engine starts (it prints
-// its status and exits 1); take the signals back at the first event, so an
-// interrupted run removes its temporary files.
-class InterruptCleanup final : public Listener {
- public:
-  void on_event(const Event&) override {
-    if (!installed_) install_interrupt_cleanup(), installed_ = true;
-  }
-
- private:
-  bool installed_ = false;
-};
-// A progress line on a terminal from the start: what is being set up, then
-// the simulated date, the VMs powered on and the migrations done, redrawn at
-// each sample of the time series and at least every half second of wall
-// time (a fleet of 400,000 VMs spends its first seconds powering them on).
-class Progress final : public Listener {
- public:
-  explicit Progress(const ScenarioSpec& spec) : spec_(spec), tty_(isatty(STDERR_FILENO)) {
-    if (tty_) {
-      size_t hosts = 0, vms = 0;
-      for (size_t h = 0; h < spec_.hosts.size(); ++h) hosts += spec_.host_present_at_start[h];
-      for (const auto& v : spec_.vms) vms += !v.arrival_slot;
-      std::cerr << fmt::format("  setting up {}: {} hosts, {} VMs   ", spec_.name, hosts, vms) << std::flush;
-    }
-    last_ = std::chrono::steady_clock::now();
-  }
-  void on_event(const Event& e) override {
-    if (!tty_) return;
-    if (std::holds_alternative<VmPoweredOn>(e)) ++powered_on_;
-    else if (std::holds_alternative<MigrationCompleted>(e)) ++migrations_;
-    const bool sample = std::holds_alternative<Snapshot>(e);
-    if (!sample && (++events_ & 1023) != 0) return;
-    auto now = std::chrono::steady_clock::now();
-    if (!sample && now - last_ < std::chrono::milliseconds(500)) return;
-    last_ = now;
-    double t = event_time(e);
-    std::cerr << fmt::format("\r  simulating {}: {} ({:.0f}%), {} power-ons, {} migrations   ", spec_.name,
-                             calendar_date(spec_.start_date, t), 100 * t / spec_.horizon_s, powered_on_, migrations_)
-              << std::flush;
-  }
-  void on_end(double) override {
-    if (tty_) std::cerr << "\r" << std::string(100, ' ') << "\r" << std::flush;
-  }
-
- private:
-  const ScenarioSpec& spec_;
-  bool tty_;
-  uint64_t events_ = 0, powered_on_ = 0, migrations_ = 0;
-  std::chrono::steady_clock::time_point last_;
-};
-}  // namespace
-
-int simulate_and_report(const ScenarioSpec& spec, const Catalog& cat, const RunRequest& req) {
-  auto wants = [&](const char* f) { return std::find(req.formats.begin(), req.formats.end(), f) != req.formats.end(); };
-  bool files_wanted = false;
-  for (const auto& f : req.formats) files_wanted = files_wanted || f != "text";
-  if (files_wanted && req.out.empty())
-    throw InputError("--format json/jsonl/csv/html/dot/junit needs --out DIR", "", 0, "--format");
-  std::optional<OutputDir> dir;
-  if (!req.out.empty()) dir.emplace(req.out);
-  RunSummary summary(spec);
-  ResultsCollector results(spec, summary);
-  InterruptCleanup interrupt_cleanup;
-  Progress progress(spec);
-  std::vector<Listener*> listeners{&interrupt_cleanup, &progress, &summary, &results};
-  // The event store, and the same events as JSON lines on request.
-  const bool store = dir && req.events != EventDetail::none;
-  const bool jsonl = dir && wants("jsonl") && req.events != EventDetail::none;
-  std::unique_ptr<EventStore> event_store;
-  if (store) {
-    event_store = std::make_unique<EventStore>(spec, dir->temp_path("events.sqlite"), req.events);
-    listeners.push_back(event_store.get());
-  }
-  std::unique_ptr<std::ofstream> log;
-  std::unique_ptr<EventLog> event_log;
-  if (jsonl) {
-    log = std::make_unique<std::ofstream>(dir->temp_path("events.jsonl"), std::ios::binary);
-    if (!*log) throw InputError("cannot write here", dir->temp_path("events.jsonl"));
-    event_log = std::make_unique<EventLog>(spec, *log, req.events);
-    listeners.push_back(event_log.get());
-  }
-  RunStats stats = run_simulation(spec, listeners, cat);
-  std::string text = summary.render_text(stats);
-  if (dir) {
-    if (event_store) event_store->finish();
-    if (log) {
-      log->flush();
-      if (!*log) throw InputError("writing the event log failed (disk full?)", dir->temp_path("events.jsonl"));
-      log.reset();
-    }
-    const report::RunResults& res = results.results();
-    if (wants("text")) dir->write("summary.txt", text);
-    if (wants("json")) dir->write("results.json", results_json(res));
-    if (wants("csv"))
-      for (const auto& [family, csv] : results_csv(res)) dir->write(family + ".csv", csv);
-    if (wants("html")) dir->write("report.html", results_html(res));
-    if (wants("dot"))
-      for (const auto& [name, dot] : results_dot(res)) dir->write(name, dot);
-    if (wants("junit")) dir->write("junit.xml", results_junit(res));
-    if (store) dir->commit("events.sqlite");
-    if (jsonl) dir->commit("events.jsonl");
-  }
-  bool all_ok = true;
-  for (const auto& r : summary.evaluate()) all_ok = all_ok && r.ok;
-  if (!req.quiet) std::cout << text;
-  else
-    for (const auto& r : summary.evaluate())
-      if (!r.ok) std::cout << fmt::format("FAIL {} (measured {})\n", r.expectation.text(), r.measured_text());
-  return all_ok ? 0 : 3;
-}
 
 void add_run_command(CLI::App& app, Runner* runner) {
   struct Args {
@@ -151,11 +28,8 @@ void add_run_command(CLI::App& app, Runner* runner) {
   run->add_option("--out", a->out,
                   "write the event store (events.sqlite, see `evcsim events`) and the --format files to this folder");
   run->add_option("--format", a->formats,
-                  "outputs, comma-separated: text (summary.txt), json (results.json), jsonl (events.jsonl: the "
-                  "events as JSON lines), csv (one file per series family and event table), html (report.html), "
-                  "dot (compatibility graphs), junit (junit.xml)")
+                  "outputs, comma-separated: " + output_formats_help())
       ->delimiter(',')
-      ->check(CLI::IsMember({"text", "json", "jsonl", "csv", "html", "dot", "junit"}))
       ->capture_default_str();
   run->add_option("--events", a->events,
                   "what the event log keeps: operations (migrations, crashes, blocks, refusals, power-ons and power "
@@ -172,6 +46,7 @@ void add_run_command(CLI::App& app, Runner* runner) {
               "70 an internal error (an invariant broke).");
   run->callback([=] {
     *runner = [=] {
+      check_output_formats(a->formats, !a->out.empty(), "--format");  // before anything is read
       std::unique_ptr<Catalog> own;
       if (!a->catalog_dir.empty()) own = std::make_unique<Catalog>(Catalog::load_directory(a->catalog_dir));
       const Catalog& cat = own ? *own : Catalog::builtin();
@@ -187,7 +62,7 @@ void add_run_command(CLI::App& app, Runner* runner) {
           throw InputError(e.message(), a->file, 0, "--policy");
         }
       }
-      return simulate_and_report(spec, cat, RunRequest{a->out, a->formats, a->quiet, parse_event_detail(a->events)});
+      return run_session(spec, cat, RunRequest{a->out, a->formats, a->quiet, parse_event_detail(a->events)});
     };
   });
 }

@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "session/output_formats.hpp"
+#include "session/run_session.hpp"
 #include "catalog/catalog.hpp"
 #include "base/error.hpp"
 #include "base/textproto.hpp"
@@ -132,6 +134,7 @@ void add_sweep_commands(CLI::App& app, Runner* runner) {
     cmd->footer("Exit codes: 0 the run ended and every expectation holds, 3 an expectation failed, 2 bad input.");
     cmd->callback([=] {
       *runner = [=] {
+        check_output_formats(a->formats, true, "--format");  // the same table as `run --format`
         const Catalog& cat = Catalog::builtin();
         sweep::Experiment e = sweep::Experiment::load(a->file, cat, /*every_point=*/false);
         sweep::Task t = e.task(a->index);
@@ -144,7 +147,7 @@ void add_sweep_commands(CLI::App& app, Runner* runner) {
         }
         std::vector<std::string> formats = a->formats;
         if (std::find(formats.begin(), formats.end(), "json") == formats.end()) formats.push_back("json");  // merge reads it
-        return simulate_and_report(spec, cat, RunRequest{dir, formats, a->quiet, EventDetail::none});
+        return run_session(spec, cat, RunRequest{dir, formats, a->quiet, EventDetail::none});
       };
     });
   }

@@ -31,13 +31,6 @@ std::string joined(const google::protobuf::RepeatedPtrField<std::string>& v) {
 
 }  // namespace
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 std::string xml_escape(const std::string& s) {
   std::string out;
   for (char c : s) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/text_util.hpp"
 #include "scenario/scenario.hpp"
 #include "reports/results.pb.h"
 #include "reports/run_summary.hpp"
@@ -42,8 +43,6 @@ class ResultsCollector final : public Listener {
 
 // Escapes & < > " for XML and HTML text and attributes.
 std::string xml_escape(const std::string& s);
-// A CSV field, quoted when it holds a comma, a quote or a newline (RFC 4180).
-std::string csv_field(const std::string& s);
 
 std::string results_json(const report::RunResults& r);
 // family -> CSV text ("t,key,value" or "t,key,value,label"), plus the event

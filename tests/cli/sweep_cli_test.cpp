@@ -128,6 +128,16 @@ TEST(SweepCli, SweepTaskRejectsAnIndexOutOfRange) {
   fs::remove_all(out);
 }
 
+// sweep-task checks --format against the same table as `run` (it did not).
+TEST(SweepCli, SweepTaskRejectsAnUnknownFormatBeforeRunning) {
+  fs::path out = fresh_dir("evcsim-sweep-task-format");
+  auto r = test::run_evcsim("sweep-task " + kExperiment + " --index 0 --format json,htlm --out " + out.string());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--format: unknown format 'htlm'; nearest: html"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(out / "runs"));  // nothing ran
+  fs::remove_all(out);
+}
+
 TEST(SweepCli, ShippedExperimentsLoad) {
   for (const char* name : {"masking-policies", "refresh-strategy"}) {
     fs::path out = fresh_dir(std::string("evcsim-sweep-shipped-") + name);

@@ -1,0 +1,143 @@
+#include "reports/plan_report.hpp"
+
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "base/text_util.hpp"
+#include "reports/compare_report.hpp"
+#include "reports/html_chart.hpp"
+#include "reports/results.hpp"
+
+namespace evcsim {
+namespace {
+
+double total(const report::RunResults& r, const char* key) {
+  auto it = r.totals().find(key);
+  return it == r.totals().end() ? 0 : it->second;
+}
+
+std::vector<ChartSeries> feature_vms(const report::RunResults& r, const std::string& name) {
+  const report::Series* on = nullptr;
+  for (const auto& s : r.series())
+    if (s.family() == "vms" && s.key() == "on") on = &s;
+  ChartSeries out{name, {}, {}, {}};
+  if (!on) return {out};
+  out.t.assign(on->t().begin(), on->t().end());
+  out.v.assign(out.t.size(), 0);
+  for (const auto& s : r.series())
+    if (s.family() == "feature_share")
+      for (int i = 0; i < s.value_size() && i < on->value_size(); ++i) out.v[static_cast<size_t>(i)] += s.value(i) * on->value(i);
+  return {out};
+}
+
+ChartSeries hosts(const report::RunResults& r, const std::string& name) {
+  ChartSeries out{name, {}, {}, {}};
+  for (const auto& s : r.series()) {
+    if (s.family() != "hosts_by_generation") continue;
+    if (out.t.empty()) out.t.assign(s.t().begin(), s.t().end()), out.v.assign(out.t.size(), 0);
+    for (int i = 0; i < s.value_size() && i < static_cast<int>(out.v.size()); ++i) out.v[static_cast<size_t>(i)] += s.value(i);
+  }
+  return out;
+}
+
+}  // namespace
+
+plan_report::Figures plan_figures(const report::RunResults& r, const std::string& folder, uint32_t planned_hosts,
+                      uint32_t planned_raises) {
+  plan_report::Figures f;
+  f.set_feature_vm_years(compared_value(r, "feature_vm_years"));
+  f.set_crashes(static_cast<uint32_t>(total(r, "crashes")));
+  f.set_outage_minutes(total(r, "outage_minutes"));
+  f.set_power_cycles(static_cast<uint32_t>(total(r, "baseline_pickup_power_cycles")));
+  f.set_hosts_bought(static_cast<uint32_t>(total(r, "hosts_bought")) + planned_hosts);
+  f.set_raises(static_cast<uint32_t>(total(r, "baseline_raises")) + planned_raises);
+  f.set_power_on_refused(static_cast<uint32_t>(total(r, "power_on_refused")));
+  f.set_refused_operations(static_cast<uint32_t>(total(r, "refused_operations")));
+  f.set_results(folder);
+  return f;
+}
+
+std::string plan_html(const plan_report::PlanReport& rep, const report::RunResults& base, const report::RunResults& planned,
+                      const ScenarioSpec& spec) {
+  auto row = [](const std::string& what, const std::string& a, const std::string& b) {
+    return fmt::format("<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n", what, a, b);
+  };
+  const auto& b = rep.baseline();
+  const auto& p = rep.plan();
+  std::string out = fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>evcsim plan: {0}</title><style>"
+      "body{{font-family:sans-serif;margin:24px auto;max-width:1000px;color:#222}} table{{border-collapse:collapse;"
+      "font-size:13px;margin:8px 0}} th,td{{border:1px solid #ddd;padding:4px 8px;text-align:left}} "
+      "td.n{{text-align:right;font-variant-numeric:tabular-nums}} th{{background:#f3f3f3}} svg text{{font-family:"
+      "sans-serif}} svg .title{{font-size:14px;font-weight:bold}} svg .tick,svg .legend{{font-size:11px;fill:#444}} "
+      "svg .unit,svg .legend-title{{font-size:11px;font-weight:bold}} svg .note{{font-size:10px}} svg .grid{{stroke:#e5e5e5}} "
+      "svg .axis{{stroke:#888}} svg .empty{{font-size:13px;fill:#888}}</style></head><body>\n"
+      "<h1>evcsim plan: {0}</h1><p>objective <b>{1}</b>{2} &middot; {3} variables ({4} integer), {5} constraints "
+      "&middot; solved in {6:.1f} s &middot; {7} round(s)</p>\n"
+      "<table id=\"plan-figures\"><tr><th></th><th>the scenario as given</th><th>the plan, simulated</th></tr>\n",
+      xml_escape(rep.scenario()), rep.objective(), rep.budget() > 0 ? fmt::format(", budget {}", rep.budget()) : "",
+      rep.variables(), rep.integer_variables(), rep.constraints(), rep.solve_s(), rep.rounds_size());
+  out += row("VM-feature-years (notable features)", grouped(b.feature_vm_years(), 0), grouped(p.feature_vm_years(), 0));
+  out += row("crashes", grouped(b.crashes(), 0), grouped(p.crashes(), 0));
+  out += row("outage minutes", grouped(b.outage_minutes(), 0), grouped(p.outage_minutes(), 0));
+  out += row("power cycles that picked up a raise", grouped(b.power_cycles(), 0), grouped(p.power_cycles(), 0));
+  out += row("hosts bought", grouped(b.hosts_bought(), 0), grouped(p.hosts_bought(), 0));
+  out += row("baseline raises", grouped(b.raises(), 0), grouped(p.raises(), 0));
+  out += row("power-ons refused", grouped(b.power_on_refused(), 0), grouped(p.power_on_refused(), 0));
+  out += "</table>\n";
+  ChartFrame frame{true, spec.start_date, spec.horizon_s, "VMs x notable features seen", false, 0};
+  std::vector<ChartSeries> fv = feature_vms(base, "the scenario as given");
+  for (auto& s : feature_vms(planned, "the plan")) fv.push_back(std::move(s));
+  out += "<figure>" + svg_chart("plan-features", "Notable features the running VMs see, both runs", fv, ChartKind::step,
+                                frame, "run") + "</figure>";
+  frame.unit = "hosts";
+  out += "<figure>" + svg_chart("plan-hosts", "Hosts in the fleet, both runs",
+                                {hosts(base, "the scenario as given"), hosts(planned, "the plan")}, ChartKind::step, frame,
+                                "run") + "</figure>";
+  out += "<h2>The plan's actions</h2><table id=\"plan-actions\"><tr><th>date</th><th>cluster</th><th>action</th><th>"
+         "details</th></tr>\n";
+  for (const auto& a : rep.actions())
+    out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", a.date(), xml_escape(a.cluster()),
+                       a.action(), xml_escape(a.details()));
+  out += "</table>\n";
+  if (rep.shortfalls_size() > 0) {
+    out += "<h2>Capacity the program could not provide</h2><table id=\"plan-shortfalls\"><tr><th>quarter</th><th>"
+           "cluster</th><th>RAM short (GiB)</th><th>CPU short</th><th>binding constraint</th></tr>\n";
+    for (const auto& s : rep.shortfalls())
+      out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>\n",
+                         s.date(), xml_escape(s.cluster()), grouped(s.ram_gib(), 0), grouped(s.capacity(), 1),
+                         xml_escape(s.binding()));
+    out += "</table>\n";
+  }
+  out += "<h2>Rounds</h2><table id=\"plan-rounds\"><tr><th>round</th><th>solver</th><th>seconds</th><th>what the "
+         "simulation disagreed with</th></tr>\n";
+  for (const auto& r : rep.rounds())
+    out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"n\">{:.1f}</td><td>{}</td></tr>\n", r.round(), r.status(),
+                       r.solve_s(), xml_escape(r.learned().empty() ? "nothing" : fmt::format("{}", fmt::join(r.learned(), "; "))));
+  return out + "</table></body></html>\n";
+}
+
+std::string plan_text(const plan_report::PlanReport& rep) {
+  std::string out;
+  const auto& b = rep.baseline();
+  const auto& pl = rep.plan();
+  out += fmt::format("evcsim plan: {} ({} objective, {} round(s), solved in {:.1f} s)\n", rep.scenario(),
+                     rep.objective(), rep.rounds_size(), rep.solve_s());
+  out += fmt::format("  {:<36} {:>16} {:>16}\n", "", "as given", "plan");
+  auto line = [&](const char* what, double x, double y) {
+    out += fmt::format("  {:<36} {:>16} {:>16}\n", what, grouped(x, 0), grouped(y, 0));
+  };
+  line("VM-feature-years (notable features)", b.feature_vm_years(), pl.feature_vm_years());
+  line("crashes", b.crashes(), pl.crashes());
+  line("outage minutes", b.outage_minutes(), pl.outage_minutes());
+  line("power cycles that picked up a raise", b.power_cycles(), pl.power_cycles());
+  line("hosts bought", b.hosts_bought(), pl.hosts_bought());
+  line("baseline raises", b.raises(), pl.raises());
+  for (const auto& s : rep.shortfalls())
+    out += fmt::format("  short: {} cluster {}: {} GiB RAM, {} CPU: {}\n", s.date(), s.cluster(),
+                       grouped(s.ram_gib(), 0), grouped(s.capacity(), 1), s.binding());
+  return out;
+}
+
+}  // namespace evcsim

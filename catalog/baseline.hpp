@@ -1,5 +1,5 @@
 // Baselines (EVC modes and x86-64 psABI levels), host admission, best
-// baseline and lowest common denominator (DESIGN §3).
+// baseline and lowest common denominator.
 //
 // A baseline holds migratable features only. Admission: the host must be of
 // the baseline's vendor (levels accept any), report every baseline feature,

@@ -1,4 +1,4 @@
-// VMware CPUID register masks (DESIGN §4): 32 letters, bit 31 first.
+// VMware CPUID register masks: 32 letters, bit 31 first.
 //
 // Letters, as the vSphere API documents them:
 //   1 / 0  the guest sees 1 / 0 (no check)

@@ -13,7 +13,7 @@ namespace evcsim {
 // engine's vendor rule).
 enum class VerdictCode { admitted, missing_features, exact_mismatch, not_identical, mask_check, baseline_admission,
                          cross_vendor };
-// Why software crashed after a move (DESIGN §5).
+// Why software crashed after a move.
 enum class CrashCause { probing_software, unsafe_override, cross_vendor, mask_changed_after_power_on,
                         guest_view_not_checked };
 

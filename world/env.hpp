@@ -1,6 +1,8 @@
 // The services every part of the world shares: the scenario, the catalog it
 // was resolved against, the clock and timers, and the event bus to the
 // listeners (reports/). The world owns one; parts hold a reference.
+//
+// Leaves out: anything of its own -- it only holds what the parts share.
 #pragma once
 
 #include <cstdint>

@@ -3,6 +3,8 @@
 // into logs and summaries. Indices refer to the ScenarioSpec (hosts, vms, the
 // VM's software list, operations). Times are simulated seconds. Events carry
 // codes and indices; English is written only in reports/ (event_text.hpp).
+//
+// Leaves out: English (events/event_text.cpp) and wall-clock time.
 #pragma once
 
 #include <map>

@@ -8,6 +8,10 @@
 // and are powered off. Per VM it keeps the software states as a side table.
 //
 // Units: simulated seconds; software use and restart rates per second / day.
+//
+// Leaves out: guest OS boot stages and in-guest CPU feature re-detection
+// without a reboot (a running kernel never re-reads CPUID), the guest OS's
+// own CPU floor, and memory: software faults only on CPU features.
 #pragma once
 
 #include <cstdint>

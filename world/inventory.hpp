@@ -8,6 +8,10 @@
 //
 // Units: MiB for RAM, simulated seconds. Capacity for placement is RAM; CPU
 // demand drives load (vCPUs may overcommit).
+//
+// Leaves out: memory reservations, shares and overhead (a VM books its
+// configured RAM), storage and networks as resources, and host CPU state
+// that changes over a host's life (microcode, firmware settings).
 #pragma once
 
 #include <algorithm>

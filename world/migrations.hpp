@@ -9,6 +9,10 @@
 // before operations before DRS moves, and start as slots free up.
 //
 // Units: simulated seconds, MiB.
+//
+// Leaves out: storage vMotion, encrypted vMotion, cross-vCenter moves,
+// vMotion's per-NIC streams (one transfer per migration) and the guest's
+// CPU time lost to convergence throttling (not yet reported).
 #pragma once
 
 #include <map>

@@ -11,6 +11,9 @@
 // masking policy asked once per CPU model); the second and later power-ons
 // in a cluster at one instant take O(log hosts) from an ordered index, plus
 // the hosts they skip for want of room, rules or policy.
+//
+// Leaves out: DRS's VM-level scores, resource pools and reservations,
+// and any fallback cluster: a VM powers on in its own cluster or waits.
 #pragma once
 
 #include <memory>

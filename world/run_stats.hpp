@@ -1,5 +1,7 @@
 // What the engine reports of a run besides its events: how far it got and
 // how much work it did. Filled by engine/engine.cpp, read by reports/.
+//
+// Leaves out: wall time and memory (bench/ measures them).
 #pragma once
 
 #include <cstdint>

@@ -4,6 +4,9 @@
 // world runs without SimGrid.
 //
 // Units: simulated seconds, bytes, bytes per second.
+//
+// Leaves out: storage, CPU contention in the engine (load is computed by
+// DRS, not simulated), and packet-level network behaviour.
 #pragma once
 
 #include <functional>

@@ -2,6 +2,8 @@
 // announce what happened (a migration completed, a host retired) and the
 // parts that care connect to it; the announcer knows none of them. Slots run
 // in the order they were connected.
+//
+// Leaves out: disconnection and priorities (no part needs them).
 #pragma once
 
 #include <functional>

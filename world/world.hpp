@@ -3,7 +3,7 @@
 // one room (docs/architecture.md draws them):
 //
 //   inventory    hosts, VMs, clusters, RAM books, invariants
-//   guests       DESIGN §5: guest views, software, faults, crashes
+//   guests       guest views, software, faults, crashes
 //   placement    where a VM powers on
 //   migrations   the admission rule; live and cold life cycles
 //   maintenance  maintenance mode and evacuation
@@ -16,6 +16,9 @@
 //
 // The world knows nothing of SimGrid: the engine gives it a clock, timers and
 // network transfers through SimServices.
+//
+// Leaves out: what the parts leave out (each header says), and any
+// coupling between clusters beyond the shared network.
 #pragma once
 
 #include <memory>

@@ -1,4 +1,4 @@
-// Baseline policies (DESIGN §7): whether and to what a cluster's baseline is
+// Baseline policies: whether and to what a cluster's baseline is
 // raised at a maintenance window, once retirements made a raise possible.
 // Lowering is never automatic. One file per policy under
 // policy/baseline/, chosen by the name scenarios use (`refresh {

@@ -1,4 +1,4 @@
-// The compatibility graph (DESIGN §8): hosts grouped into classes (same
+// The compatibility graph: hosts grouped into classes (same
 // cluster, same CPU), an edge i -> j where a VM powered on a host of class i
 // may live-migrate to a host of class j under the policy (vendor rule
 // included). Its strongly connected components are the migration domains:

@@ -1,4 +1,4 @@
-// Masking and compatibility policies (DESIGN §6): what CPUID shows a VM at
+// Masking and compatibility policies: what CPUID shows a VM at
 // power-on (its guest view) and whether a live migration is admitted.
 //
 // Each policy is one file under policy/masking/ behind this interface and is

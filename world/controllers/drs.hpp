@@ -1,4 +1,4 @@
-// DRS load balancing (DESIGN §7): every `interval_s`, per cluster whose
+// DRS load balancing: every `interval_s`, per cluster whose
 // imbalance (standard deviation of host load, load = max(CPU, RAM)) is above
 // the threshold's target, greedy moves from the most loaded host to one of
 // the three least loaded until the imbalance is back under the target
@@ -14,6 +14,10 @@
 // host, no host record read. The sum of squared loads needs every host's
 // load at the pass's demand factor, so a pass stays O(hosts) -- see the
 // docs/performance.md's fleet-size notes for why no index replaces it.
+//
+// Leaves out: vSphere's published priority/target formulas and vSphere
+// 7's per-VM DRS score (the threshold maps to a fixed imbalance target),
+// resource pools, reservations and shares, and DRS's own cost-benefit model.
 #pragma once
 
 #include <functional>

@@ -1,9 +1,13 @@
-// Host failures and HA (DESIGN §7): each host fails after an exponential
+// Host failures and HA: each host fails after an exponential
 // time with the scenario's MTBF and is repaired after `repair_hours`; the
 // VMs it ran are restarted by HA on the other hosts of its cluster (a cold
 // boot, so a new guest view); those that find no room wait and are
 // restarted when capacity returns (Placement's queue). Owns the failure stream and, per host, a
 // failure epoch (a bought machine in a bay fails on its own clock).
+//
+// Leaves out: HA's heartbeat and isolation detection delay (a failed host's
+// VMs restart at once), datastore heartbeats, VM monitoring, proactive HA,
+// and admission control by slot size or percentage (hosts only).
 #pragma once
 
 #include "world/placement.hpp"

@@ -1,9 +1,13 @@
-// Maintenance mode and evacuation (DESIGN §7): a host entering maintenance
+// Maintenance mode and evacuation: a host entering maintenance
 // is emptied by live migrations planned as a max flow over the hosts that
 // can take each VM (policy/placement/evacuation.hpp), a few at a time per source like
 // vMotion; what cannot leave live leaves cold when the scenario allows it
 // and only when that empties the host; a host that cannot be emptied leaves
 // maintenance, the attempt is reported, and DRS does not fill it meanwhile. An emptied retiring host leaves the inventory.
+//
+// Leaves out: vLCM's rolling remediation and host patch cycles (only
+// scheduled and retirement maintenance), and the time a host spends
+// patching once it is empty.
 #pragma once
 
 #include "world/migrations.hpp"

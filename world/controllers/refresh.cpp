@@ -214,7 +214,7 @@ void RefreshController::apply_baseline_policy(int cluster) {
   const ClusterRec& cs = inv_.clusters[cluster];
   ClusterBook& cb = clusters_[cluster];
   if (!baseline_policy_->raises() || cs.hosts.empty()) return;
-  // Raise only once retirements made it possible (DESIGN §7: when the oldest
+  // Raise only once retirements made it possible (when the oldest
   // hosts leave), not merely because the cluster was set up low on purpose.
   if (cb.raise_possible_since < 0) return;
   BaselineContext context;

@@ -1,4 +1,4 @@
-// Hardware refresh and baseline policies (DESIGN §7): daily, hosts due for
+// Hardware refresh and baseline policies: daily, hosts due for
 // retirement (listed date or lifetime) enter maintenance together after
 // their replacements are bought, and clusters short of RAM or CPU headroom
 // buy hosts from the market (catalog parts on sale that can join the
@@ -7,6 +7,9 @@
 // raise is followed until every VM running at it has power cycled.
 // Owns, per host, its retirement bookkeeping and, per cluster, since when a
 // raise is possible.
+//
+// Leaves out: money beyond relative prices, licensing, lead times beyond
+// `qualification_months`, and hypervisor support of a part.
 #pragma once
 
 #include <map>

@@ -5,6 +5,9 @@
 // compatibility graph (kept whole at the graph times).
 //
 // Cost: O(VMs + hosts + C^2 policy checks) per sample for C host classes.
+//
+// Leaves out: per-VM series (the event store has per-VM events) and
+// anything between two samples.
 #pragma once
 
 #include <functional>

@@ -1,6 +1,9 @@
 // The scenario's schedule (`at` operations and initial power-ons): each
 // operation is checked the way vCenter checks a request (refused with a
 // reason when it cannot be carried out) and handed to the part that does it.
+//
+// Leaves out: permissions, tasks that queue in vCenter, and retries: a
+// refused operation is reported once.
 #pragma once
 
 #include <optional>

@@ -1,9 +1,12 @@
-// The workload (DESIGN §7): VMs that arrive (Poisson per group, into free
+// The workload: VMs that arrive (Poisson per group, into free
 // arrival slots) and depart after an exponential life, whatever happened to
 // them meanwhile (reboots, power cycles, HA restarts); a departed VM frees
 // its slot for a later arrival, and an arrival that finds no free slot is
 // reported. Patch windows reboot or power cycle every VM, spread over four
 // hours. Owns the workload stream and, per VM, its slot and its life.
+//
+// Leaves out: per-VM growth over its life, guest OS end of support, and
+// lifetimes of the VMs present at the start (only arrivals depart).
 #pragma once
 
 #include "world/placement.hpp"

@@ -5,6 +5,8 @@
 # in the tests (`-cpu help`, QMP model expansion, libvirt's cpu_map and its
 # test driver); evcsim itself does not need them. Graphviz judges the
 # compatibility graphs (dot) in a test. COIN-OR CBC solves `evcsim plan`'s mixed-integer programs.
+# clang-format and clang-tidy check the code's style in the tests; gcovr
+# measures line coverage (bench/coverage.sh).
 set -eu
 PACKAGES="cmake g++ make pkg-config git ca-certificates
   libsimgrid-dev libboost-graph-dev
@@ -13,7 +15,8 @@ PACKAGES="cmake g++ make pkg-config git ca-certificates
   libcli11-dev libfmt-dev libsqlite3-dev sqlite3 coinor-libcbc-dev
   chromium graphviz
   qemu-system-x86 libvirt-clients libvirt0 python3
-  slurm-wlm munge"
+  slurm-wlm munge
+  clang-format clang-tidy gcovr"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

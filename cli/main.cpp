@@ -7,7 +7,9 @@
 #include "reports/output_dir.hpp"
 #include "base/error.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   CLI::App app{"evcsim: simulate live migration of VMs across hosts with different CPUID features"};
   app.set_version_flag("--version", "evcsim 0.1.0");
   app.require_subcommand(1);
@@ -53,5 +55,16 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cerr << "evcsim: error: " << e.what() << "\n";
     return 2;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (...) {  // setting up the commands failed (out of memory): never std::terminate
+    std::fputs("evcsim: internal error while starting\n", stderr);
+    return 70;
   }
 }

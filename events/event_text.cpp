@@ -62,8 +62,8 @@ std::string text(const Refusal& r, const ScenarioSpec& spec) {
     case RefusalCode::enable_vms_see_more:
     case RefusalCode::lower_vms_see_more: {
       std::vector<std::string> names;
-      for (int v : r.vms) names.push_back(vm_name(spec, v));
-      if (names.size() > 5) names.resize(5), names.push_back("...");
+      for (int v : r.vms) names.emplace_back(vm_name(spec, v));
+      if (names.size() > 5) names.resize(5), names.emplace_back("...");
       return fmt::format("{} baseline {} on cluster {}: power off the VMs that see more first ({})",
                          r.code == RefusalCode::enable_vms_see_more ? "enabling" : "lowering to", r.baseline,
                          cluster(), fmt::join(names, ", "));

@@ -163,7 +163,10 @@ std::string chart(const std::string& id, const std::string& title, const std::ve
       ymax = std::max(ymax, acc);
     }
   }
-  auto [top, step] = nice_scale(ymax);
+  // Named copies, not a structured binding: C++20 lets a lambda capture a
+  // binding, clang 14 (the sanitizer and fuzz build, clang-tidy) does not.
+  const auto scale = nice_scale(ymax);
+  const double top = scale.first, step = scale.second;
   const double horizon = std::max(clock.horizon, 1e-9);
   auto X = [&](double t) { return L + pw * std::clamp(t / horizon, 0.0, 1.0); };
   auto Y = [&](double v) { return T + ph * (1 - std::clamp(v / top, 0.0, 1.0)); };

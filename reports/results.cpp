@@ -18,8 +18,8 @@ namespace {
 constexpr int kMaxRecords = 10000;  // per table; totals keep the true counts
 
 template <class Repeated>
-void add_capped(Repeated* list, report::EventRecord r) {
-  if (list->size() < kMaxRecords) *list->Add() = std::move(r);
+void add_capped(Repeated* list, const report::EventRecord& r) {
+  if (list->size() < kMaxRecords) *list->Add() = r;
 }
 
 // Full precision, shortest form that reads back the same double.
@@ -409,13 +409,13 @@ std::map<std::string, std::string> results_dot(const report::RunResults& r) {
       if (e.escapes_size() > 0) {
         any_crash = true;
         std::vector<std::string> shown(e.escapes().begin(), e.escapes().begin() + std::min(e.escapes_size(), 3));
-        attrs.push_back("color=\"#e15759\", fontcolor=\"#e15759\", penwidth=2");
+        attrs.emplace_back("color=\"#e15759\", fontcolor=\"#e15759\", penwidth=2");
         attrs.push_back(fmt::format("label=\"probing apps lose {}{}\"", fmt::join(shown, " "),
                                     e.escapes_size() > 3 ? fmt::format(" +{}", e.escapes_size() - 3) : ""));
       }
       if (e.one_way()) {
         any_one_way = true;
-        attrs.push_back("style=dashed");
+        attrs.emplace_back("style=dashed");
       }
       out += fmt::format("  n{} -> n{}{};\n", e.from(), e.to(),
                          attrs.empty() ? "" : fmt::format(" [{}]", fmt::join(attrs, ", ")));

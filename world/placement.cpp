@@ -206,7 +206,7 @@ void Placement::ha_restart(int vm, int from, const FeatureSet& view_before) {
   auto at = std::find_if(q.begin(), q.end(), [&](const Waiter& o) {
     return o.ha_from < 0 || spec_.vms[o.vm].ha_priority > spec_.vms[vm].ha_priority;
   });
-  q.insert(at, std::move(w));
+  q.insert(at, w);
 }
 
 bool Placement::try_ha(const Waiter& w, bool report) {
@@ -238,7 +238,7 @@ void Placement::retry(int cluster, bool all) {
       continue;
     }
     stop = !all;
-    still.push_back(std::move(w));
+    still.push_back(w);
   }
   q = std::move(still);
   retrying_ = false;

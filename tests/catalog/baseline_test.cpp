@@ -104,7 +104,7 @@ TEST(Admission, VendorMismatchIsRefused) {
 }
 
 TEST(BestBaseline, PicksTheHighestModeAllHostsJoin) {
-  auto best = [](std::vector<const char*> names, BaselineKind k) {
+  auto best = [](const std::vector<const char*>& names, BaselineKind k) {
     std::vector<const CpuModel*> hosts;
     for (auto n : names) hosts.push_back(&cpu(n));
     auto b = best_baseline(hosts, cat().baselines(), k);

@@ -22,12 +22,12 @@ Sampler::Sampler(Env& env, const Inventory& inv, const MaskingPolicy& policy, st
 void Sampler::start() {
   // Samples go last at their time (scheduled after everything else due then).
   std::vector<std::pair<double, bool>> samples;
-  for (double t = 0; t < spec_.horizon_s; t += spec_.sample_interval_s) samples.push_back({t, false});
-  samples.push_back({spec_.horizon_s, false});
+  for (double t = 0; t < spec_.horizon_s; t += spec_.sample_interval_s) samples.emplace_back(t, false);
+  samples.emplace_back(spec_.horizon_s, false);
   for (double g : spec_.graph_at_s) {
     auto it = std::find_if(samples.begin(), samples.end(), [&](const auto& s) { return s.first == g; });
     if (it != samples.end()) it->second = true;
-    else samples.push_back({g, true});
+    else samples.emplace_back(g, true);
   }
   std::stable_sort(samples.begin(), samples.end());
   for (const auto& [t, graph] : samples) env_.schedule(t, [this, graph = graph] { sample(graph); });

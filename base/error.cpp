@@ -2,8 +2,7 @@
 
 namespace evcsim {
 
-static std::string compose(const std::string& message, const std::string& file, int line,
-                           const std::string& field) {
+static std::string compose(const std::string& message, const std::string& file, int line, const std::string& field) {
   std::string out;
   if (!file.empty()) {
     out += file;

@@ -10,8 +10,7 @@ namespace evcsim {
 // "FILE:LINE: FIELD: MESSAGE" with the parts that are known.
 class InputError : public std::runtime_error {
  public:
-  explicit InputError(std::string message, std::string file = {}, int line = 0,
-                      std::string field = {});
+  explicit InputError(std::string message, std::string file = {}, int line = 0, std::string field = {});
   const std::string& file() const { return file_; }
   int line() const { return line_; }
   const std::string& field() const { return field_; }

@@ -74,8 +74,8 @@ int TextprotoFile::line(const pb::Message& msg, std::string_view field, int inde
   return loc.line + 1;
 }
 
-const pb::TextFormat::ParseInfoTree* TextprotoFile::nested(const pb::Message& parent, std::string_view field,
-                                                           int index, const pb::TextFormat::ParseInfoTree* tree) const {
+const pb::TextFormat::ParseInfoTree* TextprotoFile::nested(const pb::Message& parent, std::string_view field, int index,
+                                                           const pb::TextFormat::ParseInfoTree* tree) const {
   const auto* fd = parent.GetDescriptor()->FindFieldByName(std::string(field));
   if (!fd || (!tree && !tree_)) return nullptr;
   return (tree ? tree : tree_.get())->GetTreeForNested(fd, fd->is_repeated() ? index : -1);

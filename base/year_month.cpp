@@ -76,10 +76,9 @@ double seconds_at(const YearMonth& start, std::string_view date) {
   }
   static const int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   int last = month_days[ym.month - 1] + (ym.month == 2 && leap(ym.year));
-  if (day < 1 || day > last)
-    throw InputError(fmt::format("'{}' is not a date: {} has {} days", date, ym.str(), last));
-  return 86400.0 * static_cast<double>(days_from_civil(ym.year, ym.month, day) -
-                                       days_from_civil(start.year, start.month, 1));
+  if (day < 1 || day > last) throw InputError(fmt::format("'{}' is not a date: {} has {} days", date, ym.str(), last));
+  return 86400.0 *
+         static_cast<double>(days_from_civil(ym.year, ym.month, day) - days_from_civil(start.year, start.month, 1));
 }
 
 namespace {
@@ -89,8 +88,8 @@ struct DurationUnit {
   double seconds;
 };
 constexpr double kYear = 365.25 * 86400;
-constexpr DurationUnit kUnits[] = {{"y", kYear},    {"mo", kYear / 12}, {"w", 7 * 86400.0}, {"d", 86400},
-                                   {"h", 3600},     {"min", 60},        {"s", 1}};
+constexpr DurationUnit kUnits[] = {
+    {"y", kYear}, {"mo", kYear / 12}, {"w", 7 * 86400.0}, {"d", 86400}, {"h", 3600}, {"min", 60}, {"s", 1}};
 
 }  // namespace
 
@@ -112,15 +111,17 @@ double parse_duration(std::string_view text) {
   }
   for (const auto& u : kUnits)
     if (ok && unit == u.name) return value * u.seconds;
-  throw InputError(fmt::format("'{}' is not a duration: a number and a unit (y, mo, w, d, h, min, s), e.g. \"5y\" or "
-                               "\"90d\"",
-                               text));
+  throw InputError(
+      fmt::format("'{}' is not a duration: a number and a unit (y, mo, w, d, h, min, s), e.g. \"5y\" or "
+                  "\"90d\"",
+                  text));
 }
 
 std::string duration_text(double seconds) {
   for (const auto& u : kUnits) {
     double n = seconds / u.seconds;
-    if (u.seconds > 1 && n >= 1 && std::abs(n - std::round(n)) < 1e-9) return fmt::format("{}{}", std::round(n), u.name);
+    if (u.seconds > 1 && n >= 1 && std::abs(n - std::round(n)) < 1e-9)
+      return fmt::format("{}{}", std::round(n), u.name);
   }
   return fmt::format("{} s", seconds);
 }

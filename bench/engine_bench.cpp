@@ -40,16 +40,25 @@ struct Recorder final : evcsim::Listener {
 };
 
 std::string make_scenario(int hosts, int vms, double hours, int per_5min) {
-  std::string s = fmt::format("name: \"engine-bench\"\nhorizon_s: {}\npolicy {{ name: \"cluster-baseline\" }}\n",
-                              hours * 3600);
-  s += fmt::format("cluster {{ name: \"a\" baseline: \"intel-westmere\" hosts {{ cpu: \"X5670\" name: \"a\" count: {} }} }}\n",
-                   hosts / 2);
-  s += fmt::format("cluster {{ name: \"b\" baseline: \"intel-westmere\" hosts {{ cpu: \"E5-2670\" name: \"b\" count: {} }} }}\n",
-                   hosts - hosts / 2);
-  s += fmt::format("vm {{ name: \"va\" count: {} cluster: \"a\" ram_mib: 4096 software {{ name: \"app\" uses: [\"sse4_2\"] }} }}\n", vms / 2);
-  s += fmt::format("vm {{ name: \"vb\" count: {} cluster: \"b\" ram_mib: 4096 software {{ name: \"app\" uses: [\"sse4_2\"] }} }}\n", vms - vms / 2);
+  std::string s =
+      fmt::format("name: \"engine-bench\"\nhorizon_s: {}\npolicy {{ name: \"cluster-baseline\" }}\n", hours * 3600);
+  s += fmt::format(
+      "cluster {{ name: \"a\" baseline: \"intel-westmere\" hosts {{ cpu: \"X5670\" name: \"a\" count: {} }} }}\n",
+      hosts / 2);
+  s += fmt::format(
+      "cluster {{ name: \"b\" baseline: \"intel-westmere\" hosts {{ cpu: \"E5-2670\" name: \"b\" count: {} }} }}\n",
+      hosts - hosts / 2);
+  s += fmt::format(
+      "vm {{ name: \"va\" count: {} cluster: \"a\" ram_mib: 4096 software {{ name: \"app\" uses: [\"sse4_2\"] }} }}\n",
+      vms / 2);
+  s += fmt::format(
+      "vm {{ name: \"vb\" count: {} cluster: \"b\" ram_mib: 4096 software {{ name: \"app\" uses: [\"sse4_2\"] }} }}\n",
+      vms - vms / 2);
   uint64_t x = 12345;
-  auto rnd = [&](uint64_t n) { x = x * 6364136223846793005ull + 1442695040888963407ull; return (x >> 33) % n; };
+  auto rnd = [&](uint64_t n) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    return (x >> 33) % n;
+  };
   for (double t = 300; t < hours * 3600; t += 300)
     for (int j = 0; j < per_5min; ++j) {
       bool in_a = rnd(2) == 0;

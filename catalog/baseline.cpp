@@ -13,9 +13,12 @@ bool Baseline::includes(const Baseline& other) const {
 
 std::string_view join_how_name(JoinHow h) {
   switch (h) {
-    case JoinHow::native: return "natively";
-    case JoinHow::masking: return "by masking";
-    case JoinHow::refused: return "refused";
+    case JoinHow::native:
+      return "natively";
+    case JoinHow::masking:
+      return "by masking";
+    case JoinHow::refused:
+      return "refused";
   }
   return "refused";
 }
@@ -62,8 +65,8 @@ FeatureSet lowest_common_denominator(const std::vector<const CpuModel*>& hosts) 
   return lcd;
 }
 
-std::optional<Baseline> best_baseline(const std::vector<const CpuModel*>& hosts,
-                                      const std::vector<Baseline>& baselines, BaselineKind kind) {
+std::optional<Baseline> best_baseline(const std::vector<const CpuModel*>& hosts, const std::vector<Baseline>& baselines,
+                                      BaselineKind kind) {
   if (hosts.empty()) return std::nullopt;
   std::vector<const Baseline*> joinable;
   for (const Baseline& b : baselines) {

@@ -49,7 +49,7 @@ FeatureSet lowest_common_denominator(const std::vector<const CpuModel*>& hosts);
 // The highest baseline of `kind` every host can join: a maximal element of
 // the joinable ones under inclusion; among incomparable maxima, the one with
 // the most features, then the first in catalog order. nullopt if none.
-std::optional<Baseline> best_baseline(const std::vector<const CpuModel*>& hosts,
-                                      const std::vector<Baseline>& baselines, BaselineKind kind);
+std::optional<Baseline> best_baseline(const std::vector<const CpuModel*>& hosts, const std::vector<Baseline>& baselines,
+                                      BaselineKind kind);
 
 }  // namespace evcsim

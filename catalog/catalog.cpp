@@ -12,11 +12,11 @@
 
 #include <fmt/format.h>
 
-#include "catalog/catalog.pb.h"
 #include "base/error.hpp"
-#include "cpu/feature_registry.hpp"
 #include "base/text_util.hpp"
 #include "base/textproto.hpp"
+#include "catalog/catalog.pb.h"
+#include "cpu/feature_registry.hpp"
 
 namespace evcsim {
 namespace {
@@ -39,14 +39,18 @@ std::string without_brand(std::string_view sku) {
 
 Masking to_masking(catalog::Masking m) {
   switch (m) {
-    case catalog::FLEXMIGRATION: return Masking::flexmigration;
-    case catalog::EXTENDED_MIGRATION: return Masking::extended_migration;
-    default: return Masking::none;
+    case catalog::FLEXMIGRATION:
+      return Masking::flexmigration;
+    case catalog::EXTENDED_MIGRATION:
+      return Masking::extended_migration;
+    default:
+      return Masking::none;
   }
 }
 
-CpuModel build_cpu(const catalog::Cpu& e, int idx, const Locator& loc, const google::protobuf::TextFormat::ParseInfoTree* t,
-                   const google::protobuf::Message& root, std::vector<std::string>& warnings) {
+CpuModel build_cpu(const catalog::Cpu& e, int idx, const Locator& loc,
+                   const google::protobuf::TextFormat::ParseInfoTree* t, const google::protobuf::Message& root,
+                   std::vector<std::string>& warnings) {
   int entry_line = loc.line(root, "cpu", idx);
   auto at = [&](std::string_view field, int i = -1) { return t ? loc.line(e, field, i, t) : entry_line; };
   if (e.name().empty()) loc.fail(entry_line, "cpu.name", "every cpu entry needs a name");
@@ -57,7 +61,8 @@ CpuModel build_cpu(const catalog::Cpu& e, int idx, const Locator& loc, const goo
     try {
       auto [key, regs] = parse_leaf_line(e.cpuid(i));
       if (dump.has(key.leaf, key.subleaf))
-        loc.fail(at("cpuid", i), "cpu.cpuid", fmt::format("leaf {} appears twice", format_leaf_line(key, regs).substr(0, 11)));
+        loc.fail(at("cpuid", i), "cpu.cpuid",
+                 fmt::format("leaf {} appears twice", format_leaf_line(key, regs).substr(0, 11)));
       dump.set(key.leaf, key.subleaf, regs);
     } catch (const InputError& err) {
       if (!err.file().empty()) throw;
@@ -67,7 +72,9 @@ CpuModel build_cpu(const catalog::Cpu& e, int idx, const Locator& loc, const goo
   if (!dump.has(0) || !dump.has(1))
     loc.fail(entry_line, "cpu.cpuid", fmt::format("cpu '{}' needs leaves 00000000.00 and 00000001.00", e.name()));
   if (!is_intel(dump.vendor()) && !is_amd(dump.vendor()))
-    loc.fail(at("cpuid", 0), "cpu.cpuid", fmt::format("cpu '{}': leaf 0 names vendor '{}', not GenuineIntel or AuthenticAMD", e.name(), dump.vendor()));
+    loc.fail(
+        at("cpuid", 0), "cpu.cpuid",
+        fmt::format("cpu '{}': leaf 0 names vendor '{}', not GenuineIntel or AuthenticAMD", e.name(), dump.vendor()));
   CpuModel m = make_cpu_model(e.name(), std::move(dump));
   m.code_name = e.code_name();
   m.generation = e.generation();
@@ -100,25 +107,29 @@ CpuModel build_cpu(const catalog::Cpu& e, int idx, const Locator& loc, const goo
     }
   }
   if (m.end_of_sale < m.launch)
-    loc.fail(at("end_of_sale"), "cpu.end_of_sale", fmt::format("{} is before launch {}", m.end_of_sale.str(), m.launch.str()));
+    loc.fail(at("end_of_sale"), "cpu.end_of_sale",
+             fmt::format("{} is before launch {}", m.end_of_sale.str(), m.launch.str()));
   if (e.cores_per_socket() == 0) {
     m.cores_per_socket = 8;
     warn("cpu.cores_per_socket", entry_line, fmt::format("cpu '{}' gives no cores per socket: 8", e.name()));
   } else if (e.cores_per_socket() > 1024) {
-    loc.fail(at("cores_per_socket"), "cpu.cores_per_socket", fmt::format("{} is not between 1 and 1024", e.cores_per_socket()));
+    loc.fail(at("cores_per_socket"), "cpu.cores_per_socket",
+             fmt::format("{} is not between 1 and 1024", e.cores_per_socket()));
   } else {
     m.cores_per_socket = static_cast<int>(e.cores_per_socket());
   }
   if (e.relative_speed() == 0) {
     m.relative_speed = 1.0;
-    warn("cpu.relative_speed", entry_line, fmt::format("cpu '{}' gives no relative speed: 1.0 (a Xeon 5300)", e.name()));
+    warn("cpu.relative_speed", entry_line,
+         fmt::format("cpu '{}' gives no relative speed: 1.0 (a Xeon 5300)", e.name()));
   } else if (!(e.relative_speed() > 0 && e.relative_speed() < 100)) {
     loc.fail(at("relative_speed"), "cpu.relative_speed", fmt::format("{} is not in (0, 100)", e.relative_speed()));
   } else {
     m.relative_speed = e.relative_speed();
   }
   if (e.masking() == catalog::MASKING_UNSPECIFIED)
-    loc.fail(entry_line, "cpu.masking", fmt::format("cpu '{}' must say its masking (NONE, FLEXMIGRATION, EXTENDED_MIGRATION)", e.name()));
+    loc.fail(entry_line, "cpu.masking",
+             fmt::format("cpu '{}' must say its masking (NONE, FLEXMIGRATION, EXTENDED_MIGRATION)", e.name()));
   m.masking = to_masking(e.masking());
   m.source = e.source();
   auto adjust = [&](const char* field, const auto& list, FeatureSet& into) {
@@ -132,7 +143,8 @@ CpuModel build_cpu(const catalog::Cpu& e, int idx, const Locator& loc, const goo
   adjust("remove_feature", e.remove_feature(), m.removed);
   if (!(m.added.empty() && m.removed.empty())) {
     if (e.adjust_reason().empty())
-      loc.fail(entry_line, "cpu.adjust_reason", fmt::format("cpu '{}' adjusts features but gives no adjust_reason", e.name()));
+      loc.fail(entry_line, "cpu.adjust_reason",
+               fmt::format("cpu '{}' adjusts features but gives no adjust_reason", e.name()));
     m.adjust_reason = e.adjust_reason();
     m.features = (m.features | m.added) - m.removed;
     encode(m.features, m.cpuid);
@@ -231,7 +243,8 @@ Catalog Catalog::load(const std::vector<SourceFile>& files, size_t replaceable) 
       auto names = [&](const char* field, auto&& list, auto&& apply) {
         for (int k = 0; k < list.size(); ++k) {
           auto id = find_feature(list.Get(k));
-          if (!id) loc.fail(at(field, k), std::string("baseline.") + field, fmt::format("unknown feature '{}'", list.Get(k)));
+          if (!id)
+            loc.fail(at(field, k), std::string("baseline.") + field, fmt::format("unknown feature '{}'", list.Get(k)));
           if (!feature_info(*id).migratable)
             loc.fail(at(field, k), std::string("baseline.") + field,
                      fmt::format("feature '{}' is not migratable and cannot be part of a baseline", list.Get(k)));

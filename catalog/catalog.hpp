@@ -37,7 +37,6 @@ class Catalog {
   const std::vector<CpuModel>& cpus() const { return cpus_; }
   const std::vector<Baseline>& baselines() const { return baselines_; }
 
-
   // By catalog name, code name or SKU (case-insensitive; "E5310", "Xeon E5310",
   // "e5-2680 v2" and "EPYC 7742" all work). nullptr when nothing matches.
   // Also a brand string as hosts report it ("Intel(R) Xeon(R) Gold 6148 CPU @

@@ -11,12 +11,12 @@
 
 #include <fmt/format.h>
 
-#include "cli/commands.hpp"
-#include "catalog/catalog.hpp"
 #include "base/error.hpp"
-#include "scenario/metrics.hpp"
+#include "catalog/catalog.hpp"
+#include "cli/commands.hpp"
 #include "reports/compare_report.hpp"
 #include "reports/output_dir.hpp"
+#include "scenario/metrics.hpp"
 #include "sweep/backends.hpp"
 #include "sweep/experiment.hpp"
 #include "sweep/merge.hpp"
@@ -37,7 +37,8 @@ void add_compare_command(CLI::App& app, Runner* runner) {
     bool keep_reports = false;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand("compare", "Run a scenario under several policies and seeds and compare them side by side");
+  auto* cmd =
+      app.add_subcommand("compare", "Run a scenario under several policies and seeds and compare them side by side");
   cmd->add_option("FILE", a->file, "the scenario")->required();
   cmd->add_option("--policies", a->policies, "policies to compare, comma-separated")->delimiter(',')->required();
   cmd->add_option("--seeds", a->seeds, "runs per policy: the scenario's seed, seed+1, ...")
@@ -69,7 +70,8 @@ void add_compare_command(CLI::App& app, Runner* runner) {
           throw InputError(err.message(), "", 0, "--model");
         }
       }
-      if (a->resume && a->out.empty()) throw InputError("--resume needs the --out of the earlier compare", "", 0, "--resume");
+      if (a->resume && a->out.empty())
+        throw InputError("--resume needs the --out of the earlier compare", "", 0, "--resume");
       if (a->keep_reports && a->out.empty())
         throw InputError("--keep-reports needs --out, the folder the reports are kept in", "", 0, "--keep-reports");
       std::vector<std::pair<std::string, std::string>> fixed;
@@ -82,10 +84,10 @@ void add_compare_command(CLI::App& app, Runner* runner) {
         throw InputError(err.message(), "", 0, "--policies");
       }
       const bool temp = a->out.empty();
-      const std::string root = fs::absolute(temp ? fs::temp_directory_path() / fmt::format("evcsim-compare-{}", getpid())
-                                                 : fs::path(a->out))
-                                   .lexically_normal()
-                                   .string();
+      const std::string root =
+          fs::absolute(temp ? fs::temp_directory_path() / fmt::format("evcsim-compare-{}", getpid()) : fs::path(a->out))
+              .lexically_normal()
+              .string();
       std::optional<OutputDir> out_dir;
       out_dir.emplace(root);
       out_dir->write("experiment.textproto", e->normalized_text());

@@ -4,9 +4,9 @@
 #include <memory>
 #include <optional>
 
+#include "base/error.hpp"
 #include "cli/commands.hpp"
 #include "interop/cpu_export.hpp"
-#include "base/error.hpp"
 #include "reports/cpu_report.hpp"
 
 namespace evcsim::cli {
@@ -17,11 +17,10 @@ struct CommonOptions {
   std::string catalog_dir;
 
   void add_to(CLI::App* sub) {
-    sub->add_option("--format", format, "Output format")
-        ->check(CLI::IsMember({"text", "json"}))
-        ->capture_default_str();
-    sub->add_option("--catalog", catalog_dir, "A directory of catalog *.textproto files extending the built-in "
-                                              "catalog (an entry named like a built-in one replaces it)");
+    sub->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+    sub->add_option("--catalog", catalog_dir,
+                    "A directory of catalog *.textproto files extending the built-in "
+                    "catalog (an entry named like a built-in one replaces it)");
   }
   const Catalog& catalog() {
     if (catalog_dir.empty()) return Catalog::builtin();
@@ -45,23 +44,40 @@ constexpr const char* kCpuArgHelp = "a catalog name, code name or SKU (case-inse
 }  // namespace
 
 void add_cpu_command(CLI::App& app, Runner* runner) {
-  auto* cpu = app.add_subcommand("cpu", "CPU tools: list, modes, show, compare, baseline, mask, import, export, features");
+  auto* cpu =
+      app.add_subcommand("cpu", "CPU tools: list, modes, show, compare, baseline, mask, import, export, features");
   cpu->require_subcommand(1);
   auto opts = std::make_shared<CommonOptions>();
 
   auto* list = cpu->add_subcommand("list", "List the catalog's CPU generations");
   opts->add_to(list);
-  list->callback([=] { *runner = [=] { opts->print(list_cpus(opts->catalog())); return 0; }; });
+  list->callback([=] {
+    *runner = [=] {
+      opts->print(list_cpus(opts->catalog()));
+      return 0;
+    };
+  });
 
   auto* features = cpu->add_subcommand("features", "List the CPUID features evcsim knows, with bit positions");
   opts->add_to(features);
-  features->callback([=] { *runner = [=] { opts->print(feature_list()); return 0; }; });
+  features->callback([=] {
+    *runner = [=] {
+      opts->print(feature_list());
+      return 0;
+    };
+  });
 
   auto* modes = cpu->add_subcommand(
-      "modes", "List the named baselines (EVC modes, x86-64 levels, QEMU models): what each adds over the one "
-               "below and which catalog CPUs can join");
+      "modes",
+      "List the named baselines (EVC modes, x86-64 levels, QEMU models): what each adds over the one "
+      "below and which catalog CPUs can join");
   opts->add_to(modes);
-  modes->callback([=] { *runner = [=] { opts->print(list_modes(opts->catalog())); return 0; }; });
+  modes->callback([=] {
+    *runner = [=] {
+      opts->print(list_modes(opts->catalog()));
+      return 0;
+    };
+  });
 
   auto show_arg = std::make_shared<std::string>();
   auto* show = cpu->add_subcommand(
@@ -85,8 +101,9 @@ void add_cpu_command(CLI::App& app, Runner* runner) {
       "compare", "Compare CPU A with CPU B: identical, superset, subset or incompatible (A relative to B)");
   compare->add_option("A B", *pair, kCpuArgHelp)->required()->expected(2);
   opts->add_to(compare);
-  compare->footer("Exit code: 0 when A is identical to or a superset of B (a VM started on B can move to A), "
-                  "1 otherwise, 2 on bad input.");
+  compare->footer(
+      "Exit code: 0 when A is identical to or a superset of B (a VM started on B can move to A), "
+      "1 otherwise, 2 on bad input.");
   compare->callback([=] {
     *runner = [=] {
       const Catalog& cat = opts->catalog();
@@ -123,8 +140,9 @@ void add_cpu_command(CLI::App& app, Runner* runner) {
   mask->add_option("--default", margs->default_mask,
                    "The default (guest OS) mask: 32 letters of 0 1 R H T F X, bit 31 first")
       ->required();
-  mask->add_option("--register", margs->reg,
-                   "The register, as LEAF[.SUBLEAF]:REG (1:ecx, 81:edx, 7.0:ebx); default: every register that differs");
+  mask->add_option(
+      "--register", margs->reg,
+      "The register, as LEAF[.SUBLEAF]:REG (1:ecx, 81:edx, 7.0:ebx); default: every register that differs");
   mask->add_option("A B", margs->pair, kCpuArgHelp)->required()->expected(2);
   opts->add_to(mask);
   mask->callback([=] {
@@ -152,50 +170,52 @@ void add_cpu_command(CLI::App& app, Runner* runner) {
 
   auto file = std::make_shared<std::string>();
   auto* import = cpu->add_subcommand(
-      "import", "Read a dump (AIDA64/EVEREST, cpuid -r, /proc/cpuinfo, VMware ID1ECX lines) and print it as a "
-                "catalog entry");
+      "import",
+      "Read a dump (AIDA64/EVEREST, cpuid -r, /proc/cpuinfo, VMware ID1ECX lines) and print it as a "
+      "catalog entry");
   import->add_option("FILE", *file, "the dump file")->required();
   opts->add_to(import);
   import->callback([=] {
     *runner = [=] {
       opts->print(import_report(import_dump_file(*file), *file));
-      return 0;
-    };
-  });
+  return 0;
+};
+}  // namespace evcsim::cli
+);
 
-  struct ExportArgs {
-    std::string cpu, baseline, as;
+struct ExportArgs {
+  std::string cpu, baseline, as;
+};
+auto eargs = std::make_shared<ExportArgs>();
+auto* exp = cpu->add_subcommand(
+    "export", "The per-VM masks (.vmx), libvirt <cpu> element or QEMU -cpu string presenting a baseline on a host");
+exp->add_option("CPU", eargs->cpu, kCpuArgHelp)->required();
+exp->add_option("--baseline", eargs->baseline, "the baseline (EVC mode or x86-64 level)")->required();
+exp->add_option("--as", eargs->as,
+                "vmx (legacy masks and per-VM EVC), libvirt (a custom named model), qemu (a -cpu string), "
+                "libvirt-features (the baseline's features in libvirt's spelling)")
+    ->required();
+opts->add_to(exp);
+exp->callback([=] {
+  *runner = [=] {
+    const Catalog& cat = opts->catalog();
+    ExportFormat f = parse_export_format(eargs->as);
+    CpuModel host = resolve_cpu(cat, eargs->cpu);
+    const Baseline& b = cat.baseline(eargs->baseline);
+    std::string text = export_baseline(host, b, f, cat);
+    if (opts->format == "json") {
+      report::ExportReport r;
+      r.set_cpu(host.name);
+      r.set_baseline(b.name);
+      r.set_as(eargs->as);
+      r.set_text(text);
+      std::cout << to_json(r) << "\n";
+    } else {
+      std::cout << text;
+    }
+    return 0;
   };
-  auto eargs = std::make_shared<ExportArgs>();
-  auto* exp = cpu->add_subcommand(
-      "export", "The per-VM masks (.vmx), libvirt <cpu> element or QEMU -cpu string presenting a baseline on a host");
-  exp->add_option("CPU", eargs->cpu, kCpuArgHelp)->required();
-  exp->add_option("--baseline", eargs->baseline, "the baseline (EVC mode or x86-64 level)")->required();
-  exp->add_option("--as", eargs->as,
-                  "vmx (legacy masks and per-VM EVC), libvirt (a custom named model), qemu (a -cpu string), "
-                  "libvirt-features (the baseline's features in libvirt's spelling)")
-      ->required();
-  opts->add_to(exp);
-  exp->callback([=] {
-    *runner = [=] {
-      const Catalog& cat = opts->catalog();
-      ExportFormat f = parse_export_format(eargs->as);
-      CpuModel host = resolve_cpu(cat, eargs->cpu);
-      const Baseline& b = cat.baseline(eargs->baseline);
-      std::string text = export_baseline(host, b, f, cat);
-      if (opts->format == "json") {
-        report::ExportReport r;
-        r.set_cpu(host.name);
-        r.set_baseline(b.name);
-        r.set_as(eargs->as);
-        r.set_text(text);
-        std::cout << to_json(r) << "\n";
-      } else {
-        std::cout << text;
-      }
-      return 0;
-    };
-  });
+});
 }
 
 }  // namespace evcsim::cli

@@ -11,10 +11,10 @@
 
 #include <fmt/format.h>
 
-#include "cli/commands.hpp"
 #include "base/error.hpp"
 #include "base/text_util.hpp"
 #include "base/year_month.hpp"
+#include "cli/commands.hpp"
 #include "events/event_export.hpp"
 #include "events/event_store.hpp"
 
@@ -40,7 +40,8 @@ void add_events_command(CLI::App& app, Runner* runner) {
     bool counts = false;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand("events", "Filter and convert a run's event store (events.sqlite) to CSV or JSON lines");
+  auto* cmd =
+      app.add_subcommand("events", "Filter and convert a run's event store (events.sqlite) to CSV or JSON lines");
   cmd->add_option("FILE", a->file, "the event store a run wrote (DIR/events.sqlite)")->required();
   cmd->add_option("--type", a->types, "event types, comma-separated (crash, migration_blocked, host_bought, ...)")
       ->delimiter(',');
@@ -52,14 +53,16 @@ void add_events_command(CLI::App& app, Runner* runner) {
       ->capture_default_str();
   cmd->add_option("--out,-o", a->out, "write to this file instead of standard output");
   cmd->add_flag("--counts", a->counts, "print how many events of each type the store holds, and stop");
-  cmd->footer("The store is SQLite: any client reads it, e.g. pandas.read_sql(\"SELECT * FROM crash\", "
-              "sqlite3.connect(\"events.sqlite\")).");
+  cmd->footer(
+      "The store is SQLite: any client reads it, e.g. pandas.read_sql(\"SELECT * FROM crash\", "
+      "sqlite3.connect(\"events.sqlite\")).");
   cmd->callback([=] {
     *runner = [=] {
       EventReader reader(a->file);
       const StoredRun& run = reader.run();
       if (a->counts) {
-        std::cout << fmt::format("{} (seed {}, from {}, events: {})\n", run.scenario, run.seed, run.start_date, run.detail);
+        std::cout << fmt::format("{} (seed {}, from {}, events: {})\n", run.scenario, run.seed, run.start_date,
+                                 run.detail);
         for (const auto& [type, n] : reader.counts()) std::cout << fmt::format("{:>12} {}\n", n, type);
         return 0;
       }
@@ -67,8 +70,9 @@ void add_events_command(CLI::App& app, Runner* runner) {
       for (const auto& t : a->types) {
         const auto& known = event_types();
         if (std::find(known.begin(), known.end(), t) == known.end())
-          throw InputError(fmt::format("unknown event type '{}'; nearest: {}", t, fmt::join(nearest_names(t, known), ", ")),
-                           "", 0, "--type");
+          throw InputError(
+              fmt::format("unknown event type '{}'; nearest: {}", t, fmt::join(nearest_names(t, known), ", ")), "", 0,
+              "--type");
         q.types.push_back(t);
       }
       q.vm = a->vm;
@@ -83,8 +87,7 @@ void add_events_command(CLI::App& app, Runner* runner) {
         if (!*file) throw InputError("cannot write here", tmp);
       }
       std::ostream& out = file ? *file : std::cout;
-      const uint64_t n =
-          export_events(reader, q, a->format == "csv" ? EventFormat::csv : EventFormat::jsonl, out);
+      const uint64_t n = export_events(reader, q, a->format == "csv" ? EventFormat::csv : EventFormat::jsonl, out);
       out.flush();
       if (!out) throw InputError("writing failed (disk full?)", a->out.empty() ? "standard output" : tmp);
       if (file) {

@@ -7,12 +7,12 @@
 
 #include <fmt/format.h>
 
-#include "cli/commands.hpp"
-#include "catalog/catalog.hpp"
 #include "base/error.hpp"
+#include "catalog/catalog.hpp"
+#include "cli/commands.hpp"
 #include "interop/inventory_import.hpp"
-#include "scenario/scenario.hpp"
 #include "reports/output_dir.hpp"
+#include "scenario/scenario.hpp"
 
 namespace evcsim::cli {
 
@@ -36,14 +36,18 @@ void add_inventory_command(CLI::App& app, Runner* runner) {
     double lifetime = 5;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand("inventory", "Write the scenario of the fleet one has, from RVTools' CSV exports or a hosts CSV");
-  cmd->add_option("--vhost", a->sources.vhost, "RVTools' vHost tab as CSV (Host, Cluster, CPU Model, # CPU, Cores per CPU, "
-                                               "# Memory, Current EVC, Max EVC)");
-  cmd->add_option("--vinfo", a->sources.vinfo, "RVTools' vInfo tab as CSV (VM, Powerstate, CPUs, Memory, Host, Cluster, "
-                                               "min Required EVC Mode Key, HW version)");
-  cmd->add_option("--hosts", a->sources.hosts_csv,
-                  "instead of --vhost, for fleets not on vSphere: a CSV of host,cluster,cpu,sockets,ram_gib and optionally "
-                  "purchased (YYYY-MM), cores_per_socket, baseline");
+  auto* cmd = app.add_subcommand("inventory",
+                                 "Write the scenario of the fleet one has, from RVTools' CSV exports or a hosts CSV");
+  cmd->add_option("--vhost", a->sources.vhost,
+                  "RVTools' vHost tab as CSV (Host, Cluster, CPU Model, # CPU, Cores per CPU, "
+                  "# Memory, Current EVC, Max EVC)");
+  cmd->add_option("--vinfo", a->sources.vinfo,
+                  "RVTools' vInfo tab as CSV (VM, Powerstate, CPUs, Memory, Host, Cluster, "
+                  "min Required EVC Mode Key, HW version)");
+  cmd->add_option(
+      "--hosts", a->sources.hosts_csv,
+      "instead of --vhost, for fleets not on vSphere: a CSV of host,cluster,cpu,sockets,ram_gib and optionally "
+      "purchased (YYYY-MM), cores_per_socket, baseline");
   cmd->add_option("-o,--out", a->out, "the scenario to write (protobuf text format)")->required();
   cmd->add_option("--start", a->start, "the scenario's start_date, YYYY-MM (default: this month)");
   cmd->add_option("--horizon", a->horizon, "how long the run is: 5y, 18mo, 90d")->capture_default_str();
@@ -54,9 +58,10 @@ void add_inventory_command(CLI::App& app, Runner* runner) {
   cmd->add_option("--baseline-policy", a->baseline_policy, "refresh: fixed, auto-raise, auto-raise-ahead, dynamic-lcd")
       ->capture_default_str();
   cmd->add_option("--name", a->name, "the scenario's name (default: the output file's name)");
-  cmd->footer("Columns are found by their header, in any order; extra columns are ignored. RVTools' '# Memory' and\n"
-              "'Memory' are MB. A CPU model string ('Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz') resolves to its\n"
-              "catalog part; hosts that do not resolve are left out, with a comment saying so.");
+  cmd->footer(
+      "Columns are found by their header, in any order; extra columns are ignored. RVTools' '# Memory' and\n"
+      "'Memory' are MB. A CPU model string ('Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz') resolves to its\n"
+      "catalog part; hosts that do not resolve are left out, with a comment saying so.");
   cmd->callback([=] {
     *runner = [=] {
       const Catalog& cat = Catalog::builtin();
@@ -89,8 +94,8 @@ void add_inventory_command(CLI::App& app, Runner* runner) {
         ScenarioSpec spec = load_scenario(a->out, cat);
         for (const auto& w : spec.warnings) std::cerr << w << "\n";
       } catch (const InputError& e) {
-        std::cerr << "evcsim: error: the scenario written does not load yet: " << e.what()
-                  << "\n  (edit that line of " << a->out << ", or the export, and run it again)\n";
+        std::cerr << "evcsim: error: the scenario written does not load yet: " << e.what() << "\n  (edit that line of "
+                  << a->out << ", or the export, and run it again)\n";
         return 2;
       }
       std::cout << fmt::format("next: evcsim run {} --out report --format text,html,csv\n", a->out);

@@ -5,10 +5,10 @@
 
 #include "cli/commands.hpp"
 #include "policy/baseline/baseline_policy.hpp"
-#include "scenario/metrics.hpp"
+#include "policy/masking/masking_policy.hpp"
 #include "policy/placement/placement_policy.hpp"
 #include "policy/procurement/procurement_policy.hpp"
-#include "policy/masking/masking_policy.hpp"
+#include "scenario/metrics.hpp"
 
 namespace evcsim::cli {
 

@@ -3,9 +3,9 @@
 #include <cstdio>
 #include <iostream>
 
+#include "base/error.hpp"
 #include "cli/commands.hpp"
 #include "reports/output_dir.hpp"
-#include "base/error.hpp"
 
 namespace {
 
@@ -13,8 +13,9 @@ int run(int argc, char** argv) {
   CLI::App app{"evcsim: simulate live migration of VMs across hosts with different CPUID features"};
   app.set_version_flag("--version", "evcsim 0.1.0");
   app.require_subcommand(1);
-  app.footer("Exit codes: 0 success, 1 a negative verdict (see each command), 2 bad input.\n"
-             "Run `evcsim COMMAND --help` for a command's options.");
+  app.footer(
+      "Exit codes: 0 success, 1 a negative verdict (see each command), 2 bad input.\n"
+      "Run `evcsim COMMAND --help` for a command's options.");
   evcsim::install_interrupt_cleanup();
   evcsim::cli::Runner runner;
   evcsim::cli::add_run_command(app, &runner);

@@ -22,14 +22,17 @@ void add_plan_command(CLI::App& app, Runner* runner) {
     int rounds = 3;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand("plan", "Find when to raise each baseline and what to buy, and check the plan by simulation");
+  auto* cmd =
+      app.add_subcommand("plan", "Find when to raise each baseline and what to buy, and check the plan by simulation");
   cmd->add_option("SCENARIO", a->file, "a scenario with start_date and refresh { lifetime_years }")->required();
   cmd->add_option("--out", a->out, "write plan.textproto, plan.json, plan.html and both runs here")->required();
-  cmd->add_option("--objective", a->objective, "features (VM-feature-years first), outage (fewer raises, more headroom) "
-                                               "or balanced")
+  cmd->add_option("--objective", a->objective,
+                  "features (VM-feature-years first), outage (fewer raises, more headroom) "
+                  "or balanced")
       ->capture_default_str();
-  cmd->add_option("--budget", a->budget, "most the purchases may cost over the horizon, in relative price (a mature "
-                                         "two-socket host is 1.0); default: none")
+  cmd->add_option("--budget", a->budget,
+                  "most the purchases may cost over the horizon, in relative price (a mature "
+                  "two-socket host is 1.0); default: none")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--horizon", a->horizon, "plan this long instead of the scenario's horizon: 10y, 18mo");
   cmd->add_option("--window", a->window, "hosts retire within lifetime_years +/- this many years")
@@ -39,7 +42,9 @@ void add_plan_command(CLI::App& app, Runner* runner) {
                   "seconds the solver may take per program (each cluster's; the whole fleet's with --budget)")
       ->check(CLI::Range(1.0, 86400.0))
       ->capture_default_str();
-  cmd->add_option("--rounds", a->rounds, "solve-and-simulate rounds at most")->check(CLI::Range(1, 10))->capture_default_str();
+  cmd->add_option("--rounds", a->rounds, "solve-and-simulate rounds at most")
+      ->check(CLI::Range(1, 10))
+      ->capture_default_str();
   cmd->footer("docs/plan.md writes the program out. Exit codes: 0 a plan was found and simulated, 2 bad input.");
   cmd->callback([=] {
     *runner = [=] {

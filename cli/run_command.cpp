@@ -22,13 +22,13 @@ void add_run_command(CLI::App& app, Runner* runner) {
     bool quiet = false;
   };
   auto a = std::make_shared<Args>();
-  auto* run = app.add_subcommand("run", "Simulate a scenario: migrations, blocked migrations and crashes, with reasons");
+  auto* run =
+      app.add_subcommand("run", "Simulate a scenario: migrations, blocked migrations and crashes, with reasons");
   run->add_option("FILE", a->file, "the scenario (protobuf text format, see scenario/scenario.proto)")->required();
   run->add_option("--seed", a->seed, "override the scenario's seed (same scenario and seed: the same run)");
   run->add_option("--out", a->out,
                   "write the event store (events.sqlite, see `evcsim events`) and the --format files to this folder");
-  run->add_option("--format", a->formats,
-                  "outputs, comma-separated: " + output_formats_help())
+  run->add_option("--format", a->formats, "outputs, comma-separated: " + output_formats_help())
       ->delimiter(',')
       ->capture_default_str();
   run->add_option("--events", a->events,
@@ -42,8 +42,9 @@ void add_run_command(CLI::App& app, Runner* runner) {
                   "a directory of catalog *.textproto files extending the built-in catalog (an entry named like a "
                   "built-in one replaces it)");
   run->add_flag("--quiet,-q", a->quiet, "print only failing expectations");
-  run->footer("Exit codes: 0 the run ended and every expectation holds, 3 an expectation failed, 2 bad input, "
-              "70 an internal error (an invariant broke).");
+  run->footer(
+      "Exit codes: 0 the run ended and every expectation holds, 3 an expectation failed, 2 bad input, "
+      "70 an internal error (an invariant broke).");
   run->callback([=] {
     *runner = [=] {
       check_output_formats(a->formats, !a->out.empty(), "--format");  // before anything is read

@@ -9,14 +9,14 @@
 
 #include <fmt/format.h>
 
-#include "cli/commands.hpp"
-#include "session/output_formats.hpp"
-#include "session/run_session.hpp"
-#include "catalog/catalog.hpp"
 #include "base/error.hpp"
 #include "base/textproto.hpp"
+#include "catalog/catalog.hpp"
+#include "cli/commands.hpp"
 #include "events/event_detail.hpp"
 #include "reports/output_dir.hpp"
+#include "session/output_formats.hpp"
+#include "session/run_session.hpp"
 #include "sweep/backends.hpp"
 #include "sweep/experiment.hpp"
 #include "sweep/merge.hpp"
@@ -53,7 +53,8 @@ void add_sweep_commands(CLI::App& app, Runner* runner) {
       double poll = 5;
     };
     auto a = std::make_shared<Args>();
-    auto* cmd = app.add_subcommand("sweep", "Run an experiment (factors x seeds over a scenario) and merge its results");
+    auto* cmd =
+        app.add_subcommand("sweep", "Run an experiment (factors x seeds over a scenario) and merge its results");
     cmd->add_option("FILE", a->file, "the experiment (protobuf text format, see sweep/experiment.proto)")->required();
     cmd->add_option("--out", a->out, "the sweep's folder: each run's results, the batch script or manifest, sweep.*")
         ->required();
@@ -66,10 +67,14 @@ void add_sweep_commands(CLI::App& app, Runner* runner) {
         ->check(CLI::NonNegativeNumber);
     cmd->add_flag("--resume", a->resume, "run only the tasks of the same experiment without results in --out");
     cmd->add_flag("--dry-run", a->dry_run, "slurm: print the batch script and the sbatch commands, submit nothing");
-    cmd->add_option("--sbatch", a->sbatch, "slurm: an extra #SBATCH option, e.g. --sbatch=--partition=long (repeatable)");
-    cmd->add_option("--poll", a->poll, "slurm: seconds between squeue polls")->check(CLI::Range(0.1, 3600.0))->capture_default_str();
-    cmd->footer("Exit codes: 0 every run merged, 1 some runs have no results (the merge says which; --resume), "
-                "2 bad input.");
+    cmd->add_option("--sbatch", a->sbatch,
+                    "slurm: an extra #SBATCH option, e.g. --sbatch=--partition=long (repeatable)");
+    cmd->add_option("--poll", a->poll, "slurm: seconds between squeue polls")
+        ->check(CLI::Range(0.1, 3600.0))
+        ->capture_default_str();
+    cmd->footer(
+        "Exit codes: 0 every run merged, 1 some runs have no results (the merge says which; --resume), "
+        "2 bad input.");
     cmd->callback([=] {
       *runner = [=] {
         sweep::Experiment e = sweep::Experiment::load(a->file, Catalog::builtin());  // every point checked here
@@ -105,9 +110,10 @@ void add_sweep_commands(CLI::App& app, Runner* runner) {
           if (!tasks.empty() && !sweep::run_slurm(e, tasks, o)) return 0;  // --dry-run
           auto left = sweep::unfinished_tasks(e, dir);
           if (!left.empty())
-            std::cerr << fmt::format("{} task(s) ended without results (first: task {}, {}); their output is in "
-                                     "{}/logs/slurm-JOB_ARRAYID.out\n",
-                                     left.size(), left.front(), e.task(left.front()).dir, dir);
+            std::cerr << fmt::format(
+                "{} task(s) ended without results (first: task {}, {}); their output is in "
+                "{}/logs/slurm-JOB_ARRAYID.out\n",
+                left.size(), left.front(), e.task(left.front()).dir, dir);
         } else {
           for (const auto& f : sweep::run_local(e, tasks, o)) std::cerr << "failed: " << f << "\n";
         }
@@ -124,7 +130,8 @@ void add_sweep_commands(CLI::App& app, Runner* runner) {
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("sweep-task", "Run one task of an experiment (what each backend runs)");
-    cmd->add_option("FILE", a->file, "the experiment (a sweep passes its own copy, DIR/experiment.textproto)")->required();
+    cmd->add_option("FILE", a->file, "the experiment (a sweep passes its own copy, DIR/experiment.textproto)")
+        ->required();
     cmd->add_option("--index", a->index, "the task: design point x seed, 0..tasks-1")->required();
     cmd->add_option("--out", a->out, "the sweep's folder; the run writes DIR/runs/LABEL-seedN/")->required();
     cmd->add_flag("--quiet,-q", a->quiet, "print only failing expectations");
@@ -146,21 +153,24 @@ void add_sweep_commands(CLI::App& app, Runner* runner) {
           out.write("scenario.textproto", text);  // the run again: evcsim run scenario.textproto
         }
         std::vector<std::string> formats = a->formats;
-        if (std::find(formats.begin(), formats.end(), "json") == formats.end()) formats.push_back("json");  // merge reads it
+        if (std::find(formats.begin(), formats.end(), "json") == formats.end())
+          formats.push_back("json");  // merge reads it
         return run_session(spec, cat, RunRequest{dir, formats, a->quiet, EventDetail::none});
       };
     });
   }
   {
     auto dir = std::make_shared<std::string>();
-    auto* cmd = app.add_subcommand("merge", "Summarize a sweep's runs: sweep.csv, sweep.json, sweep.html (mean, sd, 95% CI)");
+    auto* cmd =
+        app.add_subcommand("merge", "Summarize a sweep's runs: sweep.csv, sweep.json, sweep.html (mean, sd, 95% CI)");
     cmd->add_option("DIR", *dir, "the sweep's --out folder")->required();
     cmd->footer("Exit codes: 0 every run merged, 1 some runs have no results (listed), 2 bad input.");
     cmd->callback([=] {
       *runner = [=] {
         std::string copy = (fs::path(*dir) / kExperimentCopy).string();
         std::error_code ec;
-        if (!fs::exists(copy, ec)) throw InputError("not a sweep's folder: it has no " + std::string(kExperimentCopy), *dir);
+        if (!fs::exists(copy, ec))
+          throw InputError("not a sweep's folder: it has no " + std::string(kExperimentCopy), *dir);
         return merge_and_write(sweep::Experiment::load(copy, Catalog::builtin(), /*every_point=*/false), *dir);
       };
     });

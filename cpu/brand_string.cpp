@@ -59,12 +59,18 @@ std::optional<std::string> intel(const std::vector<std::string>& w) {
       int n = number_of(next, &digits);
       if (digits != 4) continue;
       switch ((n / 100) % 10) {
-        case 1: return "skylake-sp";
-        case 2: return "cascadelake-sp";
-        case 3: return "icelake-sp";
-        case 4: return "sapphirerapids";
-        case 5: return "emeraldrapids";
-        default: return std::nullopt;
+        case 1:
+          return "skylake-sp";
+        case 2:
+          return "cascadelake-sp";
+        case 3:
+          return "icelake-sp";
+        case 4:
+          return "sapphirerapids";
+        case 5:
+          return "emeraldrapids";
+        default:
+          return std::nullopt;
       }
     }
     // Xeon 6 (6980P, 6767P): the P-core parts are Granite Rapids.
@@ -80,15 +86,18 @@ std::optional<std::string> intel(const std::vector<std::string>& w) {
       if (digits != 4) continue;
       const int series = n / 1000, gen = (n / 100) % 10;
       if (series == 5) {
-        static const char* k5[] = {"dempsey", "woodcrest", nullptr, "clovertown", "harpertown", "nehalem-ep", "westmere-ep"};
+        static const char* k5[] = {"dempsey",    "woodcrest",  nullptr,      "clovertown",
+                                   "harpertown", "nehalem-ep", "westmere-ep"};
         if (gen < 7 && k5[gen]) return k5[gen];
       }
       if (series == 7) {
-        static const char* k7[] = {"paxville", "tulsa", "clovertown", "clovertown", "harpertown", "nehalem-ep", "westmere-ep"};
+        static const char* k7[] = {"paxville",   "tulsa",      "clovertown", "clovertown",
+                                   "harpertown", "nehalem-ep", "westmere-ep"};
         if (gen < 7) return k7[gen];
       }
       if (series == 3) {
-        static const char* k3[] = {"woodcrest", "harpertown", "clovertown", "harpertown", "nehalem-ep", "nehalem-ep", "westmere-ep"};
+        static const char* k3[] = {"woodcrest",  "harpertown", "clovertown", "harpertown",
+                                   "nehalem-ep", "nehalem-ep", "westmere-ep"};
         if (gen < 7) return k3[gen];
       }
     }

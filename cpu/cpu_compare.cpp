@@ -6,10 +6,14 @@ namespace evcsim {
 
 std::string_view relation_name(Relation r) {
   switch (r) {
-    case Relation::identical: return "identical";
-    case Relation::superset: return "superset";
-    case Relation::subset: return "subset";
-    case Relation::incompatible: return "incompatible";
+    case Relation::identical:
+      return "identical";
+    case Relation::superset:
+      return "superset";
+    case Relation::subset:
+      return "subset";
+    case Relation::incompatible:
+      return "incompatible";
   }
   return "incompatible";
 }

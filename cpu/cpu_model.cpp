@@ -8,9 +8,12 @@ namespace evcsim {
 
 std::string_view masking_name(Masking m) {
   switch (m) {
-    case Masking::none: return "none";
-    case Masking::flexmigration: return "Intel FlexMigration";
-    case Masking::extended_migration: return "AMD-V Extended Migration";
+    case Masking::none:
+      return "none";
+    case Masking::flexmigration:
+      return "Intel FlexMigration";
+    case Masking::extended_migration:
+      return "AMD-V Extended Migration";
   }
   return "none";
 }
@@ -20,8 +23,8 @@ FeatureSet CpuModel::migratable() const { return features & migratable_features(
 std::string CpuModel::describe() const {
   std::string what = family_name.empty() ? cpuid.brand() : family_name;
   std::string head = code_name.empty() ? name : code_name;
-  return fmt::format("{} ({}{}family {} model {} stepping {})", head, what, what.empty() ? "" : ", ",
-                     cpuid.family(), cpuid.model(), cpuid.stepping());
+  return fmt::format("{} ({}{}family {} model {} stepping {})", head, what, what.empty() ? "" : ", ", cpuid.family(),
+                     cpuid.model(), cpuid.stepping());
 }
 
 CpuModel make_cpu_model(std::string name, CpuidDump dump) {

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "base/year_month.hpp"
 #include "cpu/cpuid.hpp"
 #include "cpu/feature_set.hpp"
-#include "base/year_month.hpp"
 
 namespace evcsim {
 
@@ -18,7 +18,7 @@ enum class Masking { none, flexmigration, extended_migration };
 std::string_view masking_name(Masking m);  // "none", "FlexMigration", ...
 
 struct CpuModel {
-  std::string name;         // catalog id or the imported file's name
+  std::string name;  // catalog id or the imported file's name
   std::string code_name;
   std::string generation;
   std::string family_name;
@@ -28,7 +28,7 @@ struct CpuModel {
   double relative_speed = 0;
   Masking masking = Masking::none;
   CpuidDump cpuid;
-  FeatureSet features;      // decode(cpuid): every registered bit the part reports
+  FeatureSet features;  // decode(cpuid): every registered bit the part reports
   std::string source;
   // Catalog corrections to the sampled part (already applied to cpuid/features).
   FeatureSet added, removed;

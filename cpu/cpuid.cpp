@@ -28,7 +28,8 @@ RegisterRef parse_register(std::string_view text) {
   std::string_view t = trim(text);
   auto colon = t.find(':');
   if (colon == std::string_view::npos)
-    throw InputError(fmt::format("register '{}' is not LEAF[.SUBLEAF]:REG (for example 1:ecx, 7.0:ebx, 80000001:edx)", text));
+    throw InputError(
+        fmt::format("register '{}' is not LEAF[.SUBLEAF]:REG (for example 1:ecx, 7.0:ebx, 80000001:edx)", text));
   std::string_view leaf_part = t.substr(0, colon), reg_part = t.substr(colon + 1);
   RegisterRef out;
   std::string_view sub_part;
@@ -61,9 +62,7 @@ Regs CpuidDump::get(uint32_t leaf, uint32_t subleaf) const {
   return it == leaves_.end() ? Regs{} : it->second;
 }
 
-void CpuidDump::set_register(const RegisterRef& r, uint32_t value) {
-  leaves_[{r.leaf, r.subleaf}][r.reg] = value;
-}
+void CpuidDump::set_register(const RegisterRef& r, uint32_t value) { leaves_[{r.leaf, r.subleaf}][r.reg] = value; }
 
 std::string CpuidDump::vendor() const {
   if (!has(0)) return {};
@@ -106,20 +105,33 @@ std::string CpuidDump::brand() const {
 
 bool is_kept_leaf(uint32_t leaf, uint32_t subleaf) {
   switch (leaf) {
-    case 0x0: case 0x1: case 0x80000000: case 0x80000001: case 0x80000007: case 0x80000008:
+    case 0x0:
+    case 0x1:
+    case 0x80000000:
+    case 0x80000001:
+    case 0x80000007:
+    case 0x80000008:
       return subleaf == 0;
-    case 0x80000002: case 0x80000003: case 0x80000004:
+    case 0x80000002:
+    case 0x80000003:
+    case 0x80000004:
       return subleaf == 0;
-    case 0x6: case 0x24: case 0x80000021: return subleaf == 0;
-    case 0x7: return subleaf <= 2;
-    case 0xD: return subleaf <= 1;
-    default: return false;
+    case 0x6:
+    case 0x24:
+    case 0x80000021:
+      return subleaf == 0;
+    case 0x7:
+      return subleaf <= 2;
+    case 0xD:
+      return subleaf <= 1;
+    default:
+      return false;
   }
 }
 
 std::string format_leaf_line(const CpuidKey& key, const Regs& regs) {
-  return fmt::format("{:08X}.{:02X} {:08X}-{:08X}-{:08X}-{:08X}", key.leaf, key.subleaf, regs.r[0],
-                     regs.r[1], regs.r[2], regs.r[3]);
+  return fmt::format("{:08X}.{:02X} {:08X}-{:08X}-{:08X}-{:08X}", key.leaf, key.subleaf, regs.r[0], regs.r[1],
+                     regs.r[2], regs.r[3]);
 }
 
 std::pair<CpuidKey, Regs> parse_leaf_line(std::string_view text) {

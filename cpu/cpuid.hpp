@@ -60,12 +60,12 @@ class CpuidDump {
   bool operator==(const CpuidDump&) const = default;
 
   // Derived identity, from leaves 0, 1 and 0x80000002..4.
-  std::string vendor() const;      // "GenuineIntel", "AuthenticAMD", or "" when leaf 0 is absent
-  uint32_t family() const;         // display family (base + extended)
-  uint32_t model() const;          // display model (base + extended<<4 where applicable)
+  std::string vendor() const;  // "GenuineIntel", "AuthenticAMD", or "" when leaf 0 is absent
+  uint32_t family() const;     // display family (base + extended)
+  uint32_t model() const;      // display model (base + extended<<4 where applicable)
   uint32_t stepping() const;
   uint32_t signature() const { return get(1, 0)[Reg::eax]; }
-  std::string brand() const;       // trimmed brand string, "" when absent
+  std::string brand() const;  // trimmed brand string, "" when absent
 
  private:
   std::map<CpuidKey, Regs> leaves_;

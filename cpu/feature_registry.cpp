@@ -335,8 +335,7 @@ struct Index {
       if (!f.qemu.empty()) by_name.emplace(normalize(f.qemu), id);
       if (f.migratable) migratable.set(id);
       if (f.user_visible) user_visible.set(id);
-      if (std::find(registers.begin(), registers.end(), f.where()) == registers.end())
-        registers.push_back(f.where());
+      if (std::find(registers.begin(), registers.end(), f.where()) == registers.end()) registers.push_back(f.where());
     }
   }
 };
@@ -435,10 +434,10 @@ std::vector<RegisterGroup> group_by_register(const FeatureSet& s) {
 
 const FeatureSet& os_enabled_features() {
   static const FeatureSet set = [] {
-    static constexpr std::string_view kNamed[] = {
-        "xsave", "xsaveopt", "xsavec", "xsaves",  // CR4.OSXSAVE
-        "avx", "f16c", "fma", "fma4", "xop", "avx2", "vaes", "vpclmulqdq", "sha512",  // XCR0 YMM
-        "mpx", "lwp", "pku", "fsgsbase", "umip", "apx_f"};
+    static constexpr std::string_view kNamed[] = {"xsave", "xsaveopt",   "xsavec", "xsaves",  // CR4.OSXSAVE
+                                                  "avx",   "f16c",       "fma",    "fma4",     "xop",  "avx2",
+                                                  "vaes",  "vpclmulqdq", "sha512",  // XCR0 YMM
+                                                  "mpx",   "lwp",        "pku",    "fsgsbase", "umip", "apx_f"};
     FeatureSet s;
     for (std::string_view n : kNamed)
       if (auto id = find_feature(n)) s.set(*id);

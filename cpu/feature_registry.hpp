@@ -27,15 +27,15 @@
 namespace evcsim {
 
 struct FeatureInfo {
-  std::string_view name;      // Linux spelling, canonical
+  std::string_view name;  // Linux spelling, canonical
   uint32_t leaf;
   uint32_t subleaf;
   Reg reg;
   uint8_t bit;
   bool user_visible;
   bool migratable;
-  std::string_view aliases;   // space separated (libvirt/QEMU/vendor spellings)
-  std::string_view qemu;      // QEMU/libvirt property name ("" = same as name)
+  std::string_view aliases;  // space separated (libvirt/QEMU/vendor spellings)
+  std::string_view qemu;     // QEMU/libvirt property name ("" = same as name)
 
   RegisterRef where() const { return {leaf, subleaf, reg}; }
   std::string_view qemu_name() const { return qemu.empty() ? name : qemu; }

@@ -10,8 +10,17 @@ namespace evcsim {
 
 static bool valid_letter(char c) {
   switch (c) {
-    case '0': case '1': case 'R': case 'H': case 'T': case 'F': case 'X': case '-': return true;
-    default: return false;
+    case '0':
+    case '1':
+    case 'R':
+    case 'H':
+    case 'T':
+    case 'F':
+    case 'X':
+    case '-':
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -27,7 +36,8 @@ RegisterMask RegisterMask::parse(std::string_view text) {
     if (n == 32) throw InputError(fmt::format("mask '{}' has more than 32 letters", text), "", 0, "mask");
     m.letters_[static_cast<size_t>(n++)] = c;
   }
-  if (n != 32) throw InputError(fmt::format("mask '{}' has {} letters; a register mask has 32", text, n), "", 0, "mask");
+  if (n != 32)
+    throw InputError(fmt::format("mask '{}' has {} letters; a register mask has 32", text, n), "", 0, "mask");
   return m;
 }
 
@@ -59,9 +69,18 @@ uint32_t RegisterMask::apply(uint32_t host_value) const {
   for (int bit = 0; bit < 32; ++bit) {
     uint32_t h = (host_value >> bit) & 1u, v = 0;
     switch (at(bit)) {
-      case '1': case 'T': v = 1; break;
-      case '0': case 'R': case 'F': v = 0; break;
-      default: v = h; break;  // H, X, -
+      case '1':
+      case 'T':
+        v = 1;
+        break;
+      case '0':
+      case 'R':
+      case 'F':
+        v = 0;
+        break;
+      default:
+        v = h;
+        break;  // H, X, -
     }
     out |= v << bit;
   }

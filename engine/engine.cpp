@@ -28,8 +28,12 @@ struct Pending {
 class SimGridRun final : public SimServices {
  public:
   SimGridRun(const ScenarioSpec& spec, const Catalog& catalog, const std::vector<Listener*>& listeners)
-      : spec_(spec), args_(simgrid_arguments()), argv_(make_argv(args_)), argc_(static_cast<int>(args_.size())),
-        engine_(&argc_, argv_.data()), world_(spec, catalog, *this, listeners) {
+      : spec_(spec),
+        args_(simgrid_arguments()),
+        argv_(make_argv(args_)),
+        argc_(static_cast<int>(args_.size())),
+        engine_(&argc_, argv_.data()),
+        world_(spec, catalog, *this, listeners) {
     platform_ = build_platform(spec_);
     mutex_ = sg4::Mutex::create();
     wake_ = sg4::ConditionVariable::create();
@@ -173,7 +177,7 @@ class SimGridRun final : public SimServices {
   sg4::MutexPtr mutex_;
   sg4::ConditionVariablePtr wake_;
   std::priority_queue<Pending, std::vector<Pending>, std::greater<>> queue_;
-  std::vector<Callback> callbacks_;     // by slot
+  std::vector<Callback> callbacks_;  // by slot
   std::vector<uint32_t> free_slots_;
   std::vector<std::unique_ptr<Worker>> workers_;  // the migration pool
   std::vector<Worker*> idle_;

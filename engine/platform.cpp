@@ -30,15 +30,13 @@ Platform build_platform(const ScenarioSpec& spec) {
       host->set_core_count(std::max(1, hs.cores));
       auto* link = zone->create_split_duplex_link(hs.name + "-nic", net.host_link_gbps * 1e9 / 8)
                        ->set_latency(net.host_link_latency_us * 1e-6);
-      zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {{link, sg4::LinkInRoute::Direction::UP}},
-                      true);
+      zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {{link, sg4::LinkInRoute::Direction::UP}}, true);
       p.hosts[h] = host;
     }
     zone->seal();
     auto* uplink = root->create_split_duplex_link(cname + "-uplink", net.uplink_gbps * 1e9 / 8)
                        ->set_latency(net.uplink_latency_us * 1e-6);
-    root->add_route(zone->get_netpoint(), nullptr, gateway, nullptr, {{uplink, sg4::LinkInRoute::Direction::UP}},
-                    true);
+    root->add_route(zone->get_netpoint(), nullptr, gateway, nullptr, {{uplink, sg4::LinkInRoute::Direction::UP}}, true);
   }
   p.control = root->create_host("evcsim-control", 1e9);
   root->seal();

@@ -27,11 +27,16 @@ std::string csv_value(const report::EventRecord& r, const pb::FieldDescriptor* f
     return csv_field(out);
   }
   switch (fd->cpp_type()) {
-    case pb::FieldDescriptor::CPPTYPE_STRING: return csv_field(refl->GetString(r, fd));
-    case pb::FieldDescriptor::CPPTYPE_DOUBLE: return fmt::format("{}", refl->GetDouble(r, fd));
-    case pb::FieldDescriptor::CPPTYPE_UINT32: return fmt::format("{}", refl->GetUInt32(r, fd));
-    case pb::FieldDescriptor::CPPTYPE_BOOL: return refl->GetBool(r, fd) ? "1" : "0";
-    default: return "";
+    case pb::FieldDescriptor::CPPTYPE_STRING:
+      return csv_field(refl->GetString(r, fd));
+    case pb::FieldDescriptor::CPPTYPE_DOUBLE:
+      return fmt::format("{}", refl->GetDouble(r, fd));
+    case pb::FieldDescriptor::CPPTYPE_UINT32:
+      return fmt::format("{}", refl->GetUInt32(r, fd));
+    case pb::FieldDescriptor::CPPTYPE_BOOL:
+      return refl->GetBool(r, fd) ? "1" : "0";
+    default:
+      return "";
   }
 }
 

@@ -6,15 +6,14 @@
 
 #include <ostream>
 
-#include "scenario/scenario.hpp"
 #include "events/events.pb.h"
+#include "scenario/scenario.hpp"
 #include "world/events.hpp"
 
 namespace evcsim {
 
 // The record of an event, with names resolved through the scenario.
 report::EventRecord to_record(const Event& e, const ScenarioSpec& spec);
-
 
 // events.jsonl: the events `detail` keeps (events/event_store.hpp), one JSON
 // object a line.

@@ -70,9 +70,12 @@ std::string sql_type(const pb::FieldDescriptor* fd) {
   if (fd->is_map() || fd->is_repeated()) return "TEXT";
   switch (fd->cpp_type()) {
     case pb::FieldDescriptor::CPPTYPE_DOUBLE:
-    case pb::FieldDescriptor::CPPTYPE_FLOAT: return "REAL";
-    case pb::FieldDescriptor::CPPTYPE_STRING: return "TEXT";
-    default: return "INTEGER";
+    case pb::FieldDescriptor::CPPTYPE_FLOAT:
+      return "REAL";
+    case pb::FieldDescriptor::CPPTYPE_STRING:
+      return "TEXT";
+    default:
+      return "INTEGER";
   }
 }
 
@@ -137,8 +140,9 @@ EventStore::EventStore(const ScenarioSpec& spec, const std::string& path, EventD
   };
   // A new file renamed into place when complete: no journal needed.
   exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-65536");
-  exec("CREATE TABLE run (scenario TEXT, seed INTEGER, start_date TEXT, horizon_s REAL, detail TEXT, "
-       "events INTEGER, end_s REAL, calendar INTEGER)");
+  exec(
+      "CREATE TABLE run (scenario TEXT, seed INTEGER, start_date TEXT, horizon_s REAL, detail TEXT, "
+      "events INTEGER, end_s REAL, calendar INTEGER)");
   for (const auto& [type, names] : schema()) {
     auto t = std::make_unique<Table>();
     t->name = type;
@@ -196,7 +200,8 @@ void EventStore::write(const report::EventRecord& r) {
     const int col = static_cast<int>(k) + 3;
     if (fd->is_map()) {
       text = blocked_by_code_text(r);
-      text.empty() ? sqlite3_bind_null(s, col) : sqlite3_bind_text(s, col, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+      text.empty() ? sqlite3_bind_null(s, col)
+                   : sqlite3_bind_text(s, col, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
     } else if (fd->is_repeated()) {
       int n = refl->FieldSize(r, fd);
       if (n == 0) {
@@ -213,20 +218,29 @@ void EventStore::write(const report::EventRecord& r) {
       switch (fd->cpp_type()) {
         case pb::FieldDescriptor::CPPTYPE_STRING: {
           const std::string& v = refl->GetStringReference(r, fd, nullptr);
-          v.empty() ? sqlite3_bind_null(s, col) : sqlite3_bind_text(s, col, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+          v.empty() ? sqlite3_bind_null(s, col)
+                    : sqlite3_bind_text(s, col, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
           break;
         }
-        case pb::FieldDescriptor::CPPTYPE_DOUBLE: sqlite3_bind_double(s, col, refl->GetDouble(r, fd)); break;
-        case pb::FieldDescriptor::CPPTYPE_UINT32: sqlite3_bind_int64(s, col, refl->GetUInt32(r, fd)); break;
-        case pb::FieldDescriptor::CPPTYPE_BOOL: sqlite3_bind_int(s, col, refl->GetBool(r, fd) ? 1 : 0); break;
-        default: throw std::logic_error("event store: unsupported field type of " + fd->name());
+        case pb::FieldDescriptor::CPPTYPE_DOUBLE:
+          sqlite3_bind_double(s, col, refl->GetDouble(r, fd));
+          break;
+        case pb::FieldDescriptor::CPPTYPE_UINT32:
+          sqlite3_bind_int64(s, col, refl->GetUInt32(r, fd));
+          break;
+        case pb::FieldDescriptor::CPPTYPE_BOOL:
+          sqlite3_bind_int(s, col, refl->GetBool(r, fd) ? 1 : 0);
+          break;
+        default:
+          throw std::logic_error("event store: unsupported field type of " + fd->name());
       }
     }
   }
   int rc = sqlite3_step(s);
   sqlite3_reset(s);
   if (rc != SQLITE_DONE) {
-    fail(fmt::format("writing the event store failed{}: {}", rc == SQLITE_FULL ? " (disk full)" : "", sqlite3_errstr(rc)));
+    fail(fmt::format("writing the event store failed{}: {}", rc == SQLITE_FULL ? " (disk full)" : "",
+                     sqlite3_errstr(rc)));
     return;
   }
   ++t.rows;
@@ -256,8 +270,11 @@ void EventStore::finish() {
   }
   {
     sqlite3_stmt* s = nullptr;
-    if (error_.empty() && sqlite3_prepare_v2(db_, "INSERT INTO run VALUES (?, ?, ?, ?, ?, ?, ?, ?)", -1, &s, nullptr) == SQLITE_OK) {
-      const char* detail = detail_ == EventDetail::all ? "all" : detail_ == EventDetail::operations ? "operations" : "none";
+    if (error_.empty() &&
+        sqlite3_prepare_v2(db_, "INSERT INTO run VALUES (?, ?, ?, ?, ?, ?, ?, ?)", -1, &s, nullptr) == SQLITE_OK) {
+      const char* detail = detail_ == EventDetail::all          ? "all"
+                           : detail_ == EventDetail::operations ? "operations"
+                                                                : "none";
       std::string start = spec_.start_date.str();
       sqlite3_bind_text(s, 1, spec_.name.c_str(), -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64(s, 2, static_cast<int64_t>(spec_.seed));
@@ -288,8 +305,8 @@ EventReader::EventReader(const std::string& path) : path_(path) {
     throw InputError("cannot open the event store: " + why, path);
   }
   sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v2(db_, "SELECT scenario, seed, start_date, horizon_s, detail, calendar FROM run", -1, &s, nullptr) !=
-      SQLITE_OK) {
+  if (sqlite3_prepare_v2(db_, "SELECT scenario, seed, start_date, horizon_s, detail, calendar FROM run", -1, &s,
+                         nullptr) != SQLITE_OK) {
     std::string why = sqlite3_errmsg(db_);
     sqlite3_close(db_);
     db_ = nullptr;
@@ -424,13 +441,20 @@ void EventReader::read(const EventQuery& q, const std::function<void(const repor
           for (std::string_view item : split_ws(all)) refl->AddString(&r, fd, std::string(item));
         } else {
           switch (fd->cpp_type()) {
-            case pb::FieldDescriptor::CPPTYPE_STRING: refl->SetString(&r, fd, text()); break;
-            case pb::FieldDescriptor::CPPTYPE_DOUBLE: refl->SetDouble(&r, fd, sqlite3_column_double(c.stmt, col)); break;
+            case pb::FieldDescriptor::CPPTYPE_STRING:
+              refl->SetString(&r, fd, text());
+              break;
+            case pb::FieldDescriptor::CPPTYPE_DOUBLE:
+              refl->SetDouble(&r, fd, sqlite3_column_double(c.stmt, col));
+              break;
             case pb::FieldDescriptor::CPPTYPE_UINT32:
               refl->SetUInt32(&r, fd, static_cast<uint32_t>(sqlite3_column_int64(c.stmt, col)));
               break;
-            case pb::FieldDescriptor::CPPTYPE_BOOL: refl->SetBool(&r, fd, sqlite3_column_int(c.stmt, col) != 0); break;
-            default: break;
+            case pb::FieldDescriptor::CPPTYPE_BOOL:
+              refl->SetBool(&r, fd, sqlite3_column_int(c.stmt, col) != 0);
+              break;
+            default:
+              break;
           }
         }
       }

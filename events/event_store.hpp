@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "scenario/scenario.hpp"
 #include "events/event_detail.hpp"
 #include "events/events.pb.h"
+#include "scenario/scenario.hpp"
 #include "world/events.hpp"
 
 struct sqlite3;

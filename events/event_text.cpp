@@ -11,20 +11,29 @@ const std::string& vm_name(const ScenarioSpec& spec, int v) { return spec.vms[st
 
 std::string text(const PlacementRefusal& r, const ScenarioSpec& spec) {
   switch (r.code) {
-    case PlacementCode::none: return "no host";
-    case PlacementCode::no_hosts: return "its cluster has no hosts";
-    case PlacementCode::host_absent: return fmt::format("host {} is not in the inventory", host_name(spec, r.host));
-    case PlacementCode::host_down: return fmt::format("host {} is down", host_name(spec, r.host));
-    case PlacementCode::host_in_maintenance: return fmt::format("host {} is in maintenance", host_name(spec, r.host));
+    case PlacementCode::none:
+      return "no host";
+    case PlacementCode::no_hosts:
+      return "its cluster has no hosts";
+    case PlacementCode::host_absent:
+      return fmt::format("host {} is not in the inventory", host_name(spec, r.host));
+    case PlacementCode::host_down:
+      return fmt::format("host {} is down", host_name(spec, r.host));
+    case PlacementCode::host_in_maintenance:
+      return fmt::format("host {} is in maintenance", host_name(spec, r.host));
     case PlacementCode::no_room:
       return fmt::format("host {} has {} MiB free, the VM needs {} MiB", host_name(spec, r.host), r.free_mib,
                          r.need_mib);
-    case PlacementCode::rule: return fmt::format("a DRS rule keeps it off {}", host_name(spec, r.host));
-    case PlacementCode::policy: return fmt::format("host {}: {}", host_name(spec, r.host), r.detail);
-    case PlacementCode::policy_at_destination: return r.detail;
+    case PlacementCode::rule:
+      return fmt::format("a DRS rule keeps it off {}", host_name(spec, r.host));
+    case PlacementCode::policy:
+      return fmt::format("host {}: {}", host_name(spec, r.host), r.detail);
+    case PlacementCode::policy_at_destination:
+      return r.detail;
     case PlacementCode::ha_reserve:
-      return fmt::format("HA admission control keeps room for {} host failure(s) ({} MiB free beyond it, the VM needs {} MiB)",
-                         r.host, r.free_mib, r.need_mib);
+      return fmt::format(
+          "HA admission control keeps room for {} host failure(s) ({} MiB free beyond it, the VM needs {} MiB)", r.host,
+          r.free_mib, r.need_mib);
   }
   return "?";
 }
@@ -38,25 +47,38 @@ std::string text(const Refusal& r, const ScenarioSpec& spec) {
   auto host = [&] { return host_name(spec, r.host); };
   auto cluster = [&] { return spec.clusters[static_cast<size_t>(r.cluster)].name; };
   switch (r.code) {
-    case RefusalCode::already_on: return fmt::format("{} is already on", vm());
-    case RefusalCode::already_off: return fmt::format("{} is already off", vm());
-    case RefusalCode::migrating: return fmt::format("{} is migrating", vm());
-    case RefusalCode::not_running: return fmt::format("{} is not running", vm());
-    case RefusalCode::already_migrating: return fmt::format("{} is already migrating", vm());
-    case RefusalCode::host_absent: return fmt::format("host {} is not in the inventory", host());
-    case RefusalCode::host_down: return fmt::format("host {} is down", host());
-    case RefusalCode::host_in_maintenance: return fmt::format("host {} is in maintenance", host());
-    case RefusalCode::host_not_up: return fmt::format("host {} is not up in the inventory", host());
-    case RefusalCode::already_there: return fmt::format("{} already runs on {}", vm(), host());
-    case RefusalCode::rule: return fmt::format("a DRS rule keeps {} off {}", vm(), host());
+    case RefusalCode::already_on:
+      return fmt::format("{} is already on", vm());
+    case RefusalCode::already_off:
+      return fmt::format("{} is already off", vm());
+    case RefusalCode::migrating:
+      return fmt::format("{} is migrating", vm());
+    case RefusalCode::not_running:
+      return fmt::format("{} is not running", vm());
+    case RefusalCode::already_migrating:
+      return fmt::format("{} is already migrating", vm());
+    case RefusalCode::host_absent:
+      return fmt::format("host {} is not in the inventory", host());
+    case RefusalCode::host_down:
+      return fmt::format("host {} is down", host());
+    case RefusalCode::host_in_maintenance:
+      return fmt::format("host {} is in maintenance", host());
+    case RefusalCode::host_not_up:
+      return fmt::format("host {} is not up in the inventory", host());
+    case RefusalCode::already_there:
+      return fmt::format("{} already runs on {}", vm(), host());
+    case RefusalCode::rule:
+      return fmt::format("a DRS rule keeps {} off {}", vm(), host());
     case RefusalCode::no_room:
       return fmt::format("host {} has {} MiB free, {} needs {} MiB", host(), r.free_mib, vm(), r.need_mib);
     case RefusalCode::powered_off:
       return fmt::format("{} is powered off: power it on at the destination instead", vm());
     case RefusalCode::host_not_empty:
       return fmt::format("host {} still runs {} VM(s) or receives one: evacuate it first", host(), r.vms.size());
-    case RefusalCode::already_in_maintenance: return fmt::format("host {} is already in maintenance", host());
-    case RefusalCode::not_in_maintenance: return fmt::format("host {} is not in maintenance", host());
+    case RefusalCode::already_in_maintenance:
+      return fmt::format("host {} is already in maintenance", host());
+    case RefusalCode::not_in_maintenance:
+      return fmt::format("host {} is not in maintenance", host());
     case RefusalCode::baseline_host_cannot_join:
       return fmt::format("cluster {} cannot take baseline {}: {}", cluster(), r.baseline, r.detail);
     case RefusalCode::enable_vms_see_more:
@@ -65,8 +87,8 @@ std::string text(const Refusal& r, const ScenarioSpec& spec) {
       for (int v : r.vms) names.emplace_back(vm_name(spec, v));
       if (names.size() > 5) names.resize(5), names.emplace_back("...");
       return fmt::format("{} baseline {} on cluster {}: power off the VMs that see more first ({})",
-                         r.code == RefusalCode::enable_vms_see_more ? "enabling" : "lowering to", r.baseline,
-                         cluster(), fmt::join(names, ", "));
+                         r.code == RefusalCode::enable_vms_see_more ? "enabling" : "lowering to", r.baseline, cluster(),
+                         fmt::join(names, ", "));
     }
   }
   return "?";
@@ -74,26 +96,34 @@ std::string text(const Refusal& r, const ScenarioSpec& spec) {
 
 std::string power_off_text(const VmPoweredOff& e, const ScenarioSpec& spec) {
   switch (e.reason) {
-    case PowerOffReason::schedule: return "powered off by the schedule";
+    case PowerOffReason::schedule:
+      return "powered off by the schedule";
     case PowerOffReason::crash_loop:
       return fmt::format("HA powered it off after {} guest crashes in a row", e.count);
     case PowerOffReason::power_cycle_refused:
       return fmt::format("power cycle refused on {}: {}", host_name(spec, e.host), e.detail);
-    case PowerOffReason::cold_migration: return fmt::format("cold migration to {}", host_name(spec, e.other_host));
+    case PowerOffReason::cold_migration:
+      return fmt::format("cold migration to {}", host_name(spec, e.other_host));
     case PowerOffReason::cold_evacuation:
       return fmt::format("cold evacuation of {} to {}", host_name(spec, e.host), host_name(spec, e.other_host));
-    case PowerOffReason::host_failed: return fmt::format("host {} failed", host_name(spec, e.host));
-    case PowerOffReason::departed: return "departed (end of its life)";
+    case PowerOffReason::host_failed:
+      return fmt::format("host {} failed", host_name(spec, e.host));
+    case PowerOffReason::departed:
+      return "departed (end of its life)";
   }
   return "?";
 }
 
 std::string_view start_text(StartReason why) {
   switch (why) {
-    case StartReason::power_on: return "power-on";
-    case StartReason::reboot: return "reboot";
-    case StartReason::restart: return "restart";
-    case StartReason::restart_after_crash: return "restart after crash";
+    case StartReason::power_on:
+      return "power-on";
+    case StartReason::reboot:
+      return "reboot";
+    case StartReason::restart:
+      return "restart";
+    case StartReason::restart_after_crash:
+      return "restart after crash";
   }
   return "?";
 }
@@ -105,9 +135,12 @@ std::string_view reboot_text(const VmRebooted& e) {
 
 std::string_view purchase_text(PurchaseReason why) {
   switch (why) {
-    case PurchaseReason::replacement: return "replacing hosts due for retirement";
-    case PurchaseReason::ram_headroom: return "RAM headroom below the threshold";
-    case PurchaseReason::cpu_headroom: return "CPU headroom below the threshold";
+    case PurchaseReason::replacement:
+      return "replacing hosts due for retirement";
+    case PurchaseReason::ram_headroom:
+      return "RAM headroom below the threshold";
+    case PurchaseReason::cpu_headroom:
+      return "CPU headroom below the threshold";
   }
   return "?";
 }
@@ -124,8 +157,10 @@ std::string maintenance_failed_text(const MaintenanceFailed& e, const ScenarioSp
 
 std::string join_refused_text(const HostJoinRefused& e) {
   switch (e.code) {
-    case JoinRefusal::baseline: return e.detail;
-    case JoinRefusal::market_cannot_join: return fmt::format("no part on the market can join: {}", e.detail);
+    case JoinRefusal::baseline:
+      return e.detail;
+    case JoinRefusal::market_cannot_join:
+      return fmt::format("no part on the market can join: {}", e.detail);
     case JoinRefusal::cluster_at_cap:
       return fmt::format("the cluster is at its host cap: {} host(s) not bought", e.short_by);
     case JoinRefusal::market_empty:

@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 
 #include "base/error.hpp"
-#include "cpu/feature_registry.hpp"
-#include "interop/hypervisor_names.hpp"
-#include "cpu/register_mask.hpp"
 #include "base/text_util.hpp"
+#include "cpu/feature_registry.hpp"
+#include "cpu/register_mask.hpp"
+#include "interop/hypervisor_names.hpp"
 
 namespace evcsim {
 

@@ -10,12 +10,12 @@
 #include <fmt/format.h>
 #include <google/protobuf/text_format.h>
 
-#include "catalog/catalog.pb.h"
 #include "base/error.hpp"
-#include "cpu/feature_registry.hpp"
-#include "interop/importers_libvirt.hpp"
 #include "base/text_util.hpp"
 #include "base/textproto.hpp"
+#include "catalog/catalog.pb.h"
+#include "cpu/feature_registry.hpp"
+#include "interop/importers_libvirt.hpp"
 
 namespace evcsim {
 namespace {
@@ -68,16 +68,16 @@ struct XsaveComponent {
   uint32_t number, size, offset;
 };
 constexpr XsaveComponent kXsaveLayout[] = {
-    {2, 256, 576},    // AVX (upper YMM)
-    {3, 64, 960},     // MPX BNDREGS
-    {4, 64, 1024},    // MPX BNDCSR
-    {5, 64, 1088},    // AVX-512 opmask
-    {6, 512, 1152},   // AVX-512 ZMM_Hi256
-    {7, 1024, 1664},  // AVX-512 Hi16_ZMM
-    {9, 8, 2688},     // PKRU
-    {17, 64, 2816},   // AMX TILECFG
-    {18, 8192, 2880}, // AMX TILEDATA
-    {19, 128, 960},   // APX extended GPRs (reuses the MPX area)
+    {2, 256, 576},     // AVX (upper YMM)
+    {3, 64, 960},      // MPX BNDREGS
+    {4, 64, 1024},     // MPX BNDCSR
+    {5, 64, 1088},     // AVX-512 opmask
+    {6, 512, 1152},    // AVX-512 ZMM_Hi256
+    {7, 1024, 1664},   // AVX-512 Hi16_ZMM
+    {9, 8, 2688},      // PKRU
+    {17, 64, 2816},    // AMX TILECFG
+    {18, 8192, 2880},  // AMX TILEDATA
+    {19, 128, 960},    // APX extended GPRs (reuses the MPX area)
 };
 
 // The sub-leaf of a line that carries no [SL nn] tag (older AIDA64 and
@@ -99,8 +99,7 @@ uint32_t untagged_subleaf(uint32_t leaf, uint32_t seen, const Regs& r, const std
   if (leaf == 0xB || leaf == 0x1F) return r[Reg::ecx] & 0xFF;
   if (leaf != 0xD) return next;
   for (const XsaveComponent& c : kXsaveLayout)
-    if (r[Reg::eax] == c.size && r[Reg::ebx] == c.offset && (r[Reg::ecx] & 1) == 0 && c.number >= next)
-      return c.number;
+    if (r[Reg::eax] == c.size && r[Reg::ebx] == c.offset && (r[Reg::ecx] & 1) == 0 && c.number >= next) return c.number;
   if (next <= 1 && r[Reg::eax] < 0x20) return 1;
   if ((r[Reg::ecx] & 1) && r[Reg::ebx] == 0 && r[Reg::eax] != 0 && dump.has(0xD, 1)) {
     const Regs one = dump.get(0xD, 1);
@@ -190,7 +189,8 @@ ImportResult import_cpuid_r(const std::vector<Line>& lines, const std::string& f
   int first_line = 0;
   auto flush = [&] {
     if (cur.empty()) return;
-    if (!cur.has(1)) throw InputError("this CPU has no leaf 0x00000001 (the dump is truncated)", file, first_line, "leaf 1");
+    if (!cur.has(1))
+      throw InputError("this CPU has no leaf 0x00000001 (the dump is truncated)", file, first_line, "leaf 1");
     res.cpus.push_back(std::move(cur));
     cur = CpuidDump{};
   };
@@ -262,14 +262,17 @@ ImportResult import_cpuinfo(const std::vector<Line>& lines, const std::string& f
   CpuidDump dump;
   if (auto v = fields.find("vendor_id"); v != fields.end()) {
     const std::string& vendor = v->second.first;
-    if (vendor.size() != 12) throw InputError(fmt::format("'{}' is not a 12-character CPUID vendor", vendor), file, v->second.second, "vendor_id");
+    if (vendor.size() != 12)
+      throw InputError(fmt::format("'{}' is not a 12-character CPUID vendor", vendor), file, v->second.second,
+                       "vendor_id");
     dump.set(0, 0, vendor_leaf(vendor));
   }
   auto number = [&](const char* key) -> uint32_t {
     auto it = fields.find(key);
     if (it == fields.end()) return 0;
     auto v = parse_uint(it->second.first);
-    if (!v || *v > 0xFFF) throw InputError(fmt::format("'{}' is not a number", it->second.first), file, it->second.second, key);
+    if (!v || *v > 0xFFF)
+      throw InputError(fmt::format("'{}' is not a number", it->second.first), file, it->second.second, key);
     return static_cast<uint32_t>(*v);
   };
   uint32_t family = number("cpu family"), model = number("model"), stepping = number("stepping");
@@ -317,11 +320,13 @@ ImportResult import_vmware(const std::vector<Line>& lines, const std::string& fi
     if (w.empty()) continue;  // only separators (fuzz: tests/fuzz/regressions/import-vmware-*)
     auto ref = vmware_register(w[0]);
     if (!ref)
-      throw InputError(fmt::format("'{}' is not a register name such as ID1ECX or ID81EDX", w[0]), file, l.number, "register");
+      throw InputError(fmt::format("'{}' is not a register name such as ID1ECX or ID81EDX", w[0]), file, l.number,
+                       "register");
     std::string digits;
     for (size_t i = 1; i < w.size(); ++i) digits += w[i];  // "0000 641d" style groups
     auto v = parse_hex32(digits);
-    if (!v) throw InputError(fmt::format("value '{}' is not a 32-bit hex number", digits), file, l.number, std::string(w[0]));
+    if (!v)
+      throw InputError(fmt::format("value '{}' is not a 32-bit hex number", digits), file, l.number, std::string(w[0]));
     dump.set_register(*ref, *v);
   }
   res.cpus.push_back(std::move(dump));
@@ -332,13 +337,20 @@ ImportResult import_vmware(const std::vector<Line>& lines, const std::string& fi
 
 std::string_view dump_format_name(DumpFormat f) {
   switch (f) {
-    case DumpFormat::aida: return "AIDA64/EVEREST text dump";
-    case DumpFormat::cpuid_r: return "cpuid -r output";
-    case DumpFormat::proc_cpuinfo: return "/proc/cpuinfo";
-    case DumpFormat::vmware: return "VMware register lines";
-    case DumpFormat::libvirt_cpuid: return "libvirt CPUID XML";
-    case DumpFormat::libvirt_capabilities: return "virsh capabilities";
-    case DumpFormat::libvirt_domcapabilities: return "virsh domcapabilities";
+    case DumpFormat::aida:
+      return "AIDA64/EVEREST text dump";
+    case DumpFormat::cpuid_r:
+      return "cpuid -r output";
+    case DumpFormat::proc_cpuinfo:
+      return "/proc/cpuinfo";
+    case DumpFormat::vmware:
+      return "VMware register lines";
+    case DumpFormat::libvirt_cpuid:
+      return "libvirt CPUID XML";
+    case DumpFormat::libvirt_capabilities:
+      return "virsh capabilities";
+    case DumpFormat::libvirt_domcapabilities:
+      return "virsh domcapabilities";
   }
   return "?";
 }
@@ -383,7 +395,8 @@ ImportResult import_dump_file(const std::string& path) { return import_dump(read
 Masking infer_masking(const CpuidDump& dump) {
   const std::string v = dump.vendor();
   uint32_t fam = dump.family(), model = dump.model();
-  if (is_intel(v)) return (fam == 6 && model >= 0x17) || (fam > 6 && fam != 0xF) ? Masking::flexmigration : Masking::none;
+  if (is_intel(v))
+    return (fam == 6 && model >= 0x17) || (fam > 6 && fam != 0xF) ? Masking::flexmigration : Masking::none;
   if (is_amd(v)) {
     if (fam > 0xF) return Masking::extended_migration;
     if (fam == 0xF && ((dump.signature() >> 16) & 0xF) >= 2) return Masking::extended_migration;
@@ -424,9 +437,10 @@ CpuModel resolve_cpu(const Catalog& catalog, std::string_view arg) {
     }
     return model_from_import(import_dump(text, path), path);
   }
-  throw InputError(fmt::format("unknown CPU '{}': not a catalog name, code name, SKU or brand string, and no such "
-                               "file; nearest: {} (see `evcsim cpu list`)",
-                               arg, fmt::join(catalog.nearest_cpus(arg), ", ")));
+  throw InputError(
+      fmt::format("unknown CPU '{}': not a catalog name, code name, SKU or brand string, and no such "
+                  "file; nearest: {} (see `evcsim cpu list`)",
+                  arg, fmt::join(catalog.nearest_cpus(arg), ", ")));
 }
 
 std::string format_catalog_entry(const CpuModel& m) {

@@ -25,13 +25,21 @@
 
 namespace evcsim {
 
-enum class DumpFormat { aida, cpuid_r, proc_cpuinfo, vmware, libvirt_cpuid, libvirt_capabilities, libvirt_domcapabilities };
+enum class DumpFormat {
+  aida,
+  cpuid_r,
+  proc_cpuinfo,
+  vmware,
+  libvirt_cpuid,
+  libvirt_capabilities,
+  libvirt_domcapabilities
+};
 std::string_view dump_format_name(DumpFormat f);
 
 struct ImportResult {
   DumpFormat format = DumpFormat::aida;
-  std::vector<CpuidDump> cpus;      // one per logical CPU found (at least one)
-  std::vector<std::string> notes;   // ignored flags, differing logical CPUs, ...
+  std::vector<CpuidDump> cpus;     // one per logical CPU found (at least one)
+  std::vector<std::string> notes;  // ignored flags, differing logical CPUs, ...
 };
 
 ImportResult import_dump(std::string_view text, const std::string& file);

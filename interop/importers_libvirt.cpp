@@ -5,11 +5,11 @@
 
 #include <fmt/format.h>
 
-#include "catalog/catalog.hpp"
 #include "base/error.hpp"
+#include "base/text_util.hpp"
+#include "catalog/catalog.hpp"
 #include "cpu/feature_registry.hpp"
 #include "interop/hypervisor_names.hpp"
-#include "base/text_util.hpp"
 
 namespace evcsim {
 namespace {
@@ -116,8 +116,8 @@ FeatureSet model_features(const Element& model, const std::string& vendor, const
   const Catalog& cat = Catalog::builtin();
   std::string name = model.text, base = name;
   FeatureSet extra;
-  for (auto [suffix, bit] : {std::pair{"-IBRS", vendor == "AuthenticAMD" ? "amd_ibrs" : "spec_ctrl"},
-                             std::pair{"-IBPB", "amd_ibpb"}}) {
+  for (auto [suffix, bit] :
+       {std::pair{"-IBRS", vendor == "AuthenticAMD" ? "amd_ibrs" : "spec_ctrl"}, std::pair{"-IBPB", "amd_ibpb"}}) {
     if (base.size() > std::string_view(suffix).size() && base.ends_with(suffix)) {
       base.resize(base.size() - std::string_view(suffix).size());
       extra.set(feature_id(bit));
@@ -162,7 +162,7 @@ ImportResult import_model_cpu(std::string_view s, size_t from, size_t to, DumpFo
   auto vendors = elements(s, "vendor", from, to, file);
   if (models.empty()) throw InputError("the CPU has no <model>", file, line_at(s, from), "model");
   if (vendors.empty()) throw InputError("the CPU has no <vendor>", file, line_at(s, from), "vendor");
-  const std::string vendor = vendors[0].text == "AMD" ? "AuthenticAMD"
+  const std::string vendor = vendors[0].text == "AMD"     ? "AuthenticAMD"
                              : vendors[0].text == "Intel" ? "GenuineIntel"
                                                           : "";
   if (vendor.empty())
@@ -214,7 +214,8 @@ std::optional<ImportResult> import_libvirt(std::string_view s, const std::string
     for (const Element& mode : elements(s, "mode", 0, std::string_view::npos, file)) {
       if (mode.attrs.count("name") && mode.attrs.at("name") == "host-model") {
         size_t end = s.find("</mode>", mode.at);
-        if (end == std::string_view::npos) throw InputError("<mode name='host-model'> is not closed", file, mode.line, "mode");
+        if (end == std::string_view::npos)
+          throw InputError("<mode name='host-model'> is not closed", file, mode.line, "mode");
         return import_model_cpu(s, mode.at, end, DumpFormat::libvirt_domcapabilities, file);
       }
     }

@@ -9,9 +9,9 @@
 
 #include <fmt/format.h>
 
-#include "catalog/catalog.hpp"
 #include "base/error.hpp"
 #include "base/text_util.hpp"
+#include "catalog/catalog.hpp"
 
 namespace evcsim {
 
@@ -81,7 +81,8 @@ CsvTable CsvTable::parse(const std::string& input, const std::string& file) {
       cell += c;
     }
   }
-  if (quoted) throw InputError(fmt::format("a quoted field opened on line {} is never closed", row_line), file, row_line);
+  if (quoted)
+    throw InputError(fmt::format("a quoted field opened on line {} is never closed", row_line), file, row_line);
   if (any) end_row();
   if (t.header_.empty()) throw InputError("the file is empty: a header line of column names is needed", file, 1);
   return t;
@@ -114,8 +115,7 @@ std::optional<double> CsvTable::number(const Row& row, size_t column, bool requi
     if (c != ',' && c != ' ') digits += c;
   bool ok = !digits.empty() && digits.find_first_not_of("0123456789.") == std::string::npos &&
             std::count(digits.begin(), digits.end(), '.') <= 1 && digits != ".";
-  if (!ok)
-    throw InputError(fmt::format("'{}' is not a number (zero or more)", text), file_, row.line, header_[column]);
+  if (!ok) throw InputError(fmt::format("'{}' is not a number (zero or more)", text), file_, row.line, header_[column]);
   return std::stod(digits);
 }
 
@@ -163,7 +163,8 @@ std::string comment(std::string s) {
 
 int whole(double v, const CsvTable& t, const CsvTable::Row& r, size_t column) {
   if (v != std::floor(v) || v > 1e6)
-    throw InputError(fmt::format("'{}' is not a whole number", t.cell(r, column)), t.file(), r.line, t.header()[column]);
+    throw InputError(fmt::format("'{}' is not a whole number", t.cell(r, column)), t.file(), r.line,
+                     t.header()[column]);
   return static_cast<int>(v);
 }
 
@@ -189,7 +190,8 @@ HostRow host_row(const CsvTable& t, const CsvTable::Row& r, const Catalog& catal
   if (h.name.empty()) throw InputError("a host needs a name", t.file(), r.line, t.header()[c.host]);
   h.cluster = c.cluster ? t.cell(r, *c.cluster) : "";
   h.cpu_text = t.cell(r, c.cpu);
-  if (h.cpu_text.empty()) throw InputError(fmt::format("the {} is empty", c.what_cpu), t.file(), r.line, t.header()[c.cpu]);
+  if (h.cpu_text.empty())
+    throw InputError(fmt::format("the {} is empty", c.what_cpu), t.file(), r.line, t.header()[c.cpu]);
   h.cpu = catalog.find_cpu(h.cpu_text);
   h.sockets = positive_whole(t, r, c.sockets);
   if (c.cores_per_socket && !t.cell(r, *c.cores_per_socket).empty())
@@ -199,8 +201,8 @@ HostRow host_row(const CsvTable& t, const CsvTable::Row& r, const Catalog& catal
 
 std::vector<HostRow> read_vhost(const std::string& path, const Catalog& catalog) {
   CsvTable t = CsvTable::load(path);
-  const HostColumns columns{t.required("Host"), t.required("CPU Model"), t.required("# CPU"), t.column("Cluster"),
-                            t.column("Cores per CPU"), "CPU model"};
+  const HostColumns columns{t.required("Host"),  t.required("CPU Model"),   t.required("# CPU"),
+                            t.column("Cluster"), t.column("Cores per CPU"), "CPU model"};
   const size_t memory = t.required("# Memory");
   const auto current = t.column("Current EVC"), max = t.column("Max EVC");
   std::vector<HostRow> out;
@@ -219,7 +221,8 @@ std::vector<HostRow> read_vhost(const std::string& path, const Catalog& catalog)
 std::vector<HostRow> read_hosts_csv(const std::string& path, const Catalog& catalog) {
   CsvTable t = CsvTable::load(path);
   const size_t host = t.required("host"), cluster = t.required("cluster");
-  const HostColumns columns{host, t.required("cpu"), t.required("sockets"), cluster, t.column("cores_per_socket"), "CPU"};
+  const HostColumns columns{host, t.required("cpu"), t.required("sockets"), cluster, t.column("cores_per_socket"),
+                            "CPU"};
   const size_t ram = t.required("ram_gib");
   const auto purchased = t.column("purchased"), baseline = t.column("baseline");
   std::vector<HostRow> out;
@@ -308,8 +311,8 @@ InventoryResult import_inventory(const InventorySources& sources, const Catalog&
         if (evcs.size() > 1) cluster_text += fmt::format("; the hosts report {}", fmt::join(evcs, ", "));
         cluster_text += max_evc.empty() ? "\n" : fmt::format("; the hosts allow up to {}\n", max_evc);
       } else {
-        std::string line = fmt::format("cluster {}: EVC mode '{}' is not one evcsim knows; the cluster runs without one",
-                                       name, evc);
+        std::string line =
+            fmt::format("cluster {}: EVC mode '{}' is not one evcsim knows; the cluster runs without one", name, evc);
         cluster_text += "  # " + comment(line) + "\n";
         result.left_out.push_back(line);
       }
@@ -319,8 +322,9 @@ InventoryResult import_inventory(const InventorySources& sources, const Catalog&
     int resolved = 0;
     for (const HostRow* h : members) {
       if (!h->cpu) {
-        std::string line = fmt::format("{}: host {}: CPU model '{}' is not in the catalog (nearest: {}); host left out",
-                                       h->source(), h->name, h->cpu_text, fmt::join(catalog.nearest_cpus(h->cpu_text), ", "));
+        std::string line =
+            fmt::format("{}: host {}: CPU model '{}' is not in the catalog (nearest: {}); host left out", h->source(),
+                        h->name, h->cpu_text, fmt::join(catalog.nearest_cpus(h->cpu_text), ", "));
         cluster_text += "  # " + comment(line) + "\n";
         result.left_out.push_back(line);
         continue;
@@ -344,7 +348,8 @@ InventoryResult import_inventory(const InventorySources& sources, const Catalog&
       ++resolved;
     }
     if (resolved == 0) {
-      std::string line = fmt::format("cluster {}: none of its hosts resolved; the cluster and its VMs are left out", name);
+      std::string line =
+          fmt::format("cluster {}: none of its hosts resolved; the cluster and its VMs are left out", name);
       body += "# " + comment(line) + "\n";
       result.left_out.push_back(line);
       continue;
@@ -367,7 +372,8 @@ InventoryResult import_inventory(const InventorySources& sources, const Catalog&
     std::string name = v.name;
     for (int n = 2; !names.insert(name).second; ++n) name = fmt::format("{} ({})", v.name, n);
     std::string line = fmt::format("vm {{ name: {} ", quoted(name));
-    if (kept_hosts.count(v.host) && host_by_name[v.host]->cluster == cluster) line += fmt::format("host: {} ", quoted(v.host));
+    if (kept_hosts.count(v.host) && host_by_name[v.host]->cluster == cluster)
+      line += fmt::format("host: {} ", quoted(v.host));
     else line += fmt::format("cluster: {} ", quoted(cluster));
     line += fmt::format("vcpus: {} ram_mib: {} ", v.vcpus, static_cast<long long>(v.ram_mib));
     if (!iequals(v.power, "poweredOn")) line += "start_powered_off: true ";
@@ -398,8 +404,8 @@ InventoryResult import_inventory(const InventorySources& sources, const Catalog&
       "report {{ sample_interval: \"1mo\" }}\n",
       quoted(o.name), o.start.str(), quoted(o.horizon), quoted(o.policy));
   if (o.lifetime_years > 0)
-    head += fmt::format("refresh {{ lifetime_years: {} baseline_policy: {} cold_evacuation: true }}\n", o.lifetime_years,
-                        quoted(o.baseline_policy));
+    head += fmt::format("refresh {{ lifetime_years: {} baseline_policy: {} cold_evacuation: true }}\n",
+                        o.lifetime_years, quoted(o.baseline_policy));
   result.scenario = head + body;
   return result;
 }

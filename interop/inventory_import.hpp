@@ -31,7 +31,7 @@ class CsvTable {
   size_t required(std::string_view name) const;
 
   struct Row {
-    int line = 0;                     // in the file, for error messages
+    int line = 0;  // in the file, for error messages
     std::vector<std::string> cells;
   };
   const std::vector<Row>& rows() const { return rows_; }
@@ -53,21 +53,21 @@ class CsvTable {
 
 struct InventoryOptions {
   std::string name = "fleet";
-  YearMonth start;                  // the scenario's start_date
+  YearMonth start;  // the scenario's start_date
   std::string horizon = "5y";
   std::string policy = "cluster-baseline";
-  double lifetime_years = 5;        // refresh: retire hosts this old (0: never)
+  double lifetime_years = 5;  // refresh: retire hosts this old (0: never)
   std::string baseline_policy = "auto-raise";
 };
 
 struct InventorySources {
-  std::string vhost, vinfo;         // RVTools exports
-  std::string hosts_csv;            // or the plain CSV: host,cluster,cpu,sockets,ram_gib and optionally
-                                    // purchased (YYYY-MM), cores_per_socket, baseline
+  std::string vhost, vinfo;  // RVTools exports
+  std::string hosts_csv;     // or the plain CSV: host,cluster,cpu,sockets,ram_gib and optionally
+                             // purchased (YYYY-MM), cores_per_socket, baseline
 };
 
 struct InventoryResult {
-  std::string scenario;             // protobuf text format, with comments
+  std::string scenario;  // protobuf text format, with comments
   int clusters = 0, hosts = 0, vms = 0;
   std::vector<std::string> left_out;  // what could not be resolved, one line each
 };
@@ -78,6 +78,7 @@ struct InventoryResult {
 // Hosts whose CPU does not resolve are left out (their VMs power on
 // elsewhere in the cluster), with a comment in the scenario and a line in
 // left_out. Throws InputError for a missing column or a bad value.
-InventoryResult import_inventory(const InventorySources& sources, const Catalog& catalog, const InventoryOptions& options);
+InventoryResult import_inventory(const InventorySources& sources, const Catalog& catalog,
+                                 const InventoryOptions& options);
 
 }  // namespace evcsim

@@ -3,8 +3,8 @@
 #include <coin/Cbc_C_Interface.h>
 #include <coin/CoinFinite.hpp>
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <memory>
 

@@ -26,8 +26,8 @@ class Mip {
     double objective = 0;
     std::vector<double> values;  // per variable
     double seconds = 0;
-    double gap = 0;              // distance to the best bound at the end
-    bool within_gap = false;     // optimal up to the gap asked for
+    double gap = 0;           // distance to the best bound at the end
+    bool within_gap = false;  // optimal up to the gap asked for
     std::string message;
   };
   // Maximizes; stops at `time_limit_s`, the node limit, or when the best

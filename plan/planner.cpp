@@ -9,8 +9,8 @@
 
 #include "base/error.hpp"
 #include "cpu/feature_registry.hpp"
-#include "policy/procurement/procurement_policy.hpp"
 #include "plan/mip.hpp"
+#include "policy/procurement/procurement_policy.hpp"
 #include "scenario/scenario.pb.h"
 
 namespace evcsim::plan {
@@ -104,8 +104,14 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
         const auto& g = msg.cluster(c).hosts(j);
         const int count = static_cast<int>(g.count() == 0 ? 1 : g.count());
         const HostSpec& first = spec.hosts[h];
-        Group grp{c, j, count, first.cpu.get(), first.purchased, static_cast<double>(first.ram_mib) / 1024,
-                  host_capacity(first.cores, *first.cpu), g.name().empty() ? first.cpu->name : g.name()};
+        Group grp{c,
+                  j,
+                  count,
+                  first.cpu.get(),
+                  first.purchased,
+                  static_cast<double>(first.ram_mib) / 1024,
+                  host_capacity(first.cores, *first.cpu),
+                  g.name().empty() ? first.cpu->name : g.name()};
         plan.groups.push_back(grp);
         h += static_cast<size_t>(count);
       }
@@ -155,7 +161,8 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
   std::vector<Buy> buys;
   std::vector<std::string> vendor(C);
   for (const auto& h : spec.hosts)
-    if (h.cpu && vendor[static_cast<size_t>(h.cluster)].empty()) vendor[static_cast<size_t>(h.cluster)] = h.cpu->vendor();
+    if (h.cpu && vendor[static_cast<size_t>(h.cluster)].empty())
+      vendor[static_cast<size_t>(h.cluster)] = h.cpu->vendor();
   std::vector<std::vector<const Baseline*>> chain(C);  // modes above each cluster's baseline, lowest first
   for (size_t c = 0; c < C; ++c) {
     const auto& b = spec.clusters[c].baseline;
@@ -174,10 +181,10 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
         const auto& b = spec.clusters[c].baseline;
         if (b && !check_admission(p, *b).ok) continue;  // cannot join the cluster as it is
         const double price = relative_price(p, today);
-        int v = mip.var(fmt::format("buy[{},{},{}]", spec.clusters[c].name, p.name, today.str()), K::integer, 0,
-                        cap[c], -w.purchase * price);
-        buys.push_back({v, static_cast<int>(c), q, &p, price, static_cast<double>(bought_ram_mib(p, spec.refresh.ram_gib)) / 1024,
-                        bought_capacity(p)});
+        int v = mip.var(fmt::format("buy[{},{},{}]", spec.clusters[c].name, p.name, today.str()), K::integer, 0, cap[c],
+                        -w.purchase * price);
+        buys.push_back({v, static_cast<int>(c), q, &p, price,
+                        static_cast<double>(bought_ram_mib(p, spec.refresh.ram_gib)) / 1024, bought_capacity(p)});
       }
     }
   {
@@ -256,8 +263,9 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
   std::vector<std::vector<std::pair<int, int>>> short_vars(C);  // (ram, cpu) per quarter
   for (size_t c = 0; c < C; ++c) {
     if (!include[c]) continue;
-    const double headroom = spec.refresh.headroom + w.headroom +
-                            (o.extra_headroom.count(static_cast<int>(c)) ? o.extra_headroom.at(static_cast<int>(c)) : 0);
+    const double headroom =
+        spec.refresh.headroom + w.headroom +
+        (o.extra_headroom.count(static_cast<int>(c)) ? o.extra_headroom.at(static_cast<int>(c)) : 0);
     for (int q = 0; q < Q; ++q) {
       const Demand& d = demand[c][static_cast<size_t>(q)];
       std::vector<std::pair<int, double>> ram, cpu, hosts;
@@ -320,8 +328,7 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
     const int n = static_cast<int>(std::lround(val(b.var)));
     if (n <= 0) continue;
     spent += n * b.price;
-    plan.purchases.push_back({b.quarter, b.cluster, b.part, n, b.price,
-                              b.retire < Q ? b.retire : -1, ""});
+    plan.purchases.push_back({b.quarter, b.cluster, b.part, n, b.price, b.retire < Q ? b.retire : -1, ""});
   }
   for (size_t c = 0; c < C; ++c) {
     if (!include[c]) continue;
@@ -332,7 +339,8 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
       for (size_t m = 0; m < z[c].size(); ++m)
         if (val(z[c][m][static_cast<size_t>(q)]) > 0.5) top = chain[c][m];
       if (top && top->name != from) {
-        plan.raises.push_back({q, static_cast<int>(c), from, top->name, notable_count(top->features) - notable_count(below->features),
+        plan.raises.push_back({q, static_cast<int>(c), from, top->name,
+                               notable_count(top->features) - notable_count(below->features),
                                static_cast<int>(top->features.count()) - static_cast<int>(below->features.count())});
         from = top->name;
         below = top;
@@ -343,7 +351,9 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
       const Baseline* in_force = spec.clusters[c].baseline ? &*spec.clusters[c].baseline : nullptr;
       for (size_t m = 0; m < z[c].size(); ++m)
         if (val(z[c][m][static_cast<size_t>(q)]) > 0.5) in_force = chain[c][m];
-      if (in_force) plan.predicted_feature_vm_years += 0.25 * demand[c][static_cast<size_t>(q)].vms * notable_count(in_force->features);
+      if (in_force)
+        plan.predicted_feature_vm_years +=
+            0.25 * demand[c][static_cast<size_t>(q)].vms * notable_count(in_force->features);
     }
     // Shortfalls, each with the constraint that binds.
     for (int q = 0; q < Q; ++q) {
@@ -358,8 +368,7 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
                       ? fmt::format("no part on the market can join {} (the baseline cannot be lowered)",
                                     spec.clusters[c].baseline->name)
                       : "no part of the cluster's vendor is on the market";
-      else if (o.budget && *o.budget - spent < cheapest)
-        binding = fmt::format("the budget of {} is spent", *o.budget);
+      else if (o.budget && *o.budget - spent < cheapest) binding = fmt::format("the budget of {} is spent", *o.budget);
       else {
         double hosts_present = 0;
         for (size_t g = 0; g < plan.groups.size(); ++g) {
@@ -416,7 +425,8 @@ Plan solve(const ScenarioSpec& spec, const scenario::Scenario& msg, const Catalo
     if (p.status.rfind("optimal", 0) != 0) proven = false, all.status = p.status;
   }
   if (proven)
-    all.status = all.gap > 0 ? fmt::format("optimal within {} VM-feature-year(s) per cluster", o.gap) : "optimal (per cluster)";
+    all.status =
+        all.gap > 0 ? fmt::format("optimal within {} VM-feature-year(s) per cluster", o.gap) : "optimal (per cluster)";
   auto by_time = [](const auto& a, const auto& b) { return a.quarter < b.quarter; };
   std::stable_sort(all.purchases.begin(), all.purchases.end(), by_time);
   std::stable_sort(all.retirements.begin(), all.retirements.end(), by_time);
@@ -434,10 +444,12 @@ std::string plan_scenario_text(const scenario::Scenario& original, const Scenari
   msg.set_name(msg.name().empty() ? "plan" : msg.name() + "-plan");
   for (const auto& ret : plan.retirements) {
     const Group& g = plan.groups[static_cast<size_t>(ret.group)];
-    msg.mutable_cluster(g.cluster)->mutable_hosts(g.index)->set_retire(plan.quarters[static_cast<size_t>(ret.quarter)].str());
+    msg.mutable_cluster(g.cluster)->mutable_hosts(g.index)->set_retire(
+        plan.quarters[static_cast<size_t>(ret.quarter)].str());
   }
   auto date = [&](int q, double days) {
-    return calendar_date(spec.start_date, seconds_at(spec.start_date, plan.quarters[static_cast<size_t>(q)].str()) + days * kDay);
+    return calendar_date(spec.start_date,
+                         seconds_at(spec.start_date, plan.quarters[static_cast<size_t>(q)].str()) + days * kDay);
   };
   for (const auto& p : plan.purchases) {
     auto* op = msg.add_at();
@@ -461,9 +473,10 @@ std::string plan_scenario_text(const scenario::Scenario& original, const Scenari
   }
   std::string text;
   google::protobuf::TextFormat::PrintToString(msg, &text);
-  return fmt::format("# The plan of `evcsim plan` for {}: purchases (add_host), retirements (retire dates) and\n"
-                     "# raises (set_baseline) as dated operations; automatic purchases and raises are off.\n",
-                     spec.file) +
+  return fmt::format(
+             "# The plan of `evcsim plan` for {}: purchases (add_host), retirements (retire dates) and\n"
+             "# raises (set_baseline) as dated operations; automatic purchases and raises are off.\n",
+             spec.file) +
          text;
 }
 

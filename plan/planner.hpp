@@ -30,10 +30,10 @@ Objective objective_named(const std::string& name);
 
 struct Options {
   std::string objective = "balanced";
-  std::optional<double> budget;   // relative price units over the horizon (a mature two-socket host is 1.0)
-  double window_years = 1;        // hosts retire within lifetime_years +/- this
+  std::optional<double> budget;  // relative price units over the horizon (a mature two-socket host is 1.0)
+  double window_years = 1;       // hosts retire within lifetime_years +/- this
   double time_limit_s = 60;
-  double gap = 1;                 // stop within this many objective units (VM-feature-years) of the best bound
+  double gap = 1;  // stop within this many objective units (VM-feature-years) of the best bound
   // Learned from simulation when it disagreed with the program:
   std::set<std::pair<int, int>> no_raise;  // (cluster, quarter): a raise there could not be made
   std::map<int, double> extra_headroom;    // cluster -> headroom added to the scenario's

@@ -40,8 +40,7 @@ report::RunResults simulate(const std::string& scenario, const std::string& out)
 
 // What the simulation of a plan disagreed with: raises it refused and
 // power-ons it refused for want of room, as constraints for the next round.
-std::vector<std::string> learn(const std::string& store, const ScenarioSpec& planned, const Plan& p,
-                               Options* o) {
+std::vector<std::string> learn(const std::string& store, const ScenarioSpec& planned, const Plan& p, Options* o) {
   std::vector<std::string> learned;
   EventReader reader(store);
   EventQuery q;
@@ -62,8 +61,8 @@ std::vector<std::string> learn(const std::string& store, const ScenarioSpec& pla
           o->no_raise.insert({static_cast<int>(c), quarter});
           std::string why = e.reason();
           if (why.size() > 120) why = why.substr(0, why.rfind(' ', 117)) + " ...";
-          learned.push_back(fmt::format("{}: the raise of {} was refused ({}); no raise in that quarter",
-                                        e.date(), planned.clusters[c].name, why));
+          learned.push_back(fmt::format("{}: the raise of {} was refused ({}); no raise in that quarter", e.date(),
+                                        planned.clusters[c].name, why));
         }
     } else if (e.type() == "power_on_refused") {
       if (auto it = cluster_of_vm.find(e.vm()); it != cluster_of_vm.end()) ++refused_power_ons[it->second];
@@ -123,10 +122,11 @@ int plan_and_check(const PlanRequest& req, std::ostream& summary, std::ostream& 
     r->set_status(p.status);
     r->set_solve_s(p.solve_s);
     r->set_objective(p.objective);
-    progress << fmt::format("evcsim plan: round {}: {} in {:.1f} s ({} variables, {} integer, {} constraints); "
-                             "{} purchase(s), {} retirement(s), {} raise(s); simulating ...\n",
-                             round, p.status, p.solve_s, p.variables, p.integers, p.rows, p.purchases.size(),
-                             p.retirements.size(), p.raises.size());
+    progress << fmt::format(
+        "evcsim plan: round {}: {} in {:.1f} s ({} variables, {} integer, {} constraints); "
+        "{} purchase(s), {} retirement(s), {} raise(s); simulating ...\n",
+        round, p.status, p.solve_s, p.variables, p.integers, p.rows, p.purchases.size(), p.retirements.size(),
+        p.raises.size());
     const std::string planned_text = plan_scenario_text(msg, spec, p);
     out.write("plan.textproto", planned_text);
     ScenarioSpec planned_spec = parse_scenario(planned_text, (root / "plan.textproto").string(), cat);
@@ -160,8 +160,9 @@ int plan_and_check(const PlanRequest& req, std::ostream& summary, std::ostream& 
   };
   for (const auto& x : p.purchases)
     act(x.quarter, 0, spec.clusters[static_cast<size_t>(x.cluster)].name, "buy",
-        fmt::format("{} x {} ({}; {} each{})", x.count, x.part->name, x.why, grouped(x.price_each, 2),
-                    x.retire_quarter >= 0 ? ", retire " + p.quarters[static_cast<size_t>(x.retire_quarter)].str() : ""));
+        fmt::format(
+            "{} x {} ({}; {} each{})", x.count, x.part->name, x.why, grouped(x.price_each, 2),
+            x.retire_quarter >= 0 ? ", retire " + p.quarters[static_cast<size_t>(x.retire_quarter)].str() : ""));
   for (const auto& x : p.retirements) {
     const auto& g = p.groups[static_cast<size_t>(x.group)];
     act(x.quarter, 1, spec.clusters[static_cast<size_t>(g.cluster)].name, "retire",
@@ -186,8 +187,7 @@ int plan_and_check(const PlanRequest& req, std::ostream& summary, std::ostream& 
   out.write("plan.html", plan_html(rep, base, planned, spec));
 
   summary << plan_text(rep);
-  summary << fmt::format("wrote {}/plan.{{textproto,json,html}}; the runs in baseline-run/ and plan-run/\n",
-                           req.out);
+  summary << fmt::format("wrote {}/plan.{{textproto,json,html}}; the runs in baseline-run/ and plan-run/\n", req.out);
   return 0;
 }
 

@@ -11,11 +11,23 @@ namespace evcsim {
 
 // Why a live migration was admitted or refused (a policy's verdict, or the
 // engine's vendor rule).
-enum class VerdictCode { admitted, missing_features, exact_mismatch, not_identical, mask_check, baseline_admission,
-                         cross_vendor };
+enum class VerdictCode {
+  admitted,
+  missing_features,
+  exact_mismatch,
+  not_identical,
+  mask_check,
+  baseline_admission,
+  cross_vendor
+};
 // Why software crashed after a move.
-enum class CrashCause { probing_software, unsafe_override, cross_vendor, mask_changed_after_power_on,
-                        guest_view_not_checked };
+enum class CrashCause {
+  probing_software,
+  unsafe_override,
+  cross_vendor,
+  mask_changed_after_power_on,
+  guest_view_not_checked
+};
 
 // How pre-copy ends when the guest dirties memory faster than it can be sent:
 //  stop_and_copy (Xen): stop after max_rounds or once 3x the RAM was sent;
@@ -25,11 +37,11 @@ enum class CrashCause { probing_software, unsafe_override, cross_vendor, mask_ch
 //    dirties at most half of what the link sends.
 enum class Convergence { stop_and_copy, auto_converge, sdps };
 
-std::string_view code_name(VerdictCode c);   // "missing-features"
-std::string_view code_name(Convergence c);   // "auto-converge"
+std::string_view code_name(VerdictCode c);  // "missing-features"
+std::string_view code_name(Convergence c);  // "auto-converge"
 // Throws InputError listing the names when `name` is none of them.
 Convergence parse_convergence(std::string_view name);
-std::string_view code_name(CrashCause c);    // "probing-software"
+std::string_view code_name(CrashCause c);  // "probing-software"
 std::span<const VerdictCode> all_verdict_codes();
 std::span<const CrashCause> all_crash_causes();
 

@@ -37,7 +37,7 @@ class NamedPolicy {
 
 template <class Base, class... Args>
 struct NamedEntry {
-  std::string_view name;                  // as scenario files write it
+  std::string_view name;                   // as scenario files write it
   std::unique_ptr<Base> (*make)(Args...);  // the factory, in the policy's own file
   // The scenario settings this policy reads beyond its name, as field names
   // separated by spaces ("default_mask mask"); "" for none.

@@ -5,22 +5,24 @@
 
 #include <fmt/format.h>
 
-#include "scenario/metrics.hpp"
-#include "base/text_util.hpp"
 #include "base/json.hpp"
+#include "base/text_util.hpp"
 #include "reports/results.hpp"
+#include "scenario/metrics.hpp"
 
 namespace evcsim {
 
 const std::vector<std::string>& compared_metrics() {
-  static const std::vector<std::string> m = {"crashes", "blocked_migrations", "outage_minutes", "features_seen",
-                                             "imbalance_left_by_compatibility", "migrations"};
+  static const std::vector<std::string> m = {
+      "crashes",   "blocked_migrations", "outage_minutes", "features_seen", "imbalance_left_by_compatibility",
+      "migrations"};
   return m;
 }
 
 static double series_end(const report::RunResults& r, const std::string& family, const std::string& key) {
   for (const auto& s : r.series())
-    if (s.family() == family && (key.empty() || s.key() == key) && s.value_size() > 0) return s.value(s.value_size() - 1);
+    if (s.family() == family && (key.empty() || s.key() == key) && s.value_size() > 0)
+      return s.value(s.value_size() - 1);
   return 0;
 }
 
@@ -152,7 +154,8 @@ std::string compare_text(const report::CompareResults& c) {
   out += "  expectations failed\n";
   for (const auto& p : c.policies()) {
     out += fmt::format("{:<{}}", p.policy(), name_width);
-    for (int k = 0; k < p.metrics_size(); ++k) out += "  " + pad_left(cell(p.metrics(k)), width[static_cast<size_t>(k)]);
+    for (int k = 0; k < p.metrics_size(); ++k)
+      out += "  " + pad_left(cell(p.metrics(k)), width[static_cast<size_t>(k)]);
     out += fmt::format("  {:>19}\n", p.expectations_failed());
   }
   return out;
@@ -166,16 +169,15 @@ std::string compare_csv(const report::CompareResults& c) {
   return out;
 }
 
-std::string compare_json(const report::CompareResults& c) {
-  return to_json(c);
-}
+std::string compare_json(const report::CompareResults& c) { return to_json(c); }
 
 std::string compare_html(const report::CompareResults& c) {
-  static const char* colors[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
-                                 "#ff9da7", "#9c755f"};
+  static const char* colors[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+                                 "#edc948", "#b07aa1", "#ff9da7", "#9c755f"};
   std::string out = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>evcsim compare: {0}</title><style>"
-      "body{{font-family:sans-serif;margin:24px auto;max-width:1000px}} table{{border-collapse:collapse;font-size:13px}}"
+      "body{{font-family:sans-serif;margin:24px auto;max-width:1000px}} "
+      "table{{border-collapse:collapse;font-size:13px}}"
       "th,td{{border:1px solid #ddd;padding:4px 8px}} th{{background:#f3f3f3}} td.n{{text-align:right;"
       "font-variant-numeric:tabular-nums}} svg text{{font-size:11px;font-family:sans-serif}}"
       "</style></head><body><h1>evcsim compare: {0}</h1><p>{1}: mean ± 95% confidence interval over seeds</p>\n"
@@ -204,16 +206,18 @@ std::string compare_html(const report::CompareResults& c) {
     for (const auto& p : c.policies()) top = std::max(top, p.metrics(k).mean() + p.metrics(k).ci95());
     if (top <= 0) top = 1;
     const double H = 34.0 + 24.0 * c.policies_size();
-    out += fmt::format("<svg id=\"compare-{}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{:.0f}\" height=\"{:.0f}\">"
-                       "<text x=\"4\" y=\"16\" font-weight=\"bold\">{}</text>\n",
-                       xml_escape(c.metric(k)), W, H, xml_escape(c.metric(k)));
+    out += fmt::format(
+        "<svg id=\"compare-{}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{:.0f}\" height=\"{:.0f}\">"
+        "<text x=\"4\" y=\"16\" font-weight=\"bold\">{}</text>\n",
+        xml_escape(c.metric(k)), W, H, xml_escape(c.metric(k)));
     for (int i = 0; i < c.policies_size(); ++i) {
       const auto& m = c.policies(i).metrics(k);
       double y = 26 + 24.0 * i, w = pw * std::max(0.0, m.mean()) / top;
       double label_x = L + std::max(w, m.ci95() > 0 ? pw * (m.mean() + m.ci95()) / top : 0.0) + 6;
-      out += fmt::format("<text x=\"4\" y=\"{:.0f}\">{}</text><rect x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" "
-                         "height=\"16\" fill=\"{}\"/><text class=\"value\" x=\"{:.1f}\" y=\"{:.0f}\">{}</text>\n",
-                         y + 12, xml_escape(c.policies(i).policy()), L, y, w, colors[i % 9], label_x, y + 12, cell(m));
+      out += fmt::format(
+          "<text x=\"4\" y=\"{:.0f}\">{}</text><rect x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" "
+          "height=\"16\" fill=\"{}\"/><text class=\"value\" x=\"{:.1f}\" y=\"{:.0f}\">{}</text>\n",
+          y + 12, xml_escape(c.policies(i).policy()), L, y, w, colors[i % 9], label_x, y + 12, cell(m));
       if (m.ci95() > 0) {
         double a = L + pw * std::max(0.0, m.mean() - m.ci95()) / top, b = L + pw * (m.mean() + m.ci95()) / top;
         out += fmt::format("<line x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.0f}\" y2=\"{:.0f}\" stroke=\"#222\"/>\n", a, b,

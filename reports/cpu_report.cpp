@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
-#include "cpu/cpu_compare.hpp"
 #include "base/error.hpp"
-#include "cpu/feature_registry.hpp"
 #include "base/text_util.hpp"
+#include "cpu/cpu_compare.hpp"
+#include "cpu/feature_registry.hpp"
 
 namespace evcsim {
 namespace {
@@ -52,7 +52,8 @@ report::CpuSummary summarize_cpu(const CpuModel& m) {
   s.set_relative_speed(m.relative_speed);
   s.set_masking(std::string(masking_name(m.masking)));
   s.set_source(m.source);
-  if (m.features.test(feature_id("avx10")) && m.cpuid.has(0x24)) s.set_avx10_version(m.cpuid.get(0x24)[Reg::ebx] & 0xFF);
+  if (m.features.test(feature_id("avx10")) && m.cpuid.has(0x24))
+    s.set_avx10_version(m.cpuid.get(0x24)[Reg::ebx] & 0xFF);
   return s;
 }
 
@@ -184,8 +185,8 @@ report::MaskResult mask_report(const CpuModel& a, const CpuModel& b, const Regis
       std::string name;
       for (const auto& f : all_features())
         if (f.where() == x && f.bit == v.bit) name = fmt::format(" {}", f.name);
-      m->add_fixed_bits(fmt::format("bit {}{} ('{}'): {} ({} has {}, {} has {})", v.bit, name, v.letter, v.why,
-                                    a.name, v.a_bit, b.name, v.b_bit));
+      m->add_fixed_bits(fmt::format("bit {}{} ('{}'): {} ({} has {}, {} has {})", v.bit, name, v.letter, v.why, a.name,
+                                    v.a_bit, b.name, v.b_bit));
     }
   }
   return r;
@@ -255,13 +256,14 @@ std::string render_text(const report::CpuShow& r) {
   if (!c.generation().empty()) out += fmt::format("  generation  {} ({})\n", c.generation(), c.family_name());
   if (c.sku_size()) out += fmt::format("  SKUs        {}\n", fmt::join(c.sku(), ", "));
   if (!c.launch().empty()) out += fmt::format("  on sale     {} to {}\n", c.launch(), c.end_of_sale());
-  if (c.cores_per_socket()) out += fmt::format("  cores       {} per socket, relative speed {:.2f}\n", c.cores_per_socket(), c.relative_speed());
+  if (c.cores_per_socket())
+    out +=
+        fmt::format("  cores       {} per socket, relative speed {:.2f}\n", c.cores_per_socket(), c.relative_speed());
   out += fmt::format("  masking     {}\n", c.masking());
   if (c.avx10_version()) out += fmt::format("  AVX10       version {}\n", c.avx10_version());
   if (!c.source().empty()) out += fmt::format("  source      {}\n", c.source());
   out += "Features:\n";
-  for (const auto& f : r.features())
-    out += fmt::format("  {}: {}\n", f.description(), fmt::join(f.features(), " "));
+  for (const auto& f : r.features()) out += fmt::format("  {}: {}\n", f.description(), fmt::join(f.features(), " "));
   out += fmt::format("  (not migratable, never compared: {})\n", list_or_none(r.not_migratable()));
   out += "Baselines:\n";
   for (const auto& b : r.baselines())
@@ -293,8 +295,7 @@ std::string render_text(const report::BaselineResult& r) {
   out += fmt::format("Best x86-64 level:   {}\n", r.best_level().empty() ? "none" : r.best_level());
   out += fmt::format("Lowest common denominator ({} features): {}\n", r.lcd_size(), list_or_none(r.lcd()));
   out += r.best_mode().empty() ? "Hosts:\n" : fmt::format("Hosts at {}:\n", r.best_mode());
-  for (const auto& h : r.hosts())
-    out += fmt::format("  {:<20} {:<11} {}\n", h.cpu(), h.how(), h.reason());
+  for (const auto& h : r.hosts()) out += fmt::format("  {:<20} {:<11} {}\n", h.cpu(), h.how(), h.reason());
   if (!r.best_level().empty()) {
     out += fmt::format("Hosts at {}:\n", r.best_level());
     for (const auto& h : r.hosts_at_level()) out += fmt::format("  {:<20} {:<11} {}\n", h.cpu(), h.how(), h.reason());
@@ -304,7 +305,8 @@ std::string render_text(const report::BaselineResult& r) {
 
 std::string render_text(const report::MaskResult& r) {
   std::string out;
-  if (r.registers().empty()) return fmt::format("{} and {} report the same feature registers: no mask needed\n", r.a(), r.b());
+  if (r.registers().empty())
+    return fmt::format("{} and {} report the same feature registers: no mask needed\n", r.a(), r.b());
   for (const auto& m : r.registers()) {
     out += fmt::format("register {}: {} = {}, {} = {}\n", m.register_(), r.a(), m.a_value(), r.b(), m.b_value());
     out += fmt::format("  default mask  {}\n  custom mask   {}\n", m.default_mask(), m.mask());
@@ -315,7 +317,8 @@ std::string render_text(const report::MaskResult& r) {
 }
 
 std::string render_text(const report::ImportReport& r) {
-  std::string out = fmt::format("# {}: {}, {} logical CPU(s); the first is shown\n", r.file(), r.format(), r.logical_cpus());
+  std::string out =
+      fmt::format("# {}: {}, {} logical CPU(s); the first is shown\n", r.file(), r.format(), r.logical_cpus());
   for (const auto& n : r.notes()) out += fmt::format("# note: {}\n", n);
   return out + r.textproto();
 }
@@ -324,8 +327,9 @@ std::string render_text(const report::FeatureList& r) {
   std::string out = fmt::format("{:<22} {:<16} {:>3}  {:<12} {:<12} {}\n", "NAME", "REGISTER", "BIT", "VISIBILITY",
                                 "MIGRATABLE", "ALIASES");
   for (const auto& f : r.features())
-    out += fmt::format("{:<22} {:<16} {:>3}  {:<12} {:<12} {}\n", f.name(), f.register_(), f.bit(),
-                       f.user_visible() ? "user" : "kernel", f.migratable() ? "yes" : "no", fmt::join(f.aliases(), " "));
+    out +=
+        fmt::format("{:<22} {:<16} {:>3}  {:<12} {:<12} {}\n", f.name(), f.register_(), f.bit(),
+                    f.user_visible() ? "user" : "kernel", f.migratable() ? "yes" : "no", fmt::join(f.aliases(), " "));
   out += fmt::format("{} features\n", r.features_size());
   return out;
 }

@@ -11,8 +11,8 @@
 
 #include "catalog/catalog.hpp"
 #include "cpu/cpuid.hpp"
-#include "interop/importers.hpp"
 #include "cpu/register_mask.hpp"
+#include "interop/importers.hpp"
 #include "reports/cpu_report.pb.h"
 
 namespace evcsim {
@@ -29,7 +29,6 @@ report::ImportReport import_report(const ImportResult& imported, const std::stri
 report::FeatureList feature_list();
 report::Mode describe_mode(const Baseline& b, const Catalog& catalog);
 report::ModeList list_modes(const Catalog& catalog);
-
 
 std::string render_text(const report::CpuList& r);
 std::string render_text(const report::CpuShow& r);

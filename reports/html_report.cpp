@@ -61,7 +61,7 @@ struct Clock {
         // First day of each step-th month from the start (years on January).
         int idx = start.index();
         if (step >= 12) idx += (12 - (start.month - 1)) % 12;
-        for (; ; idx += step) {
+        for (;; idx += step) {
           YearMonth ym{idx / 12, idx % 12 + 1};
           double t = seconds_at(start, ym.str());
           if (t > horizon + 1) break;
@@ -114,8 +114,8 @@ using Line = ChartSeries;
 using Kind = ChartKind;
 
 struct Axis {
-  std::string unit;       // words above the axis: "hosts", "% of running VMs"
-  bool percent = false;   // values are shares 0..1 shown as percent
+  std::string unit;      // words above the axis: "hosts", "% of running VMs"
+  bool percent = false;  // values are shares 0..1 shown as percent
   double fixed_max = 0;
 };
 
@@ -172,9 +172,10 @@ std::string chart(const std::string& id, const std::string& title, const std::ve
   auto Y = [&](double v) { return T + ph * (1 - std::clamp(v / top, 0.0, 1.0)); };
   // Grid, ticks and axes; the unit above the value axis.
   for (double v = 0; v <= top + step / 2; v += step)
-    out += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" class=\"grid\"/>"
-                       "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\" text-anchor=\"end\">{}</text>\n",
-                       L, Y(v), L + pw, Y(v), L - 6, Y(v) + 4, tick_text(v, axis, step));
+    out += fmt::format(
+        "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" class=\"grid\"/>"
+        "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\" text-anchor=\"end\">{}</text>\n",
+        L, Y(v), L + pw, Y(v), L - 6, Y(v) + 4, tick_text(v, axis, step));
   const auto ticks = clock.ticks();
   double last_end = -1e9;
   for (const auto& [t, label] : ticks) {
@@ -186,14 +187,18 @@ std::string chart(const std::string& id, const std::string& title, const std::ve
     out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\">{}</text>\n", left, T + ph + 17, esc(label));
     last_end = left + w;
   }
-  out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" class=\"axis\"/><line x1=\"{0}\" y1=\"{2}\" "
-                     "x2=\"{3}\" y2=\"{2}\" class=\"axis\"/>\n<text x=\"8\" y=\"{4}\" class=\"unit\">{5}</text>\n"
-                     "<text x=\"{3:.1f}\" y=\"{6:.1f}\" class=\"unit\" text-anchor=\"end\">{7}</text>\n",
-                     L, T, T + ph, L + pw, T - 12, esc(axis.unit), H - 4, clock.calendar ? "date" : "simulated time");
+  out += fmt::format(
+      "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" class=\"axis\"/><line x1=\"{0}\" y1=\"{2}\" "
+      "x2=\"{3}\" y2=\"{2}\" class=\"axis\"/>\n<text x=\"8\" y=\"{4}\" class=\"unit\">{5}</text>\n"
+      "<text x=\"{3:.1f}\" y=\"{6:.1f}\" class=\"unit\" text-anchor=\"end\">{7}</text>\n",
+      L, T, T + ph, L + pw, T - 12, esc(axis.unit), H - 4, clock.calendar ? "date" : "simulated time");
   if (lines.empty() || n == 0)
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"empty\" text-anchor=\"middle\">nothing to show</text>\n",
-                       L + pw / 2, T + ph / 2);
-  auto value_text = [&](double v) { return axis.percent ? grouped(100 * v, 1) + " %" : grouped(v, v == std::round(v) ? 0 : 2); };
+    out +=
+        fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"empty\" text-anchor=\"middle\">nothing to show</text>\n",
+                    L + pw / 2, T + ph / 2);
+  auto value_text = [&](double v) {
+    return axis.percent ? grouped(100 * v, 1) + " %" : grouped(v, v == std::round(v) ? 0 : 2);
+  };
   std::vector<double> base(n, 0);
   struct Box {
     double x, y, w;
@@ -219,10 +224,11 @@ std::string chart(const std::string& id, const std::string& title, const std::ve
       for (size_t i = 0; i < l.t.size(); ++i) {
         if (l.v[i] <= 0) continue;
         double y0 = Y(base[i]), y1 = Y(base[i] + l.v[i]);
-        out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"><title>{}: "
-                           "{} from {}</title></rect>\n",
-                           X(l.t[i]), y1, std::min(bw, L + pw - X(l.t[i])), y0 - y1, color, esc(l.name),
-                           value_text(l.v[i]), clock.at(l.t[i]));
+        out += fmt::format(
+            "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"><title>{}: "
+            "{} from {}</title></rect>\n",
+            X(l.t[i]), y1, std::min(bw, L + pw - X(l.t[i])), y0 - y1, color, esc(l.name), value_text(l.v[i]),
+            clock.at(l.t[i]));
         base[i] += l.v[i];
       }
     } else if (kind == Kind::stacked_steps) {
@@ -239,40 +245,45 @@ std::string chart(const std::string& id, const std::string& title, const std::ve
       }
       for (size_t i = 0; i < l.t.size(); ++i) base[i] += l.v[i];
       double peak = l.v.empty() ? 0 : *std::max_element(l.v.begin(), l.v.end());
-      out += fmt::format("<polygon points=\"{}{}\" fill=\"{}\" fill-opacity=\"0.85\" stroke=\"{}\"><title>{}: up to {}"
-                         "</title></polygon>\n",
-                         top_pts, bottom_pts, color, color, esc(l.name), value_text(peak));
+      out += fmt::format(
+          "<polygon points=\"{}{}\" fill=\"{}\" fill-opacity=\"0.85\" stroke=\"{}\"><title>{}: up to {}"
+          "</title></polygon>\n",
+          top_pts, bottom_pts, color, color, esc(l.name), value_text(peak));
     } else {
       std::string pts;
       for (size_t i = 0; i < l.t.size(); ++i) {
         if (kind == Kind::step && i > 0) pts += fmt::format("{:.1f},{:.1f} ", X(l.t[i]), Y(l.v[i - 1]));
         pts += fmt::format("{:.1f},{:.1f} ", X(l.t[i]), Y(l.v[i]));
       }
-      out += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2.5\"><title>{}</title>"
-                         "</polyline>\n",
-                         pts, color, esc(l.name));
+      out += fmt::format(
+          "<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2.5\"><title>{}</title>"
+          "</polyline>\n",
+          pts, color, esc(l.name));
       // Names where a labelled step changes (baselines), kept inside the plot.
       for (size_t i = 0; i < l.labels.size() && i < l.t.size(); ++i) {
         if (i > 0 && l.labels[i] == l.labels[i - 1]) continue;
         double w = text_width(l.labels[i], 10), x = std::min(X(l.t[i]) + 3, L + pw - w - 2);
         auto y = place_note(x, std::max(T + 10.0, Y(l.v[i]) - 5), w);
         if (!y) continue;  // the tooltip of the line still names it
-        out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"note\" fill=\"{}\">{}<title>{} from {}</title></text>\n",
-                           x, *y, color, esc(l.labels[i]), esc(l.name), clock.at(l.t[i]));
+        out += fmt::format(
+            "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"note\" fill=\"{}\">{}<title>{} from {}</title></text>\n", x, *y,
+            color, esc(l.labels[i]), esc(l.name), clock.at(l.t[i]));
       }
     }
   }
   // The legend: a title in words, then one entry per series (at most 13).
   const double lx = L + pw + 16;
-  out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"legend-title\">{}</text>\n", lx, T - 12, esc(legend_title));
+  out +=
+      fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"legend-title\">{}</text>\n", lx, T - 12, esc(legend_title));
   const size_t shown = lines.size() > 13 ? 12 : lines.size();
   for (size_t li = 0; li < shown; ++li) {
     std::string name = lines[li].name;
     if (name.size() > 30) name = name.substr(0, 29) + "…";
-    out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{:.1f}\" "
-                       "y=\"{:.1f}\" class=\"legend\">{}<title>{}</title></text>\n",
-                       lx, T - 4 + 17.0 * static_cast<double>(li), kPalette[li % std::size(kPalette)], lx + 18,
-                       T + 6 + 17.0 * static_cast<double>(li), esc(name), esc(lines[li].name));
+    out += fmt::format(
+        "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{:.1f}\" "
+        "y=\"{:.1f}\" class=\"legend\">{}<title>{}</title></text>\n",
+        lx, T - 4 + 17.0 * static_cast<double>(li), kPalette[li % std::size(kPalette)], lx + 18,
+        T + 6 + 17.0 * static_cast<double>(li), esc(name), esc(lines[li].name));
   }
   if (shown < lines.size())
     out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"legend\">and {} more</text>\n", lx + 18,
@@ -285,7 +296,9 @@ std::vector<Line> family(const report::RunResults& r, const std::string& name, c
   std::vector<Line> out;
   for (const auto& s : r.series()) {
     if (s.family() != name) continue;
-    Line l{key_prefix + s.key(), {s.t().begin(), s.t().end()}, {s.value().begin(), s.value().end()},
+    Line l{key_prefix + s.key(),
+           {s.t().begin(), s.t().end()},
+           {s.value().begin(), s.value().end()},
            {s.label().begin(), s.label().end()}};
     out.push_back(std::move(l));
   }
@@ -347,9 +360,9 @@ std::string results_html(const report::RunResults& r) {
     auto it = r.totals().find(k);
     return it == r.totals().end() ? 0.0 : it->second;
   };
-  const std::string span = clock.calendar ? fmt::format("{} to {} ({})", clock.at(0), id.end_date(),
-                                                        Clock::elapsed(clock.horizon))
-                                          : Clock::elapsed(clock.horizon) + " simulated";
+  const std::string span = clock.calendar
+                               ? fmt::format("{} to {} ({})", clock.at(0), id.end_date(), Clock::elapsed(clock.horizon))
+                               : Clock::elapsed(clock.horizon) + " simulated";
   std::string out = fmt::format(R"(<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>evcsim: {0}</title>
 <style>
@@ -390,7 +403,8 @@ th {{ background: #f3f3f3; }} .none {{ color: #777; font-size: 12px; }}
   out += card("baseline raises", total("baseline_raises"), false);
   out += card("hosts bought", total("hosts_bought"), false);
   out += card("hosts retired", total("hosts_retired"), false);
-  out += card("refused operations", total("refused_operations") + total("power_on_refused") + total("host_join_refused"), true);
+  out += card("refused operations",
+              total("refused_operations") + total("power_on_refused") + total("host_join_refused"), true);
   out += "</div>\n";
 
   const std::string per = per_interval(id.sample_interval_s() > 0 ? id.sample_interval_s() : clock.horizon / 100);
@@ -400,8 +414,8 @@ th {{ background: #f3f3f3; }} .none {{ color: #777; font-size: 12px; }}
                {"hosts"}, "CPU generation");
   std::vector<Line> events = family(r, "crashes", "crash: ");
   for (auto& l : family(r, "blocked", "blocked: ")) events.push_back(std::move(l));
-  out += chart("chart-events", "Crashes and blocked migrations " + per + ", by cause", events, Kind::stacked_bars, clock,
-               {"events " + per}, "cause");
+  out += chart("chart-events", "Crashes and blocked migrations " + per + ", by cause", events, Kind::stacked_bars,
+               clock, {"events " + per}, "cause");
   out += chart("chart-migrations", "Live migrations " + per, family(r, "migrations"), Kind::stacked_bars, clock,
                {"migrations " + per}, "migrations");
   out += chart("chart-features", "Features seen: share of running VMs whose guest view has each feature",
@@ -456,10 +470,10 @@ th {{ background: #f3f3f3; }} .none {{ color: #777; font-size: 12px; }}
     if (m.outcome() != "failed") shown.push_back(&m);
   if (shown.size() > kRows) shown.resize(kRows);
   for (const auto* m : shown)
-    rows.push_back({clock.at(m->t()), m->host(), m->cpu(), m->why(), m->outcome(),
-                    m->end_t() >= 0 ? clock.at(m->end_t()) : "-", count_text(m->moved_live()),
-                    count_text(m->moved_cold()), count_text(m->attempts()),
-                    m->reason().empty() ? "" : m->reason() + (m->features_size() ? " [" + joined(m->features()) + "]" : "")});
+    rows.push_back(
+        {clock.at(m->t()), m->host(), m->cpu(), m->why(), m->outcome(), m->end_t() >= 0 ? clock.at(m->end_t()) : "-",
+         count_text(m->moved_live()), count_text(m->moved_cold()), count_text(m->attempts()),
+         m->reason().empty() ? "" : m->reason() + (m->features_size() ? " [" + joined(m->features()) + "]" : "")});
   out += table("table-maintenance", "Maintenance and retirement",
                fmt::format("{} maintenance(s), {} that never completed (listed first).",
                            count_text(r.maintenances_size()), count_text(failed)),
@@ -503,8 +517,9 @@ th {{ background: #f3f3f3; }} .none {{ color: #777; font-size: 12px; }}
     const auto& b = r.blocked(i);
     rows.push_back({clock.at(b.t()), b.vm(), b.src() + " → " + b.dst(), b.code(), joined(b.features()), b.reason()});
   }
-  out += table("table-blocked", "Blocked migrations", "", {"date", "VM", "route", "code", "features", "reason"}, rows,
-               {}, cut_note(rows.size(), static_cast<size_t>(total("blocked_migrations")), "blocked.csv and events.sqlite"));
+  out +=
+      table("table-blocked", "Blocked migrations", "", {"date", "VM", "route", "code", "features", "reason"}, rows, {},
+            cut_note(rows.size(), static_cast<size_t>(total("blocked_migrations")), "blocked.csv and events.sqlite"));
   rows.clear();
   for (int i = 0; i < std::min(50, r.refused_size()); ++i) {
     const auto& x = r.refused(i);

@@ -27,7 +27,8 @@ std::vector<ChartSeries> feature_vms(const report::RunResults& r, const std::str
   out.v.assign(out.t.size(), 0);
   for (const auto& s : r.series())
     if (s.family() == "feature_share")
-      for (int i = 0; i < s.value_size() && i < on->value_size(); ++i) out.v[static_cast<size_t>(i)] += s.value(i) * on->value(i);
+      for (int i = 0; i < s.value_size() && i < on->value_size(); ++i)
+        out.v[static_cast<size_t>(i)] += s.value(i) * on->value(i);
   return {out};
 }
 
@@ -36,7 +37,8 @@ ChartSeries hosts(const report::RunResults& r, const std::string& name) {
   for (const auto& s : r.series()) {
     if (s.family() != "hosts_by_generation") continue;
     if (out.t.empty()) out.t.assign(s.t().begin(), s.t().end()), out.v.assign(out.t.size(), 0);
-    for (int i = 0; i < s.value_size() && i < static_cast<int>(out.v.size()); ++i) out.v[static_cast<size_t>(i)] += s.value(i);
+    for (int i = 0; i < s.value_size() && i < static_cast<int>(out.v.size()); ++i)
+      out.v[static_cast<size_t>(i)] += s.value(i);
   }
   return out;
 }
@@ -44,7 +46,7 @@ ChartSeries hosts(const report::RunResults& r, const std::string& name) {
 }  // namespace
 
 plan_report::Figures plan_figures(const report::RunResults& r, const std::string& folder, uint32_t planned_hosts,
-                      uint32_t planned_raises) {
+                                  uint32_t planned_raises) {
   plan_report::Figures f;
   f.set_feature_vm_years(compared_value(r, "feature_vm_years"));
   f.set_crashes(static_cast<uint32_t>(total(r, "crashes")));
@@ -58,8 +60,8 @@ plan_report::Figures plan_figures(const report::RunResults& r, const std::string
   return f;
 }
 
-std::string plan_html(const plan_report::PlanReport& rep, const report::RunResults& base, const report::RunResults& planned,
-                      const ScenarioSpec& spec) {
+std::string plan_html(const plan_report::PlanReport& rep, const report::RunResults& base,
+                      const report::RunResults& planned, const ScenarioSpec& spec) {
   auto row = [](const std::string& what, const std::string& a, const std::string& b) {
     return fmt::format("<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n", what, a, b);
   };
@@ -71,7 +73,8 @@ std::string plan_html(const plan_report::PlanReport& rep, const report::RunResul
       "font-size:13px;margin:8px 0}} th,td{{border:1px solid #ddd;padding:4px 8px;text-align:left}} "
       "td.n{{text-align:right;font-variant-numeric:tabular-nums}} th{{background:#f3f3f3}} svg text{{font-family:"
       "sans-serif}} svg .title{{font-size:14px;font-weight:bold}} svg .tick,svg .legend{{font-size:11px;fill:#444}} "
-      "svg .unit,svg .legend-title{{font-size:11px;font-weight:bold}} svg .note{{font-size:10px}} svg .grid{{stroke:#e5e5e5}} "
+      "svg .unit,svg .legend-title{{font-size:11px;font-weight:bold}} svg .note{{font-size:10px}} svg "
+      ".grid{{stroke:#e5e5e5}} "
       "svg .axis{{stroke:#888}} svg .empty{{font-size:13px;fill:#888}}</style></head><body>\n"
       "<h1>evcsim plan: {0}</h1><p>objective <b>{1}</b>{2} &middot; {3} variables ({4} integer), {5} constraints "
       "&middot; solved in {6:.1f} s &middot; {7} round(s)</p>\n"
@@ -89,32 +92,39 @@ std::string plan_html(const plan_report::PlanReport& rep, const report::RunResul
   ChartFrame frame{true, spec.start_date, spec.horizon_s, "VMs x notable features seen", false, 0};
   std::vector<ChartSeries> fv = feature_vms(base, "the scenario as given");
   for (auto& s : feature_vms(planned, "the plan")) fv.push_back(std::move(s));
-  out += "<figure>" + svg_chart("plan-features", "Notable features the running VMs see, both runs", fv, ChartKind::step,
-                                frame, "run") + "</figure>";
+  out +=
+      "<figure>" +
+      svg_chart("plan-features", "Notable features the running VMs see, both runs", fv, ChartKind::step, frame, "run") +
+      "</figure>";
   frame.unit = "hosts";
-  out += "<figure>" + svg_chart("plan-hosts", "Hosts in the fleet, both runs",
-                                {hosts(base, "the scenario as given"), hosts(planned, "the plan")}, ChartKind::step, frame,
-                                "run") + "</figure>";
-  out += "<h2>The plan's actions</h2><table id=\"plan-actions\"><tr><th>date</th><th>cluster</th><th>action</th><th>"
-         "details</th></tr>\n";
+  out += "<figure>" +
+         svg_chart("plan-hosts", "Hosts in the fleet, both runs",
+                   {hosts(base, "the scenario as given"), hosts(planned, "the plan")}, ChartKind::step, frame, "run") +
+         "</figure>";
+  out +=
+      "<h2>The plan's actions</h2><table id=\"plan-actions\"><tr><th>date</th><th>cluster</th><th>action</th><th>"
+      "details</th></tr>\n";
   for (const auto& a : rep.actions())
     out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", a.date(), xml_escape(a.cluster()),
                        a.action(), xml_escape(a.details()));
   out += "</table>\n";
   if (rep.shortfalls_size() > 0) {
-    out += "<h2>Capacity the program could not provide</h2><table id=\"plan-shortfalls\"><tr><th>quarter</th><th>"
-           "cluster</th><th>RAM short (GiB)</th><th>CPU short</th><th>binding constraint</th></tr>\n";
+    out +=
+        "<h2>Capacity the program could not provide</h2><table id=\"plan-shortfalls\"><tr><th>quarter</th><th>"
+        "cluster</th><th>RAM short (GiB)</th><th>CPU short</th><th>binding constraint</th></tr>\n";
     for (const auto& s : rep.shortfalls())
       out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>\n",
                          s.date(), xml_escape(s.cluster()), grouped(s.ram_gib(), 0), grouped(s.capacity(), 1),
                          xml_escape(s.binding()));
     out += "</table>\n";
   }
-  out += "<h2>Rounds</h2><table id=\"plan-rounds\"><tr><th>round</th><th>solver</th><th>seconds</th><th>what the "
-         "simulation disagreed with</th></tr>\n";
+  out +=
+      "<h2>Rounds</h2><table id=\"plan-rounds\"><tr><th>round</th><th>solver</th><th>seconds</th><th>what the "
+      "simulation disagreed with</th></tr>\n";
   for (const auto& r : rep.rounds())
     out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"n\">{:.1f}</td><td>{}</td></tr>\n", r.round(), r.status(),
-                       r.solve_s(), xml_escape(r.learned().empty() ? "nothing" : fmt::format("{}", fmt::join(r.learned(), "; "))));
+                       r.solve_s(),
+                       xml_escape(r.learned().empty() ? "nothing" : fmt::format("{}", fmt::join(r.learned(), "; "))));
   return out + "</table></body></html>\n";
 }
 

@@ -6,10 +6,10 @@
 
 #include <fmt/format.h>
 
-#include "events/event_log.hpp"
-#include "events/event_text.hpp"
 #include "base/json.hpp"
 #include "cpu/feature_registry.hpp"
+#include "events/event_log.hpp"
+#include "events/event_text.hpp"
 #include "world/events.hpp"
 
 namespace evcsim {
@@ -35,11 +35,20 @@ std::string xml_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -96,8 +105,8 @@ void ResultsCollector::on_event(const Event& ev) {
           const auto& software = (*spec_.vms[e.vm].software)[e.sw];
           const std::string src = e.src >= 0 ? cpu_name(e.src) : "", dst = cpu_name(e.dst >= 0 ? e.dst : e.host);
           const auto missing = feature_names(e.missing);
-          const std::string key = fmt::format("{}|{}|{}|{}|{}", software.name, src, dst, fmt::join(missing, " "),
-                                              code_name(e.cause));
+          const std::string key =
+              fmt::format("{}|{}|{}|{}|{}", software.name, src, dst, fmt::join(missing, " "), code_name(e.cause));
           auto [it, fresh] = crash_group_.emplace(key, results_.crash_groups_size());
           if (fresh) {
             auto* g = results_.add_crash_groups();
@@ -199,7 +208,8 @@ void ResultsCollector::on_event(const Event& ev) {
                              std::is_same_v<T, HostJoinRefused> || std::is_same_v<T, SoftwareRefused>) {
           add_capped(results_.mutable_refused(), to_record(ev, spec_));
         } else if constexpr (std::is_same_v<T, Snapshot>) {
-          auto point = [&](const std::string& family, const std::string& key, double v, const std::string* label = nullptr) {
+          auto point = [&](const std::string& family, const std::string& key, double v,
+                           const std::string* label = nullptr) {
             auto& s = series(family, key);
             s.add_t(e.t);
             s.add_value(v);
@@ -309,17 +319,13 @@ void ResultsCollector::on_end(double) {
   }
 }
 
-std::string results_json(const report::RunResults& r) {
-  return to_json(r);
-}
+std::string results_json(const report::RunResults& r) { return to_json(r); }
 
 std::map<std::string, std::string> results_csv(const report::RunResults& r) {
   // Every table starts with t, and with a calendar the date beside it.
   const bool calendar = !r.scenario().start_date().empty();
   auto header = [&](std::string_view columns) { return fmt::format("t,{}{}\n", calendar ? "date," : "", columns); };
-  auto when = [&](double t, const std::string& date) {
-    return calendar ? fmt::format("{},{}", num(t), date) : num(t);
-  };
+  auto when = [&](double t, const std::string& date) { return calendar ? fmt::format("{},{}", num(t), date) : num(t); };
   std::map<std::string, std::string> files;
   for (const auto& s : r.series()) {
     std::string& f = files[s.family()];
@@ -331,18 +337,21 @@ std::map<std::string, std::string> results_csv(const report::RunResults& r) {
   }
   std::string crashes = header("vm,software,kernel,host,src,dst,cause,missing");
   for (const auto& c : r.crashes())
-    crashes += fmt::format("{},{},{},{},{},{},{},{},{}\n", when(c.t(), c.date()), csv_field(c.vm()), csv_field(c.software()),
-                           c.kernel() ? 1 : 0, c.host(), c.src(), c.dst(), c.cause(), csv_field(joined(c.features())));
+    crashes +=
+        fmt::format("{},{},{},{},{},{},{},{},{}\n", when(c.t(), c.date()), csv_field(c.vm()), csv_field(c.software()),
+                    c.kernel() ? 1 : 0, c.host(), c.src(), c.dst(), c.cause(), csv_field(joined(c.features())));
   files["crashes"] = crashes;
   std::string blocked = header("vm,src,dst,code,missing,reason");
   for (const auto& b : r.blocked())
-    blocked += fmt::format("{},{},{},{},{},{},{}\n", when(b.t(), b.date()), csv_field(b.vm()), b.src(), b.dst(), b.code(),
-                           csv_field(joined(b.features())), csv_field(b.reason()));
+    blocked += fmt::format("{},{},{},{},{},{},{}\n", when(b.t(), b.date()), csv_field(b.vm()), b.src(), b.dst(),
+                           b.code(), csv_field(joined(b.features())), csv_field(b.reason()));
   files["blocked"] = blocked;
   std::string refused = header("type,subject,missing,reason");
   for (const auto& x : r.refused())
     refused += fmt::format("{},{},{},{},{}\n", when(x.t(), x.date()), x.type(),
-                           csv_field(!x.operation().empty() ? x.operation() : !x.vm().empty() ? x.vm() : x.host()),
+                           csv_field(!x.operation().empty() ? x.operation()
+                                     : !x.vm().empty()      ? x.vm()
+                                                            : x.host()),
                            csv_field(joined(x.features())), csv_field(x.reason()));
   files["refused"] = refused;
   std::string mig = header("vm,src,dst,duration_s,downtime_s,rounds,mib_sent");
@@ -363,15 +372,16 @@ std::string results_junit(const report::RunResults& r) {
                          xml_escape(name));
     if (!e.ok()) {
       ++failures;
-      cases += fmt::format("      <failure type=\"expectation\" message=\"measured {}\">{} failed: measured {} ({}:{})"
-                           "</failure>\n",
-                           num(e.measured()), xml_escape(name), num(e.measured()), xml_escape(r.scenario().file()),
-                           e.line());
+      cases += fmt::format(
+          "      <failure type=\"expectation\" message=\"measured {}\">{} failed: measured {} ({}:{})"
+          "</failure>\n",
+          num(e.measured()), xml_escape(name), num(e.measured()), xml_escape(r.scenario().file()), e.line());
     }
     cases += fmt::format("      <system-out>measured {}</system-out>\n    </testcase>\n", num(e.measured()));
   }
   if (r.expectations().empty())
-    cases += fmt::format("    <testcase classname=\"evcsim.{}\" name=\"run completes\" time=\"0\"/>\n", xml_escape(suite));
+    cases +=
+        fmt::format("    <testcase classname=\"evcsim.{}\" name=\"run completes\" time=\"0\"/>\n", xml_escape(suite));
   int tests = std::max(1, r.expectations_size());
   return fmt::format(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"evcsim\" tests=\"{0}\" failures=\"{1}\" "
@@ -381,26 +391,27 @@ std::string results_junit(const report::RunResults& r) {
 }
 
 std::map<std::string, std::string> results_dot(const report::RunResults& r) {
-  static const char* colors[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7"};
+  static const char* colors[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759",
+                                 "#76b7b2", "#edc948", "#b07aa1", "#ff9da7"};
   const bool calendar = !r.scenario().start_date().empty();
   std::map<std::string, std::string> files;
   for (const auto& g : r.graphs()) {
-    std::string name = calendar ? "compat-" + g.date()
-                                : fmt::format("compat-t{}", static_cast<long long>(std::llround(g.t())));
-    std::string out = fmt::format("digraph \"{}\" {{\n  label=\"{}: compatibility graph at {}, {} migration "
-                                  "domain(s)\";\n  labelloc=t;\n  rankdir=LR;\n  fontname=\"sans-serif\";\n"
-                                  "  node [shape=box, style=filled, fontname=\"sans-serif\"];\n"
-                                  "  edge [fontname=\"sans-serif\", fontsize=10, color=\"#888888\"];\n",
-                                  name, xml_escape(r.scenario().name()),
-                                  calendar ? g.date() : fmt::format("t={} s", num(g.t())), g.domains());
+    std::string name =
+        calendar ? "compat-" + g.date() : fmt::format("compat-t{}", static_cast<long long>(std::llround(g.t())));
+    std::string out = fmt::format(
+        "digraph \"{}\" {{\n  label=\"{}: compatibility graph at {}, {} migration "
+        "domain(s)\";\n  labelloc=t;\n  rankdir=LR;\n  fontname=\"sans-serif\";\n"
+        "  node [shape=box, style=filled, fontname=\"sans-serif\"];\n"
+        "  edge [fontname=\"sans-serif\", fontsize=10, color=\"#888888\"];\n",
+        name, xml_escape(r.scenario().name()), calendar ? g.date() : fmt::format("t={} s", num(g.t())), g.domains());
     std::map<std::string, std::vector<const report::GraphNode*>> by_cluster;
     for (const auto& n : g.nodes()) by_cluster[n.cluster()].push_back(&n);
     int ci = 0;
     for (const auto& [cluster, nodes] : by_cluster) {
       out += fmt::format("  subgraph cluster_{} {{\n    label=\"cluster {}\";\n", ci++, cluster);
       for (const auto* n : nodes)
-        out += fmt::format("    n{} [label=\"{}\\n{}\\n{} host(s), domain {}\", fillcolor=\"{}\"];\n", n->id(), n->cpu(),
-                           n->generation(), n->hosts(), n->domain(), colors[n->domain() % 8]);
+        out += fmt::format("    n{} [label=\"{}\\n{}\\n{} host(s), domain {}\", fillcolor=\"{}\"];\n", n->id(),
+                           n->cpu(), n->generation(), n->hosts(), n->domain(), colors[n->domain() % 8]);
       out += "  }\n";
     }
     bool any_crash = false, any_one_way = false;
@@ -421,18 +432,21 @@ std::map<std::string, std::string> results_dot(const report::RunResults& r) {
                          attrs.empty() ? "" : fmt::format(" [{}]", fmt::join(attrs, ", ")));
     }
     // A legend in words: what a box, a colour and each kind of arrow mean.
-    out += "  subgraph cluster_legend {\n    label=\"legend\";\n    style=dashed;\n"
-           "    legend [shape=plaintext, style=\"\", label=<<table border=\"0\" cellspacing=\"4\">"
-           "<tr><td align=\"left\">box</td><td align=\"left\">hosts of one CPU model in one cluster; "
-           "colour: migration domain</td></tr>"
-           "<tr><td align=\"left\">grey arrow</td><td align=\"left\">a VM powered on at the tail may move live "
-           "to the head</td></tr>";
+    out +=
+        "  subgraph cluster_legend {\n    label=\"legend\";\n    style=dashed;\n"
+        "    legend [shape=plaintext, style=\"\", label=<<table border=\"0\" cellspacing=\"4\">"
+        "<tr><td align=\"left\">box</td><td align=\"left\">hosts of one CPU model in one cluster; "
+        "colour: migration domain</td></tr>"
+        "<tr><td align=\"left\">grey arrow</td><td align=\"left\">a VM powered on at the tail may move live "
+        "to the head</td></tr>";
     if (any_crash)
-      out += "<tr><td align=\"left\"><font color=\"#e15759\">red arrow</font></td><td align=\"left\">crash risk: "
-             "the head lacks features the tail has; software that probes them past the mask crashes</td></tr>";
+      out +=
+          "<tr><td align=\"left\"><font color=\"#e15759\">red arrow</font></td><td align=\"left\">crash risk: "
+          "the head lacks features the tail has; software that probes them past the mask crashes</td></tr>";
     if (any_one_way)
-      out += "<tr><td align=\"left\">dashed arrow</td><td align=\"left\">block risk: one way, a VM moved along it "
-             "cannot come back</td></tr>";
+      out +=
+          "<tr><td align=\"left\">dashed arrow</td><td align=\"left\">block risk: one way, a VM moved along it "
+          "cannot come back</td></tr>";
     out += "</table>>];\n  }\n}\n";
     files[name + ".dot"] = out;
   }

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "base/text_util.hpp"
-#include "scenario/scenario.hpp"
 #include "reports/results.pb.h"
 #include "reports/run_summary.hpp"
+#include "scenario/scenario.hpp"
 #include "world/events.hpp"
 
 namespace evcsim {
@@ -33,10 +33,10 @@ class ResultsCollector final : public Listener {
   std::map<std::pair<std::string, std::string>, int> index_;
   std::map<std::pair<std::string, std::string>, std::map<double, double>> buckets_;
   std::vector<double> snapshot_times_;
-  std::map<int, int> latest_raise_;  // cluster -> index in results_.raises()
-  std::map<int, std::string> bought_cpu_;      // host -> the part bought (bays have no CPU in the scenario)
-  std::map<int, int> open_maintenance_;        // host -> index in results_.maintenances()
-  std::map<std::string, int> crash_group_;     // software|route|missing|cause -> index in crash_groups()
+  std::map<int, int> latest_raise_;         // cluster -> index in results_.raises()
+  std::map<int, std::string> bought_cpu_;   // host -> the part bought (bays have no CPU in the scenario)
+  std::map<int, int> open_maintenance_;     // host -> index in results_.maintenances()
+  std::map<std::string, int> crash_group_;  // software|route|missing|cause -> index in crash_groups()
   std::vector<std::set<int>> crash_group_vms_;
   std::string cpu_name(int host) const;
 };

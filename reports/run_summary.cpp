@@ -6,8 +6,8 @@
 
 #include "catalog/catalog.hpp"
 #include "cpu/feature_registry.hpp"
-#include "scenario/metrics.hpp"
 #include "events/event_text.hpp"
+#include "scenario/metrics.hpp"
 
 namespace evcsim {
 
@@ -20,7 +20,6 @@ std::string gained_text(const FeatureSet& gained) {
                      fmt::join(names.begin(), names.begin() + 8, ", "), names.size() - 8);
 }
 }  // namespace
-
 
 namespace {
 constexpr double kMonth = 365.25 * 86400 / 12;
@@ -73,8 +72,8 @@ void RunSummary::on_event(const Event& ev) {
                                         power_on_refused_text(e, spec_)));
         } else if constexpr (std::is_same_v<T, OperationRefused>) {
           counts_["refused_operations"]++;
-          example(refused_, fmt::format("{}  '{}' refused: {}", stamp(e.t), spec_.operations[e.op].text,
-                                        text(e.why, spec_)));
+          example(refused_,
+                  fmt::format("{}  '{}' refused: {}", stamp(e.t), spec_.operations[e.op].text, text(e.why, spec_)));
         } else if constexpr (std::is_same_v<T, SoftwareRefused>) {
           counts_["software_refused"]++;
           example(refused_, fmt::format("{}  {}/{} refused to start: the guest view lacks {}", stamp(e.t), name(e.vm),
@@ -136,12 +135,13 @@ void RunSummary::on_event(const Event& ev) {
           raises_.push_back(fmt::format("{}  cluster {}: {} -> {} (possible since {}), gains {}", stamp(e.t),
                                         spec_.clusters[e.cluster].name, e.from, e.to, stamp(e.possible_since, false),
                                         gained_text(e.gained)) +
-                                (e.locks_out.empty() ? ""
-                                                     : fmt::format("; WARNING: locks out {} (lacks {})", e.locks_out,
-                                                                   join_names(e.locks_out_missing))));
+                            (e.locks_out.empty() ? ""
+                                                 : fmt::format("; WARNING: locks out {} (lacks {})", e.locks_out,
+                                                               join_names(e.locks_out_missing))));
         } else if constexpr (std::is_same_v<T, BaselineRaiseSeen>) {
-          raises_.push_back(fmt::format("{}  cluster {}: every VM running at the raise to {} sees it ({:.1f} days after)",
-                                        stamp(e.t), spec_.clusters[e.cluster].name, e.to, (e.t - e.raised_at) / 86400));
+          raises_.push_back(
+              fmt::format("{}  cluster {}: every VM running at the raise to {} sees it ({:.1f} days after)", stamp(e.t),
+                          spec_.clusters[e.cluster].name, e.to, (e.t - e.raised_at) / 86400));
         } else if constexpr (std::is_same_v<T, VmRebooted>) {
           if (e.picks_up) counts_["baseline_pickup_power_cycles"]++;
         } else if constexpr (std::is_same_v<T, VmArrived>) {
@@ -188,7 +188,8 @@ std::map<std::string, double> RunSummary::metrics() const {
   m["imbalance_left_by_compatibility"] = passes > 0 ? left_sum_ / passes : 0;
   // baseline_at_year.N: features of the first cluster's baseline N years in.
   for (int y = 0; y <= static_cast<int>(spec_.horizon_s / (365.25 * 86400)); ++y) {
-    double t = y * 365.25 * 86400, v = spec_.clusters.empty() || !spec_.clusters[0].baseline ? 0 : spec_.clusters[0].baseline->features.count();
+    double t = y * 365.25 * 86400,
+           v = spec_.clusters.empty() || !spec_.clusters[0].baseline ? 0 : spec_.clusters[0].baseline->features.count();
     for (const auto& [when, c, name] : baseline_log_)
       if (c == 0 && when <= t) v = baseline_features_of(name);
     m[fmt::format("baseline_at_year.{}", y)] = v;
@@ -204,7 +205,8 @@ std::map<std::string, std::string> RunSummary::names() const {
   std::map<std::string, std::string> out;
   for (int y = 0; y <= static_cast<int>(spec_.horizon_s / (365.25 * 86400)); ++y) {
     double t = y * 365.25 * 86400;
-    std::string name = spec_.clusters.empty() || !spec_.clusters[0].baseline ? "none" : spec_.clusters[0].baseline->name;
+    std::string name =
+        spec_.clusters.empty() || !spec_.clusters[0].baseline ? "none" : spec_.clusters[0].baseline->name;
     for (const auto& [when, c, to] : baseline_log_)
       if (c == 0 && when <= t) name = to;
     out[fmt::format("baseline_at_year.{}", y)] = name;
@@ -262,8 +264,9 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
   double days = end_s_ / 86400;
   std::string span = days >= 2 ? fmt::format("{:.1f} days", days) : fmt::format("{:.0f} s", end_s_);
   if (spec_.calendar) span = fmt::format("{} to {} ({})", spec_.date(0), spec_.date(end_s_), span);
-  out += fmt::format("  simulated       {}: {} host(s) in {} cluster(s){}, {} VM(s) at start\n", span, hosts,
-                     spec_.clusters.size(), bays ? fmt::format(" (room for {} more hosts bought later)", bays) : "", vms);
+  out +=
+      fmt::format("  simulated       {}: {} host(s) in {} cluster(s){}, {} VM(s) at start\n", span, hosts,
+                  spec_.clusters.size(), bays ? fmt::format(" (room for {} more hosts bought later)", bays) : "", vms);
   long long done = count("migrations");
   out += fmt::format("  migrations      {} completed", done);
   if (done)
@@ -287,30 +290,36 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
                      count("vm_crashes"), count("crashes") ? ": " + by_prefix("crashes.") : "");
   for (size_t i = 0; i < std::min(examples, crashes_.size()); ++i) out += "    " + crashes_[i] + "\n";
   out += more(crashes_, examples, "crashes.csv with --format csv, or the crash table of events.sqlite");
-  out += fmt::format("  cold migrations {} (outage {:.1f} min, HA restarts included)\n", count("cold_migrations"), outage_s_ / 60);
+  out += fmt::format("  cold migrations {} (outage {:.1f} min, HA restarts included)\n", count("cold_migrations"),
+                     outage_s_ / 60);
   if (count("ha_lost_vms") || count("ha_restarts_delayed"))
-    out += fmt::format("  HA              {} restarts waited for capacity; {} VMs never restarted ({:.0f} VM-hours lost)\n",
-                       count("ha_restarts_delayed"), count("ha_lost_vms"), m["ha_lost_vm_hours"]);
+    out += fmt::format(
+        "  HA              {} restarts waited for capacity; {} VMs never restarted ({:.0f} VM-hours lost)\n",
+        count("ha_restarts_delayed"), count("ha_lost_vms"), m["ha_lost_vm_hours"]);
   if (count("drs_passes") || count("drs_passes_stuck"))
-    out += fmt::format("  DRS             {} passes that acted ({} more could not), {} moves, {} candidate moves blocked{}; imbalance left by compatibility {:.3f}\n",
-                       count("drs_passes"), count("drs_passes_stuck"), count("drs_moves"), count("drs_blocked"),
-                       count("drs_blocked") ? " (" + by_prefix("drs_blocked.") + ")" : "", m["imbalance_left_by_compatibility"]);
+    out += fmt::format(
+        "  DRS             {} passes that acted ({} more could not), {} moves, {} candidate moves blocked{}; imbalance "
+        "left by compatibility {:.3f}\n",
+        count("drs_passes"), count("drs_passes_stuck"), count("drs_moves"), count("drs_blocked"),
+        count("drs_blocked") ? " (" + by_prefix("drs_blocked.") + ")" : "", m["imbalance_left_by_compatibility"]);
   if (count("maintenances") || count("host_failures") || count("hosts_bought"))
-    out += fmt::format("  operations      maintenances {} (failed {}), host failures {} (HA restarts {}, {} pinned to newer "
-                       "hosts), hosts bought {}, retired {}{}{}\n",
-                       count("maintenances"), count("failed_maintenances"), count("host_failures"), count("ha_restarts"),
-                       count("ha_pinned"), count("hosts_bought"), count("hosts_retired"),
-                       count("hosts_overdue") ? fmt::format(", {} overdue ({:.0f} host-months past a failed retirement)",
-                                                            count("hosts_overdue"), m["overdue_host_months"])
-                                              : "",
-                       count("hosts_not_bought_at_cap")
-                           ? fmt::format(", {} not bought: cluster at its host cap", count("hosts_not_bought_at_cap"))
-                           : "");
+    out += fmt::format(
+        "  operations      maintenances {} (failed {}), host failures {} (HA restarts {}, {} pinned to newer "
+        "hosts), hosts bought {}, retired {}{}{}\n",
+        count("maintenances"), count("failed_maintenances"), count("host_failures"), count("ha_restarts"),
+        count("ha_pinned"), count("hosts_bought"), count("hosts_retired"),
+        count("hosts_overdue") ? fmt::format(", {} overdue ({:.0f} host-months past a failed retirement)",
+                                             count("hosts_overdue"), m["overdue_host_months"])
+                               : "",
+        count("hosts_not_bought_at_cap")
+            ? fmt::format(", {} not bought: cluster at its host cap", count("hosts_not_bought_at_cap"))
+            : "");
   if (count("vm_arrivals") || count("vm_departures"))
-    out += fmt::format("  workload        {} VMs arrived, {} departed{}\n", count("vm_arrivals"), count("vm_departures"),
-                       count("arrivals_without_slot")
-                           ? fmt::format(", {} arrivals found every slot taken (raise max_count)", count("arrivals_without_slot"))
-                           : "");
+    out += fmt::format(
+        "  workload        {} VMs arrived, {} departed{}\n", count("vm_arrivals"), count("vm_departures"),
+        count("arrivals_without_slot")
+            ? fmt::format(", {} arrivals found every slot taken (raise max_count)", count("arrivals_without_slot"))
+            : "");
   if (count("baseline_raises") || !raises_.empty()) {
     out += fmt::format("  baseline raises {} ({} power cycles picked one up)\n", count("baseline_raises"),
                        count("baseline_pickup_power_cycles"));

@@ -5,15 +5,15 @@
 #pragma once
 
 #include <map>
-#include <tuple>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "scenario/scenario.hpp"
-#include "world/run_stats.hpp"
 #include "world/events.hpp"
+#include "world/run_stats.hpp"
 
 namespace evcsim {
 

@@ -78,8 +78,9 @@ void Loader::add_bays() {
     for (const auto& h : spec_.hosts)
       if (h.cluster == static_cast<int>(c)) ++present, ram = std::max(ram, h.ram_mib), cores = std::max(cores, h.cores);
     // Default cap: the starting size plus as many again (at least 8), within vSphere's 96.
-    int cap = max_hosts_per_cluster_ ? static_cast<int>(max_hosts_per_cluster_)
-                                     : std::max(present, std::min<int>(kVsphereMaxHosts, present + std::max(8, present)));
+    int cap = max_hosts_per_cluster_
+                  ? static_cast<int>(max_hosts_per_cluster_)
+                  : std::max(present, std::min<int>(kVsphereMaxHosts, present + std::max(8, present)));
     int bays = cap - present;
     for (int k = 1; k <= bays; ++k) {
       HostSpec b;
@@ -107,7 +108,8 @@ void Loader::load_rule(int i) {
   }
   for (int k = 0; k < r.host_size(); ++k) rs.hosts.push_back(host_index(r.host(k), r, "host", t));
   if (rs.kind == RuleKind::vm_host && rs.hosts.empty()) fail(r, "host", t, -1, "a vm-host rule needs hosts");
-  if (rs.kind != RuleKind::vm_host && rs.vms.size() < 2) fail(r, "vm", t, -1, "a rule between VMs needs two VMs or more");
+  if (rs.kind != RuleKind::vm_host && rs.vms.size() < 2)
+    fail(r, "vm", t, -1, "a rule between VMs needs two VMs or more");
   spec_.rules.push_back(std::move(rs));
 }
 
@@ -135,13 +137,15 @@ std::vector<int> Loader::add_hosts(const sc::HostGroup& g, const Tree* t, int cl
   not_zero(g, "cores", t, g.cores());
   not_zero(g, "ram_gib", t, g.ram_gib());
   uint32_t count = g.count() == 0 ? 1 : g.count();
-  if (count > 1000000) fail(g, "count", t, -1, fmt::format("{} hosts in one group is more than evcsim supports", count));
+  if (count > 1000000)
+    fail(g, "count", t, -1, fmt::format("{} hosts in one group is more than evcsim supports", count));
   std::string base = g.name().empty() ? cpu->name : g.name();
   std::vector<int> out;
   for (uint32_t k = 1; k <= count; ++k) {
     HostSpec h;
     h.name = count == 1 ? base : fmt::format("{}-{}", base, k);
-    if (!names_.insert(h.name).second) fail(g, g.name().empty() ? "cpu" : "name", t, -1, fmt::format("duplicate host name '{}'", h.name));
+    if (!names_.insert(h.name).second)
+      fail(g, g.name().empty() ? "cpu" : "name", t, -1, fmt::format("duplicate host name '{}'", h.name));
     h.cpu = cpu;
     h.cluster = cluster;
     h.cores = g.cores() ? static_cast<int>(g.cores()) : 2 * std::max(1, cpu->cores_per_socket);
@@ -202,9 +206,15 @@ void Loader::load_vm_group(int i) {
     SoftwareSpec sw;
     sw.name = s.name().empty() ? fmt::format("software-{}", k + 1) : s.name();
     switch (s.detection()) {
-      case sc::PROBE: sw.detection = Detection::probe; break;
-      case sc::FIXED: sw.detection = Detection::fixed; break;
-      default: sw.detection = Detection::cpuid; break;
+      case sc::PROBE:
+        sw.detection = Detection::probe;
+        break;
+      case sc::FIXED:
+        sw.detection = Detection::fixed;
+        break;
+      default:
+        sw.detection = Detection::cpuid;
+        break;
     }
     for (int u = 0; u < s.uses_size(); ++u) {
       auto id = find_feature(s.uses(u));
@@ -242,7 +252,8 @@ void Loader::load_vm_group(int i) {
   not_zero(g, "vcpus", t, g.vcpus());
   if (g.arrivals_per_day() == 0) not_zero(g, "count", t, g.count());  // a group that arrives may start empty
   if (power_on_at > spec_.horizon_s)
-    fail(g, power_on_field, t, -1, fmt::format("{} is after the end of the run ({})", when(power_on_at), when(spec_.horizon_s)));
+    fail(g, power_on_field, t, -1,
+         fmt::format("{} is after the end of the run ({})", when(power_on_at), when(spec_.horizon_s)));
   uint32_t count = g.count() == 0 ? 1 : g.count();
   positive(g, "arrivals_per_day", t, g.arrivals_per_day(), true);
   positive(g, "lifetime_days", t, g.lifetime_days(), true);
@@ -261,8 +272,7 @@ void Loader::load_vm_group(int i) {
     // lifetime_days run at once (three times that leaves ample room).
     double expected = g.arrivals_per_day() * spec_.horizon_s / 86400;
     if (g.lifetime_days() > 0) expected = std::min(expected, g.arrivals_per_day() * g.lifetime_days() * 2.5);
-    slots = g.max_count() ? g.max_count()
-                          : count + static_cast<uint32_t>(std::min(1e6, expected * 1.2 + 10));
+    slots = g.max_count() ? g.max_count() : count + static_cast<uint32_t>(std::min(1e6, expected * 1.2 + 10));
     if (slots < count) fail(g, "max_count", t, -1, fmt::format("max_count {} is below count {}", slots, count));
   }
   if (slots > 10000000) fail(g, "count", t, -1, "too many VMs in one group");
@@ -277,7 +287,8 @@ void Loader::load_vm_group(int i) {
     v.dirty_mib_per_s = g.dirty_mib_per_s() > 0 ? g.dirty_mib_per_s() : 50;
     v.working_set_mib = g.working_set_mib() ? g.working_set_mib() : std::max<int64_t>(1, v.ram_mib / 4);
     if (v.working_set_mib > v.ram_mib)
-      fail(g, "working_set_mib", t, -1, fmt::format("working set {} MiB exceeds RAM {} MiB", v.working_set_mib, v.ram_mib));
+      fail(g, "working_set_mib", t, -1,
+           fmt::format("working set {} MiB exceeds RAM {} MiB", v.working_set_mib, v.ram_mib));
     v.cluster = cluster;
     v.host = host;
     v.software = software;
@@ -292,7 +303,8 @@ void Loader::load_vm_group(int i) {
     v.cpu_demand = g.cpu_demand() > 0 ? g.cpu_demand() : 0.3 * v.vcpus;
     spec_.vms.push_back(std::move(v));
   }
-  if (slots > count) spec_.arrivals.push_back({g.name(), g.arrivals_per_day(), first_slot, static_cast<int>(spec_.vms.size())});
+  if (slots > count)
+    spec_.arrivals.push_back({g.name(), g.arrivals_per_day(), first_slot, static_cast<int>(spec_.vms.size())});
 }
 
 }  // namespace evcsim::loading

@@ -122,8 +122,7 @@ void Loader::load_operation(int i) {
   op.line = file_.line(msg_, "at", i);
   auto at = time_of(o, t, "at_s", o.at_s(), "at_date", o.at_date(), "after", o.after());
   const char* at_field = !o.at_date().empty() ? "at_date" : !o.after().empty() ? "after" : "at_s";
-  if (at && *at < 0)
-    fail(o, at_field, t, -1, fmt::format("{} is before the run starts ({})", when(*at), when(0)));
+  if (at && *at < 0) fail(o, at_field, t, -1, fmt::format("{} is before the run starts ({})", when(*at), when(0)));
   op.at_s = at.value_or(0);
   auto vm_host = [&](const sc::VmHost& vh, const char* field, bool host_required) {
     const Tree* vt = file_.nested(o, field, -1, t);
@@ -133,12 +132,30 @@ void Loader::load_operation(int i) {
     op.text = fmt::format("{} {}{}", field, vh.vm(), vh.host().empty() ? "" : " to " + vh.host());
   };
   switch (o.op_case()) {
-    case sc::Operation::kMigrate: op.kind = OpKind::migrate; vm_host(o.migrate(), "migrate", true); break;
-    case sc::Operation::kColdMigrate: op.kind = OpKind::cold_migrate; vm_host(o.cold_migrate(), "cold_migrate", true); break;
-    case sc::Operation::kPowerOn: op.kind = OpKind::power_on; vm_host(o.power_on(), "power_on", false); break;
-    case sc::Operation::kPowerOff: op.kind = OpKind::power_off; vm_host(o.power_off(), "power_off", false); break;
-    case sc::Operation::kReboot: op.kind = OpKind::reboot; vm_host(o.reboot(), "reboot", false); break;
-    case sc::Operation::kPowerCycle: op.kind = OpKind::power_cycle; vm_host(o.power_cycle(), "power_cycle", false); break;
+    case sc::Operation::kMigrate:
+      op.kind = OpKind::migrate;
+      vm_host(o.migrate(), "migrate", true);
+      break;
+    case sc::Operation::kColdMigrate:
+      op.kind = OpKind::cold_migrate;
+      vm_host(o.cold_migrate(), "cold_migrate", true);
+      break;
+    case sc::Operation::kPowerOn:
+      op.kind = OpKind::power_on;
+      vm_host(o.power_on(), "power_on", false);
+      break;
+    case sc::Operation::kPowerOff:
+      op.kind = OpKind::power_off;
+      vm_host(o.power_off(), "power_off", false);
+      break;
+    case sc::Operation::kReboot:
+      op.kind = OpKind::reboot;
+      vm_host(o.reboot(), "reboot", false);
+      break;
+    case sc::Operation::kPowerCycle:
+      op.kind = OpKind::power_cycle;
+      vm_host(o.power_cycle(), "power_cycle", false);
+      break;
     case sc::Operation::kSetMask: {
       op.kind = OpKind::set_mask;
       const Tree* st = file_.nested(o, "set_mask", -1, t);
@@ -188,7 +205,8 @@ void Loader::load_operation(int i) {
                             o.set_baseline().baseline().empty() ? "(none)" : o.set_baseline().baseline());
       break;
     }
-    default: fail(msg_, "at", nullptr, i, "an operation needs one of migrate, cold_migrate, power_on, ...");
+    default:
+      fail(msg_, "at", nullptr, i, "an operation needs one of migrate, cold_migrate, power_on, ...");
   }
   if (op.at_s > spec_.horizon_s) {
     warn(o, at_field, t,

@@ -20,9 +20,7 @@
 
 namespace evcsim::loading {
 
-std::string Loader::when(double t) const {
-  return spec_.calendar ? spec_.date(t) : fmt::format("{} s", t);
-}
+std::string Loader::when(double t) const { return spec_.calendar ? spec_.date(t) : fmt::format("{} s", t); }
 
 void Loader::load_start_date() {
   if (msg_.start_date().empty()) return;
@@ -35,8 +33,8 @@ void Loader::load_start_date() {
 }
 
 std::optional<double> Loader::time_of(const google::protobuf::Message& m, const Tree* t, std::string_view seconds_field,
-                              double seconds, std::string_view date_field, const std::string& date,
-                              std::string_view duration_field, const std::string& duration) const {
+                                      double seconds, std::string_view date_field, const std::string& date,
+                                      std::string_view duration_field, const std::string& duration) const {
   bool has_seconds = seconds != 0 || file_.line(m, seconds_field, -1, t) > 0;
   int given = has_seconds + !date.empty() + !duration.empty();
   if (given > 1) {
@@ -44,7 +42,8 @@ std::optional<double> Loader::time_of(const google::protobuf::Message& m, const 
     for (auto f : {date_field, duration_field})
       if (!f.empty()) fields.push_back(f);
     std::string names(fields[0]);
-    for (size_t i = 1; i < fields.size(); ++i) names += fmt::format("{}{}", i + 1 == fields.size() ? " or " : ", ", fields[i]);
+    for (size_t i = 1; i < fields.size(); ++i)
+      names += fmt::format("{}{}", i + 1 == fields.size() ? " or " : ", ", fields[i]);
     fail(m, !date.empty() && has_seconds ? date_field : duration_field, t, -1,
          fmt::format("give one of {}, not {}", names, given == 3 ? "all three" : "two"));
   }

@@ -26,15 +26,19 @@ ScenarioSpec Loader::load() {
   spec_.description = msg_.description();
   spec_.seed = msg_.seed() == 0 ? 1 : msg_.seed();
   load_start_date();
-  auto horizon = time_of(msg_, nullptr, "horizon_s", msg_.horizon_s(), "end_date", msg_.end_date(), "horizon",
-                         msg_.horizon());
+  auto horizon =
+      time_of(msg_, nullptr, "horizon_s", msg_.horizon_s(), "end_date", msg_.end_date(), "horizon", msg_.horizon());
   if (!horizon) fail(msg_, "horizon_s", nullptr, -1, "say how long the run is: horizon: \"5y\", end_date or horizon_s");
   if (!(*horizon > 0))
-    fail(msg_, msg_.horizon_s() != 0 ? "horizon_s" : !msg_.end_date().empty() ? "end_date" : "horizon", nullptr, -1,
-         !msg_.end_date().empty() ? fmt::format("end_date {} is not after start_date {}", msg_.end_date(),
-                                                spec_.start_date.str())
-                                  : msg_.horizon().empty() ? "horizon_s must be a positive number of seconds"
-                                                           : "horizon must be positive");
+    fail(msg_,
+         msg_.horizon_s() != 0      ? "horizon_s"
+         : !msg_.end_date().empty() ? "end_date"
+                                    : "horizon",
+         nullptr, -1,
+         !msg_.end_date().empty()
+             ? fmt::format("end_date {} is not after start_date {}", msg_.end_date(), spec_.start_date.str())
+         : msg_.horizon().empty() ? "horizon_s must be a positive number of seconds"
+                                  : "horizon must be positive");
   spec_.horizon_s = *horizon;
   load_policy();
   load_settings();
@@ -55,12 +59,12 @@ ScenarioSpec Loader::load() {
 }
 
 void Loader::fail(const google::protobuf::Message& m, std::string_view field, const Tree* t, int index,
-                       std::string message) const {
+                  std::string message) const {
   file_.fail(file_.line(m, field, index, t), std::string(field), std::move(message));
 }
 
-std::optional<Baseline> Loader::baseline(const std::string& name, const google::protobuf::Message& m, std::string_view field,
-                                 const Tree* t) const {
+std::optional<Baseline> Loader::baseline(const std::string& name, const google::protobuf::Message& m,
+                                         std::string_view field, const Tree* t) const {
   if (name.empty()) return std::nullopt;
   if (const Baseline* b = catalog_.find_baseline(name)) return *b;
   try {
@@ -71,8 +75,9 @@ std::optional<Baseline> Loader::baseline(const std::string& name, const google::
   return std::nullopt;
 }
 
-VmMasks Loader::masks(const google::protobuf::RepeatedPtrField<sc::RegisterMask>& list, const google::protobuf::Message& parent,
-              std::string_view field, const Tree* t, bool allow_dash) const {
+VmMasks Loader::masks(const google::protobuf::RepeatedPtrField<sc::RegisterMask>& list,
+                      const google::protobuf::Message& parent, std::string_view field, const Tree* t,
+                      bool allow_dash) const {
   VmMasks out;
   for (int i = 0; i < list.size(); ++i) {
     const auto& m = list.Get(i);
@@ -98,7 +103,8 @@ VmMasks Loader::masks(const google::protobuf::RepeatedPtrField<sc::RegisterMask>
   return out;
 }
 
-void Loader::positive(const google::protobuf::Message& m, std::string_view field, const Tree* t, double v, bool allow_zero) {
+void Loader::positive(const google::protobuf::Message& m, std::string_view field, const Tree* t, double v,
+                      bool allow_zero) {
   if (v < 0 || (!allow_zero && v == 0) || !std::isfinite(v))
     fail(m, field, t, -1, fmt::format("{} must be {}, not {}", field, allow_zero ? "zero or more" : "positive", v));
 }
@@ -109,18 +115,19 @@ void Loader::not_zero(const google::protobuf::Message& m, std::string_view field
 }
 
 void Loader::warn(const google::protobuf::Message& m, std::string_view field, const Tree* t, std::string message) {
-  spec_.warnings.push_back(fmt::format("{}:{}: {}: warning: {}", file_.file(), file_.line(m, field, -1, t), field, message));
+  spec_.warnings.push_back(
+      fmt::format("{}:{}: {}: warning: {}", file_.file(), file_.line(m, field, -1, t), field, message));
 }
 
 int Loader::cluster_index(const std::string& name, const google::protobuf::Message& m, std::string_view field,
-                  const Tree* t) const {
+                          const Tree* t) const {
   for (size_t i = 0; i < spec_.clusters.size(); ++i)
     if (spec_.clusters[i].name == name) return static_cast<int>(i);
   fail(m, field, t, -1, fmt::format("unknown cluster '{}'", name));
 }
 
 int Loader::host_index(const std::string& name, const google::protobuf::Message& m, std::string_view field,
-               const Tree* t) const {
+                       const Tree* t) const {
   for (size_t i = 0; i < spec_.hosts.size(); ++i)
     if (spec_.hosts[i].name == name) return static_cast<int>(i);
   fail(m, field, t, -1, fmt::format("unknown host '{}'", name));

@@ -45,8 +45,8 @@ class Loader {
   std::optional<Baseline> baseline(const std::string& name, const google::protobuf::Message& m, std::string_view field,
                                    const Tree* t) const;
 
-  VmMasks masks(const google::protobuf::RepeatedPtrField<sc::RegisterMask>& list, const google::protobuf::Message& parent,
-                std::string_view field, const Tree* t, bool allow_dash) const;
+  VmMasks masks(const google::protobuf::RepeatedPtrField<sc::RegisterMask>& list,
+                const google::protobuf::Message& parent, std::string_view field, const Tree* t, bool allow_dash) const;
 
   void load_policy();
 

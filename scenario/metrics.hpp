@@ -13,8 +13,8 @@
 namespace evcsim {
 
 struct MetricInfo {
-  std::string_view name;         // "crashes", or a family's prefix "crashes."
-  std::string_view unit;         // "count", "minutes", "features", "0..1"
+  std::string_view name;  // "crashes", or a family's prefix "crashes."
+  std::string_view unit;  // "count", "minutes", "features", "0..1"
   std::string_view description;
   bool family = false;           // name is a prefix; suffixes from family_suffixes()
   std::string_view suffix_meta;  // "<cause>", "<code>", "<N>"

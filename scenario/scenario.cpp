@@ -7,31 +7,46 @@
 
 namespace evcsim {
 
-
 std::string_view detection_name(Detection d) {
   switch (d) {
-    case Detection::cpuid: return "cpuid";
-    case Detection::probe: return "probe";
-    case Detection::fixed: return "fixed";
+    case Detection::cpuid:
+      return "cpuid";
+    case Detection::probe:
+      return "probe";
+    case Detection::fixed:
+      return "fixed";
   }
   return "cpuid";
 }
 
 std::string_view op_kind_name(OpKind k) {
   switch (k) {
-    case OpKind::migrate: return "migrate";
-    case OpKind::cold_migrate: return "cold_migrate";
-    case OpKind::power_on: return "power_on";
-    case OpKind::power_off: return "power_off";
-    case OpKind::reboot: return "reboot";
-    case OpKind::power_cycle: return "power_cycle";
-    case OpKind::set_mask: return "set_mask";
-    case OpKind::add_host: return "add_host";
-    case OpKind::remove_host: return "remove_host";
-    case OpKind::set_baseline: return "set_baseline";
-    case OpKind::maintenance: return "maintenance";
-    case OpKind::exit_maintenance: return "exit_maintenance";
-    case OpKind::fail_host: return "fail_host";
+    case OpKind::migrate:
+      return "migrate";
+    case OpKind::cold_migrate:
+      return "cold_migrate";
+    case OpKind::power_on:
+      return "power_on";
+    case OpKind::power_off:
+      return "power_off";
+    case OpKind::reboot:
+      return "reboot";
+    case OpKind::power_cycle:
+      return "power_cycle";
+    case OpKind::set_mask:
+      return "set_mask";
+    case OpKind::add_host:
+      return "add_host";
+    case OpKind::remove_host:
+      return "remove_host";
+    case OpKind::set_baseline:
+      return "set_baseline";
+    case OpKind::maintenance:
+      return "maintenance";
+    case OpKind::exit_maintenance:
+      return "exit_maintenance";
+    case OpKind::fail_host:
+      return "fail_host";
   }
   return "?";
 }
@@ -46,7 +61,7 @@ std::string ScenarioSpec::date(double t) const { return calendar ? calendar_date
 
 std::string ExpectationSpec::text() const {
   return expected_name.empty() ? fmt::format("{} {} {}", metric, op, value)
-                                    : fmt::format("{} {} \"{}\"", metric, op, expected_name);
+                               : fmt::format("{} {} \"{}\"", metric, op, expected_name);
 }
 
 }  // namespace evcsim

@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "base/year_month.hpp"
 #include "catalog/baseline.hpp"
 #include "catalog/catalog.hpp"
 #include "cpu/cpu_model.hpp"
 #include "cpu/register_mask.hpp"
 #include "policy/masking/masks.hpp"
-#include "base/year_month.hpp"
 
 namespace evcsim {
 
@@ -39,7 +39,7 @@ struct HostSpec {
   int cores = 0;
   int64_t ram_mib = 0;
   YearMonth purchased;
-  YearMonth retire;                     // listed retirement date (invalid: by lifetime)
+  YearMonth retire;  // listed retirement date (invalid: by lifetime)
 };
 
 struct ClusterSpec {
@@ -62,16 +62,16 @@ struct VmSpec {
   bool power_cycle_on_reboot = false;
   double power_on_at_s = 0;
   bool start_powered_off = false;
-  double cpu_demand = 0.6;          // vCPU-equivalents (Clovertown cores) at base demand
-  bool arrival_slot = false;        // powered on only when the workload brings it
-  double lifetime_days = 0;         // arrivals: mean life (0 = forever)
-  int ha_priority = 1;              // HA restart order: 0 high, 1 medium, 2 low
+  double cpu_demand = 0.6;    // vCPU-equivalents (Clovertown cores) at base demand
+  bool arrival_slot = false;  // powered on only when the workload brings it
+  double lifetime_days = 0;   // arrivals: mean life (0 = forever)
+  int ha_priority = 1;        // HA restart order: 0 high, 1 medium, 2 low
 };
 
 struct ArrivalSpec {
   std::string group;
   double per_day = 0;
-  int first_vm = 0, end_vm = 0;     // the group's arrival slots [first, end)
+  int first_vm = 0, end_vm = 0;  // the group's arrival slots [first, end)
 };
 
 struct DrsSpec {
@@ -105,9 +105,9 @@ struct RefreshSpec {
   bool cold_evacuation = false;
   bool enable_needs_all_off = false;
   double max_share_retiring = 0.1;
-  double ram_gib = 0;                 // 0: by the part's launch year
+  double ram_gib = 0;  // 0: by the part's launch year
   double qualification_months = 6;
-  bool planned = false;               // purchases, retirements and raises come from the schedule (evcsim plan)
+  bool planned = false;  // purchases, retirements and raises come from the schedule (evcsim plan)
 };
 
 enum class RuleKind { affinity, anti_affinity, vm_host };
@@ -117,22 +117,35 @@ struct RuleSpec {
   std::vector<int> hosts;
 };
 
-enum class OpKind { migrate, cold_migrate, power_on, power_off, reboot, power_cycle, set_mask, add_host,
-                    remove_host, set_baseline, maintenance, exit_maintenance, fail_host };
+enum class OpKind {
+  migrate,
+  cold_migrate,
+  power_on,
+  power_off,
+  reboot,
+  power_cycle,
+  set_mask,
+  add_host,
+  remove_host,
+  set_baseline,
+  maintenance,
+  exit_maintenance,
+  fail_host
+};
 std::string_view op_kind_name(OpKind k);
 
 struct OperationSpec {
   double at_s = 0;
   OpKind kind = OpKind::migrate;
-  std::vector<int> vms;             // targets (VM indices)
-  int host = -1;                    // destination / host operated on
+  std::vector<int> vms;  // targets (VM indices)
+  int host = -1;         // destination / host operated on
   int cluster = -1;
-  VmMasks masks;                    // set_mask
-  std::optional<Baseline> baseline; // set_baseline (nullopt: disable)
-  std::vector<int> new_hosts;       // add_host: indices into ScenarioSpec::hosts (not present at start)
-  double repair_hours = 0;          // fail_host
-  int line = 0;                     // in the scenario file, for reports
-  std::string text;                 // "migrate web-1 to e5310-1"
+  VmMasks masks;                     // set_mask
+  std::optional<Baseline> baseline;  // set_baseline (nullopt: disable)
+  std::vector<int> new_hosts;        // add_host: indices into ScenarioSpec::hosts (not present at start)
+  double repair_hours = 0;           // fail_host
+  int line = 0;                      // in the scenario file, for reports
+  std::string text;                  // "migrate web-1 to e5310-1"
 };
 
 struct NetworkSpec {
@@ -146,7 +159,7 @@ struct MigrationSpec {
   double cold_outage_s = 180;
   double reboot_s = 60;
   int max_crash_loops = 3;
-  int max_per_host = 0;  // 0: from the host link (8 at >= 10 Gbit/s, else 4)
+  int max_per_host = 0;     // 0: from the host link (8 at >= 10 Gbit/s, else 4)
   std::string convergence;  // "": the policy's hypervisor default
 };
 
@@ -166,15 +179,15 @@ struct ScenarioSpec {
   NetworkSpec network;
   MigrationSpec migration;
   std::vector<ClusterSpec> clusters;
-  std::vector<HostSpec> hosts;           // every host, including those added later
+  std::vector<HostSpec> hosts;  // every host, including those added later
   std::vector<bool> host_present_at_start;
   std::vector<VmSpec> vms;
   std::vector<OperationSpec> operations;  // sorted by time, stable
   std::vector<ExpectationSpec> expectations;
-  double sample_interval_s = 0;           // time series sampling
-  std::vector<double> graph_at_s;         // compatibility graph snapshots
+  double sample_interval_s = 0;    // time series sampling
+  std::vector<double> graph_at_s;  // compatibility graph snapshots
   YearMonth start_date{2010, 1};
-  bool calendar = false;                  // start_date given: outputs show dates
+  bool calendar = false;  // start_date given: outputs show dates
   // "YYYY-MM-DD" of simulated time t with the calendar, "" without.
   std::string date(double t) const;
   DrsSpec drs;
@@ -183,7 +196,7 @@ struct ScenarioSpec {
   RefreshSpec refresh;
   std::vector<RuleSpec> rules;
   std::vector<ArrivalSpec> arrivals;
-  std::vector<std::string> warnings;      // "file:line: field: ..." for the suspicious
+  std::vector<std::string> warnings;  // "file:line: field: ..." for the suspicious
 };
 
 // The calendar month `t` simulated seconds after `start`.

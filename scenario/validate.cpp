@@ -64,17 +64,20 @@ void Loader::warn_ineffective() {
   }
   const auto& d = msg_.drs();
   if (!d.balance() && (d.threshold() || d.max_moves_per_pass() || d.interval_s() > 0))
-    warn(d, d.threshold() ? "threshold" : d.max_moves_per_pass() ? "max_moves_per_pass" : "interval_s",
+    warn(d,
+         d.threshold()            ? "threshold"
+         : d.max_moves_per_pass() ? "max_moves_per_pass"
+                                  : "interval_s",
          file_.nested(msg_, "drs", -1), "balancing settings have no effect without `balance: true`");
   // A baseline policy that reads the cluster's `baseline` raises only one a cluster has.
   const BaselinePolicyEntry* raise = find_named(baseline_policy_table(), spec_.refresh.baseline_policy);
   if (spec_.refresh.enabled && raise && raise->reads_setting("baseline"))
     for (size_t c = 0; c < spec_.clusters.size(); ++c)
       if (!spec_.clusters[c].baseline)
-        spec_.warnings.push_back(fmt::format("{}:{}: baseline: warning: {} only raises a baseline a cluster "
-                                             "has; cluster {} has none",
-                                             file_.file(), file_.line(msg_, "cluster", static_cast<int>(c)),
-                                             raise->name, spec_.clusters[c].name));
+        spec_.warnings.push_back(fmt::format(
+            "{}:{}: baseline: warning: {} only raises a baseline a cluster "
+            "has; cluster {} has none",
+            file_.file(), file_.line(msg_, "cluster", static_cast<int>(c)), raise->name, spec_.clusters[c].name));
 }
 
 void Loader::load_expectation(int i) {
@@ -83,8 +86,7 @@ void Loader::load_expectation(int i) {
   static const std::set<std::string> ops = {"==", "!=", "<=", ">=", "<", ">"};
   if (e.metric().empty()) fail(msg_, "expect", nullptr, i, "an expectation needs a metric");
   if (!ops.count(e.op())) fail(e, "op", t, -1, fmt::format("'{}' is not one of == != <= >= < >", e.op()));
-  if (!is_known_metric(e.metric()))
-    fail(e, "metric", t, -1, unknown_metric_text(e.metric()));
+  if (!is_known_metric(e.metric())) fail(e, "metric", t, -1, unknown_metric_text(e.metric()));
   if (!e.text().empty() && e.op() != "==" && e.op() != "!=")
     fail(e, "op", t, -1, "a text expectation compares with == or != only");
   if (!e.text().empty() && e.metric().rfind("baseline_at_year.", 0) != 0)

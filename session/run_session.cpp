@@ -1,12 +1,12 @@
 #include "session/run_session.hpp"
 
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <unistd.h>
 
 #include <fmt/format.h>
 

@@ -16,9 +16,9 @@
 namespace evcsim {
 
 struct RunRequest {
-  std::string out;                          // the output folder; "" for none
+  std::string out;                           // the output folder; "" for none
   std::vector<std::string> formats{"text"};  // names of output_formats()
-  bool quiet = false;                       // print only failing expectations
+  bool quiet = false;                        // print only failing expectations
   EventDetail events = EventDetail::operations;
 };
 

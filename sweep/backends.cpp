@@ -34,7 +34,6 @@ namespace fs = std::filesystem;
 
 constexpr size_t kArrayChunk = 1000;  // Slurm's default MaxArraySize is 1001: ids 0..1000
 
-
 std::string first_line(const std::string& path) {
   FILE* f = std::fopen(path.c_str(), "r");
   if (!f) return "";
@@ -110,8 +109,8 @@ std::vector<std::string> run_local(const Experiment& e, const std::vector<size_t
         if (null_fd >= 0) dup2(null_fd, STDOUT_FILENO);
         int log_fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (log_fd >= 0) dup2(log_fd, STDERR_FILENO);
-        std::vector<const char*> argv = {o.exe.c_str(),      verb.c_str(),     o.experiment.c_str(), index_flag.c_str(),
-                                         index.c_str(),      out_flag.c_str(), o.out.c_str(),        quiet.c_str()};
+        std::vector<const char*> argv = {o.exe.c_str(), verb.c_str(),     o.experiment.c_str(), index_flag.c_str(),
+                                         index.c_str(), out_flag.c_str(), o.out.c_str(),        quiet.c_str()};
         if (!o.formats.empty()) argv.insert(argv.end(), {format_flag_name.c_str(), o.formats.c_str()});
         argv.push_back(nullptr);
         execv(o.exe.c_str(), const_cast<char* const*>(argv.data()));

@@ -22,8 +22,8 @@ struct BackendOptions {
   int jobs = 0;            // local: processes at once (0: the cores); slurm: the array's %K throttle (0: none)
   bool dry_run = false;    // slurm: print the script and the sbatch command, submit nothing
   std::vector<std::string> sbatch_args;  // slurm: extra #SBATCH lines, e.g. "--partition=long"
-  double poll_s = 5;       // slurm: seconds between squeue polls
-  std::string formats;     // each run's --format besides text,json (e.g. "text,json,html"); empty: text,json
+  double poll_s = 5;                     // slurm: seconds between squeue polls
+  std::string formats;  // each run's --format besides text,json (e.g. "text,json,html"); empty: text,json
 };
 
 // Runs `cmd` with sh and returns its exit status (-1 if it did not exit)

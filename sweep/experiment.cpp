@@ -11,14 +11,14 @@
 #include <fmt/format.h>
 #include <google/protobuf/text_format.h>
 
-#include "catalog/catalog.hpp"
 #include "base/error.hpp"
-#include "scenario/metrics.hpp"
+#include "base/random.hpp"
 #include "base/text_util.hpp"
 #include "base/textproto.hpp"
+#include "catalog/catalog.hpp"
 #include "reports/compare_report.hpp"
+#include "scenario/metrics.hpp"
 #include "scenario/scenario.pb.h"
-#include "base/random.hpp"
 #include "sweep/experiment.pb.h"
 
 namespace evcsim::sweep {
@@ -51,7 +51,8 @@ std::vector<Segment> split_path(const std::string& path) {
     size_t j = i;
     while (j < path.size() && path[j] != '.' && path[j] != '[') ++j;
     s.field = path.substr(i, j - i);
-    if (s.field.empty()) throw std::invalid_argument(fmt::format("'{}' has an empty field name at character {}", path, i + 1));
+    if (s.field.empty())
+      throw std::invalid_argument(fmt::format("'{}' has an empty field name at character {}", path, i + 1));
     if (j < path.size() && path[j] == '[') {
       size_t close = path.find(']', j);
       if (close == std::string::npos) throw std::invalid_argument(fmt::format("'{}' has a '[' without ']'", path));
@@ -91,9 +92,10 @@ std::string field_names(const pb::Descriptor* d) {
   std::vector<std::string> names;
   for (int k = 0; k < d->field_count(); ++k) names.push_back(d->field(k)->name());
   auto near = nearest_names(name, names, 1);
-  throw std::invalid_argument(near.empty() || edit_distance(near[0], name) > std::max<size_t>(2, name.size() / 3)
-                                  ? fmt::format("{} has no field '{}' (its fields: {})", d->name(), name, field_names(d))
-                                  : fmt::format("{} has no field '{}'; did you mean '{}'?", d->name(), name, near[0]));
+  throw std::invalid_argument(
+      near.empty() || edit_distance(near[0], name) > std::max<size_t>(2, name.size() / 3)
+          ? fmt::format("{} has no field '{}' (its fields: {})", d->name(), name, field_names(d))
+          : fmt::format("{} has no field '{}'; did you mean '{}'?", d->name(), name, near[0]));
 }
 
 double parse_number(const std::string& text, const pb::FieldDescriptor* fd) {
@@ -110,8 +112,8 @@ T whole(const std::string& text, const pb::FieldDescriptor* fd) {
   double v = parse_number(text, fd);
   if (v != std::floor(v) || v < static_cast<double>(std::numeric_limits<T>::min()) ||
       v > static_cast<double>(std::numeric_limits<T>::max()))
-    throw BadValue(fmt::format("'{}' is not a valid {} ({} is a whole number{})", text, fd->type_name(),
-                                            fd->name(), std::is_unsigned_v<T> ? " of 0 or more" : ""));
+    throw BadValue(fmt::format("'{}' is not a valid {} ({} is a whole number{})", text, fd->type_name(), fd->name(),
+                               std::is_unsigned_v<T> ? " of 0 or more" : ""));
   return static_cast<T>(v);
 }
 
@@ -123,7 +125,8 @@ void set_scalar(pb::Message& m, const pb::FieldDescriptor* fd, int index, const 
       rep ? r->SetRepeatedString(&m, fd, index, value) : r->SetString(&m, fd, value);
       return;
     case pb::FieldDescriptor::CPPTYPE_DOUBLE:
-      rep ? r->SetRepeatedDouble(&m, fd, index, parse_number(value, fd)) : r->SetDouble(&m, fd, parse_number(value, fd));
+      rep ? r->SetRepeatedDouble(&m, fd, index, parse_number(value, fd))
+          : r->SetDouble(&m, fd, parse_number(value, fd));
       return;
     case pb::FieldDescriptor::CPPTYPE_FLOAT: {
       auto v = static_cast<float>(parse_number(value, fd));
@@ -131,10 +134,12 @@ void set_scalar(pb::Message& m, const pb::FieldDescriptor* fd, int index, const 
       return;
     }
     case pb::FieldDescriptor::CPPTYPE_INT32:
-      rep ? r->SetRepeatedInt32(&m, fd, index, whole<int32_t>(value, fd)) : r->SetInt32(&m, fd, whole<int32_t>(value, fd));
+      rep ? r->SetRepeatedInt32(&m, fd, index, whole<int32_t>(value, fd))
+          : r->SetInt32(&m, fd, whole<int32_t>(value, fd));
       return;
     case pb::FieldDescriptor::CPPTYPE_INT64:
-      rep ? r->SetRepeatedInt64(&m, fd, index, whole<int64_t>(value, fd)) : r->SetInt64(&m, fd, whole<int64_t>(value, fd));
+      rep ? r->SetRepeatedInt64(&m, fd, index, whole<int64_t>(value, fd))
+          : r->SetInt64(&m, fd, whole<int64_t>(value, fd));
       return;
     case pb::FieldDescriptor::CPPTYPE_UINT32:
       rep ? r->SetRepeatedUInt32(&m, fd, index, whole<uint32_t>(value, fd))
@@ -160,7 +165,8 @@ void set_scalar(pb::Message& m, const pb::FieldDescriptor* fd, int index, const 
       rep ? r->SetRepeatedEnum(&m, fd, index, ev) : r->SetEnum(&m, fd, ev);
       return;
     }
-    case pb::FieldDescriptor::CPPTYPE_MESSAGE: break;
+    case pb::FieldDescriptor::CPPTYPE_MESSAGE:
+      break;
   }
   throw std::logic_error(fmt::format("{} is a message, not a value", fd->name()));
 }
@@ -170,8 +176,8 @@ int select_element(const pb::Message& m, const pb::FieldDescriptor* fd, const Se
   const auto* r = m.GetReflection();
   int n = r->FieldSize(m, fd);
   if (!s.has_index)
-    throw std::invalid_argument(fmt::format("'{}' is repeated: pick one element, {}[0] or {}[name=...]", fd->name(),
-                                            fd->name(), fd->name()));
+    throw std::invalid_argument(
+        fmt::format("'{}' is repeated: pick one element, {}[0] or {}[name=...]", fd->name(), fd->name(), fd->name()));
   if (s.key.empty()) {
     if (s.index >= static_cast<size_t>(n))
       throw std::invalid_argument(fmt::format("{}[{}]: the scenario has {} {}", fd->name(), s.index, n, fd->name()));
@@ -179,8 +185,8 @@ int select_element(const pb::Message& m, const pb::FieldDescriptor* fd, const Se
   }
   const auto* kf = fd->message_type()->FindFieldByName(s.key);
   if (!kf || kf->is_repeated() || kf->cpp_type() != pb::FieldDescriptor::CPPTYPE_STRING)
-    throw std::invalid_argument(fmt::format("{}[{}=...]: {} has no text field '{}'", fd->name(), s.key,
-                                            fd->message_type()->name(), s.key));
+    throw std::invalid_argument(
+        fmt::format("{}[{}=...]: {} has no text field '{}'", fd->name(), s.key, fd->message_type()->name(), s.key));
   std::vector<std::string> have;
   for (int k = 0; k < n; ++k) {
     const auto& e = r->GetRepeatedMessage(m, fd, k);
@@ -293,7 +299,8 @@ Task Experiment::task(size_t index) const {
 }
 
 std::string Experiment::scenario_text(const Task& task) const {
-  std::string out = fmt::format("# evcsim sweep {}, task {}: {} with", impl_->msg.name(), task.index, impl_->scenario_file);
+  std::string out =
+      fmt::format("# evcsim sweep {}, task {}: {} with", impl_->msg.name(), task.index, impl_->scenario_file);
   for (size_t f = 0; f < impl_->factors.size(); ++f)
     out += fmt::format(" {}={}", impl_->factors[f].path, impl_->points[task.point].values[f]);
   return out + fmt::format(", seed {}\n", task.seed) + impl_->point_text(task.point, task.seed);
@@ -322,9 +329,8 @@ Experiment Experiment::parse(const std::string& text, const std::string& file, c
   TextprotoFile tp(file, text, &impl->msg);
   const auto& m = impl->msg;
   auto fail = [&](const pb::Message& msg, std::string_view field, int index, const pb::TextFormat::ParseInfoTree* tree,
-                  const std::string& what, const std::string& label) {
-    tp.fail(tp.line(msg, field, index, tree), label, what);
-  };
+                  const std::string& what,
+                  const std::string& label) { tp.fail(tp.line(msg, field, index, tree), label, what); };
 
   // The base scenario, relative to the experiment file.
   if (m.scenario().empty()) fail(m, "name", -1, nullptr, "an experiment needs `scenario: \"FILE\"`", "scenario");
@@ -352,7 +358,8 @@ Experiment Experiment::parse(const std::string& text, const std::string& file, c
     out.name = f.name().empty() ? f.path() : f.name();
     out.line = tp.line(m, "factor", i);
     std::string where = fmt::format("factor[{}]", i);
-    if (f.path().empty()) fail(f, "value", 0, tree, "a factor needs a path (e.g. refresh.lifetime_years)", where + ".path");
+    if (f.path().empty())
+      fail(f, "value", 0, tree, "a factor needs a path (e.g. refresh.lifetime_years)", where + ".path");
     if (!names.insert(out.name).second) fail(f, "path", -1, tree, "two factors with this name", where + ".path");
     const bool range = f.min() != 0 || f.max() != 0;
     if (range && f.value_size() > 0)
@@ -440,7 +447,8 @@ Experiment Experiment::parse(const std::string& text, const std::string& file, c
     bool clash = false;
     for (const auto& d : impl->points) clash = clash || !labels.insert(d.label).second;
     if (clash)
-      for (size_t p = 0; p < impl->points.size(); ++p) impl->points[p].label = fmt::format("p{}-{}", p, impl->points[p].label);
+      for (size_t p = 0; p < impl->points.size(); ++p)
+        impl->points[p].label = fmt::format("p{}-{}", p, impl->points[p].label);
   }
 
   // Seeds and metrics.
@@ -466,9 +474,9 @@ Experiment Experiment::parse(const std::string& text, const std::string& file, c
       std::string values;
       for (size_t f = 0; f < e.impl_->factors.size(); ++f)
         values += fmt::format("{}{}={}", f ? ", " : "", e.impl_->factors[f].name, e.impl_->points[p].values[f]);
-      throw InputError(fmt::format("design point {} ({}) makes a scenario evcsim rejects: {}", p, values,
-                                   err.message()),
-                       file, e.impl_->factors.empty() ? 0 : e.impl_->factors.front().line, "factor");
+      throw InputError(
+          fmt::format("design point {} ({}) makes a scenario evcsim rejects: {}", p, values, err.message()), file,
+          e.impl_->factors.empty() ? 0 : e.impl_->factors.front().line, "factor");
     }
   }
   return e;

@@ -9,9 +9,9 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "base/error.hpp"
+#include "base/json.hpp"
 #include "base/textproto.hpp"
 #include "reports/compare_report.hpp"
-#include "base/json.hpp"
 #include "reports/results.hpp"
 
 namespace evcsim::sweep {
@@ -36,7 +36,9 @@ experiment::MetricStats stats_of(const std::string& metric, const std::vector<do
 std::string plain(double v) {
   if (!std::isfinite(v)) return fmt::format("{}", v);
   double a = std::fabs(v);
-  std::string s = a >= 100 || a == std::floor(a) ? fmt::format("{:.0f}", a) : a >= 1 ? fmt::format("{:.2f}", a) : fmt::format("{:.3g}", a);
+  std::string s = a >= 100 || a == std::floor(a) ? fmt::format("{:.0f}", a)
+                  : a >= 1                       ? fmt::format("{:.2f}", a)
+                                                 : fmt::format("{:.3g}", a);
   size_t dot = s.find('.');
   size_t int_end = dot == std::string::npos ? s.size() : dot;
   for (size_t k = int_end; k > 3; k -= 3) s.insert(k - 3, ",");
@@ -123,15 +125,13 @@ std::string sweep_csv(const experiment::SweepResults& r) {
   return out;
 }
 
-std::string sweep_json(const experiment::SweepResults& r) {
-  return to_json(r);
-}
+std::string sweep_json(const experiment::SweepResults& r) { return to_json(r); }
 
 std::string sweep_text(const experiment::SweepResults& r) {
   size_t runs = r.tasks() - static_cast<size_t>(r.missing_task_size());
-  std::string out = fmt::format("evcsim sweep: {} ({} design points x {} run(s) each: {} of {} runs merged; mean ±95% CI)\n",
-                                r.experiment(), r.point_size(), r.point_size() ? r.tasks() / r.point_size() : 0, runs,
-                                r.tasks());
+  std::string out =
+      fmt::format("evcsim sweep: {} ({} design points x {} run(s) each: {} of {} runs merged; mean ±95% CI)\n",
+                  r.experiment(), r.point_size(), r.point_size() ? r.tasks() / r.point_size() : 0, runs, r.tasks());
   // Columns sized to their widest cell.
   std::vector<std::string> head{"point"};
   for (const auto& f : r.factor()) head.push_back(f);
@@ -154,8 +154,9 @@ std::string sweep_text(const experiment::SweepResults& r) {
   auto line = [&](const std::vector<std::string>& cells) {
     std::string s;
     for (size_t k = 0; k < cells.size(); ++k)
-      s += k == 0 ? fmt::format("{:>{}}", cells[k], w[k])
-                  : k < text_cols ? fmt::format("  {:<{}}", cells[k], w[k]) : fmt::format("  {:>{}}", cells[k], w[k]);
+      s += k == 0          ? fmt::format("{:>{}}", cells[k], w[k])
+           : k < text_cols ? fmt::format("  {:<{}}", cells[k], w[k])
+                           : fmt::format("  {:>{}}", cells[k], w[k]);
     return s + "\n";
   };
   out += line(head);
@@ -173,17 +174,20 @@ std::string sweep_text(const experiment::SweepResults& r) {
 std::string sweep_html(const experiment::SweepResults& r) {
   std::string out = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>evcsim sweep: {0}</title><style>"
-      "body{{font-family:sans-serif;margin:24px auto;max-width:1100px}} table{{border-collapse:collapse;font-size:13px}}"
-      "th,td{{border:1px solid #ddd;padding:4px 8px;white-space:nowrap}} th{{background:#f3f3f3}} td.n{{text-align:right}}"
+      "body{{font-family:sans-serif;margin:24px auto;max-width:1100px}} "
+      "table{{border-collapse:collapse;font-size:13px}}"
+      "th,td{{border:1px solid #ddd;padding:4px 8px;white-space:nowrap}} th{{background:#f3f3f3}} "
+      "td.n{{text-align:right}}"
       "svg text{{font-size:11px}} .effects{{display:flex;flex-wrap:wrap;gap:12px}} .wide{{overflow-x:auto}}"
       "</style></head><body><h1>evcsim sweep: {0}</h1>\n<p>{1} on {2}: {3} design points, {4} of {5} runs merged. "
       "Points are means; bars are 95% confidence intervals (Student t) over the runs.</p>\n",
       xml_escape(r.experiment()), xml_escape(r.file()), xml_escape(r.scenario()), r.point_size(),
       r.tasks() - static_cast<uint32_t>(r.missing_task_size()), r.tasks());
   if (r.missing_task_size() > 0)
-    out += fmt::format("<p id=\"missing\"><b>Partial:</b> {} runs have no results; finish them with "
-                       "<code>evcsim sweep ... --resume</code>.</p>\n",
-                       r.missing_task_size());
+    out += fmt::format(
+        "<p id=\"missing\"><b>Partial:</b> {} runs have no results; finish them with "
+        "<code>evcsim sweep ... --resume</code>.</p>\n",
+        r.missing_task_size());
   // Main effects: one chart per factor and metric.
   out += "<h2>Main effects</h2>\n<p>Each level's mean over every run at that level, whatever the other factors.</p>\n";
   for (const auto& factor : r.factor()) {
@@ -209,28 +213,31 @@ std::string sweep_html(const experiment::SweepResults& r) {
       const double H = T + row * static_cast<double>(levels.size()) + 22;
       auto x = [&](double v) { return L + pw * (std::clamp(v, lo, hi) - lo) / (hi - lo); };
       const double axis_y = T + row * static_cast<double>(levels.size()) + 2;
-      out += fmt::format("<svg class=\"effect\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{:.0f}\">"
-                         "<text x=\"4\" y=\"14\" font-weight=\"bold\">{}</text>"
-                         "<line x1=\"{}\" x2=\"{}\" y1=\"{:.0f}\" y2=\"{:.0f}\" stroke=\"#999\"/>"
-                         "<text x=\"{}\" y=\"{:.0f}\" text-anchor=\"start\">{}</text>"
-                         "<text x=\"{}\" y=\"{:.0f}\" text-anchor=\"end\">{}</text>\n",
-                         W, H, xml_escape(r.metric(k)), L, W - R, axis_y, axis_y, L, axis_y + 13, plain(lo), W - R,
-                         axis_y + 13, plain(hi));
+      out += fmt::format(
+          "<svg class=\"effect\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{:.0f}\">"
+          "<text x=\"4\" y=\"14\" font-weight=\"bold\">{}</text>"
+          "<line x1=\"{}\" x2=\"{}\" y1=\"{:.0f}\" y2=\"{:.0f}\" stroke=\"#999\"/>"
+          "<text x=\"{}\" y=\"{:.0f}\" text-anchor=\"start\">{}</text>"
+          "<text x=\"{}\" y=\"{:.0f}\" text-anchor=\"end\">{}</text>\n",
+          W, H, xml_escape(r.metric(k)), L, W - R, axis_y, axis_y, L, axis_y + 13, plain(lo), W - R, axis_y + 13,
+          plain(hi));
       for (size_t i = 0; i < levels.size(); ++i) {
         const auto& m = levels[i]->metric(k);
         double y = T + row * (static_cast<double>(i) + 0.5);
         std::string label = levels[i]->level();
         if (label.size() > 20) label = label.substr(0, 19) + "…";
-        out += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>", L - 6, y + 4, xml_escape(label));
+        out +=
+            fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>", L - 6, y + 4, xml_escape(label));
         if (m.n() == 0) {
           out += "\n";
           continue;
         }
-        out += fmt::format("<line x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#222\"/>"
-                           "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"4\" fill=\"#4e79a7\"><title>{} = {}: {} "
-                           "(n={})</title></circle>\n",
-                           x(m.ci95_low()), x(m.ci95_high()), y, y, x(m.mean()), y, xml_escape(factor),
-                           xml_escape(levels[i]->level()), cell(m), m.n());
+        out += fmt::format(
+            "<line x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#222\"/>"
+            "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"4\" fill=\"#4e79a7\"><title>{} = {}: {} "
+            "(n={})</title></circle>\n",
+            x(m.ci95_low()), x(m.ci95_high()), y, y, x(m.mean()), y, xml_escape(factor), xml_escape(levels[i]->level()),
+            cell(m), m.n());
       }
       out += "</svg>\n";
     }
@@ -245,7 +252,8 @@ std::string sweep_html(const experiment::SweepResults& r) {
     out += fmt::format("<tr><td class=\"n\">{}</td>", p.index());
     for (const auto& v : p.value()) out += "<td>" + xml_escape(v) + "</td>";
     for (const auto& m : p.metric()) out += "<td class=\"n\">" + cell(m) + "</td>";
-    out += fmt::format("<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n", p.seeds_size(), p.expectations_failed());
+    out +=
+        fmt::format("<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n", p.seeds_size(), p.expectations_failed());
   }
   return out + "</table></div>\n</body></html>\n";
 }

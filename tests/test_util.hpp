@@ -1,12 +1,12 @@
 // Helpers shared by the tests: fixture paths and running the CLI.
 #pragma once
 
+#include <sys/wait.h>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 
 #include "sweep/backends.hpp"
 

@@ -13,22 +13,56 @@
 #include <variant>
 #include <vector>
 
+#include "cpu/feature_set.hpp"
 #include "policy/codes.hpp"
 #include "policy/masking/compatibility_graph.hpp"
-#include "cpu/feature_set.hpp"
 
 namespace evcsim {
 
 // Codes that say why; events/event_text.cpp writes them as English.
-enum class PowerOffReason { schedule, crash_loop, power_cycle_refused, cold_migration, cold_evacuation, host_failed,
-                            departed };
+enum class PowerOffReason {
+  schedule,
+  crash_loop,
+  power_cycle_refused,
+  cold_migration,
+  cold_evacuation,
+  host_failed,
+  departed
+};
 enum class StartReason { power_on, reboot, restart, restart_after_crash };
-enum class RefusalCode { already_on, already_off, migrating, not_running, already_migrating, host_absent, host_down,
-                         host_in_maintenance, host_not_up, already_there, rule, no_room, powered_off, host_not_empty,
-                         already_in_maintenance, not_in_maintenance, baseline_host_cannot_join,
-                         enable_vms_see_more, lower_vms_see_more };
-enum class PlacementCode { none, no_hosts, host_absent, host_down, host_in_maintenance, no_room, rule, policy,
-                           policy_at_destination, ha_reserve };
+enum class RefusalCode {
+  already_on,
+  already_off,
+  migrating,
+  not_running,
+  already_migrating,
+  host_absent,
+  host_down,
+  host_in_maintenance,
+  host_not_up,
+  already_there,
+  rule,
+  no_room,
+  powered_off,
+  host_not_empty,
+  already_in_maintenance,
+  not_in_maintenance,
+  baseline_host_cannot_join,
+  enable_vms_see_more,
+  lower_vms_see_more
+};
+enum class PlacementCode {
+  none,
+  no_hosts,
+  host_absent,
+  host_down,
+  host_in_maintenance,
+  no_room,
+  rule,
+  policy,
+  policy_at_destination,
+  ha_reserve
+};
 enum class JoinRefusal { baseline, market_cannot_join, market_empty, cluster_at_cap };
 enum class PurchaseReason { replacement, ram_headroom, cpu_headroom };
 enum class MaintenanceKind { scheduled, retirement };
@@ -46,82 +80,241 @@ struct Refusal {
   RefusalCode code = RefusalCode::already_on;
   int vm = -1, host = -1, cluster = -1;
   int64_t free_mib = 0, need_mib = 0;
-  std::string baseline;   // baseline codes
-  std::string detail;     // baseline_host_cannot_join: the admission's reason
-  std::vector<int> vms;   // *_vms_see_more: the first few VMs
+  std::string baseline;  // baseline codes
+  std::string detail;    // baseline_host_cannot_join: the admission's reason
+  std::vector<int> vms;  // *_vms_see_more: the first few VMs
 };
 
-struct HostJoined { double t; int host; int cluster; };
+struct HostJoined {
+  double t;
+  int host;
+  int cluster;
+};
 struct HostJoinRefused {
-  double t; int host; int cluster; FeatureSet missing; JoinRefusal code; std::string detail;
+  double t;
+  int host;
+  int cluster;
+  FeatureSet missing;
+  JoinRefusal code;
+  std::string detail;
   std::string vendor = {}, month = {};  // market_empty
   int short_by = 0;                     // cluster_at_cap: hosts it could not buy
 };
-struct HostRemoved { double t; int host; };
-struct BaselineChanged { double t; int cluster; std::string from, to; };
-struct VmPoweredOn { double t; int vm; int host; FeatureSet guest_view; bool new_view; };
-struct PowerOnRefused { double t; int vm; int host; FeatureSet missing; PlacementRefusal why; bool ha = false; };
-struct VmPoweredOff {
-  double t; int vm; int host; PowerOffReason reason;
-  int other_host = -1;       // cold moves: the destination
-  int count = 0;             // crash_loop: guest crashes in a row
-  std::string detail = {};   // power_cycle_refused: the policy's reason
+struct HostRemoved {
+  double t;
+  int host;
 };
-struct SoftwareStarted { double t; int vm; int sw; FeatureSet active; StartReason why; };
-struct SoftwareRefused { double t; int vm; int sw; FeatureSet missing; };
-struct SoftwareGaveUp { double t; int vm; int sw; int crashes; };
+struct BaselineChanged {
+  double t;
+  int cluster;
+  std::string from, to;
+};
+struct VmPoweredOn {
+  double t;
+  int vm;
+  int host;
+  FeatureSet guest_view;
+  bool new_view;
+};
+struct PowerOnRefused {
+  double t;
+  int vm;
+  int host;
+  FeatureSet missing;
+  PlacementRefusal why;
+  bool ha = false;
+};
+struct VmPoweredOff {
+  double t;
+  int vm;
+  int host;
+  PowerOffReason reason;
+  int other_host = -1;      // cold moves: the destination
+  int count = 0;            // crash_loop: guest crashes in a row
+  std::string detail = {};  // power_cycle_refused: the policy's reason
+};
+struct SoftwareStarted {
+  double t;
+  int vm;
+  int sw;
+  FeatureSet active;
+  StartReason why;
+};
+struct SoftwareRefused {
+  double t;
+  int vm;
+  int sw;
+  FeatureSet missing;
+};
+struct SoftwareGaveUp {
+  double t;
+  int vm;
+  int sw;
+  int crashes;
+};
 // waited_s: how long it queued for a free vMotion slot at its source or destination.
-struct MigrationStarted { double t; int vm; int src; int dst; double waited_s = 0; };
-struct MigrationBlocked { double t; int vm; int src; int dst; VerdictCode code; FeatureSet missing; std::string reason; };
+struct MigrationStarted {
+  double t;
+  int vm;
+  int src;
+  int dst;
+  double waited_s = 0;
+};
+struct MigrationBlocked {
+  double t;
+  int vm;
+  int src;
+  int dst;
+  VerdictCode code;
+  FeatureSet missing;
+  std::string reason;
+};
 // A started migration that could not finish: the VM stopped or the
 // destination failed meanwhile (not a refusal: nothing was blocked).
-struct MigrationAborted { double t; int vm; int src; int dst; bool vm_stopped; };
+struct MigrationAborted {
+  double t;
+  int vm;
+  int src;
+  int dst;
+  bool vm_stopped;
+};
 struct MigrationCompleted {
-  double t; int vm; int src; int dst;
-  double duration_s; double downtime_s; int rounds; double mib_sent;
-  double throttled_s = 0;        // the guest ran slowed to converge
+  double t;
+  int vm;
+  int src;
+  int dst;
+  double duration_s;
+  double downtime_s;
+  int rounds;
+  double mib_sent;
+  double throttled_s = 0;  // the guest ran slowed to converge
   bool over_downtime_target = false;
 };
 // A crash: software (or, when kernel, the whole guest) used a feature the
 // host it runs on lacks. src/dst: the migration that brought the VM to a host
 // lacking it (-1 if none); crashes after restarts on the same host keep it.
 struct Crash {
-  double t; int vm; int sw; bool kernel; int host; FeatureSet missing; int src; int dst; CrashCause cause;
+  double t;
+  int vm;
+  int sw;
+  bool kernel;
+  int host;
+  FeatureSet missing;
+  int src;
+  int dst;
+  CrashCause cause;
 };
-struct ColdMigration { double t; int vm; int src; int dst; double outage_s; };
-struct MaskChanged { double t; int vm; };
+struct ColdMigration {
+  double t;
+  int vm;
+  int src;
+  int dst;
+  double outage_s;
+};
+struct MaskChanged {
+  double t;
+  int vm;
+};
 // A guest reboot (power_cycle: a full power cycle, which takes a new guest
 // view; picks_up: that view is wider, e.g. after a baseline raise).
-struct VmRebooted { double t; int vm; int host; bool power_cycle; bool picks_up; };
-struct OperationRefused { double t; int op; Refusal why; };
+struct VmRebooted {
+  double t;
+  int vm;
+  int host;
+  bool power_cycle;
+  bool picks_up;
+};
+struct OperationRefused {
+  double t;
+  int op;
+  Refusal why;
+};
 // Operations over time (DRS, maintenance, failures, refresh, workload).
 struct DrsPass {
-  double t; int cluster; double imbalance; double left_by_compatibility; int moves;
+  double t;
+  int cluster;
+  double imbalance;
+  double left_by_compatibility;
+  int moves;
   std::map<VerdictCode, int> blocked;  // candidate moves refused, by verdict code
 };
-struct MaintenanceStarted { double t; int host; MaintenanceKind kind; double age_years = 0; };
-struct MaintenanceDone { double t; int host; MaintenanceOutcome outcome; };
+struct MaintenanceStarted {
+  double t;
+  int host;
+  MaintenanceKind kind;
+  double age_years = 0;
+};
+struct MaintenanceDone {
+  double t;
+  int host;
+  MaintenanceOutcome outcome;
+};
 // `detail`: the first refusal's reason ("" when no host had room).
-struct MaintenanceFailed { double t; int host; int stranded; FeatureSet missing; std::string detail; };
-struct HostFailed { double t; int host; int vms; };
-struct HostRepaired { double t; int host; };
+struct MaintenanceFailed {
+  double t;
+  int host;
+  int stranded;
+  FeatureSet missing;
+  std::string detail;
+};
+struct HostFailed {
+  double t;
+  int host;
+  int vms;
+};
+struct HostRepaired {
+  double t;
+  int host;
+};
 // A VM restarted by HA after its host failed: a cold boot, so a new guest
 // view; `gained` features can pin it to newer hosts.
-struct HaRestart { double t; int vm; int from; int to; FeatureSet gained; FeatureSet lost; };
-struct HostBought { double t; int host; int cluster; std::string cpu; PurchaseReason why; };
+struct HaRestart {
+  double t;
+  int vm;
+  int from;
+  int to;
+  FeatureSet gained;
+  FeatureSet lost;
+};
+struct HostBought {
+  double t;
+  int host;
+  int cluster;
+  std::string cpu;
+  PurchaseReason why;
+};
 // locks_out: the vendor's next generation, when the new baseline shuts it out
 // (it lacks `locks_out_missing`), so the cluster could not buy it.
 struct BaselineRaised {
-  double t; int cluster; std::string from, to; double possible_since; FeatureSet gained; int vms_to_cycle;
+  double t;
+  int cluster;
+  std::string from, to;
+  double possible_since;
+  FeatureSet gained;
+  int vms_to_cycle;
   std::string locks_out = {};
   FeatureSet locks_out_missing = {};
 };
 // Every VM running at a raise has seen the new baseline (power cycled or gone).
-struct BaselineRaiseSeen { double t; int cluster; std::string to; double raised_at; };
-struct VmArrived { double t; int vm; };
+struct BaselineRaiseSeen {
+  double t;
+  int cluster;
+  std::string to;
+  double raised_at;
+};
+struct VmArrived {
+  double t;
+  int vm;
+};
 // An arrival of group `arrival` (ScenarioSpec::arrivals) found every slot taken.
-struct ArrivalWithoutSlot { double t; int arrival; };
-struct VmDeparted { double t; int vm; };
+struct ArrivalWithoutSlot {
+  double t;
+  int arrival;
+};
+struct VmDeparted {
+  double t;
+  int vm;
+};
 
 // The state of the world at a sampling time (scenario `report` settings).
 struct Snapshot {
@@ -130,20 +323,21 @@ struct Snapshot {
   std::vector<std::pair<std::string, int>> feature_counts;  // notable feature -> VMs on that see it
   std::vector<std::pair<std::string, int>> feature_in_use;  // notable feature -> VMs on whose software uses it
   std::map<std::string, int> hosts_by_generation;
-  std::vector<std::string> baselines;                        // per cluster, "none" without
-  std::vector<int> baseline_features;                        // per cluster, 0 without
+  std::vector<std::string> baselines;  // per cluster, "none" without
+  std::vector<int> baseline_features;  // per cluster, 0 without
   int domains = 0, largest_domain_hosts = 0;
-  double imbalance = 0;                                      // std. deviation of host load (0..1)
-  double imbalance_left = 0;                                 // of which compatibility prevented fixing
-  std::map<std::string, int> vms_by_level;                   // highest x86-64 level in the guest view
-  std::shared_ptr<const CompatibilityGraph> graph;           // at graph times only
+  double imbalance = 0;                             // std. deviation of host load (0..1)
+  double imbalance_left = 0;                        // of which compatibility prevented fixing
+  std::map<std::string, int> vms_by_level;          // highest x86-64 level in the guest view
+  std::shared_ptr<const CompatibilityGraph> graph;  // at graph times only
 };
 
-using Event = std::variant<HostJoined, HostJoinRefused, HostRemoved, BaselineChanged, VmPoweredOn, PowerOnRefused,
-                           VmPoweredOff, SoftwareStarted, SoftwareRefused, SoftwareGaveUp, MigrationStarted,
-                           MigrationBlocked, MigrationAborted, MigrationCompleted, Crash, ColdMigration, MaskChanged, VmRebooted, OperationRefused, Snapshot, DrsPass,
-                           MaintenanceStarted, MaintenanceDone, MaintenanceFailed, HostFailed, HostRepaired,
-                           HaRestart, HostBought, BaselineRaised, BaselineRaiseSeen, VmArrived, ArrivalWithoutSlot, VmDeparted>;
+using Event =
+    std::variant<HostJoined, HostJoinRefused, HostRemoved, BaselineChanged, VmPoweredOn, PowerOnRefused, VmPoweredOff,
+                 SoftwareStarted, SoftwareRefused, SoftwareGaveUp, MigrationStarted, MigrationBlocked, MigrationAborted,
+                 MigrationCompleted, Crash, ColdMigration, MaskChanged, VmRebooted, OperationRefused, Snapshot, DrsPass,
+                 MaintenanceStarted, MaintenanceDone, MaintenanceFailed, HostFailed, HostRepaired, HaRestart,
+                 HostBought, BaselineRaised, BaselineRaiseSeen, VmArrived, ArrivalWithoutSlot, VmDeparted>;
 
 inline double event_time(const Event& e) {
   return std::visit([](const auto& x) { return x.t; }, e);

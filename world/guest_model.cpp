@@ -7,8 +7,13 @@
 namespace evcsim {
 
 GuestModel::GuestModel(Env& env, Inventory& inv, const MaskingPolicy& policy)
-    : env_(env), spec_(env.spec), inv_(inv), policy_(policy), fault_rng_(env.spec.seed, "faults"),
-      restart_rng_(env.spec.seed, "restarts"), guests_(env.spec.vms.size()) {
+    : env_(env),
+      spec_(env.spec),
+      inv_(inv),
+      policy_(policy),
+      fault_rng_(env.spec.seed, "faults"),
+      restart_rng_(env.spec.seed, "restarts"),
+      guests_(env.spec.vms.size()) {
   for (size_t v = 0; v < guests_.size(); ++v) guests_[v].sw.resize(spec_.vms[v].software->size());
 }
 
@@ -104,7 +109,9 @@ void GuestModel::start_software(int vm, int sw, StartReason why) {
   ++s.epoch;
   FeatureSet active;
   switch (spec.detection) {
-    case Detection::cpuid: active = spec.uses & v.guest_view; break;
+    case Detection::cpuid:
+      active = spec.uses & v.guest_view;
+      break;
     case Detection::probe:  // what executes: the host's, less the state the guest OS could not enable
       active = spec.uses & (physical - (os_enabled_features() - v.guest_view));
       break;

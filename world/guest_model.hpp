@@ -17,8 +17,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "world/inventory.hpp"
 #include "base/random.hpp"
+#include "world/inventory.hpp"
 #include "world/signal.hpp"
 
 namespace evcsim {
@@ -61,7 +61,7 @@ class GuestModel {
     Verdict fault_admission;             // ... and why it was admitted
   };
   struct GuestState {
-    int crash_streak = 0;        // guest (kernel) crashes in a row
+    int crash_streak = 0;  // guest (kernel) crashes in a row
     std::vector<SoftwareState> sw;
   };
 

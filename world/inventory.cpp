@@ -16,7 +16,10 @@ constexpr double kDay = 86400, kYear = 365.25 * kDay;
 }
 
 Inventory::Inventory(Env& env)
-    : hosts(env.spec.hosts.size()), vms(env.spec.vms.size()), clusters(env.spec.clusters.size()), env_(env),
+    : hosts(env.spec.hosts.size()),
+      vms(env.spec.vms.size()),
+      clusters(env.spec.clusters.size()),
+      env_(env),
       spec_(env.spec) {
   for (size_t c = 0; c < clusters.size(); ++c) clusters[c].baseline = spec_.clusters[c].baseline;
   for (size_t h = 0; h < hosts.size(); ++h) {
@@ -229,8 +232,9 @@ void Inventory::check_invariants() const {
       counted += static_cast<size_t>(n);
       const auto holds = std::count_if(clusters[c].hosts.begin(), clusters[c].hosts.end(),
                                        [&, cpu = cpu](int h) { return hosts[h].cpu.get() == cpu; });
-      if (holds != n) throw std::logic_error(fmt::format("invariant: cluster {} counts {} hosts of {}, holds {}",
-                                                         spec_.clusters[c].name, n, cpu->name, holds));
+      if (holds != n)
+        throw std::logic_error(fmt::format("invariant: cluster {} counts {} hosts of {}, holds {}",
+                                           spec_.clusters[c].name, n, cpu->name, holds));
     }
     if (counted != clusters[c].hosts.size())
       throw std::logic_error(fmt::format("invariant: cluster {} counts {} hosts by CPU model, lists {}",

@@ -37,38 +37,38 @@ struct alignas(64) HostRec {
   int migrations = 0;            // in flight, in or out
   int64_t ram_reserved_mib = 0;  // resident VMs plus incoming migrations / cold moves
   int64_t ram_mib = 0;
-  double demand = 0;             // sum of the base CPU demand of the VMs here
-  double noise = 0;              // relative load noise (DRS redraws it hourly)
-  double capacity = 1;           // cores x relative speed
-  std::vector<int> vms;          // running or booting here
+  double demand = 0;                    // sum of the base CPU demand of the VMs here
+  double noise = 0;                     // relative load noise (DRS redraws it hourly)
+  double capacity = 1;                  // cores x relative speed
+  std::vector<int> vms;                 // running or booting here
   std::shared_ptr<const CpuModel> cpu;  // bays get theirs when bought
   YearMonth purchased;
 };
 
 struct VmRec {
   Power power = Power::off;
-  int host = -1;                 // where it runs (or boots); -1 when off
+  int host = -1;  // where it runs (or boots); -1 when off
   bool migrating = false;
   int migration_dst = -1;
   bool cold_moving = false;
   int cold_dst = -1;
-  FeatureSet guest_view;         // captured at power-on
+  FeatureSet guest_view;  // captured at power-on
   bool has_view = false;
-  VmMasks custom_masks;          // configured (may differ from what the guest saw at power-on)
-  VmMasks effective_masks;       // custom_masks over the policy's default masks
-  uint32_t epoch = 0;            // bumped at every boot and power-off: stale timers see it
-  Verdict admission;             // why its last live migration was admitted (travels with the VM)
+  VmMasks custom_masks;     // configured (may differ from what the guest saw at power-on)
+  VmMasks effective_masks;  // custom_masks over the policy's default masks
+  uint32_t epoch = 0;       // bumped at every boot and power-off: stale timers see it
+  Verdict admission;        // why its last live migration was admitted (travels with the VM)
 };
 
 struct ClusterRec {
   std::optional<Baseline> baseline;
-  std::vector<int> hosts;        // present hosts, in join order
+  std::vector<int> hosts;  // present hosts, in join order
   FeatureSet lcd;
-  std::string vendor;            // what procurement buys
+  std::string vendor;  // what procurement buys
   // How many present hosts hold each CPU model: the LCD is the intersection
   // over these few, so a join or a removal costs O(CPU models), not O(hosts).
   std::vector<std::pair<const CpuModel*, int>> cpus;
-  uint64_t membership = 0;       // bumped at every join and removal
+  uint64_t membership = 0;  // bumped at every join and removal
 };
 
 class Inventory {
@@ -87,7 +87,7 @@ class Inventory {
   int64_t free_mib(int host) const { return hosts[host].ram_mib - hosts[host].ram_reserved_mib; }
   bool rules_allow(int vm, int host) const;  // affinity, anti-affinity, VM-host rules
 
-  double demand_factor() const;              // diurnal wave x growth at now()
+  double demand_factor() const;  // diurnal wave x growth at now()
   double load(int host) const { return load(host, demand_factor()); }
   double load(int host, double factor) const { return std::max(cpu_load(host, factor), ram_load(host)); }
   // demand x factor x (1 + noise) / capacity; and booked RAM / RAM. Inline:
@@ -113,7 +113,7 @@ class Inventory {
     for (TouchLog& log : touch_logs_)
       if (!log.flag[host]) log.flag[host] = 1, log.hosts.push_back(host);
   }
-  void book(int host, int64_t mib) {         // RAM booked (or released, negative) at a host
+  void book(int host, int64_t mib) {  // RAM booked (or released, negative) at a host
     hosts[host].ram_reserved_mib += mib;
     touch(host);
   }
@@ -133,12 +133,12 @@ class Inventory {
   // Bumped whenever a cluster's list of hosts changes (a join or a removal).
   uint64_t membership(int cluster) const { return clusters[cluster].membership; }
 
-  void place(int vm, int host);              // adds to the host's list and books RAM
-  void unplace(int vm);                      // removes from its host
+  void place(int vm, int host);  // adds to the host's list and books RAM
+  void unplace(int vm);          // removes from its host
   // A completed live migration: the VM's RAM was booked at `dst` when it started.
   void move_booked(int vm, int dst);
   void join_host(int host, int cluster);
-  void remove_host(int host);                // REQUIRES: empty
+  void remove_host(int host);  // REQUIRES: empty
   // Enabling a baseline needs every host to join it and the VMs that see more
   // powered off (all VMs, with enable_needs_all_off); raising keeps running VMs
   // on their old view until a power cycle; lowering needs the VMs above it off.

@@ -1,24 +1,34 @@
 #include "world/migrations.hpp"
 
-
 #include <algorithm>
-
 
 namespace evcsim {
 
 MigrationJob make_migration_job(const ScenarioSpec& spec, int vm, int src, int dst, Convergence convergence) {
   const VmSpec& vs = spec.vms[vm];
   constexpr double kMiB = 1024.0 * 1024.0;
-  return MigrationJob{vm, src, dst, vs.ram_mib * kMiB, vs.dirty_mib_per_s * kMiB, vs.working_set_mib * kMiB,
-                      spec.migration.max_downtime_ms / 1000.0, spec.migration.max_rounds, convergence};
+  return MigrationJob{vm,
+                      src,
+                      dst,
+                      vs.ram_mib * kMiB,
+                      vs.dirty_mib_per_s * kMiB,
+                      vs.working_set_mib * kMiB,
+                      spec.migration.max_downtime_ms / 1000.0,
+                      spec.migration.max_rounds,
+                      convergence};
 }
 
 Migrations::Migrations(Env& env, Inventory& inv, GuestModel& guests, const MaskingPolicy& policy)
-    : env_(env), spec_(env.spec), inv_(inv), guests_(guests), policy_(policy),
+    : env_(env),
+      spec_(env.spec),
+      inv_(inv),
+      guests_(guests),
+      policy_(policy),
       convergence_(parse_convergence(env.spec.migration.convergence.empty() ? policy.default_convergence()
-                                                                             : env.spec.migration.convergence)),
-      limit_(env.spec.migration.max_per_host > 0 ? env.spec.migration.max_per_host
-                                                 : env.spec.network.host_link_gbps >= 10 ? 8 : 4),
+                                                                            : env.spec.migration.convergence)),
+      limit_(env.spec.migration.max_per_host > 0     ? env.spec.migration.max_per_host
+             : env.spec.network.host_link_gbps >= 10 ? 8
+                                                     : 4),
       active_(env.spec.hosts.size(), 0),
       queued_at_(env.spec.hosts.size()),
       queued_vm_(env.spec.vms.size(), Key{-1, 0}) {}

@@ -66,9 +66,9 @@ class Migrations {
   GuestModel& guests_;
   const MaskingPolicy& policy_;
   int in_flight_ = 0;
-  Convergence convergence_;     // the scenario's, or the masking policy's hypervisor default
-  int limit_;                   // vMotions at once per host
-  std::vector<int> active_;     // per host: transfers running
+  Convergence convergence_;  // the scenario's, or the masking policy's hypervisor default
+  int limit_;                // vMotions at once per host
+  std::vector<int> active_;  // per host: transfers running
   // The queue, evacuations first, oldest first within a priority. Looked at
   // only where something changed: a queued move can start only when a
   // transfer at one of its hosts ends (every queued move lacks a slot,

@@ -9,9 +9,15 @@
 namespace evcsim {
 
 Placement::Placement(Env& env, Inventory& inv, GuestModel& guests)
-    : env_(env), spec_(env.spec), inv_(inv), guests_(guests),
-      placement_(make_placement_policy(env.spec.drs.placement)), bursts_(env.spec.clusters.size()),
-      touch_log_(inv.open_touch_log()), place_(env.spec.hosts.size(), -1), queue_(env.spec.clusters.size()),
+    : env_(env),
+      spec_(env.spec),
+      inv_(inv),
+      guests_(guests),
+      placement_(make_placement_policy(env.spec.drs.placement)),
+      bursts_(env.spec.clusters.size()),
+      touch_log_(inv.open_touch_log()),
+      place_(env.spec.hosts.size(), -1),
+      queue_(env.spec.clusters.size()),
       waiting_(env.spec.vms.size(), 0) {}
 
 namespace {
@@ -19,12 +25,18 @@ namespace {
 // the best candidate's (a host lacking only room says more than a host down).
 int nearness(PlacementCode c) {
   switch (c) {
-    case PlacementCode::no_room: return 5;
-    case PlacementCode::policy: return 4;
-    case PlacementCode::rule: return 3;
-    case PlacementCode::host_in_maintenance: return 2;
-    case PlacementCode::host_down: return 1;
-    default: return 0;
+    case PlacementCode::no_room:
+      return 5;
+    case PlacementCode::policy:
+      return 4;
+    case PlacementCode::rule:
+      return 3;
+    case PlacementCode::host_in_maintenance:
+      return 2;
+    case PlacementCode::host_down:
+      return 1;
+    default:
+      return 0;
   }
 }
 bool closer(const PlacementRefusal& a, const PlacementRefusal& b) {
@@ -181,9 +193,15 @@ bool Placement::try_power_on(int vm, bool report) {
   const std::vector<int>& candidates = inv_.clusters[cluster].hosts;
   if (const int64_t room = beyond_reserve(cluster); room < spec_.vms[vm].ram_mib) {
     if (report)
-      env_.emit(PowerOnRefused{env_.now(), vm, -1, {},
-                               PlacementRefusal{PlacementCode::ha_reserve, spec_.failures.failover_hosts,
-                                                std::max<int64_t>(0, room), spec_.vms[vm].ram_mib, {}}});
+      env_.emit(PowerOnRefused{env_.now(),
+                               vm,
+                               -1,
+                               {},
+                               PlacementRefusal{PlacementCode::ha_reserve,
+                                                spec_.failures.failover_hosts,
+                                                std::max<int64_t>(0, room),
+                                                spec_.vms[vm].ram_mib,
+                                                {}}});
     return false;
   }
   Placed p = choose_in_cluster(vm, cluster);

@@ -28,10 +28,10 @@
 namespace evcsim {
 
 struct Placed {
-  int host = -1;       // -1: none fits
-  BootView view;       // what the VM sees there
+  int host = -1;         // -1: none fits
+  BootView view;         // what the VM sees there
   PlacementRefusal why;  // when none fits: the nearest candidate's reason (room, then policy, ...)
-  FeatureSet missing;  // the first features a policy refusal named
+  FeatureSet missing;    // the first features a policy refusal named
 };
 
 class Placement {
@@ -84,13 +84,13 @@ class Placement {
     int calls = 0;  // choose_in_cluster calls at `at`
     bool built = false;
     std::set<std::pair<double, int>> order;  // (score, place in the cluster's list of hosts)
-    std::vector<double> score;                // per place; NaN: not usable, not in the order
+    std::vector<double> score;               // per place; NaN: not usable, not in the order
   };
   class Verdicts;
   void rescore(Burst& b, int cluster, int place, double factor);
   std::vector<Burst> bursts_;  // per cluster
   int touch_log_;
-  std::vector<int> place_;     // per host: its place in its cluster's list (set when a burst's index is built)
+  std::vector<int> place_;  // per host: its place in its cluster's list (set when a burst's index is built)
   std::vector<std::vector<Waiter>> queue_;  // per cluster, oldest first
   std::vector<char> waiting_;               // per VM
   bool retrying_ = false;

@@ -9,10 +9,10 @@
 namespace evcsim {
 
 struct RunStats {
-  double end_s = 0;            // simulated time reached
-  uint64_t timers = 0;         // world timers fired
-  uint64_t migrations = 0;     // live migrations carried out on the network
-  uint64_t communications = 0; // SimGrid communications they needed
+  double end_s = 0;                // simulated time reached
+  uint64_t timers = 0;             // world timers fired
+  uint64_t migrations = 0;         // live migrations carried out on the network
+  uint64_t communications = 0;     // SimGrid communications they needed
   uint64_t migration_workers = 0;  // actors of the migration pool (the most migrations at once)
 };
 

@@ -17,12 +17,12 @@ World::World(const ScenarioSpec& spec, const Catalog& catalog, SimServices& sim,
       drs_(env_, inventory_, migrations_),
       refresh_(env_, inventory_, maintenance_),
       schedule_(env_, inventory_, guests_, placement_, migrations_, maintenance_, ha_),
-      sampler_(env_, inventory_, *policy_, [this] { return drs_.imbalance_left(); },
-               [this](int vm) { return guests_.in_use(vm); }) {
+      sampler_(
+          env_, inventory_, *policy_, [this] { return drs_.imbalance_left(); },
+          [this](int vm) { return guests_.in_use(vm); }) {
   // Who hears whom.
   guests_.view_changed.connect([this](int vm) { refresh_.on_view_changed(vm); });
-  migrations_.completed.connect(
-      [this](const MigrationJob& j) { guests_.arm_faults_after_move(j.vm, j.src, j.dst); });
+  migrations_.completed.connect([this](const MigrationJob& j) { guests_.arm_faults_after_move(j.vm, j.src, j.dst); });
   migrations_.completed.connect([this](const MigrationJob& j) { maintenance_.on_migration_completed(j); });
   migrations_.aborted.connect([this](const MigrationJob& j) { maintenance_.on_migration_aborted(j); });
   guests_.power_changed.connect([this](int vm) { migrations_.vm_changed(vm); });

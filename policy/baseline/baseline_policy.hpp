@@ -12,18 +12,18 @@
 #include <string_view>
 #include <vector>
 
+#include "base/year_month.hpp"
 #include "catalog/baseline.hpp"
 #include "cpu/cpu_model.hpp"
-#include "base/year_month.hpp"
 #include "policy/named_table.hpp"
 
 namespace evcsim {
 
 struct BaselineContext {
-  std::vector<const CpuModel*> hosts;        // the cluster's hosts now
-  const Baseline* current = nullptr;         // its baseline, if any
-  const CpuModel* newest_on_sale = nullptr;  // the newest part of its vendor on the market, if any
-  const CpuModel* next_generation = nullptr; // the next part of its vendor to come to market, if known
+  std::vector<const CpuModel*> hosts;                // the cluster's hosts now
+  const Baseline* current = nullptr;                 // its baseline, if any
+  const CpuModel* newest_on_sale = nullptr;          // the newest part of its vendor on the market, if any
+  const CpuModel* next_generation = nullptr;         // the next part of its vendor to come to market, if known
   const std::vector<Baseline>* baselines = nullptr;  // the catalog's modes and levels
   YearMonth today;
   std::string vendor;

@@ -22,8 +22,7 @@ class ClusterBaselinePolicy final : public MaskingPolicy {
     return {true, presented(host), {}, host.cluster_baseline ? "the cluster baseline" : "no baseline: host features"};
   }
   Verdict check_migration(const VmView& vm, const HostView&, const HostView& dst) const override {
-    return require_guest_view(presented(dst), vm.guest_view,
-                              "destination does not present features of the guest view");
+    return require_guest_view(presented(dst), vm.guest_view, "destination does not present features of the guest view");
   }
 };
 

@@ -27,7 +27,7 @@ struct CompatibilityGraph {
   std::vector<std::pair<int, int>> edges;  // i -> j, i != j
   std::vector<int> domain;                 // per class
   int domains = 0;
-  std::vector<int> domain_hosts;           // hosts per domain
+  std::vector<int> domain_hosts;  // hosts per domain
 };
 
 // `masks`: what a freshly powered-on VM carries (the policy's default masks).

@@ -23,6 +23,8 @@ class DynamicLcdPolicy final : public MaskingPolicy {
 
 }  // namespace
 
-std::unique_ptr<MaskingPolicy> make_dynamic_lcd_policy(const PolicySpec&) { return std::make_unique<DynamicLcdPolicy>(); }
+std::unique_ptr<MaskingPolicy> make_dynamic_lcd_policy(const PolicySpec&) {
+  return std::make_unique<DynamicLcdPolicy>();
+}
 
 }  // namespace evcsim

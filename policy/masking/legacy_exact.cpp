@@ -27,6 +27,8 @@ class LegacyExactPolicy final : public MaskingPolicy {
 
 }  // namespace
 
-std::unique_ptr<MaskingPolicy> make_legacy_exact_policy(const PolicySpec&) { return std::make_unique<LegacyExactPolicy>(); }
+std::unique_ptr<MaskingPolicy> make_legacy_exact_policy(const PolicySpec&) {
+  return std::make_unique<LegacyExactPolicy>();
+}
 
 }  // namespace evcsim

@@ -66,7 +66,9 @@ Verdict admit_migration(const MaskingPolicy& policy, const VmView& vm, const Hos
   const std::string& s = src.cpu->vendor();
   const std::string& d = dst.cpu->vendor();
   if (s != d && !allow_cross_vendor)
-    return Verdict{false, VerdictCode::cross_vendor, {},
+    return Verdict{false,
+                   VerdictCode::cross_vendor,
+                   {},
                    fmt::format("cross-vendor live migration ({} to {}) is refused unless the policy allows it", s, d)};
   return policy.check_migration(vm, src, dst);
 }

@@ -14,8 +14,8 @@
 #include <string_view>
 
 #include "catalog/baseline.hpp"
-#include "policy/codes.hpp"
 #include "cpu/cpu_model.hpp"
+#include "policy/codes.hpp"
 #include "policy/masking/masks.hpp"
 #include "policy/named_table.hpp"
 
@@ -30,10 +30,10 @@ struct HostView {
 
 // What a policy may look at of a VM.
 struct VmView {
-  const VmMasks* masks = nullptr;         // configured masks (custom over default)
-  const Baseline* own_baseline = nullptr; // per-VM baseline, if any
-  FeatureSet guest_view;                  // captured at power-on
-  const CpuModel* boot_cpu = nullptr;     // the host it powered on
+  const VmMasks* masks = nullptr;          // configured masks (custom over default)
+  const Baseline* own_baseline = nullptr;  // per-VM baseline, if any
+  FeatureSet guest_view;                   // captured at power-on
+  const CpuModel* boot_cpu = nullptr;      // the host it powered on
 };
 
 // What a policy compared when it admitted a move: the guest view (the safe
@@ -44,7 +44,7 @@ enum class CheckBasis { guest_view, configured_masks, host_cpus, skipped };
 struct Verdict {
   bool ok = false;
   VerdictCode code = VerdictCode::admitted;  // code_name(): "missing-features", "exact-mismatch", ...
-  FeatureSet missing; // features that made the decision
+  FeatureSet missing;                        // features that made the decision
   std::string reason;
   CheckBasis basis = CheckBasis::guest_view;
   FeatureSet checked = {};  // configured_masks: the view the masks showed at the check

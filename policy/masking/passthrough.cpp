@@ -29,6 +29,8 @@ class PassthroughPolicy final : public MaskingPolicy {
 
 }  // namespace
 
-std::unique_ptr<MaskingPolicy> make_passthrough_policy(const PolicySpec&) { return std::make_unique<PassthroughPolicy>(); }
+std::unique_ptr<MaskingPolicy> make_passthrough_policy(const PolicySpec&) {
+  return std::make_unique<PassthroughPolicy>();
+}
 
 }  // namespace evcsim

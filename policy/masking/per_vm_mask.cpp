@@ -36,23 +36,24 @@ class PerVmMaskPolicy final : public MaskingPolicy {
       if (!v.empty()) {
         FeatureSet f = features_at_bits(reg, v);
         return Verdict{false, VerdictCode::mask_check, f,
-                       fmt::format("{} fails the mask {} at bit(s) {}{}", short_register(reg), mask.str(),
-                                   [&] {
-                                     std::string b;
-                                     for (const auto& x : v) {
-                                       if (!b.empty()) b += ',';
-                                       b += std::to_string(x.bit);
-                                     }
-                                     return b;
-                                   }(),
-                                   f.empty() ? "" : " (" + join_names(f) + ")")};
+                       fmt::format(
+                           "{} fails the mask {} at bit(s) {}{}", short_register(reg), mask.str(),
+                           [&] {
+                             std::string b;
+                             for (const auto& x : v) {
+                               if (!b.empty()) b += ',';
+                               b += std::to_string(x.bit);
+                             }
+                             return b;
+                           }(),
+                           f.empty() ? "" : " (" + join_names(f) + ")")};
       }
     }
     FeatureSet configured = masked_features(*src.cpu, *vm.masks);
     FeatureSet missing = lacking(dst.cpu->migratable(), configured);
     if (missing.empty()) {
-      Verdict v = admit("the configured masks pass and the destination provides the masked view",
-                        CheckBasis::configured_masks);
+      Verdict v =
+          admit("the configured masks pass and the destination provides the masked view", CheckBasis::configured_masks);
       v.checked = configured;
       return v;
     }
@@ -62,6 +63,8 @@ class PerVmMaskPolicy final : public MaskingPolicy {
 
 }  // namespace
 
-std::unique_ptr<MaskingPolicy> make_per_vm_mask_policy(const PolicySpec&) { return std::make_unique<PerVmMaskPolicy>(); }
+std::unique_ptr<MaskingPolicy> make_per_vm_mask_policy(const PolicySpec&) {
+  return std::make_unique<PerVmMaskPolicy>();
+}
 
 }  // namespace evcsim

@@ -56,12 +56,13 @@ EvacuationPlan plan_evacuation(const std::vector<int64_t>& vm_ram, const std::ve
   // Second pass: smaller VMs may still fit where the slot count was conservative.
   std::vector<int> taken(static_cast<size_t>(m), 0);
   for (int i = 0; i < n; ++i)
-    if (plan.destination[static_cast<size_t>(i)] >= 0) ++taken[static_cast<size_t>(plan.destination[static_cast<size_t>(i)])];
+    if (plan.destination[static_cast<size_t>(i)] >= 0)
+      ++taken[static_cast<size_t>(plan.destination[static_cast<size_t>(i)])];
   for (int i = 0; i < n; ++i) {
     if (plan.destination[static_cast<size_t>(i)] >= 0) continue;
     for (int h = 0; h < m; ++h)
-      if (taken[static_cast<size_t>(h)] < max_per_host && vm_ram[static_cast<size_t>(i)] <= free[static_cast<size_t>(h)] &&
-          allowed(i, h)) {
+      if (taken[static_cast<size_t>(h)] < max_per_host &&
+          vm_ram[static_cast<size_t>(i)] <= free[static_cast<size_t>(h)] && allowed(i, h)) {
         ++taken[static_cast<size_t>(h)];
         plan.destination[static_cast<size_t>(i)] = h;
         free[static_cast<size_t>(h)] -= vm_ram[static_cast<size_t>(i)];

@@ -38,7 +38,9 @@ int64_t bought_ram_mib(const CpuModel& part, double ram_gib) {
   return static_cast<int64_t>(std::lround(gib)) * 1024;
 }
 
-double host_capacity(int cores, const CpuModel& part) { return std::max(1.0, cores * std::max(0.05, part.relative_speed)); }
+double host_capacity(int cores, const CpuModel& part) {
+  return std::max(1.0, cores * std::max(0.05, part.relative_speed));
+}
 
 double bought_capacity(const CpuModel& part) { return host_capacity(2 * std::max(1, part.cores_per_socket), part); }
 

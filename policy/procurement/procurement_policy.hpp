@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "cpu/cpu_model.hpp"
 #include "base/year_month.hpp"
+#include "cpu/cpu_model.hpp"
 #include "policy/named_table.hpp"
 
 namespace evcsim {

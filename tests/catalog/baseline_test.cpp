@@ -13,12 +13,13 @@ const Baseline& mode(const char* n) { return cat().baseline(n); }
 const CpuModel& cpu(const char* n) { return *cat().find_cpu(n); }
 
 TEST(Baselines, EveryNamedModeAndLevelExists) {
-  for (const char* n :
-       {"intel-merom", "intel-penryn", "intel-nehalem", "intel-westmere", "intel-sandybridge", "intel-ivybridge",
-        "intel-haswell", "intel-broadwell", "intel-skylake", "intel-cascadelake", "intel-icelake",
-        "intel-sapphirerapids", "amd-rev-e", "amd-rev-f", "amd-greyhound", "amd-greyhound-no3dnow", "amd-bulldozer",
-        "amd-piledriver", "amd-steamroller", "amd-zen", "amd-zen2", "amd-zen3", "amd-zen4", "x86-64-v1",
-        "x86-64-v2", "x86-64-v3", "x86-64-v4"}) {
+  for (const char* n : {"intel-merom",       "intel-penryn",      "intel-nehalem",   "intel-westmere",
+                        "intel-sandybridge", "intel-ivybridge",   "intel-haswell",   "intel-broadwell",
+                        "intel-skylake",     "intel-cascadelake", "intel-icelake",   "intel-sapphirerapids",
+                        "amd-rev-e",         "amd-rev-f",         "amd-greyhound",   "amd-greyhound-no3dnow",
+                        "amd-bulldozer",     "amd-piledriver",    "amd-steamroller", "amd-zen",
+                        "amd-zen2",          "amd-zen3",          "amd-zen4",        "x86-64-v1",
+                        "x86-64-v2",         "x86-64-v3",         "x86-64-v4"}) {
     const Baseline* b = cat().find_baseline(n);
     ASSERT_NE(b, nullptr) << n;
     EXPECT_FALSE(b->features.empty()) << n;
@@ -27,9 +28,9 @@ TEST(Baselines, EveryNamedModeAndLevelExists) {
 }
 
 TEST(Baselines, IntelModesFormAChain) {
-  const char* chain[] = {"intel-merom",     "intel-penryn",  "intel-nehalem",     "intel-westmere",
-                         "intel-sandybridge", "intel-ivybridge", "intel-haswell",   "intel-broadwell",
-                         "intel-skylake",   "intel-cascadelake", "intel-icelake", "intel-sapphirerapids"};
+  const char* chain[] = {"intel-merom",       "intel-penryn",      "intel-nehalem", "intel-westmere",
+                         "intel-sandybridge", "intel-ivybridge",   "intel-haswell", "intel-broadwell",
+                         "intel-skylake",     "intel-cascadelake", "intel-icelake", "intel-sapphirerapids"};
   for (size_t i = 1; i < std::size(chain); ++i) {
     EXPECT_TRUE(mode(chain[i]).includes(mode(chain[i - 1]))) << chain[i] << " should include " << chain[i - 1];
     EXPECT_FALSE(mode(chain[i - 1]).includes(mode(chain[i]))) << chain[i - 1] << " should not include " << chain[i];

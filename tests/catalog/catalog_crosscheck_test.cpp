@@ -11,10 +11,10 @@
 
 #include <gtest/gtest.h>
 
+#include "base/text_util.hpp"
 #include "catalog/catalog.hpp"
 #include "cpu/feature_registry.hpp"
 #include "interop/importers.hpp"
-#include "base/text_util.hpp"
 #include "tests/test_util.hpp"
 
 namespace evcsim {
@@ -73,9 +73,9 @@ TEST(CatalogCrossCheck, CatalogAgreesWithTheDumps) {
 TEST(CatalogCrossCheck, InstructionSetLinesAgreeWithTheDecode) {
   if (!fs::is_directory(test::dumps_dir())) GTEST_SKIP() << "no " << test::dumps_dir() << ": cross-check skipped";
   const std::map<std::string, std::string> names = {
-      {"x86-64", "lm"},     {"MMX", "mmx"},       {"3DNow!", "3dnow"},   {"SSE", "sse"},   {"SSE2", "sse2"},
-      {"SSE3", "sse3"},     {"SSSE3", "ssse3"},   {"SSE4.1", "sse4_1"},  {"SSE4.2", "sse4_2"},
-      {"SSE4A", "sse4a"},   {"AES", "aes"},       {"AVX", "avx"},        {"AVX2", "avx2"}, {"FMA", "fma"}};
+      {"x86-64", "lm"}, {"MMX", "mmx"},     {"3DNow!", "3dnow"},  {"SSE", "sse"},       {"SSE2", "sse2"},
+      {"SSE3", "sse3"}, {"SSSE3", "ssse3"}, {"SSE4.1", "sse4_1"}, {"SSE4.2", "sse4_2"}, {"SSE4A", "sse4a"},
+      {"AES", "aes"},   {"AVX", "avx"},     {"AVX2", "avx2"},     {"FMA", "fma"}};
   int lines = 0;
   for (const auto& entry : fs::directory_iterator(test::dumps_dir())) {
     if (entry.path().extension() != ".txt") continue;
@@ -99,9 +99,9 @@ TEST(CatalogCrossCheck, InstructionSetLinesAgreeWithTheDecode) {
       claimed.set(feature_id(it->second));
     }
     for (const auto& [_, f] : names) covered.set(feature_id(f));
-    EXPECT_EQ(decoded & covered, claimed) << entry.path().filename() << ": decode says {"
-                                          << join_names(decoded & covered) << "}, the dump says {"
-                                          << join_names(claimed) << "}";
+    EXPECT_EQ(decoded & covered, claimed)
+        << entry.path().filename() << ": decode says {" << join_names(decoded & covered) << "}, the dump says {"
+        << join_names(claimed) << "}";
     ++lines;
   }
   EXPECT_GE(lines, 10);

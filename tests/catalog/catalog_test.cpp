@@ -28,15 +28,19 @@ TEST(Catalog, BuiltinLoadsEveryGeneration) {
 
 TEST(Catalog, NamedSkusMapToTheirGenerations) {
   const std::pair<const char*, const char*> cases[] = {
-      {"E5310", "clovertown"},        {"Xeon E5320", "clovertown"},   {"e5420", "harpertown"},
-      {"E5440", "harpertown"},        {"X5570", "nehalem-ep"},        {"X5670", "westmere-ep"},
-      {"E5-2670", "sandybridge-ep"},  {"E5-2680 v2", "ivybridge-ep"}, {"e5-2680 V3", "haswell-ep"},
-      {"E5-2680 v4", "broadwell-ep"}, {"Gold 6148", "skylake-sp"},    {"Xeon Gold 6248", "cascadelake-sp"},
+      {"E5310", "clovertown"},        {"Xeon E5320", "clovertown"},
+      {"e5420", "harpertown"},        {"E5440", "harpertown"},
+      {"X5570", "nehalem-ep"},        {"X5670", "westmere-ep"},
+      {"E5-2670", "sandybridge-ep"},  {"E5-2680 v2", "ivybridge-ep"},
+      {"e5-2680 V3", "haswell-ep"},   {"E5-2680 v4", "broadwell-ep"},
+      {"Gold 6148", "skylake-sp"},    {"Xeon Gold 6248", "cascadelake-sp"},
       {"gold 6338", "icelake-sp"},    {"Platinum 8480+", "sapphirerapids"},
-      {"Opteron 2218", "santarosa"},  {"Opteron 2356", "barcelona"},  {"Opteron 6174", "magnycours"},
-      {"Opteron 6276", "interlagos"}, {"Opteron 6376", "abudhabi"},   {"EPYC 7601", "naples"},
-      {"EPYC 7742", "rome"},          {"EPYC 7763", "milan"},         {"EPYC 9654", "genoa"},
-      {"EPYC 9754", "bergamo"},       {"EPYC 9755", "turin"},         {"Clovertown", "clovertown"},
+      {"Opteron 2218", "santarosa"},  {"Opteron 2356", "barcelona"},
+      {"Opteron 6174", "magnycours"}, {"Opteron 6276", "interlagos"},
+      {"Opteron 6376", "abudhabi"},   {"EPYC 7601", "naples"},
+      {"EPYC 7742", "rome"},          {"EPYC 7763", "milan"},
+      {"EPYC 9654", "genoa"},         {"EPYC 9754", "bergamo"},
+      {"EPYC 9755", "turin"},         {"Clovertown", "clovertown"},
       {"HASWELL-EP", "haswell-ep"},
   };
   for (auto [query, name] : cases) {
@@ -144,12 +148,14 @@ TEST(CatalogValidation, DuplicateNameNamesBothPlaces) {
 TEST(CatalogValidation, MalformedRegisterNamesFileAndLine) {
   std::string bad = kGoodCpu;
   bad.replace(bad.find("000106A5-"), 9, "000106A5_");
-  EXPECT_EQ(error_of({{"c.textproto", bad}}).rfind("c.textproto:10: cpu.cpuid: ", 0), 0u) << error_of({{"c.textproto", bad}});
+  EXPECT_EQ(error_of({{"c.textproto", bad}}).rfind("c.textproto:10: cpu.cpuid: ", 0), 0u)
+      << error_of({{"c.textproto", bad}});
 }
 
 TEST(CatalogValidation, UnknownFeatureInBaselineNamesFileAndLine) {
-  std::string text = std::string(kGoodCpu) +
-                     "baseline {\n  name: \"b1\"\n  kind: \"evc\"\n  from_cpu: \"testcpu\"\n  add: \"sse3\"\n  add: \"sse5\"\n}\n";
+  std::string text =
+      std::string(kGoodCpu) +
+      "baseline {\n  name: \"b1\"\n  kind: \"evc\"\n  from_cpu: \"testcpu\"\n  add: \"sse3\"\n  add: \"sse5\"\n}\n";
   EXPECT_EQ(error_of({{"d.textproto", text}}), "d.textproto:17: baseline.add: unknown feature 'sse5'");
 }
 
@@ -159,7 +165,8 @@ TEST(CatalogValidation, UnknownCpuInBaseline) {
 }
 
 TEST(CatalogValidation, SyntaxErrorsAndBadValues) {
-  EXPECT_EQ(error_of({{"f.textproto", "cpu { name: \"x\" \n  launch: 2010 }\n"}}).rfind("f.textproto:2: column", 0), 0u);
+  EXPECT_EQ(error_of({{"f.textproto", "cpu { name: \"x\" \n  launch: 2010 }\n"}}).rfind("f.textproto:2: column", 0),
+            0u);
   std::string bad_date = kGoodCpu;
   bad_date.replace(bad_date.find("2012-01"), 7, "2012-13");
   EXPECT_NE(error_of({{"g.textproto", bad_date}}).find("g.textproto:5: cpu.end_of_sale: '2012-13' is not a month"),

@@ -1,9 +1,9 @@
 #include <cctype>
-#include <iterator>
-#include <vector>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -62,22 +62,25 @@ TEST(CompareCli, MetricsModelAndKeptReports) {
   // does ("±" counted as the one column it takes).
   const size_t end = header.find("migrations") + std::string("migrations").size();
   for (std::string row : {first, second}) {
-    for (size_t p = row.find("±"); p != std::string::npos; p = row.find("±")) row.replace(p, std::string("±").size(), "+");
+    for (size_t p = row.find("±"); p != std::string::npos; p = row.find("±"))
+      row.replace(p, std::string("±").size(), "+");
     ASSERT_GT(row.size(), end) << r.out;
     EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(row[end - 1])) && row[end] == ' ') << "misaligned: " << r.out;
     EXPECT_NE(row.find(','), std::string::npos) << "thousands separators: " << row;
     EXPECT_EQ(row.find("e+"), std::string::npos) << "no exponent notation: " << row;
   }
   EXPECT_TRUE(fs::exists(out / "runs" / "named-model_intel-penryn-seed12" / "report.html"));
-  EXPECT_NE(test::read_text(out / "runs" / "named-model_intel-penryn-seed11" / "scenario.textproto").find("intel-penryn"),
-            std::string::npos);
+  EXPECT_NE(
+      test::read_text(out / "runs" / "named-model_intel-penryn-seed11" / "scenario.textproto").find("intel-penryn"),
+      std::string::npos);
   fs::remove_all(out);
 }
 
 TEST(CompareCli, EveryPolicyAndOptionIsCheckedBeforeAnyRun) {
   fs::path out = fs::temp_directory_path() / ("evcsim-compare-checked-" + std::to_string(getpid()));
   fs::remove_all(out);
-  const std::string base = "compare " + std::string(EVCSIM_SOURCE_DIR) + "/scenarios/e5420-e5310-merom-baseline.textproto ";
+  const std::string base =
+      "compare " + std::string(EVCSIM_SOURCE_DIR) + "/scenarios/e5420-e5310-merom-baseline.textproto ";
   auto no_model = test::run_evcsim(base + "--policies cluster-baseline,named-model --out " + out.string());
   EXPECT_EQ(no_model.exit_code, 2);
   EXPECT_NE(no_model.out.find("--policies"), std::string::npos) << no_model.out;

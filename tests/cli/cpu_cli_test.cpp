@@ -1,7 +1,7 @@
 // `evcsim cpu ...` end to end: the binary, its output and its exit codes.
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
@@ -37,7 +37,8 @@ TEST(CpuCli, HelpAndUsageErrors) {
 TEST(CpuCli, ModesAndShowAMode) {
   auto show = run_evcsim("cpu show intel-skylake");
   EXPECT_EQ(show.exit_code, 0) << show.out;
-  EXPECT_NE(show.out.find("intel-skylake -- Intel Skylake Generation (evc, GenuineIntel)"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("intel-skylake -- Intel Skylake Generation (evc, GenuineIntel)"), std::string::npos)
+      << show.out;
   EXPECT_NE(show.out.find("  extends     intel-broadwell"), std::string::npos) << show.out;
   EXPECT_NE(show.out.find("avx512f"), std::string::npos);
   EXPECT_NE(show.out.find("  parts       skylake-sp"), std::string::npos) << show.out;
@@ -145,7 +146,8 @@ TEST(CpuCli, MaskReproducesTheDesignExample) {
   auto bad = run_evcsim("cpu mask --default 'RRRR' clovertown harpertown");
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.out.find("--default"), std::string::npos);
-  EXPECT_EQ(run_evcsim("cpu mask --default 'RRRR RRRR RRRR RRR0 00XR R0H0 000H 0RRH' --register 1:foo a b").exit_code, 2);
+  EXPECT_EQ(run_evcsim("cpu mask --default 'RRRR RRRR RRRR RRR0 00XR R0H0 000H 0RRH' --register 1:foo a b").exit_code,
+            2);
 }
 
 TEST(CpuCli, ShowListImportExportFeatures) {

@@ -75,9 +75,9 @@ TEST(EventsCli, OperationsKeepsEveryCrashBlockAndRefusal) {
     ASSERT_LE(test::run_evcsim("run " + file + " --events all -q --out " + all.string()).exit_code, 3) << file;
     ASSERT_LE(test::run_evcsim("run " + file + " -q --out " + ops.string()).exit_code, 3) << file;
     auto a = counts(all / "events.sqlite"), o = counts(ops / "events.sqlite");
-    for (const char* type : {"crash", "migration_blocked", "operation_refused", "power_on_refused",
-                             "host_join_refused", "software_refused", "maintenance_failed", "migration_completed",
-                             "vm_powered_on", "host_bought", "baseline_raised"}) {
+    for (const char* type : {"crash", "migration_blocked", "operation_refused", "power_on_refused", "host_join_refused",
+                             "software_refused", "maintenance_failed", "migration_completed", "vm_powered_on",
+                             "host_bought", "baseline_raised"}) {
       EXPECT_EQ(o[type], a[type]) << file << ": " << type;
       kept[type] += o[type];
     }

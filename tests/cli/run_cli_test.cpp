@@ -29,7 +29,8 @@ TEST(RunCli, SameSeedSameLogOtherSeedOtherLog) {
   ASSERT_EQ(run_evcsim("run " + file + opts + a.string()).exit_code, 0);
   ASSERT_EQ(run_evcsim("run " + file + opts + b.string()).exit_code, 0);
   ASSERT_EQ(run_evcsim("run " + file + " --seed 42" + opts + c.string()).exit_code, 0);
-  std::string la = test::read_text(a / "events.jsonl"), lb = test::read_text(b / "events.jsonl"), lc = test::read_text(c / "events.jsonl");
+  std::string la = test::read_text(a / "events.jsonl"), lb = test::read_text(b / "events.jsonl"),
+              lc = test::read_text(c / "events.jsonl");
   EXPECT_GT(la.size(), 500u);
   EXPECT_EQ(la, lb);
   EXPECT_NE(la, lc);  // the time to fault is drawn from the seed's "faults" stream
@@ -66,10 +67,12 @@ vm {
 }
 at { at_date: "2012-06-15" migrate { vm: "media" host: "e5310" } }
 )";
-  auto r = run_evcsim("run " + (d / "s.textproto").string() + " --format text,csv,json,jsonl --out " + (d / "out").string());
+  auto r =
+      run_evcsim("run " + (d / "s.textproto").string() + " --format text,csv,json,jsonl --out " + (d / "out").string());
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("simulated       2012-06-01 to 2012-07-01 (30.0 days)"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("2012-06-15  media/encoder crashed on e5310 after moving from e5420"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2012-06-15  media/encoder crashed on e5310 after moving from e5420"), std::string::npos)
+      << r.out;
   std::string crashes = test::read_text(d / "out" / "crashes.csv");
   EXPECT_EQ(crashes.rfind("t,date,vm,software,", 0), 0u) << crashes;
   EXPECT_NE(crashes.find(",2012-06-15,media,encoder,"), std::string::npos) << crashes;
@@ -88,7 +91,9 @@ at { at_date: "2012-06-15" migrate { vm: "media" host: "e5310" } }
 cluster { name: "c" hosts { cpu: "E5420" } }
 vm { name: "v" }
 )";
-  ASSERT_EQ(run_evcsim("run " + (d / "plain.textproto").string() + " --format csv --out " + (d / "plain").string()).exit_code, 0);
+  ASSERT_EQ(
+      run_evcsim("run " + (d / "plain.textproto").string() + " --format csv --out " + (d / "plain").string()).exit_code,
+      0);
   EXPECT_EQ(test::read_text(d / "plain" / "vms.csv").rfind("t,key,value\n0,on,1\n", 0), 0u);
   fs::remove_all(d);
 }
@@ -173,13 +178,13 @@ TEST(RunCli, WarnsAboutSettingsWithoutEffect) {
   fs::path d = fs::temp_directory_path() / ("evcsim-test-warn-" + std::to_string(getpid()));
   fs::create_directories(d);
   std::ofstream(d / "w.textproto") << "horizon_s: 60\npolicy { name: \"modern-superset\" model: \"x86-64-v2\" }\n"
-                                       "cluster { name: \"c\" hosts { cpu: \"E5420\" } }\n";
+                                      "cluster { name: \"c\" hosts { cpu: \"E5420\" } }\n";
   auto r = test::run_evcsim("run " + (d / "w.textproto").string());
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("w.textproto:2: model: warning: a model only matters under named-model"), std::string::npos)
       << r.out;
   std::ofstream(d / "big.textproto") << "horizon_s: 60\ncluster { name: \"c\" hosts { cpu: \"E5420\" ram_gib: 8 } }\n"
-                                         "vm { name: \"huge\" ram_mib: 65536 }\n";
+                                        "vm { name: \"huge\" ram_mib: 65536 }\n";
   auto big = test::run_evcsim("run " + (d / "big.textproto").string());
   EXPECT_EQ(big.exit_code, 2);
   EXPECT_NE(big.out.find("big.textproto:3: ram_mib: 65536 MiB is more than any host of cluster c has"),

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "catalog/catalog.hpp"
 #include "base/error.hpp"
+#include "catalog/catalog.hpp"
 #include "interop/importers.hpp"
 
 namespace evcsim {
@@ -28,7 +28,7 @@ TEST(BrandString, IntelFamilies) {
   EXPECT_EQ(gen("Intel(R) Xeon(R) CPU           E5645  @ 2.40GHz"), "westmere-ep");
   EXPECT_EQ(gen("Intel(R) Xeon(R) CPU           E5405  @ 2.00GHz"), "harpertown");
   EXPECT_EQ(gen("Intel(R) Xeon(R) CPU           X7460  @ 2.66GHz"), "harpertown");
-  EXPECT_EQ(gen("Intel(R) Xeon(R) 6780E"), "none");       // Sierra Forest: not in the catalog
+  EXPECT_EQ(gen("Intel(R) Xeon(R) 6780E"), "none");         // Sierra Forest: not in the catalog
   EXPECT_EQ(gen("Intel(R) Core(TM) i7-8700 CPU"), "none");  // not a server part
 }
 

@@ -17,8 +17,7 @@ TEST(Compare, HarpertownIsASupersetOfClovertownBySse41) {
   Comparison back = compare_cpus(cpu("E5310"), cpu("E5420"));
   EXPECT_EQ(back.relation, Relation::subset);
   EXPECT_EQ(back.missing, make_feature_set({"sse4_1"}));
-  EXPECT_EQ(describe_by_register(back.missing),
-            std::vector<std::string>{"CPUID level 0x1 register 'ecx': sse4_1"});
+  EXPECT_EQ(describe_by_register(back.missing), std::vector<std::string>{"CPUID level 0x1 register 'ecx': sse4_1"});
 }
 
 TEST(Compare, NetBurstSse2OnlyXeonLacksSse3) {

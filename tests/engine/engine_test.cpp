@@ -2,8 +2,8 @@
 // process: SimGrid allows one engine per process.
 #include "engine/engine.hpp"
 
-#include <cmath>
 #include <unistd.h>
+#include <cmath>
 
 #include <gtest/gtest.h>
 
@@ -307,7 +307,8 @@ vm { name: "v" count: 20 cluster: "c" ram_mib: 2048
     std::string kind = kinds[i % 7];
     if (kind != "power_on") vm = 1 + (i * 7) % 20;  // power on the VM just powered off
     int host = 1 + (i * 3 + i / 4) % 4;
-    std::string target = (kind == "migrate" || kind == "cold_migrate") ? " host: \"h-" + std::to_string(host) + "\"" : "";
+    std::string target =
+        (kind == "migrate" || kind == "cold_migrate") ? " host: \"h-" + std::to_string(host) + "\"" : "";
     text += "at { at_s: " + std::to_string(50 + i * 90) + " " + kind + " { vm: \"v-" + std::to_string(vm) + "\"" +
             target + " } }\n";
   }
@@ -331,7 +332,8 @@ namespace {
 MigrationCompleted hot_migration(const char* convergence) {
   auto spec = scenario(std::string(R"(horizon_s: 600
 policy { name: "modern-superset" }
-migration { max_downtime_ms: 300 convergence: ")") + convergence + R"(" }
+migration { max_downtime_ms: 300 convergence: ")") +
+                       convergence + R"(" }
 cluster { name: "c" hosts { cpu: "E5420" name: "a" ram_gib: 64 } hosts { cpu: "E5420" name: "b" ram_gib: 64 } }
 vm { name: "hot" host: "a" ram_mib: 8192 working_set_mib: 6144 dirty_mib_per_s: 2048 }
 at { at_s: 100 migrate { vm: "hot" host: "b" } }

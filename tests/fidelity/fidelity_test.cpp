@@ -7,10 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include "base/text_util.hpp"
 #include "catalog/baseline.hpp"
 #include "catalog/catalog.hpp"
 #include "cpu/feature_registry.hpp"
-#include "base/text_util.hpp"
 
 namespace evcsim {
 namespace {

@@ -3,8 +3,8 @@
 #include <cstring>
 #include <string>
 
-#include "cpu/cpuid.hpp"
 #include "base/error.hpp"
+#include "cpu/cpuid.hpp"
 #include "cpu/register_mask.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

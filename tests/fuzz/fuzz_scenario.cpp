@@ -2,8 +2,8 @@
 #include <cstdint>
 #include <string>
 
-#include "catalog/catalog.hpp"
 #include "base/error.hpp"
+#include "catalog/catalog.hpp"
 #include "scenario/scenario.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "catalog/catalog.hpp"
 #include "base/error.hpp"
+#include "catalog/catalog.hpp"
 #include "cpu/feature_registry.hpp"
 
 namespace evcsim {
@@ -12,14 +12,15 @@ namespace {
 const Catalog& cat() { return Catalog::builtin(); }
 
 TEST(Export, VmxMasksHideWhatTheBaselineLacks) {
-  std::string vmx = export_baseline(*cat().find_cpu("harpertown"), cat().baseline("intel-merom"), ExportFormat::vmx, cat());
+  std::string vmx =
+      export_baseline(*cat().find_cpu("harpertown"), cat().baseline("intel-merom"), ExportFormat::vmx, cat());
   // sse4_1 is CPUID.1:ECX bit 19: the 13th letter from the left.
   EXPECT_NE(vmx.find("cpuid.1.ecx = \"------------0-------------------\""), std::string::npos) << vmx;
 }
 
 TEST(Export, VmxAlsoWritesThePerVmEvcForm) {
-  std::string vmx = export_baseline(*cat().find_cpu("haswell-ep"), cat().baseline("intel-sandybridge"),
-                                    ExportFormat::vmx, cat());
+  std::string vmx =
+      export_baseline(*cat().find_cpu("haswell-ep"), cat().baseline("intel-sandybridge"), ExportFormat::vmx, cat());
   EXPECT_NE(vmx.find("featMask.vm.cpuid.AVX2 = \"Max:0\""), std::string::npos) << vmx;
   EXPECT_EQ(vmx.find("featMask.vm.cpuid.SSE42"), std::string::npos);  // the baseline keeps SSE4.2
 }
@@ -52,8 +53,9 @@ TEST(Export, LibvirtAndQemuStartFromTheClosestNamedModel) {
 }
 
 TEST(Export, RefusesAHostThatCannotJoin) {
-  EXPECT_THROW(export_baseline(*cat().find_cpu("sandybridge-ep"), cat().baseline("x86-64-v3"), ExportFormat::qemu, cat()),
-               InputError);
+  EXPECT_THROW(
+      export_baseline(*cat().find_cpu("sandybridge-ep"), cat().baseline("x86-64-v3"), ExportFormat::qemu, cat()),
+      InputError);
   EXPECT_THROW(parse_export_format("xml"), InputError);
 }
 

@@ -6,8 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include "catalog/baseline.hpp"
 #include "base/error.hpp"
+#include "catalog/baseline.hpp"
 #include "cpu/feature_registry.hpp"
 #include "tests/test_util.hpp"
 
@@ -36,7 +36,7 @@ TEST(Importers, Aida64WithSubleafTagsAndTwoCpus) {
   EXPECT_TRUE(f.contains(make_feature_set({"avx2", "bmi1", "bmi2", "fma", "movbe", "sse4_2", "lm", "abm"})));
   EXPECT_TRUE(f.test(feature_id("xstate_avx")));  // leaf 0xD subleaf 0 from [SL 00]
   EXPECT_FALSE(f.test(feature_id("avx512f")));
-  EXPECT_EQ(d.get(4, 1)[Reg::eax], 0x1C004122u);  // [SL 01]
+  EXPECT_EQ(d.get(4, 1)[Reg::eax], 0x1C004122u);              // [SL 01]
   EXPECT_NE(r.cpus[1].get(1)[Reg::ebx], d.get(1)[Reg::ebx]);  // APIC ids differ
   EXPECT_EQ(infer_masking(d), Masking::flexmigration);
 }
@@ -72,17 +72,18 @@ TEST(Importers, UntaggedLinesTakeTheirSubleafFromTheirContent) {
   // Sub-leaf 1 present, then Processor Trace (supervisor) and PKRU: 1, 8
   // and 9, not 1, 2 and 3.
   const CpuidDump e = import_dump(
-      "CPUID 00000000: 0000000D-756E6547-6C65746E-49656E69\n"
-      "CPUID 00000001: 00050654-00000000-7FFEFBFF-BFEBFBFF\n"
-      "CPUID 0000000D: 000002FF-00000A80-00000A88-00000000\n"
-      "CPUID 0000000D: 0000000F-00000A80-00000100-00000000\n"
-      "CPUID 0000000D: 00000100-00000000-00000001-00000000\n"
-      "CPUID 0000000D: 00000008-00000A80-00000000-00000000\n",
-      "x").cpus.at(0);
+                          "CPUID 00000000: 0000000D-756E6547-6C65746E-49656E69\n"
+                          "CPUID 00000001: 00050654-00000000-7FFEFBFF-BFEBFBFF\n"
+                          "CPUID 0000000D: 000002FF-00000A80-00000A88-00000000\n"
+                          "CPUID 0000000D: 0000000F-00000A80-00000100-00000000\n"
+                          "CPUID 0000000D: 00000100-00000000-00000001-00000000\n"
+                          "CPUID 0000000D: 00000008-00000A80-00000000-00000000\n",
+                          "x")
+                          .cpus.at(0);
   EXPECT_TRUE(e.has(0xD, 1));
   EXPECT_TRUE(decode(e).test(feature_id("xsaveopt")));
   EXPECT_EQ(e.get(0xD, 1)[Reg::ecx], 0x100u);
-  EXPECT_TRUE(e.has(0xD, 8));   // a supervisor component: the IA32_XSS bit of sub-leaf 1 (PT, bit 8)
+  EXPECT_TRUE(e.has(0xD, 8));  // a supervisor component: the IA32_XSS bit of sub-leaf 1 (PT, bit 8)
   EXPECT_TRUE(e.has(0xD, 9));
   EXPECT_EQ(e.get(0xD, 9)[Reg::eax], 8u);
   EXPECT_FALSE(e.has(0xD, 2));
@@ -130,7 +131,8 @@ TEST(Importers, LibvirtCpuidXml) {
   EXPECT_EQ(best_baseline(with_skylake, cat.baselines(), BaselineKind::evc)->name, "intel-haswell");
   EXPECT_EQ(error_of("libvirt_cpuid_haswell_notsx.xml"), "no error");
   try {
-    import_dump("<cpudata arch='x86'>\n<cpuid eax_in='0x00000000' ecx_in='0x00' eax='0x0000000d'/>\n</cpudata>\n", "t.xml");
+    import_dump("<cpudata arch='x86'>\n<cpuid eax_in='0x00000000' ecx_in='0x00' eax='0x0000000d'/>\n</cpudata>\n",
+                "t.xml");
     FAIL() << "no error";
   } catch (const InputError& e) {
     EXPECT_EQ(std::string(e.what()).rfind("t.xml:2: ebx: <cpuid> lacks ebx=", 0), 0u) << e.what();
@@ -146,8 +148,8 @@ TEST(Importers, VirshCapabilitiesHostCpu) {
   CpuModel m = resolve_cpu(cat, fixture("virsh_capabilities.xml"));
   EXPECT_EQ(m.cpuid.family(), 6u);
   EXPECT_EQ(m.cpuid.model(), 0x55u);
-  EXPECT_TRUE(m.features.contains(make_feature_set({"avx512f", "hle", "rtm", "pku", "xsaves", "clflushopt",
-                                                    "xstate_zmm_hi256", "spec_ctrl", "pdpe1gb"})));
+  EXPECT_TRUE(m.features.contains(make_feature_set(
+      {"avx512f", "hle", "rtm", "pku", "xsaves", "clflushopt", "xstate_zmm_hi256", "spec_ctrl", "pdpe1gb"})));
   std::vector<const CpuModel*> one = {&m};
   EXPECT_EQ(best_baseline(one, cat.baselines(), BaselineKind::evc)->name, "intel-skylake");
   EXPECT_EQ(infer_masking(m.cpuid), Masking::flexmigration);
@@ -171,8 +173,9 @@ TEST(Importers, VirshDomcapabilitiesHostModel) {
   // libvirt 9.0 has no name for rdpru, which the Zen 2 mode asks for.
   EXPECT_EQ(best_baseline(one, cat.baselines(), BaselineKind::evc)->name, "amd-zen");
   try {
-    import_dump("<capabilities><host><cpu><model>Skylake-Client</model><vendor>Intel</vendor></cpu></host></capabilities>",
-                "c.xml");
+    import_dump(
+        "<capabilities><host><cpu><model>Skylake-Client</model><vendor>Intel</vendor></cpu></host></capabilities>",
+        "c.xml");
     FAIL() << "no error";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("c.xml:1: model: unknown CPU model 'Skylake-Client'"), std::string::npos)
@@ -245,7 +248,8 @@ TEST(Importers, InMemoryEdgeCases) {
   // A bad [SL] tag.
   EXPECT_THROW(import_dump("CPUID 00000001: 000306F2-00000000-00000000-00000000 [SL zz]\n", "x"), InputError);
   // Header lines that merely start with "CPUID" are not register lines.
-  ImportResult r = import_dump("CPUID Manufacturer : GenuineIntel\nCPUID 00000001: 000306F2-00000000-00000001-00000000\n", "x");
+  ImportResult r =
+      import_dump("CPUID Manufacturer : GenuineIntel\nCPUID 00000001: 000306F2-00000000-00000001-00000000\n", "x");
   EXPECT_TRUE(decode(r.cpus[0]).test(feature_id("sse3")));
 }
 
@@ -282,7 +286,8 @@ namespace {
 // in a result or an InputError, never a crash.
 TEST(Importers, FuzzRegressionsNeverCrash) {
   int n = 0;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(EVCSIM_SOURCE_DIR) + "/tests/fuzz/regressions")) {
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::string(EVCSIM_SOURCE_DIR) + "/tests/fuzz/regressions")) {
     std::string text = read_file(e.path().string());
     try {
       ImportResult r = import_dump(text, e.path().string());

@@ -8,8 +8,8 @@
 
 #include <gtest/gtest.h>
 
-#include "catalog/catalog.hpp"
 #include "base/error.hpp"
+#include "catalog/catalog.hpp"
 #include "scenario/scenario.hpp"
 #include "tests/test_util.hpp"
 
@@ -75,7 +75,8 @@ TEST(Inventory, TheShippedRvtoolsExportBecomesARunnableScenario) {
   }
   EXPECT_GT(off, 5);
   size_t moved = 0;  // VMs of the left-out host power on elsewhere in their cluster
-  for (size_t p = r.scenario.find("was on edge01"); p != std::string::npos; p = r.scenario.find("was on edge01", p + 1)) ++moved;
+  for (size_t p = r.scenario.find("was on edge01"); p != std::string::npos; p = r.scenario.find("was on edge01", p + 1))
+    ++moved;
   EXPECT_GT(moved, 0u);
   EXPECT_EQ(static_cast<size_t>(placed) + moved, 180u);
   EXPECT_NE(r.scenario.find("start_powered_off: true }  # suspended"), std::string::npos);
@@ -84,12 +85,13 @@ TEST(Inventory, TheShippedRvtoolsExportBecomesARunnableScenario) {
 TEST(Inventory, ColumnsByHeaderInAnyOrderWithSemicolons) {
   TempDir d;
   // A German-locale export: ';' between fields, columns reordered, extra ones.
-  std::string vhost = d.write("vhost.csv",
-                              "\xEF\xBB\xBFMax EVC;# Memory;Notes;Cores per CPU;# CPU;CPU Model;Cluster;Host;Current EVC\r\n"
-                              "intel-haswell;262144;rack 4;12;2;Intel(R) Xeon(R) CPU E5-2690 v3 @ 2.60GHz;c1;h1;intel-haswell\r\n"
-                              "intel-haswell;262144;\"rack; 5\";12;2;Intel(R) Xeon(R) CPU E5-2690 v3 @ 2.60GHz;c1;h2;intel-haswell\r\n");
-  std::string vinfo = d.write("vinfo.csv",
-                              "Host;Memory;CPUs;Powerstate;VM\r\nh2;8192;4;poweredOn;\"db \"\"main\"\"\"\r\n");
+  std::string vhost = d.write(
+      "vhost.csv",
+      "\xEF\xBB\xBFMax EVC;# Memory;Notes;Cores per CPU;# CPU;CPU Model;Cluster;Host;Current EVC\r\n"
+      "intel-haswell;262144;rack 4;12;2;Intel(R) Xeon(R) CPU E5-2690 v3 @ 2.60GHz;c1;h1;intel-haswell\r\n"
+      "intel-haswell;262144;\"rack; 5\";12;2;Intel(R) Xeon(R) CPU E5-2690 v3 @ 2.60GHz;c1;h2;intel-haswell\r\n");
+  std::string vinfo =
+      d.write("vinfo.csv", "Host;Memory;CPUs;Powerstate;VM\r\nh2;8192;4;poweredOn;\"db \"\"main\"\"\"\r\n");
   InventoryResult r = import_inventory({vhost, vinfo, ""}, Catalog::builtin(), options());
   EXPECT_EQ(r.hosts, 2);
   EXPECT_NE(r.scenario.find("hosts { name: \"h2\" cpu: \"haswell-ep\" cores: 24 ram_gib: 256 "), std::string::npos)
@@ -105,8 +107,9 @@ TEST(Inventory, ABadRowNamesFileLineAndColumn) {
   std::string bad_number = d.write("a.csv", header + "h1,c,E5-2690 v3,2,262144\nh2,c,E5-2690 v3,two,262144\n");
   EXPECT_EQ(error_of({bad_number, "", ""}), bad_number + ":3: # CPU: 'two' is not a number (zero or more)");
   std::string missing = d.write("b.csv", "Host,Cluster,# CPU,# Memory\nh1,c,2,1024\n");
-  EXPECT_NE(error_of({missing, "", ""}).find(missing + ":1: CPU Model: no column 'CPU Model' (the header has: Host, "
-                                             "Cluster, # CPU, # Memory)"),
+  EXPECT_NE(error_of({missing, "", ""})
+                .find(missing + ":1: CPU Model: no column 'CPU Model' (the header has: Host, "
+                                "Cluster, # CPU, # Memory)"),
             std::string::npos)
       << error_of({missing, "", ""});
   std::string zero = d.write("c.csv", header + "h1,c,E5-2690 v3,0,262144\n");
@@ -118,7 +121,8 @@ TEST(Inventory, ABadRowNamesFileLineAndColumn) {
   std::string vinfo = d.write("vinfo.csv", "VM,Powerstate,CPUs,Memory\nv1,running,2,1024\n");
   std::string good = d.write("f.csv", header + "h1,c,E5-2690 v3,2,262144\n");
   EXPECT_EQ(error_of({good, vinfo, ""}), vinfo + ":2: Powerstate: 'running' is not poweredOn, poweredOff or suspended");
-  EXPECT_NE(error_of({"/nonexistent/vhost.csv", "", ""}).find("/nonexistent/vhost.csv: cannot read"), std::string::npos);
+  EXPECT_NE(error_of({"/nonexistent/vhost.csv", "", ""}).find("/nonexistent/vhost.csv: cannot read"),
+            std::string::npos);
 }
 
 TEST(Inventory, APlainHostsCsvForFleetsNotOnVsphere) {
@@ -135,14 +139,16 @@ TEST(Inventory, APlainHostsCsvForFleetsNotOnVsphere) {
   EXPECT_NE(r.scenario.find("name: \"kvm2\" cpu: \"genoa\" cores: 192 "), std::string::npos) << r.scenario;
   EXPECT_NE(r.scenario.find("purchase date estimated from the part's launch"), std::string::npos);
   EXPECT_NO_THROW(parse_scenario(r.scenario, "fleet.textproto", Catalog::builtin()));
-  std::string bad_date = d.write("bad.csv", "host,cluster,cpu,sockets,ram_gib,purchased\nkvm1,a,EPYC 7502,2,512,2020-13\n");
+  std::string bad_date =
+      d.write("bad.csv", "host,cluster,cpu,sockets,ram_gib,purchased\nkvm1,a,EPYC 7502,2,512,2020-13\n");
   EXPECT_EQ(error_of({"", "", bad_date}), bad_date + ":2: purchased: '2020-13' is not a month as YYYY-MM");
 }
 
 TEST(InventoryCli, WritesTheScenarioThatRunsAndSaysWhatItLeftOut) {
   TempDir d;
-  auto r = test::run_evcsim("inventory --vhost " + kExample + "RVTools_tabvHost.csv --vinfo " + kExample +
-                            "RVTools_tabvInfo.csv --start 2026-12 --horizon 1y -o " + (d.path / "fleet.textproto").string());
+  auto r =
+      test::run_evcsim("inventory --vhost " + kExample + "RVTools_tabvHost.csv --vinfo " + kExample +
+                       "RVTools_tabvInfo.csv --start 2026-12 --horizon 1y -o " + (d.path / "fleet.textproto").string());
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("3 cluster(s), 23 host(s), 180 VM(s)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("left out: "), std::string::npos) << r.out;

@@ -109,7 +109,8 @@ vm { name: "v" count: 30 cluster: "amd" ram_mib: 2048 }
 }
 
 TEST(Planner, BadInputIsNamed) {
-  Instance no_refresh = load("start_date: \"2010-01\"\nhorizon: \"1y\"\ncluster { name: \"c\" hosts { cpu: \"E5420\" } }\n");
+  Instance no_refresh =
+      load("start_date: \"2010-01\"\nhorizon: \"1y\"\ncluster { name: \"c\" hosts { cpu: \"E5420\" } }\n");
   try {
     plan::solve(no_refresh.spec, no_refresh.msg, Catalog::builtin(), plan::Options{});
     FAIL() << "no error";
@@ -135,10 +136,11 @@ TEST(PlanCli, ThePlansScenarioReproducesItsFigures) {
   EXPECT_NE(json.find("\"action\": \"raise\""), std::string::npos) << json;
   EXPECT_NE(json.find("\"details\": \"intel-merom to intel-penryn (+1 notable"), std::string::npos) << json;
   EXPECT_TRUE(fs::exists(dir / "out" / "plan.html"));
-  auto again = test::run_evcsim("run " + (dir / "out" / "plan.textproto").string() + " --format json --events none --out " +
-                                (dir / "again").string());
+  auto again = test::run_evcsim("run " + (dir / "out" / "plan.textproto").string() +
+                                " --format json --events none --out " + (dir / "again").string());
   ASSERT_EQ(again.exit_code, 0) << again.out;
-  EXPECT_EQ(test::read_text(dir / "again" / "results.json"), test::read_text(dir / "out" / "plan-run" / "results.json"));
+  EXPECT_EQ(test::read_text(dir / "again" / "results.json"),
+            test::read_text(dir / "out" / "plan-run" / "results.json"));
   // The simulated plan raised where the program said, and VMs see SSE4.1 sooner than under auto-raise.
   EXPECT_NE(again.out.find("refused         power-on 0, operations 0"), std::string::npos) << again.out;
   fs::remove_all(dir);

@@ -4,9 +4,9 @@
 
 #include <gtest/gtest.h>
 
-#include "policy/baseline/baseline_policy.hpp"
-#include "catalog/catalog.hpp"
 #include "base/error.hpp"
+#include "catalog/catalog.hpp"
+#include "policy/baseline/baseline_policy.hpp"
 #include "policy/placement/placement_policy.hpp"
 #include "policy/procurement/procurement_policy.hpp"
 #include "scenario/scenario.hpp"
@@ -44,8 +44,8 @@ TEST(ProcurementPolicies, NewestSameGenerationAndCheapest) {
     double months = m.today.index() - p->launch.index();
     return (1.0 + 0.6 * std::max(0.0, 1 - months / 24)) / (p->cores_per_socket * p->relative_speed);
   };
-  const CpuModel* cheaper = cost(cpu("sandybridge-ep")) <= cost(cpu("ivybridge-ep")) ? cpu("sandybridge-ep")
-                                                                                       : cpu("ivybridge-ep");
+  const CpuModel* cheaper =
+      cost(cpu("sandybridge-ep")) <= cost(cpu("ivybridge-ep")) ? cpu("sandybridge-ep") : cpu("ivybridge-ep");
   EXPECT_EQ(make_procurement_policy("cheapest")->choose(m), cheaper);
   EXPECT_THROW(make_procurement_policy("oldest"), InputError);
 }
@@ -97,7 +97,8 @@ refresh { lifetime_years: 5 baseline_policy: "%s" })";
     FAIL() << "an unknown baseline policy must be refused";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("p.textproto:3: baseline_policy"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("fixed, auto-raise, dynamic-lcd or auto-raise-ahead"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("fixed, auto-raise, dynamic-lcd or auto-raise-ahead"), std::string::npos)
+        << e.what();
   }
 }
 

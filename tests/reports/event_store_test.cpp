@@ -8,11 +8,11 @@
 
 #include <gtest/gtest.h>
 
-#include "catalog/catalog.hpp"
 #include "base/error.hpp"
+#include "base/json.hpp"
+#include "catalog/catalog.hpp"
 #include "cpu/feature_registry.hpp"
 #include "events/event_log.hpp"
-#include "base/json.hpp"
 
 namespace evcsim {
 namespace {
@@ -91,7 +91,8 @@ TEST(EventStore, EveryEventTypeReadsBackEqualToWhatTheRunEmitted) {
   }
   // Every alternative of Event became a type the store has a table for.
   EXPECT_EQ(types.size(), std::variant_size_v<Event> - 1 + 1);  // - Snapshot + host_retired (MaintenanceDone twice)
-  for (const auto& t : types) EXPECT_NE(std::find(event_types().begin(), event_types().end(), t), event_types().end()) << t;
+  for (const auto& t : types)
+    EXPECT_NE(std::find(event_types().begin(), event_types().end(), t), event_types().end()) << t;
   EventReader reader(path.string());
   EXPECT_EQ(reader.run().scenario, "store");
   EXPECT_EQ(reader.run().start_date, "2012-06");
@@ -101,7 +102,8 @@ TEST(EventStore, EveryEventTypeReadsBackEqualToWhatTheRunEmitted) {
   EXPECT_EQ(back, emitted);
   // Filters: a type, a VM, a time window.
   std::vector<std::string> crashes;
-  reader.read({{"crash"}, "", std::nullopt, std::nullopt}, [&](const report::EventRecord& r) { crashes.push_back(to_json_line(r)); });
+  reader.read({{"crash"}, "", std::nullopt, std::nullopt},
+              [&](const report::EventRecord& r) { crashes.push_back(to_json_line(r)); });
   ASSERT_EQ(crashes.size(), 2u);
   EXPECT_NE(crashes[1].find("\"features\":[\"sse4_1\",\"ssse3\"]"), std::string::npos) << crashes[1];
   size_t of_web2 = 0, in_window = 0;

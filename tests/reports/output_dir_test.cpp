@@ -1,9 +1,9 @@
 #include "reports/output_dir.hpp"
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 

@@ -11,8 +11,8 @@
 #include <fstream>
 
 #include "catalog/catalog.hpp"
-#include "engine/engine.hpp"
 #include "cpu/feature_registry.hpp"
+#include "engine/engine.hpp"
 #include "world/events.hpp"
 
 namespace evcsim {
@@ -93,10 +93,10 @@ TEST(Results, CsvIsTidyWithHeadersAndOneRowPerTimeAndKey) {
 TEST(Results, HtmlHasEveryChartAndTable) {
   SimRun r = simulate();
   std::string html = results_html(r.results->results());
-  for (const char* id : {"chart-baseline", "chart-hosts", "chart-events", "chart-migrations", "chart-features",
-                         "chart-in-use", "chart-imbalance", "chart-domains", "chart-levels", "table-raises",
-                         "table-purchases", "table-maintenance", "table-crashes", "table-slow-migrations", "table-blocked",
-                         "table-refused", "table-expectations"})
+  for (const char* id :
+       {"chart-baseline", "chart-hosts", "chart-events", "chart-migrations", "chart-features", "chart-in-use",
+        "chart-imbalance", "chart-domains", "chart-levels", "table-raises", "table-purchases", "table-maintenance",
+        "table-crashes", "table-slow-migrations", "table-blocked", "table-refused", "table-expectations"})
     EXPECT_NE(html.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
   // The probing encoder's crash is one group: software, route between CPU models, missing features.
   EXPECT_NE(html.find("<td>enc</td><td>harpertown → clovertown</td><td>sse4_1</td><td>probing-software</td>"
@@ -154,12 +154,13 @@ TEST(Results, DotGraphsAtTheChosenTimesWithClustersAsSubgraphs) {
 // groups naming one part differently (SKU, code name) are one node, and
 // Graphviz itself reads every file.
 TEST(Results, DotHostClassesAreClusterAndCpuModel) {
-  std::string text = "start_date: \"2014-03\"\nhorizon: \"1d\"\npolicy { name: \"cluster-baseline\" }\n"
-                     "cluster { name: \"c\" baseline: \"intel-merom\"\n"
-                     "  hosts { cpu: \"E5420\" name: \"a\" count: 8 }\n"
-                     "  hosts { cpu: \"harpertown\" name: \"b\" count: 9 }\n"
-                     "  hosts { cpu: \"E5310\" name: \"old\" count: 2 } }\n"
-                     "vm { name: \"v\" count: 4 }\n";
+  std::string text =
+      "start_date: \"2014-03\"\nhorizon: \"1d\"\npolicy { name: \"cluster-baseline\" }\n"
+      "cluster { name: \"c\" baseline: \"intel-merom\"\n"
+      "  hosts { cpu: \"E5420\" name: \"a\" count: 8 }\n"
+      "  hosts { cpu: \"harpertown\" name: \"b\" count: 9 }\n"
+      "  hosts { cpu: \"E5310\" name: \"old\" count: 2 } }\n"
+      "vm { name: \"v\" count: 4 }\n";
   ScenarioSpec spec = parse_scenario(text, "classes.textproto", Catalog::builtin());
   ASSERT_NE(spec.hosts[0].cpu.get(), spec.hosts[8].cpu.get()) << "the test needs two CPU objects of one model";
   RunSummary summary(spec);

@@ -51,8 +51,7 @@ TEST(Metrics, ReadmeListIsTheGeneratedTable) {
   ASSERT_NE(begin, std::string::npos);
   ASSERT_NE(end, std::string::npos);
   begin = readme.find('\n', begin) + 1;
-  EXPECT_EQ(readme.substr(begin, end - begin), metrics_table(true))
-      << "regenerate with: evcsim metrics --markdown";
+  EXPECT_EQ(readme.substr(begin, end - begin), metrics_table(true)) << "regenerate with: evcsim metrics --markdown";
 }
 
 TEST(Metrics, MisspelledExpectationExitsTwoNamingFileLineFieldAndTheRightName) {

@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "base/error.hpp"
-#include "cpu/feature_registry.hpp"
 #include "base/year_month.hpp"
+#include "cpu/feature_registry.hpp"
 
 namespace evcsim {
 namespace {
@@ -91,9 +91,11 @@ TEST(Scenario, ErrorsNameFileLineAndField) {
             std::string::npos);
   EXPECT_NE(error_of("horizon_s: 0\n").find("horizon_s must be a positive"), std::string::npos);
   EXPECT_NE(error_of("horizon_s: 10 cluster {").find("s.textproto:1: column"), std::string::npos);
-  EXPECT_NE(error_of("horizon_s: 10\npolicy { name: \"named-model\" }\ncluster { name: \"c\" }\n").find("needs a model"),
-            std::string::npos);
-  std::string mask = std::string(kBase) + "at { at_s: 1 set_mask { vm: \"web\" mask { register: \"1:ecx\" mask: \"RR\" } } }\n";
+  EXPECT_NE(
+      error_of("horizon_s: 10\npolicy { name: \"named-model\" }\ncluster { name: \"c\" }\n").find("needs a model"),
+      std::string::npos);
+  std::string mask =
+      std::string(kBase) + "at { at_s: 1 set_mask { vm: \"web\" mask { register: \"1:ecx\" mask: \"RR\" } } }\n";
   EXPECT_NE(error_of(mask).find("mask: mask 'RR' has 2 letters"), std::string::npos) << error_of(mask);
 }
 
@@ -101,10 +103,11 @@ TEST(Scenario, ErrorsNameFileLineAndField) {
 TEST(Scenario, DatesAndDurationsStandForSeconds) {
   std::string text = kBase;
   text.replace(text.find("horizon_s: 3600"), 15, "start_date: \"2012-01\"\nend_date: \"2014-01-01\"");
-  text += "drs { balance: true interval: \"5min\" }\nreport { sample_interval: \"30d\" graph_at_date: \"2013-01\" }\n"
-          "at { at_date: \"2012-06-15\" power_cycle { vm: \"web-1\" } }\n"
-          "at { after: \"90d\" power_cycle { vm: \"web-2\" } }\n"
-          "at { at_date: \"2015-03-01\" power_cycle { vm: \"web-3\" } }\n";
+  text +=
+      "drs { balance: true interval: \"5min\" }\nreport { sample_interval: \"30d\" graph_at_date: \"2013-01\" }\n"
+      "at { at_date: \"2012-06-15\" power_cycle { vm: \"web-1\" } }\n"
+      "at { after: \"90d\" power_cycle { vm: \"web-2\" } }\n"
+      "at { at_date: \"2015-03-01\" power_cycle { vm: \"web-3\" } }\n";
   ScenarioSpec s = parse_scenario(text, "s.textproto", Catalog::builtin());
   EXPECT_TRUE(s.calendar);
   EXPECT_EQ(s.horizon_s, 731 * 86400.0);  // 2012 is a leap year
@@ -162,8 +165,9 @@ TEST(Scenario, AMisspelledFieldGetsTheNearestName) {
   EXPECT_EQ(error_of("name: \"t\"\nhorizon_sec: 10\n"),
             "s.textproto:2: column 12: Scenario has no field 'horizon_sec'; did you mean 'horizon_s'?");
   // An unknown baseline: the three nearest, not the whole list.
-  std::string mode = error_of("name: \"t\"\nhorizon_s: 10\ncluster { name: \"c\" baseline: \"intel-penrin\" "
-                              "hosts { cpu: \"E5420\" } }\n");
+  std::string mode = error_of(
+      "name: \"t\"\nhorizon_s: 10\ncluster { name: \"c\" baseline: \"intel-penrin\" "
+      "hosts { cpu: \"E5420\" } }\n");
   EXPECT_NE(mode.find("unknown baseline 'intel-penrin'; nearest: intel-penryn, intel-merom, intel-nehalem "
                       "(`evcsim cpu modes` lists them all)"),
             std::string::npos)
@@ -182,7 +186,8 @@ TEST(Scenario, ZeroWhereAPositiveNumberIsNeededIsAnError) {
   };
   EXPECT_EQ(with("count: 0", ""), "s.textproto:3: count: count must be positive, not 0 (leave it out for the default)");
   EXPECT_EQ(with("cores: 0", ""), "s.textproto:3: cores: cores must be positive, not 0 (leave it out for the default)");
-  EXPECT_EQ(with("", "ram_mib: 0"), "s.textproto:4: ram_mib: ram_mib must be positive, not 0 (leave it out for the default)");
+  EXPECT_EQ(with("", "ram_mib: 0"),
+            "s.textproto:4: ram_mib: ram_mib must be positive, not 0 (leave it out for the default)");
   EXPECT_EQ(with("", "vcpus: 0"), "s.textproto:4: vcpus: vcpus must be positive, not 0 (leave it out for the default)");
   EXPECT_EQ(with("", "count: 0"), "s.textproto:4: count: count must be positive, not 0 (leave it out for the default)");
   // Left out, the defaults hold; a group that arrives over time may say count: 0.
@@ -215,7 +220,8 @@ TEST(Scenario, ShippedScenariosLoad) {
 // refresh-10y is a plausible fleet: clusters within vSphere's 96 hosts, a
 // field failure rate, a procurement lag; it loads without a warning.
 TEST(Scenario, Refresh10yIsAPlausibleFleet) {
-  ScenarioSpec s = load_scenario(std::string(EVCSIM_SOURCE_DIR) + "/scenarios/refresh-10y.textproto", Catalog::builtin());
+  ScenarioSpec s =
+      load_scenario(std::string(EVCSIM_SOURCE_DIR) + "/scenarios/refresh-10y.textproto", Catalog::builtin());
   EXPECT_TRUE(s.warnings.empty()) << s.warnings.front();
   std::vector<int> hosts(s.clusters.size(), 0);
   for (const auto& h : s.hosts) ++hosts[static_cast<size_t>(h.cluster)];  // every bay included

@@ -8,8 +8,8 @@
 
 #include <gtest/gtest.h>
 
-#include "catalog/catalog.hpp"
 #include "base/error.hpp"
+#include "catalog/catalog.hpp"
 #include "scenario/scenario.pb.h"
 #include "sweep/merge.hpp"
 #include "tests/test_util.hpp"
@@ -21,9 +21,7 @@ namespace fs = std::filesystem;
 
 const std::string kScenario = std::string(EVCSIM_SOURCE_DIR) + "/scenarios/refresh-2y.textproto";
 
-std::string experiment_text(const std::string& body) {
-  return "name: \"t\"\nscenario: \"" + kScenario + "\"\n" + body;
-}
+std::string experiment_text(const std::string& body) { return "name: \"t\"\nscenario: \"" + kScenario + "\"\n" + body; }
 
 Experiment parse(const std::string& body) {
   return Experiment::parse(experiment_text(body), "exp.textproto", Catalog::builtin());
@@ -152,13 +150,16 @@ TEST(Experiment, ErrorsNameFileLineAndField) {
   EXPECT_EQ(error_of("factor { path: \"migration.max_rounds\"\n value: [\"30\", \"-3\"] }"),
             "exp.textproto:4: factor[0].value[1]: '-3' is not a valid uint32 (max_rounds is a whole number of 0 or "
             "more)");
-  EXPECT_EQ(error_of("\n\nmetric: \"crashes.probing-sofware\""),
-            "exp.textproto:5: metric[0]: unknown metric 'crashes.probing-sofware'; nearest known: "
-            "crashes.probing-software, crashes.cross-vendor, crashes.unsafe-override (`evcsim metrics` lists them all)");
+  EXPECT_EQ(
+      error_of("\n\nmetric: \"crashes.probing-sofware\""),
+      "exp.textproto:5: metric[0]: unknown metric 'crashes.probing-sofware'; nearest known: "
+      "crashes.probing-software, crashes.cross-vendor, crashes.unsafe-override (`evcsim metrics` lists them all)");
   EXPECT_NE(error_of("design { kind: \"lhs\" }").find("exp.textproto:3: design.kind: unknown design 'lhs'"),
             std::string::npos);
-  EXPECT_NE(error_of("factor { path: \"policy\" value: [\"a\", \"a\"] }").find("'a' is listed twice"), std::string::npos);
-  EXPECT_NE(error_of("factor { path: \"policy\" }").find("a factor needs values or a min..max range"), std::string::npos);
+  EXPECT_NE(error_of("factor { path: \"policy\" value: [\"a\", \"a\"] }").find("'a' is listed twice"),
+            std::string::npos);
+  EXPECT_NE(error_of("factor { path: \"policy\" }").find("a factor needs values or a min..max range"),
+            std::string::npos);
   // A value that only the whole scenario rejects: named-model without a model.
   std::string e = error_of("factor { path: \"policy\" value: [\"cluster-baseline\", \"named-model\"] }");
   EXPECT_NE(e.find("exp.textproto:3: factor: design point 1 (policy=named-model) makes a scenario evcsim rejects: "
@@ -231,7 +232,8 @@ metric: ["crashes", "hosts_bought"])");
   EXPECT_NE(html.find("id=\"missing\""), std::string::npos);
   // One main-effect chart per factor and metric, one error bar per level.
   size_t charts = 0;
-  for (size_t at = html.find("<svg class=\"effect\""); at != std::string::npos; at = html.find("<svg class=\"effect\"", at + 1))
+  for (size_t at = html.find("<svg class=\"effect\""); at != std::string::npos;
+       at = html.find("<svg class=\"effect\"", at + 1))
     ++charts;
   EXPECT_EQ(charts, 4u);
   EXPECT_NE(html.find("<title>refresh.lifetime_years = 4: 3 ±"), std::string::npos);

@@ -12,8 +12,14 @@ constexpr double kTarget[] = {0, 0.20, 0.15, 0.10, 0.07, 0.05};
 }  // namespace
 
 DrsController::DrsController(Env& env, Inventory& inv, Migrations& migrations)
-    : env_(env), spec_(env.spec), inv_(inv), migrations_(migrations), rng_(env.spec.seed, "drs-noise"),
-      clusters_(env.spec.clusters.size()), slot_(env.spec.hosts.size(), -1), touch_log_(inv.open_touch_log()) {
+    : env_(env),
+      spec_(env.spec),
+      inv_(inv),
+      migrations_(migrations),
+      rng_(env.spec.seed, "drs-noise"),
+      clusters_(env.spec.clusters.size()),
+      slot_(env.spec.hosts.size(), -1),
+      touch_log_(inv.open_touch_log()) {
   vm_size_.reserve(spec_.vms.size());
   for (const VmSpec& v : spec_.vms) vm_size_.push_back({v.cpu_demand, static_cast<double>(v.ram_mib)});
 }
@@ -137,8 +143,7 @@ void DrsController::balance(int cluster, double f) {
   Plan real = plan(start, true, &pass.blocked);
   // The unconstrained plan differs only when the real one met a refused candidate.
   const double ideal = pass.blocked.empty() ? real.reached : plan(start, false, nullptr).reached;
-  for (const Move& m : real.moves)
-    migrations_.start_live(m.vm, m.dst, m.admission, Migrations::Priority::balancing);
+  for (const Move& m : real.moves) migrations_.start_live(m.vm, m.dst, m.admission, Migrations::Priority::balancing);
   pass.moves = static_cast<int>(real.moves.size());
   cs.imbalance_left = std::max(0.0, real.reached - ideal);
   pass.left_by_compatibility = cs.imbalance_left;
@@ -212,7 +217,8 @@ DrsController::Plan DrsController::plan(const Start& st, bool admitted_only,
         if (++scanned > 24) break;  // enough candidates: the pass is a heuristic, like DRS's
         const double d = vm_size_[vm].cpu_demand * st.factor;
         const double r = vm_size_[vm].ram_mib;
-        const double cs = cpu[src] - d * (1 + hsrc.noise) / hsrc.capacity, cd = cpu[dst] + d * (1 + hdst.noise) / hdst.capacity;
+        const double cs = cpu[src] - d * (1 + hsrc.noise) / hsrc.capacity,
+                     cd = cpu[dst] + d * (1 + hdst.noise) / hdst.capacity;
         const double ms = mem[src] - r / static_cast<double>(std::max<int64_t>(1, hsrc.ram_mib));
         const double md = mem[dst] + r / static_cast<double>(std::max<int64_t>(1, hdst.ram_mib));
         const double ls = std::max(cs, ms), ld = std::max(cd, md);

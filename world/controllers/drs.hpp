@@ -52,16 +52,16 @@ class DrsController {
     std::vector<int> host;
     std::vector<uint8_t> usable;
     std::vector<double> demand, noise, capacity;
-    std::vector<double> ram_load;  // booked / RAM, Inventory::ram_load
+    std::vector<double> ram_load;              // booked / RAM, Inventory::ram_load
     std::vector<int> usable_hosts, usable_at;  // the usable ones and their places here
     bool usable_stale = true;                  // a host's usability changed since they were listed
   };
-  void sync();                     // applies the inventory's touched hosts
+  void sync();  // applies the inventory's touched hosts
   static void pick(const double* load, size_t n, size_t* src, size_t order[3], size_t* found);
   void copy_in(ClusterLoad& cl, size_t i);
   struct Start {  // a cluster's usable hosts and their loads before the pass
     const std::vector<int>& hosts;
-    const std::vector<double>& cpu, &mem, &load;  // load = max(cpu, mem)
+    const std::vector<double>&cpu, &mem, &load;  // load = max(cpu, mem)
     double sum, sum2, factor, target;
   };
   struct Move {
@@ -84,10 +84,10 @@ class DrsController {
   Migrations& migrations_;
   Rng rng_;  // "drs-noise": the hourly load noise
   std::vector<ClusterLoad> clusters_;
-  std::vector<int> slot_;            // per host: its index in its cluster's packed arrays
-  int touch_log_;                    // the inventory's list of touched hosts kept for DRS
+  std::vector<int> slot_;                 // per host: its index in its cluster's packed arrays
+  int touch_log_;                         // the inventory's list of touched hosts kept for DRS
   std::vector<double> cpu_, mem_, load_;  // scratch of balance(): the usable hosts' loads
-  struct Scratch {                   // of plan()
+  struct Scratch {                        // of plan()
     std::vector<double> cpu, mem, load;
     std::vector<int> busy, moved;
     std::vector<int64_t> booked;

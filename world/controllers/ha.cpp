@@ -9,8 +9,13 @@ constexpr double kDay = 86400;
 }
 
 HaController::HaController(Env& env, Inventory& inv, GuestModel& guests, Placement& placement)
-    : env_(env), spec_(env.spec), inv_(inv), guests_(guests), placement_(placement),
-      rng_(env.spec.seed, "host-failures"), epoch_(env.spec.hosts.size(), 0) {}
+    : env_(env),
+      spec_(env.spec),
+      inv_(inv),
+      guests_(guests),
+      placement_(placement),
+      rng_(env.spec.seed, "host-failures"),
+      epoch_(env.spec.hosts.size(), 0) {}
 
 void HaController::start() {
   if (spec_.failures.mtbf_days <= 0) return;

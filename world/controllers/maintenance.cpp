@@ -7,8 +7,13 @@
 namespace evcsim {
 
 MaintenanceController::MaintenanceController(Env& env, Inventory& inv, Migrations& migrations, Placement& placement)
-    : env_(env), spec_(env.spec), inv_(inv), migrations_(migrations), placement_(placement),
-      retiring_(env.spec.hosts.size(), 0), awaiting_retry_(env.spec.hosts.size(), 0) {}
+    : env_(env),
+      spec_(env.spec),
+      inv_(inv),
+      migrations_(migrations),
+      placement_(placement),
+      retiring_(env.spec.hosts.size(), 0),
+      awaiting_retry_(env.spec.hosts.size(), 0) {}
 
 void MaintenanceController::mark(int host, bool retire) {
   inv_.set_maintenance(host, true);

@@ -3,7 +3,8 @@
 // can take each VM (policy/placement/evacuation.hpp), a few at a time per source like
 // vMotion; what cannot leave live leaves cold when the scenario allows it
 // and only when that empties the host; a host that cannot be emptied leaves
-// maintenance, the attempt is reported, and DRS does not fill it meanwhile. An emptied retiring host leaves the inventory.
+// maintenance, the attempt is reported, and DRS does not fill it meanwhile. An emptied retiring host leaves the
+// inventory.
 //
 // Leaves out: vLCM's rolling remediation and host patch cycles (only
 // scheduled and retirement maintenance), and the time a host spends
@@ -46,7 +47,7 @@ class MaintenanceController {
   Inventory& inv_;
   Migrations& migrations_;
   Placement& placement_;
-  std::vector<char> retiring_;    // per host
+  std::vector<char> retiring_;        // per host
   std::vector<char> awaiting_retry_;  // per host: its retirement failed, the next attempt is pending
 };
 

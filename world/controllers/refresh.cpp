@@ -12,9 +12,13 @@ constexpr double kDay = 86400, kYear = 365.25 * kDay;
 }
 
 RefreshController::RefreshController(Env& env, Inventory& inv, MaintenanceController& maintenance)
-    : env_(env), spec_(env.spec), inv_(inv), maintenance_(maintenance),
+    : env_(env),
+      spec_(env.spec),
+      inv_(inv),
+      maintenance_(maintenance),
       procurement_(make_procurement_policy(env.spec.refresh.procurement)),
-      baseline_policy_(make_baseline_policy(env.spec.refresh.baseline_policy)), hosts_(env.spec.hosts.size()),
+      baseline_policy_(make_baseline_policy(env.spec.refresh.baseline_policy)),
+      hosts_(env.spec.hosts.size()),
       clusters_(env.spec.clusters.size()) {}
 
 // refresh.ram_gib, or what a two-socket virtualization host of the part's
@@ -132,7 +136,8 @@ const CpuModel* RefreshController::market_choice(int cluster, HostJoinRefused* w
   }
   MarketView view{today, std::move(joinable), nullptr};
   for (int h : cs.hosts)
-    if (!view.cluster_newest || inv_.cpu_of(h).launch > view.cluster_newest->launch) view.cluster_newest = &inv_.cpu_of(h);
+    if (!view.cluster_newest || inv_.cpu_of(h).launch > view.cluster_newest->launch)
+      view.cluster_newest = &inv_.cpu_of(h);
   return procurement_->choose(view);
 }
 
@@ -177,7 +182,7 @@ void RefreshController::buy_hosts(int cluster, int count, PurchaseReason why) {
     hr.capacity = bought_capacity(*model);
     hr.ram_mib = bought_ram_mib(*model);
     inv_.touch(bay);
-    bought(bay);  // a new machine: its own failures
+    bought(bay);                                // a new machine: its own failures
     hosts_[bay] = HostBook{0, false, true, 0};  // the listed date was for the old machine
     env_.emit(HostBought{env_.now(), bay, cluster, model->name, why});
     inv_.join_host(bay, cluster);
@@ -227,8 +232,8 @@ void RefreshController::apply_baseline_policy(int cluster) {
   context.vendor = cs.vendor;
   context.next_generation = next_generation(cluster);
   std::optional<Baseline> target = baseline_policy_->target(context);
-  if (!target || (cs.baseline && (target->features == cs.baseline->features ||
-                                  !target->features.contains(cs.baseline->features))))
+  if (!target ||
+      (cs.baseline && (target->features == cs.baseline->features || !target->features.contains(cs.baseline->features))))
     return;  // nothing higher to go to (lowering is never automatic)
   std::optional<Baseline> from = cs.baseline;
   Refusal why;
@@ -240,9 +245,13 @@ void RefreshController::apply_baseline_policy(int cluster) {
         track.waiting[static_cast<size_t>(vm)] = 1;
         ++track.remaining;
       }
-  BaselineRaised raised{env_.now(), cluster, from ? from->name : "none", target->name,
+  BaselineRaised raised{env_.now(),
+                        cluster,
+                        from ? from->name : "none",
+                        target->name,
                         cb.raise_possible_since >= 0 ? cb.raise_possible_since : env_.now(),
-                        target->features - (from ? from->features : FeatureSet{}), track.remaining};
+                        target->features - (from ? from->features : FeatureSet{}),
+                        track.remaining};
   if (context.next_generation) {  // look ahead: can the cluster still buy what comes next?
     Admission next = check_admission(*context.next_generation, *target);
     if (!next.ok) raised.locks_out = context.next_generation->name, raised.locks_out_missing = next.missing;

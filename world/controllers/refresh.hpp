@@ -26,7 +26,7 @@ class RefreshController {
   RefreshController(Env& env, Inventory& inv, MaintenanceController& maintenance);
 
   void start();
-  void on_view_changed(int vm);         // raise tracking
+  void on_view_changed(int vm);  // raise tracking
   void on_host_retired(int host, int cluster);
 
   Signal<int> bought;  // host: a new machine in a bay

@@ -76,11 +76,12 @@ void Sampler::sample(bool with_graph) {
       // A class is a (cluster, CPU model) pair: hosts whose CPUs are equal
       // parts share one, whichever CpuModel object each host holds.
       auto it = std::find_if(classes.begin(), classes.end(), [&](const HostClass& k) {
-        return k.cluster == static_cast<int>(c) && (k.cpu == &hc || (k.cpu->name == hc.name && k.cpu->features == hc.features));
+        return k.cluster == static_cast<int>(c) &&
+               (k.cpu == &hc || (k.cpu->name == hc.name && k.cpu->features == hc.features));
       });
       if (it == classes.end())
-        classes.push_back(HostClass{static_cast<int>(c), inv_.hosts[h].cpu.get(), cs.baseline ? &*cs.baseline : nullptr,
-                                    cs.lcd, 1});
+        classes.push_back(
+            HostClass{static_cast<int>(c), inv_.hosts[h].cpu.get(), cs.baseline ? &*cs.baseline : nullptr, cs.lcd, 1});
       else ++it->hosts;
     }
   }

@@ -4,8 +4,14 @@ namespace evcsim {
 
 ScheduleController::ScheduleController(Env& env, Inventory& inv, GuestModel& guests, Placement& placement,
                                        Migrations& migrations, MaintenanceController& maintenance, HaController& ha)
-    : env_(env), spec_(env.spec), inv_(inv), guests_(guests), placement_(placement), migrations_(migrations),
-      maintenance_(maintenance), ha_(ha) {}
+    : env_(env),
+      spec_(env.spec),
+      inv_(inv),
+      guests_(guests),
+      placement_(placement),
+      migrations_(migrations),
+      maintenance_(maintenance),
+      ha_(ha) {}
 
 void ScheduleController::start_power_ons() {
   for (size_t v = 0; v < spec_.vms.size(); ++v) {
@@ -42,7 +48,8 @@ void ScheduleController::run(int op) {
       break;
     case OpKind::power_on:
       for (int vm : o.vms) {
-        if (inv_.vms[vm].power != Power::off || inv_.vms[vm].cold_moving) refuse(op, about_vm(RefusalCode::already_on, vm));
+        if (inv_.vms[vm].power != Power::off || inv_.vms[vm].cold_moving)
+          refuse(op, about_vm(RefusalCode::already_on, vm));
         else placement_.power_on(vm, o.host);
       }
       break;
@@ -69,8 +76,12 @@ void ScheduleController::run(int op) {
         env_.emit(MaskChanged{env_.now(), vm});
       }
       break;
-    case OpKind::add_host: add_hosts(o); break;
-    case OpKind::remove_host: remove_host(op, o.host); break;
+    case OpKind::add_host:
+      add_hosts(o);
+      break;
+    case OpKind::remove_host:
+      remove_host(op, o.host);
+      break;
     case OpKind::set_baseline: {
       Refusal why;
       if (!inv_.apply_baseline(o.cluster, o.baseline, &why)) refuse(op, std::move(why));

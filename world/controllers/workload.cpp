@@ -10,8 +10,14 @@ constexpr int kPatchSlots = 240;  // a patch window spreads VMs over 240 minutes
 }  // namespace
 
 WorkloadController::WorkloadController(Env& env, Inventory& inv, GuestModel& guests, Placement& placement)
-    : env_(env), spec_(env.spec), inv_(inv), guests_(guests), placement_(placement), rng_(env.spec.seed, "workload"),
-      arrived_(env.spec.vms.size(), 0), life_(env.spec.vms.size(), 0) {}
+    : env_(env),
+      spec_(env.spec),
+      inv_(inv),
+      guests_(guests),
+      placement_(placement),
+      rng_(env.spec.seed, "workload"),
+      arrived_(env.spec.vms.size(), 0),
+      life_(env.spec.vms.size(), 0) {}
 
 void WorkloadController::start_patch_windows() {
   if (spec_.workload.reboot_every_days > 0 || spec_.workload.power_cycle_every_days > 0)

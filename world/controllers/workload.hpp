@@ -32,7 +32,7 @@ class WorkloadController {
   Inventory& inv_;
   GuestModel& guests_;
   Placement& placement_;
-  Rng rng_;  // "workload"
+  Rng rng_;                     // "workload"
   std::vector<char> arrived_;   // per VM: its arrival slot is taken
   std::vector<uint32_t> life_;  // per VM: the pending departure's token
 };

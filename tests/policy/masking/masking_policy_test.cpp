@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "catalog/catalog.hpp"
 #include "base/error.hpp"
+#include "catalog/catalog.hpp"
 #include "cpu/feature_registry.hpp"
 
 namespace evcsim {

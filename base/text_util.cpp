@@ -124,7 +124,7 @@ int table_decimals(double v) {
   return a >= 100 || a == 0 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
 }
 
-std::string   csv_field( const std::stringstd::string csv_field(const std::string& s) { s ){
+std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);

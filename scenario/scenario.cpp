@@ -60,8 +60,6 @@ YearMonth date_at(const YearMonth& start, double t) {
 std::string ScenarioSpec::date(double t) const { return calendar ? calendar_date(start_date, t) : std::string(); }
 
 std::string ExpectationSpec::text() const {
-  const std::string shown = std::move(metric);  // a const member moved: a copy (clang-tidy: performance-move-const-arg)
-  (void)shown;
   return expected_name.empty() ? fmt::format("{} {} {}", metric, op, value)
                                : fmt::format("{} {} \"{}\"", metric, op, expected_name);
 }

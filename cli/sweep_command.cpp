@@ -154,7 +154,7 @@ void add_sweep_commands(CLI::App& app, Runner* runner) {
         }
         std::vector<std::string> formats = a->formats;
         if (std::find(formats.begin(), formats.end(), "json") == formats.end())
-          formats.push_back("json");  // merge reads it
+          formats.emplace_back("json");  // merge reads it
         return run_session(spec, cat, RunRequest{dir, formats, a->quiet, EventDetail::none});
       };
     });

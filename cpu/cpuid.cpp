@@ -111,11 +111,9 @@ bool is_kept_leaf(uint32_t leaf, uint32_t subleaf) {
     case 0x80000001:
     case 0x80000007:
     case 0x80000008:
-      return subleaf == 0;
-    case 0x80000002:
+    case 0x80000002:  // the brand string, with the next two
     case 0x80000003:
     case 0x80000004:
-      return subleaf == 0;
     case 0x6:
     case 0x24:
     case 0x80000021:

@@ -380,7 +380,7 @@ InventoryResult import_inventory(const InventorySources& sources, const Catalog&
     line += "}";
     std::vector<std::string> notes;
     if (name != v.name) notes.push_back(fmt::format("a second VM named '{}'", v.name));
-    if (iequals(v.power, "suspended")) notes.push_back("suspended");
+    if (iequals(v.power, "suspended")) notes.emplace_back("suspended");
     if (!v.host.empty() && !kept_hosts.count(v.host)) notes.push_back(fmt::format("was on {}", v.host));
     if (!v.min_evc.empty()) notes.push_back("needs EVC " + v.min_evc);
     if (!v.hw_version.empty()) notes.push_back("HW " + v.hw_version);

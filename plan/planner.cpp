@@ -214,7 +214,7 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
       z[c].emplace_back(static_cast<size_t>(Q), -1);
       for (int q = 0; q < Q; ++q) {
         const double vms = demand[c][static_cast<size_t>(q)].vms;
-        const double next = q + 1 < Q ? demand[c][static_cast<size_t>(q + 1)].vms : 0;
+        const double next = q + 1 < Q ? demand[c][static_cast<size_t>(q) + 1].vms : 0;
         // VM-feature-years of the quarter, less the power cycles of a raise made at q.
         const double coef = w.features * 0.25 * vms * (notable + 0.05 * all) - w.cycles * (vms - next);
         z[c][m][static_cast<size_t>(q)] =
@@ -226,7 +226,7 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
     for (size_t m = 0; m < z[c].size(); ++m)
       for (int q = 0; q < Q; ++q) {
         const int v = z[c][m][static_cast<size_t>(q)];
-        if (q + 1 < Q) mip.row("raise-stays", {{v, 1}, {z[c][m][static_cast<size_t>(q + 1)], -1}}, -Mip::kInf, 0);
+        if (q + 1 < Q) mip.row("raise-stays", {{v, 1}, {z[c][m][static_cast<size_t>(q) + 1], -1}}, -Mip::kInf, 0);
         if (m > 0) mip.row("modes-in-order", {{v, 1}, {z[c][m - 1][static_cast<size_t>(q)], -1}}, -Mip::kInf, 0);
         if (o.no_raise.count({static_cast<int>(c), q})) {  // learned: no raise at q
           if (q == 0) mip.row("no-raise", {{v, 1}}, -Mip::kInf, 0);

@@ -136,7 +136,7 @@ std::string sweep_text(const experiment::SweepResults& r) {
   std::vector<std::string> head{"point"};
   for (const auto& f : r.factor()) head.push_back(f);
   for (const auto& m : r.metric()) head.push_back(m);
-  head.push_back("exp.fail");
+  head.emplace_back("exp.fail");
   std::vector<std::vector<std::string>> rows;
   for (const auto& p : r.point()) {
     std::vector<std::string> row{fmt::format("{}", p.index())};

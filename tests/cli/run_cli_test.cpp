@@ -130,7 +130,7 @@ TEST(RunCli, FailedRunLeavesTheOutputFolderAsItWas) {
   EXPECT_EQ(run_evcsim("run " + bad.string() + " --out " + d.string()).exit_code, 2);
   EXPECT_EQ(test::read_text(d / "events.jsonl"), "precious\n");
   int files = 0;
-  for (const auto& e : fs::directory_iterator(d)) files += e.path().filename().string().rfind(".", 0) == 0;
+  for (const auto& e : fs::directory_iterator(d)) files += e.path().filename().string().rfind('.', 0) == 0;
   EXPECT_EQ(files, 0) << "temporary files left behind";
   fs::remove_all(d);
 }
@@ -164,7 +164,7 @@ TEST(RunCli, InterruptedRunLeavesNoTemporaryFiles) {
   pclose(p);
   EXPECT_EQ(std::atoi(buf), 130) << "exit status " << buf;
   int temps = 0;
-  for (const auto& e : fs::directory_iterator(d)) temps += e.path().filename().string().rfind(".", 0) == 0;
+  for (const auto& e : fs::directory_iterator(d)) temps += e.path().filename().string().rfind('.', 0) == 0;
   EXPECT_EQ(temps, 0);
   std::ifstream in(d / "events.jsonl");
   std::string first;

@@ -30,7 +30,7 @@ TEST(OutputDir, AFullDiskKeepsWhatWasThere) {
   }
   EXPECT_EQ(test::read_text(d / "summary.txt"), "old\n");
   int temps = 0;
-  for (const auto& e : fs::directory_iterator(d)) temps += e.path().filename().string().rfind(".", 0) == 0;
+  for (const auto& e : fs::directory_iterator(d)) temps += e.path().filename().string().rfind('.', 0) == 0;
   EXPECT_EQ(temps, 0);
   fs::remove_all(d);
 }

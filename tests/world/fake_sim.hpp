@@ -1,7 +1,7 @@
 // The engine's services without SimGrid: a clock, a timer queue in the
 // engine's order (time, then scheduling order), and live migrations that
 // take a fixed time. Unit tests of the world's parts run on it in
-// milliseconds; tests/world_tests links no SimGrid at all.
+// milliseconds; evcsim_world_tests links no SimGrid at all.
 #pragma once
 
 #include <cstdint>
@@ -73,7 +73,8 @@ class Recorder final : public Listener {
 // A scenario from text, a world on a FakeSim, and what it emitted.
 struct FakeRun {
   explicit FakeRun(const std::string& text, double migration_s = 10)
-      : spec(parse_scenario(text, "test.textproto", Catalog::builtin())), sim(migration_s),
+      : spec(parse_scenario(text, "test.textproto", Catalog::builtin())),
+        sim(migration_s),
         world(spec, Catalog::builtin(), sim, {&rec}) {
     world.start();
   }

@@ -63,7 +63,7 @@ void add_run_command(CLI::App& app, Runner* runner) {
           throw InputError(e.message(), a->file, 0, "--policy");
         }
       }
-      return run_session(spec, cat, RunRequest{a->out, a->formats, a->quiet, parse_event_detail(a->events)});
+      return run_session(spec, cat, RunRequest{a->out, a->formats, a->quiet, parse_event_detail(a->events), {}});
     };
   });
 }

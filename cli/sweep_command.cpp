@@ -148,14 +148,12 @@ void add_sweep_commands(CLI::App& app, Runner* runner) {
         std::string dir = (fs::path(a->out) / t.dir).string();
         const std::string text = e.scenario_text(t);
         ScenarioSpec spec = parse_scenario(text, e.scenario_file(), cat);
-        {
-          OutputDir out(dir);
-          out.write("scenario.textproto", text);  // the run again: evcsim run scenario.textproto
-        }
         std::vector<std::string> formats = a->formats;
         if (std::find(formats.begin(), formats.end(), "json") == formats.end())
           formats.emplace_back("json");  // merge reads it
-        return run_session(spec, cat, RunRequest{dir, formats, a->quiet, EventDetail::none});
+        RunRequest req{dir, formats, a->quiet, EventDetail::none, {}};
+        req.extra_files.emplace_back("scenario.textproto", text);  // the run again: evcsim run scenario.textproto
+        return run_session(spec, cat, req);
       };
     });
   }

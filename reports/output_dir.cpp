@@ -1,8 +1,13 @@
 #include "reports/output_dir.hpp"
 
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -34,11 +39,49 @@ void forget(const std::string& p) {
   for (int i = 0; i < kMaxTemps; ++i)
     if (g_used[i] && p == g_temps[i]) g_used[i] = 0;
 }
+// Staging folders of RunFolders (the same fixed storage).
+constexpr int kMaxStaging = 4;
+char g_staging[kMaxStaging][4096];
+volatile sig_atomic_t g_staging_used[kMaxStaging];
+
+void remember_staging(const std::string& p) {
+  for (int i = 0; i < kMaxStaging; ++i)
+    if (!g_staging_used[i] && p.size() < sizeof g_staging[i]) {
+      std::memcpy(g_staging[i], p.c_str(), p.size() + 1);
+      g_staging_used[i] = 1;
+      return;
+    }
+}
+void forget_staging(const std::string& p) {
+  for (int i = 0; i < kMaxStaging; ++i)
+    if (g_staging_used[i] && p == g_staging[i]) g_staging_used[i] = 0;
+}
+
 extern "C" void on_interrupt(int sig) {
   for (int i = 0; i < kMaxTemps; ++i)
     if (g_used[i]) unlink(g_temps[i]);
+  // A folder is removed by rm in a child: fork, execve and waitpid are
+  // async-signal-safe, a recursive delete in the handler would not be.
+  for (int i = 0; i < kMaxStaging; ++i) {
+    if (!g_staging_used[i]) continue;
+    pid_t pid = fork();
+    if (pid == 0) {
+      char rm[] = "/bin/rm", rf[] = "-rf", dashes[] = "--";
+      char* argv[] = {rm, rf, dashes, g_staging[i], nullptr};
+      char* envp[] = {nullptr};
+      execve(rm, argv, envp);
+      _exit(127);
+    }
+    if (pid > 0) {
+      int status = 0;
+      while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+    }
+  }
   _exit(128 + sig);
 }
+
+constexpr const char* kManifest = ".evcsim-run";
 }  // namespace
 
 void install_interrupt_cleanup() {
@@ -47,6 +90,7 @@ void install_interrupt_cleanup() {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  signal(SIGXFSZ, SIG_IGN);
 }
 
 OutputDir::OutputDir(std::string dir) : dir_(std::move(dir)) {
@@ -84,6 +128,109 @@ void OutputDir::commit(const std::string& name) {
   if (ec) throw InputError(fmt::format("cannot rename into place: {}", ec.message()), tmp);
   temps_.erase(std::find(temps_.begin(), temps_.end(), tmp));
   forget(tmp);
+}
+
+RunFolder::RunFolder(std::string dir) : dir_(std::move(dir)) {
+  std::error_code ec;
+  fs::path target = fs::absolute(dir_, ec);
+  if (target.filename().empty()) target = target.parent_path();  // "out/"
+  const fs::path parent = target.parent_path();
+  const std::string base = target.filename().string();
+  if (base.empty() || base == "." || base == "..")
+    throw InputError("name the output folder itself (not . or ..)", dir_, 0, "--out");
+  if (fs::exists(target, ec)) {
+    if (!fs::is_directory(target, ec)) throw InputError("is a file, not a folder", dir_, 0, "--out");
+    if (!fs::is_empty(target, ec) && !fs::exists(target / kManifest, ec))
+      throw InputError(
+          "the folder holds files that are not an evcsim run's outputs; a run replaces its folder whole, "
+          "so choose a new or empty folder",
+          dir_, 0, "--out");
+  }
+  fs::create_directories(parent, ec);
+  if (!fs::is_directory(parent, ec)) throw InputError("cannot create the output folder's parent", dir_, 0, "--out");
+  // Staging folders of runs that were killed (their process is gone).
+  const std::string prefix = "." + base + ".partial-";
+  for (const auto& e : fs::directory_iterator(parent, ec)) {
+    const std::string n = e.path().filename().string();
+    if (n.rfind(prefix, 0) != 0) continue;
+    const std::string pid_text = n.substr(prefix.size());
+    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
+    const long pid = std::stol(pid_text);
+    if (pid == getpid() || (kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH)) continue;
+    std::error_code rm;
+    fs::remove_all(e.path(), rm);
+    if (!rm) cleaned_.push_back(e.path().string());
+  }
+  staging_ = (parent / fmt::format("{}{}", prefix, getpid())).string();
+  fs::remove_all(staging_, ec);
+  remember_staging(staging_);
+  if (!fs::create_directory(staging_, ec)) {
+    forget_staging(staging_);
+    throw InputError(fmt::format("cannot create the output folder: {}", ec.message()), staging_, 0, "--out");
+  }
+  write(kManifest, "evcsim run outputs: the next run into this folder replaces it whole\n");
+}
+
+InputError RunFolder::explain(const InputError& e) const {
+  std::string file = e.file();
+  if (file.rfind(staging_, 0) == 0)
+    file = (fs::path(dir_) / file.substr(std::min(file.size(), staging_.size() + 1))).string();
+  std::string message = e.message();
+  for (const char* io : {"disk I/O error", "disk is full", "writing failed", "No space", "too large"})
+    if (message.find(io) != std::string::npos) {
+      message += "; the disk is full or a file size limit (ulimit -f) was reached -- the folder is as it was";
+      break;
+    }
+  return InputError(message, file, e.line(), e.field());
+}
+
+RunFolder::~RunFolder() {
+  if (committed_) return;
+  std::error_code ec;
+  fs::remove_all(staging_, ec);
+  forget_staging(staging_);
+}
+
+std::string RunFolder::path(const std::string& name) const { return (fs::path(staging_) / name).string(); }
+
+void RunFolder::write(const std::string& name, const std::string& text) {
+  const std::string p = path(name);
+  std::ofstream out(p, std::ios::binary);
+  out << text;
+  out.flush();
+  if (!out) throw InputError(fmt::format("writing failed: {}", std::strerror(errno)), (fs::path(dir_) / name).string());
+}
+
+void RunFolder::commit() {
+  std::error_code ec;
+  const fs::path target = fs::absolute(dir_, ec);
+  if (fs::exists(target, ec)) {
+    // Swap in one step: the old outputs land in the staging path, then go.
+    if (renameat2(AT_FDCWD, staging_.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) == 0) {
+      committed_ = true;
+      fs::remove_all(staging_, ec);
+      forget_staging(staging_);
+      return;
+    }
+    // No exchange on this file system: the old folder steps aside first.
+    const std::string old = staging_ + "-old";
+    fs::rename(target, old, ec);
+    if (ec) throw InputError(fmt::format("cannot replace the output folder: {}", ec.message()), dir_, 0, "--out");
+    fs::rename(staging_, target, ec);
+    if (ec) {
+      std::error_code back;
+      fs::rename(old, target, back);
+      throw InputError(fmt::format("cannot replace the output folder: {}", ec.message()), dir_, 0, "--out");
+    }
+    committed_ = true;
+    forget_staging(staging_);
+    fs::remove_all(old, ec);
+    return;
+  }
+  fs::rename(staging_, target, ec);
+  if (ec) throw InputError(fmt::format("cannot create the output folder: {}", ec.message()), dir_, 0, "--out");
+  committed_ = true;
+  forget_staging(staging_);
 }
 
 }  // namespace evcsim

@@ -75,11 +75,17 @@ class Progress final : public Listener {
 };
 }  // namespace
 
-int run_session(const ScenarioSpec& spec, const Catalog& cat, const RunRequest& req) {
+namespace {
+
+int run_and_write(const ScenarioSpec& spec, const Catalog& cat, const RunRequest& req, std::optional<RunFolder>& dir) {
   auto wants = [&](const char* f) { return std::find(req.formats.begin(), req.formats.end(), f) != req.formats.end(); };
   check_output_formats(req.formats, !req.out.empty(), "--format");
-  std::optional<OutputDir> dir;
-  if (!req.out.empty()) dir.emplace(req.out);
+  if (!req.out.empty()) {
+    dir.emplace(req.out);
+    for (const auto& stale : dir->cleaned())
+      std::cerr << fmt::format("evcsim: removed {}, the unfinished outputs of a run that was killed\n", stale);
+    for (const auto& [name, text] : req.extra_files) dir->write(name, text);
+  }
   RunSummary summary(spec);
   ResultsCollector results(spec, summary);
   InterruptCleanup interrupt_cleanup;
@@ -90,14 +96,14 @@ int run_session(const ScenarioSpec& spec, const Catalog& cat, const RunRequest& 
   const bool jsonl = dir && wants("jsonl") && req.events != EventDetail::none;
   std::unique_ptr<EventStore> event_store;
   if (store) {
-    event_store = std::make_unique<EventStore>(spec, dir->temp_path("events.sqlite"), req.events);
+    event_store = std::make_unique<EventStore>(spec, dir->path("events.sqlite"), req.events);
     listeners.push_back(event_store.get());
   }
   std::unique_ptr<std::ofstream> log;
   std::unique_ptr<EventLog> event_log;
   if (jsonl) {
-    log = std::make_unique<std::ofstream>(dir->temp_path("events.jsonl"), std::ios::binary);
-    if (!*log) throw InputError("cannot write here", dir->temp_path("events.jsonl"));
+    log = std::make_unique<std::ofstream>(dir->path("events.jsonl"), std::ios::binary);
+    if (!*log) throw InputError("cannot write here", dir->path("events.jsonl"));
     event_log = std::make_unique<EventLog>(spec, *log, req.events);
     listeners.push_back(event_log.get());
   }
@@ -107,7 +113,8 @@ int run_session(const ScenarioSpec& spec, const Catalog& cat, const RunRequest& 
     if (event_store) event_store->finish();
     if (log) {
       log->flush();
-      if (!*log) throw InputError("writing the event log failed (disk full?)", dir->temp_path("events.jsonl"));
+      if (!*log)
+        throw InputError("writing the event log failed (disk full or a file size limit?)", req.out + "/events.jsonl");
       log.reset();
     }
     const report::RunResults& res = results.results();
@@ -119,8 +126,7 @@ int run_session(const ScenarioSpec& spec, const Catalog& cat, const RunRequest& 
     if (wants("dot"))
       for (const auto& [name, dot] : results_dot(res)) dir->write(name, dot);
     if (wants("junit")) dir->write("junit.xml", results_junit(res));
-    if (store) dir->commit("events.sqlite");
-    if (jsonl) dir->commit("events.jsonl");
+    dir->commit();
   }
   bool all_ok = true;
   for (const auto& r : summary.evaluate()) all_ok = all_ok && r.ok;
@@ -129,6 +135,19 @@ int run_session(const ScenarioSpec& spec, const Catalog& cat, const RunRequest& 
     for (const auto& r : summary.evaluate())
       if (!r.ok) std::cout << fmt::format("FAIL {} (measured {})\n", r.expectation.text(), r.measured_text());
   return all_ok ? 0 : 3;
+}
+
+}  // namespace
+
+int run_session(const ScenarioSpec& spec, const Catalog& cat, const RunRequest& req) {
+  // The folder is replaced whole at the end, or left as it was (RunFolder).
+  std::optional<RunFolder> dir;
+  try {
+    return run_and_write(spec, cat, req, dir);
+  } catch (const InputError& e) {
+    if (dir) throw dir->explain(e);
+    throw;
+  }
 }
 
 }  // namespace evcsim

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catalog/catalog.hpp"
@@ -20,6 +21,9 @@ struct RunRequest {
   std::vector<std::string> formats{"text"};  // names of output_formats()
   bool quiet = false;                        // print only failing expectations
   EventDetail events = EventDetail::operations;
+  // More files for the folder, written with the outputs (sweep-task: the
+  // run's scenario.textproto).
+  std::vector<std::pair<std::string, std::string>> extra_files;
 };
 
 // Simulates `spec`, prints its summary (or only failing expectations when

@@ -154,6 +154,8 @@ TEST(RunCli, InterruptedRunLeavesNoTemporaryFiles) {
   fs::path d = fs::temp_directory_path() / ("evcsim-test-sigint-" + std::to_string(getpid()));
   fs::remove_all(d);
   fs::create_directories(d);
+  // An earlier run's folder (its manifest says so): the interrupted run must leave it whole.
+  std::ofstream(d / ".evcsim-run") << "evcsim run outputs\n";
   std::ofstream(d / "events.jsonl") << "precious\n";
   std::string cmd = std::string(EVCSIM_BINARY) + " run " + EVCSIM_SOURCE_DIR +
                     "/scenarios/refresh-2y.textproto --out " + d.string() + " > /dev/null 2>&1 & pid=$!; " +
@@ -164,7 +166,10 @@ TEST(RunCli, InterruptedRunLeavesNoTemporaryFiles) {
   pclose(p);
   EXPECT_EQ(std::atoi(buf), 130) << "exit status " << buf;
   int temps = 0;
-  for (const auto& e : fs::directory_iterator(d)) temps += e.path().filename().string().rfind('.', 0) == 0;
+  for (const auto& e : fs::directory_iterator(d))
+    temps += e.path().filename().string().find(".tmp") != std::string::npos;
+  for (const auto& e : fs::directory_iterator(d.parent_path()))
+    temps += e.path().filename().string().rfind("." + d.filename().string() + ".partial-", 0) == 0;
   EXPECT_EQ(temps, 0);
   std::ifstream in(d / "events.jsonl");
   std::string first;

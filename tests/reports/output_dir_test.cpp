@@ -47,5 +47,78 @@ TEST(OutputDir, WritesAreRenamedIntoPlace) {
   EXPECT_THROW(OutputDir("/proc/evcsim-cannot-create"), InputError);
 }
 
+// A run's folder is replaced whole, or not at all.
+TEST(RunFolder, CommitReplacesTheWholeFolderAndAFailureLeavesItAsItWas) {
+  fs::path d = fs::temp_directory_path() / ("evcsim-runfolder-" + std::to_string(getpid())) / "out";
+  fs::remove_all(d.parent_path());
+  {
+    RunFolder f(d.string());
+    f.write("summary.txt", "first\n");
+    f.write("old.csv", "a\n");
+    EXPECT_FALSE(fs::exists(d));  // nothing shows before the commit
+    f.commit();
+  }
+  EXPECT_EQ(test::read_text(d / "summary.txt"), "first\n");
+  {
+    RunFolder f(d.string());
+    f.write("summary.txt", "second\n");
+    // Not committed (an error, an interrupt): the folder keeps the first run.
+  }
+  EXPECT_EQ(test::read_text(d / "summary.txt"), "first\n");
+  EXPECT_TRUE(fs::exists(d / "old.csv"));
+  {
+    RunFolder f(d.string());
+    f.write("summary.txt", "third\n");
+    f.commit();
+  }
+  EXPECT_EQ(test::read_text(d / "summary.txt"), "third\n");
+  EXPECT_FALSE(fs::exists(d / "old.csv"));  // whole: no file of the earlier run stays beside the new ones
+  size_t beside = 0;
+  for (const auto& e : fs::directory_iterator(d.parent_path())) beside += e.path() != d;
+  EXPECT_EQ(beside, 0u);  // no staging folder left
+  fs::remove_all(d.parent_path());
+}
+
+TEST(RunFolder, AFolderOfOtherFilesIsNotReplaced) {
+  fs::path d = fs::temp_directory_path() / ("evcsim-runfolder-other-" + std::to_string(getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  std::ofstream(d / "thesis.tex") << "mine\n";
+  try {
+    RunFolder f(d.string());
+    ADD_FAILURE() << "a folder of other files was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(e.message().find("not an evcsim run's outputs"), std::string::npos) << e.message();
+  }
+  EXPECT_THROW(RunFolder("."), InputError);
+  EXPECT_EQ(test::read_text(d / "thesis.tex"), "mine\n");
+  fs::remove_all(d);
+}
+
+TEST(RunFolder, AStagingFolderOfAKilledRunIsRemovedAndNamed) {
+  fs::path d = fs::temp_directory_path() / ("evcsim-runfolder-stale-" + std::to_string(getpid())) / "out";
+  fs::remove_all(d.parent_path());
+  fs::create_directories(d.parent_path());
+  // A pid that cannot be running: above the kernel's pid_max.
+  fs::path stale = d.parent_path() / ".out.partial-999999999";
+  fs::create_directories(stale);
+  std::ofstream(stale / "events.sqlite") << "half\n";
+  RunFolder f(d.string());
+  ASSERT_EQ(f.cleaned().size(), 1u);
+  EXPECT_EQ(f.cleaned()[0], stale.string());
+  EXPECT_FALSE(fs::exists(stale));
+  fs::remove_all(d.parent_path());
+}
+
+TEST(RunFolder, AFailedWriteIsExplainedInTheFolderNotTheStagingFolder) {
+  fs::path d = fs::temp_directory_path() / ("evcsim-runfolder-explain-" + std::to_string(getpid()));
+  fs::remove_all(d);
+  RunFolder f(d.string());
+  InputError e = f.explain(InputError("disk I/O error", f.path("events.sqlite")));
+  EXPECT_EQ(e.file(), (d / "events.sqlite").string());
+  EXPECT_NE(e.message().find("file size limit"), std::string::npos);
+  EXPECT_NE(e.message().find("the folder is as it was"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace evcsim

@@ -1,0 +1,71 @@
+#!/bin/sh
+# A run killed at any point leaves its output folder as it was: an earlier
+# run's outputs stay byte for byte, and (but for kill -9, which no process
+# can clean up after) no staging folder is left beside it; the next run
+# removes and names the staging folder a kill -9 left. A file size limit
+# (ulimit -f, SIGXFSZ) ends the run with a message, the folder as it was.
+# Usage: kill_points.sh EVCSIM SOURCE_DIR WORK_DIR
+set -u
+evcsim=$1
+src=$2
+work=$3
+rm -rf "$work"
+mkdir -p "$work"
+cd "$work" || exit 1
+scenario=$src/scenarios/stress-failures.textproto
+run() { "$evcsim" run "$scenario" --quiet --out out --format text,json,csv,html "$@"; }
+snapshot() { (cd out && find . -type f | LC_ALL=C sort | xargs sha256sum); }
+fail() {
+  echo "FAIL: $*"
+  exit 1
+}
+
+run >/dev/null 2>&1 || fail "the first run failed"
+before=$(snapshot)
+checked=0
+for sig in TERM INT KILL; do
+  for delay in 0.01 0.05 0.2 0.5 1 1.5 2.5 4; do
+    # evcsim itself in the background (a shell function would be a subshell
+    # that the signal kills instead).
+    "$evcsim" run "$scenario" --quiet --out out --format text,json,csv,html --seed 99 >/dev/null 2>"$work/err" &
+    pid=$!
+    sleep "$delay"
+    kill -"$sig" "$pid" 2>/dev/null
+    wait "$pid"
+    code=$?
+    after=$(snapshot)
+    if [ "$code" -eq 0 ] || [ "$code" -eq 3 ]; then
+      # The run ended before the signal: its outputs replaced the folder whole.
+      [ "$(grep -c . out/summary.txt)" -gt 0 ] || fail "$sig at $delay s: a finished run left no summary"
+      before=$after
+      continue
+    fi
+    [ "$after" = "$before" ] || fail "$sig at $delay s (exit $code): the folder changed"
+    stale=$(ls -a | grep -c '^\.out\.partial-')
+    if [ "$sig" = KILL ]; then
+      # The next run removes and names what the killed one left.
+      [ "$stale" -le 1 ] || fail "more than one staging folder after kill -9"
+      if [ "$stale" -eq 1 ]; then
+        run --seed 5 >/dev/null 2>"$work/err2" || fail "the run after a kill -9 failed: $(cat "$work/err2")"
+        grep -q 'removed .*\.out\.partial-.*a run that was killed' "$work/err2" || fail "the stale folder was not named"
+        [ "$(ls -a | grep -c '^\.out\.partial-')" -eq 0 ] || fail "the stale staging folder stayed"
+        before=$(snapshot)
+      fi
+    else
+      [ "$stale" -eq 0 ] || fail "$sig at $delay s: a staging folder was left: $(ls -a)"
+    fi
+    [ -z "$(find out -name '*.tmp*')" ] || fail "$sig at $delay s: temporary files in the folder"
+    checked=$((checked + 1))
+  done
+done
+[ "$checked" -ge 6 ] || fail "only $checked kill points landed inside a run (the machine is too fast for the delays?)"
+
+# A file size limit: the run says so and fails; the folder stays as it was.
+before=$(snapshot)
+(ulimit -f 64 && run --seed 3 >/dev/null 2>"$work/err3")
+code=$?
+[ "$code" -ne 0 ] || fail "a run past the file size limit succeeded"
+grep -q 'file size limit' "$work/err3" || fail "no message about the size limit: $(cat "$work/err3")"
+[ "$(snapshot)" = "$before" ] || fail "the size limit changed the folder"
+[ "$(ls -a | grep -c '^\.out\.partial-')" -eq 0 ] || fail "the size limit left a staging folder"
+echo "kill points: $checked interrupted runs left the folder as it was; a size-limited run too"

@@ -1,5 +1,6 @@
 #include "base/textproto.hpp"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -61,6 +62,41 @@ TextprotoFile::TextprotoFile(std::string file, const std::string& text, pb::Mess
   parser.WriteLocationsTo(tree_.get());
   if (!parser.ParseFromString(text, msg))
     throw InputError(errors.message_.empty() ? "not a valid text-format file" : errors.message_, file_, errors.line_);
+  check_finite(*msg, tree_.get());
+}
+
+// Every decimal field of every text-format file evcsim reads (scenarios,
+// experiments, catalogs) is a finite number: nan and inf are written
+// `nan`, `inf` or `1e999` and would reach timers, dates and sizes.
+void TextprotoFile::check_finite(const pb::Message& msg, const pb::TextFormat::ParseInfoTree* tree) const {
+  const pb::Reflection* r = msg.GetReflection();
+  std::vector<const pb::FieldDescriptor*> fields;
+  r->ListFields(msg, &fields);
+  for (const pb::FieldDescriptor* fd : fields) {
+    const int n = fd->is_repeated() ? r->FieldSize(msg, fd) : 1;
+    for (int i = 0; i < n; ++i) {
+      const int index = fd->is_repeated() ? i : -1;
+      if (fd->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE) {
+        if (fd->is_map()) continue;
+        const pb::Message& sub = fd->is_repeated() ? r->GetRepeatedMessage(msg, fd, i) : r->GetMessage(msg, fd);
+        check_finite(sub, tree ? tree->GetTreeForNested(fd, index) : nullptr);
+        continue;
+      }
+      double v = 0;
+      if (fd->cpp_type() == pb::FieldDescriptor::CPPTYPE_DOUBLE)
+        v = fd->is_repeated() ? r->GetRepeatedDouble(msg, fd, i) : r->GetDouble(msg, fd);
+      else if (fd->cpp_type() == pb::FieldDescriptor::CPPTYPE_FLOAT)
+        v = fd->is_repeated() ? r->GetRepeatedFloat(msg, fd, i) : r->GetFloat(msg, fd);
+      else continue;
+      if (std::isfinite(v)) continue;
+      int line = 0;
+      if (tree) {
+        auto loc = tree->GetLocation(fd, index);
+        line = loc.line + 1;
+      }
+      fail(line, fd->name(), fmt::format("must be a finite number, not {}", v));
+    }
+  }
 }
 
 int TextprotoFile::line(const pb::Message& msg, std::string_view field, int index,

@@ -29,6 +29,9 @@ class TextprotoFile {
   [[noreturn]] void fail(int line, std::string field, std::string message) const;
 
  private:
+  // Fails naming line and field at the first nan or infinite decimal.
+  void check_finite(const google::protobuf::Message& msg,
+                    const google::protobuf::TextFormat::ParseInfoTree* tree) const;
   std::string file_;
   std::unique_ptr<google::protobuf::TextFormat::ParseInfoTree> tree_;
 };

@@ -18,6 +18,11 @@ struct ScenarioSpec;
 namespace evcsim::cli {
 
 using Runner = std::function<int()>;
+// CLI11's PositiveNumber and Range let nan through (every comparison with nan
+// is false), and an unsigned option takes "-1" as 2^64-1: decimal options
+// check finite_number() as well, integers non_negative_integer().
+const CLI::Validator& finite_number();
+const CLI::Validator& non_negative_integer();
 // Registers `cpu` and its subcommands; sets *runner to the one that was chosen.
 void add_cpu_command(CLI::App& app, Runner* runner);
 // Registers `run` (simulate a scenario) and `policies`.

@@ -53,6 +53,7 @@ void add_inventory_command(CLI::App& app, Runner* runner) {
   cmd->add_option("--horizon", a->horizon, "how long the run is: 5y, 18mo, 90d")->capture_default_str();
   cmd->add_option("--policy", a->policy, "the masking policy (`evcsim policies`)")->capture_default_str();
   cmd->add_option("--lifetime", a->lifetime, "refresh: retire hosts this many years old (0: no refresh)")
+      ->check(finite_number())
       ->check(CLI::Range(0.0, 50.0))
       ->capture_default_str();
   cmd->add_option("--baseline-policy", a->baseline_policy, "refresh: fixed, auto-raise, auto-raise-ahead, dynamic-lcd")

@@ -33,13 +33,16 @@ void add_plan_command(CLI::App& app, Runner* runner) {
   cmd->add_option("--budget", a->budget,
                   "most the purchases may cost over the horizon, in relative price (a mature "
                   "two-socket host is 1.0); default: none")
+      ->check(finite_number())
       ->check(CLI::PositiveNumber);
   cmd->add_option("--horizon", a->horizon, "plan this long instead of the scenario's horizon: 10y, 18mo");
   cmd->add_option("--window", a->window, "hosts retire within lifetime_years +/- this many years")
+      ->check(finite_number())
       ->check(CLI::Range(0.0, 5.0))
       ->capture_default_str();
   cmd->add_option("--time-limit", a->time_limit,
                   "seconds the solver may take per program (each cluster's; the whole fleet's with --budget)")
+      ->check(finite_number())
       ->check(CLI::Range(1.0, 86400.0))
       ->capture_default_str();
   cmd->add_option("--rounds", a->rounds, "solve-and-simulate rounds at most")

@@ -2,6 +2,7 @@
 // log, and check its expectations.
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "base/error.hpp"
 #include "catalog/catalog.hpp"
@@ -18,14 +19,15 @@ void add_run_command(CLI::App& app, Runner* runner) {
     std::string file, out, catalog_dir, policy;
     std::vector<std::string> formats{"text"};
     std::string events = "operations";
-    uint64_t seed = 0;
+    std::optional<uint64_t> seed;
     bool quiet = false;
   };
   auto a = std::make_shared<Args>();
   auto* run =
       app.add_subcommand("run", "Simulate a scenario: migrations, blocked migrations and crashes, with reasons");
   run->add_option("FILE", a->file, "the scenario (protobuf text format, see scenario/scenario.proto)")->required();
-  run->add_option("--seed", a->seed, "override the scenario's seed (same scenario and seed: the same run)");
+  run->add_option("--seed", a->seed, "override the scenario's seed (same scenario and seed: the same run)")
+      ->check(non_negative_integer());
   run->add_option("--out", a->out,
                   "write the event store (events.sqlite, see `evcsim events`) and the --format files to this folder");
   run->add_option("--format", a->formats, "outputs, comma-separated: " + output_formats_help())
@@ -54,7 +56,7 @@ void add_run_command(CLI::App& app, Runner* runner) {
       for (const auto& w : cat.warnings()) std::cerr << w << "\n";
       ScenarioSpec spec = load_scenario(a->file, cat);
       for (const auto& w : spec.warnings) std::cerr << w << "\n";
-      if (a->seed != 0) spec.seed = a->seed;
+      if (a->seed) spec.seed = *a->seed;  // --seed 0 too: a seed like any other
       if (!a->policy.empty()) {
         spec.policy.name = a->policy;
         try {

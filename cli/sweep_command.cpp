@@ -70,6 +70,7 @@ void add_sweep_commands(CLI::App& app, Runner* runner) {
     cmd->add_option("--sbatch", a->sbatch,
                     "slurm: an extra #SBATCH option, e.g. --sbatch=--partition=long (repeatable)");
     cmd->add_option("--poll", a->poll, "slurm: seconds between squeue polls")
+        ->check(finite_number())
         ->check(CLI::Range(0.1, 3600.0))
         ->capture_default_str();
     cmd->footer(

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "base/error.hpp"
+#include "base/text_util.hpp"
 #include "cpu/feature_registry.hpp"
 #include "interop/importers.hpp"
 #include "policy/baseline/baseline_policy.hpp"
@@ -27,6 +28,8 @@ void Loader::load_operations_settings() {
   auto interval = time_of(d, dt, "interval_s", d.interval_s(), "", "", "interval", d.interval());
   if (interval) {
     positive(d, d.interval().empty() ? "interval_s" : "interval", dt, *interval, false);
+    at_most(d, d.interval().empty() ? "interval_s" : "interval", dt, spec_.horizon_s / *interval, 1e7,
+            "DRS passes per cluster");
     spec_.drs.interval_s = *interval;
   }
   if (!d.placement().empty()) {
@@ -48,6 +51,11 @@ void Loader::load_operations_settings() {
     positive(w, "noise", wt, w.noise(), true);
     positive(w, "reboot_every_days", wt, w.reboot_every_days(), true);
     positive(w, "power_cycle_every_days", wt, w.power_cycle_every_days(), true);
+    const double days = spec_.horizon_s / 86400;
+    if (w.reboot_every_days() > 0)
+      at_most(w, "reboot_every_days", wt, days / w.reboot_every_days(), 1e5, "patch windows");
+    if (w.power_cycle_every_days() > 0)
+      at_most(w, "power_cycle_every_days", wt, days / w.power_cycle_every_days(), 1e5, "power-cycle windows");
     if (w.growth_per_year() <= -1) fail(w, "growth_per_year", wt, -1, "growth must be above -1 (-100%)");
     spec_.workload = {w.diurnal_amplitude(), w.noise(), w.growth_per_year(), w.reboot_every_days(),
                       w.power_cycle_every_days()};
@@ -55,6 +63,9 @@ void Loader::load_operations_settings() {
   const auto& f = msg_.failures();
   const Tree* ft = file_.nested(msg_, "failures", -1);
   positive(f, "mtbf_days", ft, f.mtbf_days(), true);
+  if (f.mtbf_days() > 0) at_most(f, "mtbf_days", ft, spec_.horizon_s / 86400 / f.mtbf_days(), 1e6, "failures per host");
+  if (f.annual_rate() > 0)
+    at_most(f, "annual_rate", ft, spec_.horizon_s / (365.25 * 86400) * f.annual_rate(), 1e6, "failures per host");
   positive(f, "repair_hours", ft, f.repair_hours(), true);
   positive(f, "annual_rate", ft, f.annual_rate(), true);
   positive(f, "wear_out_after_years", ft, f.wear_out_after_years(), true);

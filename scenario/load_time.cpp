@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "base/error.hpp"
+#include "base/text_util.hpp"
 #include "cpu/feature_registry.hpp"
 #include "interop/importers.hpp"
 #include "policy/baseline/baseline_policy.hpp"
@@ -67,7 +68,11 @@ void Loader::load_report_settings() {
   const Tree* t = file_.nested(msg_, "report", -1);
   auto interval =
       time_of(r, t, "sample_interval_s", r.sample_interval_s(), "", "", "sample_interval", r.sample_interval());
-  if (interval) positive(r, r.sample_interval().empty() ? "sample_interval_s" : "sample_interval", t, *interval, false);
+  if (interval) {
+    positive(r, r.sample_interval().empty() ? "sample_interval_s" : "sample_interval", t, *interval, false);
+    at_most(r, r.sample_interval().empty() ? "sample_interval_s" : "sample_interval", t, spec_.horizon_s / *interval,
+            1e6, "samples of the time series");
+  }
   spec_.sample_interval_s = interval ? *interval : std::max(1.0, spec_.horizon_s / 100);
   auto graph_at = [&](double at, const char* field, int i) {
     if (at < 0 || at > spec_.horizon_s)

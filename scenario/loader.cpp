@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "base/error.hpp"
+#include "base/text_util.hpp"
 #include "cpu/feature_registry.hpp"
 #include "interop/importers.hpp"
 #include "policy/baseline/baseline_policy.hpp"
@@ -39,6 +40,17 @@ ScenarioSpec Loader::load() {
              ? fmt::format("end_date {} is not after start_date {}", msg_.end_date(), spec_.start_date.str())
          : msg_.horizon().empty() ? "horizon_s must be a positive number of seconds"
                                   : "horizon must be positive");
+  // Work a scenario may ask for: runs beyond two centuries are typos
+  // ("99999999999y"), and the run's dates and counts would overflow.
+  constexpr double kMaxHorizonYears = 200;
+  if (*horizon > kMaxHorizonYears * 365.25 * 86400)
+    fail(msg_,
+         msg_.horizon_s() != 0      ? "horizon_s"
+         : !msg_.end_date().empty() ? "end_date"
+                                    : "horizon",
+         nullptr, -1,
+         fmt::format("the run would last {:.3g} years; at most {} years", *horizon / (365.25 * 86400),
+                     kMaxHorizonYears));
   spec_.horizon_s = *horizon;
   load_policy();
   load_settings();
@@ -101,6 +113,16 @@ VmMasks Loader::masks(const google::protobuf::RepeatedPtrField<sc::RegisterMask>
     out[reg] = rm;
   }
   return out;
+}
+
+void Loader::at_most(const google::protobuf::Message& m, std::string_view field, const Tree* t, double count,
+                     double limit, std::string_view what) {
+  if (count <= limit) return;
+  // A count beyond a trillion says only its size: "3.16e+19", not 20 digits.
+  const std::string shown = count < 1e12 ? grouped(count, 0) : fmt::format("{:.3g}", count);
+  fail(m, field, t, -1,
+       fmt::format("the run would need {} {}; at most {} (a longer interval or a shorter run)", shown, what,
+                   grouped(limit, 0)));
 }
 
 void Loader::positive(const google::protobuf::Message& m, std::string_view field, const Tree* t, double v,

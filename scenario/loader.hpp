@@ -53,6 +53,11 @@ class Loader {
   // A simulated time as the user wrote it: a date with the calendar, else seconds.
   std::string when(double t) const;
 
+  // Fails when the work a setting asks for (`count` of `what` over the run)
+  // is above `limit`: a scenario must not ask for a run that never ends.
+  void at_most(const google::protobuf::Message& m, std::string_view field, const Tree* t, double count, double limit,
+               std::string_view what);
+
   void positive(const google::protobuf::Message& m, std::string_view field, const Tree* t, double v, bool allow_zero);
 
   // A field written as 0 where 0 means nothing sensible (a group of no hosts,

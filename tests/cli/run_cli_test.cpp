@@ -265,3 +265,32 @@ TEST(RunCli, ProgressOnATerminalFromTheStart) {
 
 }  // namespace
 }  // namespace evcsim
+
+namespace evcsim {
+namespace {
+
+// --seed takes any whole number 0 or above: 0 is a seed (it was ignored),
+// -1 is an error (it became 2^64-1).
+TEST(RunCli, SeedZeroIsASeedAndANegativeSeedIsRefused) {
+  const std::string file = std::string(EVCSIM_SOURCE_DIR) + "/scenarios/e5420-to-e5310-no-baseline.textproto";
+  auto neg = test::run_evcsim("run " + file + " --seed -1");
+  EXPECT_EQ(neg.exit_code, 2);
+  EXPECT_NE(neg.out.find("--seed: '-1' is not a whole number 0 or above"), std::string::npos) << neg.out;
+  std::filesystem::path d = std::filesystem::temp_directory_path() / ("evcsim-seed0-" + std::to_string(getpid()));
+  std::filesystem::remove_all(d);
+  ASSERT_EQ(test::run_evcsim("run " + file + " --seed 0 --quiet --format json --out " + d.string()).exit_code, 0);
+  EXPECT_NE(test::read_text(d / "results.json").find("\"seed\": \"0\""), std::string::npos);
+  std::filesystem::remove_all(d);
+}
+
+TEST(RunCli, DecimalOptionsRefuseNan) {
+  const std::string file = std::string(EVCSIM_SOURCE_DIR) + "/scenarios/refresh-2y.textproto";
+  for (const char* opt : {"--budget nan", "--window nan", "--time-limit inf"}) {
+    auto r = test::run_evcsim("plan " + file + " --out /nonexistent/evcsim-plan " + opt);
+    EXPECT_EQ(r.exit_code, 2) << opt << ": " << r.out;
+    EXPECT_NE(r.out.find("is not a finite number"), std::string::npos) << opt << ": " << r.out;
+  }
+}
+
+}  // namespace
+}  // namespace evcsim

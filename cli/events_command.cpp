@@ -82,6 +82,9 @@ void add_events_command(CLI::App& app, Runner* runner) {
       std::unique_ptr<std::ofstream> file;
       std::string tmp;
       if (!a->out.empty()) {
+        std::error_code ec;
+        if (std::filesystem::equivalent(a->out, a->file, ec))
+          throw InputError("is the event store being read; write the export to another file", a->out, 0, "--out");
         tmp = a->out + ".tmp";
         file = std::make_unique<std::ofstream>(tmp, std::ios::binary);
         if (!*file) throw InputError("cannot write here", tmp);

@@ -218,6 +218,11 @@ ImportResult import_cpuid_r(const std::vector<Line>& lines, const std::string& f
       regs.r[i] = *v;
     }
     if (cur.empty()) first_line = l.number;
+    // The same leaf twice in one CPU's dump is a damaged file (the catalog
+    // refuses the same), not a value to overwrite.
+    if (cur.has(leaf, *sub))
+      throw InputError(fmt::format("leaf 0x{:08x} subleaf {} appears twice for this CPU", leaf, *sub), file, l.number,
+                       "leaf");
     cur.set(leaf, *sub, regs);
   }
   flush();

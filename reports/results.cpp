@@ -394,6 +394,20 @@ std::map<std::string, std::string> results_dot(const report::RunResults& r) {
   static const char* colors[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759",
                                  "#76b7b2", "#edc948", "#b07aa1", "#ff9da7"};
   const bool calendar = !r.scenario().start_date().empty();
+  // A DOT double-quoted string: a quote or a backslash inside is escaped
+  // (Graphviz reads \" and \\), so any name renders.
+  auto q = [](const std::string& s) {
+    std::string out;
+    for (char c : s) {
+      if (c == '"' || c == '\\') out += '\\';
+      if (c == '\n') {
+        out += "\\n";
+        continue;
+      }
+      out += c;
+    }
+    return out;
+  };
   std::map<std::string, std::string> files;
   for (const auto& g : r.graphs()) {
     std::string name =
@@ -403,15 +417,15 @@ std::map<std::string, std::string> results_dot(const report::RunResults& r) {
         "domain(s)\";\n  labelloc=t;\n  rankdir=LR;\n  fontname=\"sans-serif\";\n"
         "  node [shape=box, style=filled, fontname=\"sans-serif\"];\n"
         "  edge [fontname=\"sans-serif\", fontsize=10, color=\"#888888\"];\n",
-        name, xml_escape(r.scenario().name()), calendar ? g.date() : fmt::format("t={} s", num(g.t())), g.domains());
+        name, q(r.scenario().name()), calendar ? g.date() : fmt::format("t={} s", num(g.t())), g.domains());
     std::map<std::string, std::vector<const report::GraphNode*>> by_cluster;
     for (const auto& n : g.nodes()) by_cluster[n.cluster()].push_back(&n);
     int ci = 0;
     for (const auto& [cluster, nodes] : by_cluster) {
-      out += fmt::format("  subgraph cluster_{} {{\n    label=\"cluster {}\";\n", ci++, cluster);
+      out += fmt::format("  subgraph cluster_{} {{\n    label=\"cluster {}\";\n", ci++, q(cluster));
       for (const auto* n : nodes)
         out += fmt::format("    n{} [label=\"{}\\n{}\\n{} host(s), domain {}\", fillcolor=\"{}\"];\n", n->id(),
-                           n->cpu(), n->generation(), n->hosts(), n->domain(), colors[n->domain() % 8]);
+                           q(n->cpu()), q(n->generation()), n->hosts(), n->domain(), colors[n->domain() % 8]);
       out += "  }\n";
     }
     bool any_crash = false, any_one_way = false;

@@ -130,3 +130,25 @@ TEST(EventsCli, FiltersByTypeVmAndDateToCsv) {
 
 }  // namespace
 }  // namespace evcsim
+
+namespace evcsim {
+namespace {
+
+// `events X.sqlite -o X.sqlite` replaced the store with its own CSV export.
+TEST(EventsCli, AnExportOverTheStoreItReadsIsRefused) {
+  namespace fs = std::filesystem;
+  fs::path d = fs::temp_directory_path() / ("evcsim-events-self-" + std::to_string(getpid()));
+  fs::remove_all(d);
+  const std::string file = std::string(EVCSIM_SOURCE_DIR) + "/scenarios/e5420-to-e5310-no-baseline.textproto";
+  ASSERT_EQ(test::run_evcsim("run " + file + " --quiet --out " + d.string()).exit_code, 0);
+  const std::string store = (d / "events.sqlite").string();
+  const std::string before = test::read_text(store);
+  auto r = test::run_evcsim("events " + store + " -o " + store);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("is the event store being read"), std::string::npos) << r.out;
+  EXPECT_EQ(test::read_text(store), before);
+  fs::remove_all(d);
+}
+
+}  // namespace
+}  // namespace evcsim

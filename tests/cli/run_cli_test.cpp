@@ -294,3 +294,34 @@ TEST(RunCli, DecimalOptionsRefuseNan) {
 
 }  // namespace
 }  // namespace evcsim
+
+namespace evcsim {
+namespace {
+
+// A name with a quote and a brace in it: the .dot files still parse in
+// Graphviz (the name is quoted by DOT's rules, not XML's).
+TEST(RunCli, DotFilesOfAHostileClusterNameRenderInGraphviz) {
+  namespace fs = std::filesystem;
+  if (sweep::run_shell("command -v dot").status != 0) GTEST_SKIP() << "Graphviz's dot is not installed";
+  fs::path d = fs::temp_directory_path() / ("evcsim-dot-" + std::to_string(getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  std::ofstream(d / "s.textproto") << "name: \"x\\\"y\" horizon_s: 600\n"
+                                      "cluster { name: \"p\\\"r}od\" hosts { cpu: \"E5420\" name: \"a\" } "
+                                      "hosts { cpu: \"E5310\" name: \"b\" } }\n";
+  auto r =
+      test::run_evcsim("run " + (d / "s.textproto").string() + " --quiet --format dot --out " + (d / "out").string());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  int rendered = 0;
+  for (const auto& e : fs::directory_iterator(d / "out")) {
+    if (e.path().extension() != ".dot") continue;
+    auto dot = sweep::run_shell("dot -Tsvg " + sweep::sh_quote(e.path().string()) + " -o /dev/null");
+    EXPECT_EQ(dot.status, 0) << e.path() << ": " << dot.text;
+    ++rendered;
+  }
+  EXPECT_GT(rendered, 0);
+  fs::remove_all(d);
+}
+
+}  // namespace
+}  // namespace evcsim

@@ -193,6 +193,22 @@ TEST(Importers, CpuidDashR) {
   EXPECT_EQ(r.cpus[0].model(), 0x2Du);
 }
 
+// A leaf written twice for one CPU is a damaged dump: refused with its line
+// (it kept the last value, where the catalog refuses the same).
+TEST(Importers, CpuidDashRWithALeafTwiceIsRefused) {
+  const std::string text =
+      "CPU 0:\n"
+      "   0x00000000 0x00: eax=0x0000000d ebx=0x756e6547 ecx=0x6c65746e edx=0x49656e69\n"
+      "   0x00000001 0x00: eax=0x000206d7 ebx=0x00200800 ecx=0x1e982203 edx=0xbfebfbff\n"
+      "   0x00000001 0x00: eax=0x000206d7 ebx=0x00200800 ecx=0x00000000 edx=0xbfebfbff\n";
+  try {
+    import_dump(text, "twice.txt");
+    ADD_FAILURE() << "a leaf twice was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), "twice.txt:4: leaf: leaf 0x00000001 subleaf 0 appears twice for this CPU");
+  }
+}
+
 TEST(Importers, ProcCpuinfoFlags) {
   ImportResult r = import_dump_file(fixture("proc_cpuinfo.txt"));
   EXPECT_EQ(r.format, DumpFormat::proc_cpuinfo);

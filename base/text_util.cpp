@@ -77,6 +77,10 @@ std::string hex32(uint32_t v) {
 }
 
 size_t edit_distance(std::string_view a, std::string_view b) {
+  // Names are short; a value thousands of characters long is no typo of one,
+  // and the quadratic table would take seconds: the longer length bounds it.
+  constexpr size_t kLongest = 256;
+  if (a.size() > kLongest || b.size() > kLongest) return std::max(a.size(), b.size());
   std::vector<size_t> row(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {

@@ -127,10 +127,17 @@ std::string read_file(const std::string& path) {
   if (!std::filesystem::exists(path, ec)) throw InputError("no such file", path);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("cannot open file (permissions?)", path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  // Files evcsim reads (scenarios, dumps, inventories, catalogs) are far
+  // smaller; a device such as /dev/zero never ends.
+  constexpr size_t kMaxBytes = size_t{256} << 20;
+  std::string out;
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    out.append(buf, static_cast<size_t>(in.gcount()));
+    if (out.size() > kMaxBytes) throw InputError("larger than 256 MiB: not a file evcsim reads (a device?)", path);
+  }
   if (in.bad()) throw InputError("read error", path);
-  return ss.str();
+  return out;
 }
 
 }  // namespace evcsim

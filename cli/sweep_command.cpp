@@ -48,7 +48,7 @@ void add_sweep_commands(CLI::App& app, Runner* runner) {
     struct Args {
       std::string file, out, backend = "local";
       int jobs = 0;
-      bool resume = false, dry_run = false;
+      bool resume = false, replace = false, dry_run = false;
       std::vector<std::string> sbatch;
       double poll = 5;
     };
@@ -66,6 +66,8 @@ void add_sweep_commands(CLI::App& app, Runner* runner) {
     cmd->add_option("--jobs,-j", a->jobs, "local: runs at once (default: the cores); slurm: tasks at once (%K)")
         ->check(CLI::NonNegativeNumber);
     cmd->add_flag("--resume", a->resume, "run only the tasks of the same experiment without results in --out");
+    cmd->add_flag("--replace", a->replace,
+                  "start over in an --out that holds an earlier sweep (its runs are removed first)");
     cmd->add_flag("--dry-run", a->dry_run, "slurm: print the batch script and the sbatch commands, submit nothing");
     cmd->add_option("--sbatch", a->sbatch,
                     "slurm: an extra #SBATCH option, e.g. --sbatch=--partition=long (repeatable)");
@@ -82,11 +84,24 @@ void add_sweep_commands(CLI::App& app, Runner* runner) {
         const std::string dir = fs::absolute(a->out).lexically_normal().string();
         const std::string copy = (fs::path(dir) / kExperimentCopy).string();
         std::error_code ec;
+        if (a->resume && a->replace) throw InputError("give --resume or --replace, not both", "", 0, "--replace");
         if (a->resume && fs::exists(copy, ec) && read_file(copy) != e.normalized_text())
           throw InputError(fmt::format("{} holds a different experiment; --resume finishes the same one (use another "
-                                       "--out, or drop --resume to start over)",
+                                       "--out, or --replace to start over)",
                                        dir),
                            a->file, 0, "--resume");
+        // A fresh sweep into an earlier sweep's folder would leave its runs
+        // for merge to mix in: the user says what to do with them.
+        if (!a->resume && fs::exists(copy, ec)) {
+          if (!a->replace)
+            throw InputError(fmt::format("{} holds an earlier sweep; --resume finishes it, --replace starts over "
+                                         "(removing its runs), or use another --out",
+                                         dir),
+                             a->file, 0, "--out");
+          for (const char* old : {"runs", "logs", "manifest.txt", "sweep.csv", "sweep.json", "sweep.html"})
+            fs::remove_all(fs::path(dir) / old, ec);
+        }
+        if (a->resume) sweep::check_runs_belong(e, dir);  // an edited base scenario must not mix with old runs
         {
           OutputDir out(dir);
           out.write(kExperimentCopy, e.normalized_text());

@@ -15,6 +15,8 @@
 
 #include <fmt/format.h>
 
+#include "base/error.hpp"
+#include "base/textproto.hpp"
 #include "sweep/experiment.hpp"
 
 namespace evcsim::sweep {
@@ -68,6 +70,20 @@ std::string self_binary() {
   auto p = fs::read_symlink("/proc/self/exe", ec);
   if (ec) throw std::runtime_error("cannot find the evcsim binary (/proc/self/exe)");
   return p.string();
+}
+
+void check_runs_belong(const Experiment& e, const std::string& out) {
+  for (size_t i = 0; i < e.task_count(); ++i) {
+    const fs::path run = fs::path(out) / e.task(i).dir;
+    std::error_code ec;
+    if (!fs::exists(run / "scenario.textproto", ec)) continue;
+    if (read_file((run / "scenario.textproto").string()) != e.scenario_text(e.task(i)))
+      throw InputError(fmt::format("{} was made from another scenario than this experiment makes for task {} (the "
+                                   "experiment or its base scenario changed since, or the folder holds an older "
+                                   "sweep); start over with `evcsim sweep --replace`, or use another --out",
+                                   run.string(), i),
+                       out);
+  }
 }
 
 std::vector<size_t> unfinished_tasks(const Experiment& e, const std::string& out) {

@@ -41,6 +41,11 @@ std::string self_binary();
 
 // The task indices of `e` whose results.json is not under `out` yet.
 std::vector<size_t> unfinished_tasks(const Experiment& e, const std::string& out);
+// Throws InputError when a run folder of `out` was made from another
+// scenario than the one experiment `e` makes for its task (the experiment or
+// its base scenario was edited, or `out` holds an older sweep): --resume and
+// merge must not mix two experiments.
+void check_runs_belong(const Experiment& e, const std::string& out);
 
 // The shell command of one task (quoted for sh).
 std::string task_command(const BackendOptions& o, size_t index);

@@ -6,7 +6,9 @@
 #include <system_error>
 
 #include <fmt/format.h>
+
 #include <google/protobuf/util/json_util.h>
+#include "sweep/backends.hpp"
 
 #include "base/error.hpp"
 #include "base/json.hpp"
@@ -54,6 +56,7 @@ std::string cell(const experiment::MetricStats& m) {
 }  // namespace
 
 std::vector<std::optional<report::RunResults>> load_runs(const Experiment& e, const std::string& dir) {
+  check_runs_belong(e, dir);
   std::vector<std::optional<report::RunResults>> out(e.task_count());
   for (size_t i = 0; i < e.task_count(); ++i) {
     fs::path p = fs::path(dir) / e.task(i).dir / "results.json";

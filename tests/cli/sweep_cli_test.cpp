@@ -151,3 +151,46 @@ TEST(SweepCli, ShippedExperimentsLoad) {
 
 }  // namespace
 }  // namespace evcsim
+
+namespace evcsim {
+namespace {
+
+// A sweep's folder holds one experiment's runs: a fresh sweep into it is
+// refused unless told to replace them, and --resume or merge after the base
+// scenario was edited are refused instead of mixing two scenarios' runs.
+TEST(SweepCli, AnEarlierSweepsFolderIsNeverMixedWithAnother) {
+  namespace fs = std::filesystem;
+  fs::path d = fs::temp_directory_path() / ("evcsim-sweep-stale-" + std::to_string(getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  const std::string base =
+      test::read_text(std::string(EVCSIM_SOURCE_DIR) + "/scenarios/e5420-e5310-merom-probing-app.textproto");
+  std::ofstream(d / "base.textproto") << base;
+  std::ofstream(d / "exp.textproto")
+      << "name: \"stale\"\nscenario: \"base.textproto\"\n"
+         "factor { path: \"policy\" value: [\"cluster-baseline\", \"modern-superset\"] }\n"
+         "seeds: 1\n";
+  const std::string exp = (d / "exp.textproto").string(), out = (d / "out").string();
+  ASSERT_EQ(test::run_evcsim("sweep " + exp + " --backend manifest --out " + out).exit_code, 0);
+  ASSERT_EQ(test::run_evcsim("sweep-task " + out + "/experiment.textproto --index 0 --out " + out).exit_code, 0);
+  // A fresh sweep into the used folder.
+  auto fresh = test::run_evcsim("sweep " + exp + " --backend manifest --out " + out);
+  EXPECT_EQ(fresh.exit_code, 2) << fresh.out;
+  EXPECT_NE(fresh.out.find("holds an earlier sweep; --resume finishes it, --replace starts over"), std::string::npos)
+      << fresh.out;
+  // The base scenario edited: its runs no longer belong to the experiment.
+  std::string edited = base;
+  edited.replace(edited.find("horizon_s: 3600"), 15, "horizon_s: 3601");
+  std::ofstream(d / "base.textproto") << edited;
+  auto resume = test::run_evcsim("sweep " + exp + " --backend manifest --resume --out " + out);
+  EXPECT_EQ(resume.exit_code, 2) << resume.out;
+  EXPECT_NE(resume.out.find("was made from another scenario"), std::string::npos) << resume.out;
+  // --replace starts over: the old run is gone.
+  auto replace = test::run_evcsim("sweep " + exp + " --backend manifest --replace --out " + out);
+  EXPECT_EQ(replace.exit_code, 0) << replace.out;
+  EXPECT_FALSE(fs::exists(fs::path(out) / "runs"));
+  fs::remove_all(d);
+}
+
+}  // namespace
+}  // namespace evcsim

@@ -36,6 +36,9 @@ std::string grouped(double v, int decimals);
 // 1, 3 below (so 5180 -> "5,180", 0.1432 -> "0.143").
 int table_decimals(double v);
 
+// The inside of a double-quoted string as protobuf's text format and
+// Graphviz's DOT read it: a quote or a backslash escaped, a newline as \n.
+std::string backslash_escaped(std::string_view s);
 // A CSV field, quoted when it holds a comma, a quote or a newline (RFC 4180).
 std::string csv_field(const std::string& s);
 

@@ -142,18 +142,7 @@ struct VmRow {
 };
 
 // A string in protobuf text format.
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
+std::string quoted(const std::string& s) { return "\"" + backslash_escaped(s) + "\""; }
 
 // A comment: one line, whatever the input held.
 std::string comment(std::string s) {

@@ -394,20 +394,9 @@ std::map<std::string, std::string> results_dot(const report::RunResults& r) {
   static const char* colors[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759",
                                  "#76b7b2", "#edc948", "#b07aa1", "#ff9da7"};
   const bool calendar = !r.scenario().start_date().empty();
-  // A DOT double-quoted string: a quote or a backslash inside is escaped
-  // (Graphviz reads \" and \\), so any name renders.
-  auto q = [](const std::string& s) {
-    std::string out;
-    for (char c : s) {
-      if (c == '"' || c == '\\') out += '\\';
-      if (c == '\n') {
-        out += "\\n";
-        continue;
-      }
-      out += c;
-    }
-    return out;
-  };
+  // Names in DOT double-quoted strings: a quote or a backslash inside is
+  // escaped (Graphviz reads \" and \\), so any name renders.
+  auto q = [](const std::string& s) { return backslash_escaped(s); };
   std::map<std::string, std::string> files;
   for (const auto& g : r.graphs()) {
     std::string name =

@@ -55,7 +55,9 @@ bool has_results(const Experiment& e, const std::string& out, size_t index) {
 
 CommandOutput run_shell(const std::string& cmd) {
   CommandOutput r;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  // Grouped, so a compound command's every part writes to the captured stream
+  // (`a; b 2>&1` would leave a's errors on the caller's stderr).
+  FILE* p = popen(("{ " + cmd + "\n} 2>&1").c_str(), "r");
   if (!p) return r;
   char buf[4096];
   size_t n;

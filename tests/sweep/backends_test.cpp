@@ -69,6 +69,10 @@ TEST(Backends, RunShellReturnsTheExitStatusAndBothStreams) {
   EXPECT_EQ(r.status, 3);
   EXPECT_NE(r.text.find("out\n"), std::string::npos) << r.text;
   EXPECT_NE(r.text.find("err\n"), std::string::npos) << r.text;
+  // A compound command: every part's stderr is captured, not only the last's.
+  CommandOutput both = run_shell("echo err1 >&2; echo out; echo err2 >&2");
+  EXPECT_NE(both.text.find("err1\n"), std::string::npos) << both.text;
+  EXPECT_NE(both.text.find("err2\n"), std::string::npos) << both.text;
   EXPECT_EQ(run_shell("true").status, 0);
   EXPECT_EQ(run_shell("kill -9 $$").status, -1);  // killed: no exit status
 }

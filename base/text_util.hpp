@@ -39,6 +39,9 @@ int table_decimals(double v);
 // The inside of a double-quoted string as protobuf's text format and
 // Graphviz's DOT read it: a quote or a backslash escaped, a newline as \n.
 std::string backslash_escaped(std::string_view s);
+// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code
+// points past U+10FFFF).
+bool valid_utf8(std::string_view s);
 // A CSV field, quoted when it holds a comma, a quote or a newline (RFC 4180).
 std::string csv_field(const std::string& s);
 

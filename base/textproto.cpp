@@ -82,6 +82,17 @@ void TextprotoFile::check_finite(const pb::Message& msg, const pb::TextFormat::P
         check_finite(sub, tree ? tree->GetTreeForNested(fd, index) : nullptr);
         continue;
       }
+      if (fd->type() == pb::FieldDescriptor::TYPE_STRING) {
+        // Names travel into JSON, CSV, HTML and DOT: invalid UTF-8 was
+        // accepted here and silently dropped from results.json.
+        const std::string s = fd->is_repeated() ? r->GetRepeatedString(msg, fd, i) : r->GetString(msg, fd);
+        if (!valid_utf8(s)) {
+          int line = 0;
+          if (tree) line = tree->GetLocation(fd, index).line + 1;
+          fail(line, fd->name(), "is not valid UTF-8 text");
+        }
+        continue;
+      }
       double v = 0;
       if (fd->cpp_type() == pb::FieldDescriptor::CPPTYPE_DOUBLE)
         v = fd->is_repeated() ? r->GetRepeatedDouble(msg, fd, i) : r->GetDouble(msg, fd);

@@ -7,6 +7,8 @@
 #include "base/text_util.hpp"
 #include "base/textproto.hpp"
 
+#include <google/protobuf/descriptor.pb.h>
+
 namespace evcsim {
 namespace {
 
@@ -38,6 +40,33 @@ TEST(ReadFile, AnEndlessDeviceIsRefused) {
     ADD_FAILURE() << "/dev/zero was read";
   } catch (const InputError& e) {
     EXPECT_NE(e.message().find("larger than 256 MiB"), std::string::npos) << e.message();
+  }
+}
+
+}  // namespace
+}  // namespace evcsim
+
+namespace evcsim {
+namespace {
+
+TEST(Utf8, WellFormedTextOnly) {
+  EXPECT_TRUE(valid_utf8("prod-é → ü 😀"));
+  EXPECT_TRUE(valid_utf8(""));
+  EXPECT_FALSE(valid_utf8("\xff"));
+  EXPECT_FALSE(valid_utf8("ab\xc3"));            // cut in the middle
+  EXPECT_FALSE(valid_utf8("\xc0\xaf"));          // overlong '/'
+  EXPECT_FALSE(valid_utf8("\xed\xa0\x80"));      // a surrogate
+  EXPECT_FALSE(valid_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
+}
+
+// A name that is not UTF-8 was accepted and silently dropped from results.json.
+TEST(Utf8, ATextprotoStringThatIsNotUtf8IsRefusedWithItsLine) {
+  google::protobuf::DescriptorProto msg;  // any message with a string field: name
+  try {
+    TextprotoFile parsed("s.textproto", "name: \"web\"\nfield { name: \"v\\377\" }\n", &msg);
+    ADD_FAILURE() << "invalid UTF-8 accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), "s.textproto:2: name: is not valid UTF-8 text");
   }
 }
 

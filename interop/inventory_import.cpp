@@ -116,7 +116,10 @@ std::optional<double> CsvTable::number(const Row& row, size_t column, bool requi
   bool ok = !digits.empty() && digits.find_first_not_of("0123456789.") == std::string::npos &&
             std::count(digits.begin(), digits.end(), '.') <= 1 && digits != ".";
   if (!ok) throw InputError(fmt::format("'{}' is not a number (zero or more)", text), file_, row.line, header_[column]);
-  return std::stod(digits);
+  double v = std::strtod(digits.c_str(), nullptr);  // no exception: std::stod threw out_of_range past 1e308
+  if (!std::isfinite(v))
+    throw InputError(fmt::format("'{}' is too large to be a number", text), file_, row.line, header_[column]);
+  return v;
 }
 
 // ---- the fleet ----
@@ -150,17 +153,30 @@ std::string comment(std::string s) {
   return s;
 }
 
-int whole(double v, const CsvTable& t, const CsvTable::Row& r, size_t column) {
-  if (v != std::floor(v) || v > 1e6)
+// Upper bounds of the inventory's sizes, far above what vSphere 8 allows
+// (configuration maximums: 768 vCPUs and 24 TB per VM, 24 TB per host) so
+// that only a broken export meets them; a value past one is named at its
+// CSV line rather than overflowing into the generated scenario.
+struct Bound {
+  double max;
+  const char* what;  // "sockets", "MB of memory", ...
+};
+constexpr Bound kSockets{64, "sockets"}, kCoresPerSocket{1024, "cores per socket"}, kVcpus{4096, "vCPUs"},
+    kVmMemoryMb{64.0 * 1024 * 1024, "MB (64 TiB)"}, kHostMemoryMb{64.0 * 1024 * 1024, "MB (64 TiB)"},
+    kHostMemoryGib{64.0 * 1024, "GiB (64 TiB)"};
+
+// A whole number in 1..bound.max, or an error naming the cell.
+int positive_whole(const CsvTable& t, const CsvTable::Row& r, size_t column, Bound bound) {
+  const double v = *t.number(r, column, true);
+  if (v != std::floor(v))
     throw InputError(fmt::format("'{}' is not a whole number", t.cell(r, column)), t.file(), r.line,
                      t.header()[column]);
-  return static_cast<int>(v);
-}
-
-int positive_whole(const CsvTable& t, const CsvTable::Row& r, size_t column) {
-  int v = whole(*t.number(r, column, true), t, r, column);
   if (v <= 0) throw InputError("must be positive, not 0", t.file(), r.line, t.header()[column]);
-  return v;
+  if (v > bound.max)
+    throw InputError(
+        fmt::format("'{}' is more than {} {}: not a real machine", t.cell(r, column), bound.max, bound.what), t.file(),
+        r.line, t.header()[column]);
+  return static_cast<int>(v);
 }
 
 // What both host formats share: name, cluster, CPU (resolved), sockets and
@@ -182,9 +198,9 @@ HostRow host_row(const CsvTable& t, const CsvTable::Row& r, const Catalog& catal
   if (h.cpu_text.empty())
     throw InputError(fmt::format("the {} is empty", c.what_cpu), t.file(), r.line, t.header()[c.cpu]);
   h.cpu = catalog.find_cpu(h.cpu_text);
-  h.sockets = positive_whole(t, r, c.sockets);
+  h.sockets = positive_whole(t, r, c.sockets, kSockets);
   if (c.cores_per_socket && !t.cell(r, *c.cores_per_socket).empty())
-    h.cores = h.sockets * positive_whole(t, r, *c.cores_per_socket);
+    h.cores = h.sockets * positive_whole(t, r, *c.cores_per_socket, kCoresPerSocket);
   return h;
 }
 
@@ -197,8 +213,7 @@ std::vector<HostRow> read_vhost(const std::string& path, const Catalog& catalog)
   std::vector<HostRow> out;
   for (const auto& r : t.rows()) {
     HostRow h = host_row(t, r, catalog, columns);
-    double mb = *t.number(r, memory, true);  // RVTools: MB
-    if (mb <= 0) throw InputError("must be positive, not 0", t.file(), r.line, "# Memory");
+    const double mb = positive_whole(t, r, memory, kHostMemoryMb);  // RVTools: MB
     h.ram_gib = std::max(1.0, std::round(mb / 1024));
     h.current_evc = current ? t.cell(r, *current) : "";
     h.max_evc = max ? t.cell(r, *max) : "";
@@ -217,7 +232,7 @@ std::vector<HostRow> read_hosts_csv(const std::string& path, const Catalog& cata
   std::vector<HostRow> out;
   for (const auto& r : t.rows()) {
     HostRow h = host_row(t, r, catalog, columns);
-    h.ram_gib = positive_whole(t, r, ram);
+    h.ram_gib = positive_whole(t, r, ram, kHostMemoryGib);
     if (purchased && !t.cell(r, *purchased).empty()) {
       try {
         h.purchased = parse_year_month(t.cell(r, *purchased));
@@ -247,8 +262,8 @@ std::vector<VmRow> read_vinfo(const std::string& path) {
     if (!iequals(v.power, "poweredOn") && !iequals(v.power, "poweredOff") && !iequals(v.power, "suspended"))
       throw InputError(fmt::format("'{}' is not poweredOn, poweredOff or suspended", v.power), t.file(), r.line,
                        "Powerstate");
-    v.vcpus = positive_whole(t, r, cpus);
-    v.ram_mib = positive_whole(t, r, memory);
+    v.vcpus = positive_whole(t, r, cpus, kVcpus);
+    v.ram_mib = positive_whole(t, r, memory, kVmMemoryMb);
     v.host = host ? t.cell(r, *host) : "";
     v.cluster = cluster ? t.cell(r, *cluster) : "";
     v.min_evc = min_evc ? t.cell(r, *min_evc) : "";

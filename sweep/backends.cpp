@@ -4,7 +4,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <deque>
 #include <filesystem>
@@ -16,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "base/error.hpp"
+#include "base/interrupt.hpp"
 #include "base/textproto.hpp"
 #include "sweep/experiment.hpp"
 
@@ -114,7 +117,27 @@ std::vector<std::string> run_local(const Experiment& e, const std::vector<size_t
   size_t done = 0;
   const std::string index_flag = "--index", out_flag = "--out", quiet = "--quiet", verb = "sweep-task",
                     format_flag_name = "--format";
+  // Stopping the sweep stops its tasks: a signal to this process is passed on
+  // to every running task (each removes its unfinished run folder), and a
+  // task whose parent dies (kill -9 too) gets SIGTERM from the kernel.
+  ScopedInterrupt stop;
+  const pid_t parent = getpid();
+  auto stop_tasks = [&] {
+    for (const auto& [pid, index] : running) kill(pid, SIGTERM);
+    for (size_t left = running.size(); left > 0;) {
+      int status = 0;
+      if (waitpid(-1, &status, 0) > 0) --left;
+      else if (errno != EINTR) break;
+    }
+    if (tty) std::cerr << "\n";
+    std::cerr << fmt::format(
+        "evcsim: stopped by signal {}: {} running task(s) stopped, {} finished; the rest run with "
+        "`evcsim sweep --resume`\n",
+        stop.raised(), running.size(), done);
+    stop.reraise();
+  };
   while (!pending.empty() || !running.empty()) {
+    if (stop.raised()) stop_tasks();
     while (!pending.empty() && static_cast<int>(running.size()) < jobs) {
       size_t i = pending.front();
       pending.pop_front();
@@ -122,6 +145,7 @@ std::vector<std::string> run_local(const Experiment& e, const std::vector<size_t
       std::string index = std::to_string(i);
       pid_t pid = fork();
       if (pid == 0) {
+        end_with_parent(parent);
         // The task's summary goes nowhere; its errors go to its log.
         int null_fd = open("/dev/null", O_WRONLY);
         if (null_fd >= 0) dup2(null_fd, STDOUT_FILENO);
@@ -142,6 +166,7 @@ std::vector<std::string> run_local(const Experiment& e, const std::vector<size_t
     if (running.empty()) break;
     int status = 0;
     pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0) continue;  // EINTR: a signal, seen at the top of the loop
     auto it = running.find(pid);
     if (it == running.end()) continue;
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -216,8 +241,20 @@ bool run_slurm(const Experiment& e, const std::vector<size_t>& tasks, const Back
     std::cout << fmt::format("# then: evcsim merge {}\n", sh_quote(o.out));
     return false;
   }
+  // Stopping the sweep while it follows its jobs cancels them (scancel).
+  ScopedInterrupt stop;
   std::vector<std::string> ids;
+  auto cancel = [&] {
+    if (!ids.empty()) {
+      const std::string cmd = fmt::format("scancel {}", fmt::join(ids, " "));
+      CommandOutput r = run_shell(cmd);
+      std::cerr << fmt::format("\nevcsim: stopped by signal {}: `{}`{}\n", stop.raised(), cmd,
+                               r.status == 0 ? "" : fmt::format(" failed (exit {}): {}", r.status, r.text));
+    }
+    stop.reraise();
+  };
   for (const auto& c : submits) {
+    if (stop.raised()) cancel();
     CommandOutput r = run_shell(c);
     if (r.status != 0) throw std::runtime_error(fmt::format("`{}` failed (exit {}): {}", c, r.status, r.text));
     std::string id = r.text.substr(0, r.text.find_first_of(";\n"));
@@ -232,7 +269,12 @@ bool run_slurm(const Experiment& e, const std::vector<size_t>& tasks, const Back
   const bool tty = isatty(STDERR_FILENO);
   std::string last;
   for (;;) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int64_t>(o.poll_s * 1000)));
+    // In steps, so a signal is acted on within a tenth of a second.
+    const auto wake =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(o.poll_s * 1000));
+    while (!stop.raised() && std::chrono::steady_clock::now() < wake)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (stop.raised()) cancel();
     CommandOutput q = run_shell("squeue -h -r -o %T -j " + joined);
     size_t pending = 0, running = 0, other = 0;
     if (q.status == 0) {

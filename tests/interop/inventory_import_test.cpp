@@ -125,6 +125,25 @@ TEST(Inventory, ABadRowNamesFileLineAndColumn) {
             std::string::npos);
 }
 
+// Issue 27: '# Memory' of 99999999999999999999 was accepted here and
+// blamed on the generated scenario's line; 1e400 threw std::out_of_range.
+TEST(Inventory, SizesPastAnyRealMachineAreNamedAtTheirCsvLine) {
+  TempDir d;
+  const std::string header = "Host,Cluster,CPU Model,# CPU,# Memory\n";
+  std::string huge = d.write("a.csv", header + "h1,c,E5-2690 v3,2,99999999999999999999\n");
+  EXPECT_EQ(error_of({huge, "", ""}),
+            huge + ":2: # Memory: '99999999999999999999' is more than 67108864 MB (64 TiB): not a real machine");
+  std::string endless = d.write("b.csv", header + "h1,c,E5-2690 v3,2,1" + std::string(400, '0') + "\n");
+  EXPECT_NE(error_of({endless, "", ""}).find(endless + ":2: # Memory: "), std::string::npos);
+  EXPECT_NE(error_of({endless, "", ""}).find("is too large to be a number"), std::string::npos);
+  std::string sockets = d.write("c.csv", header + "h1,c,E5-2690 v3,4096,262144\n");
+  EXPECT_EQ(error_of({sockets, "", ""}), sockets + ":2: # CPU: '4096' is more than 64 sockets: not a real machine");
+  // A VM of 2 TB (2,097,152 MB) is real (vSphere 8 allows 24 TB): accepted.
+  std::string good = d.write("d.csv", header + "h1,c,E5-2690 v3,2,4194304\n");
+  std::string vinfo = d.write("vinfo.csv", "VM,Powerstate,CPUs,Memory,Host\nv1,poweredOn,2,2097152,h1\n");
+  EXPECT_EQ(error_of({good, vinfo, ""}), "no error");
+}
+
 TEST(Inventory, APlainHostsCsvForFleetsNotOnVsphere) {
   TempDir d;
   std::string hosts = d.write("hosts.csv",

@@ -62,4 +62,28 @@ rm "$work"/slurm/runs/modern-superset_100-seed2/results.json "$work"/slurm/runs/
 cat "$work/resume.err"
 check grep -q "submitted 2 tasks as Slurm job" "$work/resume.err"
 check cmp "$work/local/sweep.csv" "$work/slurm/sweep.csv"
-echo "PASS: 8 Slurm array tasks merged equal to the local sweep; --resume resubmitted 2"
+# Stopping the sweep cancels its jobs: one task at a time (%1), so most are
+# pending when SIGTERM comes; scancel leaves none in the queue.
+"$evcsim" sweep "$exp" --out "$work/cancel" --backend slurm --jobs 1 --poll 0.5 >/dev/null 2>"$work/cancel.err" &
+parent=$!
+n=0
+until grep -q "submitted 8 tasks" "$work/cancel.err" || [ $n -ge 300 ]; do
+  sleep 0.1
+  n=$((n + 1))
+done
+check grep -q "submitted 8 tasks" "$work/cancel.err"
+job=$(sed -n 's/^job \([0-9]*\):.*/\1/p' "$work/cancel.err" | head -1)
+kill -TERM "$parent"
+wait "$parent" && {
+  echo "FAIL: the stopped sweep ended with exit 0"
+  exit 1
+}
+cat "$work/cancel.err"
+check grep -q "stopped by signal 15: \`scancel $job\`" "$work/cancel.err"
+n=0
+while [ -n "$(squeue -h -r -j "$job" 2>/dev/null)" ] && [ $n -lt 300 ]; do
+  sleep 0.1
+  n=$((n + 1))
+done
+check test -z "$(squeue -h -r -j "$job" 2>/dev/null)"
+echo "PASS: 8 Slurm array tasks merged equal to the local sweep; --resume resubmitted 2; a stopped sweep cancelled its job"

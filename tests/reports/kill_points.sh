@@ -3,7 +3,8 @@
 # run's outputs stay byte for byte, and (but for kill -9, which no process
 # can clean up after) no staging folder is left beside it; the next run
 # removes and names the staging folder a kill -9 left. A file size limit
-# (ulimit -f, SIGXFSZ) ends the run with a message, the folder as it was.
+# (ulimit -f, SIGXFSZ) or a full disk (a tmpfs the test mounts) ends the run
+# with a message, the folder as it was.
 # Usage: kill_points.sh EVCSIM SOURCE_DIR WORK_DIR
 set -u
 evcsim=$1
@@ -68,4 +69,30 @@ code=$?
 grep -q 'file size limit' "$work/err3" || fail "no message about the size limit: $(cat "$work/err3")"
 [ "$(snapshot)" = "$before" ] || fail "the size limit changed the folder"
 [ "$(ls -a | grep -c '^\.out\.partial-')" -eq 0 ] || fail "the size limit left a staging folder"
-echo "kill points: $checked interrupted runs left the folder as it was; a size-limited run too"
+
+# A full disk: a tmpfs the test mounts (root; where mounting is not allowed
+# the check says so and is skipped). A small run fills a folder; a filler
+# leaves the disk too little for the next, larger run, which must fail with
+# a message and leave the folder as it was, with no staging folder.
+disk=$work/disk
+mkdir -p "$disk"
+full_disk="skipped (cannot mount a tmpfs here)"
+if mount -t tmpfs -o size=32m evcsim-kill-points "$disk" 2>/dev/null; then
+  trap 'umount "$disk" 2>/dev/null' EXIT
+  (cd "$disk" && "$evcsim" run "$scenario" --quiet --out out --format text >/dev/null 2>&1) || fail "the run on the tmpfs failed"
+  before=$( (cd "$disk/out" && find . -type f | LC_ALL=C sort | xargs sha256sum))
+  # Fill the disk, then free 64 KB: room to start, not for every output.
+  dd if=/dev/zero of="$disk/filler" bs=64k 2>/dev/null
+  truncate -s -64K "$disk/filler"
+  (cd "$disk" && "$evcsim" run "$scenario" --quiet --out out --format text,json,csv,html --seed 7 >/dev/null 2>"$work/err4")
+  code=$?
+  [ "$code" -ne 0 ] || fail "a run on a full disk succeeded"
+  grep -qi 'no space left\|disk is full\|full' "$work/err4" || fail "no message about the full disk: $(cat "$work/err4")"
+  [ "$( (cd "$disk/out" && find . -type f | LC_ALL=C sort | xargs sha256sum))" = "$before" ] ||
+    fail "the full disk changed the folder"
+  [ "$(ls -a "$disk" | grep -c '^\.out\.partial-')" -eq 0 ] || fail "the full disk left a staging folder: $(ls -a "$disk")"
+  umount "$disk"
+  trap - EXIT
+  full_disk="a run on a full disk (tmpfs) too: $(tail -n 1 "$work/err4" | cut -c 1-160)"
+fi
+echo "kill points: $checked interrupted runs left the folder as it was; a size-limited run too; $full_disk"

@@ -6,7 +6,8 @@
 # test driver); evcsim itself does not need them. Graphviz judges the
 # compatibility graphs (dot) in a test. COIN-OR CBC solves `evcsim plan`'s mixed-integer programs.
 # clang-format and clang-tidy check the code's style in the tests; gcovr
-# measures line coverage (bench/coverage.sh).
+# measures line coverage (bench/coverage.sh); clang and its libFuzzer runtime
+# build the sanitizer and fuzz targets (tests/fuzz/run.sh).
 set -eu
 PACKAGES="cmake g++ make pkg-config git ca-certificates
   libsimgrid-dev libboost-graph-dev
@@ -16,7 +17,7 @@ PACKAGES="cmake g++ make pkg-config git ca-certificates
   chromium graphviz
   qemu-system-x86 libvirt-clients libvirt0 python3
   slurm-wlm munge
-  clang-format clang-tidy gcovr"
+  clang-format clang-tidy gcovr clang libclang-rt-14-dev"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

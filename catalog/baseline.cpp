@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cpu/feature_registry.hpp"
+#include "cpu/firmware_switch.hpp"
 
 namespace evcsim {
 
@@ -37,6 +38,16 @@ Admission check_admission(const CpuModel& host, const Baseline& baseline) {
   if (!a.missing.empty()) {
     a.reason = fmt::format("{} lacks {} of baseline {}: {}", host.name, a.missing.count(), baseline.name,
                            join_names(a.missing));
+    // When all it lacks is what its firmware, microcode or OS turned off
+    // on a part that has it (TSX, AES-NI), that is the reason, and turning
+    // it on is the remedy.
+    if (host.turned_off.contains(a.missing)) {
+      std::vector<std::string_view> labels;
+      for (const FirmwareSwitch* s : switches_meeting(a.missing)) labels.push_back(s->label);
+      a.reason += fmt::format(" -- {} turned off on a part that has it (firmware, microcode or the host OS); "
+                              "turned on, the host joins",
+                              labels.empty() ? join_names(a.missing) : fmt::format("{}", fmt::join(labels, " and ")));
+    }
     return a;
   }
   if (a.hidden.empty()) {

@@ -71,10 +71,10 @@ CpuModel build_cpu(const catalog::Cpu& e, int idx, const Locator& loc,
   }
   if (!dump.has(0) || !dump.has(1))
     loc.fail(entry_line, "cpu.cpuid", fmt::format("cpu '{}' needs leaves 00000000.00 and 00000001.00", e.name()));
-  if (!is_intel(dump.vendor()) && !is_amd(dump.vendor()))
-    loc.fail(
-        at("cpuid", 0), "cpu.cpuid",
-        fmt::format("cpu '{}': leaf 0 names vendor '{}', not GenuineIntel or AuthenticAMD", e.name(), dump.vendor()));
+  if (!is_intel(dump.vendor()) && !is_amd_like(dump.vendor()))
+    loc.fail(at("cpuid", 0), "cpu.cpuid",
+             fmt::format("cpu '{}': leaf 0 names vendor '{}', not GenuineIntel, AuthenticAMD or HygonGenuine", e.name(),
+                         dump.vendor()));
   CpuModel m = make_cpu_model(e.name(), std::move(dump));
   m.code_name = e.code_name();
   m.generation = e.generation();
@@ -211,8 +211,11 @@ Catalog Catalog::load(const std::vector<SourceFile>& files, size_t replaceable) 
       else if (e.kind() == "level") b.kind = BaselineKind::level;
       else if (e.kind() == "model") b.kind = BaselineKind::model;
       else loc.fail(at("kind"), "baseline.kind", fmt::format("'{}' is not 'evc', 'level' or 'model'", e.kind()));
-      if (!b.vendor.empty() && !is_intel(b.vendor) && !is_amd(b.vendor))
-        loc.fail(at("vendor"), "baseline.vendor", fmt::format("'{}' is not GenuineIntel or AuthenticAMD", b.vendor));
+      if (!b.vendor.empty() && !is_intel(b.vendor) && !is_amd(b.vendor) && !is_hygon(b.vendor))
+        loc.fail(at("vendor"), "baseline.vendor",
+                 fmt::format("'{}' is not GenuineIntel, AuthenticAMD or HygonGenuine", b.vendor));
+      if (b.kind == BaselineKind::evc && is_hygon(b.vendor))
+        loc.fail(at("vendor"), "baseline.vendor", "EVC modes are Intel's or AMD's: vSphere has none for Hygon");
       if (e.from_cpu_size() == 0 && e.features_size() == 0 && e.extends().empty())
         loc.fail(line, "baseline", fmt::format("baseline '{}' needs extends, from_cpu or features", b.name));
       if (!e.extends().empty()) {

@@ -190,7 +190,9 @@ auto eargs = std::make_shared<ExportArgs>();
 auto* exp = cpu->add_subcommand(
     "export", "The per-VM masks (.vmx), libvirt <cpu> element or QEMU -cpu string presenting a baseline on a host");
 exp->add_option("CPU", eargs->cpu, kCpuArgHelp)->required();
-exp->add_option("--baseline", eargs->baseline, "the baseline (EVC mode or x86-64 level)")->required();
+exp->add_option("--baseline", eargs->baseline,
+                "the baseline (EVC mode or x86-64 level); without it, the host as it is (libvirt's host-model: the "
+                "closest named model of its own generation, plus and minus features)");
 exp->add_option("--as", eargs->as,
                 "vmx (legacy masks and per-VM EVC), libvirt (a custom named model), qemu (a -cpu string), "
                 "libvirt-features (the baseline's features in libvirt's spelling)")
@@ -201,7 +203,7 @@ exp->callback([=] {
     const Catalog& cat = opts->catalog();
     ExportFormat f = parse_export_format(eargs->as);
     CpuModel host = resolve_cpu(cat, eargs->cpu);
-    const Baseline& b = cat.baseline(eargs->baseline);
+    const Baseline b = eargs->baseline.empty() ? host_model_baseline(host) : cat.baseline(eargs->baseline);
     std::string text = export_baseline(host, b, f, cat);
     if (opts->format == "json") {
       report::ExportReport r;

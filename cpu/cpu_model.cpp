@@ -38,5 +38,7 @@ CpuModel make_cpu_model(std::string name, CpuidDump dump) {
 
 bool is_intel(const std::string& vendor) { return vendor == "GenuineIntel"; }
 bool is_amd(const std::string& vendor) { return vendor == "AuthenticAMD"; }
+bool is_hygon(const std::string& vendor) { return vendor == "HygonGenuine"; }
+bool is_amd_like(const std::string& vendor) { return is_amd(vendor) || is_hygon(vendor); }
 
 }  // namespace evcsim

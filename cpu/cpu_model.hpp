@@ -33,6 +33,11 @@ struct CpuModel {
   // Catalog corrections to the sampled part (already applied to cpuid/features).
   FeatureSet added, removed;
   std::string adjust_reason;
+  // A host's state (issue 22): features of its part that its firmware,
+  // microcode or OS turned off (TSX, AES-NI), as a scenario declares them or
+  // as a dump shows against its catalog part; and what that is, in words.
+  FeatureSet turned_off;
+  std::string state;
 
   // From leaf 0, read once by make_cpu_model (hot in migration checks).
   const std::string& vendor() const { return vendor_id; }
@@ -49,5 +54,10 @@ CpuModel make_cpu_model(std::string name, CpuidDump dump);
 
 bool is_intel(const std::string& vendor);
 bool is_amd(const std::string& vendor);
+// Hygon (HygonGenuine): AMD Zen-derived parts (Dhyana). CPUID reads as AMD's
+// (the extended leaves, AMD-V masking), but EVC modes are Intel's or AMD's
+// only: vSphere has none for Hygon.
+bool is_hygon(const std::string& vendor);
+bool is_amd_like(const std::string& vendor);  // AMD or Hygon
 
 }  // namespace evcsim

@@ -56,7 +56,9 @@ std::string left_out(const Spelled& s, std::string_view tool) {
                      s.xsave ? "; it derives the XSAVE state components from the features" : "");
 }
 
-const char* libvirt_vendor(const std::string& vendor) { return is_amd(vendor) ? "AMD" : "Intel"; }
+const char* libvirt_vendor(const std::string& vendor) {
+  return is_hygon(vendor) ? "Hygon" : is_amd(vendor) ? "AMD" : "Intel";
+}
 
 // The named model the export starts from, for the host's vendor.
 const Baseline& start_model(const CpuModel& host, const Baseline& baseline, const Catalog& catalog, Hypervisor h) {
@@ -68,6 +70,16 @@ const Baseline& start_model(const CpuModel& host, const Baseline& baseline, cons
 }
 
 }  // namespace
+
+Baseline host_model_baseline(const CpuModel& host) {
+  Baseline b;
+  b.name = "host-model";
+  b.kind = BaselineKind::model;
+  b.vendor = host.vendor();
+  b.label = fmt::format("{} as it is", host.name);
+  b.features = host.migratable();
+  return b;
+}
 
 std::string export_baseline(const CpuModel& host, const Baseline& baseline, ExportFormat format,
                             const Catalog& catalog) {

@@ -24,4 +24,10 @@ ExportFormat parse_export_format(std::string_view s);  // throws InputError
 std::string export_baseline(const CpuModel& host, const Baseline& baseline, ExportFormat format,
                             const Catalog& catalog);
 
+// The host as it is, as a baseline ("host-model"): its migratable features,
+// its vendor. Exported, it is what libvirt's host-model CPU gives: the
+// closest named model (for a host whose TSX is off, its own generation's
+// -noTSX model) plus and minus features.
+Baseline host_model_baseline(const CpuModel& host);
+
 }  // namespace evcsim

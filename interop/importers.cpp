@@ -14,6 +14,7 @@
 #include "base/text_util.hpp"
 #include "base/textproto.hpp"
 #include "catalog/catalog.pb.h"
+#include "catalog/host_state.hpp"
 #include "cpu/feature_registry.hpp"
 #include "interop/importers_libvirt.hpp"
 
@@ -286,7 +287,7 @@ ImportResult import_cpuinfo(const std::vector<Line>& lines, const std::string& f
   dump.set(1, 0, r1);
   FeatureSet s;
   std::vector<std::string> ignored;
-  const bool amd = dump.has(0) && is_amd(dump.vendor());
+  const bool amd = dump.has(0) && is_amd_like(dump.vendor());
   for (auto flag : split_ws(flags->second.first)) {
     if (auto id = find_feature(linux_flag_bit(flag, amd))) s.set(*id);
     else ignored.emplace_back(flag);
@@ -402,7 +403,7 @@ Masking infer_masking(const CpuidDump& dump) {
   uint32_t fam = dump.family(), model = dump.model();
   if (is_intel(v))
     return (fam == 6 && model >= 0x17) || (fam > 6 && fam != 0xF) ? Masking::flexmigration : Masking::none;
-  if (is_amd(v)) {
+  if (is_amd_like(v)) {
     if (fam > 0xF) return Masking::extended_migration;
     if (fam == 0xF && ((dump.signature() >> 16) & 0xF) >= 2) return Masking::extended_migration;
   }
@@ -440,7 +441,9 @@ CpuModel resolve_cpu(const Catalog& catalog, std::string_view arg) {
       if (own.cpus().empty()) throw InputError("the file holds no cpu { ... } entry", path);
       return own.cpus().front();
     }
-    return model_from_import(import_dump(text, path), path);
+    CpuModel m = model_from_import(import_dump(text, path), path);
+    mark_state_from_part(m, catalog);
+    return m;
   }
   throw InputError(
       fmt::format("unknown CPU '{}': not a catalog name, code name, SKU or brand string, and no such "

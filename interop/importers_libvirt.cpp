@@ -140,7 +140,7 @@ FeatureSet model_features(const Element& model, const std::string& vendor, const
   std::string name = model.text, base = name;
   FeatureSet extra;
   for (auto [suffix, bit] :
-       {std::pair{"-IBRS", vendor == "AuthenticAMD" ? "amd_ibrs" : "spec_ctrl"}, std::pair{"-IBPB", "amd_ibpb"}}) {
+       {std::pair{"-IBRS", is_amd_like(vendor) ? "amd_ibrs" : "spec_ctrl"}, std::pair{"-IBPB", "amd_ibpb"}}) {
     if (base.size() > std::string_view(suffix).size() && base.ends_with(suffix)) {
       base.resize(base.size() - std::string_view(suffix).size());
       extra.set(feature_id(bit));
@@ -187,9 +187,10 @@ ImportResult import_model_cpu(std::string_view s, size_t from, size_t to, DumpFo
   if (vendors.empty()) throw InputError("the CPU has no <vendor>", file, line_at(s, from), "vendor");
   const std::string vendor = vendors[0].text == "AMD"     ? "AuthenticAMD"
                              : vendors[0].text == "Intel" ? "GenuineIntel"
+                             : vendors[0].text == "Hygon" ? "HygonGenuine"
                                                           : "";
   if (vendor.empty())
-    throw InputError(fmt::format("vendor '{}' is not Intel or AMD", vendors[0].text), file, vendors[0].line, "vendor");
+    throw InputError(fmt::format("vendor '{}' is not Intel, AMD or Hygon", vendors[0].text), file, vendors[0].line, "vendor");
   FeatureSet f = model_features(models[0], vendor, file);
   std::vector<std::string> unknown;
   for (const Element& e : elements(s, "feature", from, to, file)) {

@@ -4,8 +4,10 @@
 
 #include "base/error.hpp"
 #include "base/text_util.hpp"
+#include "catalog/host_state.hpp"
 #include "cpu/cpu_compare.hpp"
 #include "cpu/feature_registry.hpp"
+#include "interop/hypervisor_names.hpp"
 
 namespace evcsim {
 namespace {
@@ -25,6 +27,12 @@ void fill_join(Msg* out, const Admission& a) {
 
 std::string list_or_none(const google::protobuf::RepeatedPtrField<std::string>& v) {
   return v.empty() ? "none" : fmt::format("{}", fmt::join(v, ", "));
+}
+
+std::vector<std::string_view> switch_labels(const std::vector<const FirmwareSwitch*>& switches) {
+  std::vector<std::string_view> out;
+  for (const FirmwareSwitch* s : switches) out.push_back(s->label);
+  return out;
 }
 
 std::vector<const CpuModel*> pointers(const std::vector<CpuModel>& cpus) {
@@ -104,6 +112,11 @@ report::CpuShow show_cpu(const CpuModel& m, const Catalog& catalog) {
     j->set_baseline(b.name);
     fill_join(j, check_admission(m, b));
   }
+  const PartDifference d = difference_from_part(m, catalog);
+  if (d.part && d.part->name != m.name) r.set_part(d.part->name);
+  r.set_differs(d.describe());
+  const HeldBack held = held_back({&m}, catalog);
+  if (held.held()) r.set_part_mode(held.part_mode->name);
   return r;
 }
 
@@ -159,6 +172,31 @@ report::BaselineResult baseline_report(const std::vector<CpuModel>& cpus, const 
     l->set_cpu(c.name);
     if (level) fill_join(l, check_admission(c, *level));
     else l->set_reason("no x86-64 level is common to all hosts");
+  }
+  const HeldBack held = held_back(ptrs, catalog);
+  if (held.held()) {
+    auto* h = r.mutable_held_back();
+    h->set_part_mode(held.part_mode->name);
+    add_all(h->mutable_missing(), feature_names(held.missing));
+    add_all(h->mutable_hosts(), held.hosts);
+    for (const FirmwareSwitch* s : held.switches) h->add_switches(std::string(s->label));
+    add_all(h->mutable_cost(), feature_names(held.cost));
+    const std::string answer = mode ? mode->name : std::string("no EVC mode");
+    h->set_advice(
+        held.only_switches()
+            ? fmt::format("{} of {} host(s) {} {} off; turned on (firmware setting, microcode or the host OS's "
+                          "option), the hosts join {}; {} hides {} feature(s) their parts have",
+                          held.hosts.size(), cpus.size(), held.hosts.size() == 1 ? "has" : "have",
+                          fmt::join(switch_labels(held.switches), " and "), held.part_mode->name, answer,
+                          held.cost.count())
+            : fmt::format("{} of {} host(s) lack {} of {}, which their parts have; {} hides {} feature(s) their "
+                          "parts have",
+                          held.hosts.size(), cpus.size(), join_names(held.missing), held.part_mode->name, answer,
+                          held.cost.count()));
+    Baseline as_is;
+    as_is.vendor = cpus.front().vendor();
+    as_is.features = lowest_common_denominator(ptrs);
+    if (const Baseline* m = closest_named_model(as_is, catalog, Hypervisor::libvirt)) h->set_named_model(m->name);
   }
   return r;
 }
@@ -265,9 +303,17 @@ std::string render_text(const report::CpuShow& r) {
   out += "Features:\n";
   for (const auto& f : r.features()) out += fmt::format("  {}: {}\n", f.description(), fmt::join(f.features(), " "));
   out += fmt::format("  (not migratable, never compared: {})\n", list_or_none(r.not_migratable()));
+  if (!r.part().empty() || !r.differs().empty())
+    out += fmt::format("  part        {}{}\n", r.part().empty() ? c.name() : r.part(),
+                       r.differs().empty() ? ": reports what its part does" : ": " + r.differs());
+  if (!r.part_mode().empty())
+    out += fmt::format("  held back   its part joins {}; this host does not (see the refusal below)\n", r.part_mode());
   out += "Baselines:\n";
   for (const auto& b : r.baselines())
     out += fmt::format("  {:<24} {}\n", b.baseline(), b.joins() ? std::string(b.how()) : "refused: " + b.reason());
+  if (!is_intel(c.vendor()) && !is_amd(c.vendor()))
+    out += fmt::format("  (EVC modes are Intel's or AMD's: vSphere has none for {}; the x86-64 levels apply to any vendor)\n",
+                       c.vendor());
   return out;
 }
 
@@ -291,7 +337,8 @@ std::string render_text(const report::CompareResult& r) {
 
 std::string render_text(const report::BaselineResult& r) {
   std::string out = fmt::format("Hosts: {}\n", fmt::join(r.cpus(), ", "));
-  out += fmt::format("Best EVC mode:       {}\n", r.best_mode().empty() ? "none" : r.best_mode());
+  out += fmt::format("Best EVC mode:       {}{}\n", r.best_mode().empty() ? "none" : r.best_mode(),
+                     r.has_held_back() ? fmt::format(" (held back from {}: see below)", r.held_back().part_mode()) : "");
   out += fmt::format("Best x86-64 level:   {}\n", r.best_level().empty() ? "none" : r.best_level());
   out += fmt::format("Lowest common denominator ({} features): {}\n", r.lcd_size(), list_or_none(r.lcd()));
   out += r.best_mode().empty() ? "Hosts:\n" : fmt::format("Hosts at {}:\n", r.best_mode());
@@ -299,6 +346,16 @@ std::string render_text(const report::BaselineResult& r) {
   if (!r.best_level().empty()) {
     out += fmt::format("Hosts at {}:\n", r.best_level());
     for (const auto& h : r.hosts_at_level()) out += fmt::format("  {:<20} {:<11} {}\n", h.cpu(), h.how(), h.reason());
+  }
+  if (r.has_held_back()) {
+    const auto& h = r.held_back();
+    out += fmt::format("Held back: their parts join {}; {}.\n", h.part_mode(), h.advice());
+    out += fmt::format("  lacking     {} (on {})\n", fmt::join(h.missing(), ", "), fmt::join(h.hosts(), ", "));
+    out += fmt::format("  cost        {} hides: {}\n", r.best_mode().empty() ? "no mode" : r.best_mode(),
+                       list_or_none(h.cost()));
+    if (!h.named_model().empty())
+      out += fmt::format("  QEMU/libvirt host-model: {} (`evcsim cpu export HOST --as qemu` without --baseline)\n",
+                         h.named_model());
   }
   return out;
 }

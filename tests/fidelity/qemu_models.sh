@@ -10,7 +10,8 @@ set -eu
 qemu=${1:-qemu-system-x86_64}
 models="Conroe Penryn Nehalem Westmere SandyBridge IvyBridge Haswell-noTSX Broadwell-noTSX Skylake-Server-noTSX-IBRS
 Cascadelake-Server-noTSX Icelake-Server-noTSX Opteron_G1 Opteron_G2 Opteron_G3 Opteron_G4 Opteron_G5
-EPYC EPYC-Rome EPYC-Milan Skylake-Server-v5 Cascadelake-Server-v5 Icelake-Server-v6 EPYC-v3 EPYC-Rome-v2"
+EPYC EPYC-Rome EPYC-Milan Skylake-Server-v5 Cascadelake-Server-v5 Icelake-Server-v6 EPYC-v3 EPYC-Rome-v2
+Cooperlake Snowridge Dhyana"
 flags=$("$qemu" -cpu help | sed -n '/Recognized CPUID flags:/,$p' | tail -n +2 | tr -s ' \n' '\n\n' | grep -v '^$' | sort -u)
 python3 - "$qemu" "$flags" $models <<'PY'
 import json, subprocess, sys

@@ -44,9 +44,10 @@ Admission check_admission(const CpuModel& host, const Baseline& baseline) {
     if (host.turned_off.contains(a.missing)) {
       std::vector<std::string_view> labels;
       for (const FirmwareSwitch* s : switches_meeting(a.missing)) labels.push_back(s->label);
-      a.reason += fmt::format(" -- {} turned off on a part that has it (firmware, microcode or the host OS); "
-                              "turned on, the host joins",
-                              labels.empty() ? join_names(a.missing) : fmt::format("{}", fmt::join(labels, " and ")));
+      a.reason += fmt::format(
+          " -- {} turned off on a part that has it (firmware, microcode or the host OS); "
+          "turned on, the host joins",
+          labels.empty() ? join_names(a.missing) : fmt::format("{}", fmt::join(labels, " and ")));
     }
     return a;
   }

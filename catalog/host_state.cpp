@@ -75,8 +75,7 @@ CpuModel with_state(const CpuModel& part, const std::vector<std::string>& switch
       throw InputError(fmt::format("unknown firmware switch '{}'; evcsim knows {}", name, fmt::join(known, ", ")));
     }
     const FeatureSet had = s->features & part.features;
-    if (had.empty())
-      throw InputError(fmt::format("{} has no {} to turn off", part.name, s->label));
+    if (had.empty()) throw InputError(fmt::format("{} has no {} to turn off", part.name, s->label));
     off |= had;
     m.turned_off |= had;
     said.push_back(fmt::format("{} off", s->label));
@@ -93,6 +92,17 @@ CpuModel with_state(const CpuModel& part, const std::vector<std::string>& switch
   }
   m.state = fmt::format("{}", fmt::join(said, ", "));
   return m;
+}
+
+FeatureSet add_xsave_components_from_part(CpuModel& host, const Catalog& catalog) {
+  const CpuModel* part = part_of(host, catalog);
+  if (!part || !host.features.test(feature_id("xsave"))) return {};
+  const FeatureSet add = (part->features & xsave_state_components()) - host.features;
+  add.for_each([&](FeatureId id) { set_bit(host, id, true); });
+  if (!add.empty())
+    host.source += fmt::format("; XSAVE state components from its part {} (not visible in Linux's flags): {}",
+                               part->name, join_names(add));
+  return add;
 }
 
 bool HeldBack::only_switches() const {

@@ -35,6 +35,12 @@ PartDifference difference_from_part(const CpuModel& host, const Catalog& catalog
 // `turned_off`, the difference in words to `state`.
 void mark_state_from_part(CpuModel& host, const Catalog& catalog);
 
+// /proc/cpuinfo cannot show every XSAVE state component (Rome reports the
+// PKRU component, CPUID 0xD.0 EAX bit 9, without PKU, so no flag shows it):
+// a host with XSAVE gets the components its part reports, and its source
+// says so. Returns what was added.
+FeatureSet add_xsave_components_from_part(CpuModel& host, const Catalog& catalog);
+
 // A host of a part with its state as a scenario or inventory declares it:
 // the named switches turned off ("tsx"), features disabled and added
 // (microcode or hypervisor updates: "md_clear", "spec_ctrl"). The CPUID

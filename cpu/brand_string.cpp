@@ -73,11 +73,21 @@ std::optional<std::string> intel(const std::vector<std::string>& w) {
           return std::nullopt;
       }
     }
-    // Xeon 6 (6980P, 6767P): the P-core parts are Granite Rapids.
+    // Xeon 6 (6980P, 6767P): the P-core parts are Granite Rapids, the
+    // E-core parts (6780E, 6731E) Sierra Forest.
     {
       int digits = 0;
       int n = number_of(t, &digits);
       if (digits == 4 && n / 1000 == 6 && t.size() == 5 && t[4] == 'p') return "graniterapids";
+      if (digits == 4 && n / 1000 == 6 && t.size() == 5 && t[4] == 'e') return "sierraforest";
+    }
+    // Xeon W-2400/3400 and W-2500/3500 (w3-2423, w7-3465X, w9-3595X):
+    // Sapphire Rapids for workstations.
+    if (t.size() >= 7 && t[0] == 'w' && std::string_view("3579").find(t[1]) != std::string_view::npos && t[2] == '-') {
+      int digits = 0;
+      const int n = number_of(std::string_view(t).substr(3), &digits);
+      const int series = n / 1000, gen = (n / 100) % 10;
+      if (digits == 4 && (series == 2 || series == 3) && (gen == 4 || gen == 5)) return "sapphirerapids";
     }
     // Xeon 5000 / 7000 / 3000 with a letter: E5310, X5570, L5420, W5590, X7460
     if (t.size() == 5 && std::string_view("elxw").find(t[0]) != std::string_view::npos) {
@@ -142,13 +152,35 @@ std::optional<std::string> amd(const std::vector<std::string>& w) {
   return std::nullopt;
 }
 
+// Atom server parts: P5000/P5900 and C5000 are Snow Ridge (P5362, C5325).
+std::optional<std::string> atom(const std::vector<std::string>& w) {
+  for (const auto& t : w) {
+    int digits = 0;
+    const int n = number_of(std::string_view(t).substr(t.empty() ? 0 : 1), &digits);
+    if (t.size() >= 5 && (t[0] == 'p' || t[0] == 'c') && digits == 4 && n / 1000 == 5) return "snowridge";
+  }
+  return std::nullopt;
+}
+
+// Hygon C86 7100/7200/3100/5100 series (7185, 7285): Dhyana (Zen-derived).
+std::optional<std::string> hygon(const std::vector<std::string>& w) {
+  for (size_t i = 0; i + 1 < w.size(); ++i) {
+    int digits = 0;
+    (void)number_of(w[i + 1], &digits);
+    if (w[i] == "c86" && digits == 4) return "dhyana";
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string> generation_of_brand(std::string_view brand) {
   const auto w = words_of(brand);
   for (const auto& t : w) {
     if (t == "xeon") return intel(w);
+    if (t == "atom") return atom(w);
     if (t == "opteron" || t == "epyc") return amd(w);
+    if (t == "hygon") return hygon(w);
   }
   return std::nullopt;
 }

@@ -12,11 +12,11 @@
 namespace evcsim {
 
 struct FirmwareSwitch {
-  std::string_view name;     // "tsx": the key of a scenario host's `firmware { tsx: off }`
-  std::string_view label;    // "TSX (hle, rtm)"
-  FeatureSet features;       // what turning it off hides
-  std::string_view why;      // who turns it off and how to turn it back on
-  std::string_view source;   // where that is written
+  std::string_view name;    // "tsx": the key of a scenario host's `firmware { tsx: off }`
+  std::string_view label;   // "TSX (hle, rtm)"
+  FeatureSet features;      // what turning it off hides
+  std::string_view why;     // who turns it off and how to turn it back on
+  std::string_view source;  // where that is written
 };
 
 const std::vector<FirmwareSwitch>& firmware_switches();

@@ -4,6 +4,7 @@
 
 #include "base/error.hpp"
 #include "base/text_util.hpp"
+#include "catalog/host_state.hpp"
 #include "cpu/feature_registry.hpp"
 #include "cpu/register_mask.hpp"
 #include "interop/hypervisor_names.hpp"
@@ -60,20 +61,54 @@ const char* libvirt_vendor(const std::string& vendor) {
   return is_hygon(vendor) ? "Hygon" : is_amd(vendor) ? "AMD" : "Intel";
 }
 
+constexpr const char* kHostModel = "host-model";
+
 // The named model the export starts from, for the host's vendor.
 const Baseline& start_model(const CpuModel& host, const Baseline& baseline, const Catalog& catalog, Hypervisor h) {
   Baseline b = baseline;
   if (b.vendor.empty()) b.vendor = host.vendor();
-  const Baseline* m = closest_named_model(b, catalog, h);
+  const Baseline* m = baseline.name == kHostModel ? nearest_named_model(b.features, b.vendor, catalog, h)
+                                                  : closest_named_model(b, catalog, h);
   if (!m) throw InputError(fmt::format("the catalog has no QEMU/libvirt named model of {}", host.vendor()));
   return *m;
+}
+
+// Generations whose own QEMU/libvirt model came after QEMU 7.2 (Debian 12's):
+// the export starts from the nearest model 7.2 has and says so. Versions
+// from QEMU's target/i386/cpu.c history as libvirt's recorded QEMU
+// capabilities show it (tests/cputestdata, qemucapabilitiesdata): EPYC-Genoa
+// and GraniteRapids came with QEMU 8.1, SapphireRapids with 8.0,
+// SierraForest with 9.1 (notes in docs/fidelity.md).
+struct LaterModel {
+  const char* part;
+  const char* model;
+  const char* qemu;
+};
+constexpr LaterModel kLaterModels[] = {
+    {"sapphirerapids", "SapphireRapids", "8.0"},
+    {"emeraldrapids", "SapphireRapids", "8.0"},
+    {"graniterapids", "GraniteRapids", "8.1"},
+    {"genoa", "EPYC-Genoa", "8.1"},
+    {"bergamo", "EPYC-Genoa", "8.1"},
+};
+
+std::string later_model_note(const CpuModel& host, const Catalog& catalog, const Baseline& start) {
+  const CpuModel* part = part_of(host, catalog);
+  if (!part) return "";
+  for (const LaterModel& l : kLaterModels)
+    if (part->name == l.part)
+      return fmt::format(
+          "QEMU 7.2 (Debian 12) has no {} model, the one of this host's generation ({}; QEMU {} "
+          "and later have it): starting from the nearest it has, {}",
+          l.model, part->name, l.qemu, start.name);
+  return "";
 }
 
 }  // namespace
 
 Baseline host_model_baseline(const CpuModel& host) {
   Baseline b;
-  b.name = "host-model";
+  b.name = kHostModel;
   b.kind = BaselineKind::model;
   b.vendor = host.vendor();
   b.label = fmt::format("{} as it is", host.name);
@@ -110,6 +145,7 @@ std::string export_baseline(const CpuModel& host, const Baseline& baseline, Expo
       out += fmt::format("<!-- {} on {}: libvirt's {} model plus {} feature(s), minus {} -->\n", baseline.name,
                          host.name, model.name, add.names.size(), drop.names.size());
       if (auto note = left_out(add, "libvirt"); !note.empty()) out += fmt::format("<!-- {} -->\n", note);
+      if (auto note = later_model_note(host, catalog, model); !note.empty()) out += fmt::format("<!-- {} -->\n", note);
       out += "<cpu mode='custom' match='exact' check='partial'>\n";
       out += fmt::format("  <model fallback='forbid'>{}</model>\n", model.name);
       out += fmt::format("  <vendor>{}</vendor>\n", libvirt_vendor(host.vendor()));
@@ -123,6 +159,7 @@ std::string export_baseline(const CpuModel& host, const Baseline& baseline, Expo
       Spelled add = spell(baseline.features - model.features, Hypervisor::qemu);
       Spelled drop = spell(model.features - baseline.features, Hypervisor::qemu);
       if (auto note = left_out(add, "QEMU"); !note.empty()) out += fmt::format("# {}\n", note);
+      if (auto note = later_model_note(host, catalog, model); !note.empty()) out += fmt::format("# {}\n", note);
       out += "-cpu " + model.name;
       for (const auto& n : add.names) out += ",+" + n;
       for (const auto& n : drop.names) out += ",-" + n;

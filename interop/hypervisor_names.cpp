@@ -111,6 +111,21 @@ const Baseline* closest_named_model(const Baseline& b, const Catalog& catalog, H
   return best;
 }
 
+const Baseline* nearest_named_model(const FeatureSet& host, const std::string& vendor, const Catalog& catalog,
+                                    Hypervisor h) {
+  const Baseline* best = nullptr;
+  auto key = [&](const Baseline& m) {
+    return std::make_pair(-static_cast<int>((m.features - host).count() + (host - m.features).count()),
+                          static_cast<int>((m.features & host).count()));
+  };
+  for (const Baseline& m : catalog.baselines()) {
+    if (m.kind != BaselineKind::model || (h == Hypervisor::libvirt && versioned(m.name)) || m.vendor != vendor)
+      continue;
+    if (!best || key(m) > key(*best)) best = &m;
+  }
+  return best;
+}
+
 FeatureSet libvirt_model_features(const Baseline& qemu_model) {
   FeatureSet f = qemu_model.features;
   for (const LibvirtModel& m : kLibvirtModels)

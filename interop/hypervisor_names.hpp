@@ -28,6 +28,12 @@ std::string_view hypervisor_spelling(FeatureId id, Hypervisor h);
 // nullptr when the catalog has no model of that vendor. libvirt knows QEMU's
 // models by their unversioned names only.
 const Baseline* closest_named_model(const Baseline& b, const Catalog& catalog, Hypervisor h);
+// For a host as it is (host-model): the named model of its vendor that
+// needs the fewest features added and disabled to equal the host's, then
+// the one with the most in common -- as libvirt's host-model picks an Atom's
+// Snowridge (disabling MPX) over a Westmere with twenty features added.
+const Baseline* nearest_named_model(const FeatureSet& host, const std::string& vendor, const Catalog& catalog,
+                                    Hypervisor h);
 
 // The migratable features of libvirt's model of that name: libvirt's
 // cpu_map defines some models otherwise than QEMU expands them (its

@@ -15,6 +15,7 @@
 #include "base/textproto.hpp"
 #include "catalog/catalog.pb.h"
 #include "catalog/host_state.hpp"
+#include "cpu/brand_string.hpp"
 #include "cpu/feature_registry.hpp"
 #include "interop/importers_libvirt.hpp"
 
@@ -441,10 +442,18 @@ CpuModel resolve_cpu(const Catalog& catalog, std::string_view arg) {
       if (own.cpus().empty()) throw InputError("the file holds no cpu { ... } entry", path);
       return own.cpus().front();
     }
-    CpuModel m = model_from_import(import_dump(text, path), path);
+    const ImportResult imported = import_dump(text, path);
+    CpuModel m = model_from_import(imported, path);
+    if (imported.format == DumpFormat::proc_cpuinfo) add_xsave_components_from_part(m, catalog);
     mark_state_from_part(m, catalog);
     return m;
   }
+  if (auto gen = generation_of_brand(arg))
+    throw InputError(
+        fmt::format("'{}' is a part of generation '{}', of which the catalog holds no reference CPUID "
+                    "yet: give the host's dump instead (cpuid -r, /proc/cpuinfo, libvirt's CPU data; "
+                    "see `evcsim cpu import --help`)",
+                    arg, *gen));
   throw InputError(
       fmt::format("unknown CPU '{}': not a catalog name, code name, SKU or brand string, and no such "
                   "file; nearest: {} (see `evcsim cpu list`)",

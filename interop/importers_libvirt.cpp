@@ -190,7 +190,8 @@ ImportResult import_model_cpu(std::string_view s, size_t from, size_t to, DumpFo
                              : vendors[0].text == "Hygon" ? "HygonGenuine"
                                                           : "";
   if (vendor.empty())
-    throw InputError(fmt::format("vendor '{}' is not Intel, AMD or Hygon", vendors[0].text), file, vendors[0].line, "vendor");
+    throw InputError(fmt::format("vendor '{}' is not Intel, AMD or Hygon", vendors[0].text), file, vendors[0].line,
+                     "vendor");
   FeatureSet f = model_features(models[0], vendor, file);
   std::vector<std::string> unknown;
   for (const Element& e : elements(s, "feature", from, to, file)) {

@@ -193,10 +193,9 @@ report::BaselineResult baseline_report(const std::vector<CpuModel>& cpus, const 
                           "parts have",
                           held.hosts.size(), cpus.size(), join_names(held.missing), held.part_mode->name, answer,
                           held.cost.count()));
-    Baseline as_is;
-    as_is.vendor = cpus.front().vendor();
-    as_is.features = lowest_common_denominator(ptrs);
-    if (const Baseline* m = closest_named_model(as_is, catalog, Hypervisor::libvirt)) h->set_named_model(m->name);
+    if (const Baseline* m =
+            nearest_named_model(lowest_common_denominator(ptrs), cpus.front().vendor(), catalog, Hypervisor::libvirt))
+      h->set_named_model(m->name);
   }
   return r;
 }
@@ -312,8 +311,9 @@ std::string render_text(const report::CpuShow& r) {
   for (const auto& b : r.baselines())
     out += fmt::format("  {:<24} {}\n", b.baseline(), b.joins() ? std::string(b.how()) : "refused: " + b.reason());
   if (!is_intel(c.vendor()) && !is_amd(c.vendor()))
-    out += fmt::format("  (EVC modes are Intel's or AMD's: vSphere has none for {}; the x86-64 levels apply to any vendor)\n",
-                       c.vendor());
+    out += fmt::format(
+        "  (EVC modes are Intel's or AMD's: vSphere has none for {}; the x86-64 levels apply to any vendor)\n",
+        c.vendor());
   return out;
 }
 
@@ -337,8 +337,9 @@ std::string render_text(const report::CompareResult& r) {
 
 std::string render_text(const report::BaselineResult& r) {
   std::string out = fmt::format("Hosts: {}\n", fmt::join(r.cpus(), ", "));
-  out += fmt::format("Best EVC mode:       {}{}\n", r.best_mode().empty() ? "none" : r.best_mode(),
-                     r.has_held_back() ? fmt::format(" (held back from {}: see below)", r.held_back().part_mode()) : "");
+  out +=
+      fmt::format("Best EVC mode:       {}{}\n", r.best_mode().empty() ? "none" : r.best_mode(),
+                  r.has_held_back() ? fmt::format(" (held back from {}: see below)", r.held_back().part_mode()) : "");
   out += fmt::format("Best x86-64 level:   {}\n", r.best_level().empty() ? "none" : r.best_level());
   out += fmt::format("Lowest common denominator ({} features): {}\n", r.lcd_size(), list_or_none(r.lcd()));
   out += r.best_mode().empty() ? "Hosts:\n" : fmt::format("Hosts at {}:\n", r.best_mode());

@@ -28,8 +28,15 @@ TEST(BrandString, IntelFamilies) {
   EXPECT_EQ(gen("Intel(R) Xeon(R) CPU           E5645  @ 2.40GHz"), "westmere-ep");
   EXPECT_EQ(gen("Intel(R) Xeon(R) CPU           E5405  @ 2.00GHz"), "harpertown");
   EXPECT_EQ(gen("Intel(R) Xeon(R) CPU           X7460  @ 2.66GHz"), "harpertown");
-  EXPECT_EQ(gen("Intel(R) Xeon(R) 6780E"), "none");         // Sierra Forest: not in the catalog
-  EXPECT_EQ(gen("Intel(R) Core(TM) i7-8700 CPU"), "none");  // not a server part
+  // Sierra Forest, Atom and Hygon: named (the catalog has no part of them
+  // yet, and says so); Xeon W workstation parts are Sapphire Rapids.
+  EXPECT_EQ(gen("Intel(R) Xeon(R) 6780E"), "sierraforest");
+  EXPECT_EQ(gen("Intel(R) Atom(TM) CPU P5362 @ 2.20GHz"), "snowridge");
+  EXPECT_EQ(gen("Hygon C86 7185 32-core Processor"), "dhyana");
+  EXPECT_EQ(gen("Intel(R) Xeon(R) w9-3495X"), "sapphirerapids");
+  EXPECT_EQ(gen("Intel(R) Xeon(R) w3-2423"), "sapphirerapids");
+  EXPECT_EQ(gen("Intel(R) Atom(TM) CPU C3758 @ 2.20GHz"), "none");  // Denverton: not named
+  EXPECT_EQ(gen("Intel(R) Core(TM) i7-8700 CPU"), "none");          // not a server part
 }
 
 TEST(BrandString, AmdFamilies) {

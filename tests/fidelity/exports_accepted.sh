@@ -7,8 +7,11 @@
 #    libvirt's test driver (virsh cpu-baseline) reads the exported model and
 #    features; its answer, as features, equals evcsim's baseline over the
 #    features libvirt names.
+# A pair's baseline "as-is" exports the host as it is (no --baseline: the
+# host-model answer) for the project's dumps of today's hosts.
 # Usage: tests/fidelity/exports_accepted.sh EVCSIM QEMU VIRSH CPU_MAP_DIR
 set -eu
+fixtures=$(cd "$(dirname "$0")/../fixtures" && pwd)
 evcsim=$1 qemu=$2 virsh=$3 cpu_map=$4
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -17,15 +20,20 @@ fail=0
 # (`evcsim cpu features`: MIGRATABLE no; names and aliases, - or _).
 "$evcsim" cpu features | awk 'NR > 1 && $5 == "no" { print $1; if ($6 != "") { n = split($6, a, ","); for (i = 1; i <= n; i++) print a[i] } }' |
   tr -d ' ' | while read -r n; do echo "$n"; echo "$n" | tr '_' '-'; done > "$work/not-migratable"
-# SVM's leaf 0x8000000A, which evcsim does not model (host-only).
-printf '%s\n' npt nrip-save svme-addr-chk >> "$work/not-migratable"
+# SVM's leaf 0x8000000A and IA32_CORE_CAPABILITIES (Snowridge's model), which evcsim does not model.
+printf '%s\n' npt nrip-save svme-addr-chk core-capability split-lock-detect >> "$work/not-migratable"
 for pair in harpertown:intel-merom westmere-ep:intel-nehalem ivybridge-ep:intel-sandybridge skylake-sp:intel-haswell \
             cascadelake-sp:intel-broadwell icelake-sp:intel-skylake sapphirerapids:intel-icelake \
             graniterapids:intel-sapphirerapids graniterapids:x86-64-v2 santarosa:amd-rev-e magnycours:amd-greyhound-no3dnow \
-            abudhabi:amd-bulldozer rome:amd-zen genoa:amd-zen3 turin:amd-zen4 turin:x86-64-v3; do
+            abudhabi:amd-bulldozer rome:amd-zen genoa:amd-zen3 turin:amd-zen4 turin:x86-64-v3 \
+            "$fixtures/cpuid_r_cascadelake_notsx.txt:as-is" "$fixtures/cpuid_r_sapphirerapids_notsx.txt:as-is" \
+            "$fixtures/cpuid_r_atom_p5362.txt:as-is" "$fixtures/cpuid_r_sierraforest_6731e.txt:as-is" \
+            "$fixtures/cpuid_r_hygon_c86_7185.txt:as-is" genoa:as-is; do
   cpu=${pair%%:*} base=${pair#*:}
+  at="--baseline $base"
+  [ "$base" != as-is ] || at=""
   # QEMU
-  q=$("$evcsim" cpu export "$cpu" --baseline "$base" --as qemu | grep -v '^#' | sed 's/^-cpu //; s/,enforce$//')
+  q=$("$evcsim" cpu export "$cpu" $at --as qemu | grep -v '^#' | sed 's/^-cpu //; s/,enforce$//')
   if ! printf '%s\n%s\n' '{"execute":"qmp_capabilities"}' '{"execute":"quit"}' |
        timeout 60 "$qemu" -machine pc -accel tcg -nodefaults -display none -S -cpu "$q" -qmp stdio \
        > "$work/qemu.out" 2> "$work/qemu.err"; then
@@ -34,7 +42,7 @@ for pair in harpertown:intel-merom westmere-ep:intel-nehalem ivybridge-ep:intel-
     echo "QEMU complains about -cpu $q ($cpu at $base):"; cat "$work/qemu.err"; fail=1
   fi
   # libvirt
-  "$evcsim" cpu export "$cpu" --baseline "$base" --as libvirt > "$work/guest.xml"
+  "$evcsim" cpu export "$cpu" $at --as libvirt > "$work/guest.xml"
   model=$(sed -n "s|.*<model fallback='forbid'>\(.*\)</model>.*|\1|p" "$work/guest.xml")
   [ -f "$cpu_map/x86_$model.xml" ] || { echo "libvirt has no model $model ($cpu at $base)"; fail=1; continue; }
   for f in $(sed -n "s|.*<feature policy='[a-z]*' name='\([^']*\)'/>.*|\1|p" "$work/guest.xml"); do
@@ -53,7 +61,7 @@ for pair in harpertown:intel-merom westmere-ep:intel-nehalem ivybridge-ep:intel-
   fi
   theirs=$(sed -n "s|.*<feature policy='require' name='\([^']*\)'/>.*|\1|p" "$work/libvirt.xml" |
            grep -vxF -f "$work/not-migratable" | grep -vxF -f "$work/disabled" | sort -u | tr '\n' ' ')
-  ours=$("$evcsim" cpu export "$cpu" --baseline "$base" --as libvirt-features | sort -u | tr '\n' ' ')
+  ours=$("$evcsim" cpu export "$cpu" $at --as libvirt-features | sort -u | tr '\n' ' ')
   if [ "$theirs" != "$ours" ]; then
     echo "libvirt's baseline of the exported $cpu at $base differs from evcsim's:"
     echo "  libvirt: $theirs"; echo "  evcsim:  $ours"; fail=1

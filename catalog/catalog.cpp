@@ -132,6 +132,9 @@ CpuModel build_cpu(const catalog::Cpu& e, int idx, const Locator& loc,
              fmt::format("cpu '{}' must say its masking (NONE, FLEXMIGRATION, EXTENDED_MIGRATION)", e.name()));
   m.masking = to_masking(e.masking());
   m.source = e.source();
+  m.esxi_deprecated_in = e.esxi().deprecated_in();
+  m.esxi_unsupported_in = e.esxi().unsupported_in();
+  m.esxi_source = e.esxi().source();
   auto adjust = [&](const char* field, const auto& list, FeatureSet& into) {
     for (int i = 0; i < list.size(); ++i) {
       auto id = find_feature(list.Get(i));

@@ -38,6 +38,8 @@ struct CpuModel {
   // as a dump shows against its catalog part; and what that is, in words.
   FeatureSet turned_off;
   std::string state;
+  // ESXi releases that warn about ("7.0") and refuse ("8.0") the part; "" unknown.
+  std::string esxi_deprecated_in, esxi_unsupported_in, esxi_source;
 
   // From leaf 0, read once by make_cpu_model (hot in migration checks).
   const std::string& vendor() const { return vendor_id; }

@@ -5,6 +5,7 @@
 #include "base/error.hpp"
 #include "base/text_util.hpp"
 #include "catalog/host_state.hpp"
+#include "catalog/hypervisor_support.hpp"
 #include "cpu/cpu_compare.hpp"
 #include "cpu/feature_registry.hpp"
 #include "interop/hypervisor_names.hpp"
@@ -117,6 +118,15 @@ report::CpuShow show_cpu(const CpuModel& m, const Catalog& catalog) {
   r.set_differs(d.describe());
   const HeldBack held = held_back({&m}, catalog);
   if (held.held()) r.set_part_mode(held.part_mode->name);
+  const CpuModel& part = d.part ? *d.part : m;
+  r.set_esxi(esxi_support_text(part));
+  for (const char* release : {"6.7", "7.0", "8.0", "8.0u2", "9.0"}) {
+    const SupportAnswer a = esxi_support(part, release);
+    auto* e = r.add_esxi_releases();
+    e->set_release(release);
+    e->set_status(std::string(support_name(a.status)));
+    e->set_why(a.why);
+  }
   return r;
 }
 
@@ -307,6 +317,13 @@ std::string render_text(const report::CpuShow& r) {
                        r.differs().empty() ? ": reports what its part does" : ": " + r.differs());
   if (!r.part_mode().empty())
     out += fmt::format("  held back   its part joins {}; this host does not (see the refusal below)\n", r.part_mode());
+  if (!r.esxi().empty()) {
+    out += fmt::format("  ESXi        {}\n", r.esxi());
+    std::string releases;
+    for (const auto& e : r.esxi_releases()) releases += fmt::format(" {} {},", e.release(), e.status());
+    releases.pop_back();
+    out += fmt::format("             {}\n", releases);
+  }
   out += "Baselines:\n";
   for (const auto& b : r.baselines())
     out += fmt::format("  {:<24} {}\n", b.baseline(), b.joins() ? std::string(b.how()) : "refused: " + b.reason());

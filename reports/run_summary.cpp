@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "catalog/catalog.hpp"
+#include "catalog/host_state.hpp"
+#include "catalog/hypervisor_support.hpp"
 #include "cpu/feature_registry.hpp"
 #include "events/event_text.hpp"
 #include "scenario/metrics.hpp"
@@ -26,6 +28,15 @@ constexpr double kMonth = 365.25 * 86400 / 12;
 }
 
 void RunSummary::on_event(const Event& ev) {
+  if (in_service_.empty() && !upgrade_checked_)
+    for (size_t h = 0; h < spec_.hosts.size(); ++h)
+      if (spec_.host_present_at_start[h] && spec_.hosts[h].cpu) in_service_.insert(static_cast<int>(h));
+  const double when = std::visit([](const auto& e) { return e.t; }, ev);
+  if (spec_.hypervisor.upgrade_at_s >= 0 && !upgrade_checked_ && when >= spec_.hypervisor.upgrade_at_s)
+    check_upgrade(when);
+  if (const auto* e = std::get_if<HostJoined>(&ev)) in_service_.insert(e->host);
+  if (const auto* e = std::get_if<HostBought>(&ev)) in_service_.insert(e->host), bought_cpu_[e->host] = e->cpu;
+  if (const auto* e = std::get_if<HostRemoved>(&ev)) in_service_.erase(e->host);
   auto name = [&](int vm) { return spec_.vms[vm].name; };
   auto host = [&](int h) { return h >= 0 ? spec_.hosts[h].name : std::string("-"); };
   std::visit(
@@ -161,8 +172,46 @@ void RunSummary::on_event(const Event& ev) {
       ev);
 }
 
+void RunSummary::check_upgrade(double t) {
+  (void)t;
+  upgrade_checked_ = true;
+  for (int h : in_service_) {
+    const CpuModel* cpu = spec_.hosts[h].cpu.get();
+    if (!cpu && bought_cpu_.count(h)) cpu = Catalog::builtin().find_cpu(bought_cpu_[h]);
+    if (!cpu) continue;
+    const CpuModel* part = part_of(*cpu, Catalog::builtin());
+    const SupportAnswer a = esxi_support(part ? *part : *cpu, spec_.hypervisor.upgrade_to);
+    if (a.status == Support::unsupported) upgrade_refused_[a.why].push_back(spec_.hosts[h].name);
+    if (a.status == Support::deprecated) upgrade_deprecated_[a.why].push_back(spec_.hosts[h].name);
+  }
+  for (const auto& [why, hosts] : upgrade_refused_)
+    counts_["upgrade_refused_hosts"] += static_cast<double>(hosts.size());
+  for (const auto& [why, hosts] : upgrade_deprecated_)
+    counts_["upgrade_deprecated_hosts"] += static_cast<double>(hosts.size());
+}
+
+std::string RunSummary::hypervisor_text(size_t examples) const {
+  const auto& hv = spec_.hypervisor;
+  if (hv.upgrade_at_s < 0) return "";
+  std::string out = fmt::format("  hypervisor      ESXi {}{} at {}: ", hv.esxi.empty() ? "" : hv.esxi + " -> ",
+                                hv.upgrade_to, stamp(hv.upgrade_at_s, false));
+  if (!upgrade_checked_) return out + "after the run's end\n";
+  size_t refused = 0, deprecated = 0;
+  for (const auto& [why, hosts] : upgrade_refused_) refused += hosts.size();
+  for (const auto& [why, hosts] : upgrade_deprecated_) deprecated += hosts.size();
+  out += fmt::format("{} host(s) in service cannot take it, {} more are deprecated by it\n", refused, deprecated);
+  for (const auto* list : {&upgrade_refused_, &upgrade_deprecated_})
+    for (const auto& [why, hosts] : *list)
+      out += fmt::format(
+          "    {} {}: {}{} -- {}\n", list == &upgrade_refused_ ? "refused:" : "deprecated:", hosts.size(),
+          fmt::join(hosts.begin(), hosts.begin() + static_cast<ptrdiff_t>(std::min(examples, hosts.size())), ", "),
+          hosts.size() > examples ? ", ..." : "", why);
+  return out;
+}
+
 void RunSummary::on_end(double t) {
   end_s_ = t;
+  if (spec_.hypervisor.upgrade_at_s >= 0 && !upgrade_checked_ && t >= spec_.hypervisor.upgrade_at_s) check_upgrade(t);
   // VMs HA never brought back: lost, not an outage that ended.
   for (const auto& [vm, since] : down_since_) {
     counts_["ha_lost_vms"]++;
@@ -248,6 +297,37 @@ std::string RunSummary::more(const std::vector<std::string>& list, size_t shown,
   return seen > shown ? fmt::format("    ... and {} more (see {})\n", seen - shown, where) : "";
 }
 
+// Hosts whose CPU differs from its part (firmware, microcode, the scenario's
+// `firmware`, `disable`, `add`), and what that does to their cluster's mode.
+std::string RunSummary::host_state_text(size_t examples) const {
+  std::map<std::string, std::vector<std::string>> by_state;  // "cascadelake-sp: TSX (hle, rtm) off" -> hosts
+  size_t differing = 0;
+  for (const auto& h : spec_.hosts) {
+    if (!h.cpu || h.cpu->state.empty()) continue;
+    by_state[fmt::format("{}: {}", h.cpu->name, h.cpu->state)].push_back(h.name);
+    ++differing;
+  }
+  if (differing == 0) return "";
+  std::string out = fmt::format("  host state      {} host(s) differ from their part\n", differing);
+  for (const auto& [state, hosts] : by_state)
+    out += fmt::format(
+        "    {} ({}): {}{}\n", state, hosts.size(),
+        fmt::join(hosts.begin(), hosts.begin() + static_cast<ptrdiff_t>(std::min(examples, hosts.size())), ", "),
+        hosts.size() > examples ? ", ..." : "");
+  for (size_t c = 0; c < spec_.clusters.size(); ++c) {
+    std::vector<const CpuModel*> members;
+    for (size_t h = 0; h < spec_.hosts.size(); ++h)
+      if (spec_.hosts[h].cpu && spec_.hosts[h].cluster == static_cast<int>(c) && spec_.host_present_at_start[h])
+        members.push_back(spec_.hosts[h].cpu.get());
+    const HeldBack held = held_back(members, Catalog::builtin());
+    if (!held.held()) continue;
+    out += fmt::format("    cluster {}: its hosts' parts join {}, the hosts as they are {} ({} lack {})\n",
+                       spec_.clusters[c].name, held.part_mode->name, held.host_mode ? held.host_mode->name : "no mode",
+                       held.hosts.size(), join_names(held.missing));
+  }
+  return out;
+}
+
 std::string RunSummary::render_text(const RunStats& stats, size_t examples) const {
   auto m = metrics();
   auto count = [&](const char* k) { return static_cast<long long>(m[k]); };
@@ -331,6 +411,8 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
                      count("host_join_refused"));
   for (size_t i = 0; i < std::min(examples, refused_.size()); ++i) out += "    " + refused_[i] + "\n";
   out += more(refused_, examples, "refused.csv with --format csv");
+  out += host_state_text(examples);
+  out += hypervisor_text(examples);
   auto results = evaluate();
   if (!results.empty()) {
     size_t ok = 0;

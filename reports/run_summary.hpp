@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -50,6 +51,11 @@ class RunSummary final : public Listener {
   }
   // "    ... and N more (see WHERE)" when a list shows fewer than it saw.
   std::string more(const std::vector<std::string>& list, size_t shown, std::string_view where) const;
+  std::string host_state_text(size_t examples) const;
+  // The hypervisor upgrade (spec_.hypervisor): the hosts in service when it
+  // comes that the new release refuses or deprecates.
+  void check_upgrade(double t);
+  std::string hypervisor_text(size_t examples) const;
 
   const ScenarioSpec& spec_;
   double end_s_ = 0;
@@ -62,6 +68,10 @@ class RunSummary final : public Listener {
   std::map<int, double> down_since_;     // VMs whose host failed, until they run again
   std::map<int, double> overdue_since_;  // hosts whose retirement failed, until retired
   std::map<int, bool> retiring_;         // hosts whose current maintenance is a retirement
+  std::set<int> in_service_;             // hosts in a cluster now (for the hypervisor upgrade)
+  std::map<int, std::string> bought_cpu_;
+  bool upgrade_checked_ = false;
+  std::map<std::string, std::vector<std::string>> upgrade_refused_, upgrade_deprecated_;  // why -> hosts
   double baseline_features_of(const std::string& name) const;
 };
 

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "base/error.hpp"
+#include "catalog/host_state.hpp"
 #include "cpu/feature_registry.hpp"
 #include "interop/importers.hpp"
 #include "policy/baseline/baseline_policy.hpp"
@@ -132,7 +133,24 @@ std::vector<int> Loader::add_hosts(const sc::HostGroup& g, const Tree* t, int cl
     }
     it = cpus_.emplace(g.cpu(), std::move(model)).first;
   }
-  const auto& cpu = it->second;
+  std::shared_ptr<const CpuModel> cpu = it->second;
+  // The hosts' state: what their firmware turned off, features disabled or added.
+  std::vector<std::string> off;
+  if (g.firmware().tsx() == sc::off) off.emplace_back("tsx");
+  if (g.firmware().aes() == sc::off) off.emplace_back("aes");
+  for (const char* field : {"disable", "add"}) {
+    const auto& names = std::string_view(field) == "add" ? g.add() : g.disable();
+    for (int k = 0; k < names.size(); ++k)
+      if (!find_feature(names[k])) fail(g, field, t, k, fmt::format("unknown feature '{}'", names[k]));
+  }
+  if (!off.empty() || g.disable_size() > 0 || g.add_size() > 0) {
+    try {
+      cpu = std::make_shared<CpuModel>(
+          with_state(*cpu, off, {g.disable().begin(), g.disable().end()}, {g.add().begin(), g.add().end()}));
+    } catch (const InputError& e) {
+      fail(g, "firmware", t, -1, e.message());
+    }
+  }
   not_zero(g, "count", t, g.count());
   not_zero(g, "cores", t, g.cores());
   not_zero(g, "ram_gib", t, g.ram_gib());

@@ -4,11 +4,13 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 
 #include <fmt/format.h>
 
 #include "base/error.hpp"
 #include "base/text_util.hpp"
+#include "catalog/hypervisor_support.hpp"
 #include "cpu/feature_registry.hpp"
 #include "interop/importers.hpp"
 #include "policy/baseline/baseline_policy.hpp"
@@ -61,6 +63,43 @@ std::optional<double> Loader::time_of(const google::protobuf::Message& m, const 
   }
   if (has_seconds) return seconds;
   return std::nullopt;
+}
+
+void Loader::load_hypervisor() {
+  if (!msg_.has_hypervisor()) return;
+  const auto& h = msg_.hypervisor();
+  const Tree* t = file_.nested(msg_, "hypervisor", -1);
+  for (auto [field, value] : {std::pair{"esxi", &h.esxi()}, std::pair{"upgrade_to", &h.upgrade_to()}}) {
+    if (value->empty()) continue;
+    try {
+      (void)compare_esxi(*value, *value);
+    } catch (const InputError& e) {
+      fail(h, field, t, -1, e.message());
+    }
+  }
+  spec_.hypervisor.esxi = h.esxi();
+  spec_.hypervisor.upgrade_to = h.upgrade_to();
+  if (!h.esxi().empty()) {
+    std::map<std::string, int> refused;  // why -> hosts at the start the release refuses
+    for (size_t k = 0; k < spec_.hosts.size(); ++k)
+      if (spec_.host_present_at_start[k] && spec_.hosts[k].cpu) {
+        const SupportAnswer a = esxi_support(*spec_.hosts[k].cpu, h.esxi());
+        if (a.status == Support::unsupported) ++refused[a.why];
+      }
+    for (const auto& [why, n] : refused)
+      warn(h, "esxi", t, fmt::format("{} host(s) at the start run a release that refuses them: {}", n, why));
+  }
+  auto at =
+      time_of(h, t, "upgrade_at_s", h.upgrade_at_s(), "upgrade_date", h.upgrade_date(), "upgrade_at", h.upgrade_at());
+  if (at.has_value() != !h.upgrade_to().empty())
+    fail(
+        h, at ? "upgrade_to" : "upgrade_date", t, -1,
+        at ? "an upgrade time needs upgrade_to, the release" : "upgrade_to needs its time: upgrade_date or upgrade_at");
+  if (at && (*at < 0 || *at > spec_.horizon_s))
+    fail(h, "upgrade_date", t, -1, fmt::format("the upgrade at {} is outside the run", when(*at)));
+  if (at && !h.esxi().empty() && compare_esxi(h.upgrade_to(), h.esxi()) <= 0)
+    fail(h, "upgrade_to", t, -1, fmt::format("{} is not later than {}", h.upgrade_to(), h.esxi()));
+  if (at) spec_.hypervisor.upgrade_at_s = *at;
 }
 
 void Loader::load_report_settings() {

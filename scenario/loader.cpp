@@ -64,6 +64,7 @@ ScenarioSpec Loader::load() {
   std::stable_sort(spec_.operations.begin(), spec_.operations.end(),
                    [](const OperationSpec& a, const OperationSpec& b) { return a.at_s < b.at_s; });
   for (int i = 0; i < msg_.expect_size(); ++i) load_expectation(i);
+  load_hypervisor();
   load_report_settings();
   check_sizes();
   warn_ineffective();

@@ -108,6 +108,7 @@ class Loader {
   void warn_ineffective();
 
   void load_report_settings();
+  void load_hypervisor();
 
   void load_expectation(int i);
 

@@ -171,6 +171,12 @@ struct ExpectationSpec {
   std::string text() const;  // "crashes == 0"
 };
 
+// The ESXi release hosts run and an upgrade (issue 22); empty: not said.
+struct HypervisorSpec {
+  std::string esxi, upgrade_to;
+  double upgrade_at_s = -1;  // -1: no upgrade
+};
+
 struct ScenarioSpec {
   std::string file, name, description;
   uint64_t seed = 1;
@@ -196,6 +202,7 @@ struct ScenarioSpec {
   RefreshSpec refresh;
   std::vector<RuleSpec> rules;
   std::vector<ArrivalSpec> arrivals;
+  HypervisorSpec hypervisor;
   std::vector<std::string> warnings;  // "file:line: field: ..." for the suspicious
 };
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <sys/wait.h>
+#include <unistd.h>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -21,6 +22,27 @@ inline std::string dumps_dir() {
   if (const char* env = std::getenv("EVCSIM_DUMPS")) return env;
   return std::string(EVCSIM_SOURCE_DIR) + "/../shared/cpuid-dumps";
 }
+
+// A folder of its own under the temporary directory, removed at the end.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    static int n = 0;
+    path = std::filesystem::temp_directory_path() /
+           ("evcsim-test-" + std::to_string(getpid()) + "-" + std::to_string(n++));
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name, std::ios::binary) << text;
+    return (path / name).string();
+  }
+};
 
 // The whole text of a file ("" when it cannot be read).
 inline std::string read_text(const std::filesystem::path& p) {

@@ -20,15 +20,7 @@ namespace fs = std::filesystem;
 
 const std::string kExample = std::string(EVCSIM_SOURCE_DIR) + "/examples/rvtools/";
 
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("evcsim-inventory-" + std::to_string(getpid()));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() { fs::remove_all(path); }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path / name, std::ios::binary) << text;
-    return (path / name).string();
-  }
-};
+using test::TempDir;
 
 InventoryOptions options() {
   InventoryOptions o;

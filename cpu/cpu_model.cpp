@@ -18,7 +18,7 @@ std::string_view masking_name(Masking m) {
   return "none";
 }
 
-FeatureSet CpuModel::migratable() const { return features & migratable_features(); }
+FeatureSet CpuModel::migratable() const { return features & (migratable_features() | compared); }
 
 std::string CpuModel::describe() const {
   std::string what = family_name.empty() ? cpuid.brand() : family_name;

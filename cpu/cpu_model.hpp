@@ -38,6 +38,10 @@ struct CpuModel {
   // as a dump shows against its catalog part; and what that is, in words.
   FeatureSet turned_off;
   std::string state;
+  // Features compared for this host although the registry does not compare
+  // them (kernel-only speculation controls an update made part of the
+  // contract between hosts: update_hosts' `add`, KB 52085).
+  FeatureSet compared;
   // ESXi releases that warn about ("7.0") and refuse ("8.0") the part; "" unknown.
   std::string esxi_deprecated_in, esxi_unsupported_in, esxi_source;
 

@@ -225,6 +225,15 @@ struct Recorder {
     r.set_type("vm_departed");
     vm(e.vm);
   }
+  void operator()(const HostUpdated& e) {
+    r.set_type(e.refused.empty() ? "host_updated" : "host_update_refused");
+    r.set_host(spec.hosts[e.host].name);
+    r.set_cluster(spec.clusters[e.cluster].name);
+    r.set_operation(spec.operations[e.op].text);
+    for (auto& n : feature_names(e.added)) r.add_features(n);
+    for (auto& n : feature_names(e.removed)) r.add_lost(n);
+    if (!e.refused.empty()) r.set_reason(e.refused);
+  }
   void operator()(const OperationRefused& e) {
     r.set_type("operation_refused");
     r.set_operation(spec.operations[e.op].text);

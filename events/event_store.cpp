@@ -60,6 +60,8 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& schema() {
       {"vm_arrived", {"vm"}},
       {"arrival_without_slot", {"vm"}},
       {"vm_departed", {"vm"}},
+      {"host_updated", {"host", "cluster", "operation", "features", "lost"}},
+      {"host_update_refused", {"host", "cluster", "operation", "features", "lost", "reason"}},
   };
   return s;
 }

@@ -138,6 +138,17 @@ void RunSummary::on_event(const Event& ev) {
         } else if constexpr (std::is_same_v<T, HaRestart>) {
           counts_["ha_restarts"]++;
           if (!e.gained.empty()) counts_["ha_pinned"]++;
+        } else if constexpr (std::is_same_v<T, HostUpdated>) {
+          const std::string& what = spec_.operations[e.op].update_name;
+          if (e.refused.empty()) {
+            counts_["host_updates"]++;
+            updates_[what].first++;
+          } else {
+            counts_["host_updates_refused"]++;
+            updates_[what].second++;
+            example(update_refusals_,
+                    fmt::format("{}  '{}' refused on {}: {}", stamp(e.t), what, host(e.host), e.refused));
+          }
         } else if constexpr (std::is_same_v<T, HostBought>) {
           counts_["hosts_bought"]++;
         } else if constexpr (std::is_same_v<T, BaselineRaised>) {
@@ -413,6 +424,10 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
   out += more(refused_, examples, "refused.csv with --format csv");
   out += host_state_text(examples);
   out += hypervisor_text(examples);
+  for (const auto& [what, n] : updates_)
+    out += fmt::format("  host update     '{}': {} host(s) updated, {} refused\n", what, n.first, n.second);
+  for (size_t i = 0; i < std::min(examples, update_refusals_.size()); ++i) out += "    " + update_refusals_[i] + "\n";
+  out += more(update_refusals_, examples, "the host_update_refused events of events.sqlite");
   auto results = evaluate();
   if (!results.empty()) {
     size_t ok = 0;

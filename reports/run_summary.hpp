@@ -61,7 +61,8 @@ class RunSummary final : public Listener {
   double end_s_ = 0;
   std::map<std::string, double> counts_;
   double migration_s_ = 0, migration_max_s_ = 0, downtime_s_ = 0, downtime_max_s_ = 0, outage_s_ = 0;
-  std::vector<std::string> blocked_, crashes_, refused_, raises_;
+  std::vector<std::string> blocked_, crashes_, refused_, raises_, update_refusals_;
+  std::map<std::string, std::pair<int, int>> updates_;        // update_hosts name -> hosts updated, refused
   std::map<const std::vector<std::string>*, size_t> listed_;  // examples offered per list
   double left_sum_ = 0, wait_max_s_ = 0;
   std::vector<std::tuple<double, int, std::string>> baseline_log_;

@@ -216,6 +216,28 @@ void Loader::load_operation(int i) {
                             o.set_baseline().baseline().empty() ? "(none)" : o.set_baseline().baseline());
       break;
     }
+    case sc::Operation::kUpdateHosts: {
+      const auto& u = o.update_hosts();
+      op.kind = OpKind::update_hosts;
+      const Tree* ut = file_.nested(o, "update_hosts", -1, t);
+      op.cluster = cluster_index(u.cluster(), u, "cluster", ut);
+      if (u.name().empty()) fail(u, "name", ut, -1, "an update needs a name (\"spectre microcode\")");
+      op.update_name = u.name();
+      for (auto [field, list, set] :
+           {std::tuple{"add", &u.add(), &op.add}, std::tuple{"remove", &u.remove(), &op.remove}})
+        for (int k = 0; k < list->size(); ++k) {
+          auto id = find_feature((*list)[k]);
+          if (!id) fail(u, field, ut, k, fmt::format("unknown feature '{}'", (*list)[k]));
+          set->set(*id);
+        }
+      if (op.add.empty() && op.remove.empty()) fail(u, "add", ut, -1, "an update adds or removes features");
+      if ((op.add & op.remove).count() > 0)
+        fail(u, "remove", ut, -1, fmt::format("{} both added and removed", join_names(op.add & op.remove)));
+      positive(u, "patch_minutes", ut, u.patch_minutes(), true);
+      if (u.patch_minutes() > 0) op.patch_s = u.patch_minutes() * 60;
+      op.text = fmt::format("update_hosts {} '{}'", u.cluster(), u.name());
+      break;
+    }
     default:
       fail(msg_, "at", nullptr, i, "an operation needs one of migrate, cold_migrate, power_on, ...");
   }

@@ -13,7 +13,7 @@ namespace evcsim {
 
 namespace {
 
-constexpr std::array<MetricInfo, 49> kMetrics = {{
+constexpr std::array<MetricInfo, 51> kMetrics = {{
     {"migrations", "count", "live migrations completed", false, ""},
     {"migrations_started", "count", "live migrations started", false, ""},
     {"migrations_over_downtime_target", "count", "live migrations whose stop-and-copy exceeded max_downtime_ms", false,
@@ -36,6 +36,8 @@ constexpr std::array<MetricInfo, 49> kMetrics = {{
     {"software_refused", "count", "software built for features the guest view lacks that refused to start", false, ""},
     {"software_gave_up", "count", "programs left stopped after crashing in a loop", false, ""},
     {"host_join_refused", "count", "hosts (or market parts) refused by a cluster's baseline", false, ""},
+    {"host_updates", "count", "hosts that took an update_hosts update (firmware, microcode)", false, ""},
+    {"host_updates_refused", "count", "hosts an update_hosts update was refused on, with the reason", false, ""},
     {"upgrade_refused_hosts", "count", "hosts in service that the hypervisor upgrade's release refuses", false, ""},
     {"upgrade_deprecated_hosts", "count", "hosts in service that the hypervisor upgrade's release deprecates", false,
      ""},

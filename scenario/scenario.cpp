@@ -47,6 +47,8 @@ std::string_view op_kind_name(OpKind k) {
       return "exit_maintenance";
     case OpKind::fail_host:
       return "fail_host";
+    case OpKind::update_hosts:
+      return "update_hosts";
   }
   return "?";
 }

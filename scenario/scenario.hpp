@@ -130,7 +130,8 @@ enum class OpKind {
   set_baseline,
   maintenance,
   exit_maintenance,
-  fail_host
+  fail_host,
+  update_hosts
 };
 std::string_view op_kind_name(OpKind k);
 
@@ -144,8 +145,11 @@ struct OperationSpec {
   std::optional<Baseline> baseline;  // set_baseline (nullopt: disable)
   std::vector<int> new_hosts;        // add_host: indices into ScenarioSpec::hosts (not present at start)
   double repair_hours = 0;           // fail_host
-  int line = 0;                      // in the scenario file, for reports
-  std::string text;                  // "migrate web-1 to e5310-1"
+  std::string update_name;           // update_hosts: its name, what it adds and removes
+  FeatureSet add, remove;
+  double patch_s = 1800;
+  int line = 0;      // in the scenario file, for reports
+  std::string text;  // "migrate web-1 to e5310-1"
 };
 
 struct NetworkSpec {

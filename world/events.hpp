@@ -315,6 +315,15 @@ struct VmDeparted {
   double t;
   int vm;
 };
+// update_hosts at one host: applied, or refused with the reason.
+struct HostUpdated {
+  double t;
+  int host;
+  int cluster;
+  int op;  // the update_hosts operation
+  FeatureSet added, removed;
+  std::string refused;  // "" when applied
+};
 
 // The state of the world at a sampling time (scenario `report` settings).
 struct Snapshot {
@@ -337,7 +346,7 @@ using Event =
                  SoftwareStarted, SoftwareRefused, SoftwareGaveUp, MigrationStarted, MigrationBlocked, MigrationAborted,
                  MigrationCompleted, Crash, ColdMigration, MaskChanged, VmRebooted, OperationRefused, Snapshot, DrsPass,
                  MaintenanceStarted, MaintenanceDone, MaintenanceFailed, HostFailed, HostRepaired, HaRestart,
-                 HostBought, BaselineRaised, BaselineRaiseSeen, VmArrived, ArrivalWithoutSlot, VmDeparted>;
+                 HostBought, BaselineRaised, BaselineRaiseSeen, VmArrived, ArrivalWithoutSlot, VmDeparted, HostUpdated>;
 
 inline double event_time(const Event& e) {
   return std::visit([](const auto& x) { return x.t; }, e);

@@ -155,6 +155,24 @@ void Inventory::join_host(int host, int cluster) {
   joined(host, cluster);
 }
 
+void Inventory::change_cpu(int host, std::shared_ptr<const CpuModel> cpu) {
+  HostRec& hr = hosts[host];
+  if (hr.present) {
+    const int c = spec_.hosts[host].cluster;
+    auto& cpus = clusters[c].cpus;
+    auto it = std::find_if(cpus.begin(), cpus.end(), [&](const auto& k) { return k.first == hr.cpu.get(); });
+    if (--it->second == 0) cpus.erase(it);
+    auto now = std::find_if(cpus.begin(), cpus.end(), [&](const auto& k) { return k.first == cpu.get(); });
+    if (now != cpus.end()) ++now->second;
+    else cpus.emplace_back(cpu.get(), 1);
+    hr.cpu = std::move(cpu);
+    recompute_lcd(c);
+  } else {
+    hr.cpu = std::move(cpu);
+  }
+  touch(host);
+}
+
 void Inventory::remove_host(int host) {
   hosts[host].present = false;
   int c = spec_.hosts[host].cluster;

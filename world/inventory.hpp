@@ -10,8 +10,8 @@
 // demand drives load (vCPUs may overcommit).
 //
 // Leaves out: memory reservations, shares and overhead (a VM books its
-// configured RAM), storage and networks as resources, and host CPU state
-// that changes over a host's life (microcode, firmware settings).
+// configured RAM), and storage and networks as resources. A host's CPU
+// changes only through change_cpu (firmware and microcode updates).
 #pragma once
 
 #include <algorithm>
@@ -138,6 +138,9 @@ class Inventory {
   // A completed live migration: the VM's RAM was booked at `dst` when it started.
   void move_booked(int vm, int dst);
   void join_host(int host, int cluster);
+  // A host's CPUID changed (update_hosts): its cluster's count of CPU models
+  // and lowest common denominator follow.
+  void change_cpu(int host, std::shared_ptr<const CpuModel> cpu);
   void remove_host(int host);  // REQUIRES: empty
   // Enabling a baseline needs every host to join it and the VMs that see more
   // powered off (all VMs, with enable_needs_all_off); raising keeps running VMs

@@ -17,6 +17,7 @@ World::World(const ScenarioSpec& spec, const Catalog& catalog, SimServices& sim,
       drs_(env_, inventory_, migrations_),
       refresh_(env_, inventory_, maintenance_),
       schedule_(env_, inventory_, guests_, placement_, migrations_, maintenance_, ha_),
+      updater_(env_, inventory_, maintenance_),
       sampler_(
           env_, inventory_, *policy_, [this] { return drs_.imbalance_left(); },
           [this](int vm) { return guests_.in_use(vm); }) {
@@ -29,6 +30,9 @@ World::World(const ScenarioSpec& spec, const Catalog& catalog, SimServices& sim,
   ha_.failed.connect([this](int host) { migrations_.host_failed(host); });
   maintenance_.retired.connect([this](int host, int cluster) { refresh_.on_host_retired(host, cluster); });
   ha_.repaired.connect([this](int host) { maintenance_.check_done(host); });
+  schedule_.update_requested.connect([this](int op) { updater_.start(op); });
+  maintenance_.emptied.connect([this](int host) { updater_.on_emptied(host); });
+  maintenance_.released.connect([this](int host) { updater_.on_released(host); });
   refresh_.bought.connect([this](int host) { ha_.on_host_bought(host); });
   // Capacity appears: VMs waiting for a host are tried again.
   auto cluster_of = [this](int host) { return env_.spec.hosts[host].cluster; };

@@ -26,6 +26,7 @@
 
 #include "world/controllers/drs.hpp"
 #include "world/controllers/ha.hpp"
+#include "world/controllers/host_update.hpp"
 #include "world/controllers/maintenance.hpp"
 #include "world/controllers/refresh.hpp"
 #include "world/controllers/sampler.hpp"
@@ -66,6 +67,7 @@ class World {
   DrsController drs_;
   RefreshController refresh_;
   ScheduleController schedule_;
+  HostUpdater updater_;
   Sampler sampler_;
   uint64_t timers_ = 0;
 };

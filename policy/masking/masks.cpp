@@ -8,7 +8,7 @@ FeatureSet masked_features(const CpuModel& host, const VmMasks& masks) {
   if (masks.empty()) return host.migratable();
   CpuidDump view = host.cpuid;
   for (const auto& [reg, mask] : masks) view.set_register(reg, mask.apply(view.get(reg)));
-  return decode(view) & migratable_features();
+  return decode(view) & (migratable_features() | host.compared);
 }
 
 VmMasks overlay_masks(const VmMasks& custom, const VmMasks& defaults) {

@@ -129,3 +129,27 @@ expect { metric: "upgrade_refused_hosts" op: "==" value: 3 }
 
 }  // namespace
 }  // namespace evcsim
+
+namespace evcsim {
+namespace {
+
+// The shipped replay of 2018-2022 microcode (scenarios/microcode-2018-2022):
+// bits added under EVC are exposed by raising the mode once every host has
+// them; TSX removal is refused under the mode and, without one, leaves the
+// hosts whose VMs saw TSX un-updated.
+TEST(HostUpdates, MicrocodeReplayRaisesTheModeAndRefusesTsxRemoval) {
+  auto r = test::run_evcsim("run " + std::string(EVCSIM_SOURCE_DIR) + "/scenarios/microcode-2018-2022.textproto");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("host update     'spectre microcode': 12 host(s) updated, 0 refused"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("EVC mode intel-skylake+spectre-microcode+ssbd-microcode+mds-microcode needs hle, rtm, which "
+                       "'tsx deprecation' removes: lower the mode first"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("cannot leave free-6: destination does not present features of the guest view: hle, rtm"),
+            std::string::npos)
+      << r.out;
+}
+
+}  // namespace
+}  // namespace evcsim

@@ -157,7 +157,10 @@ void MaintenanceController::check_done(int host) {
   if (!hr.maintenance || !hr.vms.empty() || hr.migrations > 0 || hr.ram_reserved_mib > 0) return;
   const bool retire = retiring_[host];
   env_.emit(MaintenanceDone{env_.now(), host, retire ? MaintenanceOutcome::retired : MaintenanceOutcome::done});
-  if (!retire) return;
+  if (!retire) {
+    emptied(host);
+    return;
+  }
   inv_.set_maintenance(host, false);
   retiring_[host] = 0;
   inv_.remove_host(host);

@@ -38,6 +38,7 @@ class MaintenanceController {
 
   Signal<int, int> retired;  // host, cluster: it left the inventory
   Signal<int> released;      // host: usable again (maintenance exited or failed)
+  Signal<int> emptied;       // host: empty in maintenance (not retiring): ready for work
 
  private:
   void evacuate(int host);

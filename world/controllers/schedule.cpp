@@ -98,6 +98,9 @@ void ScheduleController::run(int op) {
         return refuse(op, about_host(RefusalCode::host_not_up, o.host));
       ha_.fail(o.host, o.repair_hours);
       break;
+    case OpKind::update_hosts:
+      update_requested(op);
+      break;
     case OpKind::exit_maintenance:
       if (!inv_.hosts[o.host].maintenance) return refuse(op, about_host(RefusalCode::not_in_maintenance, o.host));
       maintenance_.exit(o.host);

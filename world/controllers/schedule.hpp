@@ -21,6 +21,8 @@ class ScheduleController {
   void start_power_ons();
   void start_operations();
 
+  Signal<int> update_requested;  // an update_hosts operation is due (its index)
+
  private:
   void run(int op);
   void refuse(int op, Refusal why);

@@ -25,6 +25,7 @@ struct Baseline {
   FeatureSet features;
   std::string extends;                  // the baseline below, when it was built from one
   std::vector<std::string> check_cpus;  // the generation's catalog CPUs, each with every feature
+  std::string vcenter, vcenter_source;  // EVC modes: the vCenter release that introduced it, and the source
 
   // True when every feature of `other` is in this baseline (and vendors agree).
   bool includes(const Baseline& other) const;

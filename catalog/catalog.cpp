@@ -209,6 +209,8 @@ Catalog Catalog::load(const std::vector<SourceFile>& files, size_t replaceable) 
       Baseline b;
       b.name = e.name();
       b.label = e.label();
+      b.vcenter = e.vcenter();
+      b.vcenter_source = e.vcenter_source();
       b.vendor = e.vendor();
       if (e.kind() == "evc") b.kind = BaselineKind::evc;
       else if (e.kind() == "level") b.kind = BaselineKind::level;

@@ -88,6 +88,8 @@ report::Mode describe_mode(const Baseline& b, const Catalog& catalog) {
   for (const auto& c : catalog.cpus())
     if (check_admission(c, b).ok) r.add_joinable(c.name);
   add_all(r.mutable_checked_against(), b.check_cpus);
+  r.set_vcenter(b.vcenter);
+  r.set_vcenter_source(b.vcenter_source);
   return r;
 }
 
@@ -285,6 +287,10 @@ std::string render_text(const report::Mode& r) {
     if (r.removes_size()) out += fmt::format("  removes     {}\n", fmt::join(r.removes(), " "));
   }
   if (r.checked_against_size()) out += fmt::format("  parts       {}\n", fmt::join(r.checked_against(), " "));
+  if (r.kind() == "evc")
+    out += r.vcenter().empty()
+               ? "  vCenter     unknown (KB 1003212's table of modes by vCenter release was not in reach)\n"
+               : fmt::format("  vCenter     {} ({})\n", r.vcenter(), r.vcenter_source());
   out += fmt::format("  joinable    {}\n", list_or_none(r.joinable()));
   return out;
 }

@@ -102,6 +102,14 @@ TEST(TodaysHosts, NewBrandStringsResolveOrSayWhatIsMissing) {
   EXPECT_TRUE(has(run_evcsim("cpu show \"Hygon C86 7185 32-core Processor\"").out, "generation 'dhyana'"));
 }
 
+// Each EVC mode says which vCenter introduced it and where that is written,
+// or that it is not known; no vSphere 9 mode without a primary source.
+TEST(TodaysHosts, ModesSayTheirVcenterReleaseOrThatItIsUnknown) {
+  EXPECT_TRUE(has(run_evcsim("cpu show intel-skylake").out, "vCenter     vCenter 6.7 (joetietz.com 2018-07-24"));
+  EXPECT_TRUE(has(run_evcsim("cpu show intel-icelake").out, "vCenter     unknown (KB 1003212"));
+  EXPECT_EQ(run_evcsim("cpu show intel-graniterapids").exit_code, 2);
+}
+
 // Rome reports the PKRU XSAVE component without PKU: Linux's flags cannot
 // show it, so /proc/cpuinfo took an EPYC 7502 to amd-zen only.
 TEST(TodaysHosts, ProcCpuinfoTakesXsaveComponentsFromItsPart) {

@@ -50,18 +50,6 @@ void mark_state_from_part(CpuModel& host, const Catalog& catalog) {
   host.state = d.describe();
 }
 
-namespace {
-void set_bit(CpuModel& m, FeatureId id, bool on) {
-  const FeatureInfo& f = feature_info(id);
-  const RegisterRef where = f.where();
-  uint32_t v = m.cpuid.get(where);
-  v = on ? v | (uint32_t{1} << f.bit) : v & ~(uint32_t{1} << f.bit);
-  m.cpuid.set_register(where, v);
-  if (on) m.features.set(id);
-  else m.features.reset(id);
-}
-}  // namespace
-
 CpuModel with_state(const CpuModel& part, const std::vector<std::string>& switches_off,
                     const std::vector<std::string>& disable, const std::vector<std::string>& add) {
   CpuModel m = part;
@@ -85,9 +73,9 @@ CpuModel with_state(const CpuModel& part, const std::vector<std::string>& switch
     off.set(id);
     said.push_back("-" + name);
   }
-  off.for_each([&](FeatureId id) { set_bit(m, id, false); });
+  off.for_each([&](FeatureId id) { set_feature(m, id, false); });
   for (const auto& name : add) {
-    set_bit(m, feature_id(name), true);
+    set_feature(m, feature_id(name), true);
     said.push_back("+" + name);
   }
   m.state = fmt::format("{}", fmt::join(said, ", "));
@@ -98,7 +86,7 @@ FeatureSet add_xsave_components_from_part(CpuModel& host, const Catalog& catalog
   const CpuModel* part = part_of(host, catalog);
   if (!part || !host.features.test(feature_id("xsave"))) return {};
   const FeatureSet add = (part->features & xsave_state_components()) - host.features;
-  add.for_each([&](FeatureId id) { set_bit(host, id, true); });
+  add.for_each([&](FeatureId id) { set_feature(host, id, true); });
   if (!add.empty())
     host.source += fmt::format("; XSAVE state components from its part {} (not visible in Linux's flags): {}",
                                part->name, join_names(add));

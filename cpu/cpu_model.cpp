@@ -36,6 +36,14 @@ CpuModel make_cpu_model(std::string name, CpuidDump dump) {
   return m;
 }
 
+void set_feature(CpuModel& m, FeatureId id, bool on) {
+  const FeatureInfo& f = feature_info(id);
+  const uint32_t v = m.cpuid.get(f.where());
+  m.cpuid.set_register(f.where(), on ? v | (uint32_t{1} << f.bit) : v & ~(uint32_t{1} << f.bit));
+  if (on) m.features.set(id);
+  else m.features.reset(id);
+}
+
 bool is_intel(const std::string& vendor) { return vendor == "GenuineIntel"; }
 bool is_amd(const std::string& vendor) { return vendor == "AuthenticAMD"; }
 bool is_hygon(const std::string& vendor) { return vendor == "HygonGenuine"; }

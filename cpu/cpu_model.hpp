@@ -55,6 +55,9 @@ struct CpuModel {
   std::string describe() const;
 };
 
+// Sets or clears a feature in a model: its CPUID bit and its decoded set.
+void set_feature(CpuModel& m, FeatureId id, bool on);
+
 // Builds a model from raw leaves: decodes features; masking is none unless set.
 CpuModel make_cpu_model(std::string name, CpuidDump dump);
 

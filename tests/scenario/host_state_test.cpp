@@ -8,19 +8,13 @@
 #include "catalog/hypervisor_support.hpp"
 #include "cpu/feature_registry.hpp"
 #include "scenario/scenario.hpp"
+#include "tests/scenario/scenario_error.hpp"
 #include "tests/test_util.hpp"
 
 namespace evcsim {
 namespace {
 
-std::string error_of(const std::string& text) {
-  try {
-    parse_scenario(text, "s.textproto", Catalog::builtin());
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "no error";
-}
+std::string error_of(const std::string& text) { return test::scenario_error(text); }
 
 std::string cluster(const std::string& baseline, const std::string& hosts) {
   return "name: \"s\"\nhorizon: \"1d\"\npolicy { name: \"cluster-baseline\" }\ncluster {\n  name: \"prod\"\n" +

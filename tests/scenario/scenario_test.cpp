@@ -1,4 +1,5 @@
 #include "scenario/scenario.hpp"
+#include "tests/scenario/scenario_error.hpp"
 
 #include <filesystem>
 
@@ -28,14 +29,7 @@ vm {
 }
 )";
 
-std::string error_of(const std::string& text) {
-  try {
-    parse_scenario(text, "s.textproto", Catalog::builtin());
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "no error";
-}
+std::string error_of(const std::string& text) { return test::scenario_error(text); }
 
 TEST(Scenario, ParsesHostsVmsAndDefaults) {
   ScenarioSpec s = parse_scenario(std::string(kBase) + "at { at_s: 60 migrate { vm: \"web-2\" host: \"old\" } }\n",

@@ -35,15 +35,8 @@ std::shared_ptr<const CpuModel> HostUpdater::updated(const std::shared_ptr<const
   auto& slot = models_[{cpu.get(), op}];
   if (!slot) {
     auto m = std::make_shared<CpuModel>(*cpu);
-    auto set_bit = [&](FeatureId id, bool on) {
-      const FeatureInfo& f = feature_info(id);
-      uint32_t v = m->cpuid.get(f.where());
-      m->cpuid.set_register(f.where(), on ? v | (uint32_t{1} << f.bit) : v & ~(uint32_t{1} << f.bit));
-      if (on) m->features.set(id);
-      else m->features.reset(id);
-    };
-    o.add.for_each([&](FeatureId id) { set_bit(id, true); });
-    o.remove.for_each([&](FeatureId id) { set_bit(id, false); });
+    o.add.for_each([&](FeatureId id) { set_feature(*m, id, true); });
+    o.remove.for_each([&](FeatureId id) { set_feature(*m, id, false); });
     m->state += fmt::format("{}{}", m->state.empty() ? "" : ", ", o.update_name);
     slot = std::move(m);
   }

@@ -28,12 +28,12 @@ constexpr double kMonth = 365.25 * 86400 / 12;
 }
 
 void RunSummary::on_event(const Event& ev) {
-  if (in_service_.empty() && !upgrade_checked_)
-    for (size_t h = 0; h < spec_.hosts.size(); ++h)
-      if (spec_.host_present_at_start[h] && spec_.hosts[h].cpu) in_service_.insert(static_cast<int>(h));
   const double when = std::visit([](const auto& e) { return e.t; }, ev);
   if (spec_.hypervisor.upgrade_at_s >= 0 && !upgrade_checked_ && when >= spec_.hypervisor.upgrade_at_s)
     check_upgrade(when);
+  if (std::holds_alternative<HostJoined>(ev) || std::holds_alternative<HostBought>(ev) ||
+      std::holds_alternative<HostRemoved>(ev))
+    in_service_known_ = true;  // the start's hosts join by events too: from now on the events say
   if (const auto* e = std::get_if<HostJoined>(&ev)) in_service_.insert(e->host);
   if (const auto* e = std::get_if<HostBought>(&ev)) in_service_.insert(e->host), bought_cpu_[e->host] = e->cpu;
   if (const auto* e = std::get_if<HostRemoved>(&ev)) in_service_.erase(e->host);
@@ -186,6 +186,9 @@ void RunSummary::on_event(const Event& ev) {
 void RunSummary::check_upgrade(double t) {
   (void)t;
   upgrade_checked_ = true;
+  if (!in_service_known_)  // no host joined or left before: those of the start
+    for (size_t h = 0; h < spec_.hosts.size(); ++h)
+      if (spec_.host_present_at_start[h] && spec_.hosts[h].cpu) in_service_.insert(static_cast<int>(h));
   for (int h : in_service_) {
     const CpuModel* cpu = spec_.hosts[h].cpu.get();
     if (!cpu && bought_cpu_.count(h)) cpu = Catalog::builtin().find_cpu(bought_cpu_[h]);

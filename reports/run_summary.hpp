@@ -71,7 +71,7 @@ class RunSummary final : public Listener {
   std::map<int, bool> retiring_;         // hosts whose current maintenance is a retirement
   std::set<int> in_service_;             // hosts in a cluster now (for the hypervisor upgrade)
   std::map<int, std::string> bought_cpu_;
-  bool upgrade_checked_ = false;
+  bool upgrade_checked_ = false, in_service_known_ = false;
   std::map<std::string, std::vector<std::string>> upgrade_refused_, upgrade_deprecated_;  // why -> hosts
   double baseline_features_of(const std::string& name) const;
 };

@@ -91,7 +91,7 @@ void HostUpdater::next(int cluster) {
 }
 
 void HostUpdater::done(int cluster) {
-  raise_if_all_have(cluster, rolling_[cluster].op);
+  if (rolling_[cluster].op >= 0) raise_if_all_have(cluster, rolling_[cluster].op);
   rolling_.erase(cluster);
   auto it = waiting_.find(cluster);
   if (it != waiting_.end() && !it->second.empty()) {
@@ -110,9 +110,9 @@ void HostUpdater::on_emptied(int host) {
   inv_.change_cpu(host, updated(inv_.hosts[host].cpu, op));
   const OperationSpec& o = spec_.operations[op];
   env_.emit(HostUpdated{env_.now(), host, cluster, op, o.add, o.remove, ""});
-  env_.schedule(env_.now() + o.patch_s, [this, host, cluster] {
+  env_.schedule(env_.now() + o.patch_s, [this, host, cluster, op] {
     maintenance_.exit(host);
-    raise_if_all_have(cluster, rolling_[cluster].op);
+    raise_if_all_have(cluster, op);
     next(cluster);
   });
 }

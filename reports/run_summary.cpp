@@ -178,6 +178,7 @@ void RunSummary::on_event(const Event& ev) {
           counts_["vm_departures"]++;
         } else if constexpr (std::is_same_v<T, BaselineChanged>) {
           baseline_log_.emplace_back(e.t, e.cluster, e.to);
+          if (e.to_features > 0) features_of_.emplace(e.to, static_cast<double>(e.to_features));
         }
       },
       ev);
@@ -237,6 +238,7 @@ void RunSummary::on_end(double t) {
 }
 
 double RunSummary::baseline_features_of(const std::string& name) const {
+  if (auto it = features_of_.find(name); it != features_of_.end()) return it->second;
   const Baseline* b = Catalog::builtin().find_baseline(name);
   return b ? static_cast<double>(b->features.count()) : 0;
 }

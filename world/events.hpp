@@ -108,6 +108,7 @@ struct BaselineChanged {
   double t;
   int cluster;
   std::string from, to;
+  size_t to_features = 0;  // features of `to` (a raised mode such as "intel-skylake+mds-microcode" is no catalog name)
 };
 struct VmPoweredOn {
   double t;

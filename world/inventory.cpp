@@ -216,7 +216,7 @@ bool Inventory::apply_baseline(int cluster, const std::optional<Baseline>& to_b,
     }
   }
   c.baseline = to_b;
-  env_.emit(BaselineChanged{env_.now(), cluster, from, to});
+  env_.emit(BaselineChanged{env_.now(), cluster, from, to, to_b ? to_b->features.count() : 0});
   return true;
 }
 

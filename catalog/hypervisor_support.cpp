@@ -72,7 +72,7 @@ std::string_view support_name(Support s) {
 }
 
 SupportAnswer esxi_support(const CpuModel& part, std::string_view release) {
-  (void)compare_esxi(release, release);  // a bad release throws here
+  const auto r = esxi_parts(release);  // a bad release throws here
   if (!part.esxi_unsupported_in.empty() && compare_esxi(release, part.esxi_unsupported_in) >= 0)
     return {Support::unsupported,
             fmt::format("ESXi {} and later refuse {} ({})", part.esxi_unsupported_in, part.name, part.esxi_source)};
@@ -81,7 +81,6 @@ SupportAnswer esxi_support(const CpuModel& part, std::string_view release) {
   if (!part.esxi_deprecated_in.empty() && compare_esxi(release, part.esxi_deprecated_in) >= 0)
     return {Support::deprecated, fmt::format("ESXi {} and later warn that {} is deprecated ({})",
                                              part.esxi_deprecated_in, part.name, part.esxi_source)};
-  const auto r = esxi_parts(release);
   if (part.launch.valid())
     for (const Ga& g : kGa)
       if (const auto m = esxi_parts(g.release); m[0] == r[0] && m[1] == r[1] && part.launch.index() > g.ga.index() + 18)

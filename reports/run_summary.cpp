@@ -29,8 +29,7 @@ constexpr double kMonth = 365.25 * 86400 / 12;
 
 void RunSummary::on_event(const Event& ev) {
   const double when = std::visit([](const auto& e) { return e.t; }, ev);
-  if (spec_.hypervisor.upgrade_at_s >= 0 && !upgrade_checked_ && when >= spec_.hypervisor.upgrade_at_s)
-    check_upgrade(when);
+  if (spec_.hypervisor.upgrade_at_s >= 0 && !upgrade_checked_ && when >= spec_.hypervisor.upgrade_at_s) check_upgrade();
   if (std::holds_alternative<HostJoined>(ev) || std::holds_alternative<HostBought>(ev) ||
       std::holds_alternative<HostRemoved>(ev))
     in_service_known_ = true;  // the start's hosts join by events too: from now on the events say
@@ -184,8 +183,7 @@ void RunSummary::on_event(const Event& ev) {
       ev);
 }
 
-void RunSummary::check_upgrade(double t) {
-  (void)t;
+void RunSummary::check_upgrade() {
   upgrade_checked_ = true;
   if (!in_service_known_)  // no host joined or left before: those of the start
     for (size_t h = 0; h < spec_.hosts.size(); ++h)
@@ -211,10 +209,9 @@ std::string RunSummary::hypervisor_text(size_t examples) const {
   std::string out = fmt::format("  hypervisor      ESXi {}{} at {}: ", hv.esxi.empty() ? "" : hv.esxi + " -> ",
                                 hv.upgrade_to, stamp(hv.upgrade_at_s, false));
   if (!upgrade_checked_) return out + "after the run's end\n";
-  size_t refused = 0, deprecated = 0;
-  for (const auto& [why, hosts] : upgrade_refused_) refused += hosts.size();
-  for (const auto& [why, hosts] : upgrade_deprecated_) deprecated += hosts.size();
-  out += fmt::format("{} host(s) in service cannot take it, {} more are deprecated by it\n", refused, deprecated);
+  auto counted = [&](const char* k) { return counts_.count(k) ? static_cast<long long>(counts_.at(k)) : 0LL; };
+  out += fmt::format("{} host(s) in service cannot take it, {} more are deprecated by it\n",
+                     counted("upgrade_refused_hosts"), counted("upgrade_deprecated_hosts"));
   for (const auto* list : {&upgrade_refused_, &upgrade_deprecated_})
     for (const auto& [why, hosts] : *list)
       out += fmt::format(
@@ -226,7 +223,7 @@ std::string RunSummary::hypervisor_text(size_t examples) const {
 
 void RunSummary::on_end(double t) {
   end_s_ = t;
-  if (spec_.hypervisor.upgrade_at_s >= 0 && !upgrade_checked_ && t >= spec_.hypervisor.upgrade_at_s) check_upgrade(t);
+  if (spec_.hypervisor.upgrade_at_s >= 0 && !upgrade_checked_ && t >= spec_.hypervisor.upgrade_at_s) check_upgrade();
   // VMs HA never brought back: lost, not an outage that ended.
   for (const auto& [vm, since] : down_since_) {
     counts_["ha_lost_vms"]++;

@@ -54,7 +54,7 @@ class RunSummary final : public Listener {
   std::string host_state_text(size_t examples) const;
   // The hypervisor upgrade (spec_.hypervisor): the hosts in service when it
   // comes that the new release refuses or deprecates.
-  void check_upgrade(double t);
+  void check_upgrade();
   std::string hypervisor_text(size_t examples) const;
 
   const ScenarioSpec& spec_;

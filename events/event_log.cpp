@@ -234,6 +234,14 @@ struct Recorder {
     for (auto& n : feature_names(e.removed)) r.add_lost(n);
     if (!e.refused.empty()) r.set_reason(e.refused);
   }
+  void operator()(const MemoryPressure& e) {
+    r.set_type("memory_pressure");
+    r.set_host(spec.hosts[e.host].name);
+    r.set_memory_state(std::string(memory_state_name(e.state)));
+    r.set_demand_mib(static_cast<uint32_t>(e.demand_mib));
+    r.set_configured_mib(static_cast<uint32_t>(e.configured_mib));
+    r.set_ram_mib(static_cast<uint32_t>(e.ram_mib));
+  }
   void operator()(const OperationRefused& e) {
     r.set_type("operation_refused");
     r.set_operation(spec.operations[e.op].text);

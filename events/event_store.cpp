@@ -62,6 +62,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& schema() {
       {"vm_departed", {"vm"}},
       {"host_updated", {"host", "cluster", "operation", "features", "lost"}},
       {"host_update_refused", {"host", "cluster", "operation", "features", "lost", "reason"}},
+      {"memory_pressure", {"host", "memory_state", "demand_mib", "configured_mib", "ram_mib"}},
   };
   return s;
 }

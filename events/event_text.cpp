@@ -7,6 +7,12 @@ namespace evcsim {
 namespace {
 const std::string& host_name(const ScenarioSpec& spec, int h) { return spec.hosts[static_cast<size_t>(h)].name; }
 const std::string& vm_name(const ScenarioSpec& spec, int v) { return spec.vms[static_cast<size_t>(v)].name; }
+// Which memory bound refused a VM (world/inventory.hpp, Inventory::fit): its
+// reservation plus overhead against the unreserved RAM, or its configured RAM
+// against the cluster's overcommit limit.
+const char* memory_room_words(bool over_limit) {
+  return over_limit ? "left under the cluster's memory overcommit limit" : "unreserved (reservations + overhead)";
+}
 }  // namespace
 
 std::string text(const PlacementRefusal& r, const ScenarioSpec& spec) {
@@ -22,8 +28,8 @@ std::string text(const PlacementRefusal& r, const ScenarioSpec& spec) {
     case PlacementCode::host_in_maintenance:
       return fmt::format("host {} is in maintenance", host_name(spec, r.host));
     case PlacementCode::no_room:
-      return fmt::format("host {} has {} MiB free, the VM needs {} MiB", host_name(spec, r.host), r.free_mib,
-                         r.need_mib);
+      return fmt::format("host {} has {} MiB {}, the VM needs {} MiB", host_name(spec, r.host), r.free_mib,
+                         memory_room_words(r.over_limit), r.need_mib);
     case PlacementCode::rule:
       return fmt::format("a DRS rule keeps it off {}", host_name(spec, r.host));
     case PlacementCode::policy:
@@ -70,7 +76,8 @@ std::string text(const Refusal& r, const ScenarioSpec& spec) {
     case RefusalCode::rule:
       return fmt::format("a DRS rule keeps {} off {}", vm(), host());
     case RefusalCode::no_room:
-      return fmt::format("host {} has {} MiB free, {} needs {} MiB", host(), r.free_mib, vm(), r.need_mib);
+      return fmt::format("host {} has {} MiB {}, {} needs {} MiB", host(), r.free_mib, memory_room_words(r.over_limit),
+                         vm(), r.need_mib);
     case RefusalCode::powered_off:
       return fmt::format("{} is powered off: power it on at the destination instead", vm());
     case RefusalCode::host_not_empty:

@@ -105,7 +105,7 @@ void RunSummary::on_event(const Event& ev) {
           // Down from its host's failure until it runs again (the boot included).
           if (auto it = down_since_.find(e.vm); it != down_since_.end()) {
             outage_s_ += e.t - it->second + spec_.migration.reboot_s;
-            if (e.t > it->second) counts_["ha_restarts_delayed"]++;
+            if (e.t > it->second + spec_.failures.ha_detection_s + 1e-9) counts_["ha_restarts_delayed"]++;
             down_since_.erase(it);
           }
         } else if constexpr (std::is_same_v<T, DrsPass>) {
@@ -137,6 +137,12 @@ void RunSummary::on_event(const Event& ev) {
         } else if constexpr (std::is_same_v<T, HaRestart>) {
           counts_["ha_restarts"]++;
           if (!e.gained.empty()) counts_["ha_pinned"]++;
+        } else if constexpr (std::is_same_v<T, MemoryPressure>) {
+          end_memory_state(e.host, e.t);
+          if (e.state != MemoryState::normal) memory_state_[e.host] = {e.state, e.t};
+        } else if constexpr (std::is_same_v<T, Snapshot>) {
+          double& peak = counts_["memory_overcommit_peak"];
+          peak = std::max(peak, e.memory_overcommit_max);
         } else if constexpr (std::is_same_v<T, HostUpdated>) {
           const std::string& what = spec_.operations[e.op].update_name;
           if (e.refused.empty()) {
@@ -221,8 +227,20 @@ std::string RunSummary::hypervisor_text(size_t examples) const {
   return out;
 }
 
+// A host leaves a memory state: its time there counts as ballooning (soft
+// and worse) and as swapping (hard and worse).
+void RunSummary::end_memory_state(int host, double t) {
+  auto it = memory_state_.find(host);
+  if (it == memory_state_.end()) return;
+  const auto [state, since] = it->second;
+  counts_["memory_ballooning_host_hours"] += (t - since) / 3600;
+  if (state >= MemoryState::hard) counts_["memory_swapping_host_hours"] += (t - since) / 3600;
+  memory_state_.erase(it);
+}
+
 void RunSummary::on_end(double t) {
   end_s_ = t;
+  while (!memory_state_.empty()) end_memory_state(memory_state_.begin()->first, t);
   if (spec_.hypervisor.upgrade_at_s >= 0 && !upgrade_checked_ && t >= spec_.hypervisor.upgrade_at_s) check_upgrade();
   // VMs HA never brought back: lost, not an outage that ended.
   for (const auto& [vm, since] : down_since_) {
@@ -389,6 +407,11 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
     out += fmt::format(
         "  HA              {} restarts waited for capacity; {} VMs never restarted ({:.0f} VM-hours lost)\n",
         count("ha_restarts_delayed"), count("ha_lost_vms"), m["ha_lost_vm_hours"]);
+  if (m["memory_overcommit_peak"] > 1 || m["memory_ballooning_host_hours"] > 0)
+    out += fmt::format(
+        "  memory          overcommitted up to {:.2f}x (configured VM RAM / host RAM); ballooning {:.0f} host-hours, "
+        "swapping {:.0f} (ESXi memory states by active memory)\n",
+        m["memory_overcommit_peak"], m["memory_ballooning_host_hours"], m["memory_swapping_host_hours"]);
   if (count("drs_passes") || count("drs_passes_stuck"))
     out += fmt::format(
         "  DRS             {} passes that acted ({} more could not), {} moves, {} candidate moves blocked{}; imbalance "

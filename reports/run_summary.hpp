@@ -66,11 +66,13 @@ class RunSummary final : public Listener {
   std::map<const std::vector<std::string>*, size_t> listed_;  // examples offered per list
   double left_sum_ = 0, wait_max_s_ = 0;
   std::vector<std::tuple<double, int, std::string>> baseline_log_;
-  std::map<std::string, double> features_of_;  // baselines the run set, by name: their feature counts
-  std::map<int, double> down_since_;           // VMs whose host failed, until they run again
-  std::map<int, double> overdue_since_;        // hosts whose retirement failed, until retired
-  std::map<int, bool> retiring_;               // hosts whose current maintenance is a retirement
-  std::set<int> in_service_;                   // hosts in a cluster now (for the hypervisor upgrade)
+  std::map<std::string, double> features_of_;                   // baselines the run set, by name: their feature counts
+  std::map<int, double> down_since_;                            // VMs whose host failed, until they run again
+  std::map<int, double> overdue_since_;                         // hosts whose retirement failed, until retired
+  std::map<int, bool> retiring_;                                // hosts whose current maintenance is a retirement
+  std::map<int, std::pair<MemoryState, double>> memory_state_;  // hosts under memory pressure: state, since
+  void end_memory_state(int host, double t);
+  std::set<int> in_service_;  // hosts in a cluster now (for the hypervisor upgrade)
   std::map<int, std::string> bought_cpu_;
   bool upgrade_checked_ = false, in_service_known_ = false;
   std::map<std::string, std::vector<std::string>> upgrade_refused_, upgrade_deprecated_;  // why -> hosts

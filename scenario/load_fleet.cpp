@@ -196,7 +196,14 @@ void Loader::load_cluster(int i) {
   if (c.name().empty()) fail(msg_, "cluster", nullptr, i, "every cluster needs a name");
   for (const auto& other : spec_.clusters)
     if (other.name == c.name()) fail(c, "name", t, -1, fmt::format("duplicate cluster '{}'", c.name()));
-  ClusterSpec cs{c.name(), baseline(c.baseline(), c, "baseline", t)};
+  ClusterSpec cs{c.name(), baseline(c.baseline(), c, "baseline", t), msg_.memory().overcommit_limit()};
+  if (c.memory_overcommit_limit() != 0) {
+    if (c.memory_overcommit_limit() < 1)
+      fail(c, "memory_overcommit_limit", t, -1,
+           fmt::format("{} is below 1: a host cannot hold less configured RAM than it has",
+                       c.memory_overcommit_limit()));
+    cs.overcommit_limit = c.memory_overcommit_limit();
+  }
   spec_.clusters.push_back(cs);
   int idx = static_cast<int>(spec_.clusters.size()) - 1;
   for (int k = 0; k < c.hosts_size(); ++k) {
@@ -276,6 +283,13 @@ void Loader::load_vm_group(int i) {
   positive(g, "arrivals_per_day", t, g.arrivals_per_day(), true);
   positive(g, "lifetime_days", t, g.lifetime_days(), true);
   positive(g, "cpu_demand", t, g.cpu_demand(), true);
+  if (g.active_memory() < 0 || g.active_memory() > 1)
+    fail(g, "active_memory", t, -1, fmt::format("{} is not a share from 0 to 1", g.active_memory()));
+  if (g.reserved_mib() > (g.ram_mib() ? g.ram_mib() : 4096))
+    fail(g, "reserved_mib", t, -1,
+         fmt::format("a reservation of {} MiB is more than the VM's {} MiB", g.reserved_mib(),
+                     g.ram_mib() ? g.ram_mib() : 4096));
+  const double active_share = g.active_memory() > 0 ? g.active_memory() : spec_.memory_active;
   int ha_priority = 1;
   if (!g.ha_priority().empty()) {
     static const std::map<std::string, int> kPriorities = {{"high", 0}, {"medium", 1}, {"low", 2}};
@@ -302,6 +316,9 @@ void Loader::load_vm_group(int i) {
     if (!vm_names_.insert(v.name).second) fail(g, "name", t, -1, fmt::format("duplicate VM name '{}'", v.name));
     v.vcpus = g.vcpus() ? static_cast<int>(g.vcpus()) : 2;
     v.ram_mib = g.ram_mib() ? g.ram_mib() : 4096;
+    v.reserved_mib = g.reserved_mib();
+    v.overhead_mib = vm_overhead_mib(v.ram_mib, v.vcpus);
+    v.active_mib = std::llround(active_share * static_cast<double>(v.ram_mib));
     v.dirty_mib_per_s = g.dirty_mib_per_s() > 0 ? g.dirty_mib_per_s() : 50;
     v.working_set_mib = g.working_set_mib() ? g.working_set_mib() : std::max<int64_t>(1, v.ram_mib / 4);
     if (v.working_set_mib > v.ram_mib)

@@ -60,6 +60,14 @@ void Loader::load_operations_settings() {
     spec_.workload = {w.diurnal_amplitude(), w.noise(), w.growth_per_year(), w.reboot_every_days(),
                       w.power_cycle_every_days()};
   }
+  const auto& mem = msg_.memory();
+  const Tree* mt = file_.nested(msg_, "memory", -1);
+  if (mem.active() < 0 || mem.active() > 1)
+    fail(mem, "active", mt, -1, fmt::format("{} is not a share from 0 to 1", mem.active()));
+  if (mem.active() > 0) spec_.memory_active = mem.active();
+  if (mem.overcommit_limit() != 0 && mem.overcommit_limit() < 1)
+    fail(mem, "overcommit_limit", mt, -1,
+         fmt::format("{} is below 1: a host cannot hold less configured RAM than it has", mem.overcommit_limit()));
   const auto& f = msg_.failures();
   const Tree* ft = file_.nested(msg_, "failures", -1);
   positive(f, "mtbf_days", ft, f.mtbf_days(), true);
@@ -75,6 +83,11 @@ void Loader::load_operations_settings() {
   spec_.failures.mtbf_days = f.annual_rate() > 0 ? 365.25 / f.annual_rate() : f.mtbf_days();
   spec_.failures.wear_out_after_years = f.wear_out_after_years();
   spec_.failures.failover_hosts = static_cast<int>(std::min<uint32_t>(f.failover_hosts(), 1000));
+  if (f.has_ha_detection_s()) {
+    positive(f, "ha_detection_s", ft, f.ha_detection_s(), true);
+    if (f.ha_detection_s() > 3600) fail(f, "ha_detection_s", ft, -1, "more than an hour is not a heartbeat timeout");
+    spec_.failures.ha_detection_s = f.ha_detection_s();
+  }
   if (spec_.failures.mtbf_days > 0 && spec_.failures.mtbf_days < 365.25 / 0.2)
     warn(f, f.annual_rate() > 0 ? "annual_rate" : "mtbf_days", ft,
          fmt::format("{:.1f} failures per host and year; field data says 0.02 to 0.05",

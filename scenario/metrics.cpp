@@ -13,13 +13,18 @@ namespace evcsim {
 
 namespace {
 
-constexpr std::array<MetricInfo, 51> kMetrics = {{
+constexpr std::array<MetricInfo, 54> kMetrics = {{
     {"migrations", "count", "live migrations completed", false, ""},
     {"migrations_started", "count", "live migrations started", false, ""},
     {"migrations_over_downtime_target", "count", "live migrations whose stop-and-copy exceeded max_downtime_ms", false,
      ""},
     {"guest_throttled_minutes", "minutes", "time guests ran slowed so pre-copy converged (auto-converge, SDPS)", false,
      ""},
+    {"memory_overcommit_peak", "ratio", "configured VM RAM / RAM of the most overcommitted host, at the samples", false,
+     ""},
+    {"memory_ballooning_host_hours", "hours", "host time in ESXi's soft memory state or worse (ballooning)", false, ""},
+    {"memory_swapping_host_hours", "hours", "host time in ESXi's hard memory state or worse (compression, swapping)",
+     false, ""},
     {"migrations_queued", "count", "live migrations that waited for a vMotion slot (max_per_host)", false, ""},
     {"migration_wait_minutes", "minutes", "total time live migrations waited for a slot", false, ""},
     {"blocked_migrations", "count", "live migrations refused (vendor rule or policy)", false, ""},

@@ -4,6 +4,7 @@
 // Units: seconds (simulated), MiB, Gbit/s, microseconds for latency.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -45,6 +46,7 @@ struct HostSpec {
 struct ClusterSpec {
   std::string name;
   std::optional<Baseline> baseline;
+  double overcommit_limit = 0;  // configured RAM / host RAM that placement and DRS keep to; 0: none
 };
 
 struct VmSpec {
@@ -52,6 +54,13 @@ struct VmSpec {
   std::string group;
   int vcpus = 2;
   int64_t ram_mib = 4096;
+  // Memory as vSphere accounts it: admission books the reservation plus the
+  // overhead; the host runs the active memory plus the overhead.
+  int64_t reserved_mib = 0;
+  int64_t overhead_mib = 0;  // vm_overhead_mib(ram_mib, vcpus)
+  int64_t active_mib = 0;
+  int64_t admit_mib() const { return reserved_mib + overhead_mib; }
+  int64_t demand_mib() const { return std::max(active_mib, reserved_mib) + overhead_mib; }
   double dirty_mib_per_s = 50;
   int64_t working_set_mib = 1024;
   int cluster = 0;
@@ -67,6 +76,15 @@ struct VmSpec {
   double lifetime_days = 0;   // arrivals: mean life (0 = forever)
   int ha_priority = 1;        // HA restart order: 0 high, 1 medium, 2 low
 };
+
+// The memory a VM's virtualization costs its host (page tables, frame
+// buffers, the VMX process): the vSphere Resource Management guide's table
+// "Overhead Memory on Virtual Machines" (vSphere 5.x: 1 vCPU and 1 GiB
+// 25.90 MB, 4 vCPUs and 16 GiB 151.93 MB) fitted as 18 MiB + 0.74% of the
+// RAM + 4 MiB per vCPU beyond the first (within 2 MiB of the table's rows).
+inline int64_t vm_overhead_mib(int64_t ram_mib, int vcpus) {
+  return 18 + (ram_mib * 74 + 9999) / 10000 + 4 * std::max(0, vcpus - 1);
+}
 
 struct ArrivalSpec {
   std::string group;
@@ -92,6 +110,10 @@ struct FailureSpec {
   double mtbf_days = 0, repair_hours = 8;
   double wear_out_after_years = 0;
   int failover_hosts = 0;  // HA admission control
+  // HA declares a host failed when its network heartbeats stop for about 15
+  // seconds (and its datastore heartbeats too), then restarts its VMs: the
+  // vSphere Availability guide's host failure detection, as FINDINGS.md cites it.
+  double ha_detection_s = 15;
 };
 
 struct RefreshSpec {
@@ -207,6 +229,12 @@ struct ScenarioSpec {
   std::vector<RuleSpec> rules;
   std::vector<ArrivalSpec> arrivals;
   HypervisorSpec hypervisor;
+  // Memory (scenario `memory`): the share of configured RAM a VM actively
+  // uses unless its group says otherwise. An assumption, not a measurement:
+  // VMware's active memory is an estimate of recently touched pages and runs
+  // well below configured RAM on most fleets; a planner sets it from the
+  // export's memory usage where known.
+  double memory_active = 0.25;
   std::vector<std::string> warnings;  // "file:line: field: ..." for the suspicious
 };
 

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -73,16 +74,18 @@ struct PlacementRefusal {
   PlacementCode code = PlacementCode::none;
   int host = -1;
   int64_t free_mib = 0, need_mib = 0;
-  std::string detail;  // the policy's reason (policy codes)
+  std::string detail;       // the policy's reason (policy codes)
+  bool over_limit = false;  // no_room: the cluster's overcommit limit binds (else the unreserved RAM)
 };
 // Why an operation (or a baseline change) was refused.
 struct Refusal {
   RefusalCode code = RefusalCode::already_on;
   int vm = -1, host = -1, cluster = -1;
   int64_t free_mib = 0, need_mib = 0;
-  std::string baseline;  // baseline codes
-  std::string detail;    // baseline_host_cannot_join: the admission's reason
-  std::vector<int> vms;  // *_vms_see_more: the first few VMs
+  std::string baseline;     // baseline codes
+  std::string detail;       // baseline_host_cannot_join: the admission's reason
+  std::vector<int> vms;     // *_vms_see_more: the first few VMs
+  bool over_limit = false;  // no_room: the cluster's overcommit limit binds (else the unreserved RAM)
 };
 
 struct HostJoined {
@@ -326,6 +329,31 @@ struct HostUpdated {
   std::string refused;  // "" when applied
 };
 
+// ESXi's memory states as the host's free memory falls against minFree
+// (world/inventory.cpp): what reclaims memory in each.
+enum class MemoryState { normal, soft, hard, low };
+inline std::string_view memory_state_name(MemoryState s) {
+  switch (s) {
+    case MemoryState::soft:
+      return "ballooning";
+    case MemoryState::hard:
+      return "swapping";
+    case MemoryState::low:
+      return "blocking";
+    default:
+      return "normal";
+  }
+}
+
+// A host's memory state changed (its VMs' active memory + overhead against
+// its RAM): from here until its next change.
+struct MemoryPressure {
+  double t;
+  int host;
+  MemoryState state;
+  int64_t demand_mib, configured_mib, ram_mib;
+};
+
 // The state of the world at a sampling time (scenario `report` settings).
 struct Snapshot {
   double t;
@@ -339,15 +367,17 @@ struct Snapshot {
   double imbalance = 0;                             // std. deviation of host load (0..1)
   double imbalance_left = 0;                        // of which compatibility prevented fixing
   std::map<std::string, int> vms_by_level;          // highest x86-64 level in the guest view
+  double memory_overcommit = 0;                     // configured VM RAM / RAM of the hosts in service
+  double memory_overcommit_max = 0;                 // the same of the most overcommitted host
   std::shared_ptr<const CompatibilityGraph> graph;  // at graph times only
 };
 
-using Event =
-    std::variant<HostJoined, HostJoinRefused, HostRemoved, BaselineChanged, VmPoweredOn, PowerOnRefused, VmPoweredOff,
-                 SoftwareStarted, SoftwareRefused, SoftwareGaveUp, MigrationStarted, MigrationBlocked, MigrationAborted,
-                 MigrationCompleted, Crash, ColdMigration, MaskChanged, VmRebooted, OperationRefused, Snapshot, DrsPass,
-                 MaintenanceStarted, MaintenanceDone, MaintenanceFailed, HostFailed, HostRepaired, HaRestart,
-                 HostBought, BaselineRaised, BaselineRaiseSeen, VmArrived, ArrivalWithoutSlot, VmDeparted, HostUpdated>;
+using Event = std::variant<HostJoined, HostJoinRefused, HostRemoved, BaselineChanged, VmPoweredOn, PowerOnRefused,
+                           VmPoweredOff, SoftwareStarted, SoftwareRefused, SoftwareGaveUp, MigrationStarted,
+                           MigrationBlocked, MigrationAborted, MigrationCompleted, Crash, ColdMigration, MaskChanged,
+                           VmRebooted, OperationRefused, Snapshot, DrsPass, MaintenanceStarted, MaintenanceDone,
+                           MaintenanceFailed, HostFailed, HostRepaired, HaRestart, HostBought, BaselineRaised,
+                           BaselineRaiseSeen, VmArrived, ArrivalWithoutSlot, VmDeparted, HostUpdated, MemoryPressure>;
 
 inline double event_time(const Event& e) {
   return std::visit([](const auto& x) { return x.t; }, e);

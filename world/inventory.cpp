@@ -49,8 +49,68 @@ VmView Inventory::vm_view(int vm) const {
                 v.host >= 0 ? hosts[v.host].cpu.get() : nullptr};
 }
 
-bool Inventory::has_room(int host, int vm) const {
-  return hosts[host].ram_reserved_mib + spec_.vms[vm].ram_mib <= hosts[host].ram_mib;
+Inventory::MemoryFit Inventory::fit(int host, int vm, int64_t pending_admit_mib, int64_t pending_configured_mib) const {
+  const HostRec& hr = hosts[host];
+  const VmSpec& v = spec_.vms[vm];
+  const int64_t reserved = hr.ram_reserved_mib + pending_admit_mib;
+  if (reserved + v.admit_mib() > hr.ram_mib) return {false, hr.ram_mib - reserved, v.admit_mib()};
+  const double limit = spec_.clusters[spec_.hosts[host].cluster].overcommit_limit;
+  if (limit > 0) {
+    const auto cap = static_cast<int64_t>(limit * static_cast<double>(hr.ram_mib));
+    const int64_t configured = hr.ram_configured_mib + pending_configured_mib;
+    if (configured + v.ram_mib > cap) return {false, cap - configured, v.ram_mib, true};
+  }
+  return {};
+}
+
+int64_t Inventory::pack_size(int vm) const {
+  const VmSpec& v = spec_.vms[vm];
+  return spec_.clusters[v.cluster].overcommit_limit > 0 ? std::max(v.admit_mib(), v.ram_mib) : v.admit_mib();
+}
+
+int64_t Inventory::pack_room(int host) const {
+  const HostRec& hr = hosts[host];
+  const double limit = spec_.clusters[spec_.hosts[host].cluster].overcommit_limit;
+  if (limit <= 0) return free_mib(host);
+  const auto cap = static_cast<int64_t>(limit * static_cast<double>(hr.ram_mib));
+  return std::min(free_mib(host), cap - hr.ram_configured_mib);
+}
+
+namespace {
+// ESXi's memory states by the host's free memory against minFree (899 MB
+// for the first 28 GB of RAM plus 1% of the rest): soft below 64% of it
+// (ballooning), hard below 32% (compression and swapping), low below 16%
+// (allocations blocked). vSphere 6 thresholds, as VMware's "Memory
+// Management in ESXi" material gives them (secondary: running-system.com,
+// "vSphere 6 ESXi memory states and reclamation techniques"). Free memory
+// here is the host's RAM less its VMs' active memory and overhead.
+int memory_state_of(int64_t demand_mib, int64_t ram_mib) {
+  const double min_free = 899 + 0.01 * static_cast<double>(std::max<int64_t>(0, ram_mib - 28 * 1024));
+  const double free = static_cast<double>(ram_mib - demand_mib);
+  if (free < 0.16 * min_free) return static_cast<int>(MemoryState::low);
+  if (free < 0.32 * min_free) return static_cast<int>(MemoryState::hard);
+  if (free < 0.64 * min_free) return static_cast<int>(MemoryState::soft);
+  return static_cast<int>(MemoryState::normal);
+}
+}  // namespace
+
+void Inventory::add_memory(int host, int vm, int sign) {
+  HostRec& hr = hosts[host];
+  const VmSpec& v = spec_.vms[vm];
+  hr.ram_reserved_mib += sign * v.admit_mib();
+  hr.ram_demand_mib += sign * v.demand_mib();
+  hr.ram_configured_mib += sign * v.ram_mib;
+  const int state = memory_state_of(hr.ram_demand_mib, hr.ram_mib);
+  if (state != hr.memory_state) {
+    hr.memory_state = state;
+    env_.emit(MemoryPressure{env_.now(), host, static_cast<MemoryState>(state), hr.ram_demand_mib,
+                             hr.ram_configured_mib, hr.ram_mib});
+  }
+}
+
+void Inventory::book(int host, int vm, int sign) {
+  add_memory(host, vm, sign);
+  touch(host);
 }
 
 bool Inventory::rules_allow(int vm, int host) const {
@@ -100,7 +160,7 @@ std::vector<int> Inventory::take_touched(int log) {
 
 void Inventory::place(int vm, int host) {
   hosts[host].vms.push_back(vm);
-  hosts[host].ram_reserved_mib += spec_.vms[vm].ram_mib;
+  add_memory(host, vm, 1);
   hosts[host].demand += spec_.vms[vm].cpu_demand;
   vms[vm].host = host;
   touch(host);
@@ -111,7 +171,7 @@ void Inventory::unplace(int vm) {
   if (v.host < 0) return;
   auto& list = hosts[v.host].vms;
   list.erase(std::find(list.begin(), list.end(), vm));
-  hosts[v.host].ram_reserved_mib -= spec_.vms[vm].ram_mib;
+  add_memory(v.host, vm, -1);
   hosts[v.host].demand -= spec_.vms[vm].cpu_demand;
   touch(v.host);
   v.host = -1;
@@ -121,7 +181,7 @@ void Inventory::move_booked(int vm, int dst) {
   VmRec& v = vms[vm];
   auto& list = hosts[v.host].vms;
   list.erase(std::find(list.begin(), list.end(), vm));
-  hosts[v.host].ram_reserved_mib -= spec_.vms[vm].ram_mib;
+  add_memory(v.host, vm, -1);
   hosts[v.host].demand -= spec_.vms[vm].cpu_demand;
   hosts[dst].vms.push_back(vm);
   hosts[dst].demand += spec_.vms[vm].cpu_demand;
@@ -222,7 +282,12 @@ bool Inventory::apply_baseline(int cluster, const std::optional<Baseline>& to_b,
 
 void Inventory::check_invariants() const {
   std::vector<int> seen(vms.size(), 0);
-  std::vector<int64_t> booked(hosts.size(), 0);
+  std::vector<int64_t> booked(hosts.size(), 0), demand(hosts.size(), 0), configured(hosts.size(), 0);
+  auto count = [&](size_t h, int vm) {
+    booked[h] += spec_.vms[vm].admit_mib();
+    demand[h] += spec_.vms[vm].demand_mib();
+    configured[h] += spec_.vms[vm].ram_mib;
+  };
   for (size_t h = 0; h < hosts.size(); ++h)
     for (int vm : hosts[h].vms) {
       if (++seen[vm] > 1) throw std::logic_error(fmt::format("invariant: VM {} is on two hosts", spec_.vms[vm].name));
@@ -232,7 +297,7 @@ void Inventory::check_invariants() const {
       if (!hosts[h].present)
         throw std::logic_error(
             fmt::format("invariant: VM {} runs on absent host {}", spec_.vms[vm].name, spec_.hosts[h].name));
-      booked[h] += spec_.vms[vm].ram_mib;
+      count(h, vm);
     }
   for (size_t vm = 0; vm < vms.size(); ++vm) {
     const VmRec& v = vms[vm];
@@ -241,8 +306,8 @@ void Inventory::check_invariants() const {
       throw std::logic_error(fmt::format("invariant: VM {} is off but placed on a host", spec_.vms[vm].name));
     if (!off && seen[vm] != 1)
       throw std::logic_error(fmt::format("invariant: VM {} is on but on {} hosts", spec_.vms[vm].name, seen[vm]));
-    if (v.migrating) booked[v.migration_dst] += spec_.vms[vm].ram_mib;
-    if (v.cold_moving) booked[v.cold_dst] += spec_.vms[vm].ram_mib;
+    if (v.migrating) count(static_cast<size_t>(v.migration_dst), static_cast<int>(vm));
+    if (v.cold_moving) count(static_cast<size_t>(v.cold_dst), static_cast<int>(vm));
   }
   for (size_t c = 0; c < clusters.size(); ++c) {
     size_t counted = 0;
@@ -259,9 +324,14 @@ void Inventory::check_invariants() const {
                                          spec_.clusters[c].name, counted, clusters[c].hosts.size()));
   }
   for (size_t h = 0; h < hosts.size(); ++h) {
-    if (booked[h] != hosts[h].ram_reserved_mib || hosts[h].ram_reserved_mib > hosts[h].ram_mib)
-      throw std::logic_error(fmt::format("invariant: host {} books {} MiB for {} MiB of VMs (capacity {} MiB)",
-                                         spec_.hosts[h].name, hosts[h].ram_reserved_mib, booked[h], hosts[h].ram_mib));
+    const HostRec& hr = hosts[h];
+    if (booked[h] != hr.ram_reserved_mib || hr.ram_reserved_mib > hr.ram_mib)
+      throw std::logic_error(fmt::format("invariant: host {} reserves {} MiB for {} MiB of VMs (capacity {} MiB)",
+                                         spec_.hosts[h].name, hr.ram_reserved_mib, booked[h], hr.ram_mib));
+    if (demand[h] != hr.ram_demand_mib || configured[h] != hr.ram_configured_mib)
+      throw std::logic_error(
+          fmt::format("invariant: host {} books {} MiB active and {} MiB configured for {} and {} MiB of VMs",
+                      spec_.hosts[h].name, hr.ram_demand_mib, hr.ram_configured_mib, demand[h], configured[h]));
   }
 }
 

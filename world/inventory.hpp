@@ -6,12 +6,17 @@
 // states, failure epochs, retirement bookkeeping) it keeps in its own side
 // table indexed like these.
 //
-// Units: MiB for RAM, simulated seconds. Capacity for placement is RAM; CPU
-// demand drives load (vCPUs may overcommit).
+// Units: MiB for RAM, simulated seconds. Memory as vSphere accounts it: a
+// VM is admitted where its reservation plus overhead fits in the unreserved
+// RAM (and its configured RAM within the cluster's overcommit limit, when a
+// planner set one); a host runs by its VMs' active memory plus overhead,
+// which drives its memory load and its ESXi memory state (MemoryPressure).
+// CPU demand drives load (vCPUs may overcommit).
 //
-// Leaves out: memory reservations, shares and overhead (a VM books its
-// configured RAM), and storage and networks as resources. A host's CPU
-// changes only through change_cpu (firmware and microcode updates).
+// Leaves out: shares, limits, transparent page sharing and the reclaimed
+// amounts themselves (a state is reported, not the pages ballooned), and
+// storage and networks as resources. A host's CPU changes only through
+// change_cpu (firmware and microcode updates).
 #pragma once
 
 #include <algorithm>
@@ -35,8 +40,11 @@ struct alignas(64) HostRec {
   bool up = true;
   bool maintenance = false;
   int migrations = 0;            // in flight, in or out
-  int64_t ram_reserved_mib = 0;  // resident VMs plus incoming migrations / cold moves
+  int64_t ram_reserved_mib = 0;  // reservations + overhead of resident VMs, incoming migrations, cold moves
   int64_t ram_mib = 0;
+  int64_t ram_demand_mib = 0;           // active memory + overhead of the same VMs
+  int64_t ram_configured_mib = 0;       // their configured RAM (overcommitment)
+  int memory_state = 0;                 // MemoryState of ram_demand_mib
   double demand = 0;                    // sum of the base CPU demand of the VMs here
   double noise = 0;                     // relative load noise (DRS redraws it hourly)
   double capacity = 1;                  // cores x relative speed
@@ -83,8 +91,28 @@ class Inventory {
   bool usable(int host) const { return hosts[host].present && hosts[host].up && !hosts[host].maintenance; }
   HostView host_view(int host) const;
   VmView vm_view(int vm) const;
-  bool has_room(int host, int vm) const;
+  // Room for a VM at a host: its reservation plus overhead within the
+  // unreserved RAM, and its configured RAM within the cluster's overcommit
+  // limit; when it does not fit, the RAM free and needed in the bound that binds.
+  struct MemoryFit {
+    bool ok = true;
+    int64_t free_mib = 0, need_mib = 0;
+    bool over_limit = false;  // the overcommit limit binds, not the unreserved RAM
+  };
+  // `pending_*`: memory of moves planned to the host but not yet booked.
+  MemoryFit fit(int host, int vm, int64_t pending_admit_mib = 0, int64_t pending_configured_mib = 0) const;
+  bool has_room(int host, int vm) const { return fit(host, vm).ok; }
+  // RAM left to run more VMs without pressure (best-fit scores by it).
+  int64_t run_room(int host) const {
+    return std::min(hosts[host].ram_mib - std::max(hosts[host].ram_demand_mib, hosts[host].ram_reserved_mib),
+                    pack_room(host));
+  }
   int64_t free_mib(int host) const { return hosts[host].ram_mib - hosts[host].ram_reserved_mib; }
+  // One number per VM and host for bin packing (evacuations): the size is at
+  // least what each bound needs, the room at most what each leaves, so a
+  // packing that fits these fits the hosts.
+  int64_t pack_size(int vm) const;
+  int64_t pack_room(int host) const;
   bool rules_allow(int vm, int host) const;  // affinity, anti-affinity, VM-host rules
 
   double demand_factor() const;  // diurnal wave x growth at now()
@@ -102,7 +130,7 @@ class Inventory {
   }
   double ram_load(int host) const {
     const HostRec& hr = hosts[host];
-    return static_cast<double>(hr.ram_reserved_mib) / static_cast<double>(std::max<int64_t>(1, hr.ram_mib));
+    return static_cast<double>(hr.ram_demand_mib) / static_cast<double>(std::max<int64_t>(1, hr.ram_mib));
   }
 
   // A host's load inputs (RAM booked, demand, noise, capacity, RAM) or its
@@ -113,10 +141,9 @@ class Inventory {
     for (TouchLog& log : touch_logs_)
       if (!log.flag[host]) log.flag[host] = 1, log.hosts.push_back(host);
   }
-  void book(int host, int64_t mib) {  // RAM booked (or released, negative) at a host
-    hosts[host].ram_reserved_mib += mib;
-    touch(host);
-  }
+  // A VM's memory booked (sign +1) or released (-1) at a host: an incoming
+  // migration or cold move books it at its destination until it arrives.
+  void book(int host, int vm, int sign);
   void set_up(int host, bool up) {
     hosts[host].up = up;
     touch(host);
@@ -155,6 +182,7 @@ class Inventory {
 
  private:
   void recompute_lcd(int cluster);  // from the cluster's CPU models
+  void add_memory(int host, int vm, int sign);
 
   Env& env_;
   const ScenarioSpec& spec_;

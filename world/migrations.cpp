@@ -45,7 +45,7 @@ void Migrations::start_live(int vm, int dst, const Verdict& admission, Priority 
   int src = v.host;
   v.migrating = true;
   v.migration_dst = dst;
-  inv_.book(dst, spec_.vms[vm].ram_mib);
+  inv_.book(dst, vm, 1);
   ++inv_.hosts[src].migrations;  // requested: running or queued
   ++inv_.hosts[dst].migrations;
   if (has_slot(src, dst)) {
@@ -136,7 +136,7 @@ void Migrations::finish(const MigrationJob& job, const MigrationOutcome& out, bo
   v.migration_dst = -1;
   const bool vm_stopped = v.host != job.src || v.power == Power::off;
   if (!ran || vm_stopped || !dst.up || !dst.present) {
-    inv_.book(job.dst, -spec_.vms[job.vm].ram_mib);
+    inv_.book(job.dst, job.vm, -1);
     env_.emit(MigrationAborted{env_.now(), job.vm, job.src, job.dst, vm_stopped});
     aborted(job);
     return;
@@ -151,7 +151,7 @@ void Migrations::finish(const MigrationJob& job, const MigrationOutcome& out, bo
 void Migrations::start_cold(int vm, int dst, PowerOffReason reason) {
   VmRec& v = inv_.vms[vm];
   int src = v.host;
-  inv_.book(dst, spec_.vms[vm].ram_mib);  // first: a VM waiting for room must not take it
+  inv_.book(dst, vm, 1);  // first: a VM waiting for room must not take it
   guests_.power_off(vm, VmPoweredOff{0, vm, src, reason, dst});
   v.cold_moving = true;
   v.cold_dst = dst;
@@ -167,7 +167,7 @@ void Migrations::cold_arrived(int vm, int dst) {
   VmRec& v = inv_.vms[vm];
   v.cold_moving = false;
   v.cold_dst = -1;
-  inv_.book(dst, -spec_.vms[vm].ram_mib);
+  inv_.book(dst, vm, -1);
   BootView bv = guests_.view_at(vm, dst);
   if (!bv.ok) {
     env_.emit(PowerOnRefused{env_.now(), vm, dst, bv.missing,

@@ -79,7 +79,6 @@ Placed Placement::choose(int vm, const std::vector<int>& candidates) const {
   Placed out;
   double best_score = 0;
   const double factor = inv_.demand_factor();
-  const int64_t need_mib = spec_.vms[vm].ram_mib;
   const bool any_rules = !spec_.rules.empty();
   Verdicts verdict_for(inv_, spec_, guests_, vm);
   for (int h : candidates) {
@@ -89,8 +88,8 @@ Placed Placement::choose(int vm, const std::vector<int>& candidates) const {
     if (!hr.present) reason.code = PlacementCode::host_absent;
     else if (!hr.up) reason.code = PlacementCode::host_down;
     else if (hr.maintenance) reason.code = PlacementCode::host_in_maintenance;
-    else if (hr.ram_reserved_mib + need_mib > hr.ram_mib)
-      reason = {PlacementCode::no_room, h, inv_.free_mib(h), need_mib, {}};
+    else if (const Inventory::MemoryFit fit = inv_.fit(h, vm); !fit.ok)
+      reason = {PlacementCode::no_room, h, fit.free_mib, fit.need_mib, {}, fit.over_limit};
     else if (any_rules && !inv_.rules_allow(vm, h)) reason.code = PlacementCode::rule;
     else {
       bv = &verdict_for(h);
@@ -103,7 +102,7 @@ Placed Placement::choose(int vm, const std::vector<int>& candidates) const {
       if (closer(reason, out.why)) out.why = reason;
       continue;
     }
-    double score = placement_->score(PlacementCandidate{inv_.free_mib(h), inv_.load(h, factor)});
+    double score = placement_->score(PlacementCandidate{inv_.run_room(h), inv_.load(h, factor)});
     if (out.host < 0 || score < best_score) out.host = h, best_score = score, out.view = *bv;
   }
   return out;
@@ -115,7 +114,7 @@ void Placement::rescore(Burst& b, int cluster, int place, double factor) {
   score = std::numeric_limits<double>::quiet_NaN();
   const int h = inv_.clusters[cluster].hosts[static_cast<size_t>(place)];
   if (!inv_.usable(h)) return;
-  score = placement_->score(PlacementCandidate{inv_.free_mib(h), inv_.load(h, factor)});
+  score = placement_->score(PlacementCandidate{inv_.run_room(h), inv_.load(h, factor)});
   b.order.insert({score, place});
 }
 
@@ -143,13 +142,11 @@ Placed Placement::choose_in_cluster(int vm, int cluster) {
       rescore(b, cluster, static_cast<int>(i), factor);
     }
   }
-  const int64_t need_mib = spec_.vms[vm].ram_mib;
   const bool any_rules = !spec_.rules.empty();
   Verdicts verdict_for(inv_, spec_, guests_, vm);
   for (const auto& [score, place] : b.order) {
     const int h = hosts[static_cast<size_t>(place)];
-    const HostRec& hr = inv_.hosts[h];
-    if (hr.ram_reserved_mib + need_mib > hr.ram_mib) continue;
+    if (!inv_.has_room(h, vm)) continue;
     if (any_rules && !inv_.rules_allow(vm, h)) continue;
     const BootView& bv = verdict_for(h);
     if (!bv.ok) continue;
@@ -173,8 +170,10 @@ void Placement::power_on(int vm, int preferred) {
   queue_[spec_.vms[vm].cluster].push_back(Waiter{vm, -1, {}});
 }
 
-// HA admission control: the RAM a cluster can still give to power-ons while
-// keeping room to restart the VMs of its `failover_hosts` largest hosts.
+// HA admission control: the unreserved RAM a cluster can still give to
+// power-ons while keeping its `failover_hosts` largest hosts' RAM free (the
+// percentage policy: reservations plus overhead count, an unreserved VM only
+// its overhead -- vSphere API, ClusterFailoverResourcesAdmissionControlPolicy).
 int64_t Placement::beyond_reserve(int cluster) const {
   const int n = spec_.failures.failover_hosts;
   if (n <= 0) return INT64_MAX;
@@ -191,7 +190,7 @@ int64_t Placement::beyond_reserve(int cluster) const {
 bool Placement::try_power_on(int vm, bool report) {
   const int cluster = spec_.vms[vm].cluster;
   const std::vector<int>& candidates = inv_.clusters[cluster].hosts;
-  if (const int64_t room = beyond_reserve(cluster); room < spec_.vms[vm].ram_mib) {
+  if (const int64_t room = beyond_reserve(cluster); room < spec_.vms[vm].admit_mib()) {
     if (report)
       env_.emit(PowerOnRefused{env_.now(),
                                vm,
@@ -200,7 +199,7 @@ bool Placement::try_power_on(int vm, bool report) {
                                PlacementRefusal{PlacementCode::ha_reserve,
                                                 spec_.failures.failover_hosts,
                                                 std::max<int64_t>(0, room),
-                                                spec_.vms[vm].ram_mib,
+                                                spec_.vms[vm].admit_mib(),
                                                 {}}});
     return false;
   }

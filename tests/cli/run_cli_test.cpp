@@ -224,6 +224,7 @@ TEST(RunCli, CatalogOptionReachesTheMarket) {
 start_date: "2012-06"
 policy { name: "cluster-baseline" }
 refresh { headroom: 0.5 hosts_per_purchase: 2 qualification_months: 0 }
+memory { overcommit_limit: 1 }
 cluster { name: "c" baseline: "intel-westmere" hosts { cpu: "X5670" name: "h" count: 2 ram_gib: 16 } }
 vm { name: "v" count: 5 cluster: "c" ram_mib: 4096 }
 )";

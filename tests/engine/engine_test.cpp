@@ -255,8 +255,8 @@ TEST(Engine, OperationsOnBusyOrAbsentThingsAreRefusedWithReasons) {
   Recorder r = run(scenario(R"(horizon_s: 3600
 policy { name: "modern-superset" }
 cluster { name: "c" hosts { cpu: "E5420" name: "a" ram_gib: 8 } hosts { cpu: "E5440" name: "b" ram_gib: 8 } }
-vm { name: "big" host: "a" ram_mib: 6144 }
-vm { name: "other" host: "b" ram_mib: 6144 }
+vm { name: "big" host: "a" ram_mib: 6144 reserved_mib: 6144 }
+vm { name: "other" host: "b" ram_mib: 6144 reserved_mib: 6144 }
 vm { name: "late" cluster: "c" start_powered_off: true }
 at { at_s: 100 migrate { vm: "big" host: "b" } }
 at { at_s: 110 remove_host: "a" }

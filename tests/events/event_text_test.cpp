@@ -34,7 +34,10 @@ bool has(const std::string& text, const std::string& part) { return text.find(pa
 
 TEST(EventText, PlacementRefusalsNameTheHostAndTheRoomMissing) {
   PlacementRefusal room{PlacementCode::no_room, host("clv"), 1024, 4096, ""};
-  EXPECT_EQ(text(room, spec()), "host clv has 1024 MiB free, the VM needs 4096 MiB");
+  EXPECT_EQ(text(room, spec()), "host clv has 1024 MiB unreserved (reservations + overhead), the VM needs 4096 MiB");
+  PlacementRefusal limit{PlacementCode::no_room, host("clv"), 1024, 4096, "", true};
+  EXPECT_EQ(text(limit, spec()),
+            "host clv has 1024 MiB left under the cluster's memory overcommit limit, the VM needs 4096 MiB");
   PlacementRefusal policy{PlacementCode::policy, host("pen"), 0, 0, "the guest view needs sse4_1, which clv lacks"};
   EXPECT_EQ(text(policy, spec()), "host pen: the guest view needs sse4_1, which clv lacks");
   PlacementRefusal down{PlacementCode::host_down, host("clv"), 0, 0, ""};
@@ -54,7 +57,7 @@ TEST(EventText, OperationRefusalsNameTheVmTheHostAndTheBaseline) {
   Refusal on{RefusalCode::already_on, 2, -1, -1, 0, 0, "", "", {}};
   EXPECT_EQ(text(on, spec()), "web-3 is already on");  // a group's VMs are numbered from 1
   Refusal room{RefusalCode::no_room, 0, host("clv"), -1, 100, 512, "", "", {}};
-  EXPECT_EQ(text(room, spec()), "host clv has 100 MiB free, web-1 needs 512 MiB");
+  EXPECT_EQ(text(room, spec()), "host clv has 100 MiB unreserved (reservations + overhead), web-1 needs 512 MiB");
   Refusal join{RefusalCode::baseline_host_cannot_join, -1, -1, 0, 0, 0, "intel-penryn", "clv lacks sse4_1", {}};
   EXPECT_EQ(text(join, spec()), "cluster prod cannot take baseline intel-penryn: clv lacks sse4_1");
   // At most five VMs are named, then "...".
@@ -108,7 +111,7 @@ policy { name: "modern-superset" }
 cluster { name: "c" hosts { cpu: "E5420" name: "h0" } hosts { cpu: "E5310" name: "old" } }
 cluster { name: "d" hosts { cpu: "E5420" name: "small" ram_gib: 4 } }
 vm { name: "b" host: "h0" software { name: "app" uses: ["sse4_1"] } }
-vm { name: "big" count: 2 cluster: "d" ram_mib: 3072 }
+vm { name: "big" count: 2 cluster: "d" ram_mib: 3072 reserved_mib: 3072 }
 at { at_s: 600 maintenance: "h0" }
 )");
   run.run_until(3600);
@@ -124,7 +127,8 @@ at { at_s: 600 maintenance: "h0" }
   const std::string why = power_on_refused_text(refused[0], run.spec);
   EXPECT_EQ(refused[0].why.code, PlacementCode::no_room) << why;
   EXPECT_TRUE(has(why, "host small has ")) << why;
-  EXPECT_TRUE(has(why, "MiB free, the VM needs 3072 MiB")) << why;
+  // 3,072 MiB reserved + 45 MiB overhead against what the first VM left unreserved.
+  EXPECT_TRUE(has(why, "MiB unreserved (reservations + overhead), the VM needs 3117 MiB")) << why;
 }
 
 }  // namespace

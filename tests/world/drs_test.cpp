@@ -100,6 +100,7 @@ TEST(DrsController, WeighsRamStopsAtTheTargetAndCountsStuckPasses) {
   FakeRun ram(R"(horizon_s: 400
 drs { balance: true interval_s: 300 threshold: 1 max_moves_per_pass: 20 max_per_host: 20 }
 workload { noise: 0 diurnal_amplitude: 0 }
+memory { active: 1 }
 cluster { name: "c" hosts { cpu: "E5420" name: "h" count: 2 ram_gib: 64 } }
 vm { name: "v" count: 14 host: "h-1" ram_mib: 4096 cpu_demand: 0.01 }
 )");

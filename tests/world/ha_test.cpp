@@ -53,20 +53,104 @@ vm { name: "v" host: "old" software { name: "app" uses: ["sse4_1", "ssse3"] } }
   }
 }
 
+// Wear-out starts on each host's wear-out date: hosts that wear out during
+// the run fail at the doubled rate from that date, not only after their
+// next failure (a draw past the date is drawn again there). 2,000 hosts
+// wear out one year in, at 0.1 a year: about 0.2 failures per host a year
+// after it; drawing the doubled rate only after a failure gave about 0.13.
+TEST(HaController, WearOutDoublesTheRateFromTheWearOutDate) {
+  FakeRun run(R"(horizon_s: 94672800
+start_date: "2010-01"
+failures { annual_rate: 0.1 wear_out_after_years: 5 repair_hours: 1 }
+cluster { name: "c" hosts { cpu: "E5420" name: "h" count: 2000 purchased: "2006-01" } }
+)");
+  run.run_until(94672800);  // three years; wear-out at 2011-01
+  const double year = 365.25 * 86400;
+  int before = 0, after = 0;
+  for (const auto& f : run.rec.all<HostFailed>()) (f.t < year ? before : after)++;
+  EXPECT_NEAR(before / 2000.0, 0.1, 0.025);
+  EXPECT_NEAR(after / 2000.0 / 2, 0.2, 0.025);
+}
+
+// HA declares a host failed after its heartbeats stop (15 s by default),
+// then restarts its VMs: the outage is detection plus the boot.
+TEST(HaController, RestartsAfterDetectionAndTheOutageIsDetectionPlusBoot) {
+  const std::string fleet = R"(horizon_s: 3600
+cluster { name: "c" hosts { cpu: "E5420" name: "a" } hosts { cpu: "E5420" name: "b" } }
+vm { name: "v" count: 3 host: "a" }
+at { at_s: 100 fail_host { host: "a" repair_hours: 100 } }
+)";
+  FakeRun run(fleet);
+  run.run_until(3600);
+  auto ha = run.rec.all<HaRestart>();
+  ASSERT_EQ(ha.size(), 3u);
+  for (const auto& r : ha) EXPECT_DOUBLE_EQ(r.t, 115);
+  auto m = metrics_of(run, 3600);
+  EXPECT_DOUBLE_EQ(m["outage_minutes"], 3 * (15 + run.spec.migration.reboot_s) / 60);
+  EXPECT_EQ(m["ha_restarts_delayed"], 0);  // detection is not waiting for capacity
+
+  FakeRun quick("failures { ha_detection_s: 45 }\n" + fleet);
+  quick.run_until(3600);
+  ASSERT_EQ(quick.rec.all<HaRestart>().size(), 3u);
+  EXPECT_DOUBLE_EQ(quick.rec.all<HaRestart>()[0].t, 145);
+}
+
+// Memory as vSphere accounts it: unreserved VMs book only their overhead, so
+// HA restarts a failed host's VMs on a host whose configured RAM they
+// overcommit -- at once, not after the repair -- and the host reports the
+// memory pressure its active memory causes. A planner's overcommit limit
+// makes them wait again, saying which bound refused them.
+TEST(HaController, RestartsOvercommitMemoryAndReportPressureInsteadOfWaiting) {
+  const std::string fleet = R"(horizon_s: 20000
+memory { active: 0.62 }
+cluster { name: "c" hosts { cpu: "E5420" name: "a" ram_gib: 8 } hosts { cpu: "E5420" name: "b" ram_gib: 8 } }
+vm { name: "on-a" count: 2 host: "a" ram_mib: 3072 }
+vm { name: "on-b" count: 2 host: "b" ram_mib: 3072 }
+at { at_s: 100 fail_host { host: "a" repair_hours: 2 } }
+)";
+  FakeRun run(fleet);
+  run.run_until(20000);
+  auto ha = run.rec.all<HaRestart>();
+  ASSERT_EQ(ha.size(), 2u);
+  for (const auto& r : ha) EXPECT_DOUBLE_EQ(r.t, 115);  // at detection, not at the repair (7300)
+  EXPECT_TRUE(run.rec.all<PowerOnRefused>().empty());
+  // b: 4 x (0.62 x 3072 + 45) MiB active = 7800 MiB of 8192: free 392 MiB,
+  // below 64% of minFree (899 MiB), above 32%: ballooning.
+  auto pressure = run.rec.all<MemoryPressure>();
+  ASSERT_FALSE(pressure.empty());
+  EXPECT_EQ(pressure[0].host, host_named(run.spec, "b"));
+  EXPECT_EQ(pressure[0].state, MemoryState::soft);
+  EXPECT_EQ(pressure[0].demand_mib, 4 * (1905 + 45));
+  EXPECT_EQ(pressure[0].configured_mib, 4 * 3072);
+  auto m = metrics_of(run, 20000);
+  EXPECT_NEAR(m["memory_ballooning_host_hours"], (20000 - 115) / 3600.0, 1e-9);  // no DRS: to the end
+  EXPECT_EQ(m["memory_swapping_host_hours"], 0);
+  EXPECT_DOUBLE_EQ(m["outage_minutes"], 2 * (15 + run.spec.migration.reboot_s) / 60);
+
+  std::string with_limit = fleet;
+  with_limit.replace(with_limit.find("active: 0.62"), 12, "active: 0.62 overcommit_limit: 1");
+  FakeRun limited(with_limit);
+  limited.run_until(20000);
+  auto refused = limited.rec.all<PowerOnRefused>();
+  ASSERT_EQ(refused.size(), 2u);
+  EXPECT_TRUE(refused[0].why.over_limit);
+  for (const auto& r : limited.rec.all<HaRestart>()) EXPECT_DOUBLE_EQ(r.t, 100 + 7200);
+}
+
 // HA restarts VMs that found no room once capacity returns (here: the failed
 // host's repair); outage runs from the failure to running again; VMs still
 // down at the end are lost VM-hours. fail_host injects the failure.
 TEST(HaController, WaitsForCapacityAndCountsTheWholeOutage) {
   const std::string fleet = R"(policy { name: "modern-superset" }
 cluster { name: "c" hosts { cpu: "E5420" name: "a" ram_gib: 8 } hosts { cpu: "E5420" name: "b" ram_gib: 8 } }
-vm { name: "on-a" count: 2 host: "a" ram_mib: 3072 }
-vm { name: "on-b" count: 2 host: "b" ram_mib: 3072 }
+vm { name: "on-a" count: 2 host: "a" ram_mib: 3072 reserved_mib: 3072 }
+vm { name: "on-b" count: 2 host: "b" ram_mib: 3072 reserved_mib: 3072 }
 )";
   FakeRun run("horizon_s: 20000\n" + fleet + R"(at { at_s: 100 fail_host { host: "a" repair_hours: 2 } })");
   run.run_until(20000);
   ASSERT_EQ(run.rec.all<HostFailed>().size(), 1u);
   auto refused = run.rec.all<PowerOnRefused>();
-  ASSERT_EQ(refused.size(), 2u);  // b has room for neither 3 GiB VM (8 GiB, 6 GiB used)
+  ASSERT_EQ(refused.size(), 2u);  // b has room for neither reserved 3 GiB VM (8 GiB, 6 GiB reserved)
   EXPECT_TRUE(refused[0].ha);
   EXPECT_EQ(refused[0].why.code, PlacementCode::no_room);
   auto ha = run.rec.all<HaRestart>();
@@ -90,19 +174,20 @@ TEST(HaController, AdmissionControlAndRestartPriority) {
   FakeRun reserve(R"(horizon_s: 600
 failures { failover_hosts: 1 }
 cluster { name: "c" hosts { cpu: "E5420" name: "h" count: 2 ram_gib: 16 } }
-vm { name: "v" count: 5 cluster: "c" ram_mib: 4096 }
+vm { name: "v" count: 5 cluster: "c" ram_mib: 4096 reserved_mib: 4000 }
 )");
   reserve.run_until(600);
-  EXPECT_EQ(reserve.rec.all<VmPoweredOn>().size(), 4u);  // 32 GiB, 16 kept for a failure
+  // 32 GiB, 16 kept for a failure: four reservations of 4,000 MiB + 53 MiB overhead fit, a fifth does not.
+  EXPECT_EQ(reserve.rec.all<VmPoweredOn>().size(), 4u);
   auto refused = reserve.rec.all<PowerOnRefused>();
   ASSERT_EQ(refused.size(), 1u);
   EXPECT_EQ(refused[0].why.code, PlacementCode::ha_reserve);
 
   FakeRun priority(R"(horizon_s: 3600
 cluster { name: "c" hosts { cpu: "E5420" name: "a" ram_gib: 16 } hosts { cpu: "E5420" name: "b" ram_gib: 8 } }
-vm { name: "low" host: "a" ram_mib: 4096 ha_priority: "low" }
-vm { name: "high" host: "a" ram_mib: 4096 ha_priority: "high" }
-vm { name: "fill" host: "b" ram_mib: 4096 }
+vm { name: "low" host: "a" ram_mib: 4096 reserved_mib: 4000 ha_priority: "low" }
+vm { name: "high" host: "a" ram_mib: 4096 reserved_mib: 4000 ha_priority: "high" }
+vm { name: "fill" host: "b" ram_mib: 4096 reserved_mib: 4000 }
 at { at_s: 100 fail_host { host: "a" repair_hours: 100 } }
 )");
   priority.run_until(3600);

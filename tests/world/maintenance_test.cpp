@@ -23,8 +23,8 @@ cluster { name: "c"
   hosts { cpu: "E5420" name: "h0" ram_gib: 64 }
   hosts { cpu: "E5440" name: "y" ram_gib: 5 }
   hosts { cpu: "E5310" name: "x" ram_gib: 5 } }
-vm { name: "a" host: "x" ram_mib: 4096 }
-vm { name: "b" host: "h0" ram_mib: 4096 }
+vm { name: "a" host: "x" ram_mib: 4096 reserved_mib: 4000 }
+vm { name: "b" host: "h0" ram_mib: 4096 reserved_mib: 4000 }
 at { at_s: 100 migrate { vm: "a" host: "h0" } }
 at { at_s: 600 maintenance: "h0" }
 )");
@@ -61,7 +61,7 @@ TEST(MaintenanceController, ColdMovesOnlyWhenTheyEmptyTheHost) {
 policy { name: "modern-superset" }
 refresh { cold_evacuation: true lifetime_years: 0 }
 cluster { name: "c" hosts { cpu: "E5420" name: "h0" ram_gib: 16 } hosts { cpu: "E5310" name: "old" ram_gib: %s } }
-vm { name: "b" count: 2 host: "h0" ram_mib: 4096 software { name: "app" uses: ["sse4_1"] } }
+vm { name: "b" count: 2 host: "h0" ram_mib: 4096 reserved_mib: 4000 software { name: "app" uses: ["sse4_1"] } }
 at { at_s: 600 maintenance: "h0" }
 )";
   auto with_old_ram = [&](const char* gib) {

@@ -81,7 +81,7 @@ rule { kind: "anti-affinity" vm: ["db0", "db6", "db12", "db18"] }
 TEST(Placement, APowerOnWithoutRoomWaitsForTheNextHost) {
   FakeRun run(R"(horizon_s: 3600
 cluster { name: "c" hosts { cpu: "E5420" name: "a" ram_gib: 8 } }
-vm { name: "v" count: 3 cluster: "c" ram_mib: 3072 }
+vm { name: "v" count: 3 cluster: "c" ram_mib: 3072 reserved_mib: 3072 }
 at { at_s: 600 add_host { cluster: "c" hosts { cpu: "E5420" name: "b" ram_gib: 8 } } }
 )");
   run.run_until(3600);

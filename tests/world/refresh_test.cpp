@@ -95,6 +95,7 @@ TEST(RefreshController, AClusterAtItsCapSaysSo) {
   FakeRun run(R"(horizon_s: 864000
 start_date: "2012-06"
 refresh { headroom: 0.5 hosts_per_purchase: 2 max_hosts_per_cluster: 3 }
+memory { overcommit_limit: 1 }
 cluster { name: "c" hosts { cpu: "X5670" name: "h" count: 2 ram_gib: 16 } }
 vm { name: "v" count: 5 cluster: "c" ram_mib: 4096 }
 )");
@@ -111,6 +112,7 @@ TEST(RefreshController, BuysTheNewestQualifiedPartWithTheRamOfItsEra) {
     FakeRun run(std::string(R"(horizon_s: 864000
 start_date: "2012-06"
 policy { name: "cluster-baseline" }
+memory { overcommit_limit: 1 }
 )") + refresh + R"(
 cluster { name: "c" baseline: "intel-westmere" hosts { cpu: "X5670" name: "h" count: 2 ram_gib: 16 } }
 vm { name: "v" count: 5 cluster: "c" ram_mib: 4096 }

@@ -21,7 +21,8 @@ DrsController::DrsController(Env& env, Inventory& inv, Migrations& migrations)
       slot_(env.spec.hosts.size(), -1),
       touch_log_(inv.open_touch_log()) {
   vm_size_.reserve(spec_.vms.size());
-  for (const VmSpec& v : spec_.vms) vm_size_.push_back({v.cpu_demand, static_cast<double>(v.ram_mib)});
+  for (const VmSpec& v : spec_.vms)
+    vm_size_.push_back({v.cpu_demand, static_cast<double>(v.demand_mib()), static_cast<double>(v.ram_mib)});
 }
 
 void DrsController::start() {
@@ -216,7 +217,7 @@ DrsController::Plan DrsController::plan(const Start& st, bool admitted_only,
       for (int vm : hsrc.vms) {
         if (++scanned > 24) break;  // enough candidates: the pass is a heuristic, like DRS's
         const double d = vm_size_[vm].cpu_demand * st.factor;
-        const double r = vm_size_[vm].ram_mib;
+        const double r = vm_size_[vm].demand_mib;
         const double cs = cpu[src] - d * (1 + hsrc.noise) / hsrc.capacity,
                      cd = cpu[dst] + d * (1 + hdst.noise) / hdst.capacity;
         const double ms = mem[src] - r / static_cast<double>(std::max<int64_t>(1, hsrc.ram_mib));
@@ -224,13 +225,14 @@ DrsController::Plan DrsController::plan(const Start& st, bool admitted_only,
         const double ls = std::max(cs, ms), ld = std::max(cd, md);
         double ns = s - l[src] - l[dst] + ls + ld;
         double ns2 = s2 - l[src] * l[src] - l[dst] * l[dst] + ls * ls + ld * ld;
-        const double cost = 1e-4 + 0.1 * l[src] * (r / link_mib_per_s) / spec_.drs.interval_s;
+        const double cost = 1e-4 + 0.1 * l[src] * (vm_size_[vm].ram_mib / link_mib_per_s) / spec_.drs.interval_s;
         double gain = stddev(s, s2) - stddev(ns, ns2) - cost;
         if (gain <= best_gain) continue;
         const VmRec& v = inv_.vms[vm];
         if (v.power != Power::running || v.migrating || std::find(moved.begin(), moved.end(), vm) != moved.end())
           continue;
-        if (inv_.free_mib(h_dst) - (booked ? booked[dst] : 0) < spec_.vms[vm].ram_mib || !inv_.rules_allow(vm, h_dst))
+        if (!inv_.fit(h_dst, vm, booked ? booked[dst] : 0, booked ? w.configured[dst] : 0).ok ||
+            !inv_.rules_allow(vm, h_dst))
           continue;
         if (inv_.hosts[h_src].migrations + (busy ? busy[src] : 0) >= spec_.drs.max_per_host ||
             inv_.hosts[h_dst].migrations + (busy ? busy[dst] : 0) >= spec_.drs.max_per_host)
@@ -254,6 +256,7 @@ DrsController::Plan DrsController::plan(const Start& st, bool admitted_only,
       w.load.assign(st.load.begin(), st.load.end());
       w.busy.assign(hs.size(), 0);
       w.booked.assign(hs.size(), 0);
+      w.configured.assign(hs.size(), 0);
       cpu = w.cpu.data(), mem = w.mem.data(), l = w.load.data(), busy = w.busy.data(), booked = w.booked.data();
     }
     double* cpu_w = w.cpu.data();
@@ -270,7 +273,8 @@ DrsController::Plan DrsController::plan(const Start& st, bool admitted_only,
     moved.push_back(best_vm);
     ++w.busy[src];
     ++w.busy[best_dst];
-    w.booked[best_dst] += spec_.vms[best_vm].ram_mib;
+    w.booked[best_dst] += spec_.vms[best_vm].admit_mib();
+    w.configured[best_dst] += spec_.vms[best_vm].ram_mib;
     out.moves.push_back(Move{best_vm, h_dst, std::move(best_verdict)});
   }
   out.reached = stddev(s, s2);

@@ -52,7 +52,7 @@ class DrsController {
     std::vector<int> host;
     std::vector<uint8_t> usable;
     std::vector<double> demand, noise, capacity;
-    std::vector<double> ram_load;              // booked / RAM, Inventory::ram_load
+    std::vector<double> ram_load;              // active + overhead / RAM, Inventory::ram_load
     std::vector<int> usable_hosts, usable_at;  // the usable ones and their places here
     bool usable_stale = true;                  // a host's usability changed since they were listed
   };
@@ -90,7 +90,7 @@ class DrsController {
   struct Scratch {                        // of plan()
     std::vector<double> cpu, mem, load;
     std::vector<int> busy, moved;
-    std::vector<int64_t> booked;
+    std::vector<int64_t> booked, configured;  // planned moves' reservation + overhead, configured RAM
   };
   mutable Scratch scratch_;
   std::function<bool(int)> excluded_;
@@ -98,7 +98,7 @@ class DrsController {
   // and reads a VM's records only for one that would help (in the large
   // clusters of a long run most passes find none).
   struct VmSize {
-    double cpu_demand, ram_mib;
+    double cpu_demand, demand_mib, ram_mib;  // demand_mib: active memory + overhead; ram_mib: what moves
   };
   std::vector<VmSize> vm_size_;
 };

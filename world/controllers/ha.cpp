@@ -5,7 +5,7 @@
 namespace evcsim {
 
 namespace {
-constexpr double kDay = 86400;
+constexpr double kDay = 86400, kMonth = 365.25 / 12 * kDay;
 }
 
 HaController::HaController(Env& env, Inventory& inv, GuestModel& guests, Placement& placement)
@@ -23,16 +23,29 @@ void HaController::start() {
 }
 
 // Exponential times at the scenario's rate; hosts past wear_out_after_years
-// (from their purchase) fail twice as often.
+// (from their purchase) fail twice as often. A draw that lands past the
+// host's wear-out date is drawn again at that date at the doubled rate
+// (the hazard steps up there; the exponential has no memory), so the rate
+// doubles on the date, not at the first failure after it.
 void HaController::schedule_failure(int host, double from) {
   const uint32_t epoch = epoch_[host];
   double rate = 1 / (spec_.failures.mtbf_days * kDay);
   const double wear = spec_.failures.wear_out_after_years;
+  double wear_at = -1;  // when the host wears out, if after `from`
   if (wear > 0 && inv_.hosts[host].cpu) {
-    const int age_months = date_at(spec_.start_date, from).index() - inv_.hosts[host].purchased.index();
-    if (age_months >= wear * 12) rate *= 2;
+    const double months_to_wear = inv_.hosts[host].purchased.index() + wear * 12 - date_at(spec_.start_date, 0).index();
+    const double at = months_to_wear * kMonth;
+    if (at <= from) rate *= 2;
+    else wear_at = at;
   }
-  env_.schedule(from + rng_.exponential(rate), [this, host, epoch] {
+  const double next = from + rng_.exponential(rate);
+  if (wear_at >= 0 && next > wear_at) {
+    env_.schedule(wear_at, [this, host, epoch, wear_at] {
+      if (epoch_[host] == epoch) schedule_failure(host, wear_at);
+    });
+    return;
+  }
+  env_.schedule(next, [this, host, epoch] {
     if (epoch_[host] == epoch) host_fails(host, spec_.failures.repair_hours * 3600);
   });
 }
@@ -56,11 +69,27 @@ void HaController::host_fails(int host, double repair_s) {
   std::stable_sort(victims.begin(), victims.end(),
                    [&](int a, int b) { return spec_.vms[a].ha_priority < spec_.vms[b].ha_priority; });
   env_.emit(HostFailed{env_.now(), host, static_cast<int>(victims.size())});
+  // The VMs are down now; HA restarts them once it has declared the host
+  // failed (ha_detection_s), in priority order, each unless something else
+  // powered it on or it departed meanwhile.
+  struct Victim {
+    int vm;
+    uint32_t epoch;
+    FeatureSet before;
+  };
+  std::vector<Victim> down;
   for (int vm : victims) {
     FeatureSet before = inv_.vms[vm].guest_view;
     guests_.power_off(vm, VmPoweredOff{0, vm, host, PowerOffReason::host_failed});
-    placement_.ha_restart(vm, host, before);
+    down.push_back({vm, inv_.vms[vm].epoch, std::move(before)});
   }
+  auto restart = [this, host, down = std::move(down)] {
+    for (const Victim& v : down)
+      if (inv_.vms[v.vm].epoch == v.epoch && inv_.vms[v.vm].power == Power::off)
+        placement_.ha_restart(v.vm, host, v.before);
+  };
+  if (spec_.failures.ha_detection_s > 0) env_.schedule(env_.now() + spec_.failures.ha_detection_s, std::move(restart));
+  else restart();
   env_.schedule(env_.now() + repair_s, [this, host, epoch] {
     if (epoch_[host] == epoch && !inv_.hosts[host].up) host_repaired(host);
   });

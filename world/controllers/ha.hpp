@@ -5,9 +5,13 @@
 // restarted when capacity returns (Placement's queue). Owns the failure stream and, per host, a
 // failure epoch (a bought machine in a bay fails on its own clock).
 //
-// Leaves out: HA's heartbeat and isolation detection delay (a failed host's
-// VMs restart at once), datastore heartbeats, VM monitoring, proactive HA,
-// and admission control by slot size or percentage (hosts only).
+// HA restarts a failed host's VMs once it has declared the host failed
+// (failures.ha_detection_s after the failure); the outage runs from the
+// failure to the guest's boot.
+//
+// Leaves out: isolation responses and network partitions (a failure is a
+// whole host down), VM monitoring, proactive HA, restart staggering within
+// a priority, and admission control by slot size.
 #pragma once
 
 #include "world/placement.hpp"

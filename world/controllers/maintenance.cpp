@@ -66,10 +66,10 @@ void MaintenanceController::evacuate(int host) {
   std::vector<int> dests;
   for (int h : inv_.clusters[spec_.hosts[host].cluster].hosts)
     if (h != host && inv_.usable(h)) dests.push_back(h);
-  std::stable_sort(dests.begin(), dests.end(), [&](int a, int b) { return inv_.free_mib(a) > inv_.free_mib(b); });
+  std::stable_sort(dests.begin(), dests.end(), [&](int a, int b) { return inv_.pack_room(a) > inv_.pack_room(b); });
   std::vector<int64_t> ram, free;
-  for (int vm : leaving) ram.push_back(spec_.vms[vm].ram_mib);
-  for (int h : dests) free.push_back(inv_.free_mib(h));
+  for (int vm : leaving) ram.push_back(inv_.pack_size(vm));
+  for (int h : dests) free.push_back(inv_.pack_room(h));
   FeatureSet missing;
   std::string first_reason;
   // The masking policy's verdict on a move depends on the destination only
@@ -123,19 +123,19 @@ void MaintenanceController::evacuate(int host) {
   // Cold moves only when they empty the host: a maintenance that fails anyway
   // must cost no outage. Planned against the RAM the live plan still needs.
   if (spec_.refresh.cold_evacuation && !stranded.empty()) {
-    std::vector<std::pair<int, int64_t>> held;  // (host, MiB) booked for the dry run, undone below
-    auto hold = [&](int h, int64_t mib) {
-      inv_.book(h, mib);
-      held.emplace_back(h, mib);
+    std::vector<std::pair<int, int>> held;  // (host, VM) booked for the dry run, undone below
+    auto hold = [&](int h, int vm) {
+      inv_.book(h, vm, 1);
+      held.emplace_back(h, vm);
     };
     std::vector<std::pair<int, int>> cold;  // (vm, destination)
     for (int vm : stranded) {
       Placed p = placement_.choose(vm, dests);
       if (p.host < 0) break;
       cold.emplace_back(vm, p.host);
-      hold(p.host, spec_.vms[vm].ram_mib);
+      hold(p.host, vm);
     }
-    for (const auto& [h, mib] : held) inv_.book(h, -mib);
+    for (const auto& [h, vm] : held) inv_.book(h, vm, -1);
     if (cold.size() == stranded.size())
       for (const auto& [vm, to] : cold) migrations_.start_cold(vm, to, PowerOffReason::cold_evacuation);
   }

@@ -93,7 +93,11 @@ void RefreshController::procure(int cluster) {
     if (!inv_.usable(h)) continue;
     const HostRec& hr = inv_.hosts[h];
     ram += static_cast<double>(hr.ram_mib);
-    used += static_cast<double>(hr.ram_reserved_mib);
+    // RAM in use: the VMs' active memory and overhead, or their configured
+    // RAM over the cluster's overcommit limit when a planner set one.
+    const double limit = spec_.clusters[cluster].overcommit_limit;
+    used += std::max(static_cast<double>(hr.ram_demand_mib),
+                     limit > 0 ? static_cast<double>(hr.ram_configured_mib) / limit : 0.0);
     cap += hr.capacity;
     demand += hr.demand;
   }

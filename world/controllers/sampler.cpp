@@ -54,6 +54,16 @@ void Sampler::sample(bool with_graph) {
       if (v.guest_view.contains(b->features)) level = b->name;
     snap.vms_by_level[level]++;
   }
+  double configured = 0, ram = 0;
+  for (size_t h = 0; h < inv_.hosts.size(); ++h) {
+    const HostRec& hr = inv_.hosts[h];
+    if (!hr.present || hr.ram_mib <= 0) continue;
+    configured += static_cast<double>(hr.ram_configured_mib);
+    ram += static_cast<double>(hr.ram_mib);
+    snap.memory_overcommit_max = std::max(snap.memory_overcommit_max,
+                                          static_cast<double>(hr.ram_configured_mib) / static_cast<double>(hr.ram_mib));
+  }
+  snap.memory_overcommit = ram > 0 ? configured / ram : 0;
   for (size_t i = 0; i < ids.size(); ++i) {
     snap.feature_counts.emplace_back(notable_features()[i], counts[i]);
     snap.feature_in_use.emplace_back(notable_features()[i], used[i]);

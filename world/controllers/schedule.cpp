@@ -145,8 +145,8 @@ std::optional<Refusal> ScheduleController::move_refusal(int vm, int dst, bool li
   if (live && d.maintenance) return about_host(RefusalCode::host_in_maintenance, dst);
   if (v.host == dst) return about_vm(RefusalCode::already_there, vm, dst);
   if (live && !inv_.rules_allow(vm, dst)) return about_vm(RefusalCode::rule, vm, dst);
-  if (!inv_.has_room(dst, vm))
-    return Refusal{RefusalCode::no_room, vm, dst, -1, inv_.free_mib(dst), spec_.vms[vm].ram_mib, {}, {}, {}};
+  if (const Inventory::MemoryFit fit = inv_.fit(dst, vm); !fit.ok)
+    return Refusal{RefusalCode::no_room, vm, dst, -1, fit.free_mib, fit.need_mib, {}, {}, {}, fit.over_limit};
   return std::nullopt;
 }
 

@@ -302,7 +302,7 @@ void Loader::load_vm_group(int i) {
     if (!vm_names_.insert(v.name).second) fail(g, "name", t, -1, fmt::format("duplicate VM name '{}'", v.name));
     v.vcpus = g.vcpus() ? static_cast<int>(g.vcpus()) : 2;
     v.ram_mib = g.ram_mib() ? g.ram_mib() : 4096;
-    v.dirty_mib_per_s = g.dirty_mib_per_s() > 0 ? g.dirty_mib_per_s() : 50;
+    v.dirty_mib_per_s = g.has_dirty_mib_per_s() ? g.dirty_mib_per_s() : 50;  // 0: idle, dirties nothing
     v.working_set_mib = g.working_set_mib() ? g.working_set_mib() : std::max<int64_t>(1, v.ram_mib / 4);
     if (v.working_set_mib > v.ram_mib)
       fail(g, "working_set_mib", t, -1,

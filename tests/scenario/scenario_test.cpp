@@ -50,6 +50,17 @@ TEST(Scenario, ParsesHostsVmsAndDefaults) {
   EXPECT_EQ(s.seed, 1u);
 }
 
+// dirty_mib_per_s: 0 is an idle VM; only an unset rate takes the default.
+TEST(Scenario, ZeroDirtyRateIsAnIdleVmUnsetIsTheDefault) {
+  auto load = [](const std::string& vm) {
+    return parse_scenario("horizon_s: 10\ncluster { name: \"c\" hosts { cpu: \"E5420\" } }\n" + vm, "s.textproto",
+                          Catalog::builtin());
+  };
+  EXPECT_EQ(load("vm { name: \"idle\" dirty_mib_per_s: 0 }\n").vms[0].dirty_mib_per_s, 0.0);
+  EXPECT_EQ(load("vm { name: \"v\" }\n").vms[0].dirty_mib_per_s, 50.0);
+  EXPECT_EQ(load("vm { name: \"hot\" dirty_mib_per_s: 500 }\n").vms[0].dirty_mib_per_s, 500.0);
+}
+
 TEST(Scenario, ErrorsNameFileLineAndField) {
   std::string cpu = kBase;
   cpu.replace(cpu.find("\"E5310\""), 7, "\"E9999\"");

@@ -75,7 +75,10 @@ MigrationOutcome precopy(Pipe& pipe, const MigrationJob& job, uint64_t* communic
     double dt = std::max(sg4::Engine::get_clock() - t0, 1e-9);
     out.bytes_sent += bytes;
     ++out.rounds;
-    if (throttle > 0) out.throttled_s += dt;
+    if (throttle > 0) {
+      out.throttled_s += dt;
+      out.lost_guest_cpu_s += throttle * dt * job.vcpus;
+    }
     double bandwidth = bytes / dt;
     double dirty = std::min(job.dirty_bytes_per_s * (1 - throttle) * dt, job.working_set_bytes);
     bool converged = dirty / bandwidth <= job.max_downtime_s;

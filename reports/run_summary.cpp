@@ -52,6 +52,7 @@ void RunSummary::on_event(const Event& ev) {
           counts_["migrations"]++;
           if (e.over_downtime_target) counts_["migrations_over_downtime_target"]++;
           if (e.throttled_s > 0) counts_["guest_throttled_minutes"] += e.throttled_s / 60;
+          if (e.lost_guest_cpu_s > 0) counts_["guest_cpu_seconds_lost"] += e.lost_guest_cpu_s;
           migration_s_ += e.duration_s;
           migration_max_s_ = std::max(migration_max_s_, e.duration_s);
           downtime_s_ += e.downtime_s;
@@ -370,7 +371,8 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
     out += fmt::format(", {} over the {:.0f} ms downtime target", count("migrations_over_downtime_target"),
                        spec_.migration.max_downtime_ms);
   if (m["guest_throttled_minutes"] > 0)
-    out += fmt::format(", guests throttled {:.1f} min to converge", m["guest_throttled_minutes"]);
+    out += fmt::format(", guests throttled {:.1f} min to converge ({:.0f} vCPU-s of guest CPU lost)",
+                       m["guest_throttled_minutes"], m["guest_cpu_seconds_lost"]);
   if (count("migrations_queued"))
     out += fmt::format(", {} waited for a vMotion slot (mean {:.0f} s, max {:.0f} s)", count("migrations_queued"),
                        60 * m["migration_wait_minutes"] / count("migrations_queued"), wait_max_s_);

@@ -13,13 +13,15 @@ namespace evcsim {
 
 namespace {
 
-constexpr std::array<MetricInfo, 51> kMetrics = {{
+constexpr std::array<MetricInfo, 52> kMetrics = {{
     {"migrations", "count", "live migrations completed", false, ""},
     {"migrations_started", "count", "live migrations started", false, ""},
     {"migrations_over_downtime_target", "count", "live migrations whose stop-and-copy exceeded max_downtime_ms", false,
      ""},
     {"guest_throttled_minutes", "minutes", "time guests ran slowed so pre-copy converged (auto-converge, SDPS)", false,
      ""},
+    {"guest_cpu_seconds_lost", "vCPU-seconds",
+     "guest CPU time convergence throttling took: throttle depth x time x vCPUs, over all migrations", false, ""},
     {"migrations_queued", "count", "live migrations that waited for a vMotion slot (max_per_host)", false, ""},
     {"migration_wait_minutes", "minutes", "total time live migrations waited for a slot", false, ""},
     {"blocked_migrations", "count", "live migrations refused (vendor rule or policy)", false, ""},

@@ -84,6 +84,8 @@ MigrationOutcome precopy(Pipe& pipe, const MigrationJob& job, uint64_t* communic
     bool converged = dirty / bandwidth <= job.max_downtime_s;
     bool give_up = out.rounds >= job.max_rounds;
     switch (job.convergence) {
+      case Convergence::precopy:  // vMotion before SDPS: only the round limit
+        break;
       case Convergence::stop_and_copy:  // Xen: also stop once 3x the RAM went over the wire
         give_up = give_up || out.bytes_sent >= 3 * job.ram_bytes;
         break;

@@ -377,6 +377,10 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
     out += fmt::format(", {} waited for a vMotion slot (mean {:.0f} s, max {:.0f} s)", count("migrations_queued"),
                        60 * m["migration_wait_minutes"] / count("migrations_queued"), wait_max_s_);
   out += fmt::format("; {} network transfers\n", stats.communications);
+  if (!spec_.migration.era.empty())
+    out += fmt::format("  vMotion         {}: {:g} Gb/s links, {} at once per host, {}\n", spec_.migration.era,
+                       spec_.network.host_link_gbps, spec_.migration.max_per_host,
+                       spec_.migration.convergence.empty() ? "the policy's convergence" : spec_.migration.convergence);
   out += fmt::format("  blocked         {}{}\n", count("blocked_migrations"),
                      count("blocked_migrations") ? " (" + by_prefix("blocked_migrations.") + ")" : "");
   for (size_t i = 0; i < std::min(examples, blocked_.size()); ++i) out += "    " + blocked_[i] + "\n";

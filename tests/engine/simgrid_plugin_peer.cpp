@@ -46,7 +46,7 @@ namespace {
 namespace sg4 = simgrid::s4u;
 
 constexpr double kMiB = 1024.0 * 1024.0;
-constexpr double kMigrateAt = 100;  // simulated second the migration starts (the VM has booted)
+constexpr double kMigrateAt = 100;        // simulated second the migration starts (the VM has booted)
 constexpr double kHorizon = 20000;        // the plugin that has not converged by then never will (see `diverges`)
 constexpr double kTargetS = 0.030;        // the plugin's fixed maximum downtime
 constexpr double kPluginMigSpeed = 1e12;  // bytes/s: the plugin's rate cap, far above any link here

@@ -75,12 +75,17 @@ MigrationOutcome precopy(Pipe& pipe, const MigrationJob& job, uint64_t* communic
     double dt = std::max(sg4::Engine::get_clock() - t0, 1e-9);
     out.bytes_sent += bytes;
     ++out.rounds;
-    if (throttle > 0) out.throttled_s += dt;
+    if (throttle > 0) {
+      out.throttled_s += dt;
+      out.lost_guest_cpu_s += throttle * dt * job.vcpus;
+    }
     double bandwidth = bytes / dt;
     double dirty = std::min(job.dirty_bytes_per_s * (1 - throttle) * dt, job.working_set_bytes);
     bool converged = dirty / bandwidth <= job.max_downtime_s;
     bool give_up = out.rounds >= job.max_rounds;
     switch (job.convergence) {
+      case Convergence::precopy:  // vMotion before SDPS: only the round limit
+        break;
       case Convergence::stop_and_copy:  // Xen: also stop once 3x the RAM went over the wire
         give_up = give_up || out.bytes_sent >= 3 * job.ram_bytes;
         break;

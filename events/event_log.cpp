@@ -116,6 +116,7 @@ struct Recorder {
     r.set_rounds(static_cast<uint32_t>(e.rounds));
     r.set_mib_sent(e.mib_sent);
     if (e.throttled_s > 0) r.set_throttled_s(e.throttled_s);
+    if (e.lost_guest_cpu_s > 0) r.set_lost_guest_cpu_s(e.lost_guest_cpu_s);
     if (e.over_downtime_target) r.set_over_downtime_target(true);
   }
   void operator()(const Crash& e) {

@@ -61,14 +61,17 @@ std::string_view code_name(Convergence c) {
       return "auto-converge";
     case Convergence::sdps:
       return "sdps";
+    case Convergence::precopy:
+      return "pre-copy";
   }
   return "?";
 }
 
 Convergence parse_convergence(std::string_view name) {
-  for (Convergence c : {Convergence::stop_and_copy, Convergence::auto_converge, Convergence::sdps})
+  for (Convergence c :
+       {Convergence::stop_and_copy, Convergence::auto_converge, Convergence::sdps, Convergence::precopy})
     if (code_name(c) == name) return c;
-  throw InputError(fmt::format("'{}' is not stop-and-copy, auto-converge or sdps", name));
+  throw InputError(fmt::format("'{}' is not stop-and-copy, auto-converge, sdps or pre-copy", name));
 }
 
 std::span<const VerdictCode> all_verdict_codes() { return kVerdicts; }

@@ -31,11 +31,12 @@ enum class CrashCause {
 
 // How pre-copy ends when the guest dirties memory faster than it can be sent:
 //  stop_and_copy (Xen): stop after max_rounds or once 3x the RAM was sent;
+//  precopy (vMotion before SDPS, ESX 3.5 to 4.1): stop after max_rounds;
 //  auto_converge (QEMU): throttle the guest from 20%, +10% per round that
 //    does not converge, up to 99%;
 //  sdps (vMotion's Stun During Page Send): slow the vCPUs so the guest
 //    dirties at most half of what the link sends.
-enum class Convergence { stop_and_copy, auto_converge, sdps };
+enum class Convergence { stop_and_copy, auto_converge, sdps, precopy };
 
 std::string_view code_name(VerdictCode c);  // "missing-features"
 std::string_view code_name(Convergence c);  // "auto-converge"

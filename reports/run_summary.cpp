@@ -52,6 +52,7 @@ void RunSummary::on_event(const Event& ev) {
           counts_["migrations"]++;
           if (e.over_downtime_target) counts_["migrations_over_downtime_target"]++;
           if (e.throttled_s > 0) counts_["guest_throttled_minutes"] += e.throttled_s / 60;
+          if (e.lost_guest_cpu_s > 0) counts_["guest_cpu_seconds_lost"] += e.lost_guest_cpu_s;
           migration_s_ += e.duration_s;
           migration_max_s_ = std::max(migration_max_s_, e.duration_s);
           downtime_s_ += e.downtime_s;
@@ -388,11 +389,16 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
     out += fmt::format(", {} over the {:.0f} ms downtime target", count("migrations_over_downtime_target"),
                        spec_.migration.max_downtime_ms);
   if (m["guest_throttled_minutes"] > 0)
-    out += fmt::format(", guests throttled {:.1f} min to converge", m["guest_throttled_minutes"]);
+    out += fmt::format(", guests throttled {:.1f} min to converge ({:.0f} vCPU-s of guest CPU lost)",
+                       m["guest_throttled_minutes"], m["guest_cpu_seconds_lost"]);
   if (count("migrations_queued"))
     out += fmt::format(", {} waited for a vMotion slot (mean {:.0f} s, max {:.0f} s)", count("migrations_queued"),
                        60 * m["migration_wait_minutes"] / count("migrations_queued"), wait_max_s_);
   out += fmt::format("; {} network transfers\n", stats.communications);
+  if (!spec_.migration.era.empty())
+    out += fmt::format("  vMotion         {}: {:g} Gb/s links, {} at once per host, {}\n", spec_.migration.era,
+                       spec_.network.host_link_gbps, spec_.migration.max_per_host,
+                       spec_.migration.convergence.empty() ? "the policy's convergence" : spec_.migration.convergence);
   out += fmt::format("  blocked         {}{}\n", count("blocked_migrations"),
                      count("blocked_migrations") ? " (" + by_prefix("blocked_migrations.") + ")" : "");
   for (size_t i = 0; i < std::min(examples, blocked_.size()); ++i) out += "    " + blocked_[i] + "\n";

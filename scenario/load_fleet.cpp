@@ -9,6 +9,7 @@
 
 #include "base/error.hpp"
 #include "catalog/host_state.hpp"
+#include "catalog/vmotion_era.hpp"
 #include "cpu/feature_registry.hpp"
 #include "interop/importers.hpp"
 #include "policy/baseline/baseline_policy.hpp"
@@ -68,6 +69,24 @@ void Loader::load_settings() {
     }
     spec_.migration.convergence = m.convergence();
   }
+}
+
+void Loader::apply_vmotion_era() {
+  const bool esxi = !spec_.hypervisor.esxi.empty();
+  // The release a date implies applies to vSphere-like policies only (their
+  // hypervisor converges by SDPS today); a named ESXi release to any.
+  const bool vsphere = make_masking_policy(spec_.policy)->default_convergence() == "sdps";
+  if (!esxi && !(spec_.calendar && vsphere)) return;  // today's defaults
+  const std::string release = esxi ? spec_.hypervisor.esxi : std::string(esxi_release_at(spec_.start_date));
+  const VmotionEra& era = vmotion_era(release);
+  if (msg_.network().host_link_gbps() == 0) spec_.network.host_link_gbps = era.link_gbps;
+  if (msg_.migration().max_per_host() == 0)
+    spec_.migration.max_per_host = vmotion_max_per_host(era, spec_.network.host_link_gbps);
+  if (msg_.migration().convergence().empty() && vsphere) spec_.migration.convergence = std::string(era.convergence);
+  spec_.migration.era =
+      fmt::format("{} ({})", era.releases,
+                  esxi ? fmt::format("hypervisor.esxi {}", release)
+                       : fmt::format("start_date {}: ESX {} was out", spec_.start_date.str(), release));
 }
 
 void Loader::add_bays() {
@@ -319,7 +338,7 @@ void Loader::load_vm_group(int i) {
     v.reserved_mib = g.reserved_mib();
     v.overhead_mib = vm_overhead_mib(v.ram_mib, v.vcpus);
     v.active_mib = std::llround(active_share * static_cast<double>(v.ram_mib));
-    v.dirty_mib_per_s = g.dirty_mib_per_s() > 0 ? g.dirty_mib_per_s() : 50;
+    v.dirty_mib_per_s = g.has_dirty_mib_per_s() ? g.dirty_mib_per_s() : 50;  // 0: idle, dirties nothing
     v.working_set_mib = g.working_set_mib() ? g.working_set_mib() : std::max<int64_t>(1, v.ram_mib / 4);
     if (v.working_set_mib > v.ram_mib)
       fail(g, "working_set_mib", t, -1,

@@ -65,6 +65,7 @@ ScenarioSpec Loader::load() {
                    [](const OperationSpec& a, const OperationSpec& b) { return a.at_s < b.at_s; });
   for (int i = 0; i < msg_.expect_size(); ++i) load_expectation(i);
   load_hypervisor();
+  apply_vmotion_era();
   load_report_settings();
   check_sizes();
   warn_ineffective();

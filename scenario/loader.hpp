@@ -109,6 +109,9 @@ class Loader {
 
   void load_report_settings();
   void load_hypervisor();
+  // vMotion's link, concurrency and convergence of the hosts' release
+  // (hypervisor.esxi, else the one out at start_date), where unset.
+  void apply_vmotion_era();
 
   void load_expectation(int i);
 

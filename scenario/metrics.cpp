@@ -13,13 +13,15 @@ namespace evcsim {
 
 namespace {
 
-constexpr std::array<MetricInfo, 54> kMetrics = {{
+constexpr std::array<MetricInfo, 55> kMetrics = {{
     {"migrations", "count", "live migrations completed", false, ""},
     {"migrations_started", "count", "live migrations started", false, ""},
     {"migrations_over_downtime_target", "count", "live migrations whose stop-and-copy exceeded max_downtime_ms", false,
      ""},
     {"guest_throttled_minutes", "minutes", "time guests ran slowed so pre-copy converged (auto-converge, SDPS)", false,
      ""},
+    {"guest_cpu_seconds_lost", "vCPU-seconds",
+     "guest CPU time convergence throttling took: throttle depth x time x vCPUs, over all migrations", false, ""},
     {"memory_overcommit_peak", "ratio", "configured VM RAM / RAM of the most overcommitted host, at the samples", false,
      ""},
     {"memory_ballooning_host_hours", "hours", "host time in ESXi's soft memory state or worse (ballooning)", false, ""},

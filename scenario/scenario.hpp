@@ -187,6 +187,9 @@ struct MigrationSpec {
   int max_crash_loops = 3;
   int max_per_host = 0;     // 0: from the host link (8 at >= 10 Gbit/s, else 4)
   std::string convergence;  // "": the policy's hypervisor default
+  // The vMotion era whose defaults filled what the scenario left unset
+  // (catalog/vmotion_era.hpp), with what chose it; "" when none did.
+  std::string era;
 };
 
 struct ExpectationSpec {

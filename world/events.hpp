@@ -191,7 +191,8 @@ struct MigrationCompleted {
   double downtime_s;
   int rounds;
   double mib_sent;
-  double throttled_s = 0;  // the guest ran slowed to converge
+  double throttled_s = 0;       // the guest ran slowed to converge
+  double lost_guest_cpu_s = 0;  // throttle depth x time x vCPUs (world/services.hpp)
   bool over_downtime_target = false;
 };
 // A crash: software (or, when kernel, the whole guest) used a feature the

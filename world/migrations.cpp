@@ -15,7 +15,8 @@ MigrationJob make_migration_job(const ScenarioSpec& spec, int vm, int src, int d
                       vs.working_set_mib * kMiB,
                       spec.migration.max_downtime_ms / 1000.0,
                       spec.migration.max_rounds,
-                      convergence};
+                      convergence,
+                      vs.vcpus};
 }
 
 Migrations::Migrations(Env& env, Inventory& inv, GuestModel& guests, const MaskingPolicy& policy)
@@ -143,7 +144,7 @@ void Migrations::finish(const MigrationJob& job, const MigrationOutcome& out, bo
   }
   inv_.move_booked(job.vm, job.dst);  // RAM was booked when the migration was requested
   env_.emit(MigrationCompleted{env_.now(), job.vm, job.src, job.dst, out.duration_s, out.downtime_s, out.rounds,
-                               out.bytes_sent / (1024.0 * 1024.0), out.throttled_s,
+                               out.bytes_sent / (1024.0 * 1024.0), out.throttled_s, out.lost_guest_cpu_s,
                                out.downtime_s > job.max_downtime_s + 1e-9});
   completed(job);
 }

@@ -11,8 +11,8 @@
 // Units: simulated seconds, MiB.
 //
 // Leaves out: storage vMotion, encrypted vMotion, cross-vCenter moves,
-// vMotion's per-NIC streams (one transfer per migration) and the guest's
-// CPU time lost to convergence throttling (not yet reported).
+// vMotion's per-NIC streams (one transfer per migration). The guest CPU time
+// convergence throttling takes is reported per migration (lost_guest_cpu_s).
 #pragma once
 
 #include <map>

@@ -23,6 +23,7 @@ struct MigrationJob {
   double max_downtime_s;
   int max_rounds;
   Convergence convergence = Convergence::sdps;
+  int vcpus = 1;  // what a throttle takes away from: the guest's vCPUs
 };
 MigrationJob make_migration_job(const ScenarioSpec& spec, int vm, int src, int dst,
                                 Convergence convergence = Convergence::sdps);
@@ -31,6 +32,11 @@ struct MigrationOutcome {
   double duration_s = 0, downtime_s = 0, bytes_sent = 0;
   int rounds = 0;
   double throttled_s = 0;  // time the guest ran slowed (auto-converge, SDPS)
+  // The guest CPU time the throttle took: the share of the guest's time taken
+  // away (its depth) x the time it lasted x the VM's vCPUs, summed over the
+  // throttled rounds. Counts capacity withheld from every vCPU, busy or not:
+  // an upper bound on the work a guest that uses all its vCPUs loses.
+  double lost_guest_cpu_s = 0;
 };
 
 using Callback = std::function<void()>;

@@ -363,5 +363,45 @@ TEST(Convergence, SdpsSlowsTheVcpusToTheLink) {
   EXPECT_GT(m.throttled_s, 0);
 }
 
+// SDPS at 1 Gb/s stuns a guest that dirties 100 or 500 MiB/s down to the
+// same page rate (half the send rate), so both migrations take as long and are
+// throttled as long; the hotter guest gives up more of its CPU for it: the
+// throttle's depth (1 - half the send rate / the dirty rate) x time x vCPUs.
+TEST(Convergence, SdpsCostInGuestCpuGrowsWithTheDirtyRate) {
+  auto migrate = [](int dirty_mib_per_s) {
+    auto spec = scenario(std::string(R"(horizon_s: 3600
+policy { name: "modern-superset" }
+network { host_link_gbps: 1 }
+migration { max_downtime_ms: 30 convergence: "sdps" }
+cluster { name: "c" hosts { cpu: "E5420" name: "a" ram_gib: 64 } hosts { cpu: "E5420" name: "b" ram_gib: 64 } }
+vm { name: "v" host: "a" vcpus: 4 ram_mib: 16384 dirty_mib_per_s: )") +
+                         std::to_string(dirty_mib_per_s) + R"( }
+at { at_s: 100 migrate { vm: "v" host: "b" } }
+)");
+    auto done = run(spec).all<MigrationCompleted>();
+    return done.size() == 1 ? done[0] : MigrationCompleted{};
+  };
+  // Each simulation needs its own process: the 100 MiB/s one runs in a child.
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    MigrationCompleted m = migrate(100);
+    (void)!write(fds[1], &m, sizeof m);
+    _exit(0);
+  }
+  MigrationCompleted mild{};
+  ASSERT_EQ(read(fds[0], &mild, sizeof mild), static_cast<ssize_t>(sizeof mild));
+  MigrationCompleted hot = migrate(500);
+  ASSERT_GT(mild.throttled_s, 0);
+  EXPECT_NEAR(hot.duration_s, mild.duration_s, 1e-6 * mild.duration_s);
+  EXPECT_NEAR(hot.throttled_s, mild.throttled_s, 1e-6 * mild.throttled_s);
+  const double half_link_mib_s = 0.5 * 1e9 / 8 / 1048576;
+  for (auto [m, dirty] : {std::pair{mild, 100.0}, std::pair{hot, 500.0}})
+    EXPECT_NEAR(m.lost_guest_cpu_s, (1 - half_link_mib_s / dirty) * m.throttled_s * 4, 0.01 * m.lost_guest_cpu_s)
+        << dirty;
+  EXPECT_GT(hot.lost_guest_cpu_s, 2 * mild.lost_guest_cpu_s);
+}
+
 }  // namespace
 }  // namespace evcsim

@@ -54,6 +54,7 @@ std::vector<Event> sample_events() {
   auto out = one_of_each(std::make_index_sequence<std::variant_size_v<Event>>{});
   MigrationCompleted mc{200.5, 1, 0, 1, 12.25, 0.3125, 4, 8192.5};
   mc.throttled_s = 2.5;
+  mc.lost_guest_cpu_s = 3.75;
   mc.over_downtime_target = true;
   out.emplace_back(mc);
   out.emplace_back(Crash{201, 0, 0, true, 1, features({"sse4_1", "ssse3"}), 0, 1, CrashCause::probing_software});

@@ -50,6 +50,51 @@ TEST(Scenario, ParsesHostsVmsAndDefaults) {
   EXPECT_EQ(s.seed, 1u);
 }
 
+// dirty_mib_per_s: 0 is an idle VM; only an unset rate takes the default.
+TEST(Scenario, ZeroDirtyRateIsAnIdleVmUnsetIsTheDefault) {
+  auto load = [](const std::string& vm) {
+    return parse_scenario("horizon_s: 10\ncluster { name: \"c\" hosts { cpu: \"E5420\" } }\n" + vm, "s.textproto",
+                          Catalog::builtin());
+  };
+  EXPECT_EQ(load("vm { name: \"idle\" dirty_mib_per_s: 0 }\n").vms[0].dirty_mib_per_s, 0.0);
+  EXPECT_EQ(load("vm { name: \"v\" }\n").vms[0].dirty_mib_per_s, 50.0);
+  EXPECT_EQ(load("vm { name: \"hot\" dirty_mib_per_s: 500 }\n").vms[0].dirty_mib_per_s, 500.0);
+}
+
+// vMotion's link, concurrency and convergence follow the release the hosts
+// run (catalog/vmotion_era.hpp); the scenario's own settings win.
+TEST(Scenario, VmotionDefaultsFollowTheEraOfTheRelease) {
+  auto load = [](const std::string& head, const std::string& policy = "cluster-baseline") {
+    return parse_scenario(head + "\nhorizon_s: 10\npolicy { name: \"" + policy +
+                              "\" }\ncluster { name: \"c\" hosts { cpu: \"E5420\" } }\n",
+                          "s.textproto", Catalog::builtin());
+  };
+  struct Want {
+    double gbps;
+    int per_host;
+    std::string convergence;
+  };
+  auto expect = [](const ScenarioSpec& s, const Want& w, const std::string& why) {
+    EXPECT_EQ(s.network.host_link_gbps, w.gbps) << why;
+    EXPECT_EQ(s.migration.max_per_host, w.per_host) << why;
+    EXPECT_EQ(s.migration.convergence, w.convergence) << why;
+  };
+  expect(load("start_date: \"2009-01\""), {1, 2, "pre-copy"}, "ESX 3.5 out in 2009-01");
+  expect(load("start_date: \"2010-09\""), {10, 8, "pre-copy"}, "4.1 out from 2010-08");
+  expect(load("start_date: \"2012-01\""), {10, 8, "sdps"}, "5.0 out from 2011-09");
+  expect(load("hypervisor { esxi: \"4.0\" }"), {1, 2, "pre-copy"}, "a named release");
+  expect(load("hypervisor { esxi: \"4.1\" }\nnetwork { host_link_gbps: 1 }"), {1, 4, "pre-copy"}, "4.1 on 1 GbE");
+  expect(load("start_date: \"2009-01\"\nnetwork { host_link_gbps: 10 }\n"
+              "migration { max_per_host: 6 convergence: \"sdps\" }"),
+         {10, 6, "sdps"}, "the scenario's settings win");
+  // Neither a release nor a date: today's defaults (8 or 4 by the link, at run time).
+  expect(load(""), {10, 0, ""}, "no era");
+  EXPECT_EQ(load("").migration.era, "");
+  // A date says nothing of a policy whose hypervisor is not vSphere.
+  expect(load("start_date: \"2009-01\"", "dynamic-lcd"), {10, 0, ""}, "Hyper-V-like policy");
+  EXPECT_NE(load("start_date: \"2009-01\"").migration.era.find("ESX 3.5, 4.0"), std::string::npos);
+}
+
 TEST(Scenario, ErrorsNameFileLineAndField) {
   std::string cpu = kBase;
   cpu.replace(cpu.find("\"E5310\""), 7, "\"E9999\"");

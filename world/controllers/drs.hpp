@@ -15,9 +15,13 @@
 // load at the pass's demand factor, so a pass stays O(hosts) -- see the
 // docs/performance.md's fleet-size notes for why no index replaces it.
 //
-// Leaves out: vSphere's published priority/target formulas and vSphere
-// 7's per-VM DRS score (the threshold maps to a fixed imbalance target),
-// resource pools, reservations and shares, and DRS's own cost-benefit model.
+// The target follows vSphere 5-6's priority formula (tighter in larger
+// clusters); a move's gain is the gap it closes between its two hosts, less
+// its cost (transfer time against the pass interval), so a move is worth
+// as much in a 96-host cluster as in an 8-host one.
+//
+// Leaves out: vSphere 7's per-VM DRS score (every release balances by the
+// 5-6 formula), resource pools, reservations and shares.
 #pragma once
 
 #include <functional>
@@ -39,6 +43,9 @@ class DrsController {
   // Throws std::logic_error naming the first host whose packed load inputs
   // differ from the inventory's (a change that did not go through it).
   void check_loads();
+  // The imbalance a pass acts above (drs.cpp: vSphere 5-6's priority
+  // formula, floored at what the load noise alone spreads).
+  static double target_imbalance(int threshold, size_t hosts, double mean_load, double noise);
 
  private:
   struct ClusterLoad {

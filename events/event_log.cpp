@@ -235,6 +235,12 @@ struct Recorder {
     for (auto& n : feature_names(e.removed)) r.add_lost(n);
     if (!e.refused.empty()) r.set_reason(e.refused);
   }
+  void operator()(const PatchCycle& e) {
+    static constexpr const char* kPhase[] = {"patch_cycle_started", "patch_cycle_done", "patch_cycle_skipped"};
+    r.set_type(kPhase[static_cast<int>(e.phase)]);
+    r.set_cluster(spec.clusters[e.cluster].name);
+    r.set_count(static_cast<uint32_t>(e.hosts));
+  }
   void operator()(const MemoryPressure& e) {
     r.set_type("memory_pressure");
     r.set_host(spec.hosts[e.host].name);

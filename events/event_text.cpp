@@ -154,6 +154,7 @@ std::string_view purchase_text(PurchaseReason why) {
 
 std::string maintenance_started_text(const MaintenanceStarted& e) {
   if (e.kind == MaintenanceKind::scheduled) return "scheduled";
+  if (e.kind == MaintenanceKind::patch) return "patch cycle";
   return fmt::format("retirement after {:.1f} years", e.age_years);
 }
 

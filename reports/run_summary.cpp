@@ -33,6 +33,8 @@ void RunSummary::on_event(const Event& ev) {
   if (std::holds_alternative<HostJoined>(ev) || std::holds_alternative<HostBought>(ev) ||
       std::holds_alternative<HostRemoved>(ev))
     in_service_known_ = true;  // the start's hosts join by events too: from now on the events say
+  host_seconds_ += static_cast<double>(in_service_.size()) * (when - last_t_);
+  last_t_ = when;
   if (const auto* e = std::get_if<HostJoined>(&ev)) in_service_.insert(e->host);
   if (const auto* e = std::get_if<HostBought>(&ev)) in_service_.insert(e->host), bought_cpu_[e->host] = e->cpu;
   if (const auto* e = std::get_if<HostRemoved>(&ev)) in_service_.erase(e->host);
@@ -43,6 +45,12 @@ void RunSummary::on_event(const Event& ev) {
         using T = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<T, MigrationStarted>) {
           counts_["migrations_started"]++;
+          // Why the VM moves: its host is being emptied (and for what), else balancing.
+          const auto kind = maintenance_kind_.find(e.src);
+          counts_[kind == maintenance_kind_.end()               ? "vmotions.balancing"
+                  : kind->second == MaintenanceKind::patch      ? "vmotions.patching"
+                  : kind->second == MaintenanceKind::retirement ? "vmotions.retirement"
+                                                                : "vmotions.maintenance"]++;
           if (e.waited_s > 0) {
             counts_["migrations_queued"]++;
             counts_["migration_wait_minutes"] += e.waited_s / 60;
@@ -119,13 +127,21 @@ void RunSummary::on_event(const Event& ev) {
           left_sum_ += e.left_by_compatibility;
         } else if constexpr (std::is_same_v<T, MaintenanceStarted>) {
           counts_["maintenances"]++;
+          if (e.kind == MaintenanceKind::patch) counts_["patch_maintenances"]++;
           retiring_[e.host] = e.kind == MaintenanceKind::retirement;
+          maintenance_kind_[e.host] = e.kind;
         } else if constexpr (std::is_same_v<T, MaintenanceFailed>) {
           counts_["failed_maintenances"]++;
+          if (maintenance_kind_[e.host] == MaintenanceKind::patch) counts_["failed_patch_maintenances"]++;
+          maintenance_kind_.erase(e.host);
           if (retiring_[e.host] && overdue_since_.emplace(e.host, e.t).second) counts_["hosts_overdue"]++;
           example(refused_, fmt::format("{}  maintenance of {} failed: {}", stamp(e.t), host(e.host),
                                         maintenance_failed_text(e, spec_)));
+        } else if constexpr (std::is_same_v<T, PatchCycle>) {
+          if (e.phase == PatchCycle::Phase::started) counts_["patch_cycles"]++;
+          if (e.phase == PatchCycle::Phase::skipped) counts_["patch_cycles_skipped"]++;
         } else if constexpr (std::is_same_v<T, MaintenanceDone>) {
+          maintenance_kind_.erase(e.host);
           if (e.outcome == MaintenanceOutcome::retired) {
             counts_["hosts_retired"]++;
             if (auto it = overdue_since_.find(e.host); it != overdue_since_.end()) {
@@ -241,6 +257,8 @@ void RunSummary::end_memory_state(int host, double t) {
 
 void RunSummary::on_end(double t) {
   end_s_ = t;
+  host_seconds_ += static_cast<double>(in_service_.size()) * (t - last_t_);
+  last_t_ = t;
   while (!memory_state_.empty()) end_memory_state(memory_state_.begin()->first, t);
   if (spec_.hypervisor.upgrade_at_s >= 0 && !upgrade_checked_ && t >= spec_.hypervisor.upgrade_at_s) check_upgrade();
   // VMs HA never brought back: lost, not an outage that ended.
@@ -265,6 +283,9 @@ std::map<std::string, double> RunSummary::metrics() const {
     if (!info.family) m[std::string(info.name)] = 0;
   for (const auto& [k, v] : counts_) m[k] = v;
   m["outage_minutes"] = outage_s_ / 60.0;
+  const double host_years = host_seconds_ / (365.25 * 86400);
+  m["host_years"] = host_years;
+  m["vmotions_per_host_year"] = host_years > 0 ? m["migrations_started"] / host_years : 0;
   const double passes = m["drs_passes"] + m["drs_passes_stuck"];
   m["imbalance_left_by_compatibility"] = passes > 0 ? left_sum_ / passes : 0;
   // baseline_at_year.N: features of the first cluster's baseline N years in.
@@ -399,6 +420,15 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
     out += fmt::format("  vMotion         {}: {:g} Gb/s links, {} at once per host, {}\n", spec_.migration.era,
                        spec_.network.host_link_gbps, spec_.migration.max_per_host,
                        spec_.migration.convergence.empty() ? "the policy's convergence" : spec_.migration.convergence);
+  if (m["host_years"] > 0 && count("migrations_started"))
+    out += fmt::format(
+        "  vMotions        {:.1f} started per host-year ({}){}\n", m["vmotions_per_host_year"], by_prefix("vmotions."),
+        count("patch_cycles") ? fmt::format("; patch cycles {} ({} skipped), {} hosts patched, {} could "
+                                            "not be emptied",
+                                            count("patch_cycles"), count("patch_cycles_skipped"),
+                                            count("patch_maintenances") - count("failed_patch_maintenances"),
+                                            count("failed_patch_maintenances"))
+                              : std::string());
   out += fmt::format("  blocked         {}{}\n", count("blocked_migrations"),
                      count("blocked_migrations") ? " (" + by_prefix("blocked_migrations.") + ")" : "");
   for (size_t i = 0; i < std::min(examples, blocked_.size()); ++i) out += "    " + blocked_[i] + "\n";

@@ -60,6 +60,21 @@ void Loader::load_operations_settings() {
     spec_.workload = {w.diurnal_amplitude(), w.noise(), w.growth_per_year(), w.reboot_every_days(),
                       w.power_cycle_every_days()};
   }
+  const auto& pt = msg_.patching();
+  const Tree* ptt = file_.nested(msg_, "patching", -1);
+  PatchingSpec& ps = spec_.patching;
+  // On by default where DRS runs for longer than six months: a vSphere fleet is patched.
+  ps.enabled = pt.has_enabled() ? pt.enabled() : spec_.drs.balance && spec_.horizon_s > 365.25 / 2 * 86400;
+  if (auto every = time_of(pt, ptt, "every_s", pt.every_s(), "", "", "every", pt.every())) {
+    const char* field = pt.every().empty() ? "every_s" : "every";
+    positive(pt, field, ptt, *every, false);
+    if (*every < 7 * 86400) fail(pt, field, ptt, -1, "patch cycles more often than weekly are not a patch cycle");
+    ps.every_s = *every;
+  }
+  if (pt.hosts_at_once()) ps.hosts_at_once = static_cast<int>(std::min<uint32_t>(pt.hosts_at_once(), 1000));
+  positive(pt, "minutes", ptt, pt.minutes(), true);
+  if (pt.minutes() > 24 * 60) fail(pt, "minutes", ptt, -1, "a host patched for more than a day is not a patch");
+  if (pt.minutes() > 0) ps.minutes = pt.minutes();
   const auto& mem = msg_.memory();
   const Tree* mt = file_.nested(msg_, "memory", -1);
   if (mem.active() < 0 || mem.active() > 1)

@@ -13,7 +13,7 @@ namespace evcsim {
 
 namespace {
 
-constexpr std::array<MetricInfo, 55> kMetrics = {{
+constexpr std::array<MetricInfo, 62> kMetrics = {{
     {"migrations", "count", "live migrations completed", false, ""},
     {"migrations_started", "count", "live migrations started", false, ""},
     {"migrations_over_downtime_target", "count", "live migrations whose stop-and-copy exceeded max_downtime_ms", false,
@@ -27,6 +27,16 @@ constexpr std::array<MetricInfo, 55> kMetrics = {{
     {"memory_ballooning_host_hours", "hours", "host time in ESXi's soft memory state or worse (ballooning)", false, ""},
     {"memory_swapping_host_hours", "hours", "host time in ESXi's hard memory state or worse (compression, swapping)",
      false, ""},
+    {"vmotions.", "count", "live migrations started, by why the VM moved", true, "<cause>"},
+    {"host_years", "host-years", "hosts in service x time", false, ""},
+    {"vmotions_per_host_year", "count",
+     "live migrations started per host-year in service (field: patching alone "
+     "evacuates each host every quarter)",
+     false, ""},
+    {"patch_cycles", "count", "host patch cycles started (one per cluster and period)", false, ""},
+    {"patch_cycles_skipped", "count", "patch cycles skipped because the previous one was still rolling", false, ""},
+    {"patch_maintenances", "count", "hosts that entered maintenance for a patch cycle", false, ""},
+    {"failed_patch_maintenances", "count", "patch maintenances whose host could not be emptied (skipped)", false, ""},
     {"migrations_queued", "count", "live migrations that waited for a vMotion slot (max_per_host)", false, ""},
     {"migration_wait_minutes", "minutes", "total time live migrations waited for a slot", false, ""},
     {"blocked_migrations", "count", "live migrations refused (vendor rule or policy)", false, ""},
@@ -96,6 +106,7 @@ std::vector<std::string> family_suffixes(std::string_view family) {
   if (family == "blocked_migrations." || family == "drs_blocked.")
     for (VerdictCode c : all_verdict_codes())
       if (c != VerdictCode::admitted) out.emplace_back(code_name(c));
+  if (family == "vmotions.") out = {"balancing", "patching", "retirement", "maintenance"};
   return out;
 }
 

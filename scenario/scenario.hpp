@@ -116,6 +116,14 @@ struct FailureSpec {
   double ha_detection_s = 15;
 };
 
+// Host patch cycles (world/controllers/patching.hpp).
+struct PatchingSpec {
+  bool enabled = false;
+  double every_s = 365.25 / 4 * 86400;  // quarterly
+  int hosts_at_once = 1;
+  double minutes = 30;
+};
+
 struct RefreshSpec {
   bool enabled = false;
   double lifetime_years = 0;
@@ -232,6 +240,7 @@ struct ScenarioSpec {
   std::vector<RuleSpec> rules;
   std::vector<ArrivalSpec> arrivals;
   HypervisorSpec hypervisor;
+  PatchingSpec patching;
   // Memory (scenario `memory`): the share of configured RAM a VM actively
   // uses unless its group says otherwise. An assumption, not a measurement:
   // VMware's active memory is an estimate of recently touched pages and runs

@@ -66,7 +66,7 @@ enum class PlacementCode {
 };
 enum class JoinRefusal { baseline, market_cannot_join, market_empty, cluster_at_cap };
 enum class PurchaseReason { replacement, ram_headroom, cpu_headroom };
-enum class MaintenanceKind { scheduled, retirement };
+enum class MaintenanceKind { scheduled, retirement, patch };
 enum class MaintenanceOutcome { done, retired };
 
 // Why a VM could not power on at a host (the first candidate's reason).
@@ -355,6 +355,17 @@ struct MemoryPressure {
   int64_t demand_mib, configured_mib, ram_mib;
 };
 
+// A cluster's host patch cycle (world/controllers/patching.hpp): started
+// (`hosts` to patch), done, or skipped because the previous one still rolls
+// (`hosts` it had left).
+struct PatchCycle {
+  enum class Phase { started, done, skipped };
+  double t;
+  int cluster;
+  Phase phase;
+  int hosts = 0;
+};
+
 // The state of the world at a sampling time (scenario `report` settings).
 struct Snapshot {
   double t;
@@ -373,12 +384,13 @@ struct Snapshot {
   std::shared_ptr<const CompatibilityGraph> graph;  // at graph times only
 };
 
-using Event = std::variant<HostJoined, HostJoinRefused, HostRemoved, BaselineChanged, VmPoweredOn, PowerOnRefused,
-                           VmPoweredOff, SoftwareStarted, SoftwareRefused, SoftwareGaveUp, MigrationStarted,
-                           MigrationBlocked, MigrationAborted, MigrationCompleted, Crash, ColdMigration, MaskChanged,
-                           VmRebooted, OperationRefused, Snapshot, DrsPass, MaintenanceStarted, MaintenanceDone,
-                           MaintenanceFailed, HostFailed, HostRepaired, HaRestart, HostBought, BaselineRaised,
-                           BaselineRaiseSeen, VmArrived, ArrivalWithoutSlot, VmDeparted, HostUpdated, MemoryPressure>;
+using Event =
+    std::variant<HostJoined, HostJoinRefused, HostRemoved, BaselineChanged, VmPoweredOn, PowerOnRefused, VmPoweredOff,
+                 SoftwareStarted, SoftwareRefused, SoftwareGaveUp, MigrationStarted, MigrationBlocked, MigrationAborted,
+                 MigrationCompleted, Crash, ColdMigration, MaskChanged, VmRebooted, OperationRefused, Snapshot, DrsPass,
+                 MaintenanceStarted, MaintenanceDone, MaintenanceFailed, HostFailed, HostRepaired, HaRestart,
+                 HostBought, BaselineRaised, BaselineRaiseSeen, VmArrived, ArrivalWithoutSlot, VmDeparted, HostUpdated,
+                 MemoryPressure, PatchCycle>;
 
 inline double event_time(const Event& e) {
   return std::visit([](const auto& x) { return x.t; }, e);

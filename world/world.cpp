@@ -18,6 +18,7 @@ World::World(const ScenarioSpec& spec, const Catalog& catalog, SimServices& sim,
       refresh_(env_, inventory_, maintenance_),
       schedule_(env_, inventory_, guests_, placement_, migrations_, maintenance_, ha_),
       updater_(env_, inventory_, maintenance_),
+      patching_(env_, inventory_, maintenance_),
       sampler_(
           env_, inventory_, *policy_, [this] { return drs_.imbalance_left(); },
           [this](int vm) { return guests_.in_use(vm); }) {
@@ -33,6 +34,8 @@ World::World(const ScenarioSpec& spec, const Catalog& catalog, SimServices& sim,
   schedule_.update_requested.connect([this](int op) { updater_.start(op); });
   maintenance_.emptied.connect([this](int host) { updater_.on_emptied(host); });
   maintenance_.released.connect([this](int host) { updater_.on_released(host); });
+  maintenance_.emptied.connect([this](int host) { patching_.on_emptied(host); });
+  maintenance_.released.connect([this](int host) { patching_.on_released(host); });
   refresh_.bought.connect([this](int host) { ha_.on_host_bought(host); });
   // Capacity appears: VMs waiting for a host are tried again.
   auto cluster_of = [this](int host) { return env_.spec.hosts[host].cluster; };
@@ -56,6 +59,7 @@ void World::start() {
   schedule_.start_power_ons();
   schedule_.start_operations();
   sampler_.start();
+  patching_.start();
 }
 
 // Every timer in small worlds; in large ones often enough that the check

@@ -28,6 +28,7 @@
 #include "world/controllers/ha.hpp"
 #include "world/controllers/host_update.hpp"
 #include "world/controllers/maintenance.hpp"
+#include "world/controllers/patching.hpp"
 #include "world/controllers/refresh.hpp"
 #include "world/controllers/sampler.hpp"
 #include "world/controllers/schedule.hpp"
@@ -68,6 +69,7 @@ class World {
   RefreshController refresh_;
   ScheduleController schedule_;
   HostUpdater updater_;
+  PatchCycles patching_;
   Sampler sampler_;
   uint64_t timers_ = 0;
 };

@@ -158,6 +158,8 @@ void RunSummary::on_event(const Event& ev) {
           end_memory_state(e.host, e.t);
           if (e.state != MemoryState::normal) memory_state_[e.host] = {e.state, e.t};
         } else if constexpr (std::is_same_v<T, Snapshot>) {
+          if (first_demand_ < 0) first_demand_ = e.demand;
+          last_demand_ = e.demand;
           double& peak = counts_["memory_overcommit_peak"];
           peak = std::max(peak, e.memory_overcommit_max);
         } else if constexpr (std::is_same_v<T, HostUpdated>) {
@@ -285,6 +287,7 @@ std::map<std::string, double> RunSummary::metrics() const {
   m["outage_minutes"] = outage_s_ / 60.0;
   const double host_years = host_seconds_ / (365.25 * 86400);
   m["host_years"] = host_years;
+  m["demand_growth"] = first_demand_ > 0 ? last_demand_ / first_demand_ : 0;
   m["vmotions_per_host_year"] = host_years > 0 ? m["migrations_started"] / host_years : 0;
   const double passes = m["drs_passes"] + m["drs_passes_stuck"];
   m["imbalance_left_by_compatibility"] = passes > 0 ? left_sum_ / passes : 0;
@@ -468,7 +471,10 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
             : "");
   if (count("vm_arrivals") || count("vm_departures"))
     out += fmt::format(
-        "  workload        {} VMs arrived, {} departed{}\n", count("vm_arrivals"), count("vm_departures"),
+        "  workload        {} VMs arrived, {} departed{}{}\n", count("vm_arrivals"), count("vm_departures"),
+        m["demand_growth"] > 0
+            ? fmt::format("; CPU demand x{:.2f} from the first sample to the last (measured)", m["demand_growth"])
+            : "",
         count("arrivals_without_slot")
             ? fmt::format(", {} arrivals found every slot taken (raise max_count)", count("arrivals_without_slot"))
             : "");

@@ -72,6 +72,7 @@ class RunSummary final : public Listener {
   std::map<int, bool> retiring_;                                // hosts whose current maintenance is a retirement
   std::map<int, MaintenanceKind> maintenance_kind_;             // hosts in maintenance: why
   double host_seconds_ = 0, last_t_ = 0;                        // hosts in service x time
+  double first_demand_ = -1, last_demand_ = 0;                  // the samples' CPU demand (with growth)
   std::map<int, std::pair<MemoryState, double>> memory_state_;  // hosts under memory pressure: state, since
   void end_memory_state(int host, double t);
   std::set<int> in_service_;  // hosts in a cluster now (for the hypervisor upgrade)

@@ -353,7 +353,7 @@ void Loader::load_vm_group(int i) {
     v.power_on_at_s = power_on_at;
     v.start_powered_off = g.start_powered_off() || k > count;
     v.arrival_slot = k > count;
-    v.lifetime_days = k > count ? g.lifetime_days() : 0;
+    v.lifetime_days = g.lifetime_days();  // the VMs present at the start leave too
     v.cpu_demand = g.cpu_demand() > 0 ? g.cpu_demand() : 0.3 * v.vcpus;
     spec_.vms.push_back(std::move(v));
   }

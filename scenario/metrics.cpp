@@ -13,7 +13,7 @@ namespace evcsim {
 
 namespace {
 
-constexpr std::array<MetricInfo, 62> kMetrics = {{
+constexpr std::array<MetricInfo, 63> kMetrics = {{
     {"migrations", "count", "live migrations completed", false, ""},
     {"migrations_started", "count", "live migrations started", false, ""},
     {"migrations_over_downtime_target", "count", "live migrations whose stop-and-copy exceeded max_downtime_ms", false,
@@ -86,6 +86,10 @@ constexpr std::array<MetricInfo, 62> kMetrics = {{
     {"baseline_pickup_power_cycles", "count", "power cycles that picked up a raised baseline", false, ""},
     {"vm_arrivals", "count", "VMs that arrived (workload)", false, ""},
     {"vm_departures", "count", "VMs that departed at the end of their life", false, ""},
+    {"demand_growth", "ratio",
+     "the running VMs' CPU demand at the last sample over the first (arrivals, departures "
+     "and per-VM growth together)",
+     false, ""},
     {"arrivals_without_slot", "count", "arrivals that found every slot of their group taken (max_count)", false, ""},
     {"baseline_at_year.", "features", "the first cluster's baseline N years in (compare with a name too)", true, "<N>"},
     {"migrations_aborted", "count", "started live migrations aborted (VM stopped or destination failed)", false, ""},

@@ -73,7 +73,7 @@ struct VmSpec {
   bool start_powered_off = false;
   double cpu_demand = 0.6;    // vCPU-equivalents (Clovertown cores) at base demand
   bool arrival_slot = false;  // powered on only when the workload brings it
-  double lifetime_days = 0;   // arrivals: mean life (0 = forever)
+  double lifetime_days = 0;   // mean life (0 = forever), the start's VMs too
   int ha_priority = 1;        // HA restart order: 0 high, 1 medium, 2 low
 };
 

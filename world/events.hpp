@@ -376,11 +376,12 @@ struct Snapshot {
   std::vector<std::string> baselines;  // per cluster, "none" without
   std::vector<int> baseline_features;  // per cluster, 0 without
   int domains = 0, largest_domain_hosts = 0;
-  double imbalance = 0;                             // std. deviation of host load (0..1)
-  double imbalance_left = 0;                        // of which compatibility prevented fixing
-  std::map<std::string, int> vms_by_level;          // highest x86-64 level in the guest view
-  double memory_overcommit = 0;                     // configured VM RAM / RAM of the hosts in service
-  double memory_overcommit_max = 0;                 // the same of the most overcommitted host
+  double imbalance = 0;                     // std. deviation of host load (0..1)
+  double imbalance_left = 0;                // of which compatibility prevented fixing
+  std::map<std::string, int> vms_by_level;  // highest x86-64 level in the guest view
+  double demand = 0;                 // CPU demand of the running VMs with the workload's growth (no diurnal wave)
+  double memory_overcommit = 0;      // configured VM RAM / RAM of the hosts in service
+  double memory_overcommit_max = 0;  // the same of the most overcommitted host
   std::shared_ptr<const CompatibilityGraph> graph;  // at graph times only
 };
 

@@ -112,7 +112,7 @@ vm { name: "v" count: 14 host: "h-1" ram_mib: 4096 cpu_demand: 0.01 }
   // 14 x 4 GiB (+53 MiB overhead each) active on one 64 GiB host: RAM load
   // 0.89 against 0, imbalance 0.44; threshold 1 in a 2-host cluster
   // tolerates 4 / (10 sqrt 2) = 0.28. Balancing fully would take seven moves.
-  const double target = DrsController::target_imbalance(1, 2, 0.5, 0);
+  const double target = DrsController::target_imbalance(1, 2);
   EXPECT_NEAR(target, 0.4 / std::sqrt(2.0), 1e-12);
   EXPECT_GT(passes[0].moves, 0);
   EXPECT_LT(passes[0].moves, 7);
@@ -162,7 +162,7 @@ at {{ after: "1h" add_host {{ cluster: "c" hosts {{ cpu: "E5420" name: "new" cou
     EXPECT_GT(on_new, 0.6 * share * joining) << n << " hosts";  // small clusters tolerate more imbalance
     auto passes = run.rec.all<DrsPass>();
     ASSERT_FALSE(passes.empty()) << n;
-    const double target = DrsController::target_imbalance(3, static_cast<size_t>(n), 0.4, 0.05);
+    const double target = DrsController::target_imbalance(3, static_cast<size_t>(n));
     EXPECT_LT(passes.back().imbalance, 2 * target) << n << " hosts";
     int moves = 0;
     for (const auto& p : passes) moves += p.moves;

@@ -26,7 +26,7 @@ vm { name: "v" count: 1 cluster: "c" arrivals_per_day: 2 lifetime_days: 10 max_c
   EXPECT_GT(departed, arrived * 8 / 10);
   FakeRun full(R"(horizon_s: 864000
 cluster { name: "c" hosts { cpu: "E5420" name: "h" count: 4 ram_gib: 256 } }
-vm { name: "v" count: 1 cluster: "c" arrivals_per_day: 4 lifetime_days: 100 max_count: 5 }
+vm { name: "v" count: 1 cluster: "c" arrivals_per_day: 4 max_count: 5 }
 )");
   full.run_until(864000);
   EXPECT_EQ(full.rec.all<VmArrived>().size(), 4u);  // one VM at start, four slots for arrivals

@@ -14,13 +14,9 @@ namespace evcsim {
 // migration recommendation", as Denneman and Epping's clustering deepdive
 // explains it): a pass acts once the imbalance exceeds
 // (5 - threshold) / (10 sqrt(hosts)) -- a larger cluster is balanced more
-// tightly, not less. Floor: the spread the hourly load noise alone makes
-// (noise x mean load / sqrt 3, uniform noise), which no move can fix
-// for longer than an hour; DRS's cost-benefit leaves it alone too.
-double DrsController::target_imbalance(int threshold, size_t hosts, double mean_load, double noise) {
-  const double kb =
-      (5 - std::clamp(threshold, 1, 5)) / (10 * std::sqrt(static_cast<double>(std::max<size_t>(1, hosts))));
-  return std::max(kb, noise * mean_load / std::sqrt(3.0));
+// tightly, not less.
+double DrsController::target_imbalance(int threshold, size_t hosts) {
+  return (5 - std::clamp(threshold, 1, 5)) / (10 * std::sqrt(static_cast<double>(std::max<size_t>(1, hosts))));
 }
 
 DrsController::DrsController(Env& env, Inventory& inv, Migrations& migrations)
@@ -132,7 +128,10 @@ void DrsController::balance(int cluster, double f) {
   double sum = 0, sum2 = 0;
   for (size_t i = 0; i < count; ++i) {
     const size_t k = static_cast<size_t>(at[i]);
-    cpu[i] = Inventory::cpu_load_of(cs.demand[k], f, cs.noise[k], cs.capacity[k]);
+    // DRS weighs the demand that lasts: a move's benefit must outlive the
+    // hourly noise (vSphere's cost-benefit counts a benefit over the time
+    // it holds), so the noise moves placement's scores, not DRS's balance.
+    cpu[i] = Inventory::cpu_load_of(cs.demand[k], f, 0, cs.capacity[k]);
     mem[i] = cs.ram_load[k];
     const double l = load[i] = std::max(cpu[i], mem[i]);  // Inventory::load
     sum += l;
@@ -141,7 +140,7 @@ void DrsController::balance(int cluster, double f) {
   const double n = static_cast<double>(hs.size());
   auto stddev = [&](double s, double s2) { return std::sqrt(std::max(0.0, s2 / n - (s / n) * (s / n))); };
   cs.imbalance = stddev(sum, sum2);
-  const double target = target_imbalance(spec_.drs.threshold, count, sum / n, noise);
+  const double target = target_imbalance(spec_.drs.threshold, count);
   if (cs.imbalance <= target) {
     cs.imbalance_left = 0;
     return;
@@ -230,8 +229,7 @@ DrsController::Plan DrsController::plan(const Start& st, bool admitted_only,
         if (++scanned > 24) break;  // enough candidates: the pass is a heuristic, like DRS's
         const double d = vm_size_[vm].cpu_demand * st.factor;
         const double r = vm_size_[vm].demand_mib;
-        const double cs = cpu[src] - d * (1 + hsrc.noise) / hsrc.capacity,
-                     cd = cpu[dst] + d * (1 + hdst.noise) / hdst.capacity;
+        const double cs = cpu[src] - d / hsrc.capacity, cd = cpu[dst] + d / hdst.capacity;
         const double ms = mem[src] - r / static_cast<double>(std::max<int64_t>(1, hsrc.ram_mib));
         const double md = mem[dst] + r / static_cast<double>(std::max<int64_t>(1, hdst.ram_mib));
         const double ls = std::max(cs, ms), ld = std::max(cd, md);

@@ -43,9 +43,8 @@ class DrsController {
   // Throws std::logic_error naming the first host whose packed load inputs
   // differ from the inventory's (a change that did not go through it).
   void check_loads();
-  // The imbalance a pass acts above (drs.cpp: vSphere 5-6's priority
-  // formula, floored at what the load noise alone spreads).
-  static double target_imbalance(int threshold, size_t hosts, double mean_load, double noise);
+  // The imbalance a pass acts above (drs.cpp: vSphere 5-6's priority formula).
+  static double target_imbalance(int threshold, size_t hosts);
 
  private:
   struct ClusterLoad {

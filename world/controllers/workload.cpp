@@ -25,6 +25,15 @@ void WorkloadController::start_patch_windows() {
 }
 
 void WorkloadController::start_arrivals() {
+  // The VMs present at the start have lived part of their lives: with
+  // exponential lifetimes the rest is again exponential with the same mean
+  // (their ages spread as a steady fleet's would), so they leave over the run.
+  for (size_t vm = 0; vm < spec_.vms.size(); ++vm) {
+    const VmSpec& v = spec_.vms[vm];
+    if (v.arrival_slot || v.lifetime_days <= 0 || v.start_powered_off) continue;
+    arrived_[vm] = 1;
+    schedule_departure(static_cast<int>(vm), v.power_on_at_s + rng_.exponential(1 / (v.lifetime_days * kDay)));
+  }
   for (size_t a = 0; a < spec_.arrivals.size(); ++a) {
     const int ai = static_cast<int>(a);
     env_.schedule(rng_.exponential(spec_.arrivals[a].per_day / kDay), [this, ai] { arrival(ai); });

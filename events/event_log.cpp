@@ -235,6 +235,12 @@ struct Recorder {
     for (auto& n : feature_names(e.removed)) r.add_lost(n);
     if (!e.refused.empty()) r.set_reason(e.refused);
   }
+  void operator()(const RetirementDeferred& e) {
+    r.set_type("retirement_deferred");
+    r.set_host(spec.hosts[e.host].name);
+    r.set_cluster(spec.clusters[e.cluster].name);
+    r.set_reason(retirement_deferred_text(e, spec));
+  }
   void operator()(const PatchCycle& e) {
     static constexpr const char* kPhase[] = {"patch_cycle_started", "patch_cycle_done", "patch_cycle_skipped"};
     r.set_type(kPhase[static_cast<int>(e.phase)]);

@@ -64,6 +64,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& schema() {
       {"host_updated", {"host", "cluster", "operation", "features", "lost"}},
       {"host_update_refused", {"host", "cluster", "operation", "features", "lost", "reason"}},
       {"memory_pressure", {"host", "memory_state", "demand_mib", "configured_mib", "ram_mib"}},
+      {"retirement_deferred", {"host", "cluster", "reason"}},
       {"patch_cycle_started", {"cluster", "count"}},
       {"patch_cycle_done", {"cluster", "count"}},
       {"patch_cycle_skipped", {"cluster", "count"}},

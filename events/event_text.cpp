@@ -152,6 +152,15 @@ std::string_view purchase_text(PurchaseReason why) {
   return "?";
 }
 
+std::string retirement_deferred_text(const RetirementDeferred& e, const ScenarioSpec& spec) {
+  return fmt::format(
+      "retirement of {} deferred: without it cluster {}'s other hosts would carry {:.0f}% of their RAM in active "
+      "memory and {:.0f}% of their CPU at the daily peak, and no replacement joined (a trap when nothing on the market "
+      "can join)",
+      host_name(spec, e.host), spec.clusters[static_cast<size_t>(e.cluster)].name, 100 * e.memory_share,
+      100 * e.cpu_share);
+}
+
 std::string maintenance_started_text(const MaintenanceStarted& e) {
   if (e.kind == MaintenanceKind::scheduled) return "scheduled";
   if (e.kind == MaintenanceKind::patch) return "patch cycle";

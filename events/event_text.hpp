@@ -16,6 +16,7 @@ std::string power_off_text(const VmPoweredOff& e, const ScenarioSpec& spec);
 std::string_view start_text(StartReason why);
 std::string_view reboot_text(const VmRebooted& e);
 std::string_view purchase_text(PurchaseReason why);
+std::string retirement_deferred_text(const RetirementDeferred& e, const ScenarioSpec& spec);
 std::string maintenance_started_text(const MaintenanceStarted& e);
 std::string maintenance_failed_text(const MaintenanceFailed& e, const ScenarioSpec& spec);
 std::string join_refused_text(const HostJoinRefused& e);

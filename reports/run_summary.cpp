@@ -137,6 +137,9 @@ void RunSummary::on_event(const Event& ev) {
           if (retiring_[e.host] && overdue_since_.emplace(e.host, e.t).second) counts_["hosts_overdue"]++;
           example(refused_, fmt::format("{}  maintenance of {} failed: {}", stamp(e.t), host(e.host),
                                         maintenance_failed_text(e, spec_)));
+        } else if constexpr (std::is_same_v<T, RetirementDeferred>) {
+          counts_["retirements_deferred"]++;
+          example(refused_, fmt::format("{}  {}", stamp(e.t), retirement_deferred_text(e, spec_)));
         } else if constexpr (std::is_same_v<T, PatchCycle>) {
           if (e.phase == PatchCycle::Phase::started) counts_["patch_cycles"]++;
           if (e.phase == PatchCycle::Phase::skipped) counts_["patch_cycles_skipped"]++;
@@ -484,9 +487,13 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
     for (size_t i = 0; i < std::min<size_t>(examples * 2, raises_.size()); ++i) out += "    " + raises_[i] + "\n";
     out += more(raises_, examples * 2, "raises in results.json, or the baseline_raised table of events.sqlite");
   }
-  out += fmt::format("  refused         power-on {}, operations {}, software starts {}, host joins {}\n",
+  out += fmt::format("  refused         power-on {}, operations {}, software starts {}, host joins {}{}\n",
                      count("power_on_refused"), count("refused_operations"), count("software_refused"),
-                     count("host_join_refused"));
+                     count("host_join_refused"),
+                     count("retirements_deferred")
+                         ? fmt::format(", retirements deferred {} (the others could not carry the VMs)",
+                                       count("retirements_deferred"))
+                         : "");
   for (size_t i = 0; i < std::min(examples, refused_.size()); ++i) out += "    " + refused_[i] + "\n";
   out += more(refused_, examples, "refused.csv with --format csv");
   out += host_state_text(examples);

@@ -13,7 +13,7 @@ namespace evcsim {
 
 namespace {
 
-constexpr std::array<MetricInfo, 63> kMetrics = {{
+constexpr std::array<MetricInfo, 64> kMetrics = {{
     {"migrations", "count", "live migrations completed", false, ""},
     {"migrations_started", "count", "live migrations started", false, ""},
     {"migrations_over_downtime_target", "count", "live migrations whose stop-and-copy exceeded max_downtime_ms", false,
@@ -80,6 +80,8 @@ constexpr std::array<MetricInfo, 63> kMetrics = {{
     {"hosts_bought", "count", "hosts bought by procurement", false, ""},
     {"hosts_not_bought_at_cap", "count", "hosts procurement wanted but the cluster's host cap left no bay for", false,
      ""},
+    {"retirements_deferred", "count", "hosts due for retirement kept because the others could not carry their VMs",
+     false, ""},
     {"hosts_retired", "count", "hosts retired (emptied and removed)", false, ""},
     {"baseline_raises", "count", "automatic baseline raises", false, ""},
     {"raises_locking_out_next", "count", "raises that shut out the vendor's next generation (look-ahead)", false, ""},

@@ -355,6 +355,16 @@ struct MemoryPressure {
   int64_t demand_mib, configured_mib, ram_mib;
 };
 
+// A host due for retirement stays: the cluster's other hosts would carry
+// `memory_share` of their RAM in active memory (or `cpu_share` of their CPU
+// at the diurnal peak) without it, and no replacement joined to help.
+struct RetirementDeferred {
+  double t;
+  int host;
+  int cluster;
+  double memory_share, cpu_share;
+};
+
 // A cluster's host patch cycle (world/controllers/patching.hpp): started
 // (`hosts` to patch), done, or skipped because the previous one still rolls
 // (`hosts` it had left).
@@ -391,7 +401,7 @@ using Event =
                  MigrationCompleted, Crash, ColdMigration, MaskChanged, VmRebooted, OperationRefused, Snapshot, DrsPass,
                  MaintenanceStarted, MaintenanceDone, MaintenanceFailed, HostFailed, HostRepaired, HaRestart,
                  HostBought, BaselineRaised, BaselineRaiseSeen, VmArrived, ArrivalWithoutSlot, VmDeparted, HostUpdated,
-                 MemoryPressure, PatchCycle>;
+                 MemoryPressure, PatchCycle, RetirementDeferred>;
 
 inline double event_time(const Event& e) {
   return std::visit([](const auto& x) { return x.t; }, e);

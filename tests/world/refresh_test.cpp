@@ -4,6 +4,7 @@
 // FakeSim.
 
 #include <algorithm>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -230,6 +231,36 @@ TEST(RefreshController, FixedNeverRaises) {
   run.run_until(15552000);
   EXPECT_FALSE(run.rec.all<MaintenanceDone>().empty());
   EXPECT_TRUE(run.rec.all<BaselineRaised>().empty());
+}
+
+// A trapped cluster: its baseline carries 3DNow!, which nothing on the
+// market in 2014 has, so no replacement can join; its hosts are due for
+// retirement but the others cannot carry their VMs' active memory. The
+// retirements are deferred -- said once per host, not tried every day --
+// and no maintenance fails, no VM is squeezed onto too few hosts.
+TEST(RefreshController, ATrappedClusterDefersRetirementsAndSaysSoOnce) {
+  FakeRun run(R"(horizon_s: 31557600
+start_date: "2014-01"
+policy { name: "cluster-baseline" }
+memory { active: 0.4 }
+refresh { lifetime_years: 5 hosts_per_purchase: 2 }
+cluster { name: "amd" baseline: "amd-rev-f" hosts { cpu: "Opteron 2218" name: "rosa" count: 4 ram_gib: 32 purchased: "2009-01" } }
+vm { name: "v" count: 60 cluster: "amd" ram_mib: 4096 cpu_demand: 0.05 }
+)");
+  run.run_until(31557600);
+  auto deferred = run.rec.all<RetirementDeferred>();
+  ASSERT_FALSE(deferred.empty());
+  std::set<int> hosts;
+  for (const auto& d : deferred) {
+    EXPECT_TRUE(hosts.insert(d.host).second) << "said twice for " << run.spec.hosts[d.host].name;
+    EXPECT_GT(d.memory_share, 0.9);
+  }
+  EXPECT_TRUE(run.rec.all<HostRemoved>().empty());
+  EXPECT_TRUE(run.rec.all<MaintenanceFailed>().empty());
+  EXPECT_FALSE(run.rec.all<HostJoinRefused>().empty());  // the replacements that could not join
+  auto m = metrics_of(run, 31557600);
+  EXPECT_EQ(m["retirements_deferred"], static_cast<double>(deferred.size()));
+  EXPECT_EQ(m["memory_swapping_host_hours"], 0);
 }
 
 }  // namespace

@@ -69,20 +69,57 @@ void RefreshController::retire_due(int cluster) {
   std::stable_sort(due.begin(), due.end());
   if (static_cast<int>(due.size()) > room) due.resize(static_cast<size_t>(room));
   if (due.empty()) return;
+  // Buy the replacements before evacuating, as an operator would.
+  int replace = 0;
+  for (const auto& [month, h] : due) replace += !hosts_[h].replaced, hosts_[h].replaced = true;
+  if (replace > 0 && !spec_.refresh.planned) buy_hosts(cluster, replace, PurchaseReason::replacement);
+  // An operator retires a host only where the others carry its VMs: the
+  // youngest of the batch wait while the rest would run short (a cluster
+  // nothing on the market can join is a trap; it is said once per host and
+  // tried again at growing intervals, not every day).
+  while (!due.empty() && !others_carry(cluster, due)) {
+    const int h = due.back().second;
+    due.pop_back();
+    HostBook& book = hosts_[h];
+    book.retry_after = env_.now() + spec_.refresh.window_days * kDay * (1 << std::min(book.attempts, 4));
+    ++book.attempts;
+    if (!book.deferred) {
+      book.deferred = true;
+      env_.emit(RetirementDeferred{env_.now(), h, cluster, carry_.memory, carry_.cpu});
+    }
+  }
   for (const auto& [month, h] : due) {
     maintenance_.mark(h, true);
     HostBook& book = hosts_[h];
     book.retry_after = env_.now() + spec_.refresh.window_days * kDay * (1 << std::min(book.attempts, 4));
     ++book.attempts;
   }
-  // Buy the replacements before evacuating, as an operator would.
-  int replace = 0;
-  for (const auto& [month, h] : due) replace += !hosts_[h].replaced, hosts_[h].replaced = true;
-  if (replace > 0 && !spec_.refresh.planned) buy_hosts(cluster, replace, PurchaseReason::replacement);
   for (const auto& [month, h] : due) {
     int age_months = today.index() - inv_.hosts[h].purchased.index();
     maintenance_.begin(h, MaintenanceStarted{0, h, MaintenanceKind::retirement, age_months / 12.0});
   }
+}
+
+// Whether the cluster's usable hosts other than `leaving` carry its load:
+// the VMs' active memory and overhead within 90% of their RAM (ESXi starts
+// reclaiming below its minFree, a few percent), and the CPU demand at the
+// diurnal peak within their capacity. Leaves the shares in carry_.
+bool RefreshController::others_carry(int cluster, const std::vector<std::pair<int, int>>& leaving) {
+  const auto& w = spec_.workload;
+  double ram = 0, active = 0, cap = 0, demand = 0;
+  for (int h : inv_.clusters[cluster].hosts) {
+    const HostRec& hr = inv_.hosts[h];
+    active += static_cast<double>(hr.ram_demand_mib);
+    demand += hr.demand;
+    const bool goes = std::any_of(leaving.begin(), leaving.end(), [h](const auto& l) { return l.second == h; });
+    if (goes || !inv_.usable(h)) continue;
+    ram += static_cast<double>(hr.ram_mib);
+    cap += hr.capacity;
+  }
+  const double peak = (1 + w.diurnal_amplitude) * std::pow(1 + w.growth_per_year, env_.now() / kYear);
+  carry_.memory = ram > 0 ? active / ram : 1e9;
+  carry_.cpu = cap > 0 ? demand * peak / cap : 1e9;
+  return carry_.memory <= 0.9 && carry_.cpu <= 1;
 }
 
 // Procurement: buy when headroom runs out.

@@ -37,7 +37,12 @@ class RefreshController {
     bool replaced = false;              // its replacement was bought
     bool replaced_by_purchase = false;  // the bay holds a bought machine now
     int attempts = 0;                   // retirements tried (the wait doubles each time)
+    bool deferred = false;              // its retirement waited for capacity (said once)
   };
+  bool others_carry(int cluster, const std::vector<std::pair<int, int>>& leaving);
+  struct Carry {
+    double memory = 0, cpu = 0;  // the last others_carry: load shares of the hosts that stay
+  } carry_;
   struct ClusterBook {
     double raise_possible_since = -1;
     double refusal_reported_at = -1e18;  // procurement that no market part can satisfy

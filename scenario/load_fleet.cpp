@@ -79,6 +79,9 @@ void Loader::apply_vmotion_era() {
   if (!esxi && !(spec_.calendar && vsphere)) return;  // today's defaults
   const std::string release = esxi ? spec_.hypervisor.esxi : std::string(esxi_release_at(spec_.start_date));
   const VmotionEra& era = vmotion_era(release);
+  const bool all_given = msg_.network().host_link_gbps() != 0 && msg_.migration().max_per_host() != 0 &&
+                         !msg_.migration().convergence().empty();
+  if (all_given) return;  // the scenario states its vMotion: no era to name
   if (msg_.network().host_link_gbps() == 0) spec_.network.host_link_gbps = era.link_gbps;
   if (msg_.migration().max_per_host() == 0)
     spec_.migration.max_per_host = vmotion_max_per_host(era, spec_.network.host_link_gbps);

@@ -426,7 +426,7 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
     out += fmt::format("  vMotion         {}: {:g} Gb/s links, {} at once per host, {}\n", spec_.migration.era,
                        spec_.network.host_link_gbps, spec_.migration.max_per_host,
                        spec_.migration.convergence.empty() ? "the policy's convergence" : spec_.migration.convergence);
-  if (m["host_years"] > 0 && count("migrations_started"))
+  if (m["host_years"] >= 1 && count("migrations_started"))  // per host-year: over a host-year at least
     out += fmt::format(
         "  vMotions        {:.1f} started per host-year ({}){}\n", m["vmotions_per_host_year"], by_prefix("vmotions."),
         count("patch_cycles") ? fmt::format("; patch cycles {} ({} skipped), {} hosts patched, {} could "

@@ -487,13 +487,12 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
     for (size_t i = 0; i < std::min<size_t>(examples * 2, raises_.size()); ++i) out += "    " + raises_[i] + "\n";
     out += more(raises_, examples * 2, "raises in results.json, or the baseline_raised table of events.sqlite");
   }
-  out += fmt::format("  refused         power-on {}, operations {}, software starts {}, host joins {}{}\n",
-                     count("power_on_refused"), count("refused_operations"), count("software_refused"),
-                     count("host_join_refused"),
-                     count("retirements_deferred")
-                         ? fmt::format(", retirements deferred {} (the others could not carry the VMs)",
-                                       count("retirements_deferred"))
-                         : "");
+  out += fmt::format(
+      "  refused         power-on {}, operations {}, software starts {}, host joins {}{}\n", count("power_on_refused"),
+      count("refused_operations"), count("software_refused"), count("host_join_refused"),
+      count("retirements_deferred")
+          ? fmt::format(", retirements deferred {} (the others could not carry the VMs)", count("retirements_deferred"))
+          : "");
   for (size_t i = 0; i < std::min(examples, refused_.size()); ++i) out += "    " + refused_[i] + "\n";
   out += more(refused_, examples, "refused.csv with --format csv");
   out += host_state_text(examples);

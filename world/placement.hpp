@@ -12,8 +12,11 @@
 // in a cluster at one instant take O(log hosts) from an ordered index, plus
 // the hosts they skip for want of room, rules or policy.
 //
-// Leaves out: DRS's VM-level scores, resource pools and reservations,
-// and any fallback cluster: a VM powers on in its own cluster or waits.
+// Room is memory as vSphere accounts it (Inventory::fit: reservation plus
+// overhead, and a planner's overcommit limit).
+//
+// Leaves out: DRS's VM-level scores, resource pools, CPU reservations, and
+// any fallback cluster: a VM powers on in its own cluster or waits.
 #pragma once
 
 #include <memory>

@@ -6,9 +6,11 @@
 // maintenance, the attempt is reported, and DRS does not fill it meanwhile. An emptied retiring host leaves the
 // inventory.
 //
-// Leaves out: vLCM's rolling remediation and host patch cycles (only
-// scheduled and retirement maintenance), and the time a host spends
-// patching once it is empty.
+// Patch cycles (patching.hpp) and updates (host_update.hpp) use it and
+// keep the host in maintenance for their patch time once it is empty.
+//
+// Leaves out: maintenance that fails in the hypervisor itself (a host that
+// is emptied always comes back).
 #pragma once
 
 #include "world/migrations.hpp"

@@ -81,7 +81,7 @@ void HaController::host_fails(int host, double repair_s) {
   for (int vm : victims) {
     FeatureSet before = inv_.vms[vm].guest_view;
     guests_.power_off(vm, VmPoweredOff{0, vm, host, PowerOffReason::host_failed});
-    down.push_back({vm, inv_.vms[vm].epoch, std::move(before)});
+    down.push_back({vm, inv_.vms[vm].epoch, before});
   }
   auto restart = [this, host, down = std::move(down)] {
     for (const Victim& v : down)

@@ -17,6 +17,13 @@ using test::FakeRun;
 using test::host_named;
 using test::metrics_of;
 
+// The run's HA restarts: `n`, all at `at`.
+void expect_restarts(const FakeRun& run, size_t n, double at) {
+  auto ha = run.rec.all<HaRestart>();
+  ASSERT_EQ(ha.size(), n);
+  for (const auto& r : ha) EXPECT_DOUBLE_EQ(r.t, at);
+}
+
 TEST(HaController, FailuresAtAnAnnualRateTwiceAsOftenAfterWearOut) {
   FakeRun run(R"(horizon_s: 126230400
 start_date: "2010-01"
@@ -82,17 +89,14 @@ at { at_s: 100 fail_host { host: "a" repair_hours: 100 } }
 )";
   FakeRun run(fleet);
   run.run_until(3600);
-  auto ha = run.rec.all<HaRestart>();
-  ASSERT_EQ(ha.size(), 3u);
-  for (const auto& r : ha) EXPECT_DOUBLE_EQ(r.t, 115);
+  expect_restarts(run, 3, 115);
   auto m = metrics_of(run, 3600);
   EXPECT_DOUBLE_EQ(m["outage_minutes"], 3 * (15 + run.spec.migration.reboot_s) / 60);
   EXPECT_EQ(m["ha_restarts_delayed"], 0);  // detection is not waiting for capacity
 
   FakeRun quick("failures { ha_detection_s: 45 }\n" + fleet);
   quick.run_until(3600);
-  ASSERT_EQ(quick.rec.all<HaRestart>().size(), 3u);
-  EXPECT_DOUBLE_EQ(quick.rec.all<HaRestart>()[0].t, 145);
+  expect_restarts(quick, 3, 145);
 }
 
 // Memory as vSphere accounts it: unreserved VMs book only their overhead, so
@@ -110,9 +114,7 @@ at { at_s: 100 fail_host { host: "a" repair_hours: 2 } }
 )";
   FakeRun run(fleet);
   run.run_until(20000);
-  auto ha = run.rec.all<HaRestart>();
-  ASSERT_EQ(ha.size(), 2u);
-  for (const auto& r : ha) EXPECT_DOUBLE_EQ(r.t, 115);  // at detection, not at the repair (7300)
+  expect_restarts(run, 2, 115);  // at detection, not at the repair (7300)
   EXPECT_TRUE(run.rec.all<PowerOnRefused>().empty());
   // b: 4 x (0.62 x 3072 + 45) MiB active = 7800 MiB of 8192: free 392 MiB,
   // below 64% of minFree (899 MiB), above 32%: ballooning.

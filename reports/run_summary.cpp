@@ -84,7 +84,7 @@ void RunSummary::on_event(const Event& ev) {
                                         code_name(e.cause)));
         } else if constexpr (std::is_same_v<T, ColdMigration>) {
           counts_["cold_migrations"]++;
-          outage_s_ += e.outage_s;
+          add_outage("cold_migration", e.outage_s);
         } else if constexpr (std::is_same_v<T, PowerOnRefused>) {
           counts_["power_on_refused"]++;
           example(refused_, fmt::format("{}  power-on of {} refused: {}", stamp(e.t), name(e.vm),
@@ -113,7 +113,7 @@ void RunSummary::on_event(const Event& ev) {
         } else if constexpr (std::is_same_v<T, VmPoweredOn>) {
           // Down from its host's failure until it runs again (the boot included).
           if (auto it = down_since_.find(e.vm); it != down_since_.end()) {
-            outage_s_ += e.t - it->second + spec_.migration.reboot_s;
+            ha_outage(e.t - it->second, true);
             if (e.t > it->second + spec_.failures.ha_detection_s + 1e-9) counts_["ha_restarts_delayed"]++;
             down_since_.erase(it);
           }
@@ -199,7 +199,7 @@ void RunSummary::on_event(const Event& ev) {
           counts_["arrivals_without_slot"]++;
         } else if constexpr (std::is_same_v<T, VmDeparted>) {
           if (auto it = down_since_.find(e.vm); it != down_since_.end()) {  // it left while waiting
-            outage_s_ += e.t - it->second;
+            ha_outage(e.t - it->second, false);
             down_since_.erase(it);
           }
           counts_["vm_departures"]++;
@@ -247,6 +247,19 @@ std::string RunSummary::hypervisor_text(size_t examples) const {
           fmt::join(hosts.begin(), hosts.begin() + static_cast<ptrdiff_t>(std::min(examples, hosts.size())), ", "),
           hosts.size() > examples ? ", ..." : "", why);
   return out;
+}
+
+void RunSummary::add_outage(const char* cause, double s) {
+  outage_s_ += s;
+  counts_[std::string("outage_minutes.") + cause] += s / 60;
+}
+
+// A VM down `down_s` after its host failed: HA's detection and the boot are
+// the restart's own outage; beyond the detection it waited for capacity.
+void RunSummary::ha_outage(double down_s, bool booted) {
+  const double detecting = std::min(down_s, spec_.failures.ha_detection_s);
+  add_outage("ha_restart", detecting + (booted ? spec_.migration.reboot_s : 0));
+  if (down_s > detecting) add_outage("ha_waiting_for_capacity", down_s - detecting);
 }
 
 // A host leaves a memory state: its time there counts as ballooning (soft
@@ -445,6 +458,12 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
   out += more(crashes_, examples, "crashes.csv with --format csv, or the crash table of events.sqlite");
   out += fmt::format("  cold migrations {} (outage {:.1f} min, HA restarts included)\n", count("cold_migrations"),
                      outage_s_ / 60);
+  if (outage_s_ > 0)
+    out += fmt::format(
+        "  outage          {:.1f} VM-minutes: HA restarts {:.1f} (detection and boot), HA waiting for capacity {:.1f}, "
+        "cold migrations {:.1f}\n",
+        outage_s_ / 60, m["outage_minutes.ha_restart"], m["outage_minutes.ha_waiting_for_capacity"],
+        m["outage_minutes.cold_migration"]);
   if (count("ha_lost_vms") || count("ha_restarts_delayed"))
     out += fmt::format(
         "  HA              {} restarts waited for capacity; {} VMs never restarted ({:.0f} VM-hours lost)\n",

@@ -75,6 +75,8 @@ class RunSummary final : public Listener {
   double first_demand_ = -1, last_demand_ = 0;                  // the samples' CPU demand (with growth)
   std::map<int, std::pair<MemoryState, double>> memory_state_;  // hosts under memory pressure: state, since
   void end_memory_state(int host, double t);
+  void add_outage(const char* cause, double s);  // VM-seconds of outage by cause
+  void ha_outage(double down_s, bool booted);
   std::set<int> in_service_;  // hosts in a cluster now (for the hypervisor upgrade)
   std::map<int, std::string> bought_cpu_;
   bool upgrade_checked_ = false, in_service_known_ = false;

@@ -13,7 +13,7 @@ namespace evcsim {
 
 namespace {
 
-constexpr std::array<MetricInfo, 64> kMetrics = {{
+constexpr std::array<MetricInfo, 65> kMetrics = {{
     {"migrations", "count", "live migrations completed", false, ""},
     {"migrations_started", "count", "live migrations started", false, ""},
     {"migrations_over_downtime_target", "count", "live migrations whose stop-and-copy exceeded max_downtime_ms", false,
@@ -48,6 +48,7 @@ constexpr std::array<MetricInfo, 64> kMetrics = {{
     {"cold_migrations", "count", "cold migrations (scheduled or cold evacuations)", false, ""},
     {"outage_minutes", "minutes", "VM outage: cold migrations, and HA from the host's failure to running again", false,
      ""},
+    {"outage_minutes.", "minutes", "VM outage by cause", true, "<cause>"},
     {"power_on_refused", "count", "power-ons that found no host (placement, HA, cold arrival)", false, ""},
     {"refused_operations", "count", "scheduled operations refused, with their reasons", false, ""},
     {"software_refused", "count", "software built for features the guest view lacks that refused to start", false, ""},
@@ -113,6 +114,7 @@ std::vector<std::string> family_suffixes(std::string_view family) {
     for (VerdictCode c : all_verdict_codes())
       if (c != VerdictCode::admitted) out.emplace_back(code_name(c));
   if (family == "vmotions.") out = {"balancing", "patching", "retirement", "maintenance"};
+  if (family == "outage_minutes.") out = {"ha_restart", "ha_waiting_for_capacity", "cold_migration"};
   return out;
 }
 

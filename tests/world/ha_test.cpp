@@ -93,6 +93,8 @@ at { at_s: 100 fail_host { host: "a" repair_hours: 100 } }
   auto m = metrics_of(run, 3600);
   EXPECT_DOUBLE_EQ(m["outage_minutes"], 3 * (15 + run.spec.migration.reboot_s) / 60);
   EXPECT_EQ(m["ha_restarts_delayed"], 0);  // detection is not waiting for capacity
+  EXPECT_DOUBLE_EQ(m["outage_minutes.ha_restart"], m["outage_minutes"]);
+  EXPECT_EQ(m["outage_minutes.ha_waiting_for_capacity"], 0);
 
   FakeRun quick("failures { ha_detection_s: 45 }\n" + fleet);
   quick.run_until(3600);
@@ -160,6 +162,9 @@ vm { name: "on-b" count: 2 host: "b" ram_mib: 3072 reserved_mib: 3072 }
   for (const auto& r : ha) EXPECT_DOUBLE_EQ(r.t, 100 + 7200);  // when a was repaired
   auto m = metrics_of(run, 20000);
   EXPECT_DOUBLE_EQ(m["outage_minutes"], 2 * (7200 + run.spec.migration.reboot_s) / 60);
+  // Taken apart: detection and boot, and the rest of the repair waited for capacity.
+  EXPECT_DOUBLE_EQ(m["outage_minutes.ha_restart"], 2 * (15 + run.spec.migration.reboot_s) / 60);
+  EXPECT_NEAR(m["outage_minutes.ha_waiting_for_capacity"], 2 * (7200 - 15) / 60.0, 1e-9);
   EXPECT_EQ(m["ha_restarts_delayed"], 2);
   EXPECT_EQ(m["ha_lost_vms"], 0);
 

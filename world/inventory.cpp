@@ -138,11 +138,13 @@ bool Inventory::rules_allow(int vm, int host) const {
   return true;
 }
 
+double Inventory::growth_factor() const { return std::pow(1 + spec_.workload.growth_per_year, env_.now() / kYear); }
+
 double Inventory::demand_factor() const {
   const auto& w = spec_.workload;
   const double now = env_.now();
   double wave = 1 + w.diurnal_amplitude * std::sin(2 * std::numbers::pi * now / kDay - std::numbers::pi / 2);
-  return wave * std::pow(1 + w.growth_per_year, now / kYear);
+  return wave * growth_factor();
 }
 
 int Inventory::open_touch_log() {

@@ -116,6 +116,10 @@ class Inventory {
   bool rules_allow(int vm, int host) const;  // affinity, anti-affinity, VM-host rules
 
   double demand_factor() const;  // diurnal wave x growth at now()
+  double growth_factor() const;  // the workload's growth alone at now()
+  // Demand at the day's peak (the wave's top) with today's growth: what
+  // capacity must carry (procurement, retirements).
+  double peak_factor() const { return (1 + spec_.workload.diurnal_amplitude) * growth_factor(); }
   double load(int host) const { return load(host, demand_factor()); }
   double load(int host, double factor) const { return std::max(cpu_load(host, factor), ram_load(host)); }
   // demand x factor x (1 + noise) / capacity; and booked RAM / RAM. Inline:

@@ -189,7 +189,8 @@ DrsController::Plan DrsController::plan(const Start& st, bool admitted_only,
                                         std::map<VerdictCode, int>* blocked) const {
   const std::vector<int>& hs = st.hosts;
   const double n = static_cast<double>(hs.size());
-  auto stddev = [&](double s, double s2) { return std::sqrt(std::max(0.0, s2 / n - (s / n) * (s / n))); };
+  auto variance = [&](double s, double s2) { return std::max(0.0, s2 / n - (s / n) * (s / n)); };
+  auto stddev = [&](double s, double s2) { return std::sqrt(variance(s, s2)); };
   // Scratch kept between calls (two plans per pass that acts, millions of
   // passes in a long run). The loads are read from the start state until a
   // move is chosen and copied only then: in a large cluster most passes
@@ -241,8 +242,8 @@ DrsController::Plan DrsController::plan(const Start& st, bool admitted_only,
         // with the number of hosts, as a change in the cluster's standard
         // deviation does (every move in a 64-host cluster looked worthless).
         double gain = (l[src] - l[dst] - std::abs(ls - ld)) / 2 - cost;
-        if (stddev(ns, ns2) >= stddev(s, s2)) continue;  // a move must lower the cluster's imbalance too
         if (gain <= best_gain) continue;
+        if (variance(ns, ns2) >= variance(s, s2)) continue;  // a move must lower the cluster's imbalance too
         const VmRec& v = inv_.vms[vm];
         if (v.power != Power::running || v.migrating || std::find(moved.begin(), moved.end(), vm) != moved.end())
           continue;

@@ -33,7 +33,7 @@ void HaController::schedule_failure(int host, double from) {
   const double wear = spec_.failures.wear_out_after_years;
   double wear_at = -1;  // when the host wears out, if after `from`
   if (wear > 0 && inv_.hosts[host].cpu) {
-    const double months_to_wear = inv_.hosts[host].purchased.index() + wear * 12 - date_at(spec_.start_date, 0).index();
+    const double months_to_wear = inv_.hosts[host].purchased.index() + wear * 12 - spec_.start_date.index();
     const double at = months_to_wear * kMonth;
     if (at <= from) rate *= 2;
     else wear_at = at;

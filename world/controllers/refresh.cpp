@@ -8,7 +8,7 @@
 namespace evcsim {
 
 namespace {
-constexpr double kDay = 86400, kYear = 365.25 * kDay;
+constexpr double kDay = 86400;
 }
 
 RefreshController::RefreshController(Env& env, Inventory& inv, MaintenanceController& maintenance)
@@ -81,8 +81,7 @@ void RefreshController::retire_due(int cluster) {
     const int h = due.back().second;
     due.pop_back();
     HostBook& book = hosts_[h];
-    book.retry_after = env_.now() + spec_.refresh.window_days * kDay * (1 << std::min(book.attempts, 4));
-    ++book.attempts;
+    back_off(book);
     if (!book.deferred) {
       book.deferred = true;
       env_.emit(RetirementDeferred{env_.now(), h, cluster, carry_.memory, carry_.cpu});
@@ -90,9 +89,7 @@ void RefreshController::retire_due(int cluster) {
   }
   for (const auto& [month, h] : due) {
     maintenance_.mark(h, true);
-    HostBook& book = hosts_[h];
-    book.retry_after = env_.now() + spec_.refresh.window_days * kDay * (1 << std::min(book.attempts, 4));
-    ++book.attempts;
+    back_off(hosts_[h]);
   }
   for (const auto& [month, h] : due) {
     int age_months = today.index() - inv_.hosts[h].purchased.index();
@@ -100,12 +97,18 @@ void RefreshController::retire_due(int cluster) {
   }
 }
 
+// A retirement tried (or deferred): the next try waits a window, twice as
+// long after each (up to 16 windows).
+void RefreshController::back_off(HostBook& book) const {
+  book.retry_after = env_.now() + spec_.refresh.window_days * kDay * (1 << std::min(book.attempts, 4));
+  ++book.attempts;
+}
+
 // Whether the cluster's usable hosts other than `leaving` carry its load:
 // the VMs' active memory and overhead within 90% of their RAM (ESXi starts
 // reclaiming below its minFree, a few percent), and the CPU demand at the
 // diurnal peak within their capacity. Leaves the shares in carry_.
 bool RefreshController::others_carry(int cluster, const std::vector<std::pair<int, int>>& leaving) {
-  const auto& w = spec_.workload;
   double ram = 0, active = 0, cap = 0, demand = 0;
   for (int h : inv_.clusters[cluster].hosts) {
     const HostRec& hr = inv_.hosts[h];
@@ -116,7 +119,7 @@ bool RefreshController::others_carry(int cluster, const std::vector<std::pair<in
     ram += static_cast<double>(hr.ram_mib);
     cap += hr.capacity;
   }
-  const double peak = (1 + w.diurnal_amplitude) * std::pow(1 + w.growth_per_year, env_.now() / kYear);
+  const double peak = inv_.peak_factor();
   carry_.memory = ram > 0 ? active / ram : 1e9;
   carry_.cpu = cap > 0 ? demand * peak / cap : 1e9;
   return carry_.memory <= 0.9 && carry_.cpu <= 1;
@@ -124,7 +127,6 @@ bool RefreshController::others_carry(int cluster, const std::vector<std::pair<in
 
 // Procurement: buy when headroom runs out.
 void RefreshController::procure(int cluster) {
-  const auto& w = spec_.workload;
   double ram = 0, used = 0, cap = 0, demand = 0;
   for (int h : inv_.clusters[cluster].hosts) {
     if (!inv_.usable(h)) continue;
@@ -138,7 +140,7 @@ void RefreshController::procure(int cluster) {
     cap += hr.capacity;
     demand += hr.demand;
   }
-  double peak = (1 + w.diurnal_amplitude) * std::pow(1 + w.growth_per_year, env_.now() / kYear);
+  const double peak = inv_.peak_factor();
   bool short_ram = ram <= 0 || 1 - used / ram < spec_.refresh.headroom;
   bool short_cpu = cap <= 0 || demand * peak / cap > 1 - spec_.refresh.headroom;
   if ((short_ram || short_cpu) && spec_.refresh.hosts_per_purchase > 0)

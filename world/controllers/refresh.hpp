@@ -40,6 +40,7 @@ class RefreshController {
     bool deferred = false;              // its retirement waited for capacity (said once)
   };
   bool others_carry(int cluster, const std::vector<std::pair<int, int>>& leaving);
+  void back_off(HostBook& book) const;
   struct Carry {
     double memory = 0, cpu = 0;  // the last others_carry: load shares of the hosts that stay
   } carry_;

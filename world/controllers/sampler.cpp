@@ -55,8 +55,8 @@ void Sampler::sample(bool with_graph) {
     snap.vms_by_level[level]++;
   }
   double configured = 0, ram = 0;
-  for (size_t h = 0; h < inv_.hosts.size(); ++h) {
-    const HostRec& hr = inv_.hosts[h];
+  for (const HostRec& hr : inv_.hosts) {
+    snap.demand += hr.demand;
     if (!hr.present || hr.ram_mib <= 0) continue;
     configured += static_cast<double>(hr.ram_configured_mib);
     ram += static_cast<double>(hr.ram_mib);
@@ -64,8 +64,7 @@ void Sampler::sample(bool with_graph) {
                                           static_cast<double>(hr.ram_configured_mib) / static_cast<double>(hr.ram_mib));
   }
   snap.memory_overcommit = ram > 0 ? configured / ram : 0;
-  for (const HostRec& hr : inv_.hosts) snap.demand += hr.demand;
-  snap.demand *= std::pow(1 + spec_.workload.growth_per_year, env_.now() / (365.25 * 86400));
+  snap.demand *= inv_.growth_factor();
   for (size_t i = 0; i < ids.size(); ++i) {
     snap.feature_counts.emplace_back(notable_features()[i], counts[i]);
     snap.feature_in_use.emplace_back(notable_features()[i], used[i]);

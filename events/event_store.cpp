@@ -3,9 +3,14 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <map>
+#include <mutex>
 #include <queue>
 #include <stdexcept>
+#include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -20,6 +25,9 @@ namespace {
 namespace pb = google::protobuf;
 
 constexpr uint64_t kRowsPerTransaction = 200'000;
+// Events per batch handed to the writer thread, and batches that may wait
+// for it before the run waits (bounds the memory: ~2 MB).
+constexpr size_t kBatch = 4096, kMaxPending = 4;
 
 // Each event type and the fields of events.proto it uses (after t and type),
 // as events/event_log.cpp's Recorder fills them.
@@ -122,6 +130,17 @@ const std::vector<std::string>& event_types() {
   return types;
 }
 
+// The writer thread takes whole batches in the order they were handed over;
+// `failed` lets the run stop handing over once a write failed (a full disk).
+struct EventStore::Writer {
+  std::mutex mu;
+  std::condition_variable changed;
+  std::deque<std::vector<Event>> pending;
+  bool closing = false;
+  std::atomic<bool> failed{false};
+  std::thread thread;
+};
+
 struct EventStore::Table {
   std::string name;
   std::vector<const pb::FieldDescriptor*> fields;
@@ -169,9 +188,31 @@ EventStore::EventStore(const ScenarioSpec& spec, const std::string& path, EventD
     tables_.push_back(std::move(t));
   }
   exec("BEGIN");
+  batch_.reserve(kBatch);
+  writer_ = std::make_unique<Writer>();
+  writer_->thread = std::thread([this] {
+    Writer& w = *writer_;
+    for (;;) {
+      std::vector<Event> batch;
+      {
+        std::unique_lock<std::mutex> lock(w.mu);
+        w.changed.wait(lock, [&] { return w.closing || !w.pending.empty(); });
+        if (w.pending.empty()) return;  // closing, and everything written
+        batch = std::move(w.pending.front());
+        w.pending.pop_front();
+      }
+      w.changed.notify_all();  // room for the run's next batch
+      for (const Event& e : batch) {
+        if (!error_.empty()) break;
+        write(to_record(e, spec_));
+      }
+      if (!error_.empty()) w.failed = true;
+    }
+  });
 }
 
 EventStore::~EventStore() {
+  stop_writer(false);
   for (auto& t : tables_) sqlite3_finalize(t->insert);
   if (db_) sqlite3_close(db_);
 }
@@ -181,8 +222,35 @@ void EventStore::fail(const std::string& what) {
 }
 
 void EventStore::on_event(const Event& e) {
-  if (!recorded(e, detail_) || !error_.empty()) return;
-  write(to_record(e, spec_));
+  if (!recorded(e, detail_) || writer_->failed) return;
+  batch_.push_back(e);
+  if (batch_.size() >= kBatch) hand_off();
+}
+
+void EventStore::hand_off() {
+  Writer& w = *writer_;
+  {
+    std::unique_lock<std::mutex> lock(w.mu);
+    w.changed.wait(lock, [&] { return w.pending.size() < kMaxPending; });
+    w.pending.push_back(std::move(batch_));
+  }
+  w.changed.notify_all();
+  batch_ = {};
+  batch_.reserve(kBatch);
+}
+
+// Ends the thread once it wrote what is handed over and batched, or (a run
+// that ended in an error: its folder is not kept) at once.
+void EventStore::stop_writer(bool write_rest) {
+  if (!writer_ || !writer_->thread.joinable()) return;
+  if (write_rest && !batch_.empty()) hand_off();
+  {
+    std::lock_guard<std::mutex> lock(writer_->mu);
+    writer_->closing = true;
+    if (!write_rest) writer_->pending.clear();
+  }
+  writer_->changed.notify_all();
+  writer_->thread.join();
 }
 
 void EventStore::on_end(double t) { end_t_ = t; }
@@ -260,6 +328,7 @@ void EventStore::write(const report::EventRecord& r) {
 }
 
 void EventStore::finish() {
+  stop_writer(true);
   auto exec = [&](const std::string& sql) {
     if (!error_.empty()) return;
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)

@@ -7,8 +7,42 @@
 
 namespace evcsim {
 
+namespace {
+// The evacuated VMs a host can take for sure: floor(free RAM / largest VM).
+long slots_of(int64_t free, int64_t largest, int max_per_host) {
+  return largest > 0 ? std::min<long>(max_per_host, static_cast<long>(free / largest)) : 0;
+}
+}  // namespace
+
+// Edmonds-Karp's first augmenting paths are first fit: while VMs 0..k-1 went
+// to their first allowed host with a slot left, the breadth-first search
+// reaches VMs k.. from the source, then VM k's hosts in host order before any
+// other VM's, and the sink through the first of them with a slot. So when
+// first fit places every VM, the maximum flow is the same plan, found without
+// building the graph (most evacuations); otherwise the flow is built.
 EvacuationPlan plan_evacuation(const std::vector<int64_t>& vm_ram, const std::vector<int64_t>& host_free,
                                const std::function<bool(int, int)>& allowed, int max_per_host) {
+  const size_t n = vm_ram.size(), m = host_free.size();
+  EvacuationPlan plan;
+  plan.destination.assign(n, -1);
+  if (n == 0) return plan;
+  const int64_t largest = *std::max_element(vm_ram.begin(), vm_ram.end());
+  std::vector<long> slots(m);
+  for (size_t h = 0; h < m; ++h) slots[h] = slots_of(host_free[h], largest, max_per_host);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t h = 0; h < m && plan.destination[i] < 0; ++h)
+      if (slots[h] > 0 && vm_ram[i] <= host_free[h] && allowed(static_cast<int>(i), static_cast<int>(h))) {
+        plan.destination[i] = static_cast<int>(h);
+        --slots[h];
+      }
+    if (plan.destination[i] < 0) return plan_evacuation_max_flow(vm_ram, host_free, allowed, max_per_host);
+  }
+  plan.placed = static_cast<int>(n);
+  return plan;
+}
+
+EvacuationPlan plan_evacuation_max_flow(const std::vector<int64_t>& vm_ram, const std::vector<int64_t>& host_free,
+                                        const std::function<bool(int, int)>& allowed, int max_per_host) {
   using Traits = boost::adjacency_list_traits<boost::vecS, boost::vecS, boost::directedS>;
   using Graph = boost::adjacency_list<
       boost::vecS, boost::vecS, boost::directedS, boost::no_property,
@@ -40,9 +74,7 @@ EvacuationPlan plan_evacuation(const std::vector<int64_t>& vm_ram, const std::ve
       if (vm_ram[static_cast<size_t>(i)] <= host_free[static_cast<size_t>(h)] && allowed(i, h))
         vm_edges[static_cast<size_t>(i)].emplace_back(h, add(i, n + h, 1));
   }
-  for (int h = 0; h < m; ++h)
-    add(n + h, sink,
-        largest > 0 ? std::min<long>(max_per_host, static_cast<long>(host_free[static_cast<size_t>(h)] / largest)) : 0);
+  for (int h = 0; h < m; ++h) add(n + h, sink, slots_of(host_free[static_cast<size_t>(h)], largest, max_per_host));
   boost::edmonds_karp_max_flow(g, static_cast<size_t>(src), static_cast<size_t>(sink));
   auto res = boost::get(boost::edge_residual_capacity, g);
   std::vector<int64_t> free = host_free;

@@ -23,10 +23,17 @@ struct EvacuationPlan {
 };
 
 // vm_ram_mib[i]: RAM of VM i; host_free_mib[h]: free RAM of candidate h;
-// allowed(i, h): VM i may move to host h (compatibility, rules). At most
-// `max_per_host` VMs go to one host (to spread them).
+// allowed(i, h): VM i may move to host h (compatibility, rules), a pure
+// predicate asked for any pairs in any order. At most `max_per_host` VMs go
+// to one host (to spread them). Tries first fit, which is the flow's own
+// plan when it places every VM, then the flow.
 EvacuationPlan plan_evacuation(const std::vector<int64_t>& vm_ram_mib, const std::vector<int64_t>& host_free_mib,
                                const std::function<bool(int, int)>& allowed, int max_per_host = INT_MAX);
+
+// The maximum flow alone (what plan_evacuation returns; tests compare them).
+EvacuationPlan plan_evacuation_max_flow(const std::vector<int64_t>& vm_ram_mib,
+                                        const std::vector<int64_t>& host_free_mib,
+                                        const std::function<bool(int, int)>& allowed, int max_per_host = INT_MAX);
 
 // The greedy first-fit plan, for comparison (tests and reports).
 EvacuationPlan plan_evacuation_greedy(const std::vector<int64_t>& vm_ram_mib, const std::vector<int64_t>& host_free_mib,

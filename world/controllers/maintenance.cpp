@@ -70,40 +70,60 @@ void MaintenanceController::evacuate(int host) {
   std::vector<int64_t> ram, free;
   for (int vm : leaving) ram.push_back(inv_.pack_size(vm));
   for (int h : dests) free.push_back(inv_.pack_room(h));
-  FeatureSet missing;
-  std::string first_reason;
   // The masking policy's verdict on a move depends on the destination only
   // through its CPU model (one cluster, one baseline): asked once per VM and
-  // CPU model, not once per VM and host.
-  std::vector<std::pair<const CpuModel*, bool>> verdicts;  // of the VM being asked about
-  int verdicts_of = -1;
-  auto allowed = [&](int i, int d) {
+  // CPU model, not once per VM and host. `note` keeps what a refused move
+  // lacked, to explain a failed evacuation.
+  struct Asked {
+    int of = -1;  // the VM being asked about
+    std::vector<std::pair<const CpuModel*, bool>> verdicts;
+  };
+  FeatureSet missing;
+  std::string first_reason;
+  auto ask = [&](Asked& a, int i, int d, bool note) {
     int vm = leaving[static_cast<size_t>(i)], h = dests[static_cast<size_t>(d)];
     if (!inv_.rules_allow(vm, h)) return false;
-    if (verdicts_of != i) verdicts.clear(), verdicts_of = i;
+    if (a.of != i) a.verdicts.clear(), a.of = i;
     const CpuModel* cpu = inv_.hosts[h].cpu.get();
-    for (const auto& [c, ok] : verdicts)
+    for (const auto& [c, ok] : a.verdicts)
       if (c == cpu) return ok;
     Verdict v = migrations_.admit(vm, h);
-    if (!v.ok) {
+    if (!v.ok && note) {
       missing |= v.missing;
       if (first_reason.empty()) first_reason = v.reason;
     }
-    verdicts.emplace_back(cpu, v.ok);
+    a.verdicts.emplace_back(cpu, v.ok);
     return v.ok;
   };
+  Asked planning;
+  auto allowed = [&](int i, int d) { return ask(planning, i, d, false); };
   // The plan is sought first among the 2 x VMs emptiest hosts (at least 16),
   // one VM to each where it can, so that the moves run side by side and the
   // flow has O(VMs^2) edges instead of O(VMs x hosts); only if that leaves a
   // VM behind is the whole cluster searched, so no feasible plan is missed.
   const size_t near = std::min(dests.size(), std::max<size_t>(16, 2 * leaving.size()));
   EvacuationPlan plan;
+  std::vector<const std::vector<int64_t>*> searched;  // the host sets the plan was sought among
+  std::vector<int64_t> near_free;
   if (near < dests.size()) {
-    const std::vector<int64_t> near_free(free.begin(), free.begin() + static_cast<long>(near));
+    near_free.assign(free.begin(), free.begin() + static_cast<long>(near));
     const int spread = static_cast<int>((leaving.size() + near - 1) / near);
     plan = plan_evacuation(ram, near_free, allowed, spread);
+    searched.push_back(&near_free);
   }
-  if (plan.placed < static_cast<int>(leaving.size())) plan = plan_evacuation(ram, free, allowed);
+  if (plan.placed < static_cast<int>(leaving.size())) {
+    plan = plan_evacuation(ram, free, allowed);
+    searched.push_back(&free);
+  }
+  // What the refused moves lacked, over every VM and host that had the room,
+  // in that order (the first refusal's reason is the one reported).
+  auto explain = [&] {
+    Asked noting;
+    for (const auto* f : searched)
+      for (size_t i = 0; i < ram.size(); ++i)
+        for (size_t d = 0; d < f->size(); ++d)
+          if (ram[i] <= (*f)[d]) ask(noting, static_cast<int>(i), static_cast<int>(d), true);
+  };
   // Every planned move is requested at once; Migrations runs as many as the
   // hosts' vMotion slots allow and queues the rest (evacuations first).
   std::vector<int> stranded;
@@ -142,6 +162,7 @@ void MaintenanceController::evacuate(int host) {
   int left = static_cast<int>(stranded.size());
   for (int vm : stranded) left -= inv_.vms[vm].cold_moving;  // cold-evacuated
   if (left > 0) {
+    explain();
     env_.emit(MaintenanceFailed{env_.now(), host, left, missing, first_reason});
     inv_.set_maintenance(host, false);
     awaiting_retry_[host] = retiring_[host];  // refresh tries again later

@@ -1,6 +1,7 @@
 #include "policy/placement/evacuation.hpp"
 
 #include <algorithm>
+#include <random>
 
 #include <gtest/gtest.h>
 
@@ -50,6 +51,30 @@ TEST(Evacuation, AtMostSoManyToAHostSpreadsTheVms) {
   EXPECT_EQ(std::count(two.destination.begin(), two.destination.end(), 0) +
                 std::count(two.destination.begin(), two.destination.end(), 1),
             3);
+}
+
+// plan_evacuation tries first fit before building the flow graph; the
+// plans must be the flow's own, VM for VM, whether first fit placed them all
+// or the flow took over.
+TEST(Evacuation, FirstFitIsTheFlowsOwnPlanWhenItPlacesEveryVm) {
+  std::mt19937 rng(25);
+  int first_fit_sufficed = 0;
+  for (int round = 0; round < 3000; ++round) {
+    const int n = 1 + static_cast<int>(rng() % 12), m = 1 + static_cast<int>(rng() % 10);
+    std::vector<int64_t> ram(static_cast<size_t>(n)), free(static_cast<size_t>(m));
+    for (auto& r : ram) r = 1024 * (1 + static_cast<int64_t>(rng() % 8));
+    for (auto& f : free) f = 1024 * static_cast<int64_t>(rng() % 40);
+    std::vector<char> ok(static_cast<size_t>(n * m));
+    for (auto& a : ok) a = rng() % 5 != 0;
+    auto allowed = [&](int i, int h) { return ok[static_cast<size_t>(i * m + h)] != 0; };
+    const int spread = rng() % 3 == 0 ? 1 + static_cast<int>(rng() % 3) : INT_MAX;
+    EvacuationPlan fast = plan_evacuation(ram, free, allowed, spread);
+    EvacuationPlan flow = plan_evacuation_max_flow(ram, free, allowed, spread);
+    ASSERT_EQ(fast.destination, flow.destination) << "round " << round;
+    ASSERT_EQ(fast.placed, flow.placed) << "round " << round;
+    first_fit_sufficed += flow.placed == n;
+  }
+  EXPECT_GT(first_fit_sufficed, 300);  // both paths were taken many times
 }
 
 TEST(Evacuation, EmptyAndImpossible) {

@@ -3,7 +3,7 @@
 // columns are that type's fields of events/events.proto, plus `seq` (the
 // order the run emitted them in), and a `run` table (scenario, seed, start
 // date, detail level). Written with prepared statements in large
-// transactions, indexed (t, vm) after the run; any SQLite client reads
+// transactions, indexed (t, vm) as a table gets its first row; any SQLite client reads
 // it: pandas.read_sql("SELECT * FROM crash", sqlite3.connect("events.sqlite")).
 // The rows are written by a thread of the store's own, in batches of events
 // handed over in the run's order, so SQLite's work runs beside the
@@ -59,7 +59,8 @@ class EventStore final : public Listener {
   struct Table;
   struct Writer;  // the writer thread and the batches handed to it
   void fail(const std::string& what);
-  void hand_off();  // the current batch to the writer thread
+  void hand_off();             // the current batch to the writer thread
+  bool add_indexes(const Table& t);  // false: failed (fail() says why)
   void stop_writer(bool write_rest);
   const ScenarioSpec& spec_;
   std::string path_;

@@ -241,6 +241,13 @@ struct Recorder {
     r.set_cluster(spec.clusters[e.cluster].name);
     r.set_reason(retirement_deferred_text(e, spec));
   }
+  void operator()(const VmPlacedInFallback& e) {
+    r.set_type("vm_placed_in_fallback");
+    vm(e.vm);
+    r.set_from(spec.clusters[e.home].name);
+    r.set_cluster(spec.clusters[e.cluster].name);
+    r.set_reason(text(e.why, spec));
+  }
   void operator()(const PatchCycle& e) {
     static constexpr const char* kPhase[] = {"patch_cycle_started", "patch_cycle_done", "patch_cycle_skipped"};
     r.set_type(kPhase[static_cast<int>(e.phase)]);

@@ -189,10 +189,16 @@ void ResultsCollector::on_event(const Event& ev) {
             results_.mutable_raises(it->second)->set_all_seen_at_s(e.t);
         } else if constexpr (std::is_same_v<T, VmRebooted>) {
           if (!e.picks_up) return;
-          if (auto it = latest_raise_.find(spec_.vms[e.vm].cluster); it != latest_raise_.end()) {
+          const auto fallback = in_fallback_.find(e.vm);
+          const int cluster = fallback == in_fallback_.end() ? spec_.vms[e.vm].cluster : fallback->second;
+          if (auto it = latest_raise_.find(cluster); it != latest_raise_.end()) {
             report::RaiseImpact* r = results_.mutable_raises(it->second);
             r->set_cycles_that_picked_it_up(r->cycles_that_picked_it_up() + 1);
           }
+        } else if constexpr (std::is_same_v<T, VmPlacedInFallback>) {
+          in_fallback_[e.vm] = e.cluster;
+        } else if constexpr (std::is_same_v<T, VmArrived>) {
+          in_fallback_.erase(e.vm);  // a new VM in the slot: its home cluster first
         } else if constexpr (std::is_same_v<T, MigrationAborted>) {
           bucket("migrations", "aborted", e.t);
         } else if constexpr (std::is_same_v<T, MigrationCompleted>) {

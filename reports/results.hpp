@@ -36,6 +36,7 @@ class ResultsCollector final : public Listener {
   std::map<int, int> latest_raise_;         // cluster -> index in results_.raises()
   std::map<int, std::string> bought_cpu_;   // host -> the part bought (bays have no CPU in the scenario)
   std::map<int, int> open_maintenance_;     // host -> index in results_.maintenances()
+  std::map<int, int> in_fallback_;          // VMs placed in a fallback cluster -> that cluster
   std::map<std::string, int> crash_group_;  // software|route|missing|cause -> index in crash_groups()
   std::vector<std::set<int>> crash_group_vms_;
   std::string cpu_name(int host) const;

@@ -1,5 +1,6 @@
 #include "reports/run_summary.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -87,6 +88,11 @@ void RunSummary::on_event(const Event& ev) {
           add_outage("cold_migration", e.outage_s);
         } else if constexpr (std::is_same_v<T, PowerOnRefused>) {
           counts_["power_on_refused"]++;
+          if (e.waits) {
+            auto [it, first] = waiting_.try_emplace(e.vm, Waiting{e.t, {}});
+            it->second.why = power_on_refused_text(e, spec_);
+            if (first) counts_["power_on_waits"]++, waits_by_cluster_[spec_.vms[e.vm].cluster]++;
+          }
           example(refused_, fmt::format("{}  power-on of {} refused: {}", stamp(e.t), name(e.vm),
                                         power_on_refused_text(e, spec_)));
         } else if constexpr (std::is_same_v<T, OperationRefused>) {
@@ -110,7 +116,16 @@ void RunSummary::on_event(const Event& ev) {
         } else if constexpr (std::is_same_v<T, VmPoweredOff>) {
           if (e.reason == PowerOffReason::crash_loop) counts_["vms_powered_off_by_ha"]++;
           if (e.reason == PowerOffReason::host_failed) down_since_[e.vm] = e.t;
+        } else if constexpr (std::is_same_v<T, VmPlacedInFallback>) {
+          counts_["vms_placed_in_fallback"]++;
+          example(fallbacks_,
+                  fmt::format("{}  {} powered on in {}: {} refused it ({})", stamp(e.t), name(e.vm),
+                              spec_.clusters[e.cluster].name, spec_.clusters[e.home].name, text(e.why, spec_)));
         } else if constexpr (std::is_same_v<T, VmPoweredOn>) {
+          if (auto it = waiting_.find(e.vm); it != waiting_.end()) {
+            wait_days_.push_back((e.t - it->second.since) / 86400);
+            waiting_.erase(it);
+          }
           // Down from its host's failure until it runs again (the boot included).
           if (auto it = down_since_.find(e.vm); it != down_since_.end()) {
             ha_outage(e.t - it->second, true);
@@ -198,6 +213,7 @@ void RunSummary::on_event(const Event& ev) {
         } else if constexpr (std::is_same_v<T, ArrivalWithoutSlot>) {
           counts_["arrivals_without_slot"]++;
         } else if constexpr (std::is_same_v<T, VmDeparted>) {
+          if (waiting_.erase(e.vm)) counts_["power_on_waits_departed"]++;   // it left before it ever ran
           if (auto it = down_since_.find(e.vm); it != down_since_.end()) {  // it left while waiting
             ha_outage(e.t - it->second, false);
             down_since_.erase(it);
@@ -287,6 +303,57 @@ void RunSummary::on_end(double t) {
   down_since_.clear();
   for (const auto& [host, since] : overdue_since_) counts_["overdue_host_months"] += (t - since) / kMonth;
   overdue_since_.clear();
+  // Power-ons still waiting for room: how many, since when, and why.
+  for (const auto& [vm, w] : waiting_) {
+    counts_["power_on_still_waiting"]++;
+    double& longest = counts_["power_on_still_waiting_days_max"];
+    longest = std::max(longest, (t - w.since) / 86400);
+    still_waiting_.emplace_back(
+        w.since, fmt::format("{} ({})", spec_.vms[vm].name, spec_.clusters[spec_.vms[vm].cluster].name) + ": " + w.why);
+  }
+  waiting_.clear();
+  std::stable_sort(still_waiting_.begin(), still_waiting_.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (!wait_days_.empty()) {
+    std::vector<double> d = wait_days_;
+    std::sort(d.begin(), d.end());
+    const size_t n = d.size();
+    counts_["power_on_wait_days_median"] = n % 2 ? d[n / 2] : (d[n / 2 - 1] + d[n / 2]) / 2;
+    counts_["power_on_wait_days_max"] = d.back();
+  }
+}
+
+// New VMs (and the start's) that waited for room, those still waiting at the
+// end with the date they began and their last refusal, and those a fallback
+// cluster took.
+std::string RunSummary::waiting_text(size_t examples) const {
+  auto at = [&](const char* k) { return counts_.count(k) ? counts_.at(k) : 0.0; };
+  const auto waits = static_cast<long long>(at("power_on_waits"));
+  const auto fallbacks = static_cast<long long>(at("vms_placed_in_fallback"));
+  if (waits == 0 && fallbacks == 0) return "";
+  std::string out = fmt::format("  new VMs         {} power-on(s) waited for room", waits);
+  if (!wait_days_.empty())
+    out += fmt::format(" ({} started after a median {:.1f} days, longest {:.1f} days)", wait_days_.size(),
+                       at("power_on_wait_days_median"), at("power_on_wait_days_max"));
+  if (waits_by_cluster_.size() > 1 || (!waits_by_cluster_.empty() && spec_.clusters.size() > 1)) {
+    std::vector<std::string> parts;
+    for (const auto& [c, n] : waits_by_cluster_) parts.push_back(fmt::format("{} {}", spec_.clusters[c].name, n));
+    out += fmt::format(" (in {})", fmt::join(parts, ", "));
+  }
+  if (at("power_on_waits_departed") > 0)
+    out += fmt::format("; {} departed before they started", static_cast<long long>(at("power_on_waits_departed")));
+  if (!still_waiting_.empty())
+    out += fmt::format("; {} still waiting at the end, the first since {}", still_waiting_.size(),
+                       stamp(still_waiting_.front().first, false));
+  if (fallbacks) out += fmt::format("; {} placed in a fallback cluster", fallbacks);
+  out += "\n";
+  for (size_t i = 0; i < std::min(examples, still_waiting_.size()); ++i)
+    out += fmt::format("    waiting since {}: {}\n", stamp(still_waiting_[i].first, false), still_waiting_[i].second);
+  if (still_waiting_.size() > examples)
+    out += fmt::format("    ... and {} more still waiting\n", still_waiting_.size() - examples);
+  for (size_t i = 0; i < std::min(examples, fallbacks_.size()); ++i) out += "    " + fallbacks_[i] + "\n";
+  out += more(fallbacks_, examples, "the vm_placed_in_fallback table of events.sqlite");
+  return out;
 }
 
 double RunSummary::baseline_features_of(const std::string& name) const {
@@ -500,6 +567,7 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
         count("arrivals_without_slot")
             ? fmt::format(", {} arrivals found every slot taken (raise max_count)", count("arrivals_without_slot"))
             : "");
+  out += waiting_text(examples);
   if (count("baseline_raises") || !raises_.empty()) {
     out += fmt::format("  baseline raises {} ({} power cycles picked one up)\n", count("baseline_raises"),
                        count("baseline_pickup_power_cycles"));

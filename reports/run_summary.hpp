@@ -77,6 +77,18 @@ class RunSummary final : public Listener {
   void end_memory_state(int host, double t);
   void add_outage(const char* cause, double s);  // VM-seconds of outage by cause
   void ha_outage(double down_s, bool booted);
+  // Power-ons by the cluster that waited for room (PowerOnRefused that
+  // waits), from their first refusal until the VM runs, departs or the run ends.
+  struct Waiting {
+    double since;
+    std::string why;  // its last refusal
+  };
+  std::map<int, Waiting> waiting_;                             // VM -> its wait
+  std::vector<double> wait_days_;                              // the waits that ended in a power-on
+  std::map<int, int> waits_by_cluster_;                        // home cluster -> power-ons that waited
+  std::vector<std::pair<double, std::string>> still_waiting_;  // at the end: since, "VM (cluster): why"
+  std::vector<std::string> fallbacks_;                         // VMs placed in a fallback cluster, the first few
+  std::string waiting_text(size_t examples) const;
   std::set<int> in_service_;  // hosts in a cluster now (for the hypervisor upgrade)
   std::map<int, std::string> bought_cpu_;
   bool upgrade_checked_ = false, in_service_known_ = false;

@@ -290,6 +290,24 @@ void Loader::load_vm_group(int i) {
     if (spec_.clusters.size() > 1) fail(g, "cluster", t, -1, "say which cluster (or host) the VMs power on in");
     cluster = 0;
   }
+  std::shared_ptr<const std::vector<int>> fallbacks;
+  if (g.fallback_clusters_size() > 0) {
+    if (host >= 0) fail(g, "fallback_clusters", t, 0, "a VM pinned to a host (`host`) has no fallback cluster");
+    auto list = std::make_shared<std::vector<int>>();
+    for (int i = 0; i < g.fallback_clusters_size(); ++i) {
+      const std::string& name = g.fallback_clusters(i);
+      int c = -1;
+      for (size_t k = 0; k < spec_.clusters.size(); ++k)
+        if (spec_.clusters[k].name == name) c = static_cast<int>(k);
+      if (c < 0) fail(g, "fallback_clusters", t, i, fmt::format("unknown cluster '{}'", name));
+      if (c == cluster)
+        fail(g, "fallback_clusters", t, i, fmt::format("cluster '{}' is the group's own cluster", name));
+      if (std::find(list->begin(), list->end(), c) != list->end())
+        fail(g, "fallback_clusters", t, i, fmt::format("cluster '{}' is named twice", name));
+      list->push_back(c);
+    }
+    fallbacks = std::move(list);
+  }
   positive(g, "dirty_mib_per_s", t, g.dirty_mib_per_s(), true);
   double power_on_at =
       time_of(g, t, "power_on_at_s", g.power_on_at_s(), "power_on_date", g.power_on_date(), "", "").value_or(0);
@@ -347,6 +365,7 @@ void Loader::load_vm_group(int i) {
       fail(g, "working_set_mib", t, -1,
            fmt::format("working set {} MiB exceeds RAM {} MiB", v.working_set_mib, v.ram_mib));
     v.cluster = cluster;
+    v.fallback_clusters = fallbacks;
     v.host = host;
     v.software = software;
     v.masks = own;

@@ -13,7 +13,7 @@ namespace evcsim {
 
 namespace {
 
-constexpr std::array<MetricInfo, 65> kMetrics = {{
+constexpr std::array<MetricInfo, 72> kMetrics = {{
     {"migrations", "count", "live migrations completed", false, ""},
     {"migrations_started", "count", "live migrations started", false, ""},
     {"migrations_over_downtime_target", "count", "live migrations whose stop-and-copy exceeded max_downtime_ms", false,
@@ -50,6 +50,14 @@ constexpr std::array<MetricInfo, 65> kMetrics = {{
      ""},
     {"outage_minutes.", "minutes", "VM outage by cause", true, "<cause>"},
     {"power_on_refused", "count", "power-ons that found no host (placement, HA, cold arrival)", false, ""},
+    {"power_on_waits", "count", "power-ons by the cluster (new VMs, the start's) that waited for room", false, ""},
+    {"power_on_wait_days_median", "days", "median wait of those that then started", false, ""},
+    {"power_on_wait_days_max", "days", "longest wait of those that then started", false, ""},
+    {"power_on_waits_departed", "count", "waiting VMs that departed (end of life) before they ever started", false, ""},
+    {"power_on_still_waiting", "count", "power-ons still waiting for room at the end of the run", false, ""},
+    {"power_on_still_waiting_days_max", "days", "how long the first of those had waited by the end", false, ""},
+    {"vms_placed_in_fallback", "count",
+     "power-ons their home cluster refused that a fallback cluster took (fallback_clusters)", false, ""},
     {"refused_operations", "count", "scheduled operations refused, with their reasons", false, ""},
     {"software_refused", "count", "software built for features the guest view lacks that refused to start", false, ""},
     {"software_gave_up", "count", "programs left stopped after crashing in a loop", false, ""},

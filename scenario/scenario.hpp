@@ -64,6 +64,9 @@ struct VmSpec {
   double dirty_mib_per_s = 50;
   int64_t working_set_mib = 1024;
   int cluster = 0;
+  // Where a power-on by the cluster goes when `cluster` refuses it, in order
+  // (the group's fallback_clusters); null when none.
+  std::shared_ptr<const std::vector<int>> fallback_clusters;
   int host = -1;  // pinned power-on host, or -1
   std::shared_ptr<const std::vector<SoftwareSpec>> software;
   VmMasks masks;

@@ -127,6 +127,16 @@ struct PowerOnRefused {
   FeatureSet missing;
   PlacementRefusal why;
   bool ha = false;
+  bool waits = false;  // the VM waits in its cluster's queue and is tried again when room appears
+};
+// A power-on by the cluster that the VM's home cluster refused (`why`) and
+// a fallback cluster of its group (scenario `fallback_clusters`) took.
+struct VmPlacedInFallback {
+  double t;
+  int vm;
+  int home;     // the cluster that refused
+  int cluster;  // the fallback it powers on in, the VM's cluster from now on
+  PlacementRefusal why;
 };
 struct VmPoweredOff {
   double t;
@@ -401,7 +411,7 @@ using Event =
                  MigrationCompleted, Crash, ColdMigration, MaskChanged, VmRebooted, OperationRefused, Snapshot, DrsPass,
                  MaintenanceStarted, MaintenanceDone, MaintenanceFailed, HostFailed, HostRepaired, HaRestart,
                  HostBought, BaselineRaised, BaselineRaiseSeen, VmArrived, ArrivalWithoutSlot, VmDeparted, HostUpdated,
-                 MemoryPressure, PatchCycle, RetirementDeferred>;
+                 MemoryPressure, PatchCycle, RetirementDeferred, VmPlacedInFallback>;
 
 inline double event_time(const Event& e) {
   return std::visit([](const auto& x) { return x.t; }, e);

@@ -32,6 +32,7 @@ Inventory::Inventory(Env& env)
     if (hr.cpu && clusters[hs.cluster].vendor.empty()) clusters[hs.cluster].vendor = hr.cpu->vendor();
   }
   for (size_t v = 0; v < vms.size(); ++v) {
+    vms[v].cluster = spec_.vms[v].cluster;
     vms[v].custom_masks = spec_.vms[v].masks;
     vms[v].effective_masks = overlay_masks(vms[v].custom_masks, spec_.policy.default_masks);
   }
@@ -65,7 +66,7 @@ Inventory::MemoryFit Inventory::fit(int host, int vm, int64_t pending_admit_mib,
 
 int64_t Inventory::pack_size(int vm) const {
   const VmSpec& v = spec_.vms[vm];
-  return spec_.clusters[v.cluster].overcommit_limit > 0 ? std::max(v.admit_mib(), v.ram_mib) : v.admit_mib();
+  return spec_.clusters[vms[vm].cluster].overcommit_limit > 0 ? std::max(v.admit_mib(), v.ram_mib) : v.admit_mib();
 }
 
 int64_t Inventory::pack_room(int host) const {

@@ -55,7 +55,8 @@ struct alignas(64) HostRec {
 
 struct VmRec {
   Power power = Power::off;
-  int host = -1;  // where it runs (or boots); -1 when off
+  int host = -1;    // where it runs (or boots); -1 when off
+  int cluster = 0;  // its cluster: the scenario's, or the fallback it last powered on in (Placement)
   bool migrating = false;
   int migration_dst = -1;
   bool cold_moving = false;

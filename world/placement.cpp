@@ -165,9 +165,21 @@ void Placement::power_on(int vm, int preferred) {
     else guests_.power_on(vm, p.host, p.view.view);
     return;
   }
-  if (try_power_on(vm, true)) return;
+  const VmSpec& v = spec_.vms[vm];
+  Refused home;
+  if (try_cluster(vm, v.cluster, home, nullptr)) return;
+  if (v.fallback_clusters) {
+    Refused ignored;
+    for (int c : *v.fallback_clusters)
+      if (try_cluster(vm, c, ignored, &home.why)) return;
+  }
+  env_.emit(PowerOnRefused{env_.now(), vm, home.host, home.missing, home.why, false, true});
   waiting_[vm] = 1;
-  queue_[spec_.vms[vm].cluster].push_back(Waiter{vm, -1, {}});
+  queue_[v.cluster].push_back(Waiter{vm, -1, {}});
+  if (v.fallback_clusters) {
+    home_refused_[vm] = home.why;
+    for (int c : *v.fallback_clusters) queue_[c].push_back(Waiter{vm, -1, {}});
+  }
 }
 
 // HA admission control: the unreserved RAM a cluster can still give to
@@ -187,29 +199,26 @@ int64_t Placement::beyond_reserve(int cluster) const {
   return free - reserve;
 }
 
-bool Placement::try_power_on(int vm, bool report) {
-  const int cluster = spec_.vms[vm].cluster;
+bool Placement::try_cluster(int vm, int cluster, Refused& refused, const PlacementRefusal* home_why) {
   const std::vector<int>& candidates = inv_.clusters[cluster].hosts;
   if (const int64_t room = beyond_reserve(cluster); room < spec_.vms[vm].admit_mib()) {
-    if (report)
-      env_.emit(PowerOnRefused{env_.now(),
-                               vm,
-                               -1,
-                               {},
-                               PlacementRefusal{PlacementCode::ha_reserve,
-                                                spec_.failures.failover_hosts,
-                                                std::max<int64_t>(0, room),
-                                                spec_.vms[vm].admit_mib(),
-                                                {}}});
+    refused = Refused{-1,
+                      {},
+                      PlacementRefusal{PlacementCode::ha_reserve,
+                                       spec_.failures.failover_hosts,
+                                       std::max<int64_t>(0, room),
+                                       spec_.vms[vm].admit_mib(),
+                                       {}}};
     return false;
   }
   Placed p = choose_in_cluster(vm, cluster);
   if (p.host < 0) {
     if (candidates.empty()) p.why.code = PlacementCode::no_hosts;
-    if (report)
-      env_.emit(PowerOnRefused{env_.now(), vm, candidates.size() == 1 ? candidates[0] : -1, p.missing, p.why});
+    refused = Refused{candidates.size() == 1 ? candidates[0] : -1, p.missing, p.why};
     return false;
   }
+  if (home_why) env_.emit(VmPlacedInFallback{env_.now(), vm, spec_.vms[vm].cluster, cluster, *home_why});
+  inv_.vms[vm].cluster = cluster;
   guests_.power_on(vm, p.host, p.view.view);
   return true;
 }
@@ -238,6 +247,15 @@ bool Placement::try_ha(const Waiter& w, bool report) {
   return true;
 }
 
+// A waiting power-on tried again in `cluster`: its home, or a fallback
+// (reported with the home cluster's refusal when it began to wait).
+bool Placement::try_waiting(int vm, int cluster) {
+  Refused ignored;
+  if (cluster == spec_.vms[vm].cluster) return try_cluster(vm, cluster, ignored, nullptr);
+  auto it = home_refused_.find(vm);
+  return it != home_refused_.end() && try_cluster(vm, cluster, ignored, &it->second);
+}
+
 void Placement::retry(int cluster, bool all) {
   std::vector<Waiter>& q = queue_[cluster];
   if (q.empty() || retrying_) return;
@@ -250,8 +268,9 @@ void Placement::retry(int cluster, bool all) {
       waiting_[w.vm] = 0;
       continue;
     }
-    if (!stop && (w.ha_from >= 0 ? try_ha(w, false) : try_power_on(w.vm, false))) {
+    if (!stop && (w.ha_from >= 0 ? try_ha(w, false) : try_waiting(w.vm, cluster))) {
       waiting_[w.vm] = 0;
+      home_refused_.erase(w.vm);
       continue;
     }
     stop = !all;

@@ -5,7 +5,10 @@
 // returned with it, so a power-on never asks twice. The placement policy
 // (policy/placement/placement_policy.hpp) scores the hosts that can take the VM.
 // VMs that find no host (power-ons by the cluster, HA restarts) wait in a
-// queue per cluster and are tried again when capacity appears.
+// queue per cluster and are tried again when capacity appears. A power-on
+// its home cluster refuses tries the group's fallback clusters in order (as
+// an admin places a new VM where there is room); one that none takes waits
+// in the queues of all of them and lands in the first that finds room.
 //
 // Cost: a lone power-on scans the candidates (one cache line a host; the
 // masking policy asked once per CPU model); the second and later power-ons
@@ -16,11 +19,12 @@
 // overhead, and a planner's overcommit limit).
 //
 // Leaves out: DRS's VM-level scores, resource pools, CPU reservations, and
-// any fallback cluster: a VM powers on in its own cluster or waits.
+// moving a VM back home once its cluster has room (an admin rarely does).
 #pragma once
 
 #include <memory>
 #include <set>
+#include <unordered_map>
 #include <vector>
 
 #include "policy/placement/placement_policy.hpp"
@@ -57,7 +61,10 @@ class Placement {
   // until one does not fit).
   void retry(int cluster, bool all);
   // A waiting VM that departed or was powered on otherwise.
-  void forget(int vm) { waiting_[vm] = 0; }
+  void forget(int vm) {
+    waiting_[vm] = 0;
+    home_refused_.erase(vm);
+  }
 
  private:
   Env& env_;
@@ -72,7 +79,16 @@ class Placement {
   };
   bool try_ha(const Waiter& w, bool report);
   int64_t beyond_reserve(int cluster) const;
-  bool try_power_on(int vm, bool report);
+  // Powers `vm` on in `cluster` (a power-on by the cluster) when a host
+  // takes it, else says why not in `refused`. `home_why`: the home cluster's
+  // refusal when `cluster` is a fallback (reported before the power-on).
+  struct Refused {
+    int host = -1;  // the one candidate, when the cluster has one
+    FeatureSet missing;
+    PlacementRefusal why;
+  };
+  bool try_cluster(int vm, int cluster, Refused& refused, const PlacementRefusal* home_why);
+  bool try_waiting(int vm, int cluster);
   // A burst of placements in one cluster at one instant (the power-ons at
   // the start, a failed host's HA restarts, a queue retried): the cluster's
   // usable hosts ordered by (score, place in the cluster), valid while the
@@ -94,8 +110,9 @@ class Placement {
   std::vector<Burst> bursts_;  // per cluster
   int touch_log_;
   std::vector<int> place_;  // per host: its place in its cluster's list (set when a burst's index is built)
-  std::vector<std::vector<Waiter>> queue_;  // per cluster, oldest first
-  std::vector<char> waiting_;               // per VM
+  std::vector<std::vector<Waiter>> queue_;                  // per cluster, oldest first
+  std::vector<char> waiting_;                               // per VM
+  std::unordered_map<int, PlacementRefusal> home_refused_;  // waiting VMs with fallbacks: why home refused
   bool retrying_ = false;
 };
 

@@ -181,6 +181,40 @@ th {{ background: #f3f3f3; }} .none {{ color: #777; font-size: 12px; }}
                 "all saw it", "power cycles needed", "picked up by routine cycles"},
                rows, {false, false, false, false, true, false, true, false, true, true});
 
+  // Outage and vMotions by year, over every cluster (by cluster in results.json).
+  rows.clear();
+  struct Year {
+    double host_years = 0, vmotions = 0, outage = 0;
+    std::map<std::string, double> by_cause;
+    std::string worst;
+    double worst_minutes = 0;
+  };
+  std::map<int, Year> years;
+  for (const auto& y : r.cluster_years()) {
+    Year& sum = years[y.year()];
+    sum.host_years += y.host_years();
+    sum.vmotions += y.vmotions_total();
+    sum.outage += y.outage_minutes_total();
+    for (const auto& [cause, minutes] : y.outage_minutes()) sum.by_cause[cause] += minutes;
+    if (y.outage_minutes_total() > sum.worst_minutes)
+      sum.worst = y.cluster(), sum.worst_minutes = y.outage_minutes_total();
+  }
+  const char* causes[] = {"ha_restart", "ha_waiting_for_capacity", "cold_migration", "maintenance", "power_cycle"};
+  for (const auto& [year, y] : years) {
+    std::vector<std::string> row{std::to_string(year), grouped(y.host_years, 1), grouped(y.outage, 1)};
+    for (const char* c : causes) row.push_back(grouped(y.by_cause.count(c) ? y.by_cause.at(c) : 0, 1));
+    row.push_back(y.host_years > 0 ? grouped(y.vmotions / y.host_years, 1) : "-");
+    row.push_back(y.worst.empty() ? "-" : fmt::format("{} ({})", y.worst, grouped(y.worst_minutes, 1)));
+    rows.push_back(std::move(row));
+  }
+  out += table("table-outage-by-year", "Outage and vMotions by year",
+               fmt::format("VM-minutes of outage by cause and vMotions per host-year, over every cluster ({}); by "
+                           "cluster in results.json (cluster_years).",
+                           r.scenario().start_date().empty() ? "years of the run, from 1" : "calendar years"),
+               {"year", "host-years", "outage", "HA restart", "HA waiting for capacity", "cold migration",
+                "maintenance", "power cycles for raises", "vMotions per host-year", "most outage"},
+               rows, {false, true, true, true, true, true, true, true, true, false});
+
   rows.clear();
   const int kRows = 200;
   for (int i = 0; i < std::min(kRows, r.purchases_size()); ++i) {

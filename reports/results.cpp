@@ -303,6 +303,20 @@ void ResultsCollector::on_end(double) {
     o->set_ok(r.ok);
     o->set_line(static_cast<uint32_t>(r.expectation.line));
   }
+  for (const auto& [key, row] : summary_.cluster_years().rows()) {
+    auto* y = results_.add_cluster_years();
+    y->set_cluster(key.first >= 0 ? spec_.clusters[static_cast<size_t>(key.first)].name : "(none)");
+    y->set_year(key.second);
+    y->set_host_years(row.host_years);
+    for (const auto& [cause, minutes] : row.outage_minutes) (*y->mutable_outage_minutes())[cause] = minutes;
+    y->set_outage_minutes_total(row.outage_total());
+    for (const auto& [cause, n] : row.vmotions) {
+      (*y->mutable_vmotions())[cause] = n;
+      (*y->mutable_vmotions_per_host_year_by_cause())[cause] = row.host_years > 0 ? n / row.host_years : 0;
+    }
+    y->set_vmotions_total(row.vmotions_total());
+    y->set_vmotions_per_host_year(row.host_years > 0 ? row.vmotions_total() / row.host_years : 0);
+  }
   for (auto& m : *results_.mutable_maintenances())
     if (m.outcome().empty()) m.set_outcome(m.attempts() > 0 ? "failed" : "running at the end");
   if (!spec_.calendar) return;

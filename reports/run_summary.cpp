@@ -36,9 +36,10 @@ void RunSummary::on_event(const Event& ev) {
     in_service_known_ = true;  // the start's hosts join by events too: from now on the events say
   host_seconds_ += static_cast<double>(in_service_.size()) * (when - last_t_);
   last_t_ = when;
-  if (const auto* e = std::get_if<HostJoined>(&ev)) in_service_.insert(e->host);
-  if (const auto* e = std::get_if<HostBought>(&ev)) in_service_.insert(e->host), bought_cpu_[e->host] = e->cpu;
-  if (const auto* e = std::get_if<HostRemoved>(&ev)) in_service_.erase(e->host);
+  if (const auto* e = std::get_if<HostJoined>(&ev)) set_in_service(e->host, e->cluster, true, when);
+  if (const auto* e = std::get_if<HostBought>(&ev))
+    set_in_service(e->host, e->cluster, true, when), bought_cpu_[e->host] = e->cpu;
+  if (const auto* e = std::get_if<HostRemoved>(&ev)) set_in_service(e->host, -1, false, when);
   auto name = [&](int vm) { return spec_.vms[vm].name; };
   auto host = [&](int h) { return h >= 0 ? spec_.hosts[h].name : std::string("-"); };
   std::visit(
@@ -48,10 +49,12 @@ void RunSummary::on_event(const Event& ev) {
           counts_["migrations_started"]++;
           // Why the VM moves: its host is being emptied (and for what), else balancing.
           const auto kind = maintenance_kind_.find(e.src);
-          counts_[kind == maintenance_kind_.end()               ? "vmotions.balancing"
-                  : kind->second == MaintenanceKind::patch      ? "vmotions.patching"
-                  : kind->second == MaintenanceKind::retirement ? "vmotions.retirement"
-                                                                : "vmotions.maintenance"]++;
+          const char* cause = kind == maintenance_kind_.end()               ? "balancing"
+                              : kind->second == MaintenanceKind::patch      ? "patching"
+                              : kind->second == MaintenanceKind::retirement ? "retirement"
+                                                                            : "maintenance";
+          counts_[std::string("vmotions.") + cause]++;
+          cluster_years_.add_vmotion(cluster_of(e.src), cause, e.t);
           if (e.waited_s > 0) {
             counts_["migrations_queued"]++;
             counts_["migration_wait_minutes"] += e.waited_s / 60;
@@ -85,7 +88,9 @@ void RunSummary::on_event(const Event& ev) {
                                         code_name(e.cause)));
         } else if constexpr (std::is_same_v<T, ColdMigration>) {
           counts_["cold_migrations"]++;
-          add_outage("cold_migration", e.outage_s);
+          // A cold evacuation is the maintenance's outage; a scheduled cold_migrate its own.
+          add_outage(e.why == PowerOffReason::cold_evacuation ? "maintenance" : "cold_migration", cluster_of(e.src),
+                     e.t, e.outage_s);
         } else if constexpr (std::is_same_v<T, PowerOnRefused>) {
           counts_["power_on_refused"]++;
           if (e.waits) {
@@ -115,7 +120,7 @@ void RunSummary::on_event(const Event& ev) {
                                         spec_.clusters[e.cluster].name, join_refused_text(e)));
         } else if constexpr (std::is_same_v<T, VmPoweredOff>) {
           if (e.reason == PowerOffReason::crash_loop) counts_["vms_powered_off_by_ha"]++;
-          if (e.reason == PowerOffReason::host_failed) down_since_[e.vm] = e.t;
+          if (e.reason == PowerOffReason::host_failed) down_since_[e.vm] = {e.t, cluster_of(e.host)};
         } else if constexpr (std::is_same_v<T, VmPlacedInFallback>) {
           counts_["vms_placed_in_fallback"]++;
           example(fallbacks_,
@@ -128,9 +133,8 @@ void RunSummary::on_event(const Event& ev) {
           }
           // Down from its host's failure until it runs again (the boot included).
           if (auto it = down_since_.find(e.vm); it != down_since_.end()) {
-            ha_outage(e.t - it->second, true);
-            if (e.t > it->second + spec_.failures.ha_detection_s + 1e-9) counts_["ha_restarts_delayed"]++;
-            down_since_.erase(it);
+            if (e.t > it->second.first + spec_.failures.ha_detection_s + 1e-9) counts_["ha_restarts_delayed"]++;
+            ha_outage(e.vm, e.t, true);
           }
         } else if constexpr (std::is_same_v<T, DrsPass>) {
           counts_[e.moves > 0 ? "drs_passes" : "drs_passes_stuck"]++;
@@ -207,17 +211,19 @@ void RunSummary::on_event(const Event& ev) {
               fmt::format("{}  cluster {}: every VM running at the raise to {} sees it ({:.1f} days after)", stamp(e.t),
                           spec_.clusters[e.cluster].name, e.to, (e.t - e.raised_at) / 86400));
         } else if constexpr (std::is_same_v<T, VmRebooted>) {
-          if (e.picks_up) counts_["baseline_pickup_power_cycles"]++;
+          // A power cycle that widened the guest view (a raised baseline): the raise's outage.
+          // Other reboots and power cycles (patch windows, crashes) are the guest's own.
+          if (e.picks_up) {
+            counts_["baseline_pickup_power_cycles"]++;
+            add_outage("power_cycle", cluster_of(e.host), e.t, spec_.migration.reboot_s);
+          }
         } else if constexpr (std::is_same_v<T, VmArrived>) {
           counts_["vm_arrivals"]++;
         } else if constexpr (std::is_same_v<T, ArrivalWithoutSlot>) {
           counts_["arrivals_without_slot"]++;
         } else if constexpr (std::is_same_v<T, VmDeparted>) {
-          if (waiting_.erase(e.vm)) counts_["power_on_waits_departed"]++;   // it left before it ever ran
-          if (auto it = down_since_.find(e.vm); it != down_since_.end()) {  // it left while waiting
-            ha_outage(e.t - it->second, false);
-            down_since_.erase(it);
-          }
+          if (waiting_.erase(e.vm)) counts_["power_on_waits_departed"]++;  // it left before it ever ran
+          if (down_since_.count(e.vm)) ha_outage(e.vm, e.t, false);        // it left while waiting
           counts_["vm_departures"]++;
         } else if constexpr (std::is_same_v<T, BaselineChanged>) {
           baseline_log_.emplace_back(e.t, e.cluster, e.to);
@@ -265,17 +271,53 @@ std::string RunSummary::hypervisor_text(size_t examples) const {
   return out;
 }
 
-void RunSummary::add_outage(const char* cause, double s) {
+void RunSummary::count_outage(const char* cause, double s) {
   outage_s_ += s;
   counts_[std::string("outage_minutes.") + cause] += s / 60;
 }
 
-// A VM down `down_s` after its host failed: HA's detection and the boot are
-// the restart's own outage; beyond the detection it waited for capacity.
-void RunSummary::ha_outage(double down_s, bool booted) {
-  const double detecting = std::min(down_s, spec_.failures.ha_detection_s);
-  add_outage("ha_restart", detecting + (booted ? spec_.migration.reboot_s : 0));
-  if (down_s > detecting) add_outage("ha_waiting_for_capacity", down_s - detecting);
+void RunSummary::add_outage(const char* cause, int cluster, double from_t, double s) {
+  count_outage(cause, s);
+  cluster_years_.add_outage(cluster, cause, from_t, s);
+}
+
+// A VM whose host failed runs again (booted: HA powered it on at `up_t`) or
+// left: HA's detection and the boot are the restart's own outage; beyond the
+// detection it waited for capacity. In the failed host's cluster.
+void RunSummary::ha_outage(int vm, double up_t, bool booted) {
+  const auto it = down_since_.find(vm);
+  const auto [since, cluster] = it->second;
+  down_since_.erase(it);
+  const double down_s = up_t - since, detecting = std::min(down_s, spec_.failures.ha_detection_s);
+  const double boot_s = booted ? spec_.migration.reboot_s : 0;
+  count_outage("ha_restart", detecting + boot_s);
+  cluster_years_.add_outage(cluster, "ha_restart", since, detecting);
+  cluster_years_.add_outage(cluster, "ha_restart", up_t, boot_s);
+  if (down_s > detecting) add_outage("ha_waiting_for_capacity", cluster, since + detecting, down_s - detecting);
+}
+
+int RunSummary::cluster_of(int host) const {
+  if (auto it = host_cluster_.find(host); it != host_cluster_.end()) return it->second;
+  return host >= 0 ? spec_.hosts[static_cast<size_t>(host)].cluster : -1;
+}
+
+void RunSummary::book_host_time(double t) {
+  if (t <= hosts_since_) return;
+  for (const auto& [cluster, n] : hosts_in_cluster_) cluster_years_.add_hosts(cluster, n, hosts_since_, t);
+  hosts_since_ = t;
+}
+
+// A host enters (in) or leaves service; its cluster's count changes from `t`.
+void RunSummary::set_in_service(int host, int cluster, bool in, double t) {
+  book_host_time(t);
+  if (in_service_.count(host)) --hosts_in_cluster_[cluster_of(host)];
+  if (in) {
+    in_service_.insert(host);
+    host_cluster_[host] = cluster;
+    ++hosts_in_cluster_[cluster];
+  } else {
+    in_service_.erase(host);
+  }
 }
 
 // A host leaves a memory state: its time there counts as ballooning (soft
@@ -293,12 +335,13 @@ void RunSummary::on_end(double t) {
   end_s_ = t;
   host_seconds_ += static_cast<double>(in_service_.size()) * (t - last_t_);
   last_t_ = t;
+  book_host_time(t);
   while (!memory_state_.empty()) end_memory_state(memory_state_.begin()->first, t);
   if (spec_.hypervisor.upgrade_at_s >= 0 && !upgrade_checked_ && t >= spec_.hypervisor.upgrade_at_s) check_upgrade();
   // VMs HA never brought back: lost, not an outage that ended.
   for (const auto& [vm, since] : down_since_) {
     counts_["ha_lost_vms"]++;
-    counts_["ha_lost_vm_hours"] += (t - since) / 3600;
+    counts_["ha_lost_vm_hours"] += (t - since.first) / 3600;
   }
   down_since_.clear();
   for (const auto& [host, since] : overdue_since_) counts_["overdue_host_months"] += (t - since) / kMonth;
@@ -467,6 +510,19 @@ std::string RunSummary::host_state_text(size_t examples) const {
   return out;
 }
 
+// One line: the outage of each year over every cluster, when the run spans
+// more than one year (results.json's cluster_years takes it apart).
+std::string RunSummary::outage_by_year_text() const {
+  std::map<int, double> by_year;
+  for (const auto& [key, row] : cluster_years_.rows()) by_year[key.second] += row.outage_total();
+  if (by_year.size() < 2) return "";
+  std::string years;
+  for (const auto& [year, minutes] : by_year)
+    years += fmt::format("{}{} {:.1f}", years.empty() ? "" : ", ", year, minutes);
+  return fmt::format("    by year{}: {} VM-minutes (by cluster and cause: results.json's cluster_years)\n",
+                     spec_.calendar ? "" : " of the run", years);
+}
+
 std::string RunSummary::render_text(const RunStats& stats, size_t examples) const {
   auto m = metrics();
   auto count = [&](const char* k) { return static_cast<long long>(m[k]); };
@@ -523,14 +579,16 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
                      count("vm_crashes"), count("crashes") ? ": " + by_prefix("crashes.") : "");
   for (size_t i = 0; i < std::min(examples, crashes_.size()); ++i) out += "    " + crashes_[i] + "\n";
   out += more(crashes_, examples, "crashes.csv with --format csv, or the crash table of events.sqlite");
-  out += fmt::format("  cold migrations {} (outage {:.1f} min, HA restarts included)\n", count("cold_migrations"),
-                     outage_s_ / 60);
-  if (outage_s_ > 0)
+  out +=
+      fmt::format("  cold migrations {} (outage {:.1f} min, every cause)\n", count("cold_migrations"), outage_s_ / 60);
+  if (outage_s_ > 0) {
     out += fmt::format(
         "  outage          {:.1f} VM-minutes: HA restarts {:.1f} (detection and boot), HA waiting for capacity {:.1f}, "
-        "cold migrations {:.1f}\n",
+        "cold migrations {:.1f}, maintenance {:.1f} (cold evacuations), power cycles for raises {:.1f}\n",
         outage_s_ / 60, m["outage_minutes.ha_restart"], m["outage_minutes.ha_waiting_for_capacity"],
-        m["outage_minutes.cold_migration"]);
+        m["outage_minutes.cold_migration"], m["outage_minutes.maintenance"], m["outage_minutes.power_cycle"]);
+    out += outage_by_year_text();
+  }
   if (count("ha_lost_vms") || count("ha_restarts_delayed"))
     out += fmt::format(
         "  HA              {} restarts waited for capacity; {} VMs never restarted ({:.0f} VM-hours lost)\n",

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "reports/cluster_years.hpp"
 #include "scenario/scenario.hpp"
 #include "world/events.hpp"
 #include "world/run_stats.hpp"
@@ -28,7 +29,7 @@ struct ExpectationResult {
 
 class RunSummary final : public Listener {
  public:
-  explicit RunSummary(const ScenarioSpec& spec) : spec_(spec) {}
+  explicit RunSummary(const ScenarioSpec& spec) : spec_(spec), cluster_years_(spec) {}
   void on_event(const Event& e) override;
   void on_end(double t) override;
 
@@ -37,6 +38,8 @@ class RunSummary final : public Listener {
   // Named results: baseline_at_year.N -> the first cluster's baseline then.
   std::map<std::string, std::string> names() const;
   std::vector<ExpectationResult> evaluate() const;
+  // Outage, vMotions and host-years by cluster and year (complete after on_end).
+  const ClusterYears& cluster_years() const { return cluster_years_; }
   std::string render_text(const RunStats& stats, size_t examples = 3) const;
 
  private:
@@ -52,6 +55,7 @@ class RunSummary final : public Listener {
   // "    ... and N more (see WHERE)" when a list shows fewer than it saw.
   std::string more(const std::vector<std::string>& list, size_t shown, std::string_view where) const;
   std::string host_state_text(size_t examples) const;
+  std::string outage_by_year_text() const;
   // The hypervisor upgrade (spec_.hypervisor): the hosts in service when it
   // comes that the new release refuses or deprecates.
   void check_upgrade();
@@ -67,7 +71,7 @@ class RunSummary final : public Listener {
   double left_sum_ = 0, wait_max_s_ = 0;
   std::vector<std::tuple<double, int, std::string>> baseline_log_;
   std::map<std::string, double> features_of_;                   // baselines the run set, by name: their feature counts
-  std::map<int, double> down_since_;                            // VMs whose host failed, until they run again
+  std::map<int, std::pair<double, int>> down_since_;            // VMs whose host failed: since, its cluster
   std::map<int, double> overdue_since_;                         // hosts whose retirement failed, until retired
   std::map<int, bool> retiring_;                                // hosts whose current maintenance is a retirement
   std::map<int, MaintenanceKind> maintenance_kind_;             // hosts in maintenance: why
@@ -75,8 +79,17 @@ class RunSummary final : public Listener {
   double first_demand_ = -1, last_demand_ = 0;                  // the samples' CPU demand (with growth)
   std::map<int, std::pair<MemoryState, double>> memory_state_;  // hosts under memory pressure: state, since
   void end_memory_state(int host, double t);
-  void add_outage(const char* cause, double s);  // VM-seconds of outage by cause
-  void ha_outage(double down_s, bool booted);
+  // VM-seconds of outage by cause, where and when: the totals and the cluster-years.
+  void add_outage(const char* cause, int cluster, double from_t, double s);
+  void ha_outage(int vm, double up_t, bool booted);
+  int cluster_of(int host) const;
+  void count_outage(const char* cause, double s);                 // the totals only
+  void set_in_service(int host, int cluster, bool in, double t);  // keeps hosts_in_cluster_
+  void book_host_time(double t);                                  // hosts_in_cluster_ up to t
+  ClusterYears cluster_years_;
+  std::map<int, int> host_cluster_;      // hosts that joined: their cluster
+  std::map<int, int> hosts_in_cluster_;  // cluster -> hosts in service, since hosts_since_
+  double hosts_since_ = 0;
   // Power-ons by the cluster that waited for room (PowerOnRefused that
   // waits), from their first refusal until the VM runs, departs or the run ends.
   struct Waiting {

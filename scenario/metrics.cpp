@@ -46,8 +46,10 @@ constexpr std::array<MetricInfo, 72> kMetrics = {{
     {"app_crashes", "count", "application crashes", false, ""},
     {"vm_crashes", "count", "guest kernel crashes (the whole VM reboots)", false, ""},
     {"cold_migrations", "count", "cold migrations (scheduled or cold evacuations)", false, ""},
-    {"outage_minutes", "minutes", "VM outage: cold migrations, and HA from the host's failure to running again", false,
-     ""},
+    {"outage_minutes", "minutes",
+     "VM outage: HA from the host's failure to running again, cold migrations, cold evacuations for maintenance, power "
+     "cycles that picked up a raised baseline (by cluster and year in results.json's cluster_years)",
+     false, ""},
     {"outage_minutes.", "minutes", "VM outage by cause", true, "<cause>"},
     {"power_on_refused", "count", "power-ons that found no host (placement, HA, cold arrival)", false, ""},
     {"power_on_waits", "count", "power-ons by the cluster (new VMs, the start's) that waited for room", false, ""},
@@ -122,7 +124,8 @@ std::vector<std::string> family_suffixes(std::string_view family) {
     for (VerdictCode c : all_verdict_codes())
       if (c != VerdictCode::admitted) out.emplace_back(code_name(c));
   if (family == "vmotions.") out = {"balancing", "patching", "retirement", "maintenance"};
-  if (family == "outage_minutes.") out = {"ha_restart", "ha_waiting_for_capacity", "cold_migration"};
+  if (family == "outage_minutes.")
+    out = {"ha_restart", "ha_waiting_for_capacity", "cold_migration", "maintenance", "power_cycle"};
   return out;
 }
 

@@ -219,12 +219,16 @@ struct Crash {
   int dst;
   CrashCause cause;
 };
+// A cold move: the VM powered off at `src`, booted at `dst` `outage_s` later.
+// why: cold_migration (a scheduled cold_migrate) or cold_evacuation (a
+// maintenance emptying `src`).
 struct ColdMigration {
   double t;
   int vm;
   int src;
   int dst;
   double outage_s;
+  PowerOffReason why = PowerOffReason::cold_migration;
 };
 struct MaskChanged {
   double t;

@@ -156,7 +156,7 @@ void Migrations::start_cold(int vm, int dst, PowerOffReason reason) {
   guests_.power_off(vm, VmPoweredOff{0, vm, src, reason, dst});
   v.cold_moving = true;
   v.cold_dst = dst;
-  env_.emit(ColdMigration{env_.now(), vm, src, dst, spec_.migration.cold_outage_s});
+  env_.emit(ColdMigration{env_.now(), vm, src, dst, spec_.migration.cold_outage_s, reason});
   const double move_s = std::max(0.0, spec_.migration.cold_outage_s - spec_.migration.reboot_s);
   const uint32_t epoch = v.epoch;
   env_.schedule(env_.now() + move_s, [this, vm, dst, epoch] {

@@ -93,10 +93,10 @@ TEST(Results, CsvIsTidyWithHeadersAndOneRowPerTimeAndKey) {
 TEST(Results, HtmlHasEveryChartAndTable) {
   SimRun r = simulate();
   std::string html = results_html(r.results->results());
-  for (const char* id :
-       {"chart-baseline", "chart-hosts", "chart-events", "chart-migrations", "chart-features", "chart-in-use",
-        "chart-imbalance", "chart-domains", "chart-levels", "table-raises", "table-purchases", "table-maintenance",
-        "table-crashes", "table-slow-migrations", "table-blocked", "table-refused", "table-expectations"})
+  for (const char* id : {"chart-baseline", "chart-hosts", "chart-events", "chart-migrations", "chart-features",
+                         "chart-in-use", "chart-imbalance", "chart-domains", "chart-levels", "table-raises",
+                         "table-purchases", "table-maintenance", "table-crashes", "table-slow-migrations",
+                         "table-blocked", "table-refused", "table-expectations", "table-outage-by-year"})
     EXPECT_NE(html.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
   // The probing encoder's crash is one group: software, route between CPU models, missing features.
   EXPECT_NE(html.find("<td>enc</td><td>harpertown → clovertown</td><td>sse4_1</td><td>probing-software</td>"

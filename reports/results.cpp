@@ -18,8 +18,10 @@ namespace {
 constexpr int kMaxRecords = 10000;  // per table; totals keep the true counts
 
 template <class Repeated>
-void add_capped(Repeated* list, const report::EventRecord& r) {
-  if (list->size() < kMaxRecords) *list->Add() = r;
+// The record is made only while the table has room (a long run completes
+// millions of migrations; making each record cost more than the rest).
+void add_capped(Repeated* list, const Event& e, const ScenarioSpec& spec) {
+  if (list->size() < kMaxRecords) *list->Add() = to_record(e, spec);
 }
 
 // Full precision, shortest form that reads back the same double.
@@ -99,7 +101,7 @@ void ResultsCollector::on_event(const Event& ev) {
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<T, Crash>) {
-          add_capped(results_.mutable_crashes(), to_record(ev, spec_));
+          add_capped(results_.mutable_crashes(), ev, spec_);
           bucket("crashes", std::string(code_name(e.cause)), e.t);
           // One story per software, route between CPU models, missing features and cause.
           const auto& software = (*spec_.vms[e.vm].software)[e.sw];
@@ -168,7 +170,7 @@ void ResultsCollector::on_event(const Event& ev) {
             m->set_moved_cold(m->moved_cold() + 1);
           }
         } else if constexpr (std::is_same_v<T, MigrationBlocked>) {
-          add_capped(results_.mutable_blocked(), to_record(ev, spec_));
+          add_capped(results_.mutable_blocked(), ev, spec_);
           bucket("blocked", std::string(code_name(e.code)), e.t);
         } else if constexpr (std::is_same_v<T, BaselineRaised>) {
           report::RaiseImpact* r = results_.add_raises();
@@ -208,11 +210,11 @@ void ResultsCollector::on_event(const Event& ev) {
           }
           if (e.over_downtime_target && results_.slow_migrations_size() < 1000)
             *results_.add_slow_migrations() = to_record(ev, spec_);
-          add_capped(results_.mutable_migrations(), to_record(ev, spec_));
+          add_capped(results_.mutable_migrations(), ev, spec_);
           bucket("migrations", "completed", e.t);
         } else if constexpr (std::is_same_v<T, OperationRefused> || std::is_same_v<T, PowerOnRefused> ||
                              std::is_same_v<T, HostJoinRefused> || std::is_same_v<T, SoftwareRefused>) {
-          add_capped(results_.mutable_refused(), to_record(ev, spec_));
+          add_capped(results_.mutable_refused(), ev, spec_);
         } else if constexpr (std::is_same_v<T, Snapshot>) {
           auto point = [&](const std::string& family, const std::string& key, double v,
                            const std::string* label = nullptr) {

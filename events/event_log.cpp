@@ -153,7 +153,6 @@ struct Recorder {
     r.set_imbalance(e.imbalance);
     r.set_left_by_compatibility(e.left_by_compatibility);
     r.set_moves(static_cast<uint32_t>(e.moves));
-    if (e.drs_score >= 0) r.set_drs_score(e.drs_score), r.set_drs_score_min(e.drs_score_min);
     for (const auto& [code, n] : e.blocked)
       (*r.mutable_blocked_by_code())[std::string(code_name(code))] = static_cast<uint32_t>(n);
   }

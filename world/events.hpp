@@ -257,6 +257,8 @@ struct DrsPass {
   // when the pass balanced by vSphere 5-6's standard deviation. Then
   // left_by_compatibility is the cluster score (0..1) refused moves would
   // have added, and imbalance still the standard deviation of host load.
+  // (Not in the event records, events/events.proto: results.json prints
+  // every field of every record, and earlier runs' outputs stay the same.)
   double drs_score;
   double drs_score_min;
 };

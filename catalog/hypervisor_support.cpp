@@ -7,6 +7,7 @@
 
 #include "base/error.hpp"
 #include "base/text_util.hpp"
+#include "catalog/vmotion_era.hpp"
 #include "cpu/feature_registry.hpp"
 
 namespace evcsim {
@@ -55,6 +56,13 @@ constexpr const char* kXsaveSource =
 int compare_esxi(std::string_view a, std::string_view b) {
   const auto x = esxi_parts(a), y = esxi_parts(b);
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+std::string_view newest_esxi_at(const YearMonth& date) {
+  std::string_view out = esxi_release_at(date);
+  for (const Ga& g : kGa)
+    if (g.ga < date) out = g.release;
+  return out;
 }
 
 std::string_view support_name(Support s) {

@@ -137,13 +137,21 @@ void RunSummary::on_event(const Event& ev) {
             ha_outage(e.vm, e.t, true);
           }
         } else if constexpr (std::is_same_v<T, DrsPass>) {
-          counts_[e.moves > 0 ? "drs_passes" : "drs_passes_stuck"]++;
-          counts_["drs_moves"] += e.moves;
-          for (const auto& [code, n] : e.blocked) {
-            counts_["drs_blocked"] += n;
-            counts_["drs_blocked." + std::string(code_name(code))] += n;
+          if (e.drs_score >= 0) {  // vSphere 7's DRS scores the cluster at every pass
+            score_sum_ += e.drs_score, ++score_passes_;
+            score_min_ = std::min(score_min_, e.drs_score_min);
           }
-          left_sum_ += e.left_by_compatibility;
+          // A vSphere 7 pass that found every VM happy looked for no move:
+          // neither a pass that acted nor one stuck.
+          if (e.drs_score_min < 100) {
+            counts_[e.moves > 0 ? "drs_passes" : "drs_passes_stuck"]++;
+            counts_["drs_moves"] += e.moves;
+            for (const auto& [code, n] : e.blocked) {
+              counts_["drs_blocked"] += n;
+              counts_["drs_blocked." + std::string(code_name(code))] += n;
+            }
+            left_sum_ += e.left_by_compatibility;
+          }
         } else if constexpr (std::is_same_v<T, MaintenanceStarted>) {
           counts_["maintenances"]++;
           if (e.kind == MaintenanceKind::patch) counts_["patch_maintenances"]++;
@@ -417,6 +425,10 @@ std::map<std::string, double> RunSummary::metrics() const {
   m["vmotions_per_host_year"] = host_years > 0 ? m["migrations_started"] / host_years : 0;
   const double passes = m["drs_passes"] + m["drs_passes_stuck"];
   m["imbalance_left_by_compatibility"] = passes > 0 ? left_sum_ / passes : 0;
+  if (score_passes_ > 0) {  // only runs under vSphere 7's DRS have them
+    m["drs_score.mean"] = score_sum_ / score_passes_;
+    m["drs_score.min"] = score_min_;
+  }
   // baseline_at_year.N: features of the first cluster's baseline N years in.
   for (int y = 0; y <= static_cast<int>(spec_.horizon_s / (365.25 * 86400)); ++y) {
     double t = y * 365.25 * 86400,
@@ -604,6 +616,9 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
         "left by compatibility {:.3f}\n",
         count("drs_passes"), count("drs_passes_stuck"), count("drs_moves"), count("drs_blocked"),
         count("drs_blocked") ? " (" + by_prefix("drs_blocked.") + ")" : "", m["imbalance_left_by_compatibility"]);
+  if (score_passes_ > 0)
+    out += fmt::format("  DRS score       cluster mean {:.1f}% over {} passes (vSphere 7), lowest VM score {:.1f}%\n",
+                       m["drs_score.mean"], score_passes_, m["drs_score.min"]);
   if (count("maintenances") || count("host_failures") || count("hosts_bought"))
     out += fmt::format(
         "  operations      maintenances {} (failed {}), host failures {} (HA restarts {}, {} pinned to newer "

@@ -69,6 +69,8 @@ class RunSummary final : public Listener {
   std::map<std::string, std::pair<int, int>> updates_;        // update_hosts name -> hosts updated, refused
   std::map<const std::vector<std::string>*, size_t> listed_;  // examples offered per list
   double left_sum_ = 0, wait_max_s_ = 0;
+  double score_sum_ = 0, score_min_ = 100;  // vSphere 7's DRS passes: cluster scores, the lowest VM score
+  long long score_passes_ = 0;
   std::vector<std::tuple<double, int, std::string>> baseline_log_;
   std::map<std::string, double> features_of_;                   // baselines the run set, by name: their feature counts
   std::map<int, std::pair<double, int>> down_since_;            // VMs whose host failed: since, its cluster

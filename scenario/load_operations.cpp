@@ -31,6 +31,7 @@ void Loader::load_operations_settings() {
     at_most(d, d.interval().empty() ? "interval_s" : "interval", dt, spec_.horizon_s / *interval, 1e7,
             "DRS passes per cluster");
     spec_.drs.interval_s = *interval;
+    spec_.drs.interval_set = true;
   }
   if (!d.placement().empty()) {
     if (!find_named(placement_policy_table(), d.placement()))

@@ -13,7 +13,7 @@ namespace evcsim {
 
 namespace {
 
-constexpr std::array<MetricInfo, 72> kMetrics = {{
+constexpr std::array<MetricInfo, 73> kMetrics = {{
     {"migrations", "count", "live migrations completed", false, ""},
     {"migrations_started", "count", "live migrations started", false, ""},
     {"migrations_over_downtime_target", "count", "live migrations whose stop-and-copy exceeded max_downtime_ms", false,
@@ -75,6 +75,10 @@ constexpr std::array<MetricInfo, 72> kMetrics = {{
     {"drs_moves", "count", "live migrations started by DRS", false, ""},
     {"drs_blocked", "count", "DRS candidate moves refused", false, ""},
     {"drs_blocked.", "count", "DRS candidate moves refused, by verdict code", true, "<code>"},
+    {"drs_score.", "percent",
+     "vSphere 7's DRS: the cluster DRS score (mean VM score) averaged over the passes, and the lowest VM score a "
+     "pass saw",
+     true, "<stat>"},
     {"imbalance_left_by_compatibility", "0..1", "mean over DRS passes of the imbalance compatibility left", false, ""},
     {"maintenances", "count", "maintenance entries (scheduled and retirements)", false, ""},
     {"failed_maintenances", "count", "maintenance attempts that could not empty their host", false, ""},
@@ -123,6 +127,7 @@ std::vector<std::string> family_suffixes(std::string_view family) {
   if (family == "blocked_migrations." || family == "drs_blocked.")
     for (VerdictCode c : all_verdict_codes())
       if (c != VerdictCode::admitted) out.emplace_back(code_name(c));
+  if (family == "drs_score.") out = {"mean", "min"};
   if (family == "vmotions.") out = {"balancing", "patching", "retirement", "maintenance"};
   if (family == "outage_minutes.")
     out = {"ha_restart", "ha_waiting_for_capacity", "cold_migration", "maintenance", "power_cycle"};

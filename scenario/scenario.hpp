@@ -98,6 +98,7 @@ struct ArrivalSpec {
 struct DrsSpec {
   bool balance = false;
   double interval_s = 300;
+  bool interval_set = false;  // the scenario gave interval_s: else vSphere 7's DRS passes every 60 s
   std::string placement = "least-loaded";
   int threshold = 3;
   int max_moves_per_pass = 8;

@@ -256,6 +256,15 @@ struct DrsPass {
   double left_by_compatibility;
   int moves;
   std::map<VerdictCode, int> blocked;  // candidate moves refused, by verdict code
+  // vSphere 7's DRS (world/controllers/drs_score.hpp): the cluster DRS score
+  // (mean VM score) and the lowest VM score before the pass, in percent; -1
+  // when the pass balanced by vSphere 5-6's standard deviation. Then
+  // left_by_compatibility is the cluster score (0..1) refused moves would
+  // have added, and imbalance still the standard deviation of host load.
+  // (Not in the event records, events/events.proto: results.json prints
+  // every field of every record, and earlier runs' outputs stay the same.)
+  double drs_score;
+  double drs_score_min;
 };
 struct MaintenanceStarted {
   double t;

@@ -77,7 +77,6 @@ int64_t Inventory::pack_room(int host) const {
   return std::min(free_mib(host), cap - hr.ram_configured_mib);
 }
 
-namespace {
 // ESXi's memory states by the host's free memory against minFree (899 MB
 // for the first 28 GB of RAM plus 1% of the rest): soft below 64% of it
 // (ballooning), hard below 32% (compression and swapping), low below 16%
@@ -93,7 +92,6 @@ int memory_state_of(int64_t demand_mib, int64_t ram_mib) {
   if (free < 0.64 * min_free) return static_cast<int>(MemoryState::soft);
   return static_cast<int>(MemoryState::normal);
 }
-}  // namespace
 
 void Inventory::add_memory(int host, int vm, int sign) {
   HostRec& hr = hosts[host];

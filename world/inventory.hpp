@@ -33,6 +33,10 @@ namespace evcsim {
 
 enum class Power { off, booting, running };
 
+// The ESXi memory state (a MemoryState) of a host of `ram_mib` whose VMs'
+// active memory and overhead come to `demand_mib` (inventory.cpp: minFree).
+int memory_state_of(int64_t demand_mib, int64_t ram_mib);
+
 // The fields every DRS pass and placement reads of every host come first, in
 // one cache line (a pass reads them for each of hundreds of hosts).
 struct alignas(64) HostRec {

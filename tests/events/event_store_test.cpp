@@ -124,7 +124,7 @@ TEST(EventStore, EveryEventTypeReadsBackEqualToWhatTheRunEmitted) {
 
 TEST(EventStore, OperationsLeavesOutSoftwareStartsPlainRebootsAndDrsPassesOnly) {
   EXPECT_FALSE(recorded(SoftwareStarted{1, 0, 0, {}, StartReason::power_on}, EventDetail::operations));
-  EXPECT_FALSE(recorded(DrsPass{1, 0, 0.1, 0, 0, {}}, EventDetail::operations));
+  EXPECT_FALSE(recorded(DrsPass{1, 0, 0.1, 0, 0, {}, -1, -1}, EventDetail::operations));
   EXPECT_FALSE(recorded(VmRebooted{1, 0, 0, false, false}, EventDetail::operations));
   EXPECT_TRUE(recorded(VmRebooted{1, 0, 0, true, false}, EventDetail::operations));  // a power cycle
   for (const Event& e : sample_events()) {

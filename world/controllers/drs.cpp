@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
+
+#include "catalog/hypervisor_support.hpp"
 
 namespace evcsim {
 
@@ -19,11 +22,24 @@ double DrsController::target_imbalance(int threshold, size_t hosts) {
   return (5 - std::clamp(threshold, 1, 5)) / (10 * std::sqrt(static_cast<double>(std::max<size_t>(1, hosts))));
 }
 
+// vSphere 7.0 (GA 2020-04) replaced the balance by standard deviation with
+// the per-VM DRS score (VMware vSphere blog, N. Hagoort 2020-05, "vSphere 7
+// -- A Closer Look at the VM DRS Score"): the release in effect decides.
+double DrsController::score_mode_from(const ScenarioSpec& spec) {
+  const HypervisorSpec& h = spec.hypervisor;
+  const std::string start = h.esxi.empty() ? std::string(newest_esxi_at(spec.start_date)) : h.esxi;
+  if (compare_esxi(start, "7.0") >= 0) return 0;
+  if (h.upgrade_at_s >= 0 && compare_esxi(h.upgrade_to, "7.0") >= 0) return h.upgrade_at_s;
+  return std::numeric_limits<double>::infinity();
+}
+
 DrsController::DrsController(Env& env, Inventory& inv, Migrations& migrations)
     : env_(env),
       spec_(env.spec),
       inv_(inv),
       migrations_(migrations),
+      score_(env, inv, migrations),
+      score_from_s_(score_mode_from(env.spec)),
       rng_(env.spec.seed, "drs-noise"),
       clusters_(env.spec.clusters.size()),
       slot_(env.spec.hosts.size(), -1),
@@ -34,7 +50,15 @@ DrsController::DrsController(Env& env, Inventory& inv, Migrations& migrations)
 }
 
 void DrsController::start() {
-  if (spec_.drs.balance) env_.schedule(spec_.drs.interval_s, [this] { pass(); });
+  if (spec_.drs.balance) env_.schedule(next_pass_at(0), [this] { pass(); });
+}
+
+double DrsController::next_pass_at(double t) const {
+  // Every 60 s under vSphere 7 (Hagoort, ibid.: "calculated every minute"),
+  // unless the scenario sets the interval.
+  const bool by_score = t >= score_from_s_;
+  const double next = t + (by_score && !spec_.drs.interval_set ? 60 : spec_.drs.interval_s);
+  return !by_score && next > score_from_s_ ? score_from_s_ : next;
 }
 
 double DrsController::imbalance_left() const {
@@ -91,11 +115,12 @@ void DrsController::check_loads() {
 
 void DrsController::pass() {
   const double f = inv_.demand_factor();  // the same instant for every cluster
-  for (size_t c = 0; c < clusters_.size(); ++c) balance(static_cast<int>(c), f);
-  env_.schedule(env_.now() + spec_.drs.interval_s, [this] { pass(); });
+  const bool by_score = env_.now() >= score_from_s_;
+  for (size_t c = 0; c < clusters_.size(); ++c) balance(static_cast<int>(c), f, by_score);
+  env_.schedule(next_pass_at(env_.now()), [this] { pass(); });
 }
 
-void DrsController::balance(int cluster, double f) {
+void DrsController::balance(int cluster, double f, bool by_score) {
   sync();  // the previous cluster's moves booked RAM
   ClusterLoad& cs = clusters_[cluster];
   const double now = env_.now();
@@ -140,6 +165,13 @@ void DrsController::balance(int cluster, double f) {
   const double n = static_cast<double>(hs.size());
   auto stddev = [&](double s, double s2) { return std::sqrt(std::max(0.0, s2 / n - (s / n) * (s / n))); };
   cs.imbalance = stddev(sum, sum2);
+  if (by_score) {  // vSphere 7: the VMs' scores decide, not the imbalance
+    DrsPass p = score_.balance(cluster, hs, cpu, f);
+    p.imbalance = cs.imbalance;
+    cs.imbalance_left = 0;  // in the standard deviation's terms: none measured
+    env_.emit(p);
+    return;
+  }
   const double target = target_imbalance(spec_.drs.threshold, count);
   if (cs.imbalance <= target) {
     cs.imbalance_left = 0;
@@ -150,7 +182,7 @@ void DrsController::balance(int cluster, double f) {
   // pass), once as if every move were admitted. The difference in the
   // imbalance reached is what compatibility left. The real moves start only
   // after both plans, so neither sees the other's migrations.
-  DrsPass pass{now, cluster, cs.imbalance, 0, 0, {}};
+  DrsPass pass{now, cluster, cs.imbalance, 0, 0, {}, -1, -1};
   Start start{hs, cpu, mem, load, sum, sum2, f, target};
   Plan real = plan(start, true, &pass.blocked);
   // The unconstrained plan differs only when the real one met a refused candidate.

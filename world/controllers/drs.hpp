@@ -20,13 +20,18 @@
 // its cost (transfer time against the pass interval), so a move is worth
 // as much in a 96-host cluster as in an 8-host one.
 //
-// Leaves out: vSphere 7's per-VM DRS score (every release balances by the
-// 5-6 formula), resource pools, reservations and shares.
+// From the release 7.0 on (the scenario's hypervisor.esxi, else the newest
+// release out at start_date; a hypervisor upgrade_to 7.0 or later switches
+// at the upgrade), a pass balances by vSphere 7's per-VM DRS score instead
+// (drs_score.hpp), every 60 s unless the scenario sets interval_s.
+//
+// Leaves out: resource pools, reservations and shares.
 #pragma once
 
 #include <functional>
 #include <map>
 
+#include "world/controllers/drs_score.hpp"
 #include "world/migrations.hpp"
 
 namespace evcsim {
@@ -35,7 +40,10 @@ class DrsController {
  public:
   DrsController(Env& env, Inventory& inv, Migrations& migrations);
   // Hosts DRS must not move VMs to (e.g. awaiting another maintenance attempt).
-  void exclude_targets(std::function<bool(int)> excluded) { excluded_ = std::move(excluded); }
+  void exclude_targets(std::function<bool(int)> excluded) {
+    score_.exclude_targets(excluded);
+    excluded_ = std::move(excluded);
+  }
 
   void start();
   // The largest imbalance any cluster's last pass could not fix because of compatibility.
@@ -45,6 +53,8 @@ class DrsController {
   void check_loads();
   // The imbalance a pass acts above (drs.cpp: vSphere 5-6's priority formula).
   static double target_imbalance(int threshold, size_t hosts);
+  // When vSphere 7's DRS score takes over (0: from the start; infinity: never).
+  static double score_mode_from(const ScenarioSpec& spec);
 
  private:
   struct ClusterLoad {
@@ -79,7 +89,10 @@ class DrsController {
     double reached = 0;  // the imbalance after them
   };
   void pass();
-  void balance(int cluster, double demand_factor);
+  // The next pass after one at `t`: the interval in effect at `t` (60 s
+  // under vSphere 7 unless set), no later than the switch to it.
+  double next_pass_at(double t) const;
+  void balance(int cluster, double demand_factor, bool by_score);
   // Pure: reads the world, changes nothing. `admitted_only`: only moves
   // Migrations admits (refusals counted in *blocked); else every move.
   Plan plan(const Start& start, bool admitted_only, std::map<VerdictCode, int>* blocked) const;
@@ -88,7 +101,9 @@ class DrsController {
   const ScenarioSpec& spec_;
   Inventory& inv_;
   Migrations& migrations_;
-  Rng rng_;  // "drs-noise": the hourly load noise
+  DrsScoreBalancer score_;  // vSphere 7's passes
+  double score_from_s_;     // score_mode_from(spec_)
+  Rng rng_;                 // "drs-noise": the hourly load noise
   std::vector<ClusterLoad> clusters_;
   std::vector<int> slot_;                 // per host: its index in its cluster's packed arrays
   int touch_log_;                         // the inventory's list of touched hosts kept for DRS

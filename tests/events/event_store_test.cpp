@@ -59,7 +59,7 @@ std::vector<Event> sample_events() {
   out.emplace_back(mc);
   out.emplace_back(Crash{201, 0, 0, true, 1, features({"sse4_1", "ssse3"}), 0, 1, CrashCause::probing_software});
   out.emplace_back(MigrationBlocked{202, 1, 1, 0, VerdictCode::missing_features, features({"avx2"}), "lacks avx2"});
-  DrsPass drs{203, 0, 0.25, 0.125, 3, {}};
+  DrsPass drs{203, 0, 0.25, 0.125, 3, {}, -1, -1};
   drs.blocked[VerdictCode::missing_features] = 7;
   drs.blocked[VerdictCode::cross_vendor] = 2;
   out.emplace_back(drs);

@@ -1,6 +1,7 @@
 #include "events/event_log.hpp"
 
 #include "base/json.hpp"
+#include "catalog/guest_os.hpp"
 #include "cpu/feature_registry.hpp"
 #include "events/event_store.hpp"
 #include "events/event_text.hpp"
@@ -247,6 +248,12 @@ struct Recorder {
     r.set_from(spec.clusters[e.home].name);
     r.set_cluster(spec.clusters[e.cluster].name);
     r.set_reason(text(e.why, spec));
+  }
+  void operator()(const VmReplacedAtEndOfSupport& e) {
+    r.set_type("vm_replaced_at_end_of_support");
+    vm(e.vm);
+    r.set_from(std::string(guest_os_table()[e.from].name));
+    r.set_to(std::string(guest_os_table()[e.to].name));
   }
   void operator()(const PatchCycle& e) {
     static constexpr const char* kPhase[] = {"patch_cycle_started", "patch_cycle_done", "patch_cycle_skipped"};

@@ -77,6 +77,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& schema() {
       {"patch_cycle_done", {"cluster", "count"}},
       {"patch_cycle_skipped", {"cluster", "count"}},
       {"vm_placed_in_fallback", {"vm", "from", "cluster", "reason"}},
+      {"vm_replaced_at_end_of_support", {"vm", "from", "to"}},
   };
   return s;
 }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "catalog/guest_os.hpp"
+
 namespace evcsim {
 
 namespace {
@@ -159,6 +161,13 @@ std::string retirement_deferred_text(const RetirementDeferred& e, const Scenario
       "can join)",
       host_name(spec, e.host), spec.clusters[static_cast<size_t>(e.cluster)].name, 100 * e.memory_share,
       100 * e.cpu_share);
+}
+
+std::string replaced_at_end_of_support_text(const VmReplacedAtEndOfSupport& e, const ScenarioSpec& spec) {
+  const GuestOs& from = guest_os_table()[static_cast<size_t>(e.from)];
+  return fmt::format("{} replaced: {} reached its end of support on {}; the new VM runs {}",
+                     spec.vms[static_cast<size_t>(e.vm)].name, from.name, from.end_of_support,
+                     guest_os_table()[static_cast<size_t>(e.to)].name);
 }
 
 std::string maintenance_started_text(const MaintenanceStarted& e) {

@@ -17,6 +17,7 @@ std::string_view start_text(StartReason why);
 std::string_view reboot_text(const VmRebooted& e);
 std::string_view purchase_text(PurchaseReason why);
 std::string retirement_deferred_text(const RetirementDeferred& e, const ScenarioSpec& spec);
+std::string replaced_at_end_of_support_text(const VmReplacedAtEndOfSupport& e, const ScenarioSpec& spec);
 std::string maintenance_started_text(const MaintenanceStarted& e);
 std::string maintenance_failed_text(const MaintenanceFailed& e, const ScenarioSpec& spec);
 std::string join_refused_text(const HostJoinRefused& e);

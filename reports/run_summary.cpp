@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "catalog/catalog.hpp"
+#include "catalog/guest_os.hpp"
 #include "catalog/host_state.hpp"
 #include "catalog/hypervisor_support.hpp"
 #include "cpu/feature_registry.hpp"
@@ -225,6 +226,9 @@ void RunSummary::on_event(const Event& ev) {
             counts_["baseline_pickup_power_cycles"]++;
             add_outage("power_cycle", cluster_of(e.host), e.t, spec_.migration.reboot_s);
           }
+        } else if constexpr (std::is_same_v<T, VmReplacedAtEndOfSupport>) {
+          counts_["vms_replaced_end_of_support"]++;
+          replaced_by_os_[{e.from, e.to}]++;
         } else if constexpr (std::is_same_v<T, VmArrived>) {
           counts_["vm_arrivals"]++;
         } else if constexpr (std::is_same_v<T, ArrivalWithoutSlot>) {
@@ -640,6 +644,16 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
         count("arrivals_without_slot")
             ? fmt::format(", {} arrivals found every slot taken (raise max_count)", count("arrivals_without_slot"))
             : "");
+  if (count("vms_replaced_end_of_support")) {
+    std::vector<std::string> parts;
+    for (const auto& [os, n] : replaced_by_os_)
+      parts.push_back(fmt::format("{} {} -> {}", n, guest_os_table()[static_cast<size_t>(os.first)].name,
+                                  guest_os_table()[static_cast<size_t>(os.second)].name));
+    out += fmt::format(
+        "                  {} replaced at their OS's end of support (a departure and an arrival each: "
+        "{})\n",
+        count("vms_replaced_end_of_support"), fmt::join(parts, ", "));
+  }
   out += waiting_text(examples);
   if (count("baseline_raises") || !raises_.empty()) {
     out += fmt::format("  baseline raises {} ({} power cycles picked one up)\n", count("baseline_raises"),

@@ -103,6 +103,7 @@ class RunSummary final : public Listener {
   std::map<int, int> waits_by_cluster_;                        // home cluster -> power-ons that waited
   std::vector<std::pair<double, std::string>> still_waiting_;  // at the end: since, "VM (cluster): why"
   std::vector<std::string> fallbacks_;                         // VMs placed in a fallback cluster, the first few
+  std::map<std::pair<int, int>, int> replaced_by_os_;          // (guest OS, its successor) -> VMs replaced
   std::string waiting_text(size_t examples) const;
   std::set<int> in_service_;  // hosts in a cluster now (for the hypervisor upgrade)
   std::map<int, std::string> bought_cpu_;

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "base/error.hpp"
+#include "catalog/guest_os.hpp"
 #include "catalog/host_state.hpp"
 #include "catalog/vmotion_era.hpp"
 #include "cpu/feature_registry.hpp"
@@ -308,6 +309,17 @@ void Loader::load_vm_group(int i) {
     }
     fallbacks = std::move(list);
   }
+  std::vector<int> guest_os;
+  for (int i = 0; i < g.guest_os_size(); ++i) {
+    const int os = guest_os_index(g.guest_os(i));
+    if (os < 0)
+      fail(g, "guest_os", t, i, fmt::format("unknown guest OS '{}' (known: {})", g.guest_os(i), guest_os_names()));
+    const GuestOs& g_os = guest_os_table()[static_cast<size_t>(os)];
+    if (spec_.calendar && g_os.ga > spec_.date(0))
+      warn(g, "guest_os", t,
+           fmt::format("{} was not out at the start ({}; generally available {})", g_os.name, spec_.date(0), g_os.ga));
+    guest_os.push_back(os);
+  }
   positive(g, "dirty_mib_per_s", t, g.dirty_mib_per_s(), true);
   double power_on_at =
       time_of(g, t, "power_on_at_s", g.power_on_at_s(), "power_on_date", g.power_on_date(), "", "").value_or(0);
@@ -377,6 +389,7 @@ void Loader::load_vm_group(int i) {
     v.arrival_slot = k > count;
     v.lifetime_days = g.lifetime_days();  // the VMs present at the start leave too
     v.cpu_demand = g.cpu_demand() > 0 ? g.cpu_demand() : 0.3 * v.vcpus;
+    if (!guest_os.empty()) v.guest_os = guest_os[(k - 1) % guest_os.size()];
     spec_.vms.push_back(std::move(v));
   }
   if (slots > count)

@@ -58,8 +58,23 @@ void Loader::load_operations_settings() {
     if (w.power_cycle_every_days() > 0)
       at_most(w, "power_cycle_every_days", wt, days / w.power_cycle_every_days(), 1e5, "power-cycle windows");
     if (w.growth_per_year() <= -1) fail(w, "growth_per_year", wt, -1, "growth must be above -1 (-100%)");
-    spec_.workload = {w.diurnal_amplitude(), w.noise(), w.growth_per_year(), w.reboot_every_days(),
-                      w.power_cycle_every_days()};
+    spec_.workload = {w.diurnal_amplitude(),
+                      w.noise(),
+                      w.growth_per_year(),
+                      w.reboot_every_days(),
+                      w.power_cycle_every_days(),
+                      false,
+                      12};
+    positive(w, "replacement_months", wt, w.replacement_months(), true);
+    if (w.replacement_months() > 120)
+      fail(
+          w, "replacement_months", wt, -1,
+          fmt::format("{} months is not a replacement after the end of support (at most 120)", w.replacement_months()));
+    if (w.replacement_months() > 0) spec_.workload.replacement_months = w.replacement_months();
+    if (w.replace_at_end_of_support() && !spec_.calendar)
+      fail(w, "replace_at_end_of_support", wt, -1,
+           "end of support is a date: the scenario needs its start_date (\"YYYY-MM\")");
+    spec_.workload.replace_at_end_of_support = w.replace_at_end_of_support();
   }
   const auto& pt = msg_.patching();
   const Tree* ptt = file_.nested(msg_, "patching", -1);

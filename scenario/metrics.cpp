@@ -13,7 +13,7 @@ namespace evcsim {
 
 namespace {
 
-constexpr std::array<MetricInfo, 73> kMetrics = {{
+constexpr std::array<MetricInfo, 74> kMetrics = {{
     {"migrations", "count", "live migrations completed", false, ""},
     {"migrations_started", "count", "live migrations started", false, ""},
     {"migrations_over_downtime_target", "count", "live migrations whose stop-and-copy exceeded max_downtime_ms", false,
@@ -102,7 +102,9 @@ constexpr std::array<MetricInfo, 73> kMetrics = {{
     {"raises_locking_out_next", "count", "raises that shut out the vendor's next generation (look-ahead)", false, ""},
     {"baseline_pickup_power_cycles", "count", "power cycles that picked up a raised baseline", false, ""},
     {"vm_arrivals", "count", "VMs that arrived (workload)", false, ""},
-    {"vm_departures", "count", "VMs that departed at the end of their life", false, ""},
+    {"vm_departures", "count", "VMs that departed at the end of their life (or were replaced: below)", false, ""},
+    {"vms_replaced_end_of_support", "count",
+     "VMs replaced because their guest OS reached its end of support (a departure and an arrival each)", false, ""},
     {"demand_growth", "ratio",
      "the running VMs' CPU demand at the last sample over the first (arrivals, departures "
      "and per-VM growth together)",

@@ -78,6 +78,7 @@ struct VmSpec {
   bool arrival_slot = false;  // powered on only when the workload brings it
   double lifetime_days = 0;   // mean life (0 = forever), the start's VMs too
   int ha_priority = 1;        // HA restart order: 0 high, 1 medium, 2 low
+  int guest_os = -1;          // catalog/guest_os.hpp's index; -1: not said
 };
 
 // The memory a VM's virtualization costs its host (page tables, frame
@@ -108,6 +109,10 @@ struct DrsSpec {
 struct WorkloadSpec {
   double diurnal_amplitude = 0.3, noise = 0.05, growth_per_year = 0;
   double reboot_every_days = 0, power_cycle_every_days = 0;
+  // VMs whose guest OS reaches its end of support are replaced over the
+  // following months (world/controllers/workload.hpp).
+  bool replace_at_end_of_support = false;
+  double replacement_months = 12;
 };
 
 struct FailureSpec {

@@ -343,6 +343,14 @@ struct VmDeparted {
   double t;
   int vm;
 };
+// A VM whose guest OS reached its end of support (workload
+// replace_at_end_of_support) departs and a new VM takes its slot with the
+// family's current release: VmDeparted and VmArrived follow at the same time.
+struct VmReplacedAtEndOfSupport {
+  double t;
+  int vm;
+  int from, to;  // guest OSes, catalog/guest_os.hpp's indices
+};
 // update_hosts at one host: applied, or refused with the reason.
 struct HostUpdated {
   double t;
@@ -424,7 +432,7 @@ using Event =
                  MigrationCompleted, Crash, ColdMigration, MaskChanged, VmRebooted, OperationRefused, Snapshot, DrsPass,
                  MaintenanceStarted, MaintenanceDone, MaintenanceFailed, HostFailed, HostRepaired, HaRestart,
                  HostBought, BaselineRaised, BaselineRaiseSeen, VmArrived, ArrivalWithoutSlot, VmDeparted, HostUpdated,
-                 MemoryPressure, PatchCycle, RetirementDeferred, VmPlacedInFallback>;
+                 MemoryPressure, PatchCycle, RetirementDeferred, VmPlacedInFallback, VmReplacedAtEndOfSupport>;
 
 inline double event_time(const Event& e) {
   return std::visit([](const auto& x) { return x.t; }, e);

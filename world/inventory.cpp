@@ -33,6 +33,7 @@ Inventory::Inventory(Env& env)
   }
   for (size_t v = 0; v < vms.size(); ++v) {
     vms[v].cluster = spec_.vms[v].cluster;
+    vms[v].guest_os = spec_.vms[v].guest_os;
     vms[v].custom_masks = spec_.vms[v].masks;
     vms[v].effective_masks = overlay_masks(vms[v].custom_masks, spec_.policy.default_masks);
   }

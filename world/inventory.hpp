@@ -71,6 +71,7 @@ struct VmRec {
   VmMasks effective_masks;  // custom_masks over the policy's default masks
   uint32_t epoch = 0;       // bumped at every boot and power-off: stale timers see it
   Verdict admission;        // why its last live migration was admitted (travels with the VM)
+  int guest_os = -1;        // catalog/guest_os.hpp's index: the scenario's, or its replacement's (workload)
 };
 
 struct ClusterRec {

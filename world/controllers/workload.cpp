@@ -1,11 +1,16 @@
 #include "world/controllers/workload.hpp"
 
+#include <algorithm>
 #include <cmath>
+
+#include "base/year_month.hpp"
+#include "catalog/guest_os.hpp"
 
 namespace evcsim {
 
 namespace {
 constexpr double kDay = 86400;
+constexpr double kMonth = 365.25 / 12 * kDay;
 constexpr int kPatchSlots = 240;  // a patch window spreads VMs over 240 minutes
 }  // namespace
 
@@ -17,7 +22,9 @@ WorkloadController::WorkloadController(Env& env, Inventory& inv, GuestModel& gue
       placement_(placement),
       rng_(env.spec.seed, "workload"),
       arrived_(env.spec.vms.size(), 0),
-      life_(env.spec.vms.size(), 0) {}
+      life_(env.spec.vms.size(), 0),
+      eos_rng_(env.spec.seed, "end-of-support"),
+      eos_(env.spec.vms.size(), 0) {}
 
 void WorkloadController::start_patch_windows() {
   if (spec_.workload.reboot_every_days > 0 || spec_.workload.power_cycle_every_days > 0)
@@ -34,6 +41,13 @@ void WorkloadController::start_arrivals() {
     arrived_[vm] = 1;
     schedule_departure(static_cast<int>(vm), v.power_on_at_s + rng_.exponential(1 / (v.lifetime_days * kDay)));
   }
+  if (spec_.workload.replace_at_end_of_support)
+    for (size_t vm = 0; vm < spec_.vms.size(); ++vm) {
+      const VmSpec& v = spec_.vms[vm];
+      if (v.arrival_slot || v.start_powered_off) continue;
+      arrived_[vm] = 1;  // the start's VMs without a lifetime too: a replacement is a departure
+      schedule_replacement(static_cast<int>(vm));
+    }
   for (size_t a = 0; a < spec_.arrivals.size(); ++a) {
     const int ai = static_cast<int>(a);
     env_.schedule(rng_.exponential(spec_.arrivals[a].per_day / kDay), [this, ai] { arrival(ai); });
@@ -61,10 +75,12 @@ void WorkloadController::arrival(int a) {
     if (v.power != Power::off || v.cold_moving || arrived_[vm]) continue;
     arrived_[vm] = 1;
     placed = true;
+    if (spec_.workload.replace_at_end_of_support && spec_.vms[vm].guest_os >= 0)  // new VMs get the current release
+      inv_.vms[vm].guest_os = current_release(spec_.vms[vm].guest_os, spec_.date(env_.now()));
     env_.emit(VmArrived{env_.now(), vm});
     placement_.power_on(vm, -1);
-    if (spec_.vms[vm].lifetime_days > 0)
-      schedule_departure(vm, env_.now() + rng_.exponential(1 / (spec_.vms[vm].lifetime_days * kDay)));
+    start_life(vm, rng_);
+    if (spec_.workload.replace_at_end_of_support) schedule_replacement(vm);
   }
   if (!placed) env_.emit(ArrivalWithoutSlot{env_.now(), a});
   env_.schedule(env_.now() + rng_.exponential(ar.per_day / kDay), [this, a] { arrival(a); });
@@ -84,10 +100,58 @@ void WorkloadController::departure(int vm) {
     schedule_departure(vm, env_.now() + 60);
     return;
   }
+  leave(vm);
+}
+
+void WorkloadController::leave(int vm) {
   env_.emit(VmDeparted{env_.now(), vm});
-  if (v.power != Power::off) guests_.power_off(vm, VmPoweredOff{0, vm, -1, PowerOffReason::departed});
+  if (inv_.vms[vm].power != Power::off) guests_.power_off(vm, VmPoweredOff{0, vm, -1, PowerOffReason::departed});
   arrived_[vm] = 0;  // the slot is free for a later arrival
+  ++eos_[vm];        // and a pending replacement is void
   placement_.forget(vm);
+}
+
+void WorkloadController::start_life(int vm, Rng& rng) {
+  if (spec_.vms[vm].lifetime_days > 0)
+    schedule_departure(vm, env_.now() + rng.exponential(1 / (spec_.vms[vm].lifetime_days * kDay)));
+}
+
+// The replacement comes uniformly over the months after the OS's last day of
+// support (or after now, when that has passed); none when that is past the
+// run's end.
+void WorkloadController::schedule_replacement(int vm) {
+  const int os = inv_.vms[vm].guest_os;
+  if (os < 0) return;
+  const double ended = seconds_at(spec_.start_date, guest_os_table()[os].end_of_support) + kDay;
+  const double at = std::max(ended, env_.now()) + eos_rng_.uniform() * spec_.workload.replacement_months * kMonth;
+  if (at < spec_.horizon_s) replacement_at(vm, at);
+}
+
+void WorkloadController::replacement_at(int vm, double at) {
+  const uint32_t token = ++eos_[vm];
+  env_.schedule(at, [this, vm, token] {
+    if (eos_[vm] == token && arrived_[vm]) replace(vm);
+  });
+}
+
+// A departure and an arrival in the same slot: the new VM runs the family's
+// current release and has a life of its own.
+void WorkloadController::replace(int vm) {
+  const VmRec& v = inv_.vms[vm];
+  if (v.migrating || v.cold_moving) {  // replaced once the move is over
+    replacement_at(vm, env_.now() + 60);
+    return;
+  }
+  const int from = v.guest_os, to = current_release(from, spec_.date(env_.now()));
+  if (to == from) return;  // nothing newer to replace it with
+  env_.emit(VmReplacedAtEndOfSupport{env_.now(), vm, from, to});
+  leave(vm);
+  arrived_[vm] = 1;
+  inv_.vms[vm].guest_os = to;
+  env_.emit(VmArrived{env_.now(), vm});
+  placement_.power_on(vm, spec_.vms[vm].host);
+  start_life(vm, eos_rng_);
+  schedule_replacement(vm);
 }
 
 void WorkloadController::patch(int slot, bool power_cycle) {

@@ -5,8 +5,24 @@
 // reported. Patch windows reboot or power cycle every VM, spread over four
 // hours. Owns the workload stream and, per VM, its slot and its life.
 //
-// Leaves out: per-VM growth over its life, guest OS end of support, and
-// lifetimes of the VMs present at the start (only arrivals depart).
+// End of support (workload `replace_at_end_of_support`): a VM whose guest OS
+// reaches its vendor's end of support during the run is replaced at a time
+// drawn uniformly over the `replacement_months` after that date (admins
+// replace such VMs over a while): it departs and a new VM of the same group
+// and size takes its slot at once, with the family's current release
+// (catalog/guest_os.hpp) and a life of its own; that one is replaced in turn
+// when its own support ends. A VM whose OS was out of support before the run
+// began is replaced over the first `replacement_months`. With the policy, a
+// new VM (an arrival) runs the current release of its group's OS family on
+// the day it arrives, as admins build new VMs; the group's `guest_os` is
+// what the VMs at the start run. The draws come from a stream of their own
+// ("end-of-support"), so the workload stream's numbers are the same with the
+// policy on or off.
+//
+// Leaves out: per-VM growth over its life, in-place OS upgrades (a
+// replacement is a new VM: new boot, new guest view), VMs powered on by
+// operations (start_powered_off groups) and OS releases with nothing newer
+// in the table (they stay).
 #pragma once
 
 #include "world/placement.hpp"
@@ -25,6 +41,11 @@ class WorkloadController {
   void arrival(int a);
   void schedule_departure(int vm, double at);
   void departure(int vm);
+  void leave(int vm);                 // departs now: VmDeparted, powered off, slot free
+  void start_life(int vm, Rng& rng);  // the departure of a new VM in the slot
+  void schedule_replacement(int vm);  // when its OS's support ends in the run
+  void replacement_at(int vm, double at);
+  void replace(int vm);
   void patch(int slot, bool power_cycle);
 
   Env& env_;
@@ -35,6 +56,8 @@ class WorkloadController {
   Rng rng_;                     // "workload"
   std::vector<char> arrived_;   // per VM: its arrival slot is taken
   std::vector<uint32_t> life_;  // per VM: the pending departure's token
+  Rng eos_rng_;                 // "end-of-support": when each replacement comes, and its new life
+  std::vector<uint32_t> eos_;   // per VM: the pending replacement's token
 };
 
 }  // namespace evcsim

@@ -222,9 +222,13 @@ void RunSummary::on_event(const Event& ev) {
         } else if constexpr (std::is_same_v<T, VmRebooted>) {
           // A power cycle that widened the guest view (a raised baseline): the raise's outage.
           // Other reboots and power cycles (patch windows, crashes) are the guest's own.
+          // A power cycle done on purpose (a scenario's operation) that picks up a
+          // raise is the raise's outage; one that rides a patch window costs
+          // the raise nothing (the window's reboot happens anyway).
           if (e.picks_up) {
             counts_["baseline_pickup_power_cycles"]++;
-            add_outage("power_cycle", cluster_of(e.host), e.t, spec_.migration.reboot_s);
+            if (e.operation) add_outage("power_cycle", cluster_of(e.host), e.t, spec_.migration.reboot_s);
+            else counts_["baseline_pickups_in_patch_windows"]++;
           }
         } else if constexpr (std::is_same_v<T, VmReplacedAtEndOfSupport>) {
           counts_["vms_replaced_end_of_support"]++;

@@ -13,7 +13,7 @@ namespace evcsim {
 
 namespace {
 
-constexpr std::array<MetricInfo, 74> kMetrics = {{
+constexpr std::array<MetricInfo, 75> kMetrics = {{
     {"migrations", "count", "live migrations completed", false, ""},
     {"migrations_started", "count", "live migrations started", false, ""},
     {"migrations_over_downtime_target", "count", "live migrations whose stop-and-copy exceeded max_downtime_ms", false,
@@ -101,6 +101,10 @@ constexpr std::array<MetricInfo, 74> kMetrics = {{
     {"baseline_raises", "count", "automatic baseline raises", false, ""},
     {"raises_locking_out_next", "count", "raises that shut out the vendor's next generation (look-ahead)", false, ""},
     {"baseline_pickup_power_cycles", "count", "power cycles that picked up a raised baseline", false, ""},
+    {"baseline_pickups_in_patch_windows", "count",
+     "of those, power cycles of patch windows (no outage of the raise's own; the others are "
+     "outage_minutes.power_cycle)",
+     false, ""},
     {"vm_arrivals", "count", "VMs that arrived (workload)", false, ""},
     {"vm_departures", "count", "VMs that departed at the end of their life (or were replaced: below)", false, ""},
     {"vms_replaced_end_of_support", "count",

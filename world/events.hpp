@@ -242,6 +242,9 @@ struct VmRebooted {
   int host;
   bool power_cycle;
   bool picks_up;
+  // A scenario's reboot or power_cycle operation, done on purpose; else a
+  // routine one (a patch window's) or a crashed kernel's.
+  bool operation = false;
 };
 struct OperationRefused {
   double t;

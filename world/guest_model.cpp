@@ -77,7 +77,7 @@ void GuestModel::power_off(int vm, VmPoweredOff how) {
   if (how.host >= 0) stopped(vm, how.host);
 }
 
-void GuestModel::guest_reboot(int vm, bool power_cycle) {
+void GuestModel::guest_reboot(int vm, bool power_cycle, bool operation) {
   VmRec& v = inv_.vms[vm];
   stop_all_software(vm);
   bool picks_up = false;
@@ -93,7 +93,7 @@ void GuestModel::guest_reboot(int vm, bool power_cycle) {
   v.power = Power::booting;
   const uint32_t epoch = ++v.epoch;
   power_changed(vm);
-  env_.emit(VmRebooted{env_.now(), vm, v.host, power_cycle, picks_up});
+  env_.emit(VmRebooted{env_.now(), vm, v.host, power_cycle, picks_up, operation});
   if (power_cycle) view_changed(vm);
   env_.schedule(env_.now() + spec_.migration.reboot_s, [this, vm, epoch, power_cycle] {
     if (inv_.vms[vm].epoch == epoch && inv_.vms[vm].power == Power::booting) boot_done(vm, power_cycle);

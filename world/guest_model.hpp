@@ -35,7 +35,7 @@ class GuestModel {
   void power_on(int vm, int host, const FeatureSet& view);
   void power_off(int vm, VmPoweredOff how);  // how.t, .vm, .host are filled in
   // A reboot inside the guest, or (power_cycle) off and on: a new guest view.
-  void guest_reboot(int vm, bool power_cycle);
+  void guest_reboot(int vm, bool power_cycle, bool operation = false);
   // After a live migration to a host that may lack what software uses.
   void arm_faults_after_move(int vm, int src, int dst);
   // What the VM's running software uses now: the union of their active sets.

@@ -149,6 +149,28 @@ at { at_s: 400 power_cycle { vm: "v" } }
   EXPECT_DOUBLE_EQ(r.row("c", 1)->outage_minutes().at("power_cycle"), boot_min);
 }
 
+// A raise picked up at a patch window's power cycle rides on it: the
+// window's reboot is the guest's own, not the raise's outage.
+TEST(ClusterYears, ARaisePickedUpInAPatchWindowCostsNoOutage) {
+  FakeRun run(R"(horizon_s: 259200
+policy { name: "cluster-baseline" }
+workload { power_cycle_every_days: 1 }
+cluster { name: "c" baseline: "intel-merom" hosts { cpu: "E5420" name: "h" } }
+vm { name: "v" host: "h" }
+at { at_s: 3600 set_baseline { cluster: "c" baseline: "intel-penryn" } }
+)");
+  run.run_until(259200);
+  size_t picked = 0;
+  for (const auto& e : run.rec.all<VmRebooted>()) picked += e.picks_up && !e.operation;
+  ASSERT_EQ(picked, 1u);
+  Replayed r(run, 259200);
+  auto m = r.summary.metrics();
+  EXPECT_EQ(m["baseline_pickup_power_cycles"], 1);
+  EXPECT_EQ(m["baseline_pickups_in_patch_windows"], 1);
+  EXPECT_DOUBLE_EQ(m["outage_minutes.power_cycle"], 0);
+  EXPECT_DOUBLE_EQ(m["outage_minutes"], 0);
+}
+
 // An outage across a New Year is split at it; vMotions count in their
 // source's cluster and year, per host-year of that cluster.
 TEST(ClusterYears, SplitsAtNewYearAndCountsVmotionsPerHostYear) {

@@ -65,7 +65,7 @@ void ScheduleController::run(int op) {
       for (int vm : o.vms) {
         if (inv_.vms[vm].power != Power::running) refuse(op, about_vm(RefusalCode::not_running, vm));
         else if (inv_.vms[vm].migrating) refuse(op, about_vm(RefusalCode::migrating, vm));
-        else guests_.guest_reboot(vm, o.kind == OpKind::power_cycle || spec_.vms[vm].power_cycle_on_reboot);
+        else guests_.guest_reboot(vm, o.kind == OpKind::power_cycle || spec_.vms[vm].power_cycle_on_reboot, true);
       }
       break;
     case OpKind::set_mask:

@@ -1,6 +1,7 @@
 #include "reports/cluster_years.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -44,6 +45,9 @@ double ClusterYears::year_end(int year) const {
 }
 
 int ClusterYears::year_of(double t) const {
+  // The run's last instant closes its last year: a run to 2018-01-01 has
+  // no 2018 (the retirements due that instant are 2017's).
+  if (t == spec_.horizon_s && t > 0) t = std::nextafter(t, 0.0);
   if (t < next_starts_.back())
     return first_year_ +
            static_cast<int>(std::upper_bound(next_starts_.begin(), next_starts_.end(), t) - next_starts_.begin());

@@ -279,20 +279,11 @@ DrsController::Plan DrsController::plan(const Start& st, bool admitted_only,
         const VmRec& v = inv_.vms[vm];
         if (v.power != Power::running || v.migrating || std::find(moved.begin(), moved.end(), vm) != moved.end())
           continue;
-        if (!inv_.fit(h_dst, vm, booked ? booked[dst] : 0, booked ? w.configured[dst] : 0).ok ||
-            !inv_.rules_allow(vm, h_dst))
-          continue;
-        if (inv_.hosts[h_src].migrations + (busy ? busy[src] : 0) >= spec_.drs.max_per_host ||
-            inv_.hosts[h_dst].migrations + (busy ? busy[dst] : 0) >= spec_.drs.max_per_host)
-          continue;
         Verdict verdict;
-        if (admitted_only) {
-          verdict = migrations_.admit(vm, h_dst);
-          if (!verdict.ok) {
-            (*blocked)[verdict.code]++;
-            continue;
-          }
-        }
+        if (!drs_move_allowed(inv_, migrations_, spec_.drs.max_per_host, vm, h_src, h_dst, busy ? busy[src] : 0,
+                              busy ? busy[dst] : 0, booked ? booked[dst] : 0, booked ? w.configured[dst] : 0,
+                              admitted_only, blocked, &verdict))
+          continue;
         best_gain = gain, best_vm = vm, best_dst = dst, best_verdict = std::move(verdict);
         best_cpu[0] = cs, best_cpu[1] = cd, best_mem[0] = ms, best_mem[1] = md;
       }

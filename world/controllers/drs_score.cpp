@@ -40,6 +40,18 @@ double VmHappiness::min_gain(int threshold) {
   }
 }
 
+bool drs_move_allowed(const Inventory& inv, const Migrations& migrations, int max_per_host, int vm, int h_src,
+                      int h_dst, int busy_src, int busy_dst, int64_t booked_mib, int64_t configured_mib,
+                      bool admitted_only, std::map<VerdictCode, int>* blocked, Verdict* verdict) {
+  if (!inv.fit(h_dst, vm, booked_mib, configured_mib).ok || !inv.rules_allow(vm, h_dst)) return false;
+  if (inv.hosts[h_src].migrations + busy_src >= max_per_host || inv.hosts[h_dst].migrations + busy_dst >= max_per_host)
+    return false;
+  if (!admitted_only) return true;
+  *verdict = migrations.admit(vm, h_dst);
+  if (!verdict->ok) (*blocked)[verdict->code]++;
+  return verdict->ok;
+}
+
 DrsScoreBalancer::DrsScoreBalancer(Env& env, Inventory& inv, Migrations& migrations)
     : env_(env), spec_(env.spec), inv_(inv), migrations_(migrations) {}
 
@@ -123,19 +135,10 @@ DrsScoreBalancer::Plan DrsScoreBalancer::plan(const std::vector<int>& hs, const 
                               w.vms[dst] * w.score[dst] - cost;
           if (gain <= best_gain) continue;
           if (excluded_ && excluded_(h_dst)) continue;
-          if (!inv_.fit(h_dst, vm, w.booked_mib[dst], w.configured_mib[dst]).ok || !inv_.rules_allow(vm, h_dst))
-            continue;
-          if (inv_.hosts[h_src].migrations + w.busy[src] >= spec_.drs.max_per_host ||
-              inv_.hosts[h_dst].migrations + w.busy[dst] >= spec_.drs.max_per_host)
-            continue;
           Verdict verdict;
-          if (admitted_only) {
-            verdict = migrations_.admit(vm, h_dst);
-            if (!verdict.ok) {
-              (*blocked)[verdict.code]++;
-              continue;
-            }
-          }
+          if (!drs_move_allowed(inv_, migrations_, spec_.drs.max_per_host, vm, h_src, h_dst, w.busy[src], w.busy[dst],
+                                w.booked_mib[dst], w.configured_mib[dst], admitted_only, blocked, &verdict))
+            continue;
           best_gain = gain, best_vm = vm, best_src = src, best_dst = dst, best_verdict = std::move(verdict);
           best_cpu[0] = cs, best_cpu[1] = cd, best_score[0] = es, best_score[1] = ed;
         }

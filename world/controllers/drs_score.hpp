@@ -65,6 +65,15 @@ struct VmHappiness {
   static double min_gain(int threshold);
 };
 
+// Whether a balancing move of `vm` from h_src to h_dst may be planned, as
+// both DRS models ask it: the destination takes its RAM (with the plan's
+// bookings there), the rules allow it, both hosts have a vMotion left
+// (beyond the plan's own `busy_*`), and -- for the real plan -- Migrations
+// admits it (*verdict; a refusal counted in *blocked).
+bool drs_move_allowed(const Inventory& inv, const Migrations& migrations, int max_per_host, int vm, int h_src,
+                      int h_dst, int busy_src, int busy_dst, int64_t booked_mib, int64_t configured_mib,
+                      bool admitted_only, std::map<VerdictCode, int>* blocked, Verdict* verdict);
+
 class DrsScoreBalancer {
  public:
   DrsScoreBalancer(Env& env, Inventory& inv, Migrations& migrations);

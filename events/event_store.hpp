@@ -59,7 +59,7 @@ class EventStore final : public Listener {
   struct Table;
   struct Writer;  // the writer thread and the batches handed to it
   void fail(const std::string& what);
-  void hand_off();             // the current batch to the writer thread
+  void hand_off();                   // the current batch to the writer thread
   bool add_indexes(const Table& t);  // false: failed (fail() says why)
   void stop_writer(bool write_rest);
   const ScenarioSpec& spec_;

@@ -66,7 +66,9 @@ TEST(Evacuation, FirstFitIsTheFlowsOwnPlanWhenItPlacesEveryVm) {
     for (auto& f : free) f = 1024 * static_cast<int64_t>(rng() % 40);
     std::vector<char> ok(static_cast<size_t>(n * m));
     for (auto& a : ok) a = rng() % 5 != 0;
-    auto allowed = [&](int i, int h) { return ok[static_cast<size_t>(i * m + h)] != 0; };
+    auto allowed = [&](int i, int h) {
+      return ok[static_cast<size_t>(i) * static_cast<size_t>(m) + static_cast<size_t>(h)] != 0;
+    };
     const int spread = rng() % 3 == 0 ? 1 + static_cast<int>(rng() % 3) : INT_MAX;
     EvacuationPlan fast = plan_evacuation(ram, free, allowed, spread);
     EvacuationPlan flow = plan_evacuation_max_flow(ram, free, allowed, spread);

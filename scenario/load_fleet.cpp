@@ -10,6 +10,7 @@
 #include "base/error.hpp"
 #include "catalog/guest_os.hpp"
 #include "catalog/host_state.hpp"
+#include "catalog/hypervisor_support.hpp"
 #include "catalog/vmotion_era.hpp"
 #include "cpu/feature_registry.hpp"
 #include "interop/importers.hpp"
@@ -87,10 +88,11 @@ void Loader::apply_vmotion_era() {
   if (msg_.migration().max_per_host() == 0)
     spec_.migration.max_per_host = vmotion_max_per_host(era, spec_.network.host_link_gbps);
   if (msg_.migration().convergence().empty() && vsphere) spec_.migration.convergence = std::string(era.convergence);
-  spec_.migration.era =
-      fmt::format("{} ({})", era.releases,
-                  esxi ? fmt::format("hypervisor.esxi {}", release)
-                       : fmt::format("start_date {}: ESX {} was out", spec_.start_date.str(), release));
+  spec_.migration.era = fmt::format("{} ({})", era.releases,
+                                    esxi ? fmt::format("hypervisor.esxi {}", release)
+                                         : fmt::format("start_date {}: {} {} was out", spec_.start_date.str(),
+                                                       release.starts_with("3.") || release == "4.0" ? "ESX" : "ESXi",
+                                                       newest_esxi_at(spec_.start_date)));
 }
 
 void Loader::add_bays() {

@@ -43,6 +43,10 @@ void forget(const std::string& p) {
 constexpr int kMaxStaging = 4;
 char g_staging[kMaxStaging][4096];
 volatile sig_atomic_t g_staging_used[kMaxStaging];
+// Set once a run starts putting its outputs in place: from then on it ends
+// as a finished run (an interrupt is let pass), so the folder is either as
+// it was or the run's, never the run's with a failing exit.
+volatile sig_atomic_t g_committing = 0;
 
 void remember_staging(const std::string& p) {
   for (int i = 0; i < kMaxStaging; ++i)
@@ -58,6 +62,7 @@ void forget_staging(const std::string& p) {
 }
 
 extern "C" void on_interrupt(int sig) {
+  if (g_committing) return;
   for (int i = 0; i < kMaxTemps; ++i)
     if (g_used[i]) unlink(g_temps[i]);
   // A folder is removed by rm in a child: fork, execve and waitpid are
@@ -131,6 +136,7 @@ void OutputDir::commit(const std::string& name) {
 }
 
 RunFolder::RunFolder(std::string dir) : dir_(std::move(dir)) {
+  g_committing = 0;  // a new run: an interrupt ends it again
   std::error_code ec;
   fs::path target = fs::absolute(dir_, ec);
   if (target.filename().empty()) target = target.parent_path();  // "out/"
@@ -202,6 +208,7 @@ void RunFolder::write(const std::string& name, const std::string& text) {
 }
 
 void RunFolder::commit() {
+  g_committing = 1;
   std::error_code ec;
   const fs::path target = fs::absolute(dir_, ec);
   if (fs::exists(target, ec)) {

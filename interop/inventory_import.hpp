@@ -23,9 +23,12 @@ class CsvTable {
   static CsvTable load(const std::string& path);  // throws InputError
   static CsvTable parse(const std::string& text, const std::string& file);
 
-  // The index of the column named `name` (case and surrounding blanks
-  // ignored), or nullopt.
+  // The index of the column named `name`, or nullopt. Case, blanks,
+  // underscores, dashes, dots and parentheses are ignored ("Cluster rule(s)"
+  // is "cluster rules"; RVTools versions spell their columns differently).
   std::optional<size_t> column(std::string_view name) const;
+  // The first of `names` (one column's spellings) the header has.
+  std::optional<size_t> column(std::initializer_list<std::string_view> names) const;
   // The same, throwing InputError naming the file's header line and the
   // columns it does have.
   size_t required(std::string_view name) const;
@@ -57,6 +60,7 @@ struct InventoryOptions {
   std::string horizon = "5y";
   std::string policy = "cluster-baseline";
   double lifetime_years = 5;  // refresh: retire hosts this old (0: never)
+  double backlog_years = 3;   // hosts past lifetime_years at the start retire spread over this many years
   std::string baseline_policy = "auto-raise";
 };
 
@@ -70,11 +74,30 @@ struct InventoryResult {
   std::string scenario;  // protobuf text format, with comments
   int clusters = 0, hosts = 0, vms = 0;
   std::vector<std::string> left_out;  // what could not be resolved, one line each
+  // What the import estimated or could not read, said loudly: written as the
+  // scenario's `notes` (the run's summary prints them) and on stderr.
+  std::vector<std::string> notes;
+  int estimated_vms = 0;  // VMs estimated from the hosts' usage (no vInfo)
 };
+
+// A guest OS string as RVTools gives it ("Microsoft Windows Server 2019
+// (64-bit)", "Red Hat Enterprise Linux 9 (64-bit)", "Ubuntu 22.04.3 LTS")
+// as evcsim's catalog names its release ("windows-2019", "rhel-9",
+// "ubuntu-22.04"): lowercase family-version. Empty when the string names no
+// one release ("Ubuntu Linux (64-bit)", "Other 4.x or later Linux"). The
+// name is not checked against the catalog: the caller looks it up, so a
+// release the catalog gains later maps with no change here.
+std::string guest_os_name_of(std::string_view rvtools);
 
 // Reads the sources and writes the scenario of the current fleet: clusters
 // at their current EVC mode, hosts by the catalog part their CPU model
-// string resolves to, VMs on their hosts with their size and power state.
+// string resolves to, VMs on their hosts with their size, power state, guest
+// OS, HA restart priority, rules and the EVC mode their running view was
+// captured under. Without vInfo, VMs are estimated from the hosts' memory
+// usage and '# VMs' (an InputError naming the file when the export has
+// neither). Purchase dates: a `purchased` column, else a plausible BIOS
+// date, else spread from the part's launch to the start; hosts already past
+// lifetime_years get retire dates spread over the first years.
 // Hosts whose CPU does not resolve are left out (their VMs power on
 // elsewhere in the cluster), with a comment in the scenario and a line in
 // left_out. Throws InputError for a missing column or a bad value.

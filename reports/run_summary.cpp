@@ -562,6 +562,7 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
   out +=
       fmt::format("  simulated       {}: {} host(s) in {} cluster(s){}, {} VM(s) at start\n", span, hosts,
                   spec_.clusters.size(), bays ? fmt::format(" (room for {} more hosts bought later)", bays) : "", vms);
+  for (const auto& n : spec_.notes) out += fmt::format("  note            {}\n", n);
   long long done = count("migrations");
   out += fmt::format("  migrations      {} completed", done);
   if (done)

@@ -326,7 +326,19 @@ void Loader::load_vm_group(int i) {
   double power_on_at =
       time_of(g, t, "power_on_at_s", g.power_on_at_s(), "power_on_date", g.power_on_date(), "", "").value_or(0);
   const char* power_on_field = g.power_on_date().empty() ? "power_on_at_s" : "power_on_date";
+  // A power_on_date before the start (an inventory's PowerOn): the VM is
+  // running at the start, on the view it captured that day.
+  const double view_since = power_on_at;
+  if (!g.power_on_date().empty() && power_on_at < 0) power_on_at = 0;
   positive(g, power_on_field, t, power_on_at, true);
+  std::optional<FeatureSet> captured_view;
+  if (!g.captured_baseline().empty()) {
+    try {
+      captured_view = catalog_.baseline(g.captured_baseline()).features;
+    } catch (const InputError& e) {
+      fail(g, "captured_baseline", t, -1, e.message());
+    }
+  }
   not_zero(g, "ram_mib", t, g.ram_mib());
   not_zero(g, "vcpus", t, g.vcpus());
   if (g.arrivals_per_day() == 0) not_zero(g, "count", t, g.count());  // a group that arrives may start empty
@@ -392,6 +404,9 @@ void Loader::load_vm_group(int i) {
     v.lifetime_days = g.lifetime_days();  // the VMs present at the start leave too
     v.cpu_demand = g.cpu_demand() > 0 ? g.cpu_demand() : 0.3 * v.vcpus;
     if (!guest_os.empty()) v.guest_os = guest_os[(k - 1) % guest_os.size()];
+    v.captured_view = captured_view;
+    v.captured_baseline = g.captured_baseline();
+    v.view_since_s = view_since;
     spec_.vms.push_back(std::move(v));
   }
   if (slots > count)

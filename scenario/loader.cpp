@@ -25,6 +25,7 @@ ScenarioSpec Loader::load() {
   spec_.file = file_.file();
   spec_.name = msg_.name().empty() ? std::filesystem::path(spec_.file).stem().string() : msg_.name();
   spec_.description = msg_.description();
+  spec_.notes.assign(msg_.notes().begin(), msg_.notes().end());
   spec_.seed = msg_.seed() == 0 ? 1 : msg_.seed();
   load_start_date();
   auto horizon =

@@ -79,6 +79,11 @@ struct VmSpec {
   double lifetime_days = 0;   // mean life (0 = forever), the start's VMs too
   int ha_priority = 1;        // HA restart order: 0 high, 1 medium, 2 low
   int guest_os = -1;          // catalog/guest_os.hpp's index; -1: not said
+  // The view the VM runs on at the start when captured below its cluster's
+  // mode (captured_baseline): its first power-on sees no more than this.
+  std::optional<FeatureSet> captured_view;
+  std::string captured_baseline;  // its name, for reports
+  double view_since_s = 0;        // when that view was captured (power_on_date; negative: before the start)
 };
 
 // The memory a VM's virtualization costs its host (page tables, frame
@@ -257,6 +262,7 @@ struct ScenarioSpec {
   // export's memory usage where known.
   double memory_active = 0.25;
   std::vector<std::string> warnings;  // "file:line: field: ..." for the suspicious
+  std::vector<std::string> notes;     // the scenario's `notes`: what its author estimated (the summary prints them)
 };
 
 // The calendar month `t` simulated seconds after `start`.

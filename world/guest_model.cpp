@@ -24,7 +24,13 @@ BootView GuestModel::view_at(const VmView& vm_view, const HostView& host) const 
 BootView GuestModel::view_at(int vm, int host) const { return view_at(inv_.vm_view(vm), inv_.host_view(host)); }
 
 void GuestModel::power_on(int vm, int host, const FeatureSet& view) {
-  inv_.vms[vm].guest_view = view;
+  // A VM running at the start on a view captured below its cluster's mode
+  // (an inventory's min Required EVC Mode Key) keeps that view until its
+  // next power cycle: its first power-on here stands for that running VM.
+  const auto& captured = spec_.vms[vm].captured_view;
+  const bool first = !guests_[vm].powered_on;
+  guests_[vm].powered_on = true;
+  inv_.vms[vm].guest_view = first && captured ? view & *captured : view;
   inv_.vms[vm].has_view = true;
   boot_on(vm, host, true);
 }

@@ -61,7 +61,8 @@ class GuestModel {
     Verdict fault_admission;             // ... and why it was admitted
   };
   struct GuestState {
-    int crash_streak = 0;  // guest (kernel) crashes in a row
+    int crash_streak = 0;     // guest (kernel) crashes in a row
+    bool powered_on = false;  // since the start: the first power-on takes the captured view
     std::vector<SoftwareState> sw;
   };
 

@@ -57,5 +57,33 @@ at { at_s: 300 migrate { vm: "sse" host: "clv" } }
   for (const auto& c : crashes) EXPECT_EQ(c.vm, 1) << "only the SSE4.1 probe escapes its mask";
 }
 
+// Issue 23: a VM an inventory finds running on a view captured below its
+// cluster's mode (RVTools' min Required EVC Mode Key, intel-broadwell in an
+// intel-skylake cluster) starts on that view and sees the cluster's mode
+// only after its next power cycle; a reboot keeps the old view.
+TEST(GuestModel, AViewCapturedBelowTheClustersModeLastsUntilThePowerCycle) {
+  FakeRun run(R"(horizon_s: 3600
+start_date: "2026-12"
+policy { name: "cluster-baseline" }
+cluster { name: "c" baseline: "intel-skylake" hosts { cpu: "skylake-sp" name: "a" } }
+vm { name: "old" host: "a" power_on_date: "2025-10-04" captured_baseline: "intel-broadwell" }
+vm { name: "new" host: "a" }
+at { at_s: 600 reboot { vm: "old" } }
+at { at_s: 1200 power_cycle { vm: "old" } }
+)");
+  run.run_until(3600);
+  std::vector<VmPoweredOn> old, fresh;
+  for (const auto& p : run.rec.all<VmPoweredOn>()) (p.vm == 0 ? old : fresh).push_back(p);
+  ASSERT_EQ(fresh.size(), 1u);
+  EXPECT_TRUE(fresh[0].guest_view.test(feature_id("avx512f")));
+  ASSERT_GE(old.size(), 2u);
+  EXPECT_EQ(old[0].t, 0);  // a power_on_date before the start: running at the start
+  EXPECT_FALSE(old[0].guest_view.test(feature_id("avx512f")));
+  EXPECT_TRUE(old[0].guest_view.test(feature_id("avx2")));
+  EXPECT_LT(run.spec.vms[0].view_since_s, 0);
+  EXPECT_TRUE(old.back().guest_view.test(feature_id("avx512f")));  // the power cycle picks up the cluster's mode
+  EXPECT_GE(old.back().t, 1200);
+}
+
 }  // namespace
 }  // namespace evcsim

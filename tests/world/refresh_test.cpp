@@ -4,6 +4,7 @@
 // FakeSim.
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 #include <variant>
@@ -65,6 +66,28 @@ vm { name: "v" host: "pen" software { name: "app" uses: ["sse4_1"] } }
   auto m = metrics_of(trapped, 31557600);
   EXPECT_EQ(m["hosts_overdue"], 1);
   EXPECT_NEAR(m["overdue_host_months"], (365.25 - tries[0]) / (365.25 / 12), 0.1);
+}
+
+// Issue 23: a listed retire date is the host's retirement, whatever its age
+// says (an inventory spreads an overdue fleet's retirements over the first
+// years instead of replacing it in its first month).
+TEST(RefreshController, AListedRetireDateOutranksTheLifetime) {
+  FakeRun run(R"(horizon_s: 31557600
+start_date: "2012-01"
+policy { name: "modern-superset" }
+refresh { lifetime_years: 5 window_days: 30 max_share_retiring: 1 max_hosts_per_cluster: 8 }
+cluster { name: "c" hosts { cpu: "E5310" name: "aged" purchased: "2006-01" ram_gib: 64 }
+                    hosts { cpu: "E5310" name: "listed" purchased: "2006-01" retire: "2012-07" ram_gib: 64 } }
+vm { name: "v" cluster: "c" }
+)");
+  run.run_until(31557600);
+  std::map<std::string, double> started;
+  for (const auto& m : run.rec.all<MaintenanceStarted>())
+    if (m.kind == MaintenanceKind::retirement && !started.count(run.spec.hosts[m.host].name))
+      started[run.spec.hosts[m.host].name] = m.t / 86400;
+  ASSERT_TRUE(started.count("aged") && started.count("listed"));
+  EXPECT_LT(started["aged"], 31);     // past its lifetime: at once
+  EXPECT_GE(started["listed"], 181);  // 2012-07-01 is day 182
 }
 
 // A host whose retirement failed keeps its VMs until the next attempt, but

@@ -58,7 +58,8 @@ void RefreshController::retire_due(int cluster) {
     int age_months = today.index() - hr.purchased.index();
     const YearMonth& listed = spec_.hosts[h].retire;
     bool by_date = listed.valid() && !book.replaced_by_purchase && today >= listed;
-    bool by_age = !spec_.refresh.planned && spec_.refresh.lifetime_years > 0 &&
+    // A listed date is the host's retirement, whatever its age says.
+    bool by_age = !spec_.refresh.planned && !listed.valid() && spec_.refresh.lifetime_years > 0 &&
                   age_months >= std::lround(spec_.refresh.lifetime_years * 12);
     if (hr.up && !hr.maintenance && env_.now() >= book.retry_after && (by_date || by_age))
       due.emplace_back(hr.purchased.index(), h);

@@ -541,7 +541,7 @@ std::string esxi_release_of(const std::string& text) {
 struct Estimate {
   int big = 0, small = 0;  // counts
   int64_t big_mib = 16384, small_mib = 8192;
-  double cpu_demand = 0;  // per VM
+  double cpu_demand = 0;  // per vCPU
 };
 
 Estimate estimate_vms(const HostRow& h) {
@@ -562,7 +562,8 @@ Estimate estimate_vms(const HostRow& h) {
   }
   if (h.cpu && h.cpu_usage) {
     const int cores = h.cores > 0 ? h.cores : h.sockets * h.cpu->cores_per_socket;
-    e.cpu_demand = cores * std::max(0.05, h.cpu->relative_speed) * *h.cpu_usage / 100 / n;
+    // Per vCPU: the host's used capacity over the estimated VMs' vCPUs.
+    e.cpu_demand = cores * std::max(0.05, h.cpu->relative_speed) * *h.cpu_usage / 100 / (4.0 * e.big + 2.0 * e.small);
   }
   return e;
 }
@@ -599,9 +600,10 @@ InventoryResult import_inventory(const InventorySources& sources, const Catalog&
     for (const auto& h : hosts) any = any || (h.cpu && (h.vm_count.value_or(0) > 0 || h.memory_usage.value_or(0) > 0));
     if (!any)
       throw InputError(
-          "no demand: without a vInfo export (--vinfo) the VMs are estimated from the hosts' 'Memory usage %' and "
-          "'# VMs', and this export has neither for any host it resolves; give --vinfo, or an export with those "
-          "columns (a fleet with no VMs would be switched off by the run)",
+          "no demand: without a vInfo export (--vinfo) the VMs are estimated from the hosts' memory usage and VM "
+          "counts (vHost's 'Memory usage %' and '# VMs'; a hosts CSV's memory_usage and vms), and this export has "
+          "neither for any host it resolves; give --vinfo, or those columns (a fleet with no VMs would be switched "
+          "off by the run)",
           host_file);
   }
 
@@ -660,7 +662,8 @@ InventoryResult import_inventory(const InventorySources& sources, const Catalog&
       return a.first != b.first ? a.first < b.first : a.second->name < b.second->name;
     });
     overdue = static_cast<int>(late.size());
-    const int months = std::max(1, static_cast<int>(std::lround(std::min(o.backlog_years, horizon_years) * 12)));
+    // Not bounded by the horizon: a short run sees the first of them only.
+    const int months = std::max(1, static_cast<int>(std::lround(o.backlog_years * 12)));
     for (size_t k = 0; k < late.size(); ++k) {
       const int at = o.start.index() + 1 +
                      static_cast<int>(std::floor(months * static_cast<double>(k) / static_cast<double>(late.size())));
@@ -896,10 +899,11 @@ InventoryResult import_inventory(const InventorySources& sources, const Catalog&
           if (count == 0) continue;
           body += fmt::format("vm {{ name: \"estimated-{}-{}\" count: {} host: {} vcpus: {} ram_mib: {}", base, tag,
                               count, quoted(h->name), vcpus, mib);
-          if (e.cpu_demand > 0) body += fmt::format(" cpu_demand: {:.3g}", e.cpu_demand);
-          body += fmt::format(" }}  # ESTIMATED (no vInfo): {} used {}% of {} GiB{}\n", h->name,
-                              h->memory_usage.value_or(0), h->ram_gib,
-                              h->vm_count ? fmt::format(", {} VMs", *h->vm_count) : ", VM count from the memory");
+          if (e.cpu_demand > 0) body += fmt::format(" cpu_demand: {:.3g}", e.cpu_demand * vcpus);
+          body += fmt::format(
+              " }}  # ESTIMATED (no vInfo): {} used {}% of {} GiB{}\n", h->name, h->memory_usage.value_or(0),
+              h->ram_gib,
+              h->vm_count.value_or(0) > 0 ? fmt::format(", {} VMs", *h->vm_count) : ", VM count from the memory");
           result.vms += count;
           result.estimated_vms += count;
         }

@@ -729,7 +729,7 @@ InventoryResult import_inventory(const InventorySources& sources, const Catalog&
       std::string retire;
       if (auto r = retire_at.find(h); r != retire_at.end()) retire = fmt::format(" retire: \"{}\"", r->second.str());
       std::vector<std::string> about{h->cpu_text};
-      if (!h->vendor.empty() || !h->model.empty()) about.push_back(std::string(trim(h->vendor + " " + h->model)));
+      if (!h->vendor.empty() || !h->model.empty()) about.emplace_back(trim(h->vendor + " " + h->model));
       if (!h->esx_version.empty()) about.push_back(h->esx_version);
       if (h->bios) about.push_back("BIOS " + h->bios->str());
       if (h->cpu_usage || h->memory_usage)

@@ -838,8 +838,8 @@ InventoryResult import_inventory(const InventorySources& sources, const Catalog&
         const int cores = h->cores > 0 ? h->cores : h->sockets * h->cpu->cores_per_socket;
         const double host_demand = cores * std::max(0.05, h->cpu->relative_speed) * *h->cpu_usage / 100;
         // No more than its vCPUs can use at the part's speed.
-        const double share = std::min(host_demand * v.vcpus / running_vcpus[v.host],
-                                      v.vcpus * std::max(0.05, h->cpu->relative_speed));
+        const double share =
+            std::min(host_demand * v.vcpus / running_vcpus[v.host], v.vcpus * std::max(0.05, h->cpu->relative_speed));
         line += fmt::format("cpu_demand: {:.3g} ", std::max(0.01, share));
         ++demand_from_host;
       }

@@ -800,7 +800,11 @@ InventoryResult import_inventory(const InventorySources& sources, const Catalog&
       unmapped_os[os.empty() ? text : fmt::format("{} (as {}: not in the catalog)", text, os)]++;
       notes.push_back("OS " + text);
     }
-    // HA restart priority: vSphere's five levels as evcsim's three.
+    // HA restart priority: vSphere's levels (vSphere API
+    // ClusterDasVmSettingsRestartPriority: disabled, lowest, low, medium,
+    // high, highest -- lowest and highest since API 6.5 -- and
+    // clusterRestartPriority, the cluster's default) as evcsim's three;
+    // disabled (HA does not restart the VM) has no equal here: low, noted.
     const std::string& p = v.ha_priority;
     if (p == "highest" || p == "high") line += "ha_priority: \"high\" ";
     else if (p == "low" || p == "lowest") line += "ha_priority: \"low\" ";

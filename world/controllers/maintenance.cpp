@@ -98,14 +98,16 @@ void MaintenanceController::evacuate(int host) {
   Asked planning;
   auto allowed = [&](int i, int d) { return ask(planning, i, d, false); };
   // The plan is sought first among the 2 x VMs emptiest hosts (at least 16),
-  // one VM to each where it can, so that the moves run side by side and the
-  // flow has O(VMs^2) edges instead of O(VMs x hosts); only if that leaves a
-  // VM behind is the whole cluster searched, so no feasible plan is missed.
+  // spread evenly over them (as DRS spreads a host entering maintenance), so
+  // that the moves run side by side, no host takes a whole host's VMs while
+  // others stay empty, and the flow has O(VMs^2) edges instead of
+  // O(VMs x hosts); only if that leaves a VM behind is the whole cluster
+  // searched without the spread, so no feasible plan is missed.
   const size_t near = std::min(dests.size(), std::max<size_t>(16, 2 * leaving.size()));
   EvacuationPlan plan;
   std::vector<const std::vector<int64_t>*> searched;  // the host sets the plan was sought among
   std::vector<int64_t> near_free;
-  if (near < dests.size()) {
+  if (near > 0) {
     near_free.assign(free.begin(), free.begin() + static_cast<long>(near));
     const int spread = static_cast<int>((leaving.size() + near - 1) / near);
     plan = plan_evacuation(ram, near_free, allowed, spread);

@@ -27,6 +27,9 @@ constexpr double kDay = 86400, kYear = 365.25 * kDay, kQuarter = kYear / 4;
 // expirationreminder.com, "Server Warranty", 2025). kVendorSupportYears is the
 // typical contract, kVendorSupportMaxYears the longest extension.
 static_assert(kVendorSupportYears <= kVendorSupportMaxYears);
+constexpr const char* kVendorSource =
+    "hardware support: 1-3 years included, extensions in 1-3 year steps to a vendor-defined maximum, often 5 to 7 "
+    "years from shipment (secondary: expirationreminder.com, \"Server Warranty\")";
 
 // ESXi end of general support (VMware/Broadcom's lifecycle matrix; the policy
 // gives a major release 5 years of general support and 2 of technical
@@ -108,6 +111,7 @@ Demand demand_at(const ScenarioSpec& spec, int cluster, double t) {
 // is stranded (that release's end of general support, when a later one refuses it).
 struct EsxiFate {
   std::string last, stranded = "unknown", why;
+  std::vector<std::string> sources;
 };
 EsxiFate esxi_fate(const CpuModel& part) {
   std::vector<std::string> releases = kReleases;
@@ -130,28 +134,29 @@ EsxiFate esxi_fate(const CpuModel& part) {
   }
   if (f.last.empty()) {
     f.last = "unknown";
-    f.why = fmt::format("the catalog has no ESXi support facts for {} (no source found): unknown", part.name);
+    f.why = "the catalog has no ESXi support facts for the part (no source found)";
     return f;
   }
+  f.sources.push_back(last_why);
   if (refused_by.empty()) {
     f.why = last_status == Support::deprecated
-                ? fmt::format(
-                      "ESXi {} runs it but warns it is deprecated: a later release drops it, when is not "
-                      "known ({})",
-                      f.last, last_why)
-                : fmt::format("no release known to refuse it ({})", last_why);
+                ? fmt::format("ESXi {} runs it but warns it is deprecated: a later release drops it, when is not known",
+                              f.last)
+                : fmt::format("ESXi {} runs it; no release is known to refuse it", f.last);
     return f;
   }
+  f.sources.push_back(refused_why);
   const auto life = esxi_lifecycle(f.last);
+  if (life) f.sources.emplace_back(life->source);
   if (life && !life->end_of_general_support.empty()) {
     f.stranded = std::string(life->end_of_general_support);
-    f.why = fmt::format("ESXi {} is the last release that runs it, its general support ends {} ({}); {}", life->release,
-                        f.stranded, life->source, refused_why);
+    f.why = fmt::format("ESXi {} is the last release that runs it, its general support ends {}; ESXi {} refuses it",
+                        life->release, f.stranded, refused_by);
   } else {
     f.why = fmt::format(
-        "ESXi {} is the last release known to run it, its end of general support is not known "
-        "({}); {}",
-        f.last, life ? life->source : "no lifecycle entry", refused_why);
+        "ESXi {} is the last release known to run it, its end of general support is not published; ESXi {} "
+        "refuses it",
+        f.last, refused_by);
   }
   return f;
 }
@@ -240,11 +245,11 @@ plan_report::Outlook outlook(const ScenarioSpec& spec, const Catalog& catalog, c
     if (leave) r.set_leaves(leave->str());
     std::string why;
     if (vendor_hit)
-      why = fmt::format("vendor support {} {} ({} years from purchase, a typical contract; extensions to {}){}",
-                        vendor_end < start ? "ended" : "ends", vendor_end.str(), kVendorSupportYears,
-                        add_years(purchased, kVendorSupportMaxYears).str(),
-                        purchased.valid() ? "" : " (no purchase date)");
+      why = fmt::format("vendor support {} {} (extensions to {})", vendor_end < start ? "ended" : "ends",
+                        vendor_end.str(), add_years(purchased, kVendorSupportMaxYears).str());
     r.set_why(why + (why.empty() ? "" : "; ") + f.why);
+    if (vendor_hit) r.add_sources(kVendorSource);
+    for (const auto& src : f.sources) r.add_sources(src);
     const std::string first = std::min(vendor_end.str(), f.stranded == "unknown" ? std::string("9999") : f.stranded);
     rows.push_back({first + name, std::move(r)});
   };
@@ -514,18 +519,32 @@ std::string outlook_html(const plan_report::Outlook& o, const std::string& id) {
       "ends</th><th>last ESXi</th><th>stranded</th><th>leaves</th><th>why</th></tr>\n",
       id);
   int n = 0;
+  std::vector<std::string> sources;  // each once, numbered in order of first use
   for (const auto& h : o.hosts()) {
     if (++n > kHtmlRows) break;
+    std::string refs;
+    for (const auto& src : h.sources()) {
+      auto it = std::find(sources.begin(), sources.end(), src);
+      if (it == sources.end()) it = sources.insert(sources.end(), src);
+      refs += fmt::format("{}[{}]", refs.empty() ? " " : "", it - sources.begin() + 1);
+    }
     out += fmt::format(
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></"
-        "tr>\n",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"d\">{}</td><td class=\"d\">{}</td><td>{}</td><td "
+        "class=\"d\">{}</td><td class=\"d\">{}</td><td>{}{}</td></tr>\n",
         xml_escape(h.host()), xml_escape(h.cluster()), xml_escape(h.cpu()), h.purchased(), h.vendor_support_end(),
-        xml_escape(h.last_esxi()), h.stranded(), h.leaves().empty() ? "stays" : h.leaves(), xml_escape(h.why()));
+        xml_escape(h.last_esxi()), h.stranded(), h.leaves().empty() ? "stays" : h.leaves(), xml_escape(h.why()), refs);
   }
   if (o.hosts_size() > kHtmlRows)
     out += fmt::format("<tr><td colspan=\"9\">... {} more in plan.json</td></tr>\n", o.hosts_size() - kHtmlRows);
+  if (o.hosts_size() == 0) out += "<tr><td colspan=\"9\">none</td></tr>\n";
+  out += "</table>\n";
+  if (!sources.empty()) {
+    out += "<ol class=\"sources\">";
+    for (const auto& src : sources) out += "<li>" + xml_escape(src) + "</li>";
+    out += "</ol>\n";
+  }
   out += fmt::format(
-      "</table>\n<table id=\"{}-capacity\"><tr><th>cluster</th><th>capacity exhausted</th><th>RAM needed "
+      "<table id=\"{}-capacity\"><tr><th>cluster</th><th>capacity exhausted</th><th>RAM needed "
       "(GiB)</th><th>RAM usable, one host spare</th><th>CPU needed</th><th>CPU usable</th></tr>\n",
       id);
   for (const auto& c : o.capacity())
@@ -596,7 +615,8 @@ std::string vms_line(const plan_report::Outlook& o) {
 
 std::string do_nothing_html(const plan_report::PlanReport& rep) {
   std::string out =
-      "<h2 id=\"do-nothing\">What breaks if we do nothing, and with the plan</h2>\n<p>Hosts past their vendor's "
+      "<h2 id=\"do-nothing\">What breaks if we do nothing, and with the plan</h2>\n<style>td.d{white-space:nowrap} "
+      "ol.sources{font-size:12px;color:#444}</style>\n<p>Hosts past their vendor's "
       "hardware support (" +
       std::to_string(kVendorSupportYears) + " years from purchase, a typical contract; extensions to " +
       std::to_string(kVendorSupportMaxYears) +

@@ -45,7 +45,14 @@ TEST(DoNothing, NamesHostsPastVendorSupportWithTheirDates) {
   EXPECT_EQ(o.hosts(0).last_esxi(), "6.0");
   EXPECT_EQ(o.hosts(0).stranded(), "2020-03-12");
   EXPECT_NE(o.hosts(0).why().find("vendor support ended 2013-01"), std::string::npos) << o.hosts(0).why();
-  EXPECT_NE(o.hosts(0).why().find("ESXi 6.5 and later refuse"), std::string::npos) << o.hosts(0).why();
+  EXPECT_NE(o.hosts(0).why().find("ESXi 6.0 is the last release that runs it, its general support ends 2020-03-12; "
+                                  "ESXi 6.5 refuses it"),
+            std::string::npos)
+      << o.hosts(0).why();
+  // The sources: the vendor's, the catalog's on ESXi 6.5, and the lifecycle's.
+  ASSERT_EQ(o.hosts(0).sources_size(), 4) << o.hosts(0).DebugString();
+  EXPECT_NE(o.hosts(0).sources(2).find("vSphere 6.5 U1 release notes"), std::string::npos);
+  EXPECT_NE(o.hosts(0).sources(3).find("2020-03-12"), std::string::npos);
   EXPECT_EQ(o.hosts(1).host(), "old-2");
 }
 

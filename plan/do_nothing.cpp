@@ -9,11 +9,13 @@
 #include <fmt/format.h>
 
 #include "base/text_util.hpp"
+#include "base/textproto.hpp"
 #include "catalog/guest_os.hpp"
 #include "catalog/hypervisor_support.hpp"
 #include "cpu/feature_registry.hpp"
 #include "policy/procurement/procurement_policy.hpp"
 #include "reports/results.hpp"
+#include "scenario/scenario.pb.h"
 
 namespace evcsim::plan {
 
@@ -197,7 +199,26 @@ FloorAnswer os_floor_met(int os, const FeatureSet& view) {
   return {FloorCheck::unknown, fmt::format("the guest OS catalog has no CPU floor for {} yet", name)};
 }
 
-plan_report::Outlook outlook(const ScenarioSpec& spec, const Catalog& catalog, const Plan* plan) {
+CapturedViews captured_views(const std::string& text, const std::string& file, const ScenarioSpec& spec,
+                             const Catalog& catalog) {
+  scenario::Scenario msg;
+  const TextprotoFile tp(file, text, &msg);
+  CapturedViews out;
+  for (int i = 0; i < msg.vm_size(); ++i) {
+    const auto& g = msg.vm(i);
+    if (g.captured_view().empty()) continue;
+    const Baseline* b = catalog.find_baseline(g.captured_view());
+    if (!b)
+      tp.fail(tp.line(g, "captured_view", -1, tp.nested(msg, "vm", i)), "captured_view",
+              fmt::format("vm {}: unknown mode '{}' (`evcsim cpu modes` lists them)", g.name(), g.captured_view()));
+    for (const auto& v : spec.vms)
+      if (v.group == g.name()) out[v.name] = b;
+  }
+  return out;
+}
+
+plan_report::Outlook outlook(const ScenarioSpec& spec, const Catalog& catalog, const Plan* plan,
+                             const CapturedViews& views) {
   (void)catalog;
   plan_report::Outlook out;
   out.set_name(plan ? "the plan" : "do nothing");
@@ -331,6 +352,28 @@ plan_report::Outlook outlook(const ScenarioSpec& spec, const Catalog& catalog, c
                               x.from, x.to));
       }
     }
+  // VMs whose captured view is below their cluster's mode (the export's):
+  // they run on it until their next power cycle, doing nothing or not.
+  for (const auto& v : spec.vms) {
+    const auto it = views.find(v.name);
+    const auto& mode = spec.clusters[static_cast<size_t>(v.cluster)].baseline;
+    if (it == views.end() || v.arrival_slot || v.start_powered_off || !mode) continue;
+    const Baseline& seen = *it->second;
+    if (seen.name == mode->name || !mode->includes(seen)) continue;
+    const FeatureSet more = mode->features - seen.features;
+    auto* r = out.add_vms();
+    r->set_vm(v.name);
+    r->set_cluster(spec.clusters[static_cast<size_t>(v.cluster)].name);
+    r->set_risk("old view");
+    r->set_date(calendar_date(start, 0));
+    r->set_details(fmt::format(
+        "runs on {}, below cluster {}'s {} ({} notable features, {} in all, unseen) until its "
+        "next power cycle{}",
+        seen.name, r->cluster(), mode->name, notable_count(more), more.count(),
+        cycle_days > 0
+            ? fmt::format(" (every {} days: by {})", grouped(cycle_days, 0), calendar_date(start, cycle_days * kDay))
+            : " (the scenario schedules none)"));
+  }
   const std::string end_day = calendar_date(start, spec.horizon_s);
   uint32_t without_os = 0;
   for (const auto& v : spec.vms) {
@@ -367,9 +410,10 @@ plan_report::Outlook outlook(const ScenarioSpec& spec, const Catalog& catalog, c
   if (without_os > 0)
     out.add_notes(
         fmt::format("{} VM(s) have no guest_os in the scenario: their OS end of support is unknown", without_os));
-  if (!plan)
+  if (views.empty())
     out.add_notes(
-        "the scenario records no VM's captured view: every VM starts on its cluster's mode, so none is on an old view");
+        "the scenario records no VM's captured view (vm { captured_view }): VMs are taken to run on their cluster's "
+        "mode");
   if (spec.hypervisor.esxi.empty())
     out.add_notes(
         "the scenario does not say which ESXi release the hosts run (hypervisor { esxi }): each host is taken to "

@@ -16,6 +16,7 @@
 // catalog has floors). Dates are months ("YYYY-MM") or days ("YYYY-MM-DD").
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,8 +49,17 @@ struct FloorAnswer {
 };
 FloorAnswer os_floor_met(int os, const FeatureSet& view);
 
+// VM name -> the mode it captured at its last power-on, from the scenario's
+// `vm { captured_view }` (`text` is the scenario file `file`, as loaded into
+// `spec`); throws InputError naming file, line and field for a mode the
+// catalog does not have.
+using CapturedViews = std::map<std::string, const Baseline*>;
+CapturedViews captured_views(const std::string& text, const std::string& file, const ScenarioSpec& spec,
+                             const Catalog& catalog);
+
 // The outlook for the fleet as it is (`plan` null) or for `plan`.
-plan_report::Outlook outlook(const ScenarioSpec& spec, const Catalog& catalog, const Plan* plan);
+plan_report::Outlook outlook(const ScenarioSpec& spec, const Catalog& catalog, const Plan* plan,
+                             const CapturedViews& views = {});
 
 // Per cluster, what to do in words: EVC to enable or raise, hosts to retire
 // and parts to buy (the plan's), and what breaks otherwise (the outlooks).

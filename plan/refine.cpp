@@ -89,6 +89,7 @@ int plan_and_check(const PlanRequest& req, std::ostream& summary, std::ostream& 
   std::string text = read_file(req.scenario);
   ScenarioSpec spec = parse_scenario(text, req.scenario, cat);  // errors name file, line and field
   google::protobuf::TextFormat::ParseFromString(text, &msg);
+  const CapturedViews views = captured_views(text, req.scenario, spec, cat);
   if (!req.horizon.empty()) {
     try {
       (void)parse_duration(req.horizon);
@@ -185,8 +186,8 @@ int plan_and_check(const PlanRequest& req, std::ostream& summary, std::ostream& 
     x->set_binding(s.binding);
   }
   // What breaks if we do nothing, and with the plan (plan/do_nothing.hpp).
-  *rep.mutable_do_nothing() = outlook(spec, cat, nullptr);
-  *rep.mutable_with_plan() = outlook(spec, cat, &p);
+  *rep.mutable_do_nothing() = outlook(spec, cat, nullptr, views);
+  *rep.mutable_with_plan() = outlook(spec, cat, &p, views);
   add_recommendations(spec, cat, p, &rep);
   out.write("plan.json", to_json(rep));
   std::string html = plan_html(rep, base, planned, spec);

@@ -7,6 +7,7 @@
 #include <google/protobuf/text_format.h>
 #include <gtest/gtest.h>
 
+#include "base/error.hpp"
 #include "base/json.hpp"
 #include "catalog/guest_os.hpp"
 #include "scenario/scenario.pb.h"
@@ -95,6 +96,45 @@ TEST(DoNothing, EsxiLifecycleTakesTheMajorRelease) {
   EXPECT_EQ(plan::esxi_lifecycle("7.0")->end_of_general_support, "2025-10-02");
   EXPECT_EQ(plan::esxi_lifecycle("9.0")->end_of_general_support, "");  // not published
   EXPECT_FALSE(plan::esxi_lifecycle("5.0"));
+}
+
+// A VM group whose captured view (the export's `min Required EVC Mode Key`)
+// is below its cluster's mode is named as on an old view, doing nothing too.
+TEST(DoNothing, VmsBelowTheClustersModeAreOnAnOldView) {
+  const std::string text = std::string(kFleet) +
+                           "cluster { name: \"d\" baseline: \"intel-penryn\" hosts { cpu: \"E5420\" count: 3 } }\n"
+                           "vm { name: \"moved\" count: 2 cluster: \"d\" captured_view: \"intel-merom\" }\n"
+                           "vm { name: \"same\" cluster: \"d\" captured_view: \"intel-penryn\" }\n";
+  const ScenarioSpec spec = parse_scenario(text, "fleet.textproto", Catalog::builtin());
+  const auto views = plan::captured_views(text, "fleet.textproto", spec, Catalog::builtin());
+  EXPECT_EQ(views.size(), 3u);
+  const auto o = plan::outlook(spec, Catalog::builtin(), nullptr, views);
+  std::vector<std::string> old;
+  for (const auto& v : o.vms())
+    if (v.risk() == "old view") {
+      old.push_back(v.vm());
+      EXPECT_EQ(v.date(), "2014-01-01");
+      EXPECT_NE(v.details().find("runs on intel-merom, below cluster d's intel-penryn (1 notable features"),
+                std::string::npos)
+          << v.details();
+      EXPECT_NE(v.details().find("until its next power cycle (every 90 days: by 2014-04-01)"), std::string::npos)
+          << v.details();
+    }
+  EXPECT_EQ(old, (std::vector<std::string>{"moved-1", "moved-2"}));
+}
+
+TEST(DoNothing, AnUnknownCapturedViewIsNamedWithFileLineAndField) {
+  const std::string text = std::string(kFleet) + "vm { name: \"m\" cluster: \"c\"\n  captured_view: \"intel-nope\" }\n";
+  const ScenarioSpec spec = parse_scenario(text, "fleet.textproto", Catalog::builtin());
+  try {
+    plan::captured_views(text, "fleet.textproto", spec, Catalog::builtin());
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), "fleet.textproto");
+    EXPECT_EQ(e.line(), 12);  // the captured_view line
+    EXPECT_EQ(e.field(), "captured_view");
+    EXPECT_NE(std::string(e.what()).find("intel-nope"), std::string::npos) << e.what();
+  }
 }
 
 // A plan that retires the old hosts leaves them out of its outlook, and the

@@ -525,7 +525,7 @@ void add_recommendations(const ScenarioSpec& spec, const Catalog& catalog, const
     for (const auto& [key, b] : buy)
       act.push_back(fmt::format("buy {} x {} in {} ({})", b.first, key.second,
                                 quarter_name(plan.quarters[static_cast<size_t>(key.first)]), b.second));
-    if (act.empty()) act.push_back("keep as is");
+    if (act.empty()) act.emplace_back("keep as is");
     // Doing nothing, and what the plan leaves.
     std::vector<std::string> nothing_breaks, plan_leaves;
     if (auto h = cluster_hosts_clause(nothing, cl.name); !h.empty()) nothing_breaks.push_back(h);

@@ -22,6 +22,7 @@ namespace evcsim::plan {
 namespace {
 
 constexpr double kDay = 86400, kYear = 365.25 * kDay, kQuarter = kYear / 4;
+constexpr int kMaxVmRows = 20000;  // per outlook: a ten-year plan's raises over thousands of VMs
 
 // Hardware support life: vendors include 1 to 3 years with a server and sell
 // extensions in 1-3 year steps up to a vendor-defined maximum, often 5 to 7
@@ -333,12 +334,19 @@ plan_report::Outlook outlook(const ScenarioSpec& spec, const Catalog& catalog, c
   // VMs: on an old view after the plan's raises (until their next power
   // cycle), and guest OS end of support within the horizon.
   const double cycle_days = spec.workload.power_cycle_every_days;
+  plan_report::VmRisk scratch;  // rows past kMaxVmRows go here, counted
+  uint32_t left_out = 0;
+  auto add_vm = [&]() -> plan_report::VmRisk* {
+    if (out.vms_size() < kMaxVmRows) return out.add_vms();
+    ++left_out;
+    return &scratch;
+  };
   if (plan)
     for (const auto& x : plan->raises) {
       const double t = seconds_at(start, quarters[static_cast<size_t>(x.quarter)].str()) + kRaiseDelayDays * kDay;
       for (const auto& v : spec.vms) {
         if (v.arrival_slot || v.start_powered_off || v.cluster != x.cluster) continue;
-        auto* r = out.add_vms();
+        auto* r = add_vm();
         r->set_vm(v.name);
         r->set_cluster(spec.clusters[static_cast<size_t>(v.cluster)].name);
         r->set_risk("old view");
@@ -361,7 +369,7 @@ plan_report::Outlook outlook(const ScenarioSpec& spec, const Catalog& catalog, c
     const Baseline& seen = *it->second;
     if (seen.name == mode->name || !mode->includes(seen)) continue;
     const FeatureSet more = mode->features - seen.features;
-    auto* r = out.add_vms();
+    auto* r = add_vm();
     r->set_vm(v.name);
     r->set_cluster(spec.clusters[static_cast<size_t>(v.cluster)].name);
     r->set_risk("old view");
@@ -386,7 +394,7 @@ plan_report::Outlook outlook(const ScenarioSpec& spec, const Catalog& catalog, c
     if (std::string(os.end_of_support) > end_day) continue;
     const int next = current_release(v.guest_os, os.end_of_support);
     const auto& name = spec.clusters[static_cast<size_t>(v.cluster)].name;
-    auto* r = out.add_vms();
+    auto* r = add_vm();
     r->set_vm(v.name);
     r->set_cluster(name);
     r->set_risk("guest OS end of support");
@@ -407,6 +415,12 @@ plan_report::Outlook outlook(const ScenarioSpec& spec, const Catalog& catalog, c
                                next_text));
   }
   out.set_vms_without_os(without_os);
+  out.set_vms_left_out(left_out);
+  if (left_out > 0)
+    out.add_notes(
+        fmt::format("{} more VM row(s) left out of the first {} (every VM of a raised cluster is on an "
+                    "old view until its power cycle)",
+                    left_out, kMaxVmRows));
   if (without_os > 0)
     out.add_notes(
         fmt::format("{} VM(s) have no guest_os in the scenario: their OS end of support is unknown", without_os));

@@ -254,7 +254,17 @@ plan_report::Outlook outlook(const ScenarioSpec& spec, const Catalog& catalog, c
     const YearMonth gone = leave ? *leave : end;
     const bool vendor_hit = vendor_end < gone;
     const bool esxi_hit = f.stranded == "unknown" || f.stranded < gone.str();
-    if (!vendor_hit && !esxi_hit) return;
+    // The release the scenario says the fleet runs, when its general support
+    // ends while the host is in service and a later release runs the part.
+    std::string running;
+    if (const auto& esxi = spec.hypervisor.esxi; !esxi.empty())
+      if (const auto life = esxi_lifecycle(esxi);
+          life && !life->end_of_general_support.empty() && std::string(life->end_of_general_support) < gone.str())
+        running = fmt::format(
+            "runs ESXi {} (hypervisor {{ esxi }}), its general support {} {}{}", esxi,
+            std::string(life->end_of_general_support) < start.str() ? "ended" : "ends", life->end_of_general_support,
+            f.last != "unknown" && compare_esxi(f.last, esxi) > 0 ? fmt::format(": upgrade to ESXi {}", f.last) : "");
+    if (!vendor_hit && !esxi_hit && running.empty()) return;
     plan_report::HostRisk r;
     r.set_host(name);
     r.set_cluster(spec.clusters[static_cast<size_t>(cluster)].name);
@@ -269,6 +279,7 @@ plan_report::Outlook outlook(const ScenarioSpec& spec, const Catalog& catalog, c
     if (vendor_hit)
       why = fmt::format("vendor support {} {} (extensions to {})", vendor_end < start ? "ended" : "ends",
                         vendor_end.str(), add_years(purchased, kVendorSupportMaxYears).str());
+    if (!running.empty()) why += (why.empty() ? "" : "; ") + running;
     r.set_why(why + (why.empty() ? "" : "; ") + f.why);
     if (vendor_hit) r.add_sources(kVendorSource);
     for (const auto& src : f.sources) r.add_sources(src);

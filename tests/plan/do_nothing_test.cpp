@@ -57,6 +57,22 @@ TEST(DoNothing, NamesHostsPastVendorSupportWithTheirDates) {
   EXPECT_EQ(o.hosts(1).host(), "old-2");
 }
 
+// The release the scenario says the fleet runs ends its general support
+// while the hosts are in service: the hosts say so, and what to upgrade to.
+TEST(DoNothing, TheRunningReleasesEndOfSupportIsNamedWithTheUpgrade) {
+  std::string text = std::string(kFleet) + "hypervisor { esxi: \"5.5\" }\n";
+  const std::string three = "horizon: \"3y\"";
+  text.replace(text.find(three), three.size(), "horizon: \"5y\"");
+  const auto o =
+      plan::outlook(parse_scenario(text, "fleet.textproto", Catalog::builtin()), Catalog::builtin(), nullptr);
+  ASSERT_EQ(o.hosts_size(), 4) << o.DebugString();  // the young hosts too: 5.5 ends 2018-09-19, before 2019-01
+  for (const auto& h : o.hosts())
+    EXPECT_NE(h.why().find("runs ESXi 5.5 (hypervisor { esxi }), its general support ends 2018-09-19: upgrade to "
+                           "ESXi 6.0"),
+              std::string::npos)
+        << h.why();
+}
+
 TEST(DoNothing, CapacityRunsOutInTheQuarterDemandNoLongerFitsWithOneHostSpare) {
   const auto o = plan::outlook(fleet(), Catalog::builtin(), nullptr);
   ASSERT_EQ(o.capacity_size(), 1);

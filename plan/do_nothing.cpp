@@ -613,8 +613,9 @@ std::string outlook_html(const plan_report::Outlook& o, const std::string& id) {
     out += "</ol>\n";
   }
   out += fmt::format(
-      "<table id=\"{}-capacity\"><tr><th>cluster</th><th>capacity exhausted</th><th>RAM needed "
-      "(GiB)</th><th>RAM usable, one host spare</th><th>CPU needed</th><th>CPU usable</th></tr>\n",
+      "<table id=\"{}-capacity\"><tr><th>cluster</th><th>capacity exhausted</th><th>RAM needed (GiB, with "
+      "headroom; that quarter or the last)</th><th>RAM usable, one host spare</th><th>CPU needed</th><th>CPU "
+      "usable</th></tr>\n",
       id);
   for (const auto& c : o.capacity())
     out += fmt::format(
@@ -631,8 +632,8 @@ std::string outlook_html(const plan_report::Outlook& o, const std::string& id) {
   n = 0;
   for (const auto& v : o.vms()) {
     if (++n > kHtmlRows) break;
-    out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", xml_escape(v.vm()),
-                       xml_escape(v.cluster()), v.risk(), v.date(), xml_escape(v.details()));
+    out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"d\">{}</td><td>{}</td></tr>\n",
+                       xml_escape(v.vm()), xml_escape(v.cluster()), v.risk(), v.date(), xml_escape(v.details()));
   }
   if (o.vms_size() > kHtmlRows)
     out += fmt::format("<tr><td colspan=\"5\">... {} more in plan.json</td></tr>\n", o.vms_size() - kHtmlRows);

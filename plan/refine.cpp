@@ -14,6 +14,7 @@
 #include "base/text_util.hpp"
 #include "base/textproto.hpp"
 #include "events/event_store.hpp"
+#include "plan/do_nothing.hpp"
 #include "reports/output_dir.hpp"
 #include "reports/plan_report.hpp"
 #include "scenario/scenario.pb.h"
@@ -88,6 +89,7 @@ int plan_and_check(const PlanRequest& req, std::ostream& summary, std::ostream& 
   std::string text = read_file(req.scenario);
   ScenarioSpec spec = parse_scenario(text, req.scenario, cat);  // errors name file, line and field
   google::protobuf::TextFormat::ParseFromString(text, &msg);
+  const CapturedViews views = captured_views(text, req.scenario, spec, cat);
   if (!req.horizon.empty()) {
     try {
       (void)parse_duration(req.horizon);
@@ -183,10 +185,16 @@ int plan_and_check(const PlanRequest& req, std::ostream& summary, std::ostream& 
     x->set_capacity(s.capacity);
     x->set_binding(s.binding);
   }
+  // What breaks if we do nothing, and with the plan (plan/do_nothing.hpp).
+  *rep.mutable_do_nothing() = outlook(spec, cat, nullptr, views);
+  *rep.mutable_with_plan() = outlook(spec, cat, &p, views);
+  add_recommendations(spec, cat, p, &rep);
   out.write("plan.json", to_json(rep));
-  out.write("plan.html", plan_html(rep, base, planned, spec));
+  std::string html = plan_html(rep, base, planned, spec);
+  html.insert(html.rfind("</body>"), do_nothing_html(rep));
+  out.write("plan.html", html);
 
-  summary << plan_text(rep);
+  summary << plan_text(rep) << do_nothing_text(rep);
   summary << fmt::format("wrote {}/plan.{{textproto,json,html}}; the runs in baseline-run/ and plan-run/\n", req.out);
   return 0;
 }

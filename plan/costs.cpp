@@ -44,7 +44,8 @@ CostModel CostModel::from(const scenario::Costs& c, const std::string& scenario_
   check(c.usd_per_core(), "costs.usd_per_core", f);
   check(c.usd_per_gib(), "costs.usd_per_gib", f);
   check(c.pue(), "costs.pue", f);
-  if (c.pue() > 0 && c.pue() < 1) throw InputError("a PUE is at least 1 (facility power / IT power)", f, 0, "costs.pue");
+  if (c.pue() > 0 && c.pue() < 1)
+    throw InputError("a PUE is at least 1 (facility power / IT power)", f, 0, "costs.pue");
   if (c.pue() > 0) m.pue = c.pue();
   check(c.usd_per_kwh(), "costs.usd_per_kwh", f);
   if (c.usd_per_kwh() > 0) m.usd_per_kwh = c.usd_per_kwh();
@@ -133,9 +134,10 @@ CostModel CostModel::from(const scenario::Costs& c, const std::string& scenario_
         "licensing guides, 2026: secondary sources)",
         grouped(m.usd_per_core_year, 0), m.min_cores_per_cpu, m.min_cores_per_order));
   else if (m.licensing == Licensing::per_socket)
-    a.push_back(fmt::format("licensing: per CPU (legacy), ${} per CPU-year, one license per {} cores of a CPU "
-                            "(the 2020 per-CPU rule; the price an estimate)",
-                            grouped(m.usd_per_socket_year, 0), m.cores_per_socket_license));
+    a.push_back(
+        fmt::format("licensing: per CPU (legacy), ${} per CPU-year, one license per {} cores of a CPU "
+                    "(the 2020 per-CPU rule; the price an estimate)",
+                    grouped(m.usd_per_socket_year, 0), m.cores_per_socket_license));
   else a.push_back("licensing: none");
   a.push_back(fmt::format(
       "power: a host draws {} W + CPUs at {}% of TDP + {} W per GiB (estimates), x PUE {} (Uptime Institute "
@@ -160,14 +162,16 @@ int CostModel::licensed_cores(int sockets, int cores) const {
 
 double CostModel::licensing_usd_year(int sockets, int cores) const {
   switch (licensing) {
-    case Licensing::per_core: return licensed_cores(sockets, cores) * usd_per_core_year;
+    case Licensing::per_core:
+      return licensed_cores(sockets, cores) * usd_per_core_year;
     case Licensing::per_socket: {
       sockets = std::max(1, sockets);
       const int per_cpu = (cores + sockets - 1) / sockets;
       const int licenses = sockets * std::max(1, (per_cpu + cores_per_socket_license - 1) / cores_per_socket_license);
       return licenses * usd_per_socket_year;
     }
-    case Licensing::none: return 0;
+    case Licensing::none:
+      return 0;
   }
   return 0;
 }
@@ -223,7 +227,8 @@ FleetCost fleet_cost(const CostModel& m, const std::vector<Stint>& fleet, const 
     }
     cy.licensing += licensing / 4;
     cy.power += m.power_usd_year(watts) / 4;
-    if (cy.hosts == 0 && cy.physical_cores == 0) cy.hosts = hosts, cy.physical_cores = cores, cy.licensed_cores = licensed;
+    if (cy.hosts == 0 && cy.physical_cores == 0)
+      cy.hosts = hosts, cy.physical_cores = cores, cy.licensed_cores = licensed;
     if (q == 0) out.hosts_start = hosts, out.cores_start = cores, out.licensed_start = licensed;
     if (q == Q - 1) out.hosts_end = hosts, out.cores_end = cores, out.licensed_end = licensed;
   }

@@ -72,7 +72,6 @@ Objective objective_named(const std::string& name) {
   throw InputError(fmt::format("unknown objective '{}': features, outage or balanced", name), "", 0, "--objective");
 }
 
-
 std::vector<ClusterRule> cluster_rules(const scenario::Scenario& msg, const ScenarioSpec& spec, const Options& o) {
   const auto& ps = msg.plan();
   auto parse_ha = [&](const std::string& text, const std::string& field, ClusterRule& r) {
@@ -108,17 +107,18 @@ std::vector<ClusterRule> cluster_rules(const scenario::Scenario& msg, const Scen
     // needs 3, a 4th rebuilds after a failure: VMware's vSAN planning guide,
     // "Sizing the vSAN Cluster for Failures to Tolerate").
     r.min_hosts = ps.min_hosts() > 0 ? static_cast<int>(ps.min_hosts()) : 3;
-    if (cl.vsan()) r.min_hosts = std::max(r.min_hosts, ps.min_hosts_vsan() > 0 ? static_cast<int>(ps.min_hosts_vsan()) : 4);
+    if (cl.vsan())
+      r.min_hosts = std::max(r.min_hosts, ps.min_hosts_vsan() > 0 ? static_cast<int>(ps.min_hosts_vsan()) : 4);
     if (cl.min_hosts() > 0) r.min_hosts = static_cast<int>(cl.min_hosts());
     if (o.min_hosts) r.min_hosts = *o.min_hosts;
     r.decommission = cl.decommission();
     if (r.decommission) r.ha_hosts = 0, r.ha_share = 0, r.min_hosts = 0;
     r.text = r.decommission ? "decommissioned: may be emptied"
-             : fmt::format("{}, at least {} host(s){}",
-                           r.ha_share > 0    ? fmt::format("HA keeps {:g}% free", r.ha_share * 100)
-                           : r.ha_hosts > 0 ? fmt::format("HA N+{}", r.ha_hosts)
-                                            : "no HA reserve",
-                           r.min_hosts, cl.vsan() ? " (vSAN)" : "");
+                            : fmt::format("{}, at least {} host(s){}",
+                                          r.ha_share > 0   ? fmt::format("HA keeps {:g}% free", r.ha_share * 100)
+                                          : r.ha_hosts > 0 ? fmt::format("HA N+{}", r.ha_hosts)
+                                                           : "no HA reserve",
+                                          r.min_hosts, cl.vsan() ? " (vSAN)" : "");
     out.push_back(r);
   }
   return out;
@@ -131,7 +131,8 @@ int replace_over_quarters(const scenario::Scenario& msg, const ScenarioSpec& spe
   try {
     s = parse_duration(text);
   } catch (const InputError& e) {
-    throw InputError(e.message(), o.replace_over ? "" : spec.file, 0, o.replace_over ? "--replace-over" : "plan.replace_over");
+    throw InputError(e.message(), o.replace_over ? "" : spec.file, 0,
+                     o.replace_over ? "--replace-over" : "plan.replace_over");
   }
   return std::max(1, static_cast<int>(std::lround(s / kQuarter)));
 }
@@ -151,11 +152,13 @@ std::vector<std::vector<QuarterState>> quarter_states(const ScenarioSpec& spec, 
       s.hosts += n;
       s.ram_gib += n * ram;
       s.capacity += n * cap;
-      if (n > 0) s.largest_ram_gib = std::max(s.largest_ram_gib, ram), s.largest_capacity = std::max(s.largest_capacity, cap);
+      if (n > 0)
+        s.largest_ram_gib = std::max(s.largest_ram_gib, ram), s.largest_capacity = std::max(s.largest_capacity, cap);
     };
     for (size_t g = 0; g < plan.groups.size(); ++g) {
       bool gone = false;
-      for (const auto& r : plan.retirements) gone = gone || (r.group == static_cast<int>(g) && r.quarter <= static_cast<int>(q));
+      for (const auto& r : plan.retirements)
+        gone = gone || (r.group == static_cast<int>(g) && r.quarter <= static_cast<int>(q));
       if (!gone) add(plan.groups[g].cluster, plan.groups[g].count, plan.groups[g].ram_gib, plan.groups[g].capacity);
     }
     for (const auto& p : plan.purchases)
@@ -181,7 +184,8 @@ std::vector<Stint> plan_fleet(const Plan& plan) {
     for (const auto& r : plan.retirements)
       if (r.group == static_cast<int>(g)) to = std::min(to, r.quarter);
     const Group& grp = plan.groups[g];
-    for (int i = 0; i < grp.count; ++i) out.push_back({grp.cluster, grp.cpu, grp.sockets, grp.cores, grp.ram_gib, 0, to, 0});
+    for (int i = 0; i < grp.count; ++i)
+      out.push_back({grp.cluster, grp.cpu, grp.sockets, grp.cores, grp.ram_gib, 0, to, 0});
   }
   for (const auto& p : plan.purchases)
     for (int i = 0; i < p.count; ++i)
@@ -207,7 +211,11 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
   plan.rules = cluster_rules(msg, spec, o);
   plan.costs = CostModel::from(msg.costs(), spec.file);
   const CostModel& money = plan.costs;
-  const double per_usd = w.money / 1000;  // objective units per dollar
+  // Objective units per dollar: the objective's, or what the scenario says a VM-feature-year is worth.
+  const double worth = msg.plan().usd_per_feature_vm_year();
+  if (!std::isfinite(worth) || worth < 0)
+    throw InputError("a VM-feature-year's worth in USD is >= 0", spec.file, 0, "plan.usd_per_feature_vm_year");
+  const double per_usd = worth > 0 ? w.features / worth : w.money / 1000;
   const int spread_q = replace_over_quarters(msg, spec, o);
   // Quarters that start at least a week before the end (a ten-year run from
   // January ends on the first day of the 41st quarter: no decision there).
@@ -270,9 +278,9 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
     if (first == 0 && last >= 0) last = std::max(last, std::min(Q - 1, spread_q - 1));
     // Running costs (licensing, power) a quarter, saved by retiring earlier.
     const double running_q = grp.count *
-                              (money.licensing_usd_year(grp.sockets, grp.cores) +
-                               money.power_usd_year(money.host_watts(*grp.cpu, grp.sockets, grp.ram_gib))) /
-                              4;
+                             (money.licensing_usd_year(grp.sockets, grp.cores) +
+                              money.power_usd_year(money.host_watts(*grp.cpu, grp.sockets, grp.ram_gib))) /
+                             4;
     std::vector<std::pair<int, double>> once;
     if (first >= 0)
       for (int q = first; q <= (last < 0 ? Q - 1 : last); ++q) {
@@ -336,14 +344,23 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
         if (p.vendor() != vendor[c] || p.launch.index() + qual > today.index() || today > p.end_of_sale) continue;
         const auto& b = spec.clusters[c].baseline;
         if (b && !check_admission(p, *b).ok) continue;  // cannot join the cluster as it is
-        const double ram = static_cast<double>(bought_ram_mib(p, spec.refresh.ram_gib)) / 1024;
-        const int cores = 2 * p.cores_per_socket;
-        const double price = money.host_price(p, cores, ram, today);
-        const double running_q =
-            (money.licensing_usd_year(2, cores) + money.power_usd_year(money.host_watts(p, 2, ram))) / 4;
-        int v = mip.var(fmt::format("buy[{},{},{}]", spec.clusters[c].name, p.name, today.str()), K::integer, 0, cap[c],
-                        0);  // its cost is set once its retirement is known
-        buys.push_back({v, static_cast<int>(c), q, &p, price, ram, bought_capacity(p), -1, cores, running_q});
+        // The part as the catalog has it (its typical SKU), and smaller SKUs
+        // of the generation (32 and 16 cores a CPU) with RAM in proportion:
+        // fewer, larger hosts or more, smaller ones.
+        const double full_ram = static_cast<double>(bought_ram_mib(p, spec.refresh.ram_gib)) / 1024;
+        for (const int per_cpu : {p.cores_per_socket, 32, 16}) {
+          if (per_cpu <= 0 || (per_cpu != p.cores_per_socket && per_cpu >= p.cores_per_socket)) continue;
+          const int cores = 2 * per_cpu;
+          const double ram = spec.refresh.ram_gib > 0 || per_cpu == p.cores_per_socket
+                                 ? full_ram
+                                 : std::max(64.0, 64 * std::round(full_ram * per_cpu / p.cores_per_socket / 64));
+          const double price = money.host_price(p, cores, ram, today);
+          const double running_q =
+              (money.licensing_usd_year(2, cores) + money.power_usd_year(money.host_watts(p, 2, ram))) / 4;
+          int v = mip.var(fmt::format("buy[{},{}x{},{}]", spec.clusters[c].name, p.name, cores, today.str()),
+                          K::integer, 0, cap[c], 0);  // its cost is set once its retirement is known
+          buys.push_back({v, static_cast<int>(c), q, &p, price, ram, host_capacity(cores, p), -1, cores, running_q});
+        }
       }
     }
   {
@@ -425,7 +442,7 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
   }
   // Capacity with headroom, the host cap, and the budget.
   std::vector<std::vector<std::pair<int, int>>> short_vars(C);  // (ram, cpu) per quarter
-  std::vector<std::vector<int>> short_hosts(C);                  // per quarter (-1: no minimum)
+  std::vector<std::vector<int>> short_hosts(C);                 // per quarter (-1: no minimum)
   for (size_t c = 0; c < C; ++c) {
     if (!include[c]) continue;
     const double headroom =
@@ -516,12 +533,12 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
       }
     }
   }
-  const std::optional<double> budget =
-      o.budget ? o.budget : msg.plan().budget_usd() > 0 ? std::optional<double>(msg.plan().budget_usd()) : std::nullopt;
-  if (budget) {
+  // The budget in USD over the horizon; 0: none.
+  const double budget = o.budget ? *o.budget : std::max(0.0, msg.plan().budget_usd());
+  if (budget > 0) {
     std::vector<std::pair<int, double>> spend;
     for (const Buy& b : buys) spend.emplace_back(b.var, b.price);
-    mip.row("budget", spend, -Mip::kInf, *budget);
+    mip.row("budget", spend, -Mip::kInf, budget);
   }
 
   plan.variables = mip.vars();
@@ -592,8 +609,8 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
                       ? fmt::format("no part on the market can join {} (the baseline cannot be lowered)",
                                     spec.clusters[c].baseline->name)
                       : "no part of the cluster's vendor is on the market";
-      else if (budget && *budget - spent < cheapest)
-        binding = fmt::format("the budget of ${} is spent", grouped(*budget, 0));
+      else if (budget > 0 && budget - spent < cheapest)
+        binding = fmt::format("the budget of ${} is spent", grouped(budget, 0));
       else {
         double hosts_present = 0;
         for (size_t g = 0; g < plan.groups.size(); ++g) {
@@ -629,7 +646,8 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
 
 Plan solve(const ScenarioSpec& spec, const scenario::Scenario& msg, const Catalog& catalog, const Options& o) {
   const size_t C = spec.clusters.size();
-  if (o.budget || msg.plan().budget_usd() > 0 || C == 1) return solve_clusters(spec, msg, catalog, o, std::vector<bool>(C, true));
+  if (o.budget || msg.plan().budget_usd() > 0 || C == 1)
+    return solve_clusters(spec, msg, catalog, o, std::vector<bool>(C, true));
   Plan all;
   Options each = o;
   each.time_limit_s = o.time_limit_s;  // each cluster's node limit usually ends it sooner
@@ -687,9 +705,11 @@ std::string plan_scenario_text(const scenario::Scenario& original, const Scenari
     auto* h = add->mutable_hosts();
     h->set_cpu(p.part->name);
     h->set_count(static_cast<uint32_t>(p.count));
-    h->set_name(fmt::format("{}-{}-{}", spec.clusters[static_cast<size_t>(p.cluster)].name, p.part->name,
+    h->set_name(fmt::format("{}-{}{}-{}", spec.clusters[static_cast<size_t>(p.cluster)].name, p.part->name,
+                            p.cores != 2 * p.part->cores_per_socket ? fmt::format("-{}c", p.cores) : "",
                             plan.quarters[static_cast<size_t>(p.quarter)].str()));
-    h->set_ram_gib(static_cast<uint32_t>(bought_ram_mib(*p.part, spec.refresh.ram_gib) / 1024));
+    h->set_ram_gib(static_cast<uint32_t>(std::lround(p.ram_gib)));
+    if (p.cores != 2 * p.part->cores_per_socket) h->set_cores(static_cast<uint32_t>(p.cores));
     h->set_purchased(plan.quarters[static_cast<size_t>(p.quarter)].str());
     if (p.retire_quarter >= 0) h->set_retire(plan.quarters[static_cast<size_t>(p.retire_quarter)].str());
   }

@@ -32,8 +32,9 @@ Objective objective_named(const std::string& name);
 
 struct Options {
   std::string objective = "balanced";
-  std::optional<double> budget;  // USD the purchases may cost over the horizon (default: the scenario's plan.budget_usd)
-  double window_years = 1;       // hosts retire within lifetime_years +/- this
+  std::optional<double>
+      budget;               // USD the purchases may cost over the horizon (default: the scenario's plan.budget_usd)
+  double window_years = 1;  // hosts retire within lifetime_years +/- this
   // Overrides of the scenario's `plan` block (every cluster): "n+1", "25%", "none"; hosts; "2y".
   std::optional<std::string> ha;
   std::optional<int> min_hosts;
@@ -49,19 +50,19 @@ struct Options {
 struct Group {
   int cluster = 0, index = 0;  // index among the cluster's host groups
   int count = 0;
-  int sockets = 2, cores = 0;  // per host
   const CpuModel* cpu = nullptr;
   YearMonth purchased;
   double ram_gib = 0, capacity = 0;  // per host
   std::string name;
+  int sockets = 2, cores = 0;  // per host
 };
 
 struct Purchase {
   int quarter = 0, cluster = 0;
   const CpuModel* part = nullptr;
   int count = 0;
-  double price_each = 0;   // USD
-  int cores = 0;           // per host (two sockets)
+  double price_each = 0;  // USD
+  int cores = 0;          // per host (two sockets)
   double ram_gib = 0, capacity = 0;
   int retire_quarter = -1;  // -1: beyond the horizon
   std::string why;          // "replacement", "growth", "a raise"
@@ -84,11 +85,11 @@ struct Shortfall {
 // What the plan keeps in a cluster at every quarter (scenario `plan` block,
 // the cluster's own fields, the CLI).
 struct ClusterRule {
-  int ha_hosts = 1;      // N+k: room to restart the k largest hosts' VMs
-  double ha_share = 0;   // or this share of the capacity kept free
+  int ha_hosts = 1;     // N+k: room to restart the k largest hosts' VMs
+  double ha_share = 0;  // or this share of the capacity kept free
   int min_hosts = 3;
   bool decommission = false;
-  std::string text;      // "N+1, at least 3 hosts"
+  std::string text;  // "N+1, at least 3 hosts"
 };
 std::vector<ClusterRule> cluster_rules(const scenario::Scenario& msg, const ScenarioSpec& spec, const Options& o);
 // "2y" -> quarters (at least 1).
@@ -98,9 +99,9 @@ int replace_over_quarters(const scenario::Scenario& msg, const ScenarioSpec& spe
 // and retirements), and the expected demand then.
 struct QuarterState {
   int hosts = 0;
-  double ram_gib = 0, capacity = 0;                // all hosts
+  double ram_gib = 0, capacity = 0;                  // all hosts
   double largest_ram_gib = 0, largest_capacity = 0;  // its largest host
-  double demand_ram_gib = 0, demand_capacity = 0;  // peak, without headroom
+  double demand_ram_gib = 0, demand_capacity = 0;    // peak, without headroom
 };
 
 struct Plan {

@@ -1,7 +1,7 @@
 #include "plan/refine.hpp"
 
-#include <filesystem>
 #include <algorithm>
+#include <filesystem>
 #include <future>
 #include <map>
 #include <set>
@@ -153,7 +153,8 @@ void add_plan_costs(plan_report::PlanReport& rep, const ScenarioSpec& spec, cons
                     const std::vector<Stint>* baseline) {
   const auto plan_hosts = plan_fleet(p), nothing = do_nothing_fleet(p);
   *rep.mutable_plan_cost() = fleet_cost_message(fleet_cost(p.costs, plan_hosts, p.quarters), "plan");
-  if (baseline) *rep.mutable_baseline_cost() = fleet_cost_message(fleet_cost(p.costs, *baseline, p.quarters), "as given");
+  if (baseline)
+    *rep.mutable_baseline_cost() = fleet_cost_message(fleet_cost(p.costs, *baseline, p.quarters), "as given");
   *rep.mutable_do_nothing_cost() = fleet_cost_message(fleet_cost(p.costs, nothing, p.quarters), "do nothing");
   for (const auto& a : p.costs.assumptions) rep.add_cost_assumptions(a);
   const auto states = quarter_states(spec, p);
@@ -285,8 +286,8 @@ int plan_and_check(const PlanRequest& req, std::ostream& summary, std::ostream& 
   for (const auto& x : p.purchases)
     act(x.quarter, 0, spec.clusters[static_cast<size_t>(x.cluster)].name, "buy",
         fmt::format(
-            "{} x {} ({}; {} cores, {} GiB; ${} each{})", x.count, x.part->name, x.why, x.cores,
-            grouped(x.ram_gib, 0), grouped(x.price_each, 0),
+            "{} x {} ({}; {} cores, {} GiB; ${} each{})", x.count, x.part->name, x.why, x.cores, grouped(x.ram_gib, 0),
+            grouped(x.price_each, 0),
             x.retire_quarter >= 0 ? ", retire " + p.quarters[static_cast<size_t>(x.retire_quarter)].str() : ""));
   for (const auto& x : p.retirements) {
     const auto& g = p.groups[static_cast<size_t>(x.group)];

@@ -54,10 +54,12 @@ std::string cost_html(const plan_report::PlanReport& rep) {
       "<h2>Cost per year</h2><p>Averages per year over the horizon, in US dollars: hardware is what is bought "
       "(spread over the years of the horizon), licensing and power are what the hosts present cost. "
       "&ldquo;Do nothing&rdquo; is the fleet as it is, nothing bought, nothing retired.</p>"
-      "<table id="plan-costs"><tr><th></th>";
+      "<table id=\"plan-costs\"><tr><th></th>";
   const char* names[] = {"do nothing", "the scenario as given", "the plan"};
   for (const auto* f : fleets)
-    out += fmt::format("<th>{}</th>", f->fleet() == "do nothing" ? names[0] : f->fleet() == "as given" ? names[1] : names[2]);
+    out += fmt::format("<th>{}</th>", f->fleet() == "do nothing" ? names[0]
+                                      : f->fleet() == "as given" ? names[1]
+                                                                 : names[2]);
   out += "</tr>\n";
   auto line = [&](const char* what, auto get) {
     out += fmt::format("<tr><td>{}</td>", what);
@@ -69,18 +71,18 @@ std::string cost_html(const plan_report::PlanReport& rep) {
   line("power per year", [](const plan_report::FleetCost& f) { return usd(f.power_usd_per_year()); });
   line("<b>total per year</b>",
        [](const plan_report::FleetCost& f) { return "<b>" + usd(f.total_usd_per_year()) + "</b>"; });
-  line("hosts, first &rarr; last quarter", [](const plan_report::FleetCost& f) {
-    return fmt::format("{} &rarr; {}", f.hosts_start(), f.hosts_end());
-  });
+  line("hosts, first &rarr; last quarter",
+       [](const plan_report::FleetCost& f) { return fmt::format("{} &rarr; {}", f.hosts_start(), f.hosts_end()); });
   line("physical cores", [](const plan_report::FleetCost& f) {
     return fmt::format("{} &rarr; {}", grouped(f.physical_cores_start(), 0), grouped(f.physical_cores_end(), 0));
   });
   line("licensed cores", [](const plan_report::FleetCost& f) {
     return fmt::format("{} &rarr; {}", grouped(f.licensed_cores_start(), 0), grouped(f.licensed_cores_end(), 0));
   });
-  out += "</table>\n<h3>The plan, year by year</h3><table id=\"plan-cost-years\"><tr><th>year</th><th>hardware</th>"
-         "<th>licensing</th><th>power</th><th>total</th><th>hosts</th><th>physical cores</th><th>licensed cores</th>"
-         "</tr>\n";
+  out +=
+      "</table>\n<h3>The plan, year by year</h3><table id=\"plan-cost-years\"><tr><th>year</th><th>hardware</th>"
+      "<th>licensing</th><th>power</th><th>total</th><th>hosts</th><th>physical cores</th><th>licensed cores</th>"
+      "</tr>\n";
   for (const auto& y : rep.plan_cost().years())
     out += fmt::format(
         "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td "
@@ -90,9 +92,10 @@ std::string cost_html(const plan_report::PlanReport& rep) {
   out += "</table>\n<p>Assumptions:</p><ul>";
   for (const auto& a : rep.cost_assumptions()) out += "<li>" + xml_escape(a) + "</li>";
   out += "</ul>\n";
-  out += "<h2>Clusters: hosts, HA and minimum size</h2><table id=\"plan-clusters\"><tr><th>cluster</th><th>kept</th>"
-         "<th>hosts before</th><th>hosts after</th><th>fewest hosts</th><th>licensing per year before &rarr; after"
-         "</th><th>power per year before &rarr; after</th><th>quarters short</th></tr>\n";
+  out +=
+      "<h2>Clusters: hosts, HA and minimum size</h2><table id=\"plan-clusters\"><tr><th>cluster</th><th>kept</th>"
+      "<th>hosts before</th><th>hosts after</th><th>fewest hosts</th><th>licensing per year before &rarr; after"
+      "</th><th>power per year before &rarr; after</th><th>quarters short</th></tr>\n";
   for (const auto& c : rep.clusters()) {
     int bad = 0;
     for (const auto& q : c.quarters()) bad += !q.ok();
@@ -225,15 +228,14 @@ std::string plan_text(const plan_report::PlanReport& rep) {
   cores("licensed cores, first -> last", [](const plan_report::FleetCost& f) {
     return fmt::format("{} -> {}", f.licensed_cores_start(), f.licensed_cores_end());
   });
-  cores("hosts, first -> last", [](const plan_report::FleetCost& f) {
-    return fmt::format("{} -> {}", f.hosts_start(), f.hosts_end());
-  });
+  cores("hosts, first -> last",
+        [](const plan_report::FleetCost& f) { return fmt::format("{} -> {}", f.hosts_start(), f.hosts_end()); });
   for (const auto& c : rep.clusters()) {
     int bad = 0;
     for (const auto& q : c.quarters()) bad += !q.ok();
-    out += fmt::format("  cluster {}: {} -> {} hosts (fewest {}; {}){}\n", c.cluster(), c.hosts_before(),
-                       c.hosts_after(), c.fewest_hosts(), c.rule(),
-                       bad ? fmt::format("; {} quarter(s) short of it", bad) : "");
+    out +=
+        fmt::format("  cluster {}: {} -> {} hosts (fewest {}; {}){}\n", c.cluster(), c.hosts_before(), c.hosts_after(),
+                    c.fewest_hosts(), c.rule(), bad ? fmt::format("; {} quarter(s) short of it", bad) : "");
   }
   for (const auto& s : rep.shortfalls())
     out += fmt::format("  short: {} cluster {}: {} GiB RAM, {} CPU: {}\n", s.date(), s.cluster(),

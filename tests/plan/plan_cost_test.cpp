@@ -51,12 +51,12 @@ TEST(PlanCost, LicensingCountsSixteenCoresPerCpuAtLeast) {
   EXPECT_EQ(f.hardware, 0);
   // The scenario's figures replace the defaults; the legacy per-CPU model
   // counts one license per 32 cores of a CPU.
-  const plan::CostModel cheap = plan::CostModel::from(
-      costs_of("licensing { usd_per_core_year: 200 min_cores_per_cpu: 8 }"), "s.textproto");
+  const plan::CostModel cheap =
+      plan::CostModel::from(costs_of("licensing { usd_per_core_year: 200 min_cores_per_cpu: 8 }"), "s.textproto");
   EXPECT_EQ(cheap.licensed_cores(2, 8), 16);
   EXPECT_DOUBLE_EQ(cheap.licensing_usd_year(2, 8), 16 * 200.0);
-  const plan::CostModel socket = plan::CostModel::from(
-      costs_of("licensing { model: \"per-socket\" usd_per_socket_year: 1000 }"), "s.textproto");
+  const plan::CostModel socket =
+      plan::CostModel::from(costs_of("licensing { model: \"per-socket\" usd_per_socket_year: 1000 }"), "s.textproto");
   EXPECT_DOUBLE_EQ(socket.licensing_usd_year(2, 80), 4 * 1000.0);  // 40 cores a CPU: two licenses each
   EXPECT_DOUBLE_EQ(socket.licensing_usd_year(2, 16), 2 * 1000.0);
 }
@@ -66,11 +66,11 @@ TEST(PlanCost, HardwareAndPowerFromTheScenario) {
   ASSERT_NE(part, nullptr);
   const plan::CostModel m = plan::CostModel::from(
       costs_of("usd_per_host: 1000 usd_per_core: 100 usd_per_gib: 2 pue: 1.5 usd_per_kwh: 0.2 host_base_w: 100 "
-               "cpu_load: 0.5 w_per_gib: 0 part { cpu: \"E5420\" tdp_w: 80 }"),
+               "cpu_load: 0.5 w_per_gib: 0.5 part { cpu: \"E5420\" tdp_w: 80 }"),
       "s.textproto");
   // Long after launch: no new-generation premium.
   EXPECT_DOUBLE_EQ(m.host_price(*part, 8, 32, {2015, 1}), 1000 + 8 * 100 + 32 * 2);
-  EXPECT_DOUBLE_EQ(m.host_watts(*part, 2, 32), 100 + 0.5 * 2 * 80);
+  EXPECT_DOUBLE_EQ(m.host_watts(*part, 2, 32), 100 + 0.5 * 2 * 80 + 0.5 * 32);
   EXPECT_NEAR(m.power_usd_year(180), 0.18 * 365.25 * 24 * 1.5 * 0.2, 1e-9);
   // A price list replaces the sum; bad lines name the file and line.
   test::TempDir dir;

@@ -142,7 +142,8 @@ CostModel CostModel::from(const scenario::Costs& c, const std::string& scenario_
   a.push_back(fmt::format(
       "power: a host draws {} W + CPUs at {}% of TDP + {} W per GiB (estimates), x PUE {} (Uptime Institute "
       "global average, 2023), at ${} per kWh (US commercial average, EIA Electric Power Monthly, 2024); TDP per "
-      "socket is the scenario's or an estimate by launch year ({})",
+      "socket is the scenario's or an estimate by launch year ({}), scaled by the square root of a CPU's share of "
+      "the part's cores",
       grouped(m.host_base_w, 0), grouped(m.cpu_load * 100, 0), m.w_per_gib, m.pue, m.usd_per_kwh,
       "before 2012 95 W, 2012-2016 120 W, 2017-2020 165 W, 2021-2022 250 W, 2023 on 320 W: typical two-socket "
       "virtualization SKUs, not the catalog's"));
@@ -184,8 +185,13 @@ double CostModel::tdp_w(const CpuModel& part) const {
   return y < 2012 ? 95 : y < 2017 ? 120 : y < 2021 ? 165 : y < 2023 ? 250 : 320;
 }
 
-double CostModel::host_watts(const CpuModel& part, int sockets, double ram_gib) const {
-  return host_base_w + cpu_load * sockets * tdp_w(part) + w_per_gib * ram_gib;
+double CostModel::host_watts(const CpuModel& part, int sockets, int cores, double ram_gib) const {
+  // A CPU with fewer cores than the part's typical SKU draws less: its TDP
+  // scaled by the square root of its share of the cores (an estimate).
+  sockets = std::max(1, sockets);
+  const double share =
+      part.cores_per_socket > 0 ? std::min(1.0, static_cast<double>(cores) / sockets / part.cores_per_socket) : 1.0;
+  return host_base_w + cpu_load * sockets * tdp_w(part) * std::sqrt(share) + w_per_gib * ram_gib;
 }
 
 double CostModel::power_usd_year(double watts) const { return watts / 1000 * kHoursPerYear * pue * usd_per_kwh; }
@@ -195,7 +201,7 @@ std::pair<double, double> running_usd_year(const CostModel& m, const std::vector
   for (const Stint& s : fleet)
     if (s.cluster == cluster && s.part && s.from <= q && q < s.to) {
       licensing += m.licensing_usd_year(s.sockets, s.cores);
-      power += m.power_usd_year(m.host_watts(*s.part, s.sockets, s.ram_gib));
+      power += m.power_usd_year(m.host_watts(*s.part, s.sockets, s.cores, s.ram_gib));
     }
   return {licensing, power};
 }
@@ -205,11 +211,12 @@ FleetCost fleet_cost(const CostModel& m, const std::vector<Stint>& fleet, const 
   const int Q = static_cast<int>(quarters.size());
   auto year_of = [&](int q) -> CostYear& {
     const int y = quarters[static_cast<size_t>(q)].year;
-    if (out.years.empty() || out.years.back().year != y) out.years.push_back({y, 0, 0, 0, 0, 0, 0});
+    if (out.years.empty() || out.years.back().year != y) out.years.push_back({y, 0, 0, 0, 0, 0, 0, 0});
     return out.years.back();
   };
   for (int q = 0; q < Q; ++q) {
     CostYear& cy = year_of(q);
+    ++cy.quarters;
     int hosts = 0, cores = 0, licensed = 0;
     double licensing = 0, watts = 0;
     for (const Stint& s : fleet) {
@@ -219,7 +226,7 @@ FleetCost fleet_cost(const CostModel& m, const std::vector<Stint>& fleet, const 
       cores += s.cores;
       licensed += m.licensed_cores(s.sockets, s.cores);
       licensing += m.licensing_usd_year(s.sockets, s.cores);
-      watts += m.host_watts(*s.part, s.sockets, s.ram_gib);
+      watts += m.host_watts(*s.part, s.sockets, s.cores, s.ram_gib);
     }
     if (m.licensing == CostModel::Licensing::per_core && hosts > 0 && licensed < m.min_cores_per_order) {
       licensing += (m.min_cores_per_order - licensed) * m.usd_per_core_year;

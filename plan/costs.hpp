@@ -48,7 +48,7 @@ struct CostModel {
   double licensing_usd_year(int sockets, int cores) const;
   // TDP per socket: the part's own (scenario) or an estimate by launch year.
   double tdp_w(const CpuModel& part) const;
-  double host_watts(const CpuModel& part, int sockets, double ram_gib) const;
+  double host_watts(const CpuModel& part, int sockets, int cores, double ram_gib) const;
   double power_usd_year(double watts) const;  // at the wall: x PUE
 };
 
@@ -66,6 +66,7 @@ struct CostYear {
   int year = 0;
   double hardware = 0, licensing = 0, power = 0;
   int hosts = 0, physical_cores = 0, licensed_cores = 0;  // at the year's first quarter of the horizon
+  int quarters = 0;                                       // of the horizon in this year
 };
 struct FleetCost {
   std::vector<CostYear> years;

@@ -279,7 +279,7 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
     // Running costs (licensing, power) a quarter, saved by retiring earlier.
     const double running_q = grp.count *
                              (money.licensing_usd_year(grp.sockets, grp.cores) +
-                              money.power_usd_year(money.host_watts(*grp.cpu, grp.sockets, grp.ram_gib))) /
+                              money.power_usd_year(money.host_watts(*grp.cpu, grp.sockets, grp.cores, grp.ram_gib))) /
                              4;
     std::vector<std::pair<int, double>> once;
     if (first >= 0)
@@ -356,7 +356,7 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
                                  : std::max(64.0, 64 * std::round(full_ram * per_cpu / p.cores_per_socket / 64));
           const double price = money.host_price(p, cores, ram, today);
           const double running_q =
-              (money.licensing_usd_year(2, cores) + money.power_usd_year(money.host_watts(p, 2, ram))) / 4;
+              (money.licensing_usd_year(2, cores) + money.power_usd_year(money.host_watts(p, 2, cores, ram))) / 4;
           int v = mip.var(fmt::format("buy[{},{}x{},{}]", spec.clusters[c].name, p.name, cores, today.str()),
                           K::integer, 0, cap[c], 0);  // its cost is set once its retirement is known
           buys.push_back({v, static_cast<int>(c), q, &p, price, ram, host_capacity(cores, p), -1, cores, running_q});

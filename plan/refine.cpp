@@ -143,6 +143,7 @@ plan_report::FleetCost fleet_cost_message(const FleetCost& f, const char* name) 
     x->set_hosts(static_cast<uint32_t>(y.hosts));
     x->set_physical_cores(static_cast<uint32_t>(y.physical_cores));
     x->set_licensed_cores(static_cast<uint32_t>(y.licensed_cores));
+    x->set_quarters(static_cast<uint32_t>(y.quarters));
   }
   return m;
 }

@@ -87,7 +87,9 @@ std::string cost_html(const plan_report::PlanReport& rep) {
     out += fmt::format(
         "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td "
         "class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
-        y.year(), usd(y.hardware_usd()), usd(y.licensing_usd()), usd(y.power_usd()), usd(y.total_usd()), y.hosts(),
+        y.quarters() == 4 ? std::to_string(y.year())
+                          : fmt::format("{} ({} quarter{})", y.year(), y.quarters(), y.quarters() == 1 ? "" : "s"),
+        usd(y.hardware_usd()), usd(y.licensing_usd()), usd(y.power_usd()), usd(y.total_usd()), y.hosts(),
         grouped(y.physical_cores(), 0), grouped(y.licensed_cores(), 0));
   out += "</table>\n<p>Assumptions:</p><ul>";
   for (const auto& a : rep.cost_assumptions()) out += "<li>" + xml_escape(a) + "</li>";

@@ -70,7 +70,9 @@ TEST(PlanCost, HardwareAndPowerFromTheScenario) {
       "s.textproto");
   // Long after launch: no new-generation premium.
   EXPECT_DOUBLE_EQ(m.host_price(*part, 8, 32, {2015, 1}), 1000 + 8 * 100 + 32 * 2);
-  EXPECT_DOUBLE_EQ(m.host_watts(*part, 2, 32), 100 + 0.5 * 2 * 80 + 0.5 * 32);
+  EXPECT_DOUBLE_EQ(m.host_watts(*part, 2, 8, 32), 100 + 0.5 * 2 * 80 + 0.5 * 32);
+  // Half the part's cores a CPU: TDP x sqrt(1/2).
+  EXPECT_NEAR(m.host_watts(*part, 2, 4, 32), 100 + 0.5 * 2 * 80 * std::sqrt(0.5) + 0.5 * 32, 1e-9);
   EXPECT_NEAR(m.power_usd_year(180), 0.18 * 365.25 * 24 * 1.5 * 0.2, 1e-9);
   // A price list replaces the sum; bad lines name the file and line.
   test::TempDir dir;

@@ -139,6 +139,30 @@ vm { name: "v" count: 40 cluster: "c" ram_mib: 8192 vcpus: 2 cpu_demand: 0.5 }
       InputError);
 }
 
+// A cluster is never emptied unless the scenario says it is to be
+// decommissioned: overdue hosts of an idle cluster are replaced by the
+// minimum; with `decommission: true` they retire and nothing is bought.
+TEST(PlanCost, OnlyADecommissionedClusterIsEmptied) {
+  const std::string text = R"(start_date: "2024-01"
+horizon: "2y"
+refresh { lifetime_years: 5 }
+cluster { name: "idle" baseline: "intel-broadwell"
+  hosts { cpu: "E5-2680 v4" name: "old" count: 4 ram_gib: 256 purchased: "2017-01" } }
+)";
+  for (const bool decommission : {false, true}) {
+    std::string t = text;
+    if (decommission) t.replace(t.find("baseline:"), 0, "decommission: true ");
+    scenario::Scenario msg;
+    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(t, &msg));
+    const ScenarioSpec spec = parse_scenario(t, "s.textproto", Catalog::builtin());
+    const plan::Plan p = plan::solve(spec, msg, Catalog::builtin(), plan::Options{});
+    const auto states = plan::quarter_states(spec, p);
+    EXPECT_EQ(states[0].back().hosts, decommission ? 0 : 3) << t;
+    EXPECT_EQ(p.purchases.empty(), decommission) << t;
+    EXPECT_EQ(p.rules[0].min_hosts, decommission ? 0 : 3);
+  }
+}
+
 // The acceptance on the shipped RVTools export: no cluster of the plan has
 // fewer hosts than its minimum or less than its HA spare capacity at any
 // quarter, and plan.json and plan.html give costs per year for the plan, the

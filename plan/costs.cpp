@@ -26,7 +26,7 @@ void check(double v, const std::string& field, const std::string& file, bool zer
     throw InputError(fmt::format("{} must be a finite number {} 0", v, zero_ok ? ">=" : ">"), file, 0, field);
 }
 
-std::string trim(std::string s) {
+std::string trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t\r\"");
   const auto e = s.find_last_not_of(" \t\r\"");
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
@@ -138,7 +138,7 @@ CostModel CostModel::from(const scenario::Costs& c, const std::string& scenario_
         fmt::format("licensing: per CPU (legacy), ${} per CPU-year, one license per {} cores of a CPU "
                     "(the 2020 per-CPU rule; the price an estimate)",
                     grouped(m.usd_per_socket_year, 0), m.cores_per_socket_license));
-  else a.push_back("licensing: none");
+  else a.emplace_back("licensing: none");
   a.push_back(fmt::format(
       "power: a host draws {} W + CPUs at {}% of TDP + {} W per GiB (estimates), x PUE {} (Uptime Institute "
       "global average, 2023), at ${} per kWh (US commercial average, EIA Electric Power Monthly, 2024); TDP per "

@@ -105,9 +105,10 @@ CostModel CostModel::from(const scenario::Costs& c, const std::string& scenario_
   const auto& l = c.licensing();
   if (l.model() == "per-socket") m.licensing = Licensing::per_socket;
   else if (l.model() == "none") m.licensing = Licensing::none;
-  else if (!l.model().empty() && l.model() != "per-core")
-    throw InputError(fmt::format("unknown licensing model '{}': per-core, per-socket or none", l.model()), f, 0,
-                     "costs.licensing.model");
+  else if (l.model() == "per-core") m.licensing = Licensing::per_core;
+  else if (!l.model().empty() && l.model() != "by-date")
+    throw InputError(fmt::format("unknown licensing model '{}': by-date, per-core, per-socket or none", l.model()), f,
+                     0, "costs.licensing.model");
   check(l.usd_per_core_year(), "costs.licensing.usd_per_core_year", f);
   check(l.usd_per_socket_year(), "costs.licensing.usd_per_socket_year", f);
   if (l.usd_per_core_year() > 0) m.usd_per_core_year = l.usd_per_core_year();
@@ -127,7 +128,16 @@ CostModel CostModel::from(const scenario::Costs& c, const std::string& scenario_
                                 "GiB (estimate)",
                                 m.part_price.size(), grouped(m.usd_per_host, 0), grouped(m.usd_per_core, 0),
                                 grouped(m.usd_per_gib, 0)));
-  if (m.licensing == Licensing::per_core)
+  if (m.licensing == Licensing::by_date)
+    a.push_back(fmt::format(
+        "licensing by date: before 2024 per CPU, ${} per CPU-year (an estimate of a perpetual license's "
+        "support and subscription), one license per CPU, from April 2020 one per {} cores of a CPU (VMware's "
+        "per-CPU rule of 2020); from 2024 per physical core, subscription, ${} per core-year, every CPU counted as at "
+        "least {} cores (Broadcom's VCF/VVF subscriptions), {} cores at least per order from April 2025 (list price "
+        "and order minimum from public licensing guides, 2026: secondary sources)",
+        grouped(m.usd_per_socket_year, 0), m.cores_per_socket_license, grouped(m.usd_per_core_year, 0),
+        m.min_cores_per_cpu, m.min_cores_per_order));
+  else if (m.licensing == Licensing::per_core)
     a.push_back(fmt::format(
         "licensing: per physical core, subscription, ${} per core-year, every CPU counted as at least {} cores, "
         "{} cores at least per order (VMware by Broadcom VCF/VVF rules since April 2025; list price from public "
@@ -161,16 +171,24 @@ int CostModel::licensed_cores(int sockets, int cores) const {
   return sockets * std::max(per_cpu, min_cores_per_cpu);
 }
 
-double CostModel::licensing_usd_year(int sockets, int cores) const {
-  switch (licensing) {
+CostModel::Licensing CostModel::licensing_on(const YearMonth& when) const {
+  if (licensing != Licensing::by_date) return licensing;
+  return when < YearMonth{2024, 1} ? Licensing::per_socket : Licensing::per_core;
+}
+
+double CostModel::licensing_usd_year(int sockets, int cores, const YearMonth& when) const {
+  switch (licensing_on(when)) {
     case Licensing::per_core:
       return licensed_cores(sockets, cores) * usd_per_core_year;
     case Licensing::per_socket: {
       sockets = std::max(1, sockets);
       const int per_cpu = (cores + sockets - 1) / sockets;
-      const int licenses = sockets * std::max(1, (per_cpu + cores_per_socket_license - 1) / cores_per_socket_license);
-      return licenses * usd_per_socket_year;
+      // By date: the 32-core rule from April 2020 (before it one license covered a CPU).
+      const bool core_rule = licensing == Licensing::per_socket || !(when < YearMonth{2020, 4});
+      const int per = core_rule ? std::max(1, (per_cpu + cores_per_socket_license - 1) / cores_per_socket_license) : 1;
+      return sockets * per * usd_per_socket_year;
     }
+    case Licensing::by_date:
     case Licensing::none:
       return 0;
   }
@@ -196,11 +214,12 @@ double CostModel::host_watts(const CpuModel& part, int sockets, int cores, doubl
 
 double CostModel::power_usd_year(double watts) const { return watts / 1000 * kHoursPerYear * pue * usd_per_kwh; }
 
-std::pair<double, double> running_usd_year(const CostModel& m, const std::vector<Stint>& fleet, int cluster, int q) {
+std::pair<double, double> running_usd_year(const CostModel& m, const std::vector<Stint>& fleet, int cluster, int q,
+                                           const YearMonth& when) {
   double licensing = 0, power = 0;
   for (const Stint& s : fleet)
     if (s.cluster == cluster && s.part && s.from <= q && q < s.to) {
-      licensing += m.licensing_usd_year(s.sockets, s.cores);
+      licensing += m.licensing_usd_year(s.sockets, s.cores, when);
       power += m.power_usd_year(m.host_watts(*s.part, s.sockets, s.cores, s.ram_gib));
     }
   return {licensing, power};
@@ -225,10 +244,13 @@ FleetCost fleet_cost(const CostModel& m, const std::vector<Stint>& fleet, const 
       ++hosts;
       cores += s.cores;
       licensed += m.licensed_cores(s.sockets, s.cores);
-      licensing += m.licensing_usd_year(s.sockets, s.cores);
+      licensing += m.licensing_usd_year(s.sockets, s.cores, quarters[static_cast<size_t>(q)]);
       watts += m.host_watts(*s.part, s.sockets, s.cores, s.ram_gib);
     }
-    if (m.licensing == CostModel::Licensing::per_core && hosts > 0 && licensed < m.min_cores_per_order) {
+    const YearMonth& when = quarters[static_cast<size_t>(q)];
+    const bool order_minimum = m.licensing == CostModel::Licensing::per_core ||
+                               (m.licensing == CostModel::Licensing::by_date && !(when < YearMonth{2025, 4}));
+    if (order_minimum && hosts > 0 && licensed < m.min_cores_per_order) {
       licensing += (m.min_cores_per_order - licensed) * m.usd_per_core_year;
       licensed = m.min_cores_per_order;
     }

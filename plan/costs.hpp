@@ -28,7 +28,10 @@ struct CostModel {
   std::map<std::string, double> part_price;  // catalog name -> USD per host
   std::map<std::string, double> part_tdp;    // catalog name -> W per socket
   // Licensing.
-  enum class Licensing { per_core, per_socket, none } licensing = Licensing::per_core;
+  // by_date (default): per CPU before 2024 (one license per CPU; from April
+  // 2020 one per 32 cores of a CPU), per core from 2024 on (Broadcom's
+  // subscriptions), the 72-core order minimum from April 2025.
+  enum class Licensing { by_date, per_core, per_socket, none } licensing = Licensing::by_date;
   double usd_per_core_year = 350;
   int min_cores_per_cpu = 16, min_cores_per_order = 72;
   double usd_per_socket_year = 1500;
@@ -45,7 +48,9 @@ struct CostModel {
   // Cores licensed for one host: every CPU counted as at least min_cores_per_cpu.
   int licensed_cores(int sockets, int cores) const;
   // Licensing a year for a host (without the per-order minimum, which applies to the fleet).
-  double licensing_usd_year(int sockets, int cores) const;
+  double licensing_usd_year(int sockets, int cores, const YearMonth& when) const;
+  // The model in force on `when` (by_date resolved).
+  Licensing licensing_on(const YearMonth& when) const;
   // TDP per socket: the part's own (scenario) or an estimate by launch year.
   double tdp_w(const CpuModel& part) const;
   double host_watts(const CpuModel& part, int sockets, int cores, double ram_gib) const;
@@ -76,7 +81,8 @@ struct FleetCost {
 
 // Licensing and power a year of the hosts of `cluster` present at quarter q
 // (without the per-order minimum, which is the fleet's).
-std::pair<double, double> running_usd_year(const CostModel& m, const std::vector<Stint>& fleet, int cluster, int q);
+std::pair<double, double> running_usd_year(const CostModel& m, const std::vector<Stint>& fleet, int cluster, int q,
+                                           const YearMonth& when);
 
 // The cost of `fleet` over quarters starting at `quarters` (the first month of each).
 FleetCost fleet_cost(const CostModel& m, const std::vector<Stint>& fleet, const std::vector<YearMonth>& quarters);

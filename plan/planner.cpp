@@ -224,6 +224,12 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
     int idx = spec.start_date.index() + 3 * q;
     plan.quarters.push_back(YearMonth{idx / 12, idx % 12 + 1});
   }
+  // Licensing and power of a host for quarter q (licensing by date).
+  auto running_quarter = [&](int sockets, int cores, const CpuModel& part, double ram_gib, int q) {
+    return (money.licensing_usd_year(sockets, cores, plan.quarters[static_cast<size_t>(q)]) +
+            money.power_usd_year(money.host_watts(part, sockets, cores, ram_gib))) /
+           4;
+  };
   auto t_of = [&](int q) { return seconds_at(spec.start_date, plan.quarters[static_cast<size_t>(q)].str()); };
   // Hosts the plan buys retire at their lifetime -- later, up to the end of
   // their window, when nothing the cluster can buy is on the market then (a
@@ -276,16 +282,16 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
     }
     // Overdue already (or due early): within the replacement window.
     if (first == 0 && last >= 0) last = std::max(last, std::min(Q - 1, spread_q - 1));
-    // Running costs (licensing, power) a quarter, saved by retiring earlier.
-    const double running_q = grp.count *
-                             (money.licensing_usd_year(grp.sockets, grp.cores) +
-                              money.power_usd_year(money.host_watts(*grp.cpu, grp.sockets, grp.cores, grp.ram_gib))) /
-                             4;
+    // Running costs (licensing, power) from each quarter to the end, saved by retiring then.
+    std::vector<double> saved(static_cast<size_t>(Q) + 1, 0);
+    for (int q = Q - 1; q >= 0; --q)
+      saved[static_cast<size_t>(q)] = saved[static_cast<size_t>(q) + 1] +
+                                      running_quarter(grp.sockets, grp.cores, *grp.cpu, grp.ram_gib, q) * grp.count;
     std::vector<std::pair<int, double>> once;
     if (first >= 0)
       for (int q = first; q <= (last < 0 ? Q - 1 : last); ++q) {
-        y[g][static_cast<size_t>(q)] =
-            mip.var(fmt::format("retire[{},{}]", grp.name, q), K::binary, 0, 1, per_usd * running_q * (Q - q));
+        y[g][static_cast<size_t>(q)] = mip.var(fmt::format("retire[{},{}]", grp.name, q), K::binary, 0, 1,
+                                               per_usd * saved[static_cast<size_t>(q)]);
         once.emplace_back(y[g][static_cast<size_t>(q)], 1);
       }
     if (last < 0) once.emplace_back(mip.var(fmt::format("keep[{}]", grp.name), K::binary, 0, 1, 0), 1);
@@ -320,7 +326,6 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
     double price, ram_gib, capacity;
     int retire = -1;  // the quarter the cohort leaves (may be >= Q)
     int cores = 0;
-    double running_q = 0;  // licensing and power a quarter, USD
   };
   std::vector<Buy> buys;
   std::vector<std::string> vendor(C);
@@ -355,11 +360,9 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
                                  ? full_ram
                                  : std::max(64.0, 64 * std::round(full_ram * per_cpu / p.cores_per_socket / 64));
           const double price = money.host_price(p, cores, ram, today);
-          const double running_q =
-              (money.licensing_usd_year(2, cores) + money.power_usd_year(money.host_watts(p, 2, cores, ram))) / 4;
           int v = mip.var(fmt::format("buy[{},{}x{},{}]", spec.clusters[c].name, p.name, cores, today.str()),
                           K::integer, 0, cap[c], 0);  // its cost is set once its retirement is known
-          buys.push_back({v, static_cast<int>(c), q, &p, price, ram, host_capacity(cores, p), -1, cores, running_q});
+          buys.push_back({v, static_cast<int>(c), q, &p, price, ram, host_capacity(cores, p), -1, cores});
         }
       }
     }
@@ -376,8 +379,12 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
   auto present = [&](const Buy& b, int q) { return b.quarter <= q && q < b.retire; };
   // A purchase costs its price and its licensing and power while present.
   std::vector<std::pair<int, double>> buy_cost;
-  for (const Buy& b : buys)
-    buy_cost.emplace_back(b.var, -per_usd * (b.price + b.running_q * (std::min(Q, b.retire) - b.quarter)));
+  for (const Buy& b : buys) {
+    double running = 0;
+    for (int k = b.quarter; k < std::min(Q, b.retire); ++k)
+      running += running_quarter(2, b.cores, *b.part, b.ram_gib, k);
+    buy_cost.emplace_back(b.var, -per_usd * (b.price + running));
+  }
   for (const auto& [v, coef] : buy_cost) mip.set_objective(v, coef);
 
   // Baselines: z[c][m][q] = 1 when cluster c's baseline is at least chain mode m at quarter q.

@@ -171,8 +171,9 @@ void add_plan_costs(plan_report::PlanReport& rep, const ScenarioSpec& spec, cons
       if (g.cluster == static_cast<int>(c)) before += static_cast<uint32_t>(g.count);
     cp->set_hosts_before(before);
     cp->set_hosts_after(states[c].empty() ? before : static_cast<uint32_t>(states[c].back().hosts));
-    const auto [lic0, pow0] = running_usd_year(p.costs, nothing, static_cast<int>(c), 0);
-    const auto [lic1, pow1] = running_usd_year(p.costs, plan_hosts, static_cast<int>(c), std::max(0, last));
+    const auto [lic0, pow0] = running_usd_year(p.costs, nothing, static_cast<int>(c), 0, p.quarters.front());
+    const auto [lic1, pow1] = running_usd_year(p.costs, plan_hosts, static_cast<int>(c), std::max(0, last),
+                                               p.quarters[static_cast<size_t>(std::max(0, last))]);
     cp->set_licensing_usd_per_year_before(lic0);
     cp->set_licensing_usd_per_year_after(lic1);
     cp->set_power_usd_per_year_before(pow0);

@@ -37,7 +37,11 @@ TEST(PlanCost, LicensingCountsSixteenCoresPerCpuAtLeast) {
   EXPECT_EQ(m.licensed_cores(2, 28), 32);
   EXPECT_EQ(m.licensed_cores(1, 4), 16);
   EXPECT_EQ(m.licensed_cores(2, 64), 64);
-  EXPECT_DOUBLE_EQ(m.licensing_usd_year(2, 16), 32 * 350.0);
+  EXPECT_DOUBLE_EQ(m.licensing_usd_year(2, 16, {2026, 1}), 32 * 350.0);
+  // By date (the default): per CPU before 2024, one license per 32 cores of a CPU from April 2020.
+  EXPECT_DOUBLE_EQ(m.licensing_usd_year(2, 16, {2010, 1}), 2 * 1500.0);
+  EXPECT_DOUBLE_EQ(m.licensing_usd_year(2, 80, {2019, 1}), 2 * 1500.0);
+  EXPECT_DOUBLE_EQ(m.licensing_usd_year(2, 80, {2021, 1}), 4 * 1500.0);
   // A fleet of two small hosts (two 4-core CPUs each, a Harpertown): 64 licensed cores
   // for 16 physical, and the per-order minimum makes it 72.
   const CpuModel* small = Catalog::builtin().find_cpu("E5420");
@@ -54,11 +58,11 @@ TEST(PlanCost, LicensingCountsSixteenCoresPerCpuAtLeast) {
   const plan::CostModel cheap =
       plan::CostModel::from(costs_of("licensing { usd_per_core_year: 200 min_cores_per_cpu: 8 }"), "s.textproto");
   EXPECT_EQ(cheap.licensed_cores(2, 8), 16);
-  EXPECT_DOUBLE_EQ(cheap.licensing_usd_year(2, 8), 16 * 200.0);
+  EXPECT_DOUBLE_EQ(cheap.licensing_usd_year(2, 8, {2026, 1}), 16 * 200.0);
   const plan::CostModel socket =
       plan::CostModel::from(costs_of("licensing { model: \"per-socket\" usd_per_socket_year: 1000 }"), "s.textproto");
-  EXPECT_DOUBLE_EQ(socket.licensing_usd_year(2, 80), 4 * 1000.0);  // 40 cores a CPU: two licenses each
-  EXPECT_DOUBLE_EQ(socket.licensing_usd_year(2, 16), 2 * 1000.0);
+  EXPECT_DOUBLE_EQ(socket.licensing_usd_year(2, 80, {2026, 1}), 4 * 1000.0);  // 40 cores a CPU: two licenses each
+  EXPECT_DOUBLE_EQ(socket.licensing_usd_year(2, 16, {2026, 1}), 2 * 1000.0);
 }
 
 TEST(PlanCost, HardwareAndPowerFromTheScenario) {

@@ -17,7 +17,8 @@ using plan::PlanRequest;
 
 void add_plan_command(CLI::App& app, Runner* runner) {
   struct Args {
-    std::string file, out, objective = "balanced", horizon;
+    std::string file, out, objective = "balanced", horizon, ha, replace_over;
+    int min_hosts = -1;
     double budget = 0, window = 1, time_limit = 60;
     int rounds = 3;
   };
@@ -31,10 +32,20 @@ void add_plan_command(CLI::App& app, Runner* runner) {
                   "or balanced")
       ->capture_default_str();
   cmd->add_option("--budget", a->budget,
-                  "most the purchases may cost over the horizon, in relative price (a mature "
-                  "two-socket host is 1.0); default: none")
+                  "most the purchases may cost over the horizon, in US dollars; default: the scenario's "
+                  "plan { budget_usd }, else none")
       ->check(finite_number())
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--ha", a->ha,
+                  "HA admission of every cluster: n+1 (room to restart the largest host's VMs), n+2, a share "
+                  "such as 25%, or none; default: the scenario's plan { ha }, else n+1");
+  cmd->add_option("--min-hosts", a->min_hosts,
+                  "hosts per cluster at least, at every quarter; default: the scenario's plan { min_hosts }, else 3 "
+                  "(vSAN clusters 4)")
+      ->check(CLI::Range(0, 1000));
+  cmd->add_option("--replace-over", a->replace_over,
+                  "hosts due or overdue are replaced over this window, a few a quarter: 2y, 18mo; default: the "
+                  "scenario's plan { replace_over }, else 2y");
   cmd->add_option("--horizon", a->horizon, "plan this long instead of the scenario's horizon: 10y, 18mo");
   cmd->add_option("--window", a->window, "hosts retire within lifetime_years +/- this many years")
       ->check(finite_number())
@@ -59,6 +70,9 @@ void add_plan_command(CLI::App& app, Runner* runner) {
       req.options.objective = a->objective;
       if (a->budget > 0) req.options.budget = a->budget;
       req.options.window_years = a->window;
+      if (!a->ha.empty()) req.options.ha = a->ha;
+      if (a->min_hosts >= 0) req.options.min_hosts = a->min_hosts;
+      if (!a->replace_over.empty()) req.options.replace_over = a->replace_over;
       req.options.time_limit_s = a->time_limit;
       return plan::plan_and_check(req, std::cout, std::cerr);
     };

@@ -18,6 +18,7 @@ class Mip {
 
   // Returns the variable's index.
   int var(std::string name, Kind kind, double lower, double upper, double objective);
+  void set_objective(int var, double objective) { vars_[static_cast<size_t>(var)].objective = objective; }
   // lower <= sum(coef * var) <= upper (either may be infinite). Returns the row's index.
   int row(std::string name, std::vector<std::pair<int, double>> terms, double lower, double upper);
 

@@ -1,13 +1,16 @@
 #include "plan/planner.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
+#include <map>
 
 #include <fmt/format.h>
 #include <google/protobuf/text_format.h>
 
 #include "base/error.hpp"
+#include "base/text_util.hpp"
 #include "cpu/feature_registry.hpp"
 #include "plan/mip.hpp"
 #include "policy/procurement/procurement_policy.hpp"
@@ -57,13 +60,138 @@ Demand demand_at(const ScenarioSpec& spec, int cluster, double t) {
 }  // namespace
 
 Objective objective_named(const std::string& name) {
-  // features: VM-feature-years first; purchases cost little.
-  if (name == "features") return {"features", 1, 0.01, 5, 1e4, 0};
+  // Money in the objective is per $1,000: under balanced a VM-feature-year
+  // is worth $1,000 (a $20,000 host = 20 VM-feature-years, as the relative
+  // price weighed before costs were money).
+  // features: VM-feature-years first; money counts a quarter as much.
+  if (name == "features") return {"features", 1, 0.01, 0.25, 1e4, 0};
   // outage: fewer raises (each needs power cycles) and more headroom, which
   // keeps maintenance and HA from running out of room.
-  if (name == "outage") return {"outage", 0.2, 1, 20, 1e4, 0.1};
-  if (name == "balanced") return {"balanced", 1, 0.1, 20, 1e4, 0};
+  if (name == "outage") return {"outage", 0.2, 1, 1, 1e4, 0.1};
+  if (name == "balanced") return {"balanced", 1, 0.1, 1, 1e4, 0};
   throw InputError(fmt::format("unknown objective '{}': features, outage or balanced", name), "", 0, "--objective");
+}
+
+std::vector<ClusterRule> cluster_rules(const scenario::Scenario& msg, const ScenarioSpec& spec, const Options& o) {
+  const auto& ps = msg.plan();
+  auto parse_ha = [&](const std::string& text, const std::string& field, ClusterRule& r) {
+    std::string t = text;
+    for (auto& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (t.empty() || t == "n+1") r.ha_hosts = 1, r.ha_share = 0;
+    else if (t == "none" || t == "n+0" || t == "n") r.ha_hosts = 0, r.ha_share = 0;
+    else if (t.size() > 2 && t.rfind("n+", 0) == 0 && t.find_first_not_of("0123456789", 2) == std::string::npos)
+      r.ha_hosts = std::stoi(t.substr(2)), r.ha_share = 0;
+    else if (t.size() > 1 && t.back() == '%') {
+      double v = -1;
+      try {
+        v = std::stod(t.substr(0, t.size() - 1));
+      } catch (const std::exception&) {
+      }
+      if (!(v >= 0 && v < 100))
+        throw InputError(fmt::format("HA admission '{}': a share is 0% .. 99%", text), spec.file, 0, field);
+      r.ha_hosts = 0, r.ha_share = v / 100;
+    } else {
+      throw InputError(fmt::format("HA admission '{}': n+1, n+2, a share such as 25%, or none", text), spec.file, 0,
+                       field);
+    }
+  };
+  std::vector<ClusterRule> out;
+  for (int c = 0; c < msg.cluster_size(); ++c) {
+    const auto& cl = msg.cluster(c);
+    ClusterRule r;
+    parse_ha(ps.ha(), "plan.ha", r);
+    if (!cl.ha().empty()) parse_ha(cl.ha(), fmt::format("cluster {}: ha", cl.name()), r);
+    if (o.ha) parse_ha(*o.ha, "--ha", r);
+    // At least 3 hosts (HA with one host down still has two to restart on,
+    // maintenance with one host down still has HA); vSAN 4 (FTT=1 mirroring
+    // needs 3, a 4th rebuilds after a failure: VMware's vSAN planning guide,
+    // "Sizing the vSAN Cluster for Failures to Tolerate").
+    r.min_hosts = ps.min_hosts() > 0 ? static_cast<int>(ps.min_hosts()) : 3;
+    if (cl.vsan())
+      r.min_hosts = std::max(r.min_hosts, ps.min_hosts_vsan() > 0 ? static_cast<int>(ps.min_hosts_vsan()) : 4);
+    if (cl.min_hosts() > 0) r.min_hosts = static_cast<int>(cl.min_hosts());
+    if (o.min_hosts) r.min_hosts = *o.min_hosts;
+    r.decommission = cl.decommission();
+    if (r.decommission) r.ha_hosts = 0, r.ha_share = 0, r.min_hosts = 0;
+    r.text = r.decommission ? "decommissioned: may be emptied"
+                            : fmt::format("{}, at least {} host(s){}",
+                                          r.ha_share > 0   ? fmt::format("HA keeps {:g}% free", r.ha_share * 100)
+                                          : r.ha_hosts > 0 ? fmt::format("HA N+{}", r.ha_hosts)
+                                                           : "no HA reserve",
+                                          r.min_hosts, cl.vsan() ? " (vSAN)" : "");
+    out.push_back(r);
+  }
+  return out;
+}
+
+int replace_over_quarters(const scenario::Scenario& msg, const ScenarioSpec& spec, const Options& o) {
+  std::string text = o.replace_over ? *o.replace_over : msg.plan().replace_over();
+  if (text.empty()) text = "2y";
+  double s = 0;
+  try {
+    s = parse_duration(text);
+  } catch (const InputError& e) {
+    throw InputError(e.message(), o.replace_over ? "" : spec.file, 0,
+                     o.replace_over ? "--replace-over" : "plan.replace_over");
+  }
+  return std::max(1, static_cast<int>(std::lround(s / kQuarter)));
+}
+
+std::vector<std::vector<QuarterState>> quarter_states(const ScenarioSpec& spec, const Plan& plan) {
+  const size_t C = spec.clusters.size(), Q = plan.quarters.size();
+  std::vector<std::vector<QuarterState>> out(C, std::vector<QuarterState>(Q));
+  for (size_t q = 0; q < Q; ++q) {
+    const double t = seconds_at(spec.start_date, plan.quarters[q].str());
+    for (size_t c = 0; c < C; ++c) {
+      const Demand d = demand_at(spec, static_cast<int>(c), t);
+      out[c][q].demand_ram_gib = d.ram_gib;
+      out[c][q].demand_capacity = d.cpu;
+    }
+    auto add = [&](int c, int n, double ram, double cap) {
+      auto& s = out[static_cast<size_t>(c)][q];
+      s.hosts += n;
+      s.ram_gib += n * ram;
+      s.capacity += n * cap;
+      if (n > 0)
+        s.largest_ram_gib = std::max(s.largest_ram_gib, ram), s.largest_capacity = std::max(s.largest_capacity, cap);
+    };
+    for (size_t g = 0; g < plan.groups.size(); ++g) {
+      bool gone = false;
+      for (const auto& r : plan.retirements)
+        gone = gone || (r.group == static_cast<int>(g) && r.quarter <= static_cast<int>(q));
+      if (!gone) add(plan.groups[g].cluster, plan.groups[g].count, plan.groups[g].ram_gib, plan.groups[g].capacity);
+    }
+    for (const auto& p : plan.purchases)
+      if (p.quarter <= static_cast<int>(q) && (p.retire_quarter < 0 || static_cast<int>(q) < p.retire_quarter))
+        add(p.cluster, p.count, p.ram_gib, p.capacity);
+  }
+  return out;
+}
+
+std::vector<Stint> do_nothing_fleet(const Plan& plan) {
+  std::vector<Stint> out;
+  const int Q = static_cast<int>(plan.quarters.size());
+  for (const auto& g : plan.groups)
+    for (int i = 0; i < g.count; ++i) out.push_back({g.cluster, g.cpu, g.sockets, g.cores, g.ram_gib, 0, Q, 0});
+  return out;
+}
+
+std::vector<Stint> plan_fleet(const Plan& plan) {
+  std::vector<Stint> out;
+  const int Q = static_cast<int>(plan.quarters.size());
+  for (size_t g = 0; g < plan.groups.size(); ++g) {
+    int to = Q;
+    for (const auto& r : plan.retirements)
+      if (r.group == static_cast<int>(g)) to = std::min(to, r.quarter);
+    const Group& grp = plan.groups[g];
+    for (int i = 0; i < grp.count; ++i)
+      out.push_back({grp.cluster, grp.cpu, grp.sockets, grp.cores, grp.ram_gib, 0, to, 0});
+  }
+  for (const auto& p : plan.purchases)
+    for (int i = 0; i < p.count; ++i)
+      out.push_back({p.cluster, p.part, 2, p.cores, p.ram_gib, p.quarter, p.retire_quarter < 0 ? Q : p.retire_quarter,
+                     p.price_each});
+  return out;
 }
 
 namespace {
@@ -80,6 +208,15 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
     throw InputError("planning needs a refresh block with lifetime_years (when hosts are due to retire)", spec.file, 0,
                      "refresh");
   Plan plan;
+  plan.rules = cluster_rules(msg, spec, o);
+  plan.costs = CostModel::from(msg.costs(), spec.file);
+  const CostModel& money = plan.costs;
+  // Objective units per dollar: the objective's, or what the scenario says a VM-feature-year is worth.
+  const double worth = msg.plan().usd_per_feature_vm_year();
+  if (!std::isfinite(worth) || worth < 0)
+    throw InputError("a VM-feature-year's worth in USD is >= 0", spec.file, 0, "plan.usd_per_feature_vm_year");
+  const double per_usd = worth > 0 ? w.features / worth : w.money / 1000;
+  const int spread_q = replace_over_quarters(msg, spec, o);
   // Quarters that start at least a week before the end (a ten-year run from
   // January ends on the first day of the 41st quarter: no decision there).
   const int Q = std::max(1, static_cast<int>(std::ceil((spec.horizon_s - 7 * kDay) / kQuarter)));
@@ -87,6 +224,12 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
     int idx = spec.start_date.index() + 3 * q;
     plan.quarters.push_back(YearMonth{idx / 12, idx % 12 + 1});
   }
+  // Licensing and power of a host for quarter q (licensing by date).
+  auto running_quarter = [&](int sockets, int cores, const CpuModel& part, double ram_gib, int q) {
+    return (money.licensing_usd_year(sockets, cores, plan.quarters[static_cast<size_t>(q)]) +
+            money.power_usd_year(money.host_watts(part, sockets, cores, ram_gib))) /
+           4;
+  };
   auto t_of = [&](int q) { return seconds_at(spec.start_date, plan.quarters[static_cast<size_t>(q)].str()); };
   // Hosts the plan buys retire at their lifetime -- later, up to the end of
   // their window, when nothing the cluster can buy is on the market then (a
@@ -112,6 +255,8 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
                   static_cast<double>(first.ram_mib) / 1024,
                   host_capacity(first.cores, *first.cpu),
                   g.name().empty() ? first.cpu->name : g.name()};
+        grp.sockets = g.sockets() > 0 ? static_cast<int>(g.sockets()) : 2;
+        grp.cores = first.cores;
         plan.groups.push_back(grp);
         h += static_cast<size_t>(count);
       }
@@ -135,15 +280,38 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
       if (first < 0 && age(q) >= life_months - window_months) first = q;
       if (last < 0 && age(q) >= life_months + window_months) last = q;
     }
-    if (first == 0 && last == 0) last = std::min(Q - 1, 3);  // overdue already: within the first year
+    // Overdue already (or due early): within the replacement window.
+    if (first == 0 && last >= 0) last = std::max(last, std::min(Q - 1, spread_q - 1));
+    // Running costs (licensing, power) from each quarter to the end, saved by retiring then.
+    std::vector<double> saved(static_cast<size_t>(Q) + 1, 0);
+    for (int q = Q - 1; q >= 0; --q)
+      saved[static_cast<size_t>(q)] = saved[static_cast<size_t>(q) + 1] +
+                                      running_quarter(grp.sockets, grp.cores, *grp.cpu, grp.ram_gib, q) * grp.count;
     std::vector<std::pair<int, double>> once;
     if (first >= 0)
       for (int q = first; q <= (last < 0 ? Q - 1 : last); ++q) {
-        y[g][static_cast<size_t>(q)] = mip.var(fmt::format("retire[{},{}]", grp.name, q), K::binary, 0, 1, 0);
+        y[g][static_cast<size_t>(q)] = mip.var(fmt::format("retire[{},{}]", grp.name, q), K::binary, 0, 1,
+                                               per_usd * saved[static_cast<size_t>(q)]);
         once.emplace_back(y[g][static_cast<size_t>(q)], 1);
       }
     if (last < 0) once.emplace_back(mip.var(fmt::format("keep[{}]", grp.name), K::binary, 0, 1, 0), 1);
     if (!once.empty()) mip.row(fmt::format("retire-once[{}]", grp.name), once, 1, 1);
+  }
+  // Replacements spread over the window: a cluster retires at most
+  // ceil(hosts / window quarters) hosts a quarter (at least its largest group).
+  for (size_t c = 0; c < C; ++c) {
+    if (!include[c]) continue;
+    int hosts = 0, largest = 0;
+    for (const Group& grp : plan.groups)
+      if (grp.cluster == static_cast<int>(c)) hosts += grp.count, largest = std::max(largest, grp.count);
+    const int most = std::max(largest, (hosts + spread_q - 1) / spread_q);
+    for (int q = 0; q < Q; ++q) {
+      std::vector<std::pair<int, double>> terms;
+      for (size_t g = 0; g < plan.groups.size(); ++g)
+        if (plan.groups[g].cluster == static_cast<int>(c) && y[g][static_cast<size_t>(q)] >= 0)
+          terms.emplace_back(y[g][static_cast<size_t>(q)], plan.groups[g].count);
+      if (!terms.empty()) mip.row(fmt::format("spread[{},{}]", spec.clusters[c].name, q), terms, -Mip::kInf, most);
+    }
   }
   // Sum of y[g][q'] for q' <= q: the share of group g gone by quarter q.
   auto gone = [&](size_t g, int q, double coef, std::vector<std::pair<int, double>>& terms) {
@@ -157,6 +325,7 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
     const CpuModel* part;
     double price, ram_gib, capacity;
     int retire = -1;  // the quarter the cohort leaves (may be >= Q)
+    int cores = 0;
   };
   std::vector<Buy> buys;
   std::vector<std::string> vendor(C);
@@ -180,11 +349,21 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
         if (p.vendor() != vendor[c] || p.launch.index() + qual > today.index() || today > p.end_of_sale) continue;
         const auto& b = spec.clusters[c].baseline;
         if (b && !check_admission(p, *b).ok) continue;  // cannot join the cluster as it is
-        const double price = relative_price(p, today);
-        int v = mip.var(fmt::format("buy[{},{},{}]", spec.clusters[c].name, p.name, today.str()), K::integer, 0, cap[c],
-                        -w.purchase * price);
-        buys.push_back({v, static_cast<int>(c), q, &p, price,
-                        static_cast<double>(bought_ram_mib(p, spec.refresh.ram_gib)) / 1024, bought_capacity(p)});
+        // The part as the catalog has it (its typical SKU), and smaller SKUs
+        // of the generation (32 and 16 cores a CPU) with RAM in proportion:
+        // fewer, larger hosts or more, smaller ones.
+        const double full_ram = static_cast<double>(bought_ram_mib(p, spec.refresh.ram_gib)) / 1024;
+        for (const int per_cpu : {p.cores_per_socket, 32, 16}) {
+          if (per_cpu <= 0 || (per_cpu != p.cores_per_socket && per_cpu >= p.cores_per_socket)) continue;
+          const int cores = 2 * per_cpu;
+          const double ram = spec.refresh.ram_gib > 0 || per_cpu == p.cores_per_socket
+                                 ? full_ram
+                                 : std::max(64.0, 64 * std::round(full_ram * per_cpu / p.cores_per_socket / 64));
+          const double price = money.host_price(p, cores, ram, today);
+          int v = mip.var(fmt::format("buy[{},{}x{},{}]", spec.clusters[c].name, p.name, cores, today.str()),
+                          K::integer, 0, cap[c], 0);  // its cost is set once its retirement is known
+          buys.push_back({v, static_cast<int>(c), q, &p, price, ram, host_capacity(cores, p), -1, cores});
+        }
       }
     }
   {
@@ -198,6 +377,15 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
     }
   }
   auto present = [&](const Buy& b, int q) { return b.quarter <= q && q < b.retire; };
+  // A purchase costs its price and its licensing and power while present.
+  std::vector<std::pair<int, double>> buy_cost;
+  for (const Buy& b : buys) {
+    double running = 0;
+    for (int k = b.quarter; k < std::min(Q, b.retire); ++k)
+      running += running_quarter(2, b.cores, *b.part, b.ram_gib, k);
+    buy_cost.emplace_back(b.var, -per_usd * (b.price + running));
+  }
+  for (const auto& [v, coef] : buy_cost) mip.set_objective(v, coef);
 
   // Baselines: z[c][m][q] = 1 when cluster c's baseline is at least chain mode m at quarter q.
   std::vector<std::vector<std::vector<int>>> z(C);
@@ -261,11 +449,23 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
   }
   // Capacity with headroom, the host cap, and the budget.
   std::vector<std::vector<std::pair<int, int>>> short_vars(C);  // (ram, cpu) per quarter
+  std::vector<std::vector<int>> short_hosts(C);                 // per quarter (-1: no minimum)
   for (size_t c = 0; c < C; ++c) {
     if (!include[c]) continue;
     const double headroom =
         spec.refresh.headroom + w.headroom +
         (o.extra_headroom.count(static_cast<int>(c)) ? o.extra_headroom.at(static_cast<int>(c)) : 0);
+    const ClusterRule& rule = plan.rules[c];
+    // N+k: the largest host present, by RAM and by CPU; a bought cohort
+    // counts when any of it was bought (u = 1 when buy > 0).
+    std::map<int, int> used;  // buy var -> its binary
+    if (rule.ha_hosts > 0)
+      for (const Buy& b : buys)
+        if (b.cluster == static_cast<int>(c)) {
+          const int u = mip.var(fmt::format("bought-any[{}]", mip.var_name(b.var)), K::binary, 0, 1, 0);
+          mip.row("bought-any", {{b.var, 1}, {u, -cap[c]}}, -Mip::kInf, 0);
+          used[b.var] = u;
+        }
     for (int q = 0; q < Q; ++q) {
       const Demand& d = demand[c][static_cast<size_t>(q)];
       std::vector<std::pair<int, double>> ram, cpu, hosts;
@@ -295,12 +495,57 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
       mip.row("ram[" + at + "]", ram, (1 + headroom) * d.ram_gib - ram0, Mip::kInf);
       mip.row("cpu[" + at + "]", cpu, (1 + headroom) * d.cpu - cpu0, Mip::kInf);
       mip.row("host-cap[" + at + "]", hosts, -Mip::kInf, cap[c] - hosts0);
+      // The minimum cluster size (never emptied unless decommissioned).
+      if (rule.min_hosts > 0) {
+        const int sh = mip.var("short-hosts[" + at + "]", K::continuous, 0, Mip::kInf, -w.shortfall * 100);
+        short_hosts[c].push_back(sh);
+        auto terms = hosts;
+        terms.emplace_back(sh, 1);
+        mip.row("min-hosts[" + at + "]", terms, rule.min_hosts - hosts0, Mip::kInf);
+      } else {
+        short_hosts[c].push_back(-1);
+      }
+      // HA admission: with the k largest hosts down (N+k), or a share of the
+      // capacity kept free, the rest still holds the peak demand.
+      if (rule.ha_share > 0) {
+        auto scaled = [&](std::vector<std::pair<int, double>> terms, int slack) {
+          for (auto& [v, coef] : terms)
+            if (v != slack) coef *= 1 - rule.ha_share;
+          return terms;
+        };
+        mip.row("ha-ram[" + at + "]", scaled(ram, sr), d.ram_gib - (1 - rule.ha_share) * ram0, Mip::kInf);
+        mip.row("ha-cpu[" + at + "]", scaled(cpu, sc), d.cpu - (1 - rule.ha_share) * cpu0, Mip::kInf);
+      } else if (rule.ha_hosts > 0) {
+        const int lr = mip.var("largest-ram[" + at + "]", K::continuous, 0, Mip::kInf, 0);
+        const int lc = mip.var("largest-cpu[" + at + "]", K::continuous, 0, Mip::kInf, 0);
+        for (size_t g = 0; g < plan.groups.size(); ++g) {
+          const Group& grp = plan.groups[g];
+          if (grp.cluster != static_cast<int>(c)) continue;
+          std::vector<std::pair<int, double>> tr{{lr, 1}}, tc{{lc, 1}};
+          gone(g, q, grp.ram_gib, tr);
+          gone(g, q, grp.capacity, tc);
+          mip.row("largest-ram", tr, grp.ram_gib, Mip::kInf);
+          mip.row("largest-cpu", tc, grp.capacity, Mip::kInf);
+        }
+        for (const Buy& b : buys)
+          if (b.cluster == static_cast<int>(c) && present(b, q)) {
+            mip.row("largest-ram", {{lr, 1}, {used.at(b.var), -b.ram_gib}}, 0, Mip::kInf);
+            mip.row("largest-cpu", {{lc, 1}, {used.at(b.var), -b.capacity}}, 0, Mip::kInf);
+          }
+        auto r2 = ram, c2 = cpu;
+        r2.emplace_back(lr, -rule.ha_hosts);
+        c2.emplace_back(lc, -rule.ha_hosts);
+        mip.row("ha-ram[" + at + "]", r2, d.ram_gib - ram0, Mip::kInf);
+        mip.row("ha-cpu[" + at + "]", c2, d.cpu - cpu0, Mip::kInf);
+      }
     }
   }
-  if (o.budget) {
+  // The budget in USD over the horizon; 0: none.
+  const double budget = o.budget ? *o.budget : std::max(0.0, msg.plan().budget_usd());
+  if (budget > 0) {
     std::vector<std::pair<int, double>> spend;
     for (const Buy& b : buys) spend.emplace_back(b.var, b.price);
-    mip.row("budget", spend, -Mip::kInf, *o.budget);
+    mip.row("budget", spend, -Mip::kInf, budget);
   }
 
   plan.variables = mip.vars();
@@ -328,7 +573,8 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
     const int n = static_cast<int>(std::lround(val(b.var)));
     if (n <= 0) continue;
     spent += n * b.price;
-    plan.purchases.push_back({b.quarter, b.cluster, b.part, n, b.price, b.retire < Q ? b.retire : -1, ""});
+    plan.purchases.push_back(
+        {b.quarter, b.cluster, b.part, n, b.price, b.cores, b.ram_gib, b.capacity, b.retire < Q ? b.retire : -1, ""});
   }
   for (size_t c = 0; c < C; ++c) {
     if (!include[c]) continue;
@@ -358,7 +604,9 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
     // Shortfalls, each with the constraint that binds.
     for (int q = 0; q < Q; ++q) {
       const auto [sr, sc] = short_vars[c][static_cast<size_t>(q)];
-      if (val(sr) < 0.5 && val(sc) < 0.5) continue;
+      const int sh = short_hosts[c][static_cast<size_t>(q)];
+      const bool few = sh >= 0 && val(sh) > 0.5;
+      if (val(sr) < 0.5 && val(sc) < 0.5 && !few) continue;
       std::string binding;
       double cheapest = Mip::kInf;
       for (const Buy& b : buys)
@@ -368,7 +616,8 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
                       ? fmt::format("no part on the market can join {} (the baseline cannot be lowered)",
                                     spec.clusters[c].baseline->name)
                       : "no part of the cluster's vendor is on the market";
-      else if (o.budget && *o.budget - spent < cheapest) binding = fmt::format("the budget of {} is spent", *o.budget);
+      else if (budget > 0 && budget - spent < cheapest)
+        binding = fmt::format("the budget of ${} is spent", grouped(budget, 0));
       else {
         double hosts_present = 0;
         for (size_t g = 0; g < plan.groups.size(); ++g) {
@@ -384,6 +633,9 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
                       ? "the retirement windows: hosts due leave before enough can be bought"
                       : fmt::format("none: the solver stopped ({}) before covering it", s.message);
       }
+      if (few)
+        binding = fmt::format("{} host(s) below the minimum of {}; {}", std::lround(val(sh)), plan.rules[c].min_hosts,
+                              binding);
       plan.shortfalls.push_back({q, static_cast<int>(c), val(sr), val(sc), binding});
     }
   }
@@ -401,7 +653,8 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
 
 Plan solve(const ScenarioSpec& spec, const scenario::Scenario& msg, const Catalog& catalog, const Options& o) {
   const size_t C = spec.clusters.size();
-  if (o.budget || C == 1) return solve_clusters(spec, msg, catalog, o, std::vector<bool>(C, true));
+  if (o.budget || msg.plan().budget_usd() > 0 || C == 1)
+    return solve_clusters(spec, msg, catalog, o, std::vector<bool>(C, true));
   Plan all;
   Options each = o;
   each.time_limit_s = o.time_limit_s;  // each cluster's node limit usually ends it sooner
@@ -410,7 +663,7 @@ Plan solve(const ScenarioSpec& spec, const scenario::Scenario& msg, const Catalo
     std::vector<bool> one(C, false);
     one[c] = true;
     Plan p = solve_clusters(spec, msg, catalog, each, one);
-    if (c == 0) all.groups = p.groups, all.quarters = p.quarters;
+    if (c == 0) all.groups = p.groups, all.quarters = p.quarters, all.rules = p.rules, all.costs = p.costs;
     for (auto& x : p.purchases) all.purchases.push_back(std::move(x));
     for (auto& x : p.retirements) all.retirements.push_back(x);
     for (auto& x : p.raises) all.raises.push_back(std::move(x));
@@ -459,9 +712,11 @@ std::string plan_scenario_text(const scenario::Scenario& original, const Scenari
     auto* h = add->mutable_hosts();
     h->set_cpu(p.part->name);
     h->set_count(static_cast<uint32_t>(p.count));
-    h->set_name(fmt::format("{}-{}-{}", spec.clusters[static_cast<size_t>(p.cluster)].name, p.part->name,
+    h->set_name(fmt::format("{}-{}{}-{}", spec.clusters[static_cast<size_t>(p.cluster)].name, p.part->name,
+                            p.cores != 2 * p.part->cores_per_socket ? fmt::format("-{}c", p.cores) : "",
                             plan.quarters[static_cast<size_t>(p.quarter)].str()));
-    h->set_ram_gib(static_cast<uint32_t>(bought_ram_mib(*p.part, spec.refresh.ram_gib) / 1024));
+    h->set_ram_gib(static_cast<uint32_t>(std::lround(p.ram_gib)));
+    if (p.cores != 2 * p.part->cores_per_socket) h->set_cores(static_cast<uint32_t>(p.cores));
     h->set_purchased(plan.quarters[static_cast<size_t>(p.quarter)].str());
     if (p.retire_quarter >= 0) h->set_retire(plan.quarters[static_cast<size_t>(p.retire_quarter)].str());
   }

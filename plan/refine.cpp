@@ -1,5 +1,6 @@
 #include "plan/refine.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <future>
 #include <map>
@@ -15,6 +16,7 @@
 #include "base/textproto.hpp"
 #include "events/event_store.hpp"
 #include "plan/do_nothing.hpp"
+#include "policy/procurement/procurement_policy.hpp"
 #include "reports/output_dir.hpp"
 #include "reports/plan_report.hpp"
 #include "scenario/scenario.pb.h"
@@ -80,7 +82,126 @@ std::vector<std::string> learn(const std::string& store, const ScenarioSpec& pla
   return learned;
 }
 
+// The scenario as given, as a fleet: its hosts, and what its run bought and
+// retired (the run's events), each at the nearest quarter.
+std::vector<Stint> baseline_fleet(const ScenarioSpec& spec, const Plan& p, const std::string& store) {
+  const int Q = static_cast<int>(p.quarters.size());
+  auto quarter_of = [&](double t) {
+    const double q = t / (365.25 * 86400 / 4);
+    return std::clamp(static_cast<int>(std::lround(q)), 0, Q);
+  };
+  std::vector<Stint> out;
+  std::map<std::string, size_t> by_name;
+  size_t h = 0;
+  for (const auto& g : p.groups)
+    for (int i = 0; i < g.count; ++i, ++h) {
+      by_name[spec.hosts[h].name] = out.size();
+      out.push_back({g.cluster, g.cpu, g.sockets, g.cores, g.ram_gib, 0, Q, 0});
+    }
+  std::map<std::string, int> cluster_index;
+  for (size_t c = 0; c < spec.clusters.size(); ++c) cluster_index[spec.clusters[c].name] = static_cast<int>(c);
+  EventReader reader(store);
+  EventQuery q;
+  q.types = {"host_bought", "host_retired"};
+  reader.read(q, [&](const report::EventRecord& e) {
+    const int at = quarter_of(e.t());
+    if (e.type() == "host_bought") {
+      const CpuModel* part = Catalog::builtin().find_cpu(e.cpu());
+      if (!part) return;
+      const double ram = static_cast<double>(bought_ram_mib(*part, spec.refresh.ram_gib)) / 1024;
+      const int cores = 2 * part->cores_per_socket;
+      const auto c = cluster_index.find(e.cluster());
+      by_name[e.host()] = out.size();
+      out.push_back({c == cluster_index.end() ? 0 : c->second, part, 2, cores, ram, at, Q,
+                     at < Q ? p.costs.host_price(*part, cores, ram, p.quarters[static_cast<size_t>(at)]) : 0});
+    } else if (auto it = by_name.find(e.host()); it != by_name.end()) {
+      out[it->second].to = std::min(out[it->second].to, std::max(at, out[it->second].from));
+    }
+  });
+  return out;
+}
+
+plan_report::FleetCost fleet_cost_message(const FleetCost& f, const char* name) {
+  plan_report::FleetCost m;
+  m.set_fleet(name);
+  m.set_hardware_usd_per_year(f.hardware);
+  m.set_licensing_usd_per_year(f.licensing);
+  m.set_power_usd_per_year(f.power);
+  m.set_total_usd_per_year(f.hardware + f.licensing + f.power);
+  m.set_hosts_start(static_cast<uint32_t>(f.hosts_start));
+  m.set_hosts_end(static_cast<uint32_t>(f.hosts_end));
+  m.set_physical_cores_start(static_cast<uint32_t>(f.cores_start));
+  m.set_physical_cores_end(static_cast<uint32_t>(f.cores_end));
+  m.set_licensed_cores_start(static_cast<uint32_t>(f.licensed_start));
+  m.set_licensed_cores_end(static_cast<uint32_t>(f.licensed_end));
+  for (const auto& y : f.years) {
+    auto* x = m.add_years();
+    x->set_year(static_cast<uint32_t>(y.year));
+    x->set_hardware_usd(y.hardware);
+    x->set_licensing_usd(y.licensing);
+    x->set_power_usd(y.power);
+    x->set_total_usd(y.hardware + y.licensing + y.power);
+    x->set_hosts(static_cast<uint32_t>(y.hosts));
+    x->set_physical_cores(static_cast<uint32_t>(y.physical_cores));
+    x->set_licensed_cores(static_cast<uint32_t>(y.licensed_cores));
+    x->set_quarters(static_cast<uint32_t>(y.quarters));
+  }
+  return m;
+}
+
 }  // namespace
+
+void add_plan_costs(plan_report::PlanReport& rep, const ScenarioSpec& spec, const Plan& p,
+                    const std::vector<Stint>* baseline) {
+  const auto plan_hosts = plan_fleet(p), nothing = do_nothing_fleet(p);
+  *rep.mutable_plan_cost() = fleet_cost_message(fleet_cost(p.costs, plan_hosts, p.quarters), "plan");
+  if (baseline)
+    *rep.mutable_baseline_cost() = fleet_cost_message(fleet_cost(p.costs, *baseline, p.quarters), "as given");
+  *rep.mutable_do_nothing_cost() = fleet_cost_message(fleet_cost(p.costs, nothing, p.quarters), "do nothing");
+  for (const auto& a : p.costs.assumptions) rep.add_cost_assumptions(a);
+  const auto states = quarter_states(spec, p);
+  const int last = static_cast<int>(p.quarters.size()) - 1;
+  for (size_t c = 0; c < spec.clusters.size(); ++c) {
+    const ClusterRule& rule = p.rules[c];
+    auto* cp = rep.add_clusters();
+    cp->set_cluster(spec.clusters[c].name);
+    cp->set_rule(rule.text);
+    cp->set_min_hosts(static_cast<uint32_t>(rule.min_hosts));
+    uint32_t before = 0;
+    for (const auto& g : p.groups)
+      if (g.cluster == static_cast<int>(c)) before += static_cast<uint32_t>(g.count);
+    cp->set_hosts_before(before);
+    cp->set_hosts_after(states[c].empty() ? before : static_cast<uint32_t>(states[c].back().hosts));
+    const auto [lic0, pow0] = running_usd_year(p.costs, nothing, static_cast<int>(c), 0, p.quarters.front());
+    const auto [lic1, pow1] = running_usd_year(p.costs, plan_hosts, static_cast<int>(c), std::max(0, last),
+                                               p.quarters[static_cast<size_t>(std::max(0, last))]);
+    cp->set_licensing_usd_per_year_before(lic0);
+    cp->set_licensing_usd_per_year_after(lic1);
+    cp->set_power_usd_per_year_before(pow0);
+    cp->set_power_usd_per_year_after(pow1);
+    uint32_t fewest = before;
+    for (size_t q = 0; q < states[c].size(); ++q) {
+      const QuarterState& s = states[c][q];
+      auto* x = cp->add_quarters();
+      x->set_date(p.quarters[q].str());
+      x->set_hosts(static_cast<uint32_t>(s.hosts));
+      x->set_ram_gib(s.ram_gib);
+      x->set_capacity(s.capacity);
+      const double ram_left =
+          rule.ha_share > 0 ? s.ram_gib * (1 - rule.ha_share) : s.ram_gib - rule.ha_hosts * s.largest_ram_gib;
+      const double cap_left =
+          rule.ha_share > 0 ? s.capacity * (1 - rule.ha_share) : s.capacity - rule.ha_hosts * s.largest_capacity;
+      x->set_ram_after_failure_gib(ram_left);
+      x->set_capacity_after_failure(cap_left);
+      x->set_demand_ram_gib(s.demand_ram_gib);
+      x->set_demand_capacity(s.demand_capacity);
+      x->set_ok(s.hosts >= rule.min_hosts && ram_left >= s.demand_ram_gib * (1 - 1e-9) - 1e-6 &&
+                cap_left >= s.demand_capacity * (1 - 1e-9) - 1e-6);
+      fewest = std::min(fewest, static_cast<uint32_t>(s.hosts));
+    }
+    cp->set_fewest_hosts(fewest);
+  }
+}
 
 int plan_and_check(const PlanRequest& req, std::ostream& summary, std::ostream& progress) {
   const Catalog& cat = Catalog::builtin();
@@ -149,6 +270,12 @@ int plan_and_check(const PlanRequest& req, std::ostream& summary, std::ostream& 
   report::RunResults base = baseline.get();
   *rep.mutable_baseline() = plan_figures(base, "baseline-run", 0, 0);
   *rep.mutable_plan() = plan_figures(planned, "plan-run", bought, static_cast<uint32_t>(p.raises.size()));
+  {
+    const auto given = baseline_fleet(spec, p, (root / "baseline-run" / "events.sqlite").string());
+    add_plan_costs(rep, spec, p, &given);
+    rep.set_replace_over(msg.plan().replace_over().empty() ? o.replace_over.value_or("2y")
+                                                           : o.replace_over.value_or(msg.plan().replace_over()));
+  }
   // The actions, by date.
   std::vector<std::tuple<int, int, plan_report::Action>> actions;
   auto act = [&](int q, int order, const std::string& cluster, const char* what, std::string details) {
@@ -163,7 +290,8 @@ int plan_and_check(const PlanRequest& req, std::ostream& summary, std::ostream& 
   for (const auto& x : p.purchases)
     act(x.quarter, 0, spec.clusters[static_cast<size_t>(x.cluster)].name, "buy",
         fmt::format(
-            "{} x {} ({}; {} each{})", x.count, x.part->name, x.why, grouped(x.price_each, 2),
+            "{} x {} ({}; {} cores, {} GiB; ${} each{})", x.count, x.part->name, x.why, x.cores, grouped(x.ram_gib, 0),
+            grouped(x.price_each, 0),
             x.retire_quarter >= 0 ? ", retire " + p.quarters[static_cast<size_t>(x.retire_quarter)].str() : ""));
   for (const auto& x : p.retirements) {
     const auto& g = p.groups[static_cast<size_t>(x.group)];

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "plan/planner.hpp"
+#include "reports/plan_report.pb.h"
 
 namespace evcsim::plan {
 
@@ -22,6 +23,12 @@ struct PlanRequest {
   int rounds = 3;        // solve-and-simulate rounds at most
   Options options;
 };
+
+// plan.json's costs (plan, do nothing, and the scenario as given when
+// `baseline` is its fleet) and per-cluster quarters (hosts, capacity after
+// the HA reserve, demand).
+void add_plan_costs(plan_report::PlanReport& rep, const ScenarioSpec& spec, const Plan& p,
+                    const std::vector<Stint>* baseline);
 
 // Plans, checks by simulation and writes the outputs; prints the figures
 // table to `out` and each round's progress to `progress`. Returns 0; throws

@@ -43,6 +43,74 @@ ChartSeries hosts(const report::RunResults& r, const std::string& name) {
   return out;
 }
 
+std::string usd(double v) { return "$" + grouped(v, 0); }
+
+// The three fleets' costs per year side by side (HTML).
+std::string cost_html(const plan_report::PlanReport& rep) {
+  std::vector<const plan_report::FleetCost*> fleets{&rep.do_nothing_cost()};
+  if (rep.has_baseline_cost()) fleets.push_back(&rep.baseline_cost());
+  fleets.push_back(&rep.plan_cost());
+  std::string out =
+      "<h2>Cost per year</h2><p>Averages per year over the horizon, in US dollars: hardware is what is bought "
+      "(spread over the years of the horizon), licensing and power are what the hosts present cost. "
+      "&ldquo;Do nothing&rdquo; is the fleet as it is, nothing bought, nothing retired.</p>"
+      "<table id=\"plan-costs\"><tr><th></th>";
+  const char* names[] = {"do nothing", "the scenario as given", "the plan"};
+  for (const auto* f : fleets)
+    out += fmt::format("<th>{}</th>", f->fleet() == "do nothing" ? names[0]
+                                      : f->fleet() == "as given" ? names[1]
+                                                                 : names[2]);
+  out += "</tr>\n";
+  auto line = [&](const char* what, auto get) {
+    out += fmt::format("<tr><td>{}</td>", what);
+    for (const auto* f : fleets) out += fmt::format("<td class=\"n\">{}</td>", get(*f));
+    out += "</tr>\n";
+  };
+  line("hardware per year", [](const plan_report::FleetCost& f) { return usd(f.hardware_usd_per_year()); });
+  line("licensing per year", [](const plan_report::FleetCost& f) { return usd(f.licensing_usd_per_year()); });
+  line("power per year", [](const plan_report::FleetCost& f) { return usd(f.power_usd_per_year()); });
+  line("<b>total per year</b>",
+       [](const plan_report::FleetCost& f) { return "<b>" + usd(f.total_usd_per_year()) + "</b>"; });
+  line("hosts, first &rarr; last quarter",
+       [](const plan_report::FleetCost& f) { return fmt::format("{} &rarr; {}", f.hosts_start(), f.hosts_end()); });
+  line("physical cores", [](const plan_report::FleetCost& f) {
+    return fmt::format("{} &rarr; {}", grouped(f.physical_cores_start(), 0), grouped(f.physical_cores_end(), 0));
+  });
+  line("licensed cores", [](const plan_report::FleetCost& f) {
+    return fmt::format("{} &rarr; {}", grouped(f.licensed_cores_start(), 0), grouped(f.licensed_cores_end(), 0));
+  });
+  out +=
+      "</table>\n<h3>The plan, year by year</h3><table id=\"plan-cost-years\"><tr><th>year</th><th>hardware</th>"
+      "<th>licensing</th><th>power</th><th>total</th><th>hosts</th><th>physical cores</th><th>licensed cores</th>"
+      "</tr>\n";
+  for (const auto& y : rep.plan_cost().years())
+    out += fmt::format(
+        "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td "
+        "class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+        y.quarters() == 4 ? std::to_string(y.year())
+                          : fmt::format("{} ({} quarter{})", y.year(), y.quarters(), y.quarters() == 1 ? "" : "s"),
+        usd(y.hardware_usd()), usd(y.licensing_usd()), usd(y.power_usd()), usd(y.total_usd()), y.hosts(),
+        grouped(y.physical_cores(), 0), grouped(y.licensed_cores(), 0));
+  out += "</table>\n<p>Assumptions:</p><ul>";
+  for (const auto& a : rep.cost_assumptions()) out += "<li>" + xml_escape(a) + "</li>";
+  out += "</ul>\n";
+  out +=
+      "<h2>Clusters: hosts, HA and minimum size</h2><table id=\"plan-clusters\"><tr><th>cluster</th><th>kept</th>"
+      "<th>hosts before</th><th>hosts after</th><th>fewest hosts</th><th>licensing per year before &rarr; after"
+      "</th><th>power per year before &rarr; after</th><th>quarters short</th></tr>\n";
+  for (const auto& c : rep.clusters()) {
+    int bad = 0;
+    for (const auto& q : c.quarters()) bad += !q.ok();
+    out += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td "
+        "class=\"n\">{} &rarr; {}</td><td class=\"n\">{} &rarr; {}</td><td class=\"n\">{}</td></tr>\n",
+        xml_escape(c.cluster()), xml_escape(c.rule()), c.hosts_before(), c.hosts_after(), c.fewest_hosts(),
+        usd(c.licensing_usd_per_year_before()), usd(c.licensing_usd_per_year_after()),
+        usd(c.power_usd_per_year_before()), usd(c.power_usd_per_year_after()), bad);
+  }
+  return out + "</table>\n";
+}
+
 }  // namespace
 
 plan_report::Figures plan_figures(const report::RunResults& r, const std::string& folder, uint32_t planned_hosts,
@@ -101,6 +169,7 @@ std::string plan_html(const plan_report::PlanReport& rep, const report::RunResul
          svg_chart("plan-hosts", "Hosts in the fleet, both runs",
                    {hosts(base, "the scenario as given"), hosts(planned, "the plan")}, ChartKind::step, frame, "run") +
          "</figure>";
+  out += cost_html(rep);
   out +=
       "<h2>The plan's actions</h2><table id=\"plan-actions\"><tr><th>date</th><th>cluster</th><th>action</th><th>"
       "details</th></tr>\n";
@@ -144,6 +213,32 @@ std::string plan_text(const plan_report::PlanReport& rep) {
   line("power cycles that picked up a raise", b.power_cycles(), pl.power_cycles());
   line("hosts bought", b.hosts_bought(), pl.hosts_bought());
   line("baseline raises", b.raises(), pl.raises());
+  auto money = [&](const char* what, auto get) {
+    out += fmt::format("  {:<36} {:>16} {:>16}", what, usd(get(rep.do_nothing_cost())),
+                       rep.has_baseline_cost() ? usd(get(rep.baseline_cost())) : "");
+    out += fmt::format(" {:>16}\n", usd(get(rep.plan_cost())));
+  };
+  out += fmt::format("  {:<36} {:>16} {:>16} {:>16}\n", "cost per year (USD)", "do nothing", "as given", "plan");
+  money("hardware", [](const plan_report::FleetCost& f) { return f.hardware_usd_per_year(); });
+  money("licensing", [](const plan_report::FleetCost& f) { return f.licensing_usd_per_year(); });
+  money("power", [](const plan_report::FleetCost& f) { return f.power_usd_per_year(); });
+  money("total", [](const plan_report::FleetCost& f) { return f.total_usd_per_year(); });
+  auto cores = [&](const char* what, auto get) {
+    out += fmt::format("  {:<36} {:>16} {:>16} {:>16}\n", what, get(rep.do_nothing_cost()),
+                       rep.has_baseline_cost() ? get(rep.baseline_cost()) : "", get(rep.plan_cost()));
+  };
+  cores("licensed cores, first -> last", [](const plan_report::FleetCost& f) {
+    return fmt::format("{} -> {}", f.licensed_cores_start(), f.licensed_cores_end());
+  });
+  cores("hosts, first -> last",
+        [](const plan_report::FleetCost& f) { return fmt::format("{} -> {}", f.hosts_start(), f.hosts_end()); });
+  for (const auto& c : rep.clusters()) {
+    int bad = 0;
+    for (const auto& q : c.quarters()) bad += !q.ok();
+    out +=
+        fmt::format("  cluster {}: {} -> {} hosts (fewest {}; {}){}\n", c.cluster(), c.hosts_before(), c.hosts_after(),
+                    c.fewest_hosts(), c.rule(), bad ? fmt::format("; {} quarter(s) short of it", bad) : "");
+  }
   for (const auto& s : rep.shortfalls())
     out += fmt::format("  short: {} cluster {}: {} GiB RAM, {} CPU: {}\n", s.date(), s.cluster(),
                        grouped(s.ram_gib(), 0), grouped(s.capacity(), 1), s.binding());

@@ -36,9 +36,11 @@ Instance load(const std::string& text) {
 // (their own window opens in 2012, after the two-year horizon). By hand:
 // retire the Woodcrests in the first quarter, buy nothing, raise to
 // intel-penryn in the first quarter (SSE4.1 for ten VMs for two years is
-// worth more than its one power cycle each), and nothing else.
+// worth more than its one power cycle each), and nothing else. No HA reserve
+// and one host at least (plan_cost_test.cpp tests those rules).
 const char* kByHand = R"(start_date: "2010-01"
 horizon: "2y"
+plan { ha: "none" min_hosts: 1 }
 policy { name: "cluster-baseline" }
 refresh { lifetime_years: 5 baseline_policy: "auto-raise" headroom: 0.2 }
 cluster { name: "c" baseline: "intel-merom"
@@ -91,11 +93,11 @@ TEST(Planner, AShortfallNamesTheBindingConstraint) {
   for (const auto& x : p.purchases) bought += x.count;
   EXPECT_GT(bought, 0);
   plan::Options tight;
-  tight.budget = 0.5;  // less than any host
+  tight.budget = 500;  // USD: less than any host
   plan::Plan q = plan::solve(in.spec, in.msg, Catalog::builtin(), tight);
   EXPECT_TRUE(q.purchases.empty());
   ASSERT_FALSE(q.shortfalls.empty());
-  EXPECT_EQ(q.shortfalls[0].binding, "the budget of 0.5 is spent");
+  EXPECT_EQ(q.shortfalls[0].binding, "the budget of $500 is spent");
   // A cluster whose baseline nothing on the market can join (3DNow!, once Magny-Cours left the market).
   Instance trap = load(R"(start_date: "2013-06"
 horizon: "1y"
@@ -105,7 +107,9 @@ vm { name: "v" count: 30 cluster: "amd" ram_mib: 2048 }
 )");
   plan::Plan t = plan::solve(trap.spec, trap.msg, Catalog::builtin(), plan::Options{});
   ASSERT_FALSE(t.shortfalls.empty());
-  EXPECT_EQ(t.shortfalls[0].binding, "no part on the market can join amd-rev-f (the baseline cannot be lowered)");
+  EXPECT_EQ(t.shortfalls[0].binding,
+            "1 host(s) below the minimum of 3; no part on the market can join amd-rev-f (the baseline cannot be "
+            "lowered)");
 }
 
 TEST(Planner, BadInputIsNamed) {

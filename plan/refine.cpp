@@ -184,7 +184,9 @@ int plan_and_check(const PlanRequest& req, std::ostream& summary, std::ostream& 
     x->set_binding(s.binding);
   }
   out.write("plan.json", to_json(rep));
-  out.write("plan.html", plan_html(rep, base, planned, spec));
+  VegaCharts charts;
+  out.write("plan.html", plan_html(rep, base, planned, spec, &charts));
+  write_chart_specs(root.string(), charts);
 
   summary << plan_text(rep);
   summary << fmt::format("wrote {}/plan.{{textproto,json,html}}; the runs in baseline-run/ and plan-run/\n", req.out);

@@ -207,8 +207,7 @@ std::string compare_html(const report::CompareResults& c, VegaCharts* charts) {
     std::vector<IntervalRow> rows;
     for (const auto& p : c.policies()) {
       const auto& m = p.metrics(k);
-      rows.push_back(
-          interval_row(p.policy(), m.mean(), m.ci95(), {m.values().begin(), m.values().end()}, cell(m)));
+      rows.push_back(interval_row(p.policy(), m.mean(), m.ci95(), {m.values().begin(), m.values().end()}, cell(m)));
     }
     IntervalChart spec{"compare-" + c.metric(k), c.metric(k), "policy", c.metric(k), {}, true, 480};
     if (!warning.empty()) spec.notes.push_back(warning);

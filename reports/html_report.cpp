@@ -27,7 +27,6 @@ constexpr double kDay = 86400;
 
 std::string esc(const std::string& s) { return xml_escape(s); }
 
-
 std::vector<Line> family(const report::RunResults& r, const std::string& name, const std::string& key_prefix = "") {
   std::vector<Line> out;
   for (const auto& s : r.series()) {

@@ -28,8 +28,8 @@ std::string num(double v) { return std::isfinite(v) ? fmt::format("{}", v) : "nu
 // its time scales take a domain in without a warning.
 std::string datetime(double ms) {
   const auto whole = static_cast<int64_t>(std::floor(ms));
-  const auto days = std::chrono::floor<std::chrono::days>(std::chrono::sys_time<std::chrono::milliseconds>(
-      std::chrono::milliseconds(whole)));
+  const auto days = std::chrono::floor<std::chrono::days>(
+      std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(whole)));
   const std::chrono::year_month_day ymd{days};
   const int64_t in_day = whole - std::chrono::duration_cast<std::chrono::milliseconds>(days.time_since_epoch()).count();
   return fmt::format(
@@ -66,7 +66,7 @@ XMap x_map(const ChartClock& clock) {
 }
 
 // The span where a chart's series change, padded, or the whole run when the
-// changes spread over more than half of it (or there are none).
+// changes spread over more than 40% of it (or there are none).
 std::pair<double, double> busy_span(const std::vector<ChartSeries>& series, ChartKind kind, double horizon,
                                     double bar_s) {
   double lo = horizon, hi = 0;
@@ -74,8 +74,7 @@ std::pair<double, double> busy_span(const std::vector<ChartSeries>& series, Char
     for (size_t i = 0; i < s.t.size() && i < s.v.size(); ++i) {
       bool change = kind == ChartKind::stacked_bars
                         ? s.v[i] != 0
-                        : i > 0 && (s.v[i] != s.v[i - 1] ||
-                                    (i < s.labels.size() && s.labels[i] != s.labels[i - 1]));
+                        : i > 0 && (s.v[i] != s.v[i - 1] || (i < s.labels.size() && s.labels[i] != s.labels[i - 1]));
       if (!change) continue;
       lo = std::min(lo, s.t[i]);
       hi = std::max(hi, s.t[i] + (kind == ChartKind::stacked_bars ? bar_s : 0));
@@ -83,7 +82,7 @@ std::pair<double, double> busy_span(const std::vector<ChartSeries>& series, Char
   if (hi < lo) return {0, horizon};
   double pad = std::max(0.1 * (hi - lo), 0.02 * horizon);
   lo = std::max(0.0, lo - pad), hi = std::min(horizon, hi + pad);
-  if (hi - lo > 0.5 * horizon) return {0, horizon};
+  if (hi - lo > 0.4 * horizon) return {0, horizon};
   return {lo, hi};
 }
 
@@ -109,12 +108,9 @@ std::vector<Row> chart_rows(const std::vector<ChartSeries>& series, ChartKind ki
     for (size_t i = 0; i < n; ++i) {
       bool keep = true;
       if (kind == ChartKind::step)
-        keep = i == 0 || i + 1 == n || s.v[i] != s.v[i - 1] ||
-               (i < s.labels.size() && s.labels[i] != s.labels[i - 1]);
-      else if (kind == ChartKind::stacked_steps)
-        keep = stack_at.count(i) > 0;
-      else if (kind == ChartKind::stacked_bars)
-        keep = s.v[i] != 0;
+        keep = i == 0 || i + 1 == n || s.v[i] != s.v[i - 1] || (i < s.labels.size() && s.labels[i] != s.labels[i - 1]);
+      else if (kind == ChartKind::stacked_steps) keep = stack_at.count(i) > 0;
+      else if (kind == ChartKind::stacked_bars) keep = s.v[i] != 0;
       if (keep) rows.push_back({s.t[i], s.v[i], &s.name, i < s.labels.size() ? &s.labels[i] : nullptr});
     }
   }
@@ -150,14 +146,30 @@ std::string json_string(std::string_view s) {
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '<': out += "\\u003c"; break;
-      case '>': out += "\\u003e"; break;
-      case '&': out += "\\u0026"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '<':
+        out += "\\u003c";
+        break;
+      case '>':
+        out += "\\u003e";
+        break;
+      case '&':
+        out += "\\u0026";
+        break;
       default:
         if (c < 0x20) out += fmt::format("\\u{:04x}", c);
         else out += ch;
@@ -204,18 +216,19 @@ VegaChart time_chart(const std::string& id, const std::string& title, const std:
   const bool stacked = kind == ChartKind::stacked_steps || kind == ChartKind::stacked_bars;
   // Lines need not start at 0 (a step from 27 to 28 features shows); stacks do.
   const std::string y_scale = axis.fixed_max > 0 ? fmt::format(R"("domain":[0,{}],"nice":true)", num(axis.fixed_max))
-                                                 : stacked ? R"("zero":true,"nice":true)" : R"("zero":false,"nice":true,"padding":12)";
+                              : stacked          ? R"("zero":true,"nice":true)"
+                                                 : R"("zero":false,"nice":true,"padding":12)";
   // Bars stack by a transform (v0..v1), areas by Vega-Lite's own stack.
   const bool bars = kind == ChartKind::stacked_bars;
   const std::string y_enc = fmt::format(
       R"("y":{{"field":"{}","type":"quantitative","stack":{},"scale":{{{}}},"axis":{{"title":{},"format":"{}","tickCount":6}}}}{})",
       bars ? "v1" : "v", stacked && !bars ? "\"zero\"" : "null", y_scale, json_string(axis.unit),
       axis.percent ? ".0%" : ",~r", bars ? R"(,"y2":{"field":"v0"})" : "");
-  const std::string color = fmt::format(R"("color":{{"field":"s","type":"nominal","title":{},"sort":null}})",
-                                        json_string(legend_title));
+  const std::string color =
+      fmt::format(R"("color":{{"field":"s","type":"nominal","title":{},"sort":null}})", json_string(legend_title));
   // Two series at one value stay both visible: dashes differ, as well as colours.
-  const std::string dash = fmt::format(R"("strokeDash":{{"field":"s","type":"nominal","sort":null,"title":{}}})",
-                                       json_string(legend_title));
+  const std::string dash =
+      fmt::format(R"("strokeDash":{{"field":"s","type":"nominal","sort":null,"title":{}}})", json_string(legend_title));
   std::string tooltip = fmt::format(R"("tooltip":[{{"field":"s","title":{}}},{{"field":"d","title":"{}"}})",
                                     json_string(legend_title), kind == ChartKind::stacked_bars ? "from" : "at");
   if (labelled) tooltip += R"(,{"field":"l","title":"name"})";
@@ -264,7 +277,7 @@ VegaChart interval_chart(const IntervalChart& c, const std::vector<IntervalRow>&
   std::string subtitles = json_string(subtitle);
   for (const auto& n : c.notes) subtitles += "," + json_string(n);
   const std::string x = fmt::format(
-      R"("x":{{"field":"mean","type":"quantitative","title":{},"scale":{{"zero":{},"nice":true}},"axis":{{"format":",~r","tickCount":5}}}})",
+      R"("x":{{"field":"mean","type":"quantitative","title":{},"scale":{{"zero":{},"nice":true,"padding":10}},"axis":{{"format":",~r","tickCount":5}}}})",
       json_string(c.value_title), c.bars ? "true" : "false");
   const std::string tooltip = fmt::format(
       R"("tooltip":[{{"field":"c","title":{}}},{{"field":"text","title":"mean ± 95% CI"}},{{"field":"n","title":"runs"}}])",

@@ -4,6 +4,7 @@
 // bought, what was bought and retired, which crashes are one story, which
 // migrations missed the downtime target.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -66,6 +67,40 @@ std::string joined(const google::protobuf::RepeatedPtrField<std::string>& v, con
 }
 
 std::string count_text(double v) { return grouped(v, 0); }
+
+// Features by family, with the count: "14: AVX-512 (9): F, CD, BW, DQ, VL, ...;
+// AMX (3): TILE, INT8, BF16; other (2): aes, sha_ni" (issue 24: 53 raw flag
+// names in one cell). Families in the order they first appear.
+std::string feature_families(const google::protobuf::RepeatedPtrField<std::string>& features) {
+  struct Family {
+    const char* prefix;
+    const char* name;
+    bool strip;  // members without the prefix: avx512bw -> BW
+  };
+  static const Family kFamilies[] = {{"avx512", "AVX-512", true}, {"amx", "AMX", true},  {"avx10", "AVX10", true},
+                                     {"avx", "AVX", false},       {"sse", "SSE", false}, {"ssse", "SSE", false}};
+  std::vector<std::pair<std::string, std::vector<std::string>>> groups;
+  for (const auto& f : features) {
+    std::string family = "other", member = f;
+    for (const auto& k : kFamilies)
+      if (f.rfind(k.prefix, 0) == 0) {
+        family = k.name;
+        member = k.strip ? f.substr(std::string(k.prefix).size()) : f;
+        while (!member.empty() && (member[0] == '_' || member[0] == '-')) member.erase(0, 1);
+        if (member.empty()) member = f;
+        std::transform(member.begin(), member.end(), member.begin(), [](unsigned char c) { return std::toupper(c); });
+        break;
+      }
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == family; });
+    if (it == groups.end()) it = groups.insert(groups.end(), {family, {}});
+    it->second.push_back(member);
+  }
+  std::string out = count_text(static_cast<double>(features.size()));
+  for (size_t i = 0; i < groups.size(); ++i)
+    out += fmt::format("{} {} ({}): {}", i == 0 ? ":" : ";", groups[i].first, groups[i].second.size(),
+                       fmt::join(groups[i].second, ", "));
+  return out;
+}
 
 // "the first N of M (all of them in FILE)" when a table is cut.
 std::string cut_note(size_t shown, size_t total, const std::string& where) {
@@ -162,7 +197,7 @@ th {{ background: #f3f3f3; }} .none {{ color: #777; font-size: 12px; }}
   std::vector<std::vector<std::string>> rows;
   for (const auto& x : r.raises()) {
     const double waited = (x.raised_at_s() - x.possible_since_s()) / kDay;
-    std::string gained = fmt::format("{}: {}", x.gained_size(), joined(x.gained(), ", "));
+    std::string gained = feature_families(x.gained());
     if (!x.locks_out().empty())
       gained += fmt::format(" (shuts out {}: lacks {})", x.locks_out(), joined(x.locks_out_missing(), ", "));
     std::string seen = x.all_seen_at_s() >= 0 ? fmt::format("{} ({} days after)", clock.at(x.all_seen_at_s()),

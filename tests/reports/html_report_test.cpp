@@ -177,6 +177,12 @@ report::RunResults hostile_results() {
   f->set_end_t(-1);
   f->set_reason("1 VM(s) cannot leave");
   f->add_features("sse4_1");
+  auto* raise = r.add_raises();
+  raise->set_cluster("c");
+  raise->set_from("intel-icelake");
+  raise->set_to("intel-sapphirerapids");
+  for (const char* f : {"avx512_bf16", "amx_tile", "amx_int8", "avx512_fp16", "serialize", "avx_vnni"})
+    raise->add_gained(f);
   for (int i = 0; i < 250; ++i) {
     auto* p = r.add_purchases();
     p->set_t(86400.0 * i);
@@ -216,6 +222,12 @@ TEST(HtmlReport, EveryNameIsEscapedAndTablesAreOrderedAndCut) {
   EXPECT_NE(element(html, "totals", "</div>\n").find("<div class=\"card bad\"><b>3</b>crashes</div>"),
             std::string::npos)
       << element(html, "totals", "</div>\n");
+  // A raise's features by family, with counts (issue 24: raw flags in one cell).
+  EXPECT_NE(element(html, "table-raises", "</table>")
+                .find("<td>6: AVX-512 (2): BF16, FP16; AMX (2): TILE, INT8; other (1): serialize; AVX (1): "
+                      "AVX_VNNI</td>"),
+            std::string::npos)
+      << element(html, "table-raises", "</table>");
   // A calendar run: dates, a daily interval, a UTC time axis over the run.
   EXPECT_NE(html.find("2012-01-01 to 2015-12-31"), std::string::npos);
   EXPECT_NE(html.find("Live migrations per day"), std::string::npos);

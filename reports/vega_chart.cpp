@@ -122,7 +122,7 @@ std::string value_format(const ChartAxis& axis) { return axis.percent ? ".1%" : 
 // The settings every chart shares: fonts, legends that name every series.
 const char* kConfig =
     R"("config":{"font":"sans-serif","title":{"fontSize":14,"anchor":"start","subtitleColor":"#555"},)"
-    R"("axis":{"labelFontSize":11,"titleFontSize":11,"labelOverlap":"greedy","labelFlush":true},)"
+    R"("axis":{"labelFontSize":11,"titleFontSize":11,"labelOverlap":"greedy","labelSeparation":8,"labelFlush":true},)"
     R"("legend":{"labelFontSize":11,"titleFontSize":11,"labelLimit":240,"symbolLimit":0},)"
     R"("range":{"category":{"scheme":"tableau20"}},"view":{"stroke":"#ddd"}})";
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Lays out an HTML page with Vega-Lite charts (reports/vega_chart.hpp) in
 # headless Chromium and prints what it finds:
-#   charts=N rows=M errors=E outside=K overlaps=O zoomable=Z zoomed=W narrowed=D bars_outside=B [details]
+#   charts=N rows=M errors=E outside=K overlaps=O zoomable=Z zoomed=W narrowed=D whole=H bars_outside=B [details]
 # N: charts drawn (a Vega view exists for each figure.chart); M: rows of the
 # tables the ROW_SELECTOR matches; E: console errors, uncaught exceptions and
 # charts vega-embed could not draw; K: chart texts (axis labels, titles,
@@ -9,12 +9,14 @@
 # texts in one chart whose boxes overlap; Z: time charts (an x interval bound
 # to the scales); W: of them, those whose x domain changed after a wheel event
 # over the plot (the axis zooms); D: of them, those that open on less than the
-# whole run (where their series change); B: marks of the interval charts
+# whole run (where their series change); H: of those, the ones a double-click
+# then shows the whole run in; B: marks of the interval charts
 # (bars, dots, error bars) outside the plot's frame.
 # usage: layout_verdict.sh CHROMIUM PAGE.html ROW_SELECTOR [CHARTS MIN_ROWS]
 # With CHARTS and MIN_ROWS it judges too: exactly CHARTS charts drawn, at
 # least MIN_ROWS rows, no error, no text outside or overlapping, every time
-# chart zooms and no interval mark outside its plot; else it exits 1.
+# chart zooms, every narrowed one zooms out to the whole run, and no interval
+# mark lies outside its plot; else it exits 1.
 set -eu
 chromium=$1 page=$2 rows=$3 want_charts=${4:-} want_rows=${5:-0}
 work=$(mktemp -d)
@@ -39,7 +41,7 @@ async function evcsimVerdict() {
   const figures = Array.from(document.querySelectorAll('figure.chart'));
   const views = window.evcsimViews || {};
   const errors = (window.evcsimErrors || []).concat(window.evcsimChartErrors || []);
-  let charts = 0, outside = [], overlaps = [], zoomable = 0, zoomed = 0, narrowed = 0, bars = [];
+  let charts = 0, outside = [], overlaps = [], zoomable = 0, zoomed = 0, narrowed = 0, whole = 0, bars = [];
   const rows = document.querySelectorAll(ROW_SELECTOR).length;
   for (const fig of figures) {
     const view = views[fig.id], svg = fig.querySelector('svg.marks');
@@ -90,11 +92,19 @@ async function evcsimVerdict() {
     await new Promise(r => setTimeout(r, 50));
     const after = view.scale('x').domain().map(Number);
     if (Math.abs(after[0] - before[0]) + Math.abs(after[1] - before[1]) > 0) zoomed++;
+    // A chart that opened on part of the run shows all of it on a double-click.
+    if (spec.params && spec.params[0].value) {
+      const at = document.elementFromPoint(x, y) || svg;
+      at.dispatchEvent(new MouseEvent('dblclick', {clientX: x, clientY: y, bubbles: true, cancelable: true, view: window}));
+      await view.runAsync();
+      const all = view.scale('x').domain().map(Number);
+      if (all[0] <= before[0] && all[1] >= before[1] && all[1] - all[0] > 1.01 * (before[1] - before[0])) whole++;
+    }
   }
   const v = document.createElement('pre');
   v.id = 'verdict';
   v.textContent = 'charts=' + charts + ' rows=' + rows + ' errors=' + errors.length + ' outside=' + outside.length +
-      ' overlaps=' + overlaps.length + ' zoomable=' + zoomable + ' zoomed=' + zoomed + ' narrowed=' + narrowed +
+      ' overlaps=' + overlaps.length + ' zoomable=' + zoomable + ' zoomed=' + zoomed + ' narrowed=' + narrowed + ' whole=' + whole +
       ' bars_outside=' + bars.length + ' [' + errors.concat(outside, overlaps, bars).join('|').slice(0, 2000) + ']';
   document.body.appendChild(v);
 }
@@ -115,8 +125,9 @@ echo "$verdict"
 [ -n "$want_charts" ] || exit 0
 got_rows=$(echo "$verdict" | sed -n 's/.*rows=\([0-9]*\).*/\1/p')
 zoomable=$(echo "$verdict" | sed -n 's/.*zoomable=\([0-9]*\).*/\1/p')
+narrowed=$(echo "$verdict" | sed -n 's/.*narrowed=\([0-9]*\).*/\1/p')
 case "$verdict" in
-"charts=$want_charts rows="*" errors=0 outside=0 overlaps=0 zoomable=$zoomable zoomed=$zoomable narrowed="*" bars_outside=0 []") ;;
+"charts=$want_charts rows="*" errors=0 outside=0 overlaps=0 zoomable=$zoomable zoomed=$zoomable narrowed=$narrowed whole=$narrowed bars_outside=0 []") ;;
 *) echo "FAIL: expected $want_charts chart(s) drawn, no error, no label outside its chart or over another," \
      "every time axis zooming and every interval inside its plot"; exit 1 ;;
 esac

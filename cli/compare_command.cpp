@@ -109,10 +109,14 @@ void add_compare_command(CLI::App& app, Runner* runner) {
         if (loaded[i]) runs[e->task(i).point].push_back(std::move(*loaded[i]));
       report::CompareResults c = aggregate(spec.name, a->file, a->policies, runs, e->metrics());
       std::cout << compare_text(c);
+      if (auto w = few_seeds_warning(static_cast<size_t>(a->seeds), "each interval"); !w.empty())
+        std::cerr << "evcsim compare: warning: " << w << "\n";
       if (!temp) {
         out_dir->write("compare.csv", compare_csv(c));
         out_dir->write("compare.json", compare_json(c));
-        out_dir->write("compare.html", compare_html(c));
+        VegaCharts charts;
+        out_dir->write("compare.html", compare_html(c, &charts));
+        write_chart_specs(root, charts);
         std::cout << fmt::format("wrote {}/compare.{{csv,json,html}} and each run{} under {}/runs\n", root,
                                  a->keep_reports ? " with its report.html" : "", root);
       } else {

@@ -36,8 +36,11 @@ int merge_and_write(const sweep::Experiment& e, const std::string& dir) {
   OutputDir out(dir);
   out.write("sweep.csv", sweep::sweep_csv(r));
   out.write("sweep.json", sweep::sweep_json(r));
-  out.write("sweep.html", sweep::sweep_html(r));
+  VegaCharts charts;
+  out.write("sweep.html", sweep::sweep_html(r, &charts));
+  write_chart_specs(dir, charts);
   std::cout << sweep::sweep_text(r) << fmt::format("wrote {}/sweep.{{csv,json,html}}\n", dir);
+  if (auto w = sweep::sweep_seeds_warning(r); !w.empty()) std::cerr << "evcsim sweep: warning: " << w << "\n";
   return r.missing_task_size() == 0 ? 0 : 1;
 }
 

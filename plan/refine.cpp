@@ -318,9 +318,11 @@ int plan_and_check(const PlanRequest& req, std::ostream& summary, std::ostream& 
   *rep.mutable_with_plan() = outlook(spec, cat, &p, views);
   add_recommendations(spec, cat, p, &rep);
   out.write("plan.json", to_json(rep));
-  std::string html = plan_html(rep, base, planned, spec);
+  VegaCharts charts;
+  std::string html = plan_html(rep, base, planned, spec, &charts);
   html.insert(html.rfind("</body>"), do_nothing_html(rep));
   out.write("plan.html", html);
+  write_chart_specs(root.string(), charts);
 
   summary << plan_text(rep) << do_nothing_text(rep);
   summary << fmt::format("wrote {}/plan.{{textproto,json,html}}; the runs in baseline-run/ and plan-run/\n", req.out);

@@ -8,6 +8,7 @@
 #include "base/json.hpp"
 #include "base/text_util.hpp"
 #include "reports/results.hpp"
+#include "reports/vega_chart.hpp"
 #include "scenario/metrics.hpp"
 
 namespace evcsim {
@@ -171,18 +172,28 @@ std::string compare_csv(const report::CompareResults& c) {
 
 std::string compare_json(const report::CompareResults& c) { return to_json(c); }
 
-std::string compare_html(const report::CompareResults& c) {
-  static const char* colors[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-                                 "#edc948", "#b07aa1", "#ff9da7", "#9c755f"};
+// The interval a chart draws: mean ± ci95, cut at 0 when no value is
+// negative (a count cannot be), so the bar stays inside the plot's meaning.
+IntervalRow interval_row(const std::string& category, double mean, double half, const std::vector<double>& values,
+                         const std::string& text) {
+  IntervalRow row{category, mean, mean - half, mean + half, values.size(), text};
+  if (std::all_of(values.begin(), values.end(), [](double v) { return v >= 0; })) row.low = std::max(0.0, row.low);
+  return row;
+}
+
+std::string compare_html(const report::CompareResults& c, VegaCharts* charts) {
+  const size_t seeds = c.policies().empty() ? 0 : static_cast<size_t>(c.policies(0).seeds_size());
+  const std::string warning = few_seeds_warning(seeds, "each interval");
   std::string out = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>evcsim compare: {0}</title><style>"
       "body{{font-family:sans-serif;margin:24px auto;max-width:1000px}} "
       "table{{border-collapse:collapse;font-size:13px}}"
       "th,td{{border:1px solid #ddd;padding:4px 8px}} th{{background:#f3f3f3}} td.n{{text-align:right;"
-      "font-variant-numeric:tabular-nums}} svg text{{font-size:11px;font-family:sans-serif}}"
-      "</style></head><body><h1>evcsim compare: {0}</h1><p>{1}: mean ± 95% confidence interval over seeds</p>\n"
-      "<table id=\"compare-table\"><tr><th>policy</th>",
-      xml_escape(c.scenario()), xml_escape(c.file()));
+      "font-variant-numeric:tabular-nums}}"
+      "</style>\n{2}</head><body><h1>evcsim compare: {0}</h1><p>{1}: mean ± 95% confidence interval over seeds</p>\n",
+      xml_escape(c.scenario()), xml_escape(c.file()), vega_head());
+  if (!warning.empty()) out += "<p class=\"warn\" id=\"few-seeds\">" + xml_escape(warning) + "</p>\n";
+  out += "<table id=\"compare-table\"><tr><th>policy</th>";
   for (const auto& m : c.metric()) out += "<th>" + xml_escape(m) + "</th>";
   out += "<th>expectations failed</th></tr>\n";
   for (const auto& p : c.policies()) {
@@ -192,39 +203,17 @@ std::string compare_html(const report::CompareResults& c) {
   }
   out += "</table>\n";
   // One bar chart per metric, with the confidence interval as an error bar.
-  // The room for the names and the value labels is measured from the longest
-  // (7 px a character at 11 px sans-serif, generously), so nothing is clipped.
-  size_t longest_name = 0, longest_value = 0;
-  for (const auto& p : c.policies()) {
-    longest_name = std::max(longest_name, p.policy().size());
-    for (const auto& m : p.metrics()) longest_value = std::max(longest_value, columns(cell(m)));
-  }
-  const double L = 12.0 + 7.0 * static_cast<double>(longest_name), R = 12.0 + 7.0 * static_cast<double>(longest_value);
-  const double W = std::max(440.0, L + R + 200), pw = W - L - R;
   for (int k = 0; k < c.metric_size(); ++k) {
-    double top = 0;
-    for (const auto& p : c.policies()) top = std::max(top, p.metrics(k).mean() + p.metrics(k).ci95());
-    if (top <= 0) top = 1;
-    const double H = 34.0 + 24.0 * c.policies_size();
-    out += fmt::format(
-        "<svg id=\"compare-{}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{:.0f}\" height=\"{:.0f}\">"
-        "<text x=\"4\" y=\"16\" font-weight=\"bold\">{}</text>\n",
-        xml_escape(c.metric(k)), W, H, xml_escape(c.metric(k)));
-    for (int i = 0; i < c.policies_size(); ++i) {
-      const auto& m = c.policies(i).metrics(k);
-      double y = 26 + 24.0 * i, w = pw * std::max(0.0, m.mean()) / top;
-      double label_x = L + std::max(w, m.ci95() > 0 ? pw * (m.mean() + m.ci95()) / top : 0.0) + 6;
-      out += fmt::format(
-          "<text x=\"4\" y=\"{:.0f}\">{}</text><rect x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" "
-          "height=\"16\" fill=\"{}\"/><text class=\"value\" x=\"{:.1f}\" y=\"{:.0f}\">{}</text>\n",
-          y + 12, xml_escape(c.policies(i).policy()), L, y, w, colors[i % 9], label_x, y + 12, cell(m));
-      if (m.ci95() > 0) {
-        double a = L + pw * std::max(0.0, m.mean() - m.ci95()) / top, b = L + pw * (m.mean() + m.ci95()) / top;
-        out += fmt::format("<line x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.0f}\" y2=\"{:.0f}\" stroke=\"#222\"/>\n", a, b,
-                           y + 8, y + 8);
-      }
+    std::vector<IntervalRow> rows;
+    for (const auto& p : c.policies()) {
+      const auto& m = p.metrics(k);
+      rows.push_back(interval_row(p.policy(), m.mean(), m.ci95(), {m.values().begin(), m.values().end()}, cell(m)));
     }
-    out += "</svg>\n";
+    IntervalChart spec{"compare-" + c.metric(k), c.metric(k), "policy", c.metric(k), {}, true, 480};
+    if (!warning.empty()) spec.notes.push_back(warning);
+    VegaChart chart = interval_chart(spec, rows);
+    out += chart_html(chart);
+    if (charts) charts->push_back(std::move(chart));
   }
   return out + "</body></html>\n";
 }

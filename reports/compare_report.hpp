@@ -7,6 +7,7 @@
 
 #include "reports/compare.pb.h"
 #include "reports/results.pb.h"
+#include "reports/vega_chart.hpp"
 
 namespace evcsim {
 
@@ -39,6 +40,10 @@ std::string mean_and_interval(double mean, double ci95);
 std::string compare_text(const report::CompareResults& c);
 std::string compare_csv(const report::CompareResults& c);
 std::string compare_json(const report::CompareResults& c);
-std::string compare_html(const report::CompareResults& c);
+// `charts`: when given, receives each chart's Vega-Lite spec (for charts/*.vl.json).
+std::string compare_html(const report::CompareResults& c, std::vector<VegaChart>* charts = nullptr);
+// A chart's row: mean ± half, cut at 0 when none of `values` is negative.
+IntervalRow interval_row(const std::string& category, double mean, double half, const std::vector<double>& values,
+                         const std::string& text);
 
 }  // namespace evcsim

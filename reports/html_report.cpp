@@ -1,9 +1,10 @@
-// The HTML report: one self-contained file (inline SVG from
-// reports/html_chart.cpp, inline CSS, no script, no network) that answers a
+// The HTML report: one self-contained file (Vega-Lite charts drawn by the
+// inlined vega-embed, reports/vega_chart.hpp; inline CSS; no network) that answers a
 // planner's questions at a glance: when the baselines moved and what that
 // bought, what was bought and retired, which crashes are one story, which
 // migrations missed the downtime target.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -12,8 +13,8 @@
 
 #include "base/text_util.hpp"
 #include "base/year_month.hpp"
-#include "reports/html_chart.hpp"
 #include "reports/results.hpp"
+#include "reports/vega_chart.hpp"
 
 namespace evcsim {
 namespace {
@@ -26,11 +27,6 @@ using Axis = ChartAxis;
 constexpr double kDay = 86400;
 
 std::string esc(const std::string& s) { return xml_escape(s); }
-
-std::string chart(const std::string& id, const std::string& title, const std::vector<Line>& lines, Kind kind,
-                  const Clock& clock, const Axis& axis, const std::string& legend_title) {
-  return svg_chart(id, title, lines, kind, clock, axis, legend_title);
-}
 
 std::vector<Line> family(const report::RunResults& r, const std::string& name, const std::string& key_prefix = "") {
   std::vector<Line> out;
@@ -72,6 +68,40 @@ std::string joined(const google::protobuf::RepeatedPtrField<std::string>& v, con
 
 std::string count_text(double v) { return grouped(v, 0); }
 
+// Features by family, with the count: "14: AVX-512 (9): F, CD, BW, DQ, VL, ...;
+// AMX (3): TILE, INT8, BF16; other (2): aes, sha_ni" (issue 24: 53 raw flag
+// names in one cell). Families in the order they first appear.
+std::string feature_families(const google::protobuf::RepeatedPtrField<std::string>& features) {
+  struct Family {
+    const char* prefix;
+    const char* name;
+    bool strip;  // members without the prefix: avx512bw -> BW
+  };
+  static const Family kFamilies[] = {{"avx512", "AVX-512", true}, {"amx", "AMX", true},  {"avx10", "AVX10", true},
+                                     {"avx", "AVX", false},       {"sse", "SSE", false}, {"ssse", "SSE", false}};
+  std::vector<std::pair<std::string, std::vector<std::string>>> groups;
+  for (const auto& f : features) {
+    std::string family = "other", member = f;
+    for (const auto& k : kFamilies)
+      if (f.rfind(k.prefix, 0) == 0) {
+        family = k.name;
+        member = k.strip ? f.substr(std::string(k.prefix).size()) : f;
+        while (!member.empty() && (member[0] == '_' || member[0] == '-')) member.erase(0, 1);
+        if (member.empty()) member = f;
+        std::transform(member.begin(), member.end(), member.begin(), [](unsigned char c) { return std::toupper(c); });
+        break;
+      }
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == family; });
+    if (it == groups.end()) it = groups.insert(groups.end(), {family, {}});
+    it->second.push_back(member);
+  }
+  std::string out = count_text(static_cast<double>(features.size()));
+  for (size_t i = 0; i < groups.size(); ++i)
+    out += fmt::format("{} {} ({}): {}", i == 0 ? ":" : ";", groups[i].first, groups[i].second.size(),
+                       fmt::join(groups[i].second, ", "));
+  return out;
+}
+
 // "the first N of M (all of them in FILE)" when a table is cut.
 std::string cut_note(size_t shown, size_t total, const std::string& where) {
   return total > shown ? fmt::format("the first {} of {}; all of them in {}", count_text(static_cast<double>(shown)),
@@ -81,7 +111,7 @@ std::string cut_note(size_t shown, size_t total, const std::string& where) {
 
 }  // namespace
 
-std::string results_html(const report::RunResults& r) {
+std::string results_html(const report::RunResults& r, VegaCharts* charts) {
   const auto& id = r.scenario();
   Clock clock;
   clock.horizon = id.horizon_s();
@@ -103,23 +133,18 @@ h1 {{ font-size: 22px; margin-bottom: 4px; }} h2 {{ font-size: 17px; margin-top:
 .cards {{ display: flex; flex-wrap: wrap; gap: 10px; margin: 16px 0; }}
 .card {{ border: 1px solid #ddd; border-radius: 6px; padding: 8px 14px; min-width: 110px; }}
 .card b {{ display: block; font-size: 22px; }} .card.bad b {{ color: #c0392b; }} .card.good b {{ color: #27794a; }}
-figure {{ margin: 12px 0; }}
-svg text {{ font-family: sans-serif; }}
-svg .title {{ font-size: 14px; font-weight: bold; }} svg .tick, svg .legend {{ font-size: 11px; fill: #444; }}
-svg .unit, svg .legend-title {{ font-size: 11px; fill: #222; font-weight: bold; }}
-svg .note {{ font-size: 10px; }} svg .empty {{ font-size: 13px; fill: #888; }}
-svg .grid {{ stroke: #e5e5e5; }} svg .axis {{ stroke: #888; }}
 table {{ border-collapse: collapse; width: 100%; font-size: 12px; }}
 th, td {{ border: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-align: top; }}
 td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
 th {{ background: #f3f3f3; }} .none {{ color: #777; font-size: 12px; }}
 .ok {{ color: #27794a; font-weight: bold; }} .fail {{ color: #c0392b; font-weight: bold; }}
-</style></head><body>
+</style>
+{8}</head><body>
 <h1>evcsim: {0}</h1>
 <p class="sub">{1}<br>{2} &middot; seed {3} &middot; policy <b>{4}</b> &middot; {5} host(s), {6} VM(s) &middot; {7}</p>
 )",
                                 esc(id.name()), esc(id.description()), esc(id.file()), id.seed(), esc(id.policy()),
-                                id.hosts(), id.vms(), esc(span));
+                                id.hosts(), id.vms(), esc(span), vega_head());
   auto card = [&](const char* label, double v, bool bad_if_positive) {
     return fmt::format("<div class=\"card{}\"><b>{}</b>{}</div>", bad_if_positive ? (v > 0 ? " bad" : " good") : "",
                        v == std::round(v) ? count_text(v) : grouped(v, 1), label);
@@ -138,7 +163,15 @@ th {{ background: #f3f3f3; }} .none {{ color: #777; font-size: 12px; }}
               total("refused_operations") + total("power_on_refused") + total("host_join_refused"), true);
   out += "</div>\n";
 
-  const std::string per = per_interval(id.sample_interval_s() > 0 ? id.sample_interval_s() : clock.horizon / 100);
+  const double bar_s = id.sample_interval_s() > 0 ? id.sample_interval_s() : clock.horizon / 100;
+  const std::string per = per_interval(bar_s);
+  auto chart = [&](const std::string& chart_id, const std::string& title, const std::vector<Line>& lines, Kind kind,
+                   const Clock& c, const Axis& axis, const std::string& legend_title) {
+    VegaChart v = time_chart(chart_id, title, lines, kind, c, axis, legend_title, bar_s);
+    std::string html = chart_html(v);
+    if (charts) charts->push_back(std::move(v));
+    return html;
+  };
   out += chart("chart-baseline", "Each cluster's baseline: features it passes to VMs (its name at each change)",
                family(r, "baseline"), Kind::step, clock, {"features in the baseline"}, "cluster");
   out += chart("chart-hosts", "Hosts by CPU generation", family(r, "hosts_by_generation"), Kind::stacked_steps, clock,
@@ -164,7 +197,7 @@ th {{ background: #f3f3f3; }} .none {{ color: #777; font-size: 12px; }}
   std::vector<std::vector<std::string>> rows;
   for (const auto& x : r.raises()) {
     const double waited = (x.raised_at_s() - x.possible_since_s()) / kDay;
-    std::string gained = fmt::format("{}: {}", x.gained_size(), joined(x.gained(), ", "));
+    std::string gained = feature_families(x.gained());
     if (!x.locks_out().empty())
       gained += fmt::format(" (shuts out {}: lacks {})", x.locks_out(), joined(x.locks_out_missing(), ", "));
     std::string seen = x.all_seen_at_s() >= 0 ? fmt::format("{} ({} days after)", clock.at(x.all_seen_at_s()),

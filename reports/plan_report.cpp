@@ -6,8 +6,8 @@
 
 #include "base/text_util.hpp"
 #include "reports/compare_report.hpp"
-#include "reports/html_chart.hpp"
 #include "reports/results.hpp"
+#include "reports/vega_chart.hpp"
 
 namespace evcsim {
 namespace {
@@ -129,7 +129,7 @@ plan_report::Figures plan_figures(const report::RunResults& r, const std::string
 }
 
 std::string plan_html(const plan_report::PlanReport& rep, const report::RunResults& base,
-                      const report::RunResults& planned, const ScenarioSpec& spec) {
+                      const report::RunResults& planned, const ScenarioSpec& spec, VegaCharts* charts) {
   auto row = [](const std::string& what, const std::string& a, const std::string& b) {
     return fmt::format("<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n", what, a, b);
   };
@@ -139,16 +139,12 @@ std::string plan_html(const plan_report::PlanReport& rep, const report::RunResul
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>evcsim plan: {0}</title><style>"
       "body{{font-family:sans-serif;margin:24px auto;max-width:1000px;color:#222}} table{{border-collapse:collapse;"
       "font-size:13px;margin:8px 0}} th,td{{border:1px solid #ddd;padding:4px 8px;text-align:left}} "
-      "td.n{{text-align:right;font-variant-numeric:tabular-nums}} th{{background:#f3f3f3}} svg text{{font-family:"
-      "sans-serif}} svg .title{{font-size:14px;font-weight:bold}} svg .tick,svg .legend{{font-size:11px;fill:#444}} "
-      "svg .unit,svg .legend-title{{font-size:11px;font-weight:bold}} svg .note{{font-size:10px}} svg "
-      ".grid{{stroke:#e5e5e5}} "
-      "svg .axis{{stroke:#888}} svg .empty{{font-size:13px;fill:#888}}</style></head><body>\n"
+      "td.n{{text-align:right;font-variant-numeric:tabular-nums}} th{{background:#f3f3f3}}</style>\n{8}</head><body>\n"
       "<h1>evcsim plan: {0}</h1><p>objective <b>{1}</b>{2} &middot; {3} variables ({4} integer), {5} constraints "
       "&middot; solved in {6:.1f} s &middot; {7} round(s)</p>\n"
       "<table id=\"plan-figures\"><tr><th></th><th>the scenario as given</th><th>the plan, simulated</th></tr>\n",
       xml_escape(rep.scenario()), rep.objective(), rep.budget() > 0 ? fmt::format(", budget {}", rep.budget()) : "",
-      rep.variables(), rep.integer_variables(), rep.constraints(), rep.solve_s(), rep.rounds_size());
+      rep.variables(), rep.integer_variables(), rep.constraints(), rep.solve_s(), rep.rounds_size(), vega_head());
   out += row("VM-feature-years (notable features)", grouped(b.feature_vm_years(), 0), grouped(p.feature_vm_years(), 0));
   out += row("crashes", grouped(b.crashes(), 0), grouped(p.crashes(), 0));
   out += row("outage minutes", grouped(b.outage_minutes(), 0), grouped(p.outage_minutes(), 0));
@@ -157,18 +153,18 @@ std::string plan_html(const plan_report::PlanReport& rep, const report::RunResul
   out += row("baseline raises", grouped(b.raises(), 0), grouped(p.raises(), 0));
   out += row("power-ons refused", grouped(b.power_on_refused(), 0), grouped(p.power_on_refused(), 0));
   out += "</table>\n";
-  ChartFrame frame{true, spec.start_date, spec.horizon_s, "VMs x notable features seen", false, 0};
+  const ChartClock clock{true, spec.start_date, spec.horizon_s};
+  auto chart = [&](VegaChart v) {
+    out += chart_html(v);
+    if (charts) charts->push_back(std::move(v));
+  };
   std::vector<ChartSeries> fv = feature_vms(base, "the scenario as given");
   for (auto& s : feature_vms(planned, "the plan")) fv.push_back(std::move(s));
-  out +=
-      "<figure>" +
-      svg_chart("plan-features", "Notable features the running VMs see, both runs", fv, ChartKind::step, frame, "run") +
-      "</figure>";
-  frame.unit = "hosts";
-  out += "<figure>" +
-         svg_chart("plan-hosts", "Hosts in the fleet, both runs",
-                   {hosts(base, "the scenario as given"), hosts(planned, "the plan")}, ChartKind::step, frame, "run") +
-         "</figure>";
+  chart(time_chart("plan-features", "Notable features the running VMs see, both runs", fv, ChartKind::step, clock,
+                   {"VMs x notable features seen"}, "run"));
+  chart(time_chart("plan-hosts", "Hosts in the fleet, both runs",
+                   {hosts(base, "the scenario as given"), hosts(planned, "the plan")}, ChartKind::step, clock,
+                   {"hosts"}, "run"));
   out += cost_html(rep);
   out +=
       "<h2>The plan's actions</h2><table id=\"plan-actions\"><tr><th>date</th><th>cluster</th><th>action</th><th>"

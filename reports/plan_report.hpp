@@ -9,6 +9,7 @@
 
 #include "reports/plan_report.pb.h"
 #include "reports/results.pb.h"
+#include "reports/vega_chart.hpp"
 #include "scenario/scenario.hpp"
 
 namespace evcsim {
@@ -19,7 +20,7 @@ plan_report::Figures plan_figures(const report::RunResults& r, const std::string
                                   uint32_t planned_raises);
 // plan.html: the report beside the two runs' results.
 std::string plan_html(const plan_report::PlanReport& rep, const report::RunResults& base,
-                      const report::RunResults& planned, const ScenarioSpec& spec);
+                      const report::RunResults& planned, const ScenarioSpec& spec, VegaCharts* charts = nullptr);
 // The table `evcsim plan` prints: both runs' figures and the shortfalls.
 std::string plan_text(const plan_report::PlanReport& rep);
 

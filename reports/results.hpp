@@ -52,6 +52,8 @@ std::map<std::string, std::string> results_csv(const report::RunResults& r);
 std::string results_junit(const report::RunResults& r);
 // One Graphviz file per graph; name -> text ("compat-t3600.dot").
 std::map<std::string, std::string> results_dot(const report::RunResults& r);
-std::string results_html(const report::RunResults& r);
+// `charts`: when given, receives each chart's Vega-Lite spec (for charts/*.vl.json).
+struct VegaChart;  // reports/vega_chart.hpp
+std::string results_html(const report::RunResults& r, std::vector<VegaChart>* charts = nullptr);
 
 }  // namespace evcsim

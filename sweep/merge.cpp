@@ -15,6 +15,7 @@
 #include "base/textproto.hpp"
 #include "reports/compare_report.hpp"
 #include "reports/results.hpp"
+#include "reports/vega_chart.hpp"
 
 namespace evcsim::sweep {
 namespace {
@@ -174,18 +175,29 @@ std::string sweep_text(const experiment::SweepResults& r) {
   return out;
 }
 
-std::string sweep_html(const experiment::SweepResults& r) {
+std::string sweep_seeds_warning(const experiment::SweepResults& r) {
+  size_t fewest = 0;  // the fewest runs behind a point's interval
+  bool any = false;
+  for (const auto& p : r.point())
+    for (const auto& m : p.metric())
+      if (m.n() > 0) fewest = any ? std::min<size_t>(fewest, m.n()) : m.n(), any = true;
+  return any ? few_seeds_warning(fewest, "some design point's interval") : "";
+}
+
+std::string sweep_html(const experiment::SweepResults& r, VegaCharts* charts) {
+  const std::string warning = sweep_seeds_warning(r);
   std::string out = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>evcsim sweep: {0}</title><style>"
-      "body{{font-family:sans-serif;margin:24px auto;max-width:1100px}} "
+      "body{{font-family:sans-serif;margin:24px 32px}} "
       "table{{border-collapse:collapse;font-size:13px}}"
-      "th,td{{border:1px solid #ddd;padding:4px 8px;white-space:nowrap}} th{{background:#f3f3f3}} "
-      "td.n{{text-align:right}}"
-      "svg text{{font-size:11px}} .effects{{display:flex;flex-wrap:wrap;gap:12px}} .wide{{overflow-x:auto}}"
-      "</style></head><body><h1>evcsim sweep: {0}</h1>\n<p>{1} on {2}: {3} design points, {4} of {5} runs merged. "
-      "Points are means; bars are 95% confidence intervals (Student t) over the runs.</p>\n",
+      "th,td{{border:1px solid #ddd;padding:4px 8px}} th{{background:#f3f3f3}} "
+      "td.n{{text-align:right;white-space:nowrap}}"
+      ".effects{{display:flex;flex-wrap:wrap;gap:12px}} .effects figure.chart{{margin:4px 0}}"
+      "</style>\n{6}</head><body><h1>evcsim sweep: {0}</h1>\n<p>{1} on {2}: {3} design points, {4} of {5} runs "
+      "merged. Points are means; bars are 95% confidence intervals (Student t) over the runs.</p>\n",
       xml_escape(r.experiment()), xml_escape(r.file()), xml_escape(r.scenario()), r.point_size(),
-      r.tasks() - static_cast<uint32_t>(r.missing_task_size()), r.tasks());
+      r.tasks() - static_cast<uint32_t>(r.missing_task_size()), r.tasks(), vega_head());
+  if (!warning.empty()) out += "<p class=\"warn\" id=\"few-seeds\">" + xml_escape(warning) + "</p>\n";
   if (r.missing_task_size() > 0)
     out += fmt::format(
         "<p id=\"missing\"><b>Partial:</b> {} runs have no results; finish them with "
@@ -193,6 +205,7 @@ std::string sweep_html(const experiment::SweepResults& r) {
         r.missing_task_size());
   // Main effects: one chart per factor and metric.
   out += "<h2>Main effects</h2>\n<p>Each level's mean over every run at that level, whatever the other factors.</p>\n";
+  int chart_no = 0;
   for (const auto& factor : r.factor()) {
     std::vector<const experiment::MainEffect*> levels;
     for (const auto& me : r.main_effect())
@@ -200,54 +213,22 @@ std::string sweep_html(const experiment::SweepResults& r) {
     if (levels.empty()) continue;
     out += fmt::format("<h3>{}</h3><div class=\"effects\">\n", xml_escape(factor));
     for (int k = 0; k < r.metric_size(); ++k) {
-      // Levels as rows, the metric along x; the axis starts at 0 unless a
-      // value is negative (a confidence bound below 0 is cut at the axis).
-      double lo = 0, hi = 0, min_value = 0;
+      std::vector<IntervalRow> rows;
       for (const auto* me : levels) {
         const auto& m = me->metric(k);
-        for (double v : m.values()) min_value = std::min(min_value, v);
         if (m.n() == 0) continue;
-        lo = std::min(lo, m.ci95_low());
-        hi = std::max(hi, m.ci95_high());
+        rows.push_back(interval_row(me->level(), m.mean(), (m.ci95_high() - m.ci95_low()) / 2,
+                                    {m.values().begin(), m.values().end()}, cell(m) + fmt::format(" (n={})", m.n())));
       }
-      if (min_value >= 0) lo = 0;
-      if (hi <= lo) hi = lo + 1;
-      const double L = 130, R = 16, W = 330, T = 22, row = 18, pw = W - L - R;
-      const double H = T + row * static_cast<double>(levels.size()) + 22;
-      auto x = [&](double v) { return L + pw * (std::clamp(v, lo, hi) - lo) / (hi - lo); };
-      const double axis_y = T + row * static_cast<double>(levels.size()) + 2;
-      out += fmt::format(
-          "<svg class=\"effect\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{:.0f}\">"
-          "<text x=\"4\" y=\"14\" font-weight=\"bold\">{}</text>"
-          "<line x1=\"{}\" x2=\"{}\" y1=\"{:.0f}\" y2=\"{:.0f}\" stroke=\"#999\"/>"
-          "<text x=\"{}\" y=\"{:.0f}\" text-anchor=\"start\">{}</text>"
-          "<text x=\"{}\" y=\"{:.0f}\" text-anchor=\"end\">{}</text>\n",
-          W, H, xml_escape(r.metric(k)), L, W - R, axis_y, axis_y, L, axis_y + 13, plain(lo), W - R, axis_y + 13,
-          plain(hi));
-      for (size_t i = 0; i < levels.size(); ++i) {
-        const auto& m = levels[i]->metric(k);
-        double y = T + row * (static_cast<double>(i) + 0.5);
-        std::string label = levels[i]->level();
-        if (label.size() > 20) label = label.substr(0, 19) + "…";
-        out +=
-            fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>", L - 6, y + 4, xml_escape(label));
-        if (m.n() == 0) {
-          out += "\n";
-          continue;
-        }
-        out += fmt::format(
-            "<line x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#222\"/>"
-            "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"4\" fill=\"#4e79a7\"><title>{} = {}: {} "
-            "(n={})</title></circle>\n",
-            x(m.ci95_low()), x(m.ci95_high()), y, y, x(m.mean()), y, xml_escape(factor), xml_escape(levels[i]->level()),
-            cell(m), m.n());
-      }
-      out += "</svg>\n";
+      IntervalChart spec{fmt::format("effect-{}", ++chart_no), r.metric(k), factor, r.metric(k), {}, false, 260};
+      VegaChart chart = interval_chart(spec, rows);
+      out += chart_html(chart);
+      if (charts) charts->push_back(std::move(chart));
     }
     out += "</div>\n";
   }
   // The table.
-  out += "<h2>Design points</h2>\n<div class=\"wide\"><table id=\"sweep-table\"><tr><th>point</th>";
+  out += "<h2>Design points</h2>\n<table id=\"sweep-table\"><tr><th>point</th>";
   for (const auto& f : r.factor()) out += "<th>" + xml_escape(f) + "</th>";
   for (const auto& m : r.metric()) out += "<th>" + xml_escape(m) + "</th>";
   out += "<th>runs</th><th>expectations failed</th></tr>\n";
@@ -258,7 +239,7 @@ std::string sweep_html(const experiment::SweepResults& r) {
     out +=
         fmt::format("<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n", p.seeds_size(), p.expectations_failed());
   }
-  return out + "</table></div>\n</body></html>\n";
+  return out + "</table>\n</body></html>\n";
 }
 
 }  // namespace evcsim::sweep

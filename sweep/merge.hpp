@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "reports/results.pb.h"
+#include "reports/vega_chart.hpp"
 #include "sweep/experiment.hpp"
 #include "sweep/experiment.pb.h"
 
@@ -24,7 +25,10 @@ experiment::SweepResults merge(const Experiment& e, const std::vector<std::optio
 // sd, ci95_low, ci95_high (numbers at full precision).
 std::string sweep_csv(const experiment::SweepResults& r);
 std::string sweep_json(const experiment::SweepResults& r);
-std::string sweep_html(const experiment::SweepResults& r);
+// `charts`: when given, receives each chart's Vega-Lite spec (for charts/*.vl.json).
+std::string sweep_html(const experiment::SweepResults& r, VegaCharts* charts = nullptr);
+// The warning when a design point's interval stands on fewer than kFewSeeds runs, or "".
+std::string sweep_seeds_warning(const experiment::SweepResults& r);
 // What merge prints: the table of points and, when tasks are missing, which.
 std::string sweep_text(const experiment::SweepResults& r);
 

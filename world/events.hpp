@@ -410,6 +410,9 @@ struct PatchCycle {
   int hosts = 0;
 };
 
+// A cluster without a baseline (no EVC) in the samples: its VMs see their hosts' CPUs.
+inline constexpr const char* kNoEvcLabel = "no EVC (the hosts' own CPUs)";
+
 // The state of the world at a sampling time (scenario `report` settings).
 struct Snapshot {
   double t;
@@ -417,8 +420,8 @@ struct Snapshot {
   std::vector<std::pair<std::string, int>> feature_counts;  // notable feature -> VMs on that see it
   std::vector<std::pair<std::string, int>> feature_in_use;  // notable feature -> VMs on whose software uses it
   std::map<std::string, int> hosts_by_generation;
-  std::vector<std::string> baselines;  // per cluster, "none" without
-  std::vector<int> baseline_features;  // per cluster, 0 without
+  std::vector<std::string> baselines;  // per cluster, kNoEvcLabel without
+  std::vector<int> baseline_features;  // per cluster; without EVC, the features its hosts have in common
   int domains = 0, largest_domain_hosts = 0;
   double imbalance = 0;                     // std. deviation of host load (0..1)
   double imbalance_left = 0;                // of which compatibility prevented fixing

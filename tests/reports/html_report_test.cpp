@@ -1,14 +1,17 @@
 // The HTML report (reports/html_report.cpp): results_html of a tiny run and
-// of hand-made results, and the SVG charts it draws (reports/html_chart.hpp).
+// of hand-made results, and the Vega-Lite specs of its charts (reports/vega_chart.hpp).
 #include <algorithm>
 #include <string>
 #include <vector>
 
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 
-#include "reports/html_chart.hpp"
+#include "reports/compare_report.hpp"
 #include "reports/results.hpp"
 #include "reports/run_summary.hpp"
+#include "reports/vega_chart.hpp"
 #include "tests/world/fake_sim.hpp"
 
 namespace evcsim {
@@ -29,6 +32,28 @@ std::string element(const std::string& html, const std::string& id, const std::s
 
 const char* kHostile = "<script>alert(\"pwned\")</script>";
 const char* kHostileEscaped = "&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;";
+
+// A spec parsed as JSON (it must be JSON), as a protobuf Struct.
+google::protobuf::Struct parsed(const std::string& spec) {
+  google::protobuf::Struct s;
+  auto status = google::protobuf::util::JsonStringToMessage(spec, &s);
+  EXPECT_TRUE(status.ok()) << status.ToString() << "\n" << spec.substr(0, 400);
+  return s;
+}
+const google::protobuf::Value& at(const google::protobuf::Struct& s, const std::string& key) {
+  static const google::protobuf::Value none;
+  auto it = s.fields().find(key);
+  return it == s.fields().end() ? none : it->second;
+}
+
+// The scripts of a page: the three inlined bundles, the embedding function,
+// and one call per chart; none with a src (nothing from the network).
+void expect_self_contained(const std::string& html, size_t charts) {
+  EXPECT_EQ(count_of(html, "<script>"), 4 + charts);
+  EXPECT_EQ(html.find("<script src"), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_NE(html.find("vega-embed/build/vega-embed.min.js"), std::string::npos);
+}
 
 // A probing encoder in a VM with a hostile name, moved under a Merom
 // baseline from a Penryn to a Clovertown: it crashes there.
@@ -61,12 +86,20 @@ TEST(HtmlReport, ATinyRunHasItsChartsAndTablesAndEscapesAHostileVmName) {
   const report::RunResults r = tiny_run();
   ASSERT_GE(r.crash_groups_size(), 1);
   ASSERT_EQ(r.crash_groups(0).example_vm(), kHostile);
-  const std::string html = results_html(r);
+  VegaCharts charts;
+  const std::string html = results_html(r, &charts);
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
   EXPECT_NE(html.find("</body></html>"), std::string::npos);
+  ASSERT_EQ(charts.size(), 9u);
   for (const char* id : {"chart-baseline", "chart-hosts", "chart-events", "chart-migrations", "chart-features",
-                         "chart-in-use", "chart-levels", "chart-imbalance", "chart-domains"})
-    EXPECT_NE(html.find(std::string("<svg id=\"") + id + "\""), std::string::npos) << id;
+                         "chart-in-use", "chart-levels", "chart-imbalance", "chart-domains"}) {
+    EXPECT_NE(html.find(std::string("<figure class=\"chart\" id=\"") + id + "\""), std::string::npos) << id;
+    auto it = std::find_if(charts.begin(), charts.end(), [&](const VegaChart& c) { return c.name == id; });
+    ASSERT_NE(it, charts.end()) << id;
+    EXPECT_NE(html.find(it->spec), std::string::npos) << id << ": the page draws the spec written beside it";
+    EXPECT_EQ(at(parsed(it->spec), "$schema").string_value(), "https://vega.github.io/schema/vega-lite/v6.json");
+  }
+  expect_self_contained(html, 9);
   // The crash is one group, named by the VM; the name is text, never markup.
   const std::string crashes = element(html, "table-crashes", "</table>");
   ASSERT_FALSE(crashes.empty()) << "no crash table";
@@ -74,7 +107,7 @@ TEST(HtmlReport, ATinyRunHasItsChartsAndTablesAndEscapesAHostileVmName) {
             std::string::npos)
       << crashes;
   EXPECT_NE(crashes.find(std::string("<td>") + kHostileEscaped + "</td>"), std::string::npos) << crashes;
-  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find(kHostile), std::string::npos);  // nor inside a chart's data: \u003c in JSON
   EXPECT_EQ(html.find("<b>bold</b>"), std::string::npos);
   EXPECT_NE(html.find("<title>evcsim: tiny &amp; &lt;b&gt;bold&lt;/b&gt;</title>"), std::string::npos);
   // The expectation held: the table says ok.
@@ -144,6 +177,12 @@ report::RunResults hostile_results() {
   f->set_end_t(-1);
   f->set_reason("1 VM(s) cannot leave");
   f->add_features("sse4_1");
+  auto* raise = r.add_raises();
+  raise->set_cluster("c");
+  raise->set_from("intel-icelake");
+  raise->set_to("intel-sapphirerapids");
+  for (const char* f : {"avx512_bf16", "amx_tile", "amx_int8", "avx512_fp16", "serialize", "avx_vnni"})
+    raise->add_gained(f);
   for (int i = 0; i < 250; ++i) {
     auto* p = r.add_purchases();
     p->set_t(86400.0 * i);
@@ -156,8 +195,9 @@ report::RunResults hostile_results() {
 }
 
 TEST(HtmlReport, EveryNameIsEscapedAndTablesAreOrderedAndCut) {
-  const std::string html = results_html(hostile_results());
-  EXPECT_EQ(html.find("<script"), std::string::npos);
+  VegaCharts charts;
+  const std::string html = results_html(hostile_results(), &charts);
+  EXPECT_EQ(html.find(kHostile), std::string::npos);
   EXPECT_GE(count_of(html, kHostileEscaped), 4u);  // title, heading, crash group, slow migration, blocked
   EXPECT_NE(html.find("needs &lt;sse4_1&gt;"), std::string::npos);
   EXPECT_NE(html.find("a &amp; b"), std::string::npos);
@@ -182,39 +222,140 @@ TEST(HtmlReport, EveryNameIsEscapedAndTablesAreOrderedAndCut) {
   EXPECT_NE(element(html, "totals", "</div>\n").find("<div class=\"card bad\"><b>3</b>crashes</div>"),
             std::string::npos)
       << element(html, "totals", "</div>\n");
-  // A calendar run: dates, a daily interval, and year ticks on the time axis.
+  // A raise's features by family, with counts (issue 24: raw flags in one cell).
+  EXPECT_NE(element(html, "table-raises", "</table>")
+                .find("<td>6: AVX-512 (2): BF16, FP16; AMX (2): TILE, INT8; other (1): serialize; AVX (1): "
+                      "AVX_VNNI</td>"),
+            std::string::npos)
+      << element(html, "table-raises", "</table>");
+  // A calendar run: dates, a daily interval, a UTC time axis over the run.
   EXPECT_NE(html.find("2012-01-01 to 2015-12-31"), std::string::npos);
   EXPECT_NE(html.find("Live migrations per day"), std::string::npos);
-  EXPECT_NE(html.find(">2014</text>"), std::string::npos);
-  EXPECT_NE(html.find("class=\"unit\" text-anchor=\"end\">date</text>"), std::string::npos);
+  ASSERT_FALSE(charts.empty());
+  const auto spec = parsed(charts[0].spec);
+  const auto& x = at(at(spec, "encoding").struct_value(), "x").struct_value();
+  EXPECT_EQ(at(x, "type").string_value(), "temporal");
+  const auto& scale = at(x, "scale").struct_value();
+  EXPECT_EQ(at(scale, "type").string_value(), "utc");
+  const auto& domain = at(scale, "domain").list_value();
+  ASSERT_EQ(domain.values_size(), 2);
+  EXPECT_EQ(at(domain.values(0).struct_value(), "year").number_value(), 2012);
+  EXPECT_EQ(at(domain.values(1).struct_value(), "year").number_value(), 2016);  // 2016-01-01, the end
+  EXPECT_EQ(at(at(x, "axis").struct_value(), "title").string_value(), "date");
+  expect_self_contained(html, charts.size());
 }
 
-TEST(HtmlReport, StackedBarsDrawOneBarPerPositiveValueAndTheLegendIsCapped) {
-  ChartFrame frame;
-  frame.horizon = 3600;
-  frame.unit = "events per minute";
+// The rows of a time chart's data, as "series@t=value".
+std::vector<std::string> rows_of(const google::protobuf::Struct& spec) {
+  std::vector<std::string> out;
+  for (const auto& row : at(at(spec, "data").struct_value(), "values").list_value().values())
+    out.push_back(at(row.struct_value(), "s").string_value() + "@" +
+                  std::to_string(static_cast<int>(at(row.struct_value(), "t").number_value())) + "=" +
+                  std::to_string(static_cast<int>(at(row.struct_value(), "v").number_value())));
+  return out;
+}
+
+// The interval a time chart opens on (its zoom selection's initial x), if any.
+std::vector<double> opening(const google::protobuf::Struct& spec) {
+  std::vector<double> out;
+  const auto& param = at(spec, "params").list_value().values(0).struct_value();
+  EXPECT_EQ(at(param, "bind").string_value(), "scales");  // wheel zooms, drag pans
+  for (const auto& v : at(at(param, "value").struct_value(), "x").list_value().values())
+    out.push_back(v.number_value());
+  return out;
+}
+
+TEST(VegaChart, StackedBarsKeepOnlyPositiveValuesAndNamesStayText) {
+  ChartClock clock;
+  clock.horizon = 3600;
   std::vector<ChartSeries> series;
   series.push_back({"crash: <probe>", {0, 600, 1200}, {1, 0, 2}, {}});
   series.push_back({"blocked", {0, 600, 1200}, {3, 1, 0}, {}});
-  const std::string svg = svg_chart("c1", "Events & more", series, ChartKind::stacked_bars, frame, "cause");
-  EXPECT_EQ(svg.rfind("<figure><svg id=\"c1\"", 0), 0u) << svg.substr(0, 200);
-  EXPECT_EQ(count_of(svg, "<rect x=") - 1 - series.size(), 4u);  // background, legend swatches, 4 bars
-  EXPECT_NE(svg.find("<title>crash: &lt;probe&gt;: 2 from 20 min</title>"), std::string::npos) << svg;
-  EXPECT_NE(svg.find("Events &amp; more"), std::string::npos);
-  EXPECT_EQ(svg.find("<probe>"), std::string::npos);
-  EXPECT_NE(svg.find(">events per minute</text>"), std::string::npos);
-  EXPECT_NE(svg.find(">simulated time</text>"), std::string::npos);
-  EXPECT_EQ(svg.find("nothing to show"), std::string::npos);
+  const VegaChart c =
+      time_chart("c1", "Events & more", series, ChartKind::stacked_bars, clock, {"events per minute"}, "cause", 600);
+  EXPECT_EQ(c.name, "c1");
+  EXPECT_EQ(c.spec.find("<probe>"), std::string::npos);
+  EXPECT_NE(c.spec.find("crash: \\u003cprobe\\u003e"), std::string::npos);
+  const auto spec = parsed(c.spec);
+  EXPECT_EQ(rows_of(spec), (std::vector<std::string>{"crash: <probe>@0=1", "crash: <probe>@20=2", "blocked@0=3",
+                                                     "blocked@10=1"}));  // minutes: the unit of a one-hour run
+  EXPECT_EQ(at(at(spec, "title").struct_value(), "text").string_value(), "Events & more");
+  const auto& enc = at(spec, "encoding").struct_value();
+  EXPECT_EQ(at(at(at(enc, "x").struct_value(), "axis").struct_value(), "title").string_value(),
+            "simulated time (minutes)");
+  EXPECT_EQ(at(at(at(enc, "y").struct_value(), "axis").struct_value(), "title").string_value(), "events per minute");
+  EXPECT_EQ(at(at(at(enc, "y").struct_value(), "scale").struct_value(), "nice").bool_value(), true);
+  EXPECT_EQ(at(at(enc, "color").struct_value(), "title").string_value(), "cause");
+  EXPECT_GE(at(enc, "tooltip").list_value().values_size(), 3);
 
-  std::vector<ChartSeries> many;
-  for (int i = 0; i < 15; ++i) many.push_back({"s" + std::to_string(i), {0, 1800}, {1, 2}, {}});
-  const std::string crowded = svg_chart("c2", "Many", many, ChartKind::line, frame, "series");
-  EXPECT_EQ(count_of(crowded, "class=\"legend\">"), 13u);  // 12 entries and "and 3 more"
-  EXPECT_NE(crowded.find("class=\"legend\">and 3 more</text>"), std::string::npos);
-  EXPECT_EQ(count_of(crowded, "<polyline"), 15u);
+  const VegaChart empty = time_chart("c3", "Nothing", {}, ChartKind::step, clock, {"x"}, "none");
+  EXPECT_NE(empty.spec.find("nothing to show"), std::string::npos);
+}
 
-  const std::string empty = svg_chart("c3", "Nothing", {}, ChartKind::step, frame, "none");
-  EXPECT_NE(empty.find("nothing to show"), std::string::npos);
+// Issue 24: with every change in the first month of a 5-year run, the chart
+// opens on that month (zoom out to the whole run); spread changes show it all.
+TEST(VegaChart, ATimeChartOpensWhereItsSeriesChange) {
+  ChartClock clock;
+  clock.calendar = true;
+  clock.start = YearMonth{2026, 1};
+  clock.horizon = 5 * 365.25 * 86400;
+  const double day = 86400, ms0 = 1767225600000.0;  // 2026-01-01 UTC
+  ChartSeries early{"prod", {0, 10 * day, 20 * day, clock.horizon}, {20, 25, 30, 30}, {"a", "b", "c", "c"}};
+  const auto spec = parsed(time_chart("b", "Baselines", {early}, ChartKind::step, clock, {"features"}, "cluster").spec);
+  const auto window = opening(spec);
+  ASSERT_EQ(window.size(), 2u);
+  EXPECT_LE(window[0], ms0 + 10 * day * 1000);
+  EXPECT_GE(window[1], ms0 + 20 * day * 1000);
+  EXPECT_LT(window[1] - window[0], 0.1 * clock.horizon * 1000);  // not the whole 5 years
+  // A step series keeps its changes and its ends only.
+  EXPECT_EQ(rows_of(spec).size(), 4u);
+  EXPECT_NE(time_chart("b", "B", {early}, ChartKind::step, clock, {"f"}, "c").spec.find("\"l\":\"b\""),
+            std::string::npos);
+
+  ChartSeries spread{"prod", {0, 365 * day, 3 * 365 * day, clock.horizon}, {20, 25, 30, 30}, {}};
+  EXPECT_TRUE(opening(parsed(time_chart("b", "B", {spread}, ChartKind::step, clock, {"f"}, "c").spec)).empty());
+}
+
+// compare/sweep charts: the interval is cut at 0 for counts; fewer than 5
+// seeds are warned of (issue 24: "128 ± 184" from 2 seeds, no warning).
+TEST(VegaChart, IntervalsAreCutAtZeroForCountsAndFewSeedsAreWarnedOf) {
+  const IntervalRow count = interval_row("p", 128, 184, {5, 251}, "128 ± 184");
+  EXPECT_EQ(count.low, 0);
+  EXPECT_EQ(count.high, 312);
+  EXPECT_EQ(interval_row("p", 1, 3, {-2, 4}, "").low, -2);  // a value below 0: the interval stands
+  EXPECT_EQ(few_seeds_warning(5, "x"), "");
+  EXPECT_NE(few_seeds_warning(2, "each interval").find("only 2 seed(s) behind each interval: fewer than 5"),
+            std::string::npos);
+
+  report::CompareResults c;
+  c.set_scenario("s");
+  c.add_metric("crashes");
+  for (const char* name : {"a", "b"}) {
+    auto* p = c.add_policies();
+    p->set_policy(name);
+    p->add_seeds(1);
+    p->add_seeds(2);
+    auto* m = p->add_metrics();
+    m->set_metric("crashes");
+    m->set_mean(128);
+    m->set_ci95(184);
+    m->add_values(5);
+    m->add_values(251);
+  }
+  VegaCharts charts;
+  const std::string html = compare_html(c, &charts);
+  EXPECT_NE(html.find("<p class=\"warn\" id=\"few-seeds\">only 2 seed(s)"), std::string::npos);
+  ASSERT_EQ(charts.size(), 1u);
+  EXPECT_EQ(charts[0].name, "compare-crashes");
+  const auto spec = parsed(charts[0].spec);
+  const auto& rows = at(at(spec, "data").struct_value(), "values").list_value();
+  ASSERT_EQ(rows.values_size(), 2);
+  EXPECT_EQ(at(rows.values(0).struct_value(), "lo").number_value(), 0);
+  EXPECT_EQ(at(rows.values(0).struct_value(), "hi").number_value(), 312);
+  EXPECT_NE(charts[0].spec.find("fewer than 5"), std::string::npos);  // in the chart's subtitle too
+  expect_self_contained(html, 1);
+  for (int s = 3; s <= 5; ++s) c.mutable_policies(0)->add_seeds(static_cast<uint32_t>(s));
+  EXPECT_EQ(compare_html(c).find("few-seeds"), std::string::npos);
 }
 
 }  // namespace

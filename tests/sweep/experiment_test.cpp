@@ -239,16 +239,21 @@ metric: ["crashes", "hosts_bought"])");
   EXPECT_NE(text.find("7 of 8 runs merged"), std::string::npos) << text;
   EXPECT_NE(text.find("partial: 1 of 8 runs have no results (tasks 5); finish them with --resume"), std::string::npos)
       << text;
-  std::string html = sweep_html(r);
+  VegaCharts charts;
+  std::string html = sweep_html(r, &charts);
   EXPECT_NE(html.find("<h2>Main effects</h2>"), std::string::npos);
   EXPECT_NE(html.find("id=\"missing\""), std::string::npos);
   // One main-effect chart per factor and metric, one error bar per level.
-  size_t charts = 0;
-  for (size_t at = html.find("<svg class=\"effect\""); at != std::string::npos;
-       at = html.find("<svg class=\"effect\"", at + 1))
-    ++charts;
-  EXPECT_EQ(charts, 4u);
-  EXPECT_NE(html.find("<title>refresh.lifetime_years = 4: 3 ±"), std::string::npos);
+  size_t drawn = 0;
+  for (size_t at = html.find("<figure class=\"chart\" id=\"effect-"); at != std::string::npos;
+       at = html.find("<figure class=\"chart\" id=\"effect-", at + 1))
+    ++drawn;
+  EXPECT_EQ(drawn, 4u);
+  EXPECT_EQ(charts.size(), 4u);
+  EXPECT_NE(html.find(R"({"c":"4","mean":3,)"), std::string::npos);
+  // Two seeds a point, one where a run is missing: the page warns that the intervals are rough.
+  EXPECT_NE(html.find("id=\"few-seeds\""), std::string::npos);
+  EXPECT_NE(sweep_seeds_warning(r).find("only 1 seed(s) behind some design point's interval"), std::string::npos);
 }
 
 }  // namespace

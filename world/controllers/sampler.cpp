@@ -75,8 +75,10 @@ void Sampler::sample(bool with_graph) {
   const double factor = inv_.demand_factor();
   for (size_t c = 0; c < inv_.clusters.size(); ++c) {
     const ClusterRec& cs = inv_.clusters[c];
-    snap.baselines.push_back(cs.baseline ? cs.baseline->name : "none");
-    snap.baseline_features.push_back(cs.baseline ? static_cast<int>(cs.baseline->features.count()) : 0);
+    // Without EVC a VM sees its host's CPU: the cluster passes what its hosts
+    // have in common (issue 24: drawn as "none" at 0 features, as if it passed nothing).
+    snap.baselines.push_back(cs.baseline ? cs.baseline->name : std::string(kNoEvcLabel));
+    snap.baseline_features.push_back(static_cast<int>(cs.baseline ? cs.baseline->features.count() : cs.lcd.count()));
     for (int h : cs.hosts) {
       const CpuModel& hc = inv_.cpu_of(h);
       snap.hosts_by_generation[hc.generation.empty() ? hc.name : hc.generation]++;

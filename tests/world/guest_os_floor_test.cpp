@@ -36,6 +36,7 @@ FeatureSet floor_of(const char* os) { return guest_os_floor(guest_os_index(os), 
 // Nehalem hosts have SSE4.2 and POPCNT; the Penryn mode hides them.
 TEST(GuestOsFloor, Windows11_24h2CannotPowerOnUnderAModeWithoutSse42AndPopcnt) {
   FakeRun run(R"(horizon_s: 3600
+policy { name: "cluster-baseline" }
 cluster { name: "old" baseline: "intel-penryn" hosts { cpu: "X5570" name: "n" count: 2 ram_gib: 128 } }
 cluster { name: "free" hosts { cpu: "X5570" name: "f" count: 2 ram_gib: 128 } }
 vm { name: "w11" count: 2 cluster: "old" ram_mib: 2048 guest_os: "windows-11-24h2" }
@@ -58,7 +59,9 @@ vm { name: "w11free" cluster: "free" ram_mib: 2048 guest_os: "windows-11-24h2" }
   for (const auto& e : run.rec.all<VmPoweredOn>()) on.insert(run.spec.vms[e.vm].name);
   EXPECT_EQ(on, (std::set<std::string>{"w22-1", "w22-2", "w11free"}));  // 2022 needs neither; no mode: the host's CPU
   for (const auto& v : run.world.inventory().vms)
-    if (v.power == Power::running) EXPECT_TRUE(v.guest_view.contains(floor_of("windows-2022")));
+    if (v.power == Power::running) {
+      EXPECT_TRUE(v.guest_view.contains(floor_of("windows-2022")));
+    }
   auto m = test::metrics_of(run, run.spec.horizon_s);
   EXPECT_EQ(m["vms_refused_guest_os_floor"], 2);
   const std::string text = summary_of(run, run.spec.horizon_s);
@@ -73,6 +76,7 @@ vm { name: "w11free" cluster: "free" ram_mib: 2048 guest_os: "windows-11-24h2" }
 // alone leaves the running VMs on their old view).
 TEST(GuestOsFloor, ARhel10UpgradeIsRefusedBelowV3AndTakenAfterTheRaiseAndAPowerCycle) {
   FakeRun run(R"(horizon_s: 36000
+policy { name: "cluster-baseline" }
 cluster { name: "c" baseline: "intel-sandybridge" hosts { cpu: "E5-2680 v3" name: "h" count: 2 ram_gib: 128 } }
 vm { name: "r" count: 2 cluster: "c" ram_mib: 2048 guest_os: "rhel-9" }
 vm { name: "a" cluster: "c" ram_mib: 2048 guest_os: "alma-9" }
@@ -125,7 +129,7 @@ at { at_s: 18000 upgrade_os { vms: "r" to: "rhel-10" } }
   EXPECT_EQ(m["vms_blocked_from_os_upgrade"], 0);
   const std::string text = summary_of(run, run.spec.horizon_s);
   EXPECT_NE(
-      text.find("OS upgrades     3 done (1 alma-9 -> alma-10-v2, 2 rhel-9 -> rhel-10), 4 refused; 0 VM(s) blocked"),
+      text.find("OS upgrades     3 done (2 rhel-9 -> rhel-10, 1 alma-9 -> alma-10-v2), 4 refused; 0 VM(s) blocked"),
       std::string::npos)
       << text;
 }
@@ -135,6 +139,7 @@ at { at_s: 18000 upgrade_os { vms: "r" to: "rhel-10" } }
 // cycle, without a new refusal in between.
 TEST(GuestOsFloor, UpgradeAtEndOfSupportWaitsForAViewWithTheFloor) {
   FakeRun run(R"(start_date: "2032-01"
+policy { name: "cluster-baseline" }
 end_date: "2034-01-01"
 workload { upgrade_at_end_of_support: true replacement_months: 1 }
 cluster { name: "c" baseline: "intel-sandybridge" hosts { cpu: "E5-2680 v3" name: "h" count: 2 ram_gib: 128 } }

@@ -61,6 +61,10 @@ struct Recorder {
     host(e.host);
     features(e.missing);
     r.set_reason(power_on_refused_text(e, spec));
+    if (e.why.code == PlacementCode::guest_os_floor && e.why.guest_os >= 0) {
+      r.set_code("guest-os-floor");
+      r.set_guest_os(std::string(guest_os_table()[static_cast<size_t>(e.why.guest_os)].name));
+    }
   }
   void operator()(const VmPoweredOff& e) {
     r.set_type("vm_powered_off");
@@ -254,6 +258,27 @@ struct Recorder {
     vm(e.vm);
     r.set_from(std::string(guest_os_table()[e.from].name));
     r.set_to(std::string(guest_os_table()[e.to].name));
+  }
+  void operator()(const OsUpgraded& e) {
+    r.set_type("os_upgraded");
+    vm(e.vm);
+    r.set_from(std::string(guest_os_table()[static_cast<size_t>(e.from)].name));
+    r.set_to(std::string(guest_os_table()[static_cast<size_t>(e.to)].name));
+    r.set_guest_os(std::string(guest_os_table()[static_cast<size_t>(e.to)].name));
+  }
+  // Everything a "VMs blocked from their next OS" list needs: the VM, its
+  // cluster, the OS it runs and the one it could not take, the features its
+  // view lacks, the time (t, date) and why in words.
+  void operator()(const OsUpgradeRefused& e) {
+    r.set_type("os_upgrade_refused");
+    vm(e.vm);
+    r.set_cluster(spec.clusters[static_cast<size_t>(e.cluster)].name);
+    r.set_from(std::string(guest_os_table()[static_cast<size_t>(e.from)].name));
+    r.set_to(std::string(guest_os_table()[static_cast<size_t>(e.to)].name));
+    r.set_guest_os(std::string(guest_os_table()[static_cast<size_t>(e.from)].name));
+    features(e.missing);
+    r.set_code(e.not_running ? "not-running" : "lacks-floor");
+    r.set_reason(os_upgrade_refused_text(e, spec));
   }
   void operator()(const PatchCycle& e) {
     static constexpr const char* kPhase[] = {"patch_cycle_started", "patch_cycle_done", "patch_cycle_skipped"};

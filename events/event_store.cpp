@@ -78,6 +78,8 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& schema() {
       {"patch_cycle_skipped", {"cluster", "count"}},
       {"vm_placed_in_fallback", {"vm", "from", "cluster", "reason"}},
       {"vm_replaced_at_end_of_support", {"vm", "from", "to"}},
+      {"os_upgraded", {"vm", "from", "to", "guest_os"}},
+      {"os_upgrade_refused", {"vm", "cluster", "from", "to", "guest_os", "features", "code", "reason"}},
   };
   return s;
 }

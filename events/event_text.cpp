@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "catalog/guest_os.hpp"
+#include "cpu/feature_registry.hpp"
 
 namespace evcsim {
 
@@ -38,6 +39,11 @@ std::string text(const PlacementRefusal& r, const ScenarioSpec& spec) {
       return fmt::format("host {}: {}", host_name(spec, r.host), r.detail);
     case PlacementCode::policy_at_destination:
       return r.detail;
+    case PlacementCode::guest_os_floor: {
+      const std::string_view how =
+          r.guest_os >= 0 ? guest_os_table()[static_cast<size_t>(r.guest_os)].detection : std::string_view("");
+      return fmt::format("{}, which the guest view at {} lacks ({})", r.detail, host_name(spec, r.host), how);
+    }
     case PlacementCode::ha_reserve:
       return fmt::format(
           "HA admission control keeps room for {} host failure(s) ({} MiB free beyond it, the VM needs {} MiB)", r.host,
@@ -168,6 +174,23 @@ std::string replaced_at_end_of_support_text(const VmReplacedAtEndOfSupport& e, c
   return fmt::format("{} replaced: {} reached its end of support on {}; the new VM runs {}",
                      spec.vms[static_cast<size_t>(e.vm)].name, from.name, from.end_of_support,
                      guest_os_table()[static_cast<size_t>(e.to)].name);
+}
+
+std::string os_upgraded_text(const OsUpgraded& e, const ScenarioSpec& spec) {
+  return fmt::format("{} upgraded in place from {} to {} (reboots into it)", vm_name(spec, e.vm),
+                     guest_os_table()[static_cast<size_t>(e.from)].name,
+                     guest_os_table()[static_cast<size_t>(e.to)].name);
+}
+
+std::string os_upgrade_refused_text(const OsUpgradeRefused& e, const ScenarioSpec& spec) {
+  const std::string_view from = guest_os_table()[static_cast<size_t>(e.from)].name,
+                         to = guest_os_table()[static_cast<size_t>(e.to)].name;
+  if (e.not_running)
+    return fmt::format("{} cannot upgrade from {} to {}: it is not running", vm_name(spec, e.vm), from, to);
+  return fmt::format(
+      "{} cannot upgrade from {} to {}: its guest view lacks {} ({} needs them); a baseline raise and a power cycle "
+      "of the VM give it a new view",
+      vm_name(spec, e.vm), from, to, join_names(e.missing), to);
 }
 
 std::string maintenance_started_text(const MaintenanceStarted& e) {

@@ -18,6 +18,8 @@ std::string_view reboot_text(const VmRebooted& e);
 std::string_view purchase_text(PurchaseReason why);
 std::string retirement_deferred_text(const RetirementDeferred& e, const ScenarioSpec& spec);
 std::string replaced_at_end_of_support_text(const VmReplacedAtEndOfSupport& e, const ScenarioSpec& spec);
+std::string os_upgraded_text(const OsUpgraded& e, const ScenarioSpec& spec);
+std::string os_upgrade_refused_text(const OsUpgradeRefused& e, const ScenarioSpec& spec);
 std::string maintenance_started_text(const MaintenanceStarted& e);
 std::string maintenance_failed_text(const MaintenanceFailed& e, const ScenarioSpec& spec);
 std::string join_refused_text(const HostJoinRefused& e);

@@ -213,7 +213,8 @@ void ResultsCollector::on_event(const Event& ev) {
           add_capped(results_.mutable_migrations(), ev, spec_);
           bucket("migrations", "completed", e.t);
         } else if constexpr (std::is_same_v<T, OperationRefused> || std::is_same_v<T, PowerOnRefused> ||
-                             std::is_same_v<T, HostJoinRefused> || std::is_same_v<T, SoftwareRefused>) {
+                             std::is_same_v<T, HostJoinRefused> || std::is_same_v<T, SoftwareRefused> ||
+                             std::is_same_v<T, OsUpgradeRefused>) {
           add_capped(results_.mutable_refused(), ev, spec_);
         } else if constexpr (std::is_same_v<T, Snapshot>) {
           auto point = [&](const std::string& family, const std::string& key, double v,

@@ -101,6 +101,10 @@ void RunSummary::on_event(const Event& ev) {
           }
           example(refused_, fmt::format("{}  power-on of {} refused: {}", stamp(e.t), name(e.vm),
                                         power_on_refused_text(e, spec_)));
+          if (e.why.code == PlacementCode::guest_os_floor && floor_refused_vms_.insert(e.vm).second) {
+            counts_["vms_refused_guest_os_floor"]++;
+            floor_refused_[{e.why.guest_os, join_names(e.missing)}].push_back(e.vm);
+          }
         } else if constexpr (std::is_same_v<T, OperationRefused>) {
           counts_["refused_operations"]++;
           example(refused_,
@@ -233,6 +237,16 @@ void RunSummary::on_event(const Event& ev) {
         } else if constexpr (std::is_same_v<T, VmReplacedAtEndOfSupport>) {
           counts_["vms_replaced_end_of_support"]++;
           replaced_by_os_[{e.from, e.to}]++;
+        } else if constexpr (std::is_same_v<T, OsUpgraded>) {
+          counts_["os_upgrades"]++;
+          upgraded_by_os_[{e.from, e.to}]++;
+          upgrade_blocked_.erase(e.vm);
+        } else if constexpr (std::is_same_v<T, OsUpgradeRefused>) {
+          counts_["os_upgrades_refused"]++;
+          upgrade_blocked_[e.vm] = fmt::format(
+              "{} ({}): {} -> {} {}", name(e.vm), spec_.clusters[static_cast<size_t>(e.cluster)].name,
+              guest_os_table()[static_cast<size_t>(e.from)].name, guest_os_table()[static_cast<size_t>(e.to)].name,
+              e.not_running ? "not running" : "lacks " + join_names(e.missing));
         } else if constexpr (std::is_same_v<T, VmArrived>) {
           counts_["vm_arrivals"]++;
         } else if constexpr (std::is_same_v<T, ArrivalWithoutSlot>) {
@@ -347,6 +361,48 @@ void RunSummary::end_memory_state(int host, double t) {
   memory_state_.erase(it);
 }
 
+// VMs the guest OS's CPU floor kept off (which, which OS, which features),
+// and in-place OS upgrades: taken, and refused for the view.
+std::string RunSummary::guest_os_text(size_t examples) const {
+  std::string out;
+  auto n = [&](const char* k) {
+    auto it = counts_.find(k);
+    return it == counts_.end() ? 0LL : std::llround(it->second);
+  };
+  if (!floor_refused_.empty()) {
+    out += fmt::format(
+        "  guest OS floor  {} VM(s) could not power on: the guest view (the cluster's mode, or the host's CPU "
+        "without one) lacks their OS's CPU floor\n",
+        floor_refused_vms_.size());
+    for (const auto& [key, vms] : floor_refused_) {
+      std::vector<std::string> names;
+      for (size_t i = 0; i < std::min(examples, vms.size()); ++i) names.push_back(spec_.vms[vms[i]].name);
+      if (vms.size() > examples) names.emplace_back("...");
+      out += fmt::format("    {} needs {}: {} VM(s) ({})\n", guest_os_table()[static_cast<size_t>(key.first)].name,
+                         key.second, vms.size(), fmt::join(names, ", "));
+    }
+  }
+  if (!upgraded_by_os_.empty() || !upgrade_blocked_.empty()) {
+    std::vector<std::string> parts;
+    for (const auto& [os, times] : upgraded_by_os_)
+      parts.push_back(fmt::format("{} {} -> {}", times, guest_os_table()[static_cast<size_t>(os.first)].name,
+                                  guest_os_table()[static_cast<size_t>(os.second)].name));
+    out += fmt::format("  OS upgrades     {} done{}{}, {} refused; {} VM(s) blocked from their next OS at the end\n",
+                       n("os_upgrades"), parts.empty() ? "" : " (",
+                       parts.empty() ? "" : fmt::format("{})", fmt::join(parts, ", ")), n("os_upgrades_refused"),
+                       upgrade_blocked_.size());
+    size_t shown = 0;
+    for (const auto& [vm, line] : upgrade_blocked_) {
+      if (shown++ == examples) {
+        out += "    ... (os_upgrade_refused in events.sqlite)\n";
+        break;
+      }
+      out += "    " + line + "\n";
+    }
+  }
+  return out;
+}
+
 void RunSummary::on_end(double t) {
   end_s_ = t;
   host_seconds_ += static_cast<double>(in_service_.size()) * (t - last_t_);
@@ -362,6 +418,7 @@ void RunSummary::on_end(double t) {
   down_since_.clear();
   for (const auto& [host, since] : overdue_since_) counts_["overdue_host_months"] += (t - since) / kMonth;
   overdue_since_.clear();
+  if (!upgrade_blocked_.empty()) counts_["vms_blocked_from_os_upgrade"] = static_cast<double>(upgrade_blocked_.size());
   // Power-ons still waiting for room: how many, since when, and why.
   for (const auto& [vm, w] : waiting_) {
     counts_["power_on_still_waiting"]++;
@@ -659,6 +716,7 @@ std::string RunSummary::render_text(const RunStats& stats, size_t examples) cons
         "{})\n",
         count("vms_replaced_end_of_support"), fmt::join(parts, ", "));
   }
+  out += guest_os_text(examples);
   out += waiting_text(examples);
   if (count("baseline_raises") || !raises_.empty()) {
     out += fmt::format("  baseline raises {} ({} power cycles picked one up)\n", count("baseline_raises"),

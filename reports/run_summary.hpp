@@ -104,6 +104,13 @@ class RunSummary final : public Listener {
   std::vector<std::pair<double, std::string>> still_waiting_;  // at the end: since, "VM (cluster): why"
   std::vector<std::string> fallbacks_;                         // VMs placed in a fallback cluster, the first few
   std::map<std::pair<int, int>, int> replaced_by_os_;          // (guest OS, its successor) -> VMs replaced
+  // Power-ons refused for the guest OS's CPU floor: (OS, missing features) -> the VMs, each once.
+  std::map<std::pair<int, std::string>, std::vector<int>> floor_refused_;
+  std::set<int> floor_refused_vms_;
+  std::map<std::pair<int, int>, int> upgraded_by_os_;  // (from, to) -> in-place upgrades
+  // VMs whose last OS upgrade was refused: VM -> "from -> to lacks ..." (an upgrade taken later clears it).
+  std::map<int, std::string> upgrade_blocked_;
+  std::string guest_os_text(size_t examples) const;
   std::string waiting_text(size_t examples) const;
   std::set<int> in_service_;  // hosts in a cluster now (for the hypervisor upgrade)
   std::map<int, std::string> bought_cpu_;

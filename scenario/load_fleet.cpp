@@ -314,13 +314,35 @@ void Loader::load_vm_group(int i) {
   std::vector<int> guest_os;
   for (int i = 0; i < g.guest_os_size(); ++i) {
     const int os = guest_os_index(g.guest_os(i));
-    if (os < 0)
-      fail(g, "guest_os", t, i, fmt::format("unknown guest OS '{}' (known: {})", g.guest_os(i), guest_os_names()));
+    if (os < 0) fail(g, "guest_os", t, i, unknown_guest_os(g.guest_os(i)));
     const GuestOs& g_os = guest_os_table()[static_cast<size_t>(os)];
     if (spec_.calendar && g_os.ga > spec_.date(0))
       warn(g, "guest_os", t,
            fmt::format("{} was not out at the start ({}; generally available {})", g_os.name, spec_.date(0), g_os.ga));
     guest_os.push_back(os);
+  }
+  // A VM runs its OS: the OS kernel (FIXED, the floor of the OS it runs now)
+  // unless the group gives a kernel of its own, and when the group lists no
+  // software at all, applications that ask CPUID and use what they find up to
+  // AVX2 and AES-NI (glibc's string functions, OpenSSL, JITs: an assumption,
+  // not a measurement). Appended, so the group's own software keeps its indices.
+  if (!guest_os.empty()) {
+    const bool had_software = !software->empty();
+    if (std::none_of(software->begin(), software->end(), [](const SoftwareSpec& s) { return s.kernel; })) {
+      SoftwareSpec os;
+      os.name = "guest-os";
+      os.detection = Detection::fixed;
+      os.kernel = true;
+      os.guest_os_kernel = true;
+      software->push_back(std::move(os));
+    }
+    if (!had_software) {
+      SoftwareSpec apps;
+      apps.name = "applications";
+      apps.detection = Detection::cpuid;
+      apps.uses = catalog_.baseline("x86-64-v3").features | make_feature_set({"aes", "pclmulqdq"});
+      software->push_back(std::move(apps));
+    }
   }
   positive(g, "dirty_mib_per_s", t, g.dirty_mib_per_s(), true);
   double power_on_at =

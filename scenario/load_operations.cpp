@@ -6,9 +6,11 @@
 #include <filesystem>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "base/error.hpp"
 #include "base/text_util.hpp"
+#include "catalog/guest_os.hpp"
 #include "cpu/feature_registry.hpp"
 #include "interop/importers.hpp"
 #include "policy/baseline/baseline_policy.hpp"
@@ -75,6 +77,14 @@ void Loader::load_operations_settings() {
       fail(w, "replace_at_end_of_support", wt, -1,
            "end of support is a date: the scenario needs its start_date (\"YYYY-MM\")");
     spec_.workload.replace_at_end_of_support = w.replace_at_end_of_support();
+    if (w.upgrade_at_end_of_support() && !spec_.calendar)
+      fail(w, "upgrade_at_end_of_support", wt, -1,
+           "end of support is a date: the scenario needs its start_date (\"YYYY-MM\")");
+    if (w.upgrade_at_end_of_support() && w.replace_at_end_of_support())
+      fail(w, "upgrade_at_end_of_support", wt, -1,
+           "a VM at its end of support is either replaced or upgraded: set one of replace_at_end_of_support and "
+           "upgrade_at_end_of_support");
+    spec_.workload.upgrade_at_end_of_support = w.upgrade_at_end_of_support();
   }
   const auto& pt = msg_.patching();
   const Tree* ptt = file_.nested(msg_, "patching", -1);
@@ -280,6 +290,27 @@ void Loader::load_operation(int i) {
       positive(u, "patch_minutes", ut, u.patch_minutes(), true);
       if (u.patch_minutes() > 0) op.patch_s = u.patch_minutes() * 60;
       op.text = fmt::format("update_hosts {} '{}'", u.cluster(), u.name());
+      break;
+    }
+    case sc::Operation::kUpgradeOs: {
+      const auto& u = o.upgrade_os();
+      op.kind = OpKind::upgrade_os;
+      const Tree* ut = file_.nested(o, "upgrade_os", -1, t);
+      op.guest_os = guest_os_index(u.to());
+      if (op.guest_os < 0) fail(u, "to", ut, -1, unknown_guest_os(u.to()));
+      if (u.vms().empty()) fail(u, "vms", ut, -1, "an upgrade names its VMs (a VM or a VM group each)");
+      for (int k = 0; k < u.vms_size(); ++k) {
+        const size_t before = op.vms.size();
+        for (size_t v = 0; v < spec_.vms.size(); ++v)
+          if (spec_.vms[v].name == u.vms(k) || spec_.vms[v].group == u.vms(k)) op.vms.push_back(static_cast<int>(v));
+        if (op.vms.size() == before) fail(u, "vms", ut, k, fmt::format("unknown VM or VM group '{}'", u.vms(k)));
+        for (size_t j = before; j < op.vms.size(); ++j)
+          if (spec_.vms[static_cast<size_t>(op.vms[j])].guest_os < 0)
+            fail(u, "vms", ut, k,
+                 fmt::format("{} has no guest_os to upgrade from (give its group a guest_os)",
+                             spec_.vms[static_cast<size_t>(op.vms[j])].name));
+      }
+      op.text = fmt::format("upgrade_os {} to {}", fmt::join(u.vms(), ", "), u.to());
       break;
     }
     default:

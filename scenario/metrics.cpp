@@ -13,7 +13,7 @@ namespace evcsim {
 
 namespace {
 
-constexpr std::array<MetricInfo, 75> kMetrics = {{
+constexpr std::array<MetricInfo, 79> kMetrics = {{
     {"migrations", "count", "live migrations completed", false, ""},
     {"migrations_started", "count", "live migrations started", false, ""},
     {"migrations_over_downtime_target", "count", "live migrations whose stop-and-copy exceeded max_downtime_ms", false,
@@ -109,6 +109,12 @@ constexpr std::array<MetricInfo, 75> kMetrics = {{
     {"vm_departures", "count", "VMs that departed at the end of their life (or were replaced: below)", false, ""},
     {"vms_replaced_end_of_support", "count",
      "VMs replaced because their guest OS reached its end of support (a departure and an arrival each)", false, ""},
+    {"vms_refused_guest_os_floor", "count",
+     "VMs that could not power on: the guest view lacked their guest OS's CPU floor (each VM once)", false, ""},
+    {"os_upgrades", "count", "guest OS upgrades in place (upgrade_os, upgrade_at_end_of_support)", false, ""},
+    {"os_upgrades_refused", "count",
+     "guest OS upgrades refused: the VM's guest view lacked the new OS's CPU floor (or it was not running)", false, ""},
+    {"vms_blocked_from_os_upgrade", "count", "VMs whose last OS upgrade was refused, at the end of the run", false, ""},
     {"demand_growth", "ratio",
      "the running VMs' CPU demand at the last sample over the first (arrivals, departures "
      "and per-VM growth together)",

@@ -49,6 +49,8 @@ std::string_view op_kind_name(OpKind k) {
       return "fail_host";
     case OpKind::update_hosts:
       return "update_hosts";
+    case OpKind::upgrade_os:
+      return "upgrade_os";
   }
   return "?";
 }

@@ -31,6 +31,10 @@ struct SoftwareSpec {
   double restarts_per_day = 0;
   double uses_per_s = 1;
   double restart_delay_s = 30;
+  // The VM's guest OS kernel (added for a group with a guest_os and no
+  // kernel of its own): FIXED detection, `uses` is the floor of the OS the
+  // VM runs now (catalog/guest_os.hpp), which upgrades change.
+  bool guest_os_kernel = false;
 };
 
 struct HostSpec {
@@ -118,6 +122,9 @@ struct WorkloadSpec {
   // following months (world/controllers/workload.hpp).
   bool replace_at_end_of_support = false;
   double replacement_months = 12;
+  // ... or upgraded in place to the family's current release, refused while
+  // the VM's guest view lacks its floor (world/controllers/workload.hpp).
+  bool upgrade_at_end_of_support = false;
 };
 
 struct FailureSpec {
@@ -175,7 +182,8 @@ enum class OpKind {
   maintenance,
   exit_maintenance,
   fail_host,
-  update_hosts
+  update_hosts,
+  upgrade_os
 };
 std::string_view op_kind_name(OpKind k);
 
@@ -192,8 +200,9 @@ struct OperationSpec {
   std::string update_name;           // update_hosts: its name, what it adds and removes
   FeatureSet add, remove;
   double patch_s = 1800;
-  int line = 0;      // in the scenario file, for reports
-  std::string text;  // "migrate web-1 to e5310-1"
+  int guest_os = -1;  // upgrade_os: the target (catalog/guest_os.hpp's index)
+  int line = 0;       // in the scenario file, for reports
+  std::string text;   // "migrate web-1 to e5310-1"
 };
 
 struct NetworkSpec {

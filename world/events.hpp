@@ -62,7 +62,8 @@ enum class PlacementCode {
   rule,
   policy,
   policy_at_destination,
-  ha_reserve
+  ha_reserve,
+  guest_os_floor  // the view at the host lacks the VM's guest OS's CPU floor
 };
 enum class JoinRefusal { baseline, market_cannot_join, market_empty, cluster_at_cap };
 enum class PurchaseReason { replacement, ram_headroom, cpu_headroom };
@@ -76,6 +77,7 @@ struct PlacementRefusal {
   int64_t free_mib = 0, need_mib = 0;
   std::string detail;       // the policy's reason (policy codes)
   bool over_limit = false;  // no_room: the cluster's overcommit limit binds (else the unreserved RAM)
+  int guest_os = -1;        // guest_os_floor: the VM's OS (catalog/guest_os.hpp's index)
 };
 // Why an operation (or a baseline change) was refused.
 struct Refusal {
@@ -354,6 +356,24 @@ struct VmReplacedAtEndOfSupport {
   int vm;
   int from, to;  // guest OSes, catalog/guest_os.hpp's indices
 };
+// A running VM's guest OS upgraded in place (scenario upgrade_os, or the
+// workload's upgrade_at_end_of_support); it reboots into `to`.
+struct OsUpgraded {
+  double t;
+  int vm;
+  int from, to;  // guest OSes, catalog/guest_os.hpp's indices
+};
+// An OS upgrade the VM could not take: its guest view (captured at its last
+// power-on) lacks the CPU floor of `to` (`missing`), or it was not running.
+// A baseline raise and a power cycle give it a new view.
+struct OsUpgradeRefused {
+  double t;
+  int vm;
+  int cluster;   // where it runs (or last ran)
+  int from, to;  // guest OSes, catalog/guest_os.hpp's indices
+  FeatureSet missing;
+  bool not_running = false;
+};
 // update_hosts at one host: applied, or refused with the reason.
 struct HostUpdated {
   double t;
@@ -438,7 +458,8 @@ using Event =
                  MigrationCompleted, Crash, ColdMigration, MaskChanged, VmRebooted, OperationRefused, Snapshot, DrsPass,
                  MaintenanceStarted, MaintenanceDone, MaintenanceFailed, HostFailed, HostRepaired, HaRestart,
                  HostBought, BaselineRaised, BaselineRaiseSeen, VmArrived, ArrivalWithoutSlot, VmDeparted, HostUpdated,
-                 MemoryPressure, PatchCycle, RetirementDeferred, VmPlacedInFallback, VmReplacedAtEndOfSupport>;
+                 MemoryPressure, PatchCycle, RetirementDeferred, VmPlacedInFallback, VmReplacedAtEndOfSupport,
+                 OsUpgraded, OsUpgradeRefused>;
 
 inline double event_time(const Event& e) {
   return std::visit([](const auto& x) { return x.t; }, e);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "catalog/guest_os.hpp"
 #include "cpu/feature_registry.hpp"
 
 namespace evcsim {
@@ -15,10 +16,39 @@ GuestModel::GuestModel(Env& env, Inventory& inv, const MaskingPolicy& policy)
       restart_rng_(env.spec.seed, "restarts"),
       guests_(env.spec.vms.size()) {
   for (size_t v = 0; v < guests_.size(); ++v) guests_[v].sw.resize(spec_.vms[v].software->size());
+  for (size_t os = 0; os < guest_os_table().size(); ++os)
+    os_floors_.push_back(guest_os_floor(static_cast<int>(os), env.catalog));
 }
 
+// The masking policy's view, then the guest OS's floor: a kernel built for
+// features the view lacks does not boot (Windows 11 24H2 without POPCNT,
+// RHEL 10 below x86-64-v3).
 BootView GuestModel::view_at(const VmView& vm_view, const HostView& host) const {
-  return policy_.power_on(vm_view, host);
+  BootView bv = policy_.power_on(vm_view, host);
+  if (!bv.ok || vm_view.guest_os < 0) return bv;
+  FeatureSet missing = lacking(bv.view, os_floor(vm_view.guest_os));
+  if (missing.empty()) return bv;
+  BootView refused;
+  refused.missing = missing;
+  refused.reason = fmt::format("guest OS {} needs {}", guest_os_table()[static_cast<size_t>(vm_view.guest_os)].name,
+                               join_names(missing));
+  refused.guest_os_floor = true;
+  return refused;
+}
+
+bool GuestModel::upgrade_os(int vm, int to) {
+  VmRec& v = inv_.vms[vm];
+  const int from = v.guest_os;
+  const bool running = v.power == Power::running && v.has_view && !v.migrating;
+  FeatureSet missing = running ? lacking(v.guest_view, os_floor(to)) : FeatureSet{};
+  if (!running || !missing.empty()) {
+    env_.emit(OsUpgradeRefused{env_.now(), vm, v.cluster, from, to, missing, !running});
+    return false;
+  }
+  env_.emit(OsUpgraded{env_.now(), vm, from, to});
+  v.guest_os = to;
+  guest_reboot(vm, false);  // an in-place upgrade ends in a reboot: the kernel of `to`, the view kept
+  return true;
 }
 
 BootView GuestModel::view_at(int vm, int host) const { return view_at(inv_.vm_view(vm), inv_.host_view(host)); }
@@ -122,12 +152,14 @@ void GuestModel::start_software(int vm, int sw, StartReason why) {
       active = spec.uses & (physical - (os_enabled_features() - v.guest_view));
       break;
     case Detection::fixed: {
-      FeatureSet missing = lacking(v.guest_view, spec.uses);
+      const FeatureSet& uses =
+          spec.guest_os_kernel ? (v.guest_os >= 0 ? os_floor(v.guest_os) : FeatureSet{}) : spec.uses;
+      FeatureSet missing = lacking(v.guest_view, uses);
       if (!missing.empty()) {
         env_.emit(SoftwareRefused{env_.now(), vm, sw, missing});
         return;
       }
-      active = spec.uses;
+      active = uses;
       break;
     }
   }

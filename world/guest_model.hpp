@@ -9,9 +9,13 @@
 //
 // Units: simulated seconds; software use and restart rates per second / day.
 //
+// The guest OS's CPU floor (catalog/guest_os.hpp): a VM whose view at a host
+// lacks it does not power on there (view_at refuses, as for a power cycle);
+// an in-place OS upgrade needs the new OS's floor in the view the VM has.
+//
 // Leaves out: guest OS boot stages and in-guest CPU feature re-detection
-// without a reboot (a running kernel never re-reads CPUID), the guest OS's
-// own CPU floor, and memory: software faults only on CPU features.
+// without a reboot (a running kernel never re-reads CPUID), and memory:
+// software faults only on CPU features.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +44,13 @@ class GuestModel {
   void arm_faults_after_move(int vm, int src, int dst);
   // What the VM's running software uses now: the union of their active sets.
   FeatureSet in_use(int vm) const;
+  // The features guest OS `os` needs in the view (catalog/guest_os.hpp).
+  const FeatureSet& os_floor(int os) const { return os_floors_[static_cast<size_t>(os)]; }
+  // An in-place upgrade of a running VM's guest OS to `to`: refused
+  // (os_upgrade_refused) when the VM is not running or its view lacks the
+  // floor of `to`; else the VM runs `to` and reboots into it (its view kept).
+  // True when it took the upgrade.
+  bool upgrade_os(int vm, int to);
 
   // A VM took a new guest view, or was powered off for good.
   Signal<int> view_changed;
@@ -82,6 +93,7 @@ class GuestModel {
   const MaskingPolicy& policy_;
   Rng fault_rng_, restart_rng_;
   std::vector<GuestState> guests_;
+  std::vector<FeatureSet> os_floors_;  // per catalog/guest_os.hpp row
 };
 
 }  // namespace evcsim

@@ -48,7 +48,7 @@ VmView Inventory::vm_view(int vm) const {
   const VmRec& v = vms[vm];
   const VmSpec& s = spec_.vms[vm];
   return VmView{&v.effective_masks, s.baseline ? &*s.baseline : nullptr, v.guest_view,
-                v.host >= 0 ? hosts[v.host].cpu.get() : nullptr};
+                v.host >= 0 ? hosts[v.host].cpu.get() : nullptr, v.guest_os};
 }
 
 Inventory::MemoryFit Inventory::fit(int host, int vm, int64_t pending_admit_mib, int64_t pending_configured_mib) const {

@@ -28,6 +28,7 @@ int nearness(PlacementCode c) {
     case PlacementCode::no_room:
       return 5;
     case PlacementCode::policy:
+    case PlacementCode::guest_os_floor:
       return 4;
     case PlacementCode::rule:
       return 3;
@@ -95,6 +96,7 @@ Placed Placement::choose(int vm, const std::vector<int>& candidates) const {
       bv = &verdict_for(h);
       if (!bv->ok) {
         reason = {PlacementCode::policy, h, 0, 0, bv->reason};
+        if (bv->guest_os_floor) reason.code = PlacementCode::guest_os_floor, reason.guest_os = inv_.vms[vm].guest_os;
         if (out.missing.empty()) out.missing = bv->missing;
       }
     }

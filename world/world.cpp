@@ -24,6 +24,7 @@ World::World(const ScenarioSpec& spec, const Catalog& catalog, SimServices& sim,
           [this](int vm) { return guests_.in_use(vm); }) {
   // Who hears whom.
   guests_.view_changed.connect([this](int vm) { refresh_.on_view_changed(vm); });
+  guests_.view_changed.connect([this](int vm) { workload_.on_view_changed(vm); });
   migrations_.completed.connect([this](const MigrationJob& j) { guests_.arm_faults_after_move(j.vm, j.src, j.dst); });
   migrations_.completed.connect([this](const MigrationJob& j) { maintenance_.on_migration_completed(j); });
   migrations_.aborted.connect([this](const MigrationJob& j) { maintenance_.on_migration_aborted(j); });

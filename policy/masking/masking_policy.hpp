@@ -34,6 +34,7 @@ struct VmView {
   const Baseline* own_baseline = nullptr;  // per-VM baseline, if any
   FeatureSet guest_view;                   // captured at power-on
   const CpuModel* boot_cpu = nullptr;      // the host it powered on
+  int guest_os = -1;                       // catalog/guest_os.hpp's index of the OS it runs; -1: not said
 };
 
 // What a policy compared when it admitted a move: the guest view (the safe
@@ -55,6 +56,7 @@ struct BootView {
   FeatureSet view;
   FeatureSet missing;
   std::string reason;
+  bool guest_os_floor = false;  // refused because the view lacks the guest OS's floor (`missing`)
 };
 
 class MaskingPolicy : public NamedPolicy {

@@ -102,10 +102,19 @@ TEST(EndOfSupport, WithThePolicyOffNothingChanges) {
     plain.erase(plain.find(s), s.size());
   FakeRun without(plain);
   without.run_until(without.spec.horizon_s);
-  ASSERT_EQ(off.rec.events.size(), without.rec.events.size());
-  for (size_t i = 0; i < off.rec.events.size(); ++i) {
-    EXPECT_EQ(off.rec.events[i].index(), without.rec.events[i].index());
-    EXPECT_EQ(event_time(off.rec.events[i]), event_time(without.rec.events[i]));
+  // The OS's software (its kernel and applications, scenario/load_fleet.cpp)
+  // starts in the VMs with an OS; the rest is the same run.
+  auto sans_software = [](const std::vector<Event>& events) {
+    std::vector<Event> out;
+    for (const Event& e : events)
+      if (!std::holds_alternative<SoftwareStarted>(e)) out.push_back(e);
+    return out;
+  };
+  const std::vector<Event> a = sans_software(off.rec.events), b = sans_software(without.rec.events);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].index(), b[i].index());
+    EXPECT_EQ(event_time(a[i]), event_time(b[i]));
   }
   EXPECT_EQ(test::metrics_of(off, off.spec.horizon_s)["vms_replaced_end_of_support"], 0);
 }
@@ -182,9 +191,8 @@ cluster { name: "c" hosts { cpu: "E5420" name: "h" } }
 )";
   std::string e =
       test::scenario_error(base + "vm { name: \"v\" cluster: \"c\"\n guest_os: [\"rhel-6\", \"windows-95\"] }\n");
-  EXPECT_NE(e.find("s.textproto:5: guest_os: unknown guest OS 'windows-95' (known: windows-2003, windows-2008, "),
-            std::string::npos)
-      << e;
+  EXPECT_NE(e.find("s.textproto:5: guest_os: unknown guest OS 'windows-95'; nearest known: "), std::string::npos) << e;
+  EXPECT_NE(e.find("(known: windows-2003, windows-2008, "), std::string::npos) << e;
   EXPECT_NE(e.find("rhel-5, rhel-6"), std::string::npos) << e;
   e = test::scenario_error(
       "horizon_s: 3600\nworkload {\n replace_at_end_of_support: true }\n"

@@ -101,6 +101,10 @@ void ScheduleController::run(int op) {
     case OpKind::update_hosts:
       update_requested(op);
       break;
+    case OpKind::upgrade_os:
+      for (int vm : o.vms)
+        if (inv_.vms[vm].guest_os != o.guest_os) guests_.upgrade_os(vm, o.guest_os);
+      break;
     case OpKind::exit_maintenance:
       if (!inv_.hosts[o.host].maintenance) return refuse(op, about_host(RefusalCode::not_in_maintenance, o.host));
       maintenance_.exit(o.host);

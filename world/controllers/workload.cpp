@@ -24,7 +24,8 @@ WorkloadController::WorkloadController(Env& env, Inventory& inv, GuestModel& gue
       arrived_(env.spec.vms.size(), 0),
       life_(env.spec.vms.size(), 0),
       eos_rng_(env.spec.seed, "end-of-support"),
-      eos_(env.spec.vms.size(), 0) {}
+      eos_(env.spec.vms.size(), 0),
+      blocked_(env.spec.vms.size(), 0) {}
 
 void WorkloadController::start_patch_windows() {
   if (spec_.workload.reboot_every_days > 0 || spec_.workload.power_cycle_every_days > 0)
@@ -41,7 +42,7 @@ void WorkloadController::start_arrivals() {
     arrived_[vm] = 1;
     schedule_departure(static_cast<int>(vm), v.power_on_at_s + rng_.exponential(1 / (v.lifetime_days * kDay)));
   }
-  if (spec_.workload.replace_at_end_of_support)
+  if (at_end_of_support())
     for (size_t vm = 0; vm < spec_.vms.size(); ++vm) {
       const VmSpec& v = spec_.vms[vm];
       if (v.arrival_slot || v.start_powered_off) continue;
@@ -75,12 +76,12 @@ void WorkloadController::arrival(int a) {
     if (v.power != Power::off || v.cold_moving || arrived_[vm]) continue;
     arrived_[vm] = 1;
     placed = true;
-    if (spec_.workload.replace_at_end_of_support && spec_.vms[vm].guest_os >= 0)  // new VMs get the current release
+    if (at_end_of_support() && spec_.vms[vm].guest_os >= 0)  // new VMs get the current release
       inv_.vms[vm].guest_os = current_release(spec_.vms[vm].guest_os, spec_.date(env_.now()));
     env_.emit(VmArrived{env_.now(), vm});
     placement_.power_on(vm, -1);
     start_life(vm, rng_);
-    if (spec_.workload.replace_at_end_of_support) schedule_replacement(vm);
+    if (at_end_of_support()) schedule_replacement(vm);
   }
   if (!placed) env_.emit(ArrivalWithoutSlot{env_.now(), a});
   env_.schedule(env_.now() + rng_.exponential(ar.per_day / kDay), [this, a] { arrival(a); });
@@ -108,6 +109,7 @@ void WorkloadController::leave(int vm) {
   if (inv_.vms[vm].power != Power::off) guests_.power_off(vm, VmPoweredOff{0, vm, -1, PowerOffReason::departed});
   arrived_[vm] = 0;  // the slot is free for a later arrival
   ++eos_[vm];        // and a pending replacement is void
+  blocked_[vm] = 0;
   placement_.forget(vm);
 }
 
@@ -130,7 +132,9 @@ void WorkloadController::schedule_replacement(int vm) {
 void WorkloadController::replacement_at(int vm, double at) {
   const uint32_t token = ++eos_[vm];
   env_.schedule(at, [this, vm, token] {
-    if (eos_[vm] == token && arrived_[vm]) replace(vm);
+    if (eos_[vm] != token || !arrived_[vm]) return;
+    if (spec_.workload.upgrade_at_end_of_support) upgrade(vm);
+    else replace(vm);
   });
 }
 
@@ -152,6 +156,34 @@ void WorkloadController::replace(int vm) {
   placement_.power_on(vm, spec_.vms[vm].host);
   start_life(vm, eos_rng_);
   schedule_replacement(vm);
+}
+
+// In place: the VM keeps its slot, its life and its view.
+void WorkloadController::upgrade(int vm) {
+  const VmRec& v = inv_.vms[vm];
+  const int from = v.guest_os, to = current_release(from, spec_.date(env_.now()));
+  if (to == from) return;  // nothing newer
+  if (v.migrating || v.cold_moving) {
+    replacement_at(vm, env_.now() + 60);
+    return;
+  }
+  if (v.power != Power::running) {  // off, waiting or booting: when it next runs
+    if (blocked_[vm] == 0) blocked_[vm] = 1;
+    return;
+  }
+  // Tried again on a new view: refused once, not again while the floor is still missing.
+  if (blocked_[vm] == 2 && !lacking(v.guest_view, guests_.os_floor(to)).empty()) return;
+  blocked_[vm] = 0;
+  if (guests_.upgrade_os(vm, to)) schedule_replacement(vm);  // the new release's own end of support
+  else blocked_[vm] = 2;                                     // refused for its view
+}
+
+void WorkloadController::on_view_changed(int vm) {
+  if (!blocked_[vm] || !arrived_[vm]) return;
+  const uint32_t token = eos_[vm];
+  env_.schedule(env_.now() + spec_.migration.reboot_s + 1, [this, vm, token] {
+    if (eos_[vm] == token && arrived_[vm] && blocked_[vm] && inv_.vms[vm].power == Power::running) upgrade(vm);
+  });
 }
 
 void WorkloadController::patch(int slot, bool power_cycle) {

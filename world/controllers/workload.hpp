@@ -19,8 +19,15 @@
 // ("end-of-support"), so the workload stream's numbers are the same with the
 // policy on or off.
 //
-// Leaves out: per-VM growth over its life, in-place OS upgrades (a
-// replacement is a new VM: new boot, new guest view), VMs powered on by
+// Upgrades at end of support (workload `upgrade_at_end_of_support`): at the
+// same drawn time the VM is upgraded in place to the family's current
+// release instead (GuestModel::upgrade_os): it keeps its view, so a VM whose
+// view lacks the new release's CPU floor is refused (os_upgrade_refused) and
+// tried again once it has a new view (a power cycle, after a baseline raise
+// say), without a new refusal while its view stays as it was. A VM not
+// running then is upgraded when it next runs.
+//
+// Leaves out: per-VM growth over its life, VMs powered on by
 // operations (start_powered_off groups) and OS releases with nothing newer
 // in the table (they stay).
 #pragma once
@@ -35,6 +42,9 @@ class WorkloadController {
 
   void start_patch_windows();  // the daily check for patch windows
   void start_arrivals();
+  // A VM took a new guest view (GuestModel::view_changed): a blocked
+  // upgrade is tried again once it has booted.
+  void on_view_changed(int vm);
 
  private:
   void daily();
@@ -46,6 +56,10 @@ class WorkloadController {
   void schedule_replacement(int vm);  // when its OS's support ends in the run
   void replacement_at(int vm, double at);
   void replace(int vm);
+  void upgrade(int vm);  // in place, to the family's current release
+  bool at_end_of_support() const {
+    return spec_.workload.replace_at_end_of_support || spec_.workload.upgrade_at_end_of_support;
+  }
   void patch(int slot, bool power_cycle);
 
   Env& env_;
@@ -58,6 +72,7 @@ class WorkloadController {
   std::vector<uint32_t> life_;  // per VM: the pending departure's token
   Rng eos_rng_;                 // "end-of-support": when each replacement comes, and its new life
   std::vector<uint32_t> eos_;   // per VM: the pending replacement's token
+  std::vector<char> blocked_;   // per VM: an upgrade waits: 1 for the VM to run, 2 for a view with the floor
 };
 
 }  // namespace evcsim

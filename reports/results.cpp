@@ -57,7 +57,7 @@ std::string xml_escape(const std::string& s) {
 }
 
 ResultsCollector::ResultsCollector(const ScenarioSpec& spec, const RunSummary& summary)
-    : spec_(spec), summary_(summary) {
+    : spec_(spec), summary_(summary), lists_(spec) {
   auto* id = results_.mutable_scenario();
   id->set_file(spec.file);
   id->set_name(spec.name);
@@ -97,6 +97,7 @@ void ResultsCollector::bucket(const std::string& family, const std::string& key,
 }
 
 void ResultsCollector::on_event(const Event& ev) {
+  lists_.on_event(ev);
   std::visit(
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;
@@ -283,7 +284,8 @@ void ResultsCollector::on_event(const Event& ev) {
       ev);
 }
 
-void ResultsCollector::on_end(double) {
+void ResultsCollector::on_end(double t) {
+  lists_.finish(t, results_.mutable_lists());
   // Event counts per sampling interval, zero-filled over the whole run.
   for (const auto& [k, counts] : buckets_) {
     auto& s = series(k.first, k.second);
@@ -341,7 +343,12 @@ void ResultsCollector::on_end(double) {
   }
 }
 
-std::string results_json(const report::RunResults& r) { return to_json(r); }
+std::string results_json(const report::RunResults& r) {
+  if (r.lists().empty()) return to_json(r);
+  report::RunResults without = r;
+  without.clear_lists();
+  return to_json(without);
+}
 
 std::map<std::string, std::string> results_csv(const report::RunResults& r) {
   // Every table starts with t, and with a calendar the date beside it.
@@ -381,6 +388,7 @@ std::map<std::string, std::string> results_csv(const report::RunResults& r) {
     mig += fmt::format("{},{},{},{},{},{},{},{}\n", when(m.t(), m.date()), csv_field(m.vm()), m.src(), m.dst(),
                        num(m.duration_s()), num(m.downtime_s()), m.rounds(), num(m.mib_sent()));
   files["migrations"] = mig;
+  for (auto& [name, csv] : lists_csv(r)) files[name] = std::move(csv);
   return files;
 }
 

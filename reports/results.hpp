@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/text_util.hpp"
+#include "reports/named_lists.hpp"
 #include "reports/results.pb.h"
 #include "reports/run_summary.hpp"
 #include "scenario/scenario.hpp"
@@ -30,6 +31,7 @@ class ResultsCollector final : public Listener {
   const ScenarioSpec& spec_;
   const RunSummary& summary_;
   report::RunResults results_;
+  ListCollector lists_;  // the per-VM and per-host lists (reports/named_lists.hpp)
   std::map<std::pair<std::string, std::string>, int> index_;
   std::map<std::pair<std::string, std::string>, std::map<double, double>> buckets_;
   std::vector<double> snapshot_times_;
@@ -45,9 +47,11 @@ class ResultsCollector final : public Listener {
 // Escapes & < > " for XML and HTML text and attributes.
 std::string xml_escape(const std::string& s);
 
+// Without the lists (they are CSV files and workbook sheets).
 std::string results_json(const report::RunResults& r);
 // family -> CSV text ("t,key,value" or "t,key,value,label"), plus the event
-// tables "crashes", "blocked", "refused", "migrations".
+// tables "crashes", "blocked", "refused", "migrations", and the lists
+// ("vms-power-cycle", ...: lists_csv).
 std::map<std::string, std::string> results_csv(const report::RunResults& r);
 std::string results_junit(const report::RunResults& r);
 // One Graphviz file per graph; name -> text ("compat-t3600.dot").

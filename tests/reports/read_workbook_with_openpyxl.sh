@@ -23,10 +23,24 @@ sheets = {"vms-power-cycle": "power cycle for a raise", "vms-cold-moves": "cold 
 expected = ["summary", "clusters", "cluster years", "hosts", "purchases", "raises"] + [sheets[l] for l in lists]
 assert wb.sheetnames == expected, wb.sheetnames
 
+# what a cell shows
+def shown(v):
+    if v is None:
+        return ""
+    if isinstance(v, datetime.datetime):
+        return v.strftime("%Y-%m-%d")
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
 for ws in wb.worksheets:  # a bold header row, frozen, and widths set
     assert ws.freeze_panes == "A2", (ws.title, ws.freeze_panes)
     assert all(c.font.b for c in ws[1] if c.value is not None), ws.title
-    assert ws.column_dimensions["A"].width > 8, (ws.title, ws.column_dimensions["A"].width)
+    for col in range(1, ws.max_column + 1):
+        letter = openpyxl.utils.get_column_letter(col)
+        dim = ws.column_dimensions[letter]
+        longest = max(len(shown(c.value)) for c in ws[letter])
+        assert dim.customWidth and dim.width >= min(longest, 60), (ws.title, letter, dim.width, longest)
 
 def rows(ws):
     return list(ws.iter_rows(min_row=2, values_only=True))
@@ -34,10 +48,10 @@ def rows(ws):
 # summary: the scenario, then every total of results.json as a number.
 summary = {r[0]: r[1] for r in rows(wb["summary"])}
 assert summary["scenario"] == res["scenario"]["name"], summary["scenario"]
-calendar = "startDate" in res["scenario"]
+calendar = "start_date" in res["scenario"]
 if calendar:
     assert isinstance(summary["end"], datetime.datetime), summary["end"]
-    assert summary["end"].strftime("%Y-%m-%d") == res["scenario"]["endDate"]
+    assert summary["end"].strftime("%Y-%m-%d") == res["scenario"]["end_date"]
 for k, v in res["totals"].items():
     assert isinstance(summary[k], (int, float)), (k, summary[k])
     assert abs(summary[k] - v) <= 1e-9 * max(1, abs(v)), (k, summary[k], v)
@@ -53,21 +67,13 @@ raises = rows(wb["raises"])
 assert len(raises) == len(res.get("raises", [])), len(raises)
 for row, x in zip(raises, res.get("raises", [])):
     assert row[0:3] == (x["cluster"], x["from"], x["to"]), (row, x)
-    assert row[8] == x.get("vmsWaiting", 0), (row, x)
+    assert row[8] == x.get("vms_waiting", 0), (row, x)
 
 # clusters: their host-years add up to cluster_years'.
-hy = sum(y.get("hostYears", 0) for y in res.get("clusterYears", []))
+hy = sum(y.get("host_years", 0) for y in res.get("cluster_years", []))
 assert abs(sum(r[4] for r in rows(wb["clusters"])) - hy) < 1e-6 * max(1, hy)
 
 # each list: the CSV's rows, cell for cell (numbers and dates typed).
-def shown(v):
-    if v is None:
-        return ""
-    if isinstance(v, datetime.datetime):
-        return v.strftime("%Y-%m-%d")
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
 
 counts = {}
 for name in lists + ["hosts"]:
@@ -85,7 +91,7 @@ for name in lists + ["hosts"]:
 for name, col in (("vms-power-cycle", 4), ("vms-cold-moves", 5), ("vms-waiting-for-room", 2)):
     for r in rows(wb[sheets[name]]):
         assert isinstance(r[col], datetime.datetime if calendar else (int, float)), (name, r)
-assert counts["vms-power-cycle"] == sum(x.get("vmsWaiting", 0) for x in res.get("raises", [])), counts
+assert counts["vms-power-cycle"] == sum(x.get("vms_waiting", 0) for x in res.get("raises", [])), counts
 assert counts["vms-cold-moves"] == res["totals"].get("cold_migrations", 0), counts
 assert counts["vms-waiting-for-room"] == res["totals"].get("power_on_waits", 0), counts
 assert all(counts[l] > 0 for l in lists), counts  # the scenario has rows in every list

@@ -208,13 +208,13 @@ void ListCollector::on_event(const Event& ev) {
       ev);
 }
 
-void ListCollector::finish(double t, google::protobuf::RepeatedPtrField<report::NamedList>* out) {
+void ListCollector::finish(double t, report::NamedLists* out) {
   while (!waiting_.empty()) end_wait(waiting_.begin()->first, t, "still waiting at the end", false);
   for (const auto& [host, i] : host_row_) row(ListId::hosts, i)[5] = "in service at the end";
   host_row_.clear();
   for (size_t l = 0; l < list_defs().size(); ++l) {
     const ListDef& def = list_defs()[l];
-    report::NamedList* list = out->Add();
+    report::NamedList* list = out->add_lists();
     list->set_name(def.name);
     list->set_sheet(def.sheet);
     list->set_title(def.title);
@@ -234,15 +234,15 @@ void ListCollector::finish(double t, google::protobuf::RepeatedPtrField<report::
   }
 }
 
-const report::NamedList* find_list(const report::RunResults& r, const std::string& name) {
-  for (const auto& l : r.lists())
+const report::NamedList* find_list(const report::NamedLists& lists, const std::string& name) {
+  for (const auto& l : lists.lists())
     if (l.name() == name) return &l;
   return nullptr;
 }
 
-std::map<std::string, std::string> lists_csv(const report::RunResults& r) {
+std::map<std::string, std::string> lists_csv(const report::NamedLists& lists) {
   std::map<std::string, std::string> files;
-  for (const auto& l : r.lists()) {
+  for (const auto& l : lists.lists()) {
     std::string& f = files[l.name()];
     for (int c = 0; c < l.columns_size(); ++c) f += (c ? "," : "") + csv_field(l.columns(c).name());
     f += "\n";
@@ -254,9 +254,9 @@ std::map<std::string, std::string> lists_csv(const report::RunResults& r) {
   return files;
 }
 
-std::string lists_html(const report::RunResults& r, size_t max_rows) {
+std::string lists_html(const report::NamedLists& lists, size_t max_rows) {
   std::string out;
-  for (const auto& l : r.lists()) {
+  for (const auto& l : lists.lists()) {
     if (!l.in_html() || l.rows().empty()) continue;
     const std::string csv = l.name() + ".csv";
     out += fmt::format("<h2 id=\"list-{}-title\">{}</h2>\n<p class=\"intro\">{}</p>\n", l.name(), xml_escape(l.title()),

@@ -14,8 +14,6 @@
 #include <string>
 #include <vector>
 
-#include <google/protobuf/repeated_ptr_field.h>
-
 #include "reports/results.pb.h"
 #include "scenario/scenario.hpp"
 #include "world/events.hpp"
@@ -27,7 +25,7 @@ class ListCollector {
   explicit ListCollector(const ScenarioSpec& spec);
   void on_event(const Event& e);
   // Closes the rows still open at `t` (the run's end) and appends every list.
-  void finish(double t, google::protobuf::RepeatedPtrField<report::NamedList>* out);
+  void finish(double t, report::NamedLists* out);
 
  private:
   enum class ListId { power_cycle, cold_moves, waiting, hosts };
@@ -60,11 +58,11 @@ class ListCollector {
 };
 
 // NAME.csv for every list: name -> text (header, then a line per row).
-std::map<std::string, std::string> lists_csv(const report::RunResults& r);
+std::map<std::string, std::string> lists_csv(const report::NamedLists& lists);
 // The report.html sections of the lists with rows (in_html): the first
 // `max_rows` of each, with a link to its CSV.
-std::string lists_html(const report::RunResults& r, size_t max_rows = 200);
+std::string lists_html(const report::NamedLists& lists, size_t max_rows = 200);
 // The list named `name`, or null.
-const report::NamedList* find_list(const report::RunResults& r, const std::string& name);
+const report::NamedList* find_list(const report::NamedLists& lists, const std::string& name);
 
 }  // namespace evcsim

@@ -285,7 +285,7 @@ void ResultsCollector::on_event(const Event& ev) {
 }
 
 void ResultsCollector::on_end(double t) {
-  lists_.finish(t, results_.mutable_lists());
+  lists_.finish(t, &lists_out_);
   // Event counts per sampling interval, zero-filled over the whole run.
   for (const auto& [k, counts] : buckets_) {
     auto& s = series(k.first, k.second);
@@ -343,12 +343,7 @@ void ResultsCollector::on_end(double t) {
   }
 }
 
-std::string results_json(const report::RunResults& r) {
-  if (r.lists().empty()) return to_json(r);
-  report::RunResults without = r;
-  without.clear_lists();
-  return to_json(without);
-}
+std::string results_json(const report::RunResults& r) { return to_json(r); }
 
 std::map<std::string, std::string> results_csv(const report::RunResults& r) {
   // Every table starts with t, and with a calendar the date beside it.
@@ -388,7 +383,6 @@ std::map<std::string, std::string> results_csv(const report::RunResults& r) {
     mig += fmt::format("{},{},{},{},{},{},{},{}\n", when(m.t(), m.date()), csv_field(m.vm()), m.src(), m.dst(),
                        num(m.duration_s()), num(m.downtime_s()), m.rounds(), num(m.mib_sent()));
   files["migrations"] = mig;
-  for (auto& [name, csv] : lists_csv(r)) files[name] = std::move(csv);
   return files;
 }
 

@@ -23,6 +23,8 @@ class ResultsCollector final : public Listener {
   void on_event(const Event& e) override;
   void on_end(double t) override;
   const report::RunResults& results() const { return results_; }
+  // The lists with names (complete after on_end): CSV, HTML and workbook; not in results.json.
+  const report::NamedLists& lists() const { return lists_out_; }
 
  private:
   report::Series& series(const std::string& family, const std::string& key);
@@ -32,6 +34,7 @@ class ResultsCollector final : public Listener {
   const RunSummary& summary_;
   report::RunResults results_;
   ListCollector lists_;  // the per-VM and per-host lists (reports/named_lists.hpp)
+  report::NamedLists lists_out_;
   std::map<std::pair<std::string, std::string>, int> index_;
   std::map<std::pair<std::string, std::string>, std::map<double, double>> buckets_;
   std::vector<double> snapshot_times_;
@@ -47,15 +50,15 @@ class ResultsCollector final : public Listener {
 // Escapes & < > " for XML and HTML text and attributes.
 std::string xml_escape(const std::string& s);
 
-// Without the lists (they are CSV files and workbook sheets).
 std::string results_json(const report::RunResults& r);
 // family -> CSV text ("t,key,value" or "t,key,value,label"), plus the event
-// tables "crashes", "blocked", "refused", "migrations", and the lists
-// ("vms-power-cycle", ...: lists_csv).
+// tables "crashes", "blocked", "refused", "migrations" (the lists' files:
+// lists_csv).
 std::map<std::string, std::string> results_csv(const report::RunResults& r);
 std::string results_junit(const report::RunResults& r);
 // One Graphviz file per graph; name -> text ("compat-t3600.dot").
 std::map<std::string, std::string> results_dot(const report::RunResults& r);
-std::string results_html(const report::RunResults& r);
+// With `lists`, their sections (lists_html) before the expectations.
+std::string results_html(const report::RunResults& r, const report::NamedLists* lists = nullptr);
 
 }  // namespace evcsim

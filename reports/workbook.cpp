@@ -161,12 +161,12 @@ size_t shown_width(const SheetCell& c) {
 
 }  // namespace
 
-std::vector<Sheet> workbook_sheets(const report::RunResults& r) {
+std::vector<Sheet> workbook_sheets(const report::RunResults& r, const report::NamedLists& lists) {
   std::vector<Sheet> sheets{summary(r), clusters(r), cluster_years(r)};
-  if (const auto* hosts = find_list(r, "hosts")) sheets.push_back(list_sheet(*hosts));
+  if (const auto* hosts = find_list(lists, "hosts")) sheets.push_back(list_sheet(*hosts));
   sheets.push_back(purchases(r));
   sheets.push_back(raises(r));
-  for (const auto& l : r.lists())
+  for (const auto& l : lists.lists())
     if (l.name() != "hosts") sheets.push_back(list_sheet(l));
   if (auto costs = costs_per_year(r)) sheets.push_back(std::move(*costs));
   return sheets;

@@ -28,7 +28,7 @@ struct Sheet {
 
 // The sheets of the workbook, in order (what write_workbook writes; a test
 // or another writer can read them).
-std::vector<Sheet> workbook_sheets(const report::RunResults& r);
+std::vector<Sheet> workbook_sheets(const report::RunResults& r, const report::NamedLists& lists);
 
 // Writes the sheets to `path` (the run folder's staging path: the folder's
 // commit puts it in place). Throws InputError naming the path when

@@ -123,15 +123,13 @@ int run_and_write(const ScenarioSpec& spec, const Catalog& cat, const RunRequest
     if (wants("json")) dir->write("results.json", results_json(res));
     if (wants("csv"))
       for (const auto& [family, csv] : results_csv(res)) dir->write(family + ".csv", csv);
-    if (wants("html")) {
-      dir->write("report.html", results_html(res));
-      if (!wants("csv"))  // report.html links each list's CSV
-        for (const auto& [name, csv] : lists_csv(res)) dir->write(name + ".csv", csv);
-    }
+    if (wants("csv") || wants("html"))  // report.html links each list's CSV
+      for (const auto& [name, csv] : lists_csv(results.lists())) dir->write(name + ".csv", csv);
+    if (wants("html")) dir->write("report.html", results_html(res, &results.lists()));
     if (wants("dot"))
       for (const auto& [name, dot] : results_dot(res)) dir->write(name, dot);
     if (wants("junit")) dir->write("junit.xml", results_junit(res));
-    if (wants("xlsx")) write_workbook(workbook_sheets(res), dir->path("results.xlsx"));
+    if (wants("xlsx")) write_workbook(workbook_sheets(res, results.lists()), dir->path("results.xlsx"));
     dir->commit();
   }
   bool all_ok = true;

@@ -332,7 +332,7 @@ TEST(RunCli, XlsxIsDocumentedAndWritesOneWorkbook) {
   EXPECT_NE(help.out.find("xlsx (results.xlsx: one workbook"), std::string::npos) << help.out;
   const fs::path d = fresh_dir("xlsx");
   ASSERT_EQ(run_evcsim("run " + std::string(EVCSIM_SOURCE_DIR) +
-                       "/tests/fixtures/named_lists.textproto --quiet --format " + "xlsx,html --out " + d.string())
+                       "/tests/reports/named_lists.textproto --quiet --format " + "xlsx,html --out " + d.string())
                 .exit_code,
             0);
   EXPECT_EQ(test::read_text(d / "results.xlsx").substr(0, 2), "PK");

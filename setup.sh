@@ -16,7 +16,7 @@ PACKAGES="cmake g++ make pkg-config git ca-certificates
   libsimgrid-dev libboost-graph-dev
   libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev libfmt-dev libsqlite3-dev sqlite3 coinor-libcbc-dev
+  libcli11-dev libfmt-dev libsqlite3-dev sqlite3 coinor-libcbc-dev libxlsxwriter-dev python3-openpyxl
   chromium graphviz npm
   qemu-system-x86 libvirt-clients libvirt0 python3
   slurm-wlm munge

@@ -111,7 +111,7 @@ std::string cut_note(size_t shown, size_t total, const std::string& where) {
 
 }  // namespace
 
-std::string results_html(const report::RunResults& r, VegaCharts* charts) {
+std::string results_html(const report::RunResults& r, VegaCharts* charts, const report::NamedLists* lists) {
   const auto& id = r.scenario();
   Clock clock;
   clock.horizon = id.horizon_s();
@@ -327,6 +327,7 @@ th {{ background: #f3f3f3; }} .none {{ color: #777; font-size: 12px; }}
   out += table("table-refused", "Refused operations, power-ons and host joins", "",
                {"date", "what", "subject", "features", "reason"}, rows, {},
                cut_note(rows.size(), static_cast<size_t>(r.refused_size()), "refused.csv and events.sqlite"));
+  if (lists) out += lists_html(*lists);  // the VMs by name: below a raise, moved cold, waiting for room
   rows.clear();
   for (const auto& e : r.expectations())
     rows.push_back({e.ok() ? "ok" : "FAIL",

@@ -57,7 +57,7 @@ std::string xml_escape(const std::string& s) {
 }
 
 ResultsCollector::ResultsCollector(const ScenarioSpec& spec, const RunSummary& summary)
-    : spec_(spec), summary_(summary) {
+    : spec_(spec), summary_(summary), lists_(spec) {
   auto* id = results_.mutable_scenario();
   id->set_file(spec.file);
   id->set_name(spec.name);
@@ -97,6 +97,7 @@ void ResultsCollector::bucket(const std::string& family, const std::string& key,
 }
 
 void ResultsCollector::on_event(const Event& ev) {
+  lists_.on_event(ev);
   std::visit(
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;
@@ -284,7 +285,8 @@ void ResultsCollector::on_event(const Event& ev) {
       ev);
 }
 
-void ResultsCollector::on_end(double) {
+void ResultsCollector::on_end(double t) {
+  lists_.finish(t, &lists_out_);
   // Event counts per sampling interval, zero-filled over the whole run.
   for (const auto& [k, counts] : buckets_) {
     auto& s = series(k.first, k.second);

@@ -10,14 +10,15 @@
 namespace evcsim {
 
 std::span<const OutputFormat> output_formats() {
-  static const std::array<OutputFormat, 7> table = {{
+  static const std::array<OutputFormat, 8> table = {{
       {"text", "summary.txt", false},
       {"json", "results.json"},
       {"jsonl", "events.jsonl: the events as JSON lines"},
       {"csv", "one file per series family and event table"},
-      {"html", "report.html"},
+      {"html", "report.html, with the lists' CSVs it links"},
       {"dot", "compatibility graphs"},
       {"junit", "junit.xml"},
+      {"xlsx", "results.xlsx: one workbook of the summary, clusters, hosts, purchases, raises and lists"},
   }};
   return table;
 }

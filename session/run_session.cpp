@@ -18,6 +18,7 @@
 #include "reports/results.hpp"
 #include "reports/run_summary.hpp"
 #include "reports/vega_chart.hpp"
+#include "reports/workbook.hpp"
 #include "session/output_formats.hpp"
 
 namespace evcsim {
@@ -123,14 +124,17 @@ int run_and_write(const ScenarioSpec& spec, const Catalog& cat, const RunRequest
     if (wants("json")) dir->write("results.json", results_json(res));
     if (wants("csv"))
       for (const auto& [family, csv] : results_csv(res)) dir->write(family + ".csv", csv);
+    if (wants("csv") || wants("html"))  // report.html links each list's CSV
+      for (const auto& [name, csv] : lists_csv(results.lists())) dir->write(name + ".csv", csv);
     if (wants("html")) {
       VegaCharts charts;
-      dir->write("report.html", results_html(res, &charts));
+      dir->write("report.html", results_html(res, &charts, &results.lists()));
       write_chart_specs(dir->path("."), charts);
     }
     if (wants("dot"))
       for (const auto& [name, dot] : results_dot(res)) dir->write(name, dot);
     if (wants("junit")) dir->write("junit.xml", results_junit(res));
+    if (wants("xlsx")) write_workbook(workbook_sheets(res, results.lists()), dir->path("results.xlsx"));
     dir->commit();
   }
   bool all_ok = true;

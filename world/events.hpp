@@ -327,6 +327,7 @@ struct BaselineRaised {
   int vms_to_cycle;
   std::string locks_out = {};
   FeatureSet locks_out_missing = {};
+  std::vector<int> vms_below = {};  // the vms_to_cycle VMs (indices, ascending)
 };
 // Every VM running at a raise has seen the new baseline (power cycled or gone).
 struct BaselineRaiseSeen {

@@ -324,5 +324,26 @@ TEST(RunCli, DotFilesOfAHostileClusterNameRenderInGraphviz) {
   fs::remove_all(d);
 }
 
+// `run --help` names the workbook; `--format xlsx` writes it (a zip: "PK")
+// into the folder with the rest, and `--format html` the lists it links.
+TEST(RunCli, XlsxIsDocumentedAndWritesOneWorkbook) {
+  auto help = run_evcsim("run --help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("xlsx (results.xlsx: one workbook"), std::string::npos) << help.out;
+  const fs::path d = fresh_dir("xlsx");
+  ASSERT_EQ(run_evcsim("run " + std::string(EVCSIM_SOURCE_DIR) +
+                       "/tests/reports/named_lists.textproto --quiet --format " + "xlsx,html --out " + d.string())
+                .exit_code,
+            0);
+  EXPECT_EQ(test::read_text(d / "results.xlsx").substr(0, 2), "PK");
+  const std::string html = test::read_text(d / "report.html");
+  for (const char* list : {"vms-power-cycle", "vms-cold-moves", "vms-waiting-for-room"}) {
+    EXPECT_NE(html.find(std::string("<a href=\"") + list + ".csv\">"), std::string::npos) << list;
+    EXPECT_TRUE(fs::exists(d / (std::string(list) + ".csv"))) << list;
+  }
+  EXPECT_FALSE(fs::exists(d / "results.json"));  // not asked for
+  fs::remove_all(d);
+}
+
 }  // namespace
 }  // namespace evcsim

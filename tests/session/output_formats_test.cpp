@@ -22,7 +22,9 @@ TEST(OutputFormats, EveryFormatIsInTheHelpAndOnlyTextNeedsNoFolder) {
     EXPECT_NE(help.find(std::string(f.name) + " ("), std::string::npos) << f.name;
     EXPECT_EQ(f.needs_folder, f.name != "text") << f.name;
   }
-  EXPECT_EQ(error_of({"text", "json", "jsonl", "csv", "html", "dot", "junit"}, true), "");
+  EXPECT_EQ(error_of({"text", "json", "jsonl", "csv", "html", "dot", "junit", "xlsx"}, true), "");
+  EXPECT_NE(help.find("xlsx (results.xlsx: one workbook"), std::string::npos) << help;
+  EXPECT_EQ(error_of({"xlsx"}, false), "--format: --format xlsx needs --out DIR");
   EXPECT_EQ(error_of({"text"}, false), "");
 }
 

@@ -296,6 +296,8 @@ void RefreshController::apply_baseline_policy(int cluster) {
                         cb.raise_possible_since >= 0 ? cb.raise_possible_since : env_.now(),
                         target->features - (from ? from->features : FeatureSet{}),
                         track.remaining};
+  for (size_t vm = 0; vm < track.waiting.size(); ++vm)
+    if (track.waiting[vm]) raised.vms_below.push_back(static_cast<int>(vm));
   if (context.next_generation) {  // look ahead: can the cluster still buy what comes next?
     Admission next = check_admission(*context.next_generation, *target);
     if (!next.ok) raised.locks_out = context.next_generation->name, raised.locks_out_missing = next.missing;

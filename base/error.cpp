@@ -1,4 +1,8 @@
 #include "base/error.hpp"
+#include "base/io_error.hpp"
+
+#include <cerrno>
+#include <cstring>
 
 namespace evcsim {
 
@@ -42,6 +46,32 @@ InputError::InputError(std::string message, std::string file, int line, std::str
 
 InputError InputError::located(const std::string& file, int line) const {
   return InputError(message_, file, line_ > 0 ? line_ : line, field_);
+}
+
+std::string io_error_text(int err) {
+  switch (err) {
+    case 0:
+      return "an unknown error";
+    case ENOSPC:
+      return "no space left on device (disk full)";
+    case EDQUOT:
+      return "disk quota exceeded";
+    case EFBIG:
+      return "file too large (a file size limit)";
+    case EACCES:
+    case EPERM:
+      return "permission denied";
+    case EROFS:
+      return "read-only file system";
+    case ENOENT:
+      return "no such file or folder";
+    case ENOTDIR:
+      return "a part of the path is not a folder";
+    case EISDIR:
+      return "is a folder";
+    default:
+      return std::strerror(err);  // NOLINT(concurrency-mt-unsafe): messages of a single-threaded command
+  }
 }
 
 }  // namespace evcsim

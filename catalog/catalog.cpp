@@ -1,4 +1,5 @@
 #include "catalog/catalog.hpp"
+#include "catalog/catalog_lists.hpp"
 
 #include "cpu/brand_string.hpp"
 
@@ -302,13 +303,85 @@ const CpuModel* Catalog::find_cpu(std::string_view query) const {
   return nullptr;
 }
 
-std::vector<std::string> Catalog::nearest_cpus(std::string_view query, size_t n) const {
-  std::vector<std::string> names;
+bool catalog_lists(const Catalog& catalog, std::string_view query) {
+  const std::vector<CpuModel>& cpus_ = catalog.cpus();
+  std::string key = sku_key(query);
+  if (key.empty()) return false;
   for (const CpuModel& c : cpus_) {
-    names.push_back(c.name);
-    for (const auto& sku : c.skus) names.push_back(sku);
+    if (sku_key(c.name) == key || sku_key(c.code_name) == key) return true;
+    for (const auto& sku : c.skus)
+      if (sku_key(sku) == key || without_brand(sku) == key) return true;
   }
-  return nearest_names(query, names, n);
+  // A brand string of a listed SKU ("Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz" lists "Xeon Gold 6148").
+  std::string brand = to_lower(query);
+  if (auto at = brand.find('@'); at != std::string::npos) brand.resize(at);
+  for (std::string_view mark : {"(r)", "(tm)", " cpu", " processor"})
+    for (size_t at; (at = brand.find(mark)) != std::string::npos;) brand.erase(at, mark.size());
+  const std::string brand_key = sku_key(brand);
+  for (const CpuModel& c : cpus_)
+    for (const auto& sku : c.skus)
+      if (brand_key.find(without_brand(sku)) != std::string::npos && !without_brand(sku).empty()) {
+        // the SKU's number must end the brand's model, not be a prefix of a longer one ("6148" in "61480")
+        const size_t at = brand_key.find(without_brand(sku)) + without_brand(sku).size();
+        if (at == brand_key.size() || !std::isalnum(static_cast<unsigned char>(brand_key[at]))) return true;
+      }
+  return false;
+}
+
+namespace {
+// The vendor and the product family a CPU name speaks of ("Intel(R) Atom(TM) C3958": GenuineIntel, atom),
+// "" where it names none.
+struct NameKind {
+  std::string vendor, family;
+};
+NameKind kind_of_name(std::string_view text) {
+  std::string s = to_lower(text);
+  for (char& ch : s)
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = ' ';
+  std::istringstream words(s);
+  NameKind k;
+  for (std::string w; words >> w;) {
+    if (w == "intel" || w == "genuineintel") k.vendor = "GenuineIntel";
+    else if (w == "amd" || w == "authenticamd") k.vendor = "AuthenticAMD";
+    else if (w == "hygon" || w == "hygongenuine") k.vendor = "HygonGenuine";
+    else if (w == "xeon" || w == "atom" || w == "pentium" || w == "celeron" || w == "core")
+      k.vendor = k.vendor.empty() ? "GenuineIntel" : k.vendor, k.family = k.family.empty() ? w : k.family;
+    else if (w == "opteron" || w == "epyc" || w == "athlon" || w == "ryzen")
+      k.vendor = k.vendor.empty() ? "AuthenticAMD" : k.vendor, k.family = k.family.empty() ? w : k.family;
+  }
+  return k;
+}
+// A brand string without trademarks, vendor, "CPU" and clock ("Intel(R) Atom(TM) CPU C3958 @ 2.00GHz" ->
+// "atom c3958"), to compare with SKUs.
+std::string sku_words(std::string_view text) {
+  std::string s = to_lower(text);
+  if (auto at = s.find('@'); at != std::string::npos) s.resize(at);
+  for (std::string_view mark : {"(r)", "(tm)"})
+    for (size_t at; (at = s.find(mark)) != std::string::npos;) s.replace(at, mark.size(), " ");
+  std::istringstream words(s);
+  std::string out;
+  for (std::string w; words >> w;)
+    if (w != "intel" && w != "amd" && w != "cpu" && w != "processor") out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+}  // namespace
+
+std::vector<std::string> Catalog::nearest_cpus(std::string_view query, size_t n) const {
+  // Within the query's vendor first, then within its product family (Xeon, Atom, Opteron, EPYC), then by
+  // edit distance: an Atom is nearer any Xeon than any Opteron.
+  const NameKind want = kind_of_name(query);
+  const std::string q = sku_words(query);
+  constexpr size_t kTier = 1000000;
+  std::vector<std::pair<size_t, std::string>> scored;
+  for (const CpuModel& c : cpus_) {
+    const std::string family = kind_of_name(c.family_name.empty() ? c.name : c.family_name).family;
+    size_t tier = 0;
+    if (!want.vendor.empty() && c.vendor() != want.vendor) tier = 2;
+    else if (!want.family.empty() && family != want.family) tier = 1;
+    scored.emplace_back(tier * kTier + edit_distance(q, to_lower(c.name)), c.name);
+    for (const auto& sku : c.skus) scored.emplace_back(tier * kTier + edit_distance(q, to_lower(sku)), sku);
+  }
+  return best_scored(std::move(scored), n);
 }
 
 const Baseline* Catalog::find_baseline(std::string_view name) const {

@@ -1,6 +1,7 @@
 // `evcsim events FILE`: a run's event store (events.sqlite) filtered by type,
 // VM and dates, as CSV or as the JSON lines of events.jsonl.
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "base/error.hpp"
+#include "base/io_error.hpp"
 #include "base/text_util.hpp"
 #include "base/year_month.hpp"
 #include "cli/commands.hpp"
@@ -78,6 +80,20 @@ void add_events_command(CLI::App& app, Runner* runner) {
       q.vm = a->vm;
       if (!a->from.empty()) q.from_s = bound(a->from, run, "--from");
       if (!a->to.empty()) q.to_s = bound(a->to, run, "--to");
+      // An empty window matches nothing: say so rather than print nothing and succeed.
+      if (!a->from.empty() && !a->to.empty() && *q.from_s >= *q.to_s) {
+        auto as_read = [&](const std::string& text, double s) {
+          if (!parse_uint(text)) return fmt::format("{} = {:.0f} simulated seconds", text, s);
+          // A bare number is seconds; "2028" meant as a year is written 2028-01.
+          return text.size() == 4 && run.calendar
+                     ? fmt::format("{} simulated seconds; the year is written {}-01", text, text)
+                     : fmt::format("{} simulated seconds", text);
+        };
+        throw InputError(fmt::format("--from {} is not before --to {} ({} against {}): no event can match; "
+                                     "--from is the first date included, --to the first date left out",
+                                     a->from, a->to, as_read(a->from, *q.from_s), as_read(a->to, *q.to_s)),
+                         "", 0, "--from/--to");
+      }
 
       std::unique_ptr<std::ofstream> file;
       std::string tmp;
@@ -86,13 +102,17 @@ void add_events_command(CLI::App& app, Runner* runner) {
         if (std::filesystem::equivalent(a->out, a->file, ec))
           throw InputError("is the event store being read; write the export to another file", a->out, 0, "--out");
         tmp = a->out + ".tmp";
+        errno = 0;
         file = std::make_unique<std::ofstream>(tmp, std::ios::binary);
-        if (!*file) throw InputError("cannot write here", tmp);
+        if (!*file) throw InputError(fmt::format("cannot write here: {}", io_error_text(errno)), tmp, 0, "--out");
       }
       std::ostream& out = file ? *file : std::cout;
       const uint64_t n = export_events(reader, q, a->format == "csv" ? EventFormat::csv : EventFormat::jsonl, out);
+      errno = 0;
       out.flush();
-      if (!out) throw InputError("writing failed (disk full?)", a->out.empty() ? "standard output" : tmp);
+      if (!out)
+        throw InputError(fmt::format("writing failed: {}", io_error_text(errno)),
+                         a->out.empty() ? "standard output" : tmp);
       if (file) {
         file.reset();
         std::filesystem::rename(tmp, a->out);

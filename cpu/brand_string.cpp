@@ -41,7 +41,22 @@ int number_of(std::string_view w, int* digits) {
   return n;
 }
 
+// A version suffix: "v2", "v4" (Intel's E3/E5/E7 numbering; no other Xeon has one).
+bool is_version(std::string_view w) {
+  if (w.size() < 2 || w[0] != 'v') return false;
+  for (char c : w.substr(1))
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+
 std::optional<std::string> intel(const std::vector<std::string>& w) {
+  // A version suffix that the numbering does not have ("Xeon Gold 6148 v2", "E5-2680 v7") names no
+  // part: nothing, rather than a guess the caller cannot tell from a match.
+  for (size_t i = 0; i < w.size(); ++i) {
+    if (!is_version(w[i])) continue;
+    const bool e5e7 = i > 0 && (w[i - 1].rfind("e5-", 0) == 0 || w[i - 1].rfind("e7-", 0) == 0);
+    if (!e5e7 || (w[i] != "v2" && w[i] != "v3" && w[i] != "v4")) return std::nullopt;
+  }
   for (size_t i = 0; i < w.size(); ++i) {
     const std::string& t = w[i];
     const std::string next = i + 1 < w.size() ? w[i + 1] : "";

@@ -15,11 +15,11 @@ struct Recorder {
 
   void vm(int i) { r.set_vm(spec.vms[i].name); }
   void host(int i) {
-    if (i >= 0) r.set_host(spec.hosts[i].name);
+    if (i >= 0) r.set_host(spec.host_name(i));
   }
   void route(int s, int d) {
-    if (s >= 0) r.set_src(spec.hosts[s].name);
-    if (d >= 0) r.set_dst(spec.hosts[d].name);
+    if (s >= 0) r.set_src(spec.host_name(s));
+    if (d >= 0) r.set_dst(spec.host_name(d));
   }
   void sw(int vm_index, int s) { r.set_software((*spec.vms[vm_index].software)[s].name); }
   void features(const FeatureSet& f) {
@@ -233,7 +233,7 @@ struct Recorder {
   }
   void operator()(const HostUpdated& e) {
     r.set_type(e.refused.empty() ? "host_updated" : "host_update_refused");
-    r.set_host(spec.hosts[e.host].name);
+    r.set_host(spec.host_name(e.host));
     r.set_cluster(spec.clusters[e.cluster].name);
     r.set_operation(spec.operations[e.op].text);
     for (auto& n : feature_names(e.added)) r.add_features(n);
@@ -242,7 +242,7 @@ struct Recorder {
   }
   void operator()(const RetirementDeferred& e) {
     r.set_type("retirement_deferred");
-    r.set_host(spec.hosts[e.host].name);
+    r.set_host(spec.host_name(e.host));
     r.set_cluster(spec.clusters[e.cluster].name);
     r.set_reason(retirement_deferred_text(e, spec));
   }
@@ -288,7 +288,7 @@ struct Recorder {
   }
   void operator()(const MemoryPressure& e) {
     r.set_type("memory_pressure");
-    r.set_host(spec.hosts[e.host].name);
+    r.set_host(spec.host_name(e.host));
     r.set_memory_state(std::string(memory_state_name(e.state)));
     r.set_demand_mib(static_cast<uint32_t>(e.demand_mib));
     r.set_configured_mib(static_cast<uint32_t>(e.configured_mib));

@@ -136,13 +136,28 @@ const std::vector<std::string>& event_types() {
 
 // The writer thread takes whole batches in the order they were handed over;
 // `failed` lets the run stop handing over once a write failed (a full disk).
+// Bought hosts get new names as the run goes (ScenarioSpec::host_name): the
+// writer names hosts from its own copy of the scenario, updated in event order
+// from the names the run gave (taken with each purchase as it happened), so
+// it never reads what the run changes meanwhile.
 struct EventStore::Writer {
+  explicit Writer(const ScenarioSpec& run_spec) : spec(run_spec) { spec.clear_bought_hosts(); }
+  struct Bought {
+    std::string name;
+    std::shared_ptr<const CpuModel> part;
+  };
+  struct Batch {
+    std::vector<Event> events;
+    std::vector<Bought> bought;  // one per HostBought in events, in order
+  };
   std::mutex mu;
   std::condition_variable changed;
-  std::deque<std::vector<Event>> pending;
+  std::deque<Batch> pending;
   bool closing = false;
   std::atomic<bool> failed{false};
   std::thread thread;
+  ScenarioSpec spec;                 // the writer thread's
+  std::vector<Bought> batch_bought;  // the run thread's, beside batch_
 };
 
 struct EventStore::Table {
@@ -193,11 +208,11 @@ EventStore::EventStore(const ScenarioSpec& spec, const std::string& path, EventD
   }
   exec("BEGIN");
   batch_.reserve(kBatch);
-  writer_ = std::make_unique<Writer>();
+  writer_ = std::make_unique<Writer>(spec_);
   writer_->thread = std::thread([this] {
     Writer& w = *writer_;
     for (;;) {
-      std::vector<Event> batch;
+      Writer::Batch batch;
       {
         std::unique_lock<std::mutex> lock(w.mu);
         w.changed.wait(lock, [&] { return w.closing || !w.pending.empty(); });
@@ -206,9 +221,15 @@ EventStore::EventStore(const ScenarioSpec& spec, const std::string& path, EventD
         w.pending.pop_front();
       }
       w.changed.notify_all();  // room for the run's next batch
-      for (const Event& e : batch) {
+      size_t bought = 0;
+      for (const Event& e : batch.events) {
         if (!error_.empty()) break;
-        write(to_record(e, spec_));
+        if (const auto* b = std::get_if<HostBought>(&e)) {
+          Writer::Bought& n = batch.bought[bought++];
+          w.spec.name_bought_host(b->host, std::move(n.name), std::move(n.part));
+          if (!recorded(e, detail_)) continue;  // handed over for its name only
+        }
+        write(to_record(e, w.spec));
       }
       if (!error_.empty()) w.failed = true;
     }
@@ -226,7 +247,14 @@ void EventStore::fail(const std::string& what) {
 }
 
 void EventStore::on_event(const Event& e) {
-  if (!recorded(e, detail_) || writer_->failed) return;
+  if (writer_->failed) return;
+  if (const auto* b = std::get_if<HostBought>(&e)) {  // the name and part the run gave it, now
+    const CpuModel* part = spec_.host_part(b->host);
+    writer_->batch_bought.push_back(
+        {spec_.host_name(b->host), part ? std::make_shared<const CpuModel>(*part) : nullptr});
+  } else if (!recorded(e, detail_)) {
+    return;
+  }
   batch_.push_back(e);
   if (batch_.size() >= kBatch) hand_off();
 }
@@ -236,11 +264,12 @@ void EventStore::hand_off() {
   {
     std::unique_lock<std::mutex> lock(w.mu);
     w.changed.wait(lock, [&] { return w.pending.size() < kMaxPending; });
-    w.pending.push_back(std::move(batch_));
+    w.pending.push_back({std::move(batch_), std::move(w.batch_bought)});
   }
   w.changed.notify_all();
   batch_ = {};
   batch_.reserve(kBatch);
+  w.batch_bought = {};
 }
 
 // Ends the thread once it wrote what is handed over and batched, or (a run

@@ -8,7 +8,12 @@
 namespace evcsim {
 
 namespace {
-const std::string& host_name(const ScenarioSpec& spec, int h) { return spec.hosts[static_cast<size_t>(h)].name; }
+const std::string& host_name(const ScenarioSpec& spec, int h) { return spec.host_name(h); }
+// A host named in a move, with its part ("esx-d03 (rome)"): a bought host's name says nothing of what it is.
+std::string host_with_part(const ScenarioSpec& spec, int h) {
+  const CpuModel* part = spec.host_part(h);
+  return part ? fmt::format("{} ({})", spec.host_name(h), part->name) : spec.host_name(h);
+}
 const std::string& vm_name(const ScenarioSpec& spec, int v) { return spec.vms[static_cast<size_t>(v)].name; }
 // Which memory bound refused a VM (world/inventory.hpp, Inventory::fit): its
 // reservation plus overhead against the unreserved RAM, or its configured RAM
@@ -118,9 +123,11 @@ std::string power_off_text(const VmPoweredOff& e, const ScenarioSpec& spec) {
     case PowerOffReason::power_cycle_refused:
       return fmt::format("power cycle refused on {}: {}", host_name(spec, e.host), e.detail);
     case PowerOffReason::cold_migration:
-      return fmt::format("cold migration to {}", host_name(spec, e.other_host));
+      return fmt::format("cold migration from {} to {}", host_with_part(spec, e.host),
+                         host_with_part(spec, e.other_host));
     case PowerOffReason::cold_evacuation:
-      return fmt::format("cold evacuation of {} to {}", host_name(spec, e.host), host_name(spec, e.other_host));
+      return fmt::format("cold evacuation of {} to {}", host_with_part(spec, e.host),
+                         host_with_part(spec, e.other_host));
     case PowerOffReason::host_failed:
       return fmt::format("host {} failed", host_name(spec, e.host));
     case PowerOffReason::departed:

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "base/error.hpp"
+#include "base/io_error.hpp"
 
 namespace evcsim {
 
@@ -118,10 +119,12 @@ std::string OutputDir::temp_path(const std::string& name) {
 void OutputDir::write(const std::string& name, const std::string& text) {
   std::string tmp = temp_path(name);
   {
+    errno = 0;
     std::ofstream out(tmp, std::ios::binary);
+    if (!out) throw InputError(fmt::format("cannot create the file: {}", io_error_text(errno)), (fs::path(dir_) / name).string());
     out << text;
     out.flush();
-    if (!out) throw InputError("writing failed (disk full?)", tmp);
+    if (!out) throw InputError(fmt::format("writing failed: {}", io_error_text(errno)), (fs::path(dir_) / name).string());
   }
   commit(name);
 }
@@ -182,7 +185,8 @@ InputError RunFolder::explain(const InputError& e) const {
   if (file.rfind(staging_, 0) == 0)
     file = (fs::path(dir_) / file.substr(std::min(file.size(), staging_.size() + 1))).string();
   std::string message = e.message();
-  for (const char* io : {"disk I/O error", "disk is full", "writing failed", "No space", "too large"})
+  // A reason known from errno ("permission denied") stands as it is; a full disk or a size limit gets the hint.
+  for (const char* io : {"disk I/O error", "disk is full", "an unknown error", "No space", "no space", "too large"})
     if (message.find(io) != std::string::npos) {
       message += "; the disk is full or a file size limit (ulimit -f) was reached -- the folder is as it was";
       break;
@@ -201,10 +205,11 @@ std::string RunFolder::path(const std::string& name) const { return (fs::path(st
 
 void RunFolder::write(const std::string& name, const std::string& text) {
   const std::string p = path(name);
+  errno = 0;
   std::ofstream out(p, std::ios::binary);
   out << text;
   out.flush();
-  if (!out) throw InputError(fmt::format("writing failed: {}", std::strerror(errno)), (fs::path(dir_) / name).string());
+  if (!out) throw InputError(fmt::format("writing failed: {}", io_error_text(errno)), (fs::path(dir_) / name).string());
 }
 
 void RunFolder::commit() {

@@ -64,7 +64,10 @@ ResultsCollector::ResultsCollector(const ScenarioSpec& spec, const RunSummary& s
   id->set_seed(spec.seed);
   id->set_policy(spec.policy.name);
   id->set_horizon_s(spec.horizon_s);
-  id->set_hosts(static_cast<uint32_t>(spec.hosts.size()));
+  // Hosts in service at the start; a refresh's empty bays (room to buy into) are not hosts.
+  uint32_t present = 0;
+  for (size_t h = 0; h < spec.hosts.size(); ++h) present += spec.host_present_at_start[h] ? 1U : 0U;
+  id->set_hosts(present);
   id->set_vms(static_cast<uint32_t>(spec.vms.size()));
   id->set_description(spec.description);
   id->set_sample_interval_s(spec.sample_interval_s);
@@ -146,7 +149,7 @@ void ResultsCollector::on_event(const Event& ev) {
           open_maintenance_[e.host] = results_.maintenances_size();
           auto* m = results_.add_maintenances();
           m->set_t(e.t);
-          m->set_host(spec_.hosts[e.host].name);
+          m->set_host(spec_.host_name(e.host));
           m->set_cpu(cpu_name(e.host));
           m->set_why(maintenance_started_text(e));
           m->set_end_t(-1);
@@ -180,7 +183,9 @@ void ResultsCollector::on_event(const Event& ev) {
           r->set_to(e.to);
           r->set_possible_since_s(e.possible_since);
           r->set_raised_at_s(e.t);
-          for (auto& n : feature_names(e.gained)) r->add_gained(n);
+          // Enabling EVC on a cluster without one gains nothing (`gained` is then the mode's features).
+          if (e.from != "none")
+            for (auto& n : feature_names(e.gained)) r->add_gained(n);
           r->set_vms_waiting(static_cast<uint32_t>(e.vms_to_cycle));
           r->set_cycles_required(static_cast<uint32_t>(e.vms_to_cycle));
           r->set_all_seen_at_s(-1);

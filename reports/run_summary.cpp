@@ -23,6 +23,17 @@ std::string gained_text(const FeatureSet& gained) {
   return fmt::format("{} features: {}, ... (+{} more; all in results.json's raises)", names.size(),
                      fmt::join(names.begin(), names.begin() + 8, ", "), names.size() - 8);
 }
+
+// What enabling EVC on a cluster without a baseline does: no feature gained, those above the mode hidden.
+std::string enabling_text(const FeatureSet& hidden) {
+  auto names = feature_names(hidden);
+  if (names.empty()) return "enables EVC: gains no feature, hides none its hosts have";
+  const size_t shown = std::min<size_t>(names.size(), 8);
+  return fmt::format("enables EVC: gains no feature, hides {} its hosts have: {}{} (running VMs keep them until "
+                     "their next power cycle)",
+                     names.size(), fmt::join(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(shown), ", "),
+                     names.size() > shown ? fmt::format(", ... (+{} more)", names.size() - shown) : "");
+}
 }  // namespace
 
 namespace {
@@ -42,7 +53,7 @@ void RunSummary::on_event(const Event& ev) {
     set_in_service(e->host, e->cluster, true, when), bought_cpu_[e->host] = e->cpu;
   if (const auto* e = std::get_if<HostRemoved>(&ev)) set_in_service(e->host, -1, false, when);
   auto name = [&](int vm) { return spec_.vms[vm].name; };
-  auto host = [&](int h) { return h >= 0 ? spec_.hosts[h].name : std::string("-"); };
+  auto host = [&](int h) { return h >= 0 ? spec_.host_name(h) : std::string("-"); };
   std::visit(
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;
@@ -212,10 +223,23 @@ void RunSummary::on_event(const Event& ev) {
           counts_["hosts_bought"]++;
         } else if constexpr (std::is_same_v<T, BaselineRaised>) {
           counts_["baseline_raises"]++;
+          // A cluster without a baseline that gets one (`from` "none", `gained` the mode's features)
+          // gains nothing: its VMs saw every feature of their host. The mode hides what its hosts have above it.
+          FeatureSet hidden;
+          if (e.from == "none") {
+            for (int h : in_service_) {
+              if (cluster_of(h) != e.cluster) continue;
+              const CpuModel* cpu = nullptr;
+              if (auto it = bought_cpu_.find(h); it != bought_cpu_.end()) cpu = Catalog::builtin().find_cpu(it->second);
+              if (!cpu) cpu = spec_.hosts[static_cast<size_t>(h)].cpu.get();
+              if (cpu) hidden |= cpu->migratable();
+            }
+            hidden -= e.gained;
+          }
           if (!e.locks_out.empty()) counts_["raises_locking_out_next"]++;
-          raises_.push_back(fmt::format("{}  cluster {}: {} -> {} (possible since {}), gains {}", stamp(e.t),
+          raises_.push_back(fmt::format("{}  cluster {}: {} -> {} (possible since {}), {}", stamp(e.t),
                                         spec_.clusters[e.cluster].name, e.from, e.to, stamp(e.possible_since, false),
-                                        gained_text(e.gained)) +
+                                        e.from == "none" ? enabling_text(hidden) : "gains " + gained_text(e.gained)) +
                             (e.locks_out.empty() ? ""
                                                  : fmt::format("; WARNING: locks out {} (lacks {})", e.locks_out,
                                                                join_names(e.locks_out_missing))));
@@ -274,8 +298,8 @@ void RunSummary::check_upgrade() {
     if (!cpu) continue;
     const CpuModel* part = part_of(*cpu, Catalog::builtin());
     const SupportAnswer a = esxi_support(part ? *part : *cpu, spec_.hypervisor.upgrade_to);
-    if (a.status == Support::unsupported) upgrade_refused_[a.why].push_back(spec_.hosts[h].name);
-    if (a.status == Support::deprecated) upgrade_deprecated_[a.why].push_back(spec_.hosts[h].name);
+    if (a.status == Support::unsupported) upgrade_refused_[a.why].push_back(spec_.host_name(h));
+    if (a.status == Support::deprecated) upgrade_deprecated_[a.why].push_back(spec_.host_name(h));
   }
   for (const auto& [why, hosts] : upgrade_refused_)
     counts_["upgrade_refused_hosts"] += static_cast<double>(hosts.size());

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "base/error.hpp"
+#include "catalog/catalog_lists.hpp"
 #include "catalog/guest_os.hpp"
 #include "catalog/host_state.hpp"
 #include "catalog/hypervisor_support.hpp"
@@ -146,6 +147,11 @@ std::vector<int> Loader::add_hosts(const sc::HostGroup& g, const Tree* t, int cl
     std::shared_ptr<const CpuModel> model;
     if (const CpuModel* c = catalog_.find_cpu(g.cpu())) {
       model = std::make_shared<CpuModel>(*c);
+      if (!catalog_lists(catalog_, g.cpu()))  // matched by the vendor's numbering only: say what it was taken as
+        warn(g, "cpu", t,
+             fmt::format("'{}' is not a SKU the catalog lists; taken as {} ({}) by the vendor's model numbering "
+                         "(catalog SKUs of it: {}; `evcsim cpu show {}`)",
+                         g.cpu(), c->name, c->family_name, fmt::join(c->skus, ", "), c->name));
     } else {
       std::string path = (std::filesystem::path(dir_) / g.cpu()).string();
       std::error_code ec;

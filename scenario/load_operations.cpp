@@ -165,6 +165,23 @@ void Loader::load_operations_settings() {
     rs.cold_evacuation = r.cold_evacuation();
     rs.enable_needs_all_off = r.enable_needs_all_off();
     rs.planned = r.planned();
+    if (!r.bought_host_name().empty()) {
+      auto named = [&](int n) { return fmt::format(fmt::runtime(r.bought_host_name()), n, fmt::arg("cluster", "c")); };
+      std::string one, two;
+      try {
+        one = named(1), two = named(2);
+      } catch (const fmt::format_error& e) {
+        fail(r, "bought_host_name", rt, -1,
+             fmt::format("'{}' is not a naming rule ({}): write {{}} or {{:03}} for the number and {{cluster}} for "
+                         "the cluster, e.g. \"esx-n{{:03}}\"",
+                         r.bought_host_name(), e.what()));
+      }
+      if (one == two)
+        fail(r, "bought_host_name", rt, -1,
+             fmt::format("'{}' has no number: write {{}} or {{:03}} where it goes, e.g. \"esx-n{{:03}}\"",
+                         r.bought_host_name()));
+      rs.bought_host_name = r.bought_host_name();
+    }
     if (r.max_share_retiring() < 0 || r.max_share_retiring() > 1)
       fail(r, "max_share_retiring", rt, -1, "a share from 0 to 1");
     if (r.max_share_retiring() > 0) rs.max_share_retiring = r.max_share_retiring();

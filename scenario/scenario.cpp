@@ -63,6 +63,23 @@ YearMonth date_at(const YearMonth& start, double t) {
 
 std::string ScenarioSpec::date(double t) const { return calendar ? calendar_date(start_date, t) : std::string(); }
 
+const std::string& ScenarioSpec::host_name(int h) const {
+  const auto i = static_cast<size_t>(h);
+  return i < bought_.size() && !bought_[i].name.empty() ? bought_[i].name : hosts[i].name;
+}
+
+const CpuModel* ScenarioSpec::host_part(int h) const {
+  const auto i = static_cast<size_t>(h);
+  return i < bought_.size() && bought_[i].part ? bought_[i].part.get() : hosts[i].cpu.get();
+}
+
+void ScenarioSpec::name_bought_host(int h, std::string name, std::shared_ptr<const CpuModel> part) const {
+  if (bought_.size() < hosts.size()) bought_.resize(hosts.size());
+  bought_[static_cast<size_t>(h)] = {std::move(name), std::move(part)};
+}
+
+void ScenarioSpec::clear_bought_hosts() const { bought_.clear(); }
+
 std::string ExpectationSpec::text() const {
   return expected_name.empty() ? fmt::format("{} {} {}", metric, op, value)
                                : fmt::format("{} {} \"{}\"", metric, op, expected_name);

@@ -159,6 +159,9 @@ struct RefreshSpec {
   double ram_gib = 0;  // 0: by the part's launch year
   double qualification_months = 6;
   bool planned = false;  // purchases, retirements and raises come from the schedule (evcsim plan)
+  // How bought hosts are named: a fmt rule, {} (or {:03}) the number, {cluster} the cluster's name.
+  // A rule with {cluster} numbers per cluster, one without across the run; a name in use is skipped.
+  std::string bought_host_name = "{cluster}-n{:02}";
 };
 
 enum class RuleKind { affinity, anti_affinity, vm_host };
@@ -247,6 +250,14 @@ struct ScenarioSpec {
   std::vector<ClusterSpec> clusters;
   std::vector<HostSpec> hosts;  // every host, including those added later
   std::vector<bool> host_present_at_start;
+  // A host slot's name and part now: those listed, or those a purchase into the slot gave it (a
+  // bought host never takes the name of the host it replaces). Run state: the refresh controller
+  // names a host as it buys it and clears the names when a run starts; listeners read them when an
+  // event arrives, so an event names the host as it was then.
+  const std::string& host_name(int h) const;
+  const CpuModel* host_part(int h) const;
+  void name_bought_host(int h, std::string name, std::shared_ptr<const CpuModel> part) const;
+  void clear_bought_hosts() const;
   std::vector<VmSpec> vms;
   std::vector<OperationSpec> operations;  // sorted by time, stable
   std::vector<ExpectationSpec> expectations;
@@ -272,6 +283,13 @@ struct ScenarioSpec {
   double memory_active = 0.25;
   std::vector<std::string> warnings;  // "file:line: field: ..." for the suspicious
   std::vector<std::string> notes;     // the scenario's `notes`: what its author estimated (the summary prints them)
+
+ private:
+  struct BoughtHost {
+    std::string name;
+    std::shared_ptr<const CpuModel> part;
+  };
+  mutable std::vector<BoughtHost> bought_;  // per slot; empty name: as listed
 };
 
 // The calendar month `t` simulated seconds after `start`.

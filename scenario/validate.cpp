@@ -75,9 +75,11 @@ void Loader::warn_ineffective() {
     for (size_t c = 0; c < spec_.clusters.size(); ++c)
       if (!spec_.clusters[c].baseline)
         spec_.warnings.push_back(fmt::format(
-            "{}:{}: baseline: warning: {} only raises a baseline a cluster "
-            "has; cluster {} has none",
-            file_.file(), file_.line(msg_, "cluster", static_cast<int>(c)), raise->name, spec_.clusters[c].name));
+            "{}:{}: baseline: warning: cluster {} has no baseline (no EVC): once retirements allow one, {} "
+            "enables EVC on it at the best mode its hosts join, which hides the features its hosts have above "
+            "that mode (the run names them); give the cluster a `baseline` to start from, or use "
+            "`baseline_policy: \"fixed\"` to keep it without EVC",
+            file_.file(), file_.line(msg_, "cluster", static_cast<int>(c)), spec_.clusters[c].name, raise->name));
 }
 
 void Loader::load_expectation(int i) {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "base/error.hpp"
+#include "base/io_error.hpp"
 #include "engine/engine.hpp"
 #include "events/event_log.hpp"
 #include "events/event_store.hpp"
@@ -104,8 +106,9 @@ int run_and_write(const ScenarioSpec& spec, const Catalog& cat, const RunRequest
   std::unique_ptr<std::ofstream> log;
   std::unique_ptr<EventLog> event_log;
   if (jsonl) {
+    errno = 0;
     log = std::make_unique<std::ofstream>(dir->path("events.jsonl"), std::ios::binary);
-    if (!*log) throw InputError("cannot write here", dir->path("events.jsonl"));
+    if (!*log) throw InputError(fmt::format("cannot write here: {}", io_error_text(errno)), dir->path("events.jsonl"));
     event_log = std::make_unique<EventLog>(spec, *log, req.events);
     listeners.push_back(event_log.get());
   }

@@ -295,10 +295,10 @@ void Inventory::check_invariants() const {
       if (++seen[vm] > 1) throw std::logic_error(fmt::format("invariant: VM {} is on two hosts", spec_.vms[vm].name));
       if (vms[vm].host != static_cast<int>(h))
         throw std::logic_error(fmt::format("invariant: VM {} is listed on {} but records host {}", spec_.vms[vm].name,
-                                           spec_.hosts[h].name, vms[vm].host));
+                                           spec_.host_name(h), vms[vm].host));
       if (!hosts[h].present)
         throw std::logic_error(
-            fmt::format("invariant: VM {} runs on absent host {}", spec_.vms[vm].name, spec_.hosts[h].name));
+            fmt::format("invariant: VM {} runs on absent host {}", spec_.vms[vm].name, spec_.host_name(h)));
       count(h, vm);
     }
   for (size_t vm = 0; vm < vms.size(); ++vm) {
@@ -329,11 +329,11 @@ void Inventory::check_invariants() const {
     const HostRec& hr = hosts[h];
     if (booked[h] != hr.ram_reserved_mib || hr.ram_reserved_mib > hr.ram_mib)
       throw std::logic_error(fmt::format("invariant: host {} reserves {} MiB for {} MiB of VMs (capacity {} MiB)",
-                                         spec_.hosts[h].name, hr.ram_reserved_mib, booked[h], hr.ram_mib));
+                                         spec_.host_name(h), hr.ram_reserved_mib, booked[h], hr.ram_mib));
     if (demand[h] != hr.ram_demand_mib || configured[h] != hr.ram_configured_mib)
       throw std::logic_error(
           fmt::format("invariant: host {} books {} MiB active and {} MiB configured for {} and {} MiB of VMs",
-                      spec_.hosts[h].name, hr.ram_demand_mib, hr.ram_configured_mib, demand[h], configured[h]));
+                      spec_.host_name(h), hr.ram_demand_mib, hr.ram_configured_mib, demand[h], configured[h]));
   }
 }
 

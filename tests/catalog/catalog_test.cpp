@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "base/error.hpp"
+#include "catalog/catalog_lists.hpp"
 #include "cpu/feature_registry.hpp"
 
 namespace evcsim {
@@ -187,6 +188,38 @@ TEST(CatalogValidation, DirectoryErrors) {
   EXPECT_THROW(Catalog::load_directory(std::string(EVCSIM_SOURCE_DIR) + "/tests"), InputError);
   Catalog c = Catalog::load_directory(std::string(EVCSIM_SOURCE_DIR) + "/catalog/data");
   EXPECT_EQ(c.cpus().size(), cat().cpus().size());
+}
+
+// Issue 24: the Atom C3958 (not in the catalog) was nearest to three Opterons. Names of the query's vendor
+// come first, and of its family (Xeon, Opteron, EPYC) before the vendor's others.
+TEST(Catalog, NearestNamesStayWithinTheVendorAndFamily) {
+  for (const auto& name : cat().nearest_cpus("Intel(R) Atom(TM) CPU C3958 @ 2.00GHz", 5)) {
+    const CpuModel* c = cat().find_cpu(name);
+    ASSERT_NE(c, nullptr) << name;
+    EXPECT_TRUE(is_intel(c->vendor())) << name;
+  }
+  for (const auto& name : cat().nearest_cpus("AMD EPYC 7999 64-Core Processor", 3))
+    EXPECT_EQ(name.rfind("EPYC", 0), 0U) << name;
+  for (const auto& name : cat().nearest_cpus("Opteron 2399", 3)) EXPECT_EQ(name.rfind("Opteron", 0), 0U) << name;
+  EXPECT_EQ(cat().nearest_cpus("Xeon Gold 6148 v2", 1).front(), "Xeon Gold 6148");
+}
+
+// A version suffix the numbering does not have names no part ("Xeon Gold 6148 v2" was Skylake-SP in
+// silence); listed SKUs and brand strings still resolve, and catalog_lists tells a listed SKU from a
+// numbering match.
+TEST(Catalog, AVersionSuffixTheNumberingLacksIsNoPart) {
+  EXPECT_EQ(cat().find_cpu("Xeon Gold 6148 v2"), nullptr);
+  EXPECT_EQ(cat().find_cpu("Intel(R) Xeon(R) Gold 6148 v2 CPU @ 2.40GHz"), nullptr);
+  EXPECT_EQ(cat().find_cpu("E5-2680 v7"), nullptr);
+  EXPECT_EQ(cat().find_cpu("Xeon 6787P v2"), nullptr);
+  ASSERT_NE(cat().find_cpu("Xeon Gold 6148"), nullptr);
+  EXPECT_EQ(cat().find_cpu("Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz")->name, "broadwell-ep");
+  EXPECT_TRUE(catalog_lists(cat(), "Xeon Gold 6148"));
+  EXPECT_TRUE(catalog_lists(cat(), "Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz"));
+  EXPECT_TRUE(catalog_lists(cat(), "skylake-sp"));
+  ASSERT_NE(cat().find_cpu("Xeon Gold 6199"), nullptr);
+  EXPECT_FALSE(catalog_lists(cat(), "Xeon Gold 6199"));
+  EXPECT_FALSE(catalog_lists(cat(), "Xeon Gold 61480"));
 }
 
 }  // namespace

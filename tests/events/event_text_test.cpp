@@ -76,7 +76,7 @@ TEST(EventText, PowerOffsMaintenanceAndJoinsSayWhyWithTheirNumbers) {
   VmPoweredOff loop{10, 0, host("pen"), PowerOffReason::crash_loop, -1, 4, ""};
   EXPECT_EQ(power_off_text(loop, spec()), "HA powered it off after 4 guest crashes in a row");
   VmPoweredOff cold{10, 0, host("pen"), PowerOffReason::cold_evacuation, host("clv"), 0, ""};
-  EXPECT_EQ(power_off_text(cold, spec()), "cold evacuation of pen to clv");
+  EXPECT_EQ(power_off_text(cold, spec()), "cold evacuation of pen (harpertown) to clv (clovertown)");
   VmPoweredOff cycle{10, 0, host("clv"), PowerOffReason::power_cycle_refused, -1, 0, "lacks sse4_1"};
   EXPECT_EQ(power_off_text(cycle, spec()), "power cycle refused on clv: lacks sse4_1");
 

@@ -26,7 +26,12 @@ TEST(OutputDir, AFullDiskKeepsWhatWasThere) {
     // The temporary file lands on a device that is always full.
     fs::create_symlink("/dev/full", out.temp_path("summary.txt"));
     std::string big(1 << 20, 'x');
-    EXPECT_THROW(out.write("summary.txt", big), InputError);
+    try {
+      out.write("summary.txt", big);
+      ADD_FAILURE() << "writing to a full device succeeded";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("no space left on device (disk full)"), std::string::npos) << e.what();
+    }
   }
   EXPECT_EQ(test::read_text(d / "summary.txt"), "old\n");
   int temps = 0;
@@ -45,6 +50,51 @@ TEST(OutputDir, WritesAreRenamedIntoPlace) {
   EXPECT_EQ(test::read_text(d / "nested" / "a.txt"), "new\n");
   fs::remove_all(d);
   EXPECT_THROW(OutputDir("/proc/evcsim-cannot-create"), InputError);
+}
+
+// A folder one may not write to says so, from errno, and names the path: not
+// "disk full?" (issue 24: `inventory -o` into a read-only folder said that).
+TEST(OutputDir, AFolderOneMayNotWriteToSaysPermissionDenied) {
+  // sysfs refuses new files to root as well; elsewhere a folder without write permission does.
+  fs::path d = "/sys/kernel";
+  fs::path made;
+  if (geteuid() != 0) {
+    made = fs::temp_directory_path() / ("evcsim-ro-" + std::to_string(getpid()));
+    fs::create_directories(made);
+    fs::permissions(made, fs::perms::owner_read | fs::perms::owner_exec);
+    d = made;
+  }
+  if (!fs::is_directory(d)) GTEST_SKIP() << "no " << d;
+  try {
+    OutputDir out(d.string());
+    out.write("fleet.textproto", "x\n");
+    ADD_FAILURE() << "writing into " << d << " succeeded";
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("permission denied"), std::string::npos) << what;
+    EXPECT_NE(what.find(d.string()), std::string::npos) << what;
+    EXPECT_EQ(what.find("disk full"), std::string::npos) << what;
+  }
+  if (!made.empty()) fs::permissions(made, fs::perms::owner_all), fs::remove_all(made);
+}
+
+// The file in the way is a folder: the message says that, not a guess.
+TEST(OutputDir, AFolderInTheWayOfTheFileSaysSo) {
+  fs::path d = fs::temp_directory_path() / ("evcsim-isdir-" + std::to_string(getpid()));
+  fs::remove_all(d);
+  {
+    OutputDir out(d.string());
+    fs::create_directories(out.temp_path("a.txt"));
+    try {
+      out.write("a.txt", "x\n");
+      ADD_FAILURE() << "writing over a folder succeeded";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("is a folder"), std::string::npos) << e.what();
+      EXPECT_EQ(std::string(e.what()).find("disk full"), std::string::npos) << e.what();
+    }
+    fs::remove_all(out.temp_path("a.txt"));
+  }
+  fs::remove_all(d);
 }
 
 // A run's folder is replaced whole, or not at all.

@@ -107,7 +107,7 @@ void DrsController::check_loads() {
       const HostRec& hr = inv_.hosts[h];
       if (cl.usable[i] != inv_.usable(h) || cl.demand[i] != hr.demand || cl.noise[i] != hr.noise ||
           cl.capacity[i] != hr.capacity || cl.ram_load[i] != inv_.ram_load(h))
-        throw std::logic_error("invariant: host " + spec_.hosts[h].name +
+        throw std::logic_error("invariant: host " + spec_.host_name(h) +
                                " changed without the inventory knowing (DRS's packed loads differ)");
     }
   }

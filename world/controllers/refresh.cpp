@@ -19,7 +19,20 @@ RefreshController::RefreshController(Env& env, Inventory& inv, MaintenanceContro
       procurement_(make_procurement_policy(env.spec.refresh.procurement)),
       baseline_policy_(make_baseline_policy(env.spec.refresh.baseline_policy)),
       hosts_(env.spec.hosts.size()),
-      clusters_(env.spec.clusters.size()) {}
+      clusters_(env.spec.clusters.size()) {
+  spec_.clear_bought_hosts();  // a new run: every slot goes by its listed name again
+  for (const HostSpec& h : spec_.hosts)
+    if (h.cpu) names_taken_.insert(h.name);  // empty bays' placeholder names are never shown
+}
+
+std::string RefreshController::new_host_name(int cluster) {
+  const std::string& rule = spec_.refresh.bought_host_name;
+  int& n = name_numbers_[rule.find("{cluster") == std::string::npos ? -1 : cluster];
+  for (;;) {
+    std::string name = fmt::format(fmt::runtime(rule), ++n, fmt::arg("cluster", spec_.clusters[cluster].name));
+    if (names_taken_.insert(name).second) return name;
+  }
+}
 
 // refresh.ram_gib, or what a two-socket virtualization host of the part's
 // launch year typically carried: 32 GiB in 2006, doubling every three years
@@ -226,8 +239,9 @@ void RefreshController::buy_hosts(int cluster, int count, PurchaseReason why) {
     hr.capacity = bought_capacity(*model);
     hr.ram_mib = bought_ram_mib(*model);
     inv_.touch(bay);
-    bought(bay);                                // a new machine: its own failures
-    hosts_[bay] = HostBook{0, false, true, 0};  // the listed date was for the old machine
+    bought(bay);                                                // a new machine: its own failures
+    hosts_[bay] = HostBook{0, false, true, 0};                  // the listed date was for the old machine
+    spec_.name_bought_host(bay, new_host_name(cluster), part);  // a new machine, a new name
     env_.emit(HostBought{env_.now(), bay, cluster, model->name, why});
     inv_.join_host(bay, cluster);
   }

@@ -14,6 +14,8 @@
 
 #include <map>
 #include <memory>
+#include <set>
+#include <string>
 
 #include "policy/baseline/baseline_policy.hpp"
 #include "policy/procurement/procurement_policy.hpp"
@@ -69,6 +71,7 @@ class RefreshController {
   void apply_baseline_policy(int cluster);
   int64_t bought_ram_mib(const CpuModel& part) const;
   const CpuModel* next_generation(int cluster) const;
+  std::string new_host_name(int cluster);  // by the scenario's rule, never a name in use or used before
 
   Env& env_;
   const ScenarioSpec& spec_;
@@ -80,6 +83,8 @@ class RefreshController {
   std::vector<ClusterBook> clusters_;
   std::vector<RaiseTrack> raises_;
   std::map<const CpuModel*, std::shared_ptr<const CpuModel>> parts_;  // bought parts, shared by their hosts
+  std::set<std::string> names_taken_;  // every host's name, listed or given (bought hosts get new ones)
+  std::map<int, int> name_numbers_;    // the last number given, per cluster (-1: one count for the run)
 };
 
 }  // namespace evcsim

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <limits>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 #include <google/protobuf/text_format.h>
@@ -873,6 +874,7 @@ std::string plan_scenario_text(const scenario::Scenario& original, const Scenari
     return calendar_date(spec.start_date,
                          seconds_at(spec.start_date, plan.quarters[static_cast<size_t>(q)].str()) + days * kDay);
   };
+  std::set<std::string> names;
   for (const auto& p : plan.purchases) {
     auto* op = msg.add_at();
     op->set_at_date(date(p.quarter, 0));
@@ -881,9 +883,15 @@ std::string plan_scenario_text(const scenario::Scenario& original, const Scenari
     auto* h = add->mutable_hosts();
     h->set_cpu(p.part->name);
     h->set_count(static_cast<uint32_t>(p.count));
-    h->set_name(fmt::format("{}-{}{}-{}", spec.clusters[static_cast<size_t>(p.cluster)].name, p.part->name,
-                            p.cores != 2 * p.part->cores_per_socket ? fmt::format("-{}c", p.cores) : "",
-                            plan.quarters[static_cast<size_t>(p.quarter)].str()));
+    // Unique: two catalog models of one generation bought the same quarter share the rest of the name.
+    std::string name = fmt::format("{}-{}{}-{}", spec.clusters[static_cast<size_t>(p.cluster)].name, p.part->name,
+                                   p.cores != 2 * p.part->cores_per_socket ? fmt::format("-{}c", p.cores) : "",
+                                   plan.quarters[static_cast<size_t>(p.quarter)].str());
+    for (int k = 2; !names.insert(name).second; ++k)
+      name = fmt::format("{}-{}{}-{}-{}", spec.clusters[static_cast<size_t>(p.cluster)].name, p.part->name,
+                         p.cores != 2 * p.part->cores_per_socket ? fmt::format("-{}c", p.cores) : "",
+                         plan.quarters[static_cast<size_t>(p.quarter)].str(), k);
+    h->set_name(name);
     h->set_ram_gib(static_cast<uint32_t>(std::lround(p.ram_gib)));
     if (p.cores != 2 * p.part->cores_per_socket) h->set_cores(static_cast<uint32_t>(p.cores));
     h->set_purchased(plan.quarters[static_cast<size_t>(p.quarter)].str());

@@ -19,7 +19,7 @@ void add_plan_command(CLI::App& app, Runner* runner) {
   struct Args {
     std::string file, out, objective = "balanced", horizon, ha, replace_over;
     int min_hosts = -1;
-    double budget = 0, window = 1, time_limit = 60;
+    double budget = 0, window = 1, time_limit = 300;
     int rounds = 3;
   };
   auto a = std::make_shared<Args>();
@@ -51,8 +51,10 @@ void add_plan_command(CLI::App& app, Runner* runner) {
       ->check(finite_number())
       ->check(CLI::Range(0.0, 5.0))
       ->capture_default_str();
-  cmd->add_option("--time-limit", a->time_limit,
-                  "seconds the solver may take per program (each cluster's; the whole fleet's with --budget)")
+  cmd->add_option(
+         "--time-limit", a->time_limit,
+         "seconds (wall) the solver may take a round: shared among the clusters' programs, or the whole fleet's "
+         "with --budget; a stopped solve reports its gap")
       ->check(finite_number())
       ->check(CLI::Range(1.0, 86400.0))
       ->capture_default_str();

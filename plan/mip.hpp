@@ -35,6 +35,9 @@ class Mip {
   // bound is within `gap` (absolute, in objective units) of the best solution.
   Solution maximize(double time_limit_s, double gap) const;
 
+  // A solution to start from (a value per variable); CBC checks it and ignores it when infeasible.
+  void set_start(std::vector<double> values) { start_ = std::move(values); }
+
   // Branch-and-bound nodes at most (deterministic, unlike time).
   void set_max_nodes(int n) { max_nodes_ = n; }
 
@@ -58,6 +61,7 @@ class Mip {
   std::vector<Var> vars_;
   std::vector<Row> rows_;
   int max_nodes_ = 2000;
+  std::vector<double> start_;
 };
 
 }  // namespace evcsim::plan

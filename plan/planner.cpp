@@ -1,10 +1,15 @@
 #include "plan/planner.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 #include <google/protobuf/text_format.h>
@@ -21,6 +26,12 @@ namespace evcsim::plan {
 namespace {
 
 constexpr double kDay = 86400, kYear = 365.25 * kDay, kQuarter = kYear / 4;
+
+// The distance of a stopped solve's best solution to its best bound, absolute and relative.
+std::string gap_text(double gap, double objective) {
+  const double scale = std::max(std::abs(objective), std::abs(objective + gap));  // the best solution's and bound's
+  return fmt::format("gap {:.1f} objective units, {:.1f}%", gap, scale > 0 ? 100 * gap / scale : 0.0);
+}
 
 int notable_count(const FeatureSet& f) {
   int n = 0;
@@ -269,6 +280,7 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
   // Retirement: y[g][q] = 1 when group g retires at quarter q; "never"
   // (beyond the horizon) when its window ends after it.
   std::vector<std::vector<int>> y(plan.groups.size(), std::vector<int>(static_cast<size_t>(Q), -1));
+  std::vector<int> keep(plan.groups.size(), -1);  // the group stays past the horizon
   const int window_months = static_cast<int>(std::lround(o.window_years * 12));
   const int life_months = static_cast<int>(std::lround(spec.refresh.lifetime_years * 12));
   for (size_t g = 0; g < plan.groups.size(); ++g) {
@@ -294,9 +306,13 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
                                                per_usd * saved[static_cast<size_t>(q)]);
         once.emplace_back(y[g][static_cast<size_t>(q)], 1);
       }
-    if (last < 0) once.emplace_back(mip.var(fmt::format("keep[{}]", grp.name), K::binary, 0, 1, 0), 1);
+    if (last < 0) {
+      keep[g] = mip.var(fmt::format("keep[{}]", grp.name), K::binary, 0, 1, 0);
+      once.emplace_back(keep[g], 1);
+    }
     if (!once.empty()) mip.row(fmt::format("retire-once[{}]", grp.name), once, 1, 1);
   }
+  std::vector<int> most_per_quarter(C, 0);
   // Replacements spread over the window: a cluster retires at most
   // ceil(hosts / window quarters) hosts a quarter (at least its largest group).
   for (size_t c = 0; c < C; ++c) {
@@ -305,6 +321,7 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
     for (const Group& grp : plan.groups)
       if (grp.cluster == static_cast<int>(c)) hosts += grp.count, largest = std::max(largest, grp.count);
     const int most = std::max(largest, (hosts + spread_q - 1) / spread_q);
+    most_per_quarter[c] = most;
     for (int q = 0; q < Q; ++q) {
       std::vector<std::pair<int, double>> terms;
       for (size_t g = 0; g < plan.groups.size(); ++g)
@@ -342,6 +359,17 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
     std::stable_sort(chain[c].begin(), chain[c].end(),
                      [](const Baseline* a, const Baseline* b2) { return a->features.count() < b2->features.count(); });
   }
+  // Each cluster's peak demand over the horizon with its headroom (demand grows, but take the largest).
+  std::vector<Demand> peak(C);
+  for (size_t c = 0; c < C; ++c) {
+    if (!include[c]) continue;
+    const double headroom = 1 + spec.refresh.headroom + w.headroom;
+    for (int q = 0; q < Q; ++q) {
+      const Demand d = demand_at(spec, static_cast<int>(c), t_of(q));
+      peak[c].ram_gib = std::max(peak[c].ram_gib, headroom * d.ram_gib);
+      peak[c].cpu = std::max(peak[c].cpu, headroom * d.cpu);
+    }
+  }
   for (size_t c = 0; c < C; ++c)
     for (int q = 0; q < Q && include[c]; ++q) {
       const YearMonth today = plan.quarters[static_cast<size_t>(q)];
@@ -353,8 +381,18 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
         // of the generation (32 and 16 cores a CPU) with RAM in proportion:
         // fewer, larger hosts or more, smaller ones.
         const double full_ram = static_cast<double>(bought_ram_mib(p, spec.refresh.ram_gib)) / 1024;
+        // A smaller SKU costs more per core (the price has a per-host part)
+        // and per-socket licensing favours larger CPUs, so it can only matter
+        // where the host count binds: when the cluster's peak demand needs
+        // fewer than twice (minimum size + HA hosts) hosts of the typical SKU.
+        // Elsewhere it only multiplies the program's integer variables.
+        const double need = std::max(peak[c].ram_gib / std::max(1.0, full_ram),
+                                     peak[c].cpu / std::max(1e-9, host_capacity(2 * p.cores_per_socket, p)));
+        const bool small_matter = need < 2.0 * (plan.rules[c].min_hosts +
+                                                std::max(plan.rules[c].ha_hosts, plan.rules[c].ha_share > 0 ? 1 : 0));
         for (const int per_cpu : {p.cores_per_socket, 32, 16}) {
           if (per_cpu <= 0 || (per_cpu != p.cores_per_socket && per_cpu >= p.cores_per_socket)) continue;
+          if (per_cpu != p.cores_per_socket && !small_matter) continue;
           const int cores = 2 * per_cpu;
           const double ram = spec.refresh.ram_gib > 0 || per_cpu == p.cores_per_socket
                                  ? full_ram
@@ -450,6 +488,9 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
   // Capacity with headroom, the host cap, and the budget.
   std::vector<std::vector<std::pair<int, int>>> short_vars(C);  // (ram, cpu) per quarter
   std::vector<std::vector<int>> short_hosts(C);                 // per quarter (-1: no minimum)
+  std::vector<std::map<int, int>> used_all(C);
+  std::vector<std::vector<std::pair<int, int>>> largest_vars(
+      C, std::vector<std::pair<int, int>>(static_cast<size_t>(Q), {-1, -1}));
   for (size_t c = 0; c < C; ++c) {
     if (!include[c]) continue;
     const double headroom =
@@ -458,7 +499,7 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
     const ClusterRule& rule = plan.rules[c];
     // N+k: the largest host present, by RAM and by CPU; a bought cohort
     // counts when any of it was bought (u = 1 when buy > 0).
-    std::map<int, int> used;  // buy var -> its binary
+    std::map<int, int>& used = used_all[c];  // buy var -> its binary
     if (rule.ha_hosts > 0)
       for (const Buy& b : buys)
         if (b.cluster == static_cast<int>(c)) {
@@ -518,6 +559,7 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
       } else if (rule.ha_hosts > 0) {
         const int lr = mip.var("largest-ram[" + at + "]", K::continuous, 0, Mip::kInf, 0);
         const int lc = mip.var("largest-cpu[" + at + "]", K::continuous, 0, Mip::kInf, 0);
+        largest_vars[c][static_cast<size_t>(q)] = {lr, lc};
         for (size_t g = 0; g < plan.groups.size(); ++g) {
           const Group& grp = plan.groups[g];
           if (grp.cluster != static_cast<int>(c)) continue;
@@ -548,12 +590,122 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
     mip.row("budget", spend, -Mip::kInf, budget);
   }
 
+  // A warm start: every group retires at the first quarter of its window the
+  // spread allows, no raise, and each quarter buys the largest typical host on
+  // offer until the capacity, minimum size and HA reserve hold (or the host
+  // cap stops it; the rest is shortfall). CBC starts from it instead of from
+  // its own heuristics' first, shortfall-laden solutions.
+  {
+    std::vector<double> start(mip.vars(), 0);
+    auto set = [&](int v, double x) {
+      if (v >= 0) start[static_cast<size_t>(v)] = x;
+    };
+    std::vector<int> retire_at(plan.groups.size(), Q);  // Q: stays
+    for (size_t c = 0; c < C; ++c) {
+      if (!include[c]) continue;
+      std::vector<int> retiring(static_cast<size_t>(Q), 0);
+      for (size_t g = 0; g < plan.groups.size(); ++g) {
+        if (plan.groups[g].cluster != static_cast<int>(c)) continue;
+        int pick = -1, last = -1;
+        for (int q = 0; q < Q; ++q) {
+          if (y[g][static_cast<size_t>(q)] < 0) continue;
+          last = q;
+          if (pick < 0 && retiring[static_cast<size_t>(q)] + plan.groups[g].count <= most_per_quarter[c]) pick = q;
+        }
+        if (pick < 0 && keep[g] < 0) pick = last;  // must retire: over the spread (CBC then ignores the start)
+        if (pick >= 0) {
+          set(y[g][static_cast<size_t>(pick)], 1);
+          retiring[static_cast<size_t>(pick)] += plan.groups[g].count;
+          retire_at[g] = pick;
+        } else {
+          set(keep[g], 1);
+        }
+      }
+    }
+    std::vector<int> bought(buys.size(), 0);
+    for (size_t c = 0; c < C; ++c) {
+      if (!include[c]) continue;
+      const double headroom =
+          1 + spec.refresh.headroom + w.headroom +
+          (o.extra_headroom.count(static_cast<int>(c)) ? o.extra_headroom.at(static_cast<int>(c)) : 0);
+      const ClusterRule& rule = plan.rules[c];
+      struct Present {
+        double hosts = 0, ram = 0, cpu = 0, big_ram = 0, big_cpu = 0;
+      };
+      auto present_at = [&](int q) {
+        Present x;
+        for (size_t g = 0; g < plan.groups.size(); ++g) {
+          const Group& grp = plan.groups[g];
+          if (grp.cluster != static_cast<int>(c) || retire_at[g] <= q) continue;
+          x.hosts += grp.count, x.ram += grp.count * grp.ram_gib, x.cpu += grp.count * grp.capacity;
+          x.big_ram = std::max(x.big_ram, grp.ram_gib), x.big_cpu = std::max(x.big_cpu, grp.capacity);
+        }
+        for (size_t i = 0; i < buys.size(); ++i)
+          if (buys[i].cluster == static_cast<int>(c) && bought[i] > 0 && present(buys[i], q)) {
+            const Buy& b = buys[i];
+            x.hosts += bought[i], x.ram += bought[i] * b.ram_gib, x.cpu += bought[i] * b.capacity;
+            x.big_ram = std::max(x.big_ram, b.ram_gib), x.big_cpu = std::max(x.big_cpu, b.capacity);
+          }
+        return x;
+      };
+      // Shortfalls of quarter q: RAM, CPU (the larger of the headroom's and HA's) and hosts.
+      auto deficits = [&](int q, const Present& x) {
+        const Demand& d = demand[c][static_cast<size_t>(q)];
+        double ram = headroom * d.ram_gib - x.ram, cpu = headroom * d.cpu - x.cpu;
+        if (rule.ha_share > 0) {
+          ram = std::max(ram, d.ram_gib - (1 - rule.ha_share) * x.ram);
+          cpu = std::max(cpu, d.cpu - (1 - rule.ha_share) * x.cpu);
+        } else if (rule.ha_hosts > 0) {
+          ram = std::max(ram, d.ram_gib - (x.ram - rule.ha_hosts * x.big_ram));
+          cpu = std::max(cpu, d.cpu - (x.cpu - rule.ha_hosts * x.big_cpu));
+        }
+        return std::array<double, 3>{std::max(0.0, ram), std::max(0.0, cpu), std::max(0.0, rule.min_hosts - x.hosts)};
+      };
+      for (int q = 0; q < Q; ++q) {
+        size_t best = buys.size();
+        for (size_t i = 0; i < buys.size(); ++i)
+          if (buys[i].cluster == static_cast<int>(c) && buys[i].quarter == q &&
+              (best == buys.size() || buys[i].capacity > buys[best].capacity))
+            best = i;
+        if (best == buys.size()) continue;
+        // Room under the host cap in every quarter the cohort stays.
+        auto room = [&] {
+          double r = cap[c];
+          for (int k = q; k < Q && present(buys[best], k); ++k) r = std::min(r, cap[c] - present_at(k).hosts);
+          return r;
+        };
+        for (;;) {
+          const auto need = deficits(q, present_at(q));
+          if (need[0] <= 1e-9 && need[1] <= 1e-9 && need[2] <= 1e-9) break;
+          if (room() < 1) break;
+          ++bought[best];
+        }
+      }
+      for (size_t i = 0; i < buys.size(); ++i)
+        if (buys[i].cluster == static_cast<int>(c) && bought[i] > 0) {
+          set(buys[i].var, bought[i]);
+          if (auto it = used_all[c].find(buys[i].var); it != used_all[c].end()) set(it->second, 1);
+        }
+      for (int q = 0; q < Q; ++q) {
+        const Present x = present_at(q);
+        const auto need = deficits(q, x);
+        set(short_vars[c][static_cast<size_t>(q)].first, need[0]);
+        set(short_vars[c][static_cast<size_t>(q)].second, need[1]);
+        set(short_hosts[c][static_cast<size_t>(q)], need[2]);
+        set(largest_vars[c][static_cast<size_t>(q)].first, x.big_ram);
+        set(largest_vars[c][static_cast<size_t>(q)].second, x.big_cpu);
+      }
+    }
+    mip.set_start(std::move(start));
+  }
+
   plan.variables = mip.vars();
   plan.integers = mip.integers();
   plan.rows = mip.rows();
   Mip::Solution s = mip.maximize(o.time_limit_s, o.gap);
   plan.solve_s = s.seconds;
-  plan.gap = s.within_gap ? o.gap : 0;
+  // The distance to the best bound: within the gap asked for when proven, any size when stopped.
+  plan.gap = s.status == Mip::Solution::Status::optimal ? (s.within_gap ? s.gap : 0) : s.gap;
   if (s.status == Mip::Solution::Status::infeasible || s.status == Mip::Solution::Status::no_solution)
     throw InputError(fmt::format("the program has no solution ({}){}", s.message,
                                  s.status == Mip::Solution::Status::no_solution
@@ -561,7 +713,7 @@ Plan solve_clusters(const ScenarioSpec& spec, const scenario::Scenario& msg, con
                                      : ""));
   plan.status = s.status == Mip::Solution::Status::optimal
                     ? (s.within_gap ? fmt::format("optimal within {} VM-feature-year(s)", o.gap) : "optimal")
-                    : fmt::format("feasible, not proven optimal ({})", s.message);
+                    : fmt::format("feasible, not proven optimal ({}; {})", s.message, gap_text(s.gap, s.objective));
   plan.objective = s.objective;
   auto val = [&](int v) { return v < 0 ? 0.0 : s.values[static_cast<size_t>(v)]; };
 
@@ -657,12 +809,22 @@ Plan solve(const ScenarioSpec& spec, const scenario::Scenario& msg, const Catalo
     return solve_clusters(spec, msg, catalog, o, std::vector<bool>(C, true));
   Plan all;
   Options each = o;
-  each.time_limit_s = o.time_limit_s;  // each cluster's node limit usually ends it sooner
+  // --time-limit is the whole solve's: each cluster gets what is left,
+  // shared among the clusters still to solve (at least 5 s, so that each
+  // finds a solution; a cluster's node limit usually ends it sooner).
+  const auto begin = std::chrono::steady_clock::now();
+  int stopped = 0;
+  std::string stop_reason;
   bool proven = true;
   for (size_t c = 0; c < C; ++c) {
     std::vector<bool> one(C, false);
     one[c] = true;
+    const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    each.time_limit_s = std::max(5.0, (o.time_limit_s - used) / static_cast<double>(C - c));
     Plan p = solve_clusters(spec, msg, catalog, each, one);
+    if (std::getenv("EVCSIM_CBC_LOG"))  // NOLINT(concurrency-mt-unsafe): read before any thread
+      fmt::print(stderr, "evcsim plan: cluster {}: {} in {:.1f} s ({} variables, {} integer, {} constraints)\n",
+                 spec.clusters[c].name, p.status, p.solve_s, p.variables, p.integers, p.rows);
     if (c == 0) all.groups = p.groups, all.quarters = p.quarters, all.rules = p.rules, all.costs = p.costs;
     for (auto& x : p.purchases) all.purchases.push_back(std::move(x));
     for (auto& x : p.retirements) all.retirements.push_back(x);
@@ -670,13 +832,21 @@ Plan solve(const ScenarioSpec& spec, const scenario::Scenario& msg, const Catalo
     for (auto& x : p.shortfalls) all.shortfalls.push_back(std::move(x));
     all.objective += p.objective;
     all.solve_s += p.solve_s;
-    all.gap = std::max(all.gap, p.gap);
+    all.gap += p.gap;  // the clusters' programs are separate: their bounds add up
     all.variables += p.variables;
     all.integers += p.integers;
     all.rows += p.rows;
     all.predicted_feature_vm_years += p.predicted_feature_vm_years;
-    if (p.status.rfind("optimal", 0) != 0) proven = false, all.status = p.status;
+    if (p.status.rfind("optimal", 0) != 0) {
+      proven = false, ++stopped;
+      const auto open = p.status.find('('), cut = p.status.find(';');
+      if (stop_reason.empty() && open != std::string::npos && cut != std::string::npos)
+        stop_reason = p.status.substr(open + 1, cut - open - 1);
+    }
   }
+  if (!proven)
+    all.status = fmt::format("feasible, not proven optimal ({} of {} clusters stopped, e.g. at the {}; {})", stopped, C,
+                             stop_reason, gap_text(all.gap, all.objective));
   if (proven)
     all.status =
         all.gap > 0 ? fmt::format("optimal within {} VM-feature-year(s) per cluster", o.gap) : "optimal (per cluster)";
@@ -704,6 +874,7 @@ std::string plan_scenario_text(const scenario::Scenario& original, const Scenari
     return calendar_date(spec.start_date,
                          seconds_at(spec.start_date, plan.quarters[static_cast<size_t>(q)].str()) + days * kDay);
   };
+  std::set<std::string> names;
   for (const auto& p : plan.purchases) {
     auto* op = msg.add_at();
     op->set_at_date(date(p.quarter, 0));
@@ -712,9 +883,15 @@ std::string plan_scenario_text(const scenario::Scenario& original, const Scenari
     auto* h = add->mutable_hosts();
     h->set_cpu(p.part->name);
     h->set_count(static_cast<uint32_t>(p.count));
-    h->set_name(fmt::format("{}-{}{}-{}", spec.clusters[static_cast<size_t>(p.cluster)].name, p.part->name,
-                            p.cores != 2 * p.part->cores_per_socket ? fmt::format("-{}c", p.cores) : "",
-                            plan.quarters[static_cast<size_t>(p.quarter)].str()));
+    // Unique: two catalog models of one generation bought the same quarter share the rest of the name.
+    std::string name = fmt::format("{}-{}{}-{}", spec.clusters[static_cast<size_t>(p.cluster)].name, p.part->name,
+                                   p.cores != 2 * p.part->cores_per_socket ? fmt::format("-{}c", p.cores) : "",
+                                   plan.quarters[static_cast<size_t>(p.quarter)].str());
+    for (int k = 2; !names.insert(name).second; ++k)
+      name = fmt::format("{}-{}{}-{}-{}", spec.clusters[static_cast<size_t>(p.cluster)].name, p.part->name,
+                         p.cores != 2 * p.part->cores_per_socket ? fmt::format("-{}c", p.cores) : "",
+                         plan.quarters[static_cast<size_t>(p.quarter)].str(), k);
+    h->set_name(name);
     h->set_ram_gib(static_cast<uint32_t>(std::lround(p.ram_gib)));
     if (p.cores != 2 * p.part->cores_per_socket) h->set_cores(static_cast<uint32_t>(p.cores));
     h->set_purchased(plan.quarters[static_cast<size_t>(p.quarter)].str());

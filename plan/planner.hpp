@@ -39,8 +39,8 @@ struct Options {
   std::optional<std::string> ha;
   std::optional<int> min_hosts;
   std::optional<std::string> replace_over;
-  double time_limit_s = 60;
-  double gap = 1;  // stop within this many objective units (VM-feature-years) of the best bound
+  double time_limit_s = 300;  // wall seconds for a round's solve, shared among the clusters' programs
+  double gap = 1;             // stop within this many objective units (VM-feature-years) of the best bound
   // Learned from simulation when it disagreed with the program:
   std::set<std::pair<int, int>> no_raise;  // (cluster, quarter): a raise there could not be made
   std::map<int, double> extra_headroom;    // cluster -> headroom added to the scenario's

@@ -45,6 +45,43 @@ TEST(Mip, AKnapsackReachesItsIntegerOptimum) {
   EXPECT_GE(s.seconds, 0);
 }
 
+// A feasible but poor start (item 0 alone, worth 10): the solve goes on
+// from it to the optimum (21). CBC 2.10 took a maximizing start's cost with
+// the wrong sign, kept it as the incumbent and called it optimal.
+TEST(Mip, AStartIsImprovedUpon) {
+  Mip mip = knapsack(Kind::binary);
+  mip.set_start({1, 0, 0, 0});
+  Mip::Solution s = mip.maximize(30, 0);
+  ASSERT_EQ(s.status, Status::optimal) << s.message;
+  EXPECT_NEAR(s.objective, 21, 1e-6);
+  EXPECT_NEAR(s.values[1], 1, 1e-6);
+  EXPECT_NEAR(s.values[3], 1, 1e-6);
+}
+
+// An infeasible start (all four items: weight 18 > 10) is ignored.
+TEST(Mip, AnInfeasibleStartIsIgnored) {
+  Mip mip = knapsack(Kind::binary);
+  mip.set_start({1, 1, 1, 1});
+  Mip::Solution s = mip.maximize(30, 0);
+  ASSERT_EQ(s.status, Status::optimal) << s.message;
+  EXPECT_NEAR(s.objective, 21, 1e-6);
+}
+
+// A node limit of 0 stops at the root: a stopped solve reports the distance to its bound.
+TEST(Mip, AStoppedSolveReportsItsGap) {
+  Mip mip = knapsack(Kind::binary);
+  mip.set_start({1, 0, 0, 0});
+  mip.set_max_nodes(0);
+  Mip::Solution s = mip.maximize(30, 0);
+  if (s.status == Status::feasible) {
+    EXPECT_GE(s.gap, 0);
+    EXPECT_NE(s.message, "");
+  } else {
+    EXPECT_EQ(s.status, Status::optimal);
+  }
+  EXPECT_GE(s.objective, 10 - 1e-6);
+}
+
 // Continuous items beside an integer variable (fixed at 0, worth nothing):
 // the items take the relaxation's fractions.
 TEST(Mip, ContinuousVariablesTakeFractions) {

@@ -71,6 +71,21 @@ TEST(Planner, RetiresEarlyToRaiseSoonerWhenThatIsTheOptimum) {
   EXPECT_NO_THROW(parse_scenario(text, "plan.textproto", Catalog::builtin()));
 }
 
+// Two purchases that differ only in what the host name leaves out (two
+// catalog models of one generation, the same quarter) get distinct names:
+// refresh-10y's plan bought two such cohorts and its plan.textproto failed
+// to load ("duplicate host name").
+TEST(Planner, PurchasedHostNamesAreUnique) {
+  Instance in = load(kByHand);
+  plan::Plan p = plan::solve(in.spec, in.msg, Catalog::builtin(), plan::Options{});
+  const CpuModel* part = p.groups.back().cpu;
+  ASSERT_NE(part, nullptr);
+  for (int i = 0; i < 2; ++i)
+    p.purchases.push_back({1, 0, part, 1, 1000, 2 * part->cores_per_socket, 64, 10, -1, "capacity for growth"});
+  const std::string text = plan::plan_scenario_text(in.msg, in.spec, p);
+  EXPECT_NO_THROW(parse_scenario(text, "plan.textproto", Catalog::builtin())) << text;
+}
+
 // A raise the simulation refused in a quarter is not planned there again.
 TEST(Planner, ALearnedConstraintMovesTheRaise) {
   Instance in = load(kByHand);

@@ -10,6 +10,7 @@
 
 #include "base/text_util.hpp"
 #include "base/textproto.hpp"
+#include "catalog/catalog.hpp"
 #include "catalog/guest_os.hpp"
 #include "catalog/hypervisor_support.hpp"
 #include "cpu/feature_registry.hpp"
@@ -195,9 +196,14 @@ std::optional<EsxiLifecycle> esxi_lifecycle(std::string_view release) {
 }
 
 FloorAnswer os_floor_met(int os, const FeatureSet& view) {
-  (void)view;  // the floor's features go here once guest_os_table() has them
-  const auto name = os >= 0 ? guest_os_table()[static_cast<size_t>(os)].name : std::string_view("?");
-  return {FloorCheck::unknown, fmt::format("the guest OS catalog has no CPU floor for {} yet", name)};
+  if (os < 0) return {FloorCheck::unknown, "the guest OS is not in the catalog"};
+  const GuestOs& g = guest_os_table()[static_cast<size_t>(os)];
+  if (g.floor.empty())
+    return {FloorCheck::unknown, fmt::format("the guest OS catalog gives no CPU floor for {}", g.name)};
+  const FeatureSet missing = guest_os_floor(os, Catalog::builtin()) - view;
+  if (missing.empty()) return {FloorCheck::met, fmt::format("the mode has {}'s floor, {}", g.name, g.floor)};
+  return {FloorCheck::not_met,
+          fmt::format("the mode lacks {} of {}'s floor ({}); {}", join_names(missing), g.name, g.floor, g.detection)};
 }
 
 CapturedViews captured_views(const std::string& text, const std::string& file, const ScenarioSpec& spec,
@@ -437,7 +443,8 @@ plan_report::Outlook outlook(const ScenarioSpec& spec, const Catalog& catalog, c
         fmt::format("{} VM(s) have no guest_os in the scenario: their OS end of support is unknown", without_os));
   if (views.empty())
     out.add_notes(
-        "the scenario records no VM's captured view (vm { captured_baseline }): VMs are taken to run on their cluster's "
+        "the scenario records no VM's captured view (vm { captured_baseline }): VMs are taken to run on their "
+        "cluster's "
         "mode");
   if (spec.hypervisor.esxi.empty())
     out.add_notes(

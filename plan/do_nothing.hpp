@@ -12,8 +12,8 @@
 // to run each part, i.e. a fleet that upgrades on time), vendor- and
 // contract-specific support terms (a typical contract and the longest
 // extension, the same for every vendor), and whether a VM's view meets the
-// next OS release's CPU floor (os_floor_met: unknown until the guest OS
-// catalog has floors). Dates are months ("YYYY-MM") or days ("YYYY-MM-DD").
+// next OS release's CPU floor (os_floor_met: the guest OS catalog's
+// floors). Dates are months ("YYYY-MM") or days ("YYYY-MM-DD").
 #pragma once
 
 #include <map>
@@ -40,8 +40,8 @@ struct EsxiLifecycle {
 std::optional<EsxiLifecycle> esxi_lifecycle(std::string_view release);
 
 // Whether a VM whose CPU view is `view` can run guest OS `os` (an index into
-// guest_os_table()). unknown until catalog/guest_os carries CPU floors: the
-// one place to connect them.
+// guest_os_table()): its floor (catalog/guest_os.cpp) against the view;
+// unknown for an OS without a floor.
 enum class FloorCheck { met, not_met, unknown };
 struct FloorAnswer {
   FloorCheck status = FloorCheck::unknown;

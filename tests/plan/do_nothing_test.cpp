@@ -92,7 +92,7 @@ TEST(DoNothing, VmsReachingGuestOsEndOfSupportAreNamedWithTheNextRelease) {
     ASSERT_EQ(v.risk(), "guest OS end of support");
     ++os;
     EXPECT_EQ(v.date(), "2015-07-14");
-    EXPECT_NE(v.details().find("next release windows-2012: unknown whether it can take it"), std::string::npos)
+    EXPECT_NE(v.details().find("next release windows-2012: it can take it under cluster c"), std::string::npos)
         << v.details();
   }
   EXPECT_EQ(os, 20);
@@ -100,10 +100,19 @@ TEST(DoNothing, VmsReachingGuestOsEndOfSupportAreNamedWithTheNextRelease) {
   EXPECT_EQ(o.vms_without_os(), 2u);
 }
 
-TEST(DoNothing, OsFloorIsUnknownUntilTheCatalogHasFloors) {
-  const auto a = plan::os_floor_met(guest_os_index("windows-2025"), FeatureSet{});
-  EXPECT_EQ(a.status, plan::FloorCheck::unknown);
-  EXPECT_NE(a.why.find("windows-2025"), std::string::npos);
+// The next release's floor against the cluster's mode (catalog/guest_os.cpp's floors).
+TEST(DoNothing, TheNextReleasesFloorIsCheckedAgainstTheClustersMode) {
+  const Catalog& cat = Catalog::builtin();
+  const auto below = plan::os_floor_met(guest_os_index("windows-2025"), cat.baseline("intel-penryn").features);
+  EXPECT_EQ(below.status, plan::FloorCheck::not_met) << below.why;
+  EXPECT_NE(below.why.find("popcnt"), std::string::npos) << below.why;
+  EXPECT_NE(below.why.find("windows-2025"), std::string::npos) << below.why;
+  const auto v2 = plan::os_floor_met(guest_os_index("rhel-10"), cat.baseline("x86-64-v2").features);
+  EXPECT_EQ(v2.status, plan::FloorCheck::not_met) << v2.why;
+  EXPECT_NE(v2.why.find("avx2"), std::string::npos) << v2.why;
+  const auto v3 = plan::os_floor_met(guest_os_index("rhel-10"), cat.baseline("x86-64-v3").features);
+  EXPECT_EQ(v3.status, plan::FloorCheck::met) << v3.why;
+  EXPECT_EQ(plan::os_floor_met(-1, FeatureSet{}).status, plan::FloorCheck::unknown);
 }
 
 TEST(DoNothing, EsxiLifecycleTakesTheMajorRelease) {
@@ -140,7 +149,8 @@ TEST(DoNothing, VmsBelowTheClustersModeAreOnAnOldView) {
 }
 
 TEST(DoNothing, AnUnknownCapturedViewIsNamedWithFileLineAndField) {
-  const std::string text = std::string(kFleet) + "vm { name: \"m\" cluster: \"c\"\n  captured_baseline: \"intel-nope\" }\n";
+  const std::string text =
+      std::string(kFleet) + "vm { name: \"m\" cluster: \"c\"\n  captured_baseline: \"intel-nope\" }\n";
   try {
     // The loader checks the mode (scenario/load_fleet.cpp); captured_views checks it again for a spec
     // built otherwise: either names the file, the line and the field.
@@ -231,7 +241,8 @@ TEST(DoNothingCli, TheRvtoolsExampleNamesHostsDatesVmsAndRecommendations) {
   EXPECT_NE(html.find("id=\"do-nothing\""), std::string::npos);
   EXPECT_NE(html.find("<td>esx-a01.corp.example</td>"), std::string::npos);
   EXPECT_NE(html.find("<td>prod-a-web-001</td>"), std::string::npos);
-  EXPECT_LT(html.find("id=\"do-nothing\""), html.rfind("</body></html>"));  // the inlined Vega scripts hold the text too
+  EXPECT_LT(html.find("id=\"do-nothing\""),
+            html.rfind("</body></html>"));  // the inlined Vega scripts hold the text too
 }
 
 }  // namespace

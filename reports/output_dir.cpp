@@ -121,10 +121,13 @@ void OutputDir::write(const std::string& name, const std::string& text) {
   {
     errno = 0;
     std::ofstream out(tmp, std::ios::binary);
-    if (!out) throw InputError(fmt::format("cannot create the file: {}", io_error_text(errno)), (fs::path(dir_) / name).string());
+    if (!out)
+      throw InputError(fmt::format("cannot create the file: {}", io_error_text(errno)),
+                       (fs::path(dir_) / name).string());
     out << text;
     out.flush();
-    if (!out) throw InputError(fmt::format("writing failed: {}", io_error_text(errno)), (fs::path(dir_) / name).string());
+    if (!out)
+      throw InputError(fmt::format("writing failed: {}", io_error_text(errno)), (fs::path(dir_) / name).string());
   }
   commit(name);
 }

@@ -29,10 +29,11 @@ std::string enabling_text(const FeatureSet& hidden) {
   auto names = feature_names(hidden);
   if (names.empty()) return "enables EVC: gains no feature, hides none its hosts have";
   const size_t shown = std::min<size_t>(names.size(), 8);
-  return fmt::format("enables EVC: gains no feature, hides {} its hosts have: {}{} (running VMs keep them until "
-                     "their next power cycle)",
-                     names.size(), fmt::join(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(shown), ", "),
-                     names.size() > shown ? fmt::format(", ... (+{} more)", names.size() - shown) : "");
+  return fmt::format(
+      "enables EVC: gains no feature, hides {} its hosts have: {}{} (running VMs keep them until "
+      "their next power cycle)",
+      names.size(), fmt::join(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(shown), ", "),
+      names.size() > shown ? fmt::format(", ... (+{} more)", names.size() - shown) : "");
 }
 }  // namespace
 

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include "base/text_util.hpp"
+#include "catalog/guest_os.hpp"
+#include "cpu/feature_registry.hpp"
 #include "events/event_text.hpp"
 #include "reports/results.hpp"
 
@@ -33,8 +35,8 @@ constexpr Kind kNumber = report::ListColumn::NUMBER;
 constexpr Kind kDate = report::ListColumn::DATE;
 
 // The lists, in ListCollector::ListId's order.
-const std::array<ListDef, 4>& list_defs() {
-  static const std::array<ListDef, 4> defs = {{
+const std::array<ListDef, 5>& list_defs() {
+  static const std::array<ListDef, 5> defs = {{
       {"vms-power-cycle",
        "power cycle for a raise",
        "VMs that need a power cycle to see a raised baseline",
@@ -74,6 +76,19 @@ const std::array<ListDef, 4>& list_defs() {
         {"until", kDate},
         {"days", kNumber},
         {"outcome", kText},
+        {"why", kText}}},
+      {"vms-os-blocked",
+       "blocked from next OS",
+       "VMs blocked from their next OS",
+       "Each guest OS upgrade refused: the VM's view lacks the new release's CPU floor (the features named), "
+       "or the VM was not running; a raise and the VM's power cycle give it the view it needs.",
+       true,
+       {{"vm", kText},
+        {"cluster", kText},
+        {"os", kText},
+        {"next_os", kText},
+        {"when", kDate},
+        {"missing_features", kText},
         {"why", kText}}},
       {"hosts",
        "hosts",
@@ -181,6 +196,13 @@ void ListCollector::on_event(const Event& ev) {
                                                    cluster_name(spec_.vms[static_cast<size_t>(e.vm)].cluster),
                                                    when(e.t), "", "", "", ""});
           row(ListId::waiting, it->second.row)[6] = power_on_refused_text(e, spec_);
+        } else if constexpr (std::is_same_v<T, OsUpgradeRefused>) {
+          const auto os = [](int i) {
+            return i >= 0 ? std::string(guest_os_table()[static_cast<size_t>(i)].name) : std::string("?");
+          };
+          add(ListId::os_blocked,
+              {spec_.vms[static_cast<size_t>(e.vm)].name, cluster_name(e.cluster), os(e.from), os(e.to), when(e.t),
+               join_names(e.missing), e.not_running ? "not running" : "its view lacks " + os(e.to) + "'s CPU floor"});
         } else if constexpr (std::is_same_v<T, VmDeparted>) {
           raise_seen(e.vm, e.t, "departed");
           end_wait(e.vm, e.t, "departed before it ran");

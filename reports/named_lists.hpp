@@ -28,7 +28,7 @@ class ListCollector {
   void finish(double t, report::NamedLists* out);
 
  private:
-  enum class ListId { power_cycle, cold_moves, waiting, hosts };
+  enum class ListId { power_cycle, cold_moves, waiting, os_blocked, hosts };
   // Appends a row (one cell per column) and returns its index.
   size_t add(ListId list, std::vector<std::string> cells);
   std::vector<std::string>& row(ListId list, size_t i) { return rows_[static_cast<size_t>(list)][i]; }

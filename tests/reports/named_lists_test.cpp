@@ -134,6 +134,28 @@ at { at_s: 400 cold_migrate { vm: "app" host: "b" } }
   EXPECT_FALSE(contains(html, "list-vms-waiting-for-room"));
 }
 
+// An OS upgrade the VM's view cannot take (RHEL 9 needs x86-64-v2; Merom's
+// mode lacks SSE4.1, SSE4.2 and POPCNT): the VM is named with both releases
+// and the features.
+TEST(NamedLists, TheVmsBlockedFromTheirNextOsAreNamedWithTheMissingFeatures) {
+  FakeRun run(R"(horizon_s: 3600
+start_date: "2010-03"
+policy { name: "cluster-baseline" }
+cluster { name: "c" baseline: "intel-merom" hosts { cpu: "E5420" name: "a" } }
+vm { name: "db" host: "a" guest_os: "rhel-5" }
+at { at_s: 600 upgrade_os { vms: "db" to: "rhel-9" } }
+)");
+  run.run_until(3600);
+  const Outputs o = results_of(run, 3600);
+  const auto rows = rows_of(o, "vms-os-blocked");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"db", "c", "rhel-5", "rhel-9", "2010-03-01", "popcnt, sse4_1, sse4_2",
+                                               "its view lacks rhel-9's CPU floor"}));
+  const std::string html = results_html(o.r, nullptr, &o.lists);
+  EXPECT_TRUE(contains(html, "<tr><td>db</td><td>c</td><td>rhel-5</td><td>rhel-9</td>"));
+  EXPECT_TRUE(contains(html, "<a href=\"vms-os-blocked.csv\">"));
+}
+
 // Without a calendar the times are seconds, in columns that say so.
 TEST(NamedLists, WithoutACalendarTimesAreSecondsInColumnsNamedSo) {
   FakeRun run(R"(horizon_s: 3600

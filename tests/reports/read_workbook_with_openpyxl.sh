@@ -17,9 +17,10 @@ import openpyxl
 run = sys.argv[1]
 res = json.load(open(os.path.join(run, "results.json")))
 wb = openpyxl.load_workbook(os.path.join(run, "results.xlsx"))
-lists = ["vms-power-cycle", "vms-cold-moves", "vms-waiting-for-room"]
+lists = ["vms-power-cycle", "vms-cold-moves", "vms-waiting-for-room", "vms-os-blocked"]
 sheets = {"vms-power-cycle": "power cycle for a raise", "vms-cold-moves": "cold moves",
-          "vms-waiting-for-room": "waiting for room", "hosts": "hosts"}
+          "vms-waiting-for-room": "waiting for room", "vms-os-blocked": "blocked from next OS",
+          "hosts": "hosts"}
 expected = ["summary", "clusters", "cluster years", "hosts", "purchases", "raises"] + [sheets[l] for l in lists]
 assert wb.sheetnames == expected, wb.sheetnames
 

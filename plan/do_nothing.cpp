@@ -14,6 +14,7 @@
 #include "catalog/guest_os.hpp"
 #include "catalog/hypervisor_support.hpp"
 #include "cpu/feature_registry.hpp"
+#include "plan/planner.hpp"
 #include "policy/procurement/procurement_policy.hpp"
 #include "reports/results.hpp"
 #include "scenario/scenario.pb.h"
@@ -81,34 +82,6 @@ std::vector<YearMonth> quarters_of(const ScenarioSpec& spec) {
   std::vector<YearMonth> out;
   for (int q = 0; q < Q; ++q) out.push_back(month_at(spec.start_date.index() + 3 * q));
   return out;
-}
-
-// Expected demand of a cluster at time t, as the planner computes it
-// (planner.cpp's demand_at; shared once the plan's branches are merged).
-struct Demand {
-  double vms = 0, ram_gib = 0, cpu = 0;
-};
-Demand demand_at(const ScenarioSpec& spec, int cluster, double t) {
-  Demand d;
-  const auto& w = spec.workload;
-  const double peak = (1 + w.diurnal_amplitude) * std::pow(1 + w.growth_per_year, t / kYear);
-  for (const auto& v : spec.vms) {
-    if (v.cluster != cluster || v.arrival_slot) continue;
-    d.vms += 1;
-    d.ram_gib += static_cast<double>(v.ram_mib) / 1024;
-    d.cpu += v.cpu_demand * peak;
-  }
-  for (const auto& a : spec.arrivals) {
-    if (a.first_vm >= a.end_vm || spec.vms[static_cast<size_t>(a.first_vm)].cluster != cluster) continue;
-    const VmSpec& v = spec.vms[static_cast<size_t>(a.first_vm)];
-    const double tau = v.lifetime_days * kDay, rate = a.per_day / kDay;
-    double alive = tau > 0 ? rate * tau * (1 - std::exp(-t / tau)) : rate * t;
-    alive = std::min(alive, static_cast<double>(a.end_vm - a.first_vm));
-    d.vms += alive;
-    d.ram_gib += alive * static_cast<double>(v.ram_mib) / 1024;
-    d.cpu += alive * v.cpu_demand * peak;
-  }
-  return d;
 }
 
 // The ESXi side of a part: the newest release known to run it and when it

@@ -39,11 +39,7 @@ int notable_count(const FeatureSet& f) {
   return n;
 }
 
-// Expected demand of a cluster at time t: VMs, RAM (GiB) and peak CPU
-// (Clovertown-core equivalents), as the workload model grows it.
-struct Demand {
-  double vms = 0, ram_gib = 0, cpu = 0;
-};
+}  // namespace
 
 Demand demand_at(const ScenarioSpec& spec, int cluster, double t) {
   Demand d;
@@ -67,8 +63,6 @@ Demand demand_at(const ScenarioSpec& spec, int cluster, double t) {
   }
   return d;
 }
-
-}  // namespace
 
 Objective objective_named(const std::string& name) {
   // Money in the objective is per $1,000: under balanced a VM-feature-year

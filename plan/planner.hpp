@@ -20,6 +20,14 @@ class Scenario;
 
 namespace evcsim::plan {
 
+// Expected demand of a cluster at time t: VMs, RAM (GiB) and peak CPU
+// (Clovertown-core equivalents), as the workload model grows it; the plan's
+// program and its do-nothing outlook both count with it.
+struct Demand {
+  double vms = 0, ram_gib = 0, cpu = 0;
+};
+Demand demand_at(const ScenarioSpec& spec, int cluster, double t);
+
 // Weights of the objective: VM-feature-years gained, minus power cycles,
 // money (per $1,000: hardware bought, licensing and power of the hosts
 // present) and capacity shortfall.

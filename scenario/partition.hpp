@@ -32,7 +32,7 @@ std::vector<std::vector<int>> split_clusters(const std::vector<CoupledGroup>& gr
 // so the part's events need no renumbering. Hosts of other clusters are
 // absent, their VMs never power on, their arrivals never come, and
 // operations keep only their targets in the part (an operation left with
-// none is skipped).
+// none is skipped). Defined in scenario/part_scenario.cpp.
 ScenarioSpec part_scenario(const ScenarioSpec& spec, const std::vector<int>& clusters);
 
 }  // namespace evcsim

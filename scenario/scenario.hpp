@@ -283,6 +283,13 @@ struct ScenarioSpec {
   double memory_active = 0.25;
   std::vector<std::string> warnings;  // "file:line: field: ..." for the suspicious
   std::vector<std::string> notes;     // the scenario's `notes`: what its author estimated (the summary prints them)
+  // A part of a split run (scenario/partition.hpp): the clusters it
+  // simulates, by index; empty for the whole run. The world leaves the
+  // others alone and the part's recorder drops what they would say.
+  std::vector<bool> active_clusters;
+  bool cluster_active(int c) const {
+    return active_clusters.empty() || (c >= 0 && active_clusters[static_cast<size_t>(c)]);
+  }
 
  private:
   struct BoughtHost {

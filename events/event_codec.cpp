@@ -127,16 +127,27 @@ void get(BinaryReader& r, std::map<K, V>& m) {
   }
 }
 
+// The member types events use; another one is a compile error here.
 template <class T>
 void put(BinaryWriter& w, const T& v) {
-  if constexpr (std::is_same_v<T, bool>) w.boolean(v);
-  else if constexpr (std::is_same_v<T, double>) w.f64(v);
-  else if constexpr (std::is_same_v<T, std::string>) w.str(v);
-  else if constexpr (std::is_enum_v<T>) w.i64(static_cast<int64_t>(v));
-  else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) w.i64(v);
-  else if constexpr (std::is_integral_v<T>) w.u64(v);
-  else if constexpr (HasEventFields<T>) for_each_event_field(v, [&](const auto& member) { put(w, member); });
-  else static_assert(sizeof(T) == 0, "events/event_codec.cpp cannot write this member type: add it");
+  if constexpr (std::is_same_v<T, bool>) {
+    w.boolean(v);
+  } else if constexpr (std::is_same_v<T, double>) {
+    w.f64(v);
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    w.str(v);
+  } else if constexpr (std::is_enum_v<T>) {
+    static_assert(std::is_same_v<std::underlying_type_t<T>, int>, "event enums are int-sized");
+    w.i64(static_cast<int>(v));
+  } else if constexpr (std::is_same_v<T, int> || std::is_same_v<T, int64_t>) {
+    w.i64(v);
+  } else if constexpr (std::is_same_v<T, uint64_t>) {
+    w.u64(v);
+  } else if constexpr (HasEventFields<T>) {
+    for_each_event_field(v, [&](const auto& member) { put(w, member); });
+  } else {
+    static_assert(sizeof(T) == 0, "events/event_codec.cpp cannot write this member type: add it");
+  }
 }
 
 template <class T>

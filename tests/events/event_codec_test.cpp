@@ -257,7 +257,7 @@ TEST(EventCodec, ASnapshotIsNeverEncoded) {
   EXPECT_TRUE(w.bytes().empty());
 }
 
-std::string corrupt_message(std::string bytes) {
+std::string corrupt_message(const std::string& bytes) {
   BinaryReader r(bytes);
   try {
     decode_event(r);
@@ -329,7 +329,7 @@ TEST(BinaryReader, SmallNumbersTakeOneByte) {
 }
 
 TEST(BinaryReader, MalformedValuesAreInputErrors) {
-  auto reading = [](std::string bytes, auto read) {
+  auto reading = [](const std::string& bytes, auto read) {
     BinaryReader r(bytes);
     try {
       read(r);

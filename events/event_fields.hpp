@@ -71,7 +71,7 @@ EVCSIM_EVENT_FIELDS(MaintenanceFailed, &X::t, &X::host, &X::stranded, &X::missin
 EVCSIM_EVENT_FIELDS(HostFailed, &X::t, &X::host, &X::vms);
 EVCSIM_EVENT_FIELDS(HostRepaired, &X::t, &X::host);
 EVCSIM_EVENT_FIELDS(HaRestart, &X::t, &X::vm, &X::from, &X::to, &X::gained, &X::lost);
-EVCSIM_EVENT_FIELDS(HostBought, &X::t, &X::host, &X::cluster, &X::cpu, &X::why);
+EVCSIM_EVENT_FIELDS(HostBought, &X::t, &X::host, &X::cluster, &X::cpu, &X::why, &X::name);
 EVCSIM_EVENT_FIELDS(BaselineRaised, &X::t, &X::cluster, &X::from, &X::to, &X::possible_since, &X::gained,
                     &X::vms_to_cycle, &X::locks_out, &X::locks_out_missing, &X::vms_below);
 EVCSIM_EVENT_FIELDS(BaselineRaiseSeen, &X::t, &X::cluster, &X::to, &X::raised_at);

@@ -29,52 +29,53 @@ std::vector<Event> realistic_mix() {
     int vm = pick(5000), src = pick(200), dst = pick(200);
     int roll = pick(100);
     if (roll < 30)
-      out.push_back(MigrationStarted{.t = t, .vm = vm, .src = src, .dst = dst, .waited_s = pick(3) * 1.25});
+      out.emplace_back(MigrationStarted{.t = t, .vm = vm, .src = src, .dst = dst, .waited_s = pick(3) * 1.25});
     else if (roll < 60)
-      out.push_back(MigrationCompleted{.t = t,
-                                       .vm = vm,
-                                       .src = src,
-                                       .dst = dst,
-                                       .duration_s = 11.37,
-                                       .downtime_s = 0.21,
-                                       .rounds = 4,
-                                       .mib_sent = 8123.5,
-                                       .throttled_s = 0,
-                                       .lost_guest_cpu_s = 0,
-                                       .over_downtime_target = false});
+      out.emplace_back(MigrationCompleted{.t = t,
+                                          .vm = vm,
+                                          .src = src,
+                                          .dst = dst,
+                                          .duration_s = 11.37,
+                                          .downtime_s = 0.21,
+                                          .rounds = 4,
+                                          .mib_sent = 8123.5,
+                                          .throttled_s = 0,
+                                          .lost_guest_cpu_s = 0,
+                                          .over_downtime_target = false});
     else if (roll < 70)
-      out.push_back(DrsPass{.t = t,
-                            .cluster = pick(8),
-                            .imbalance = 0.0731,
-                            .left_by_compatibility = 0.012,
-                            .moves = pick(10),
-                            .blocked = {{VerdictCode::missing_features, pick(20)}},
-                            .drs_score = -1,
-                            .drs_score_min = -1});
+      out.emplace_back(DrsPass{.t = t,
+                               .cluster = pick(8),
+                               .imbalance = 0.0731,
+                               .left_by_compatibility = 0.012,
+                               .moves = pick(10),
+                               .blocked = {{VerdictCode::missing_features, pick(20)}},
+                               .drs_score = -1,
+                               .drs_score_min = -1});
     else if (roll < 78)
-      out.push_back(MemoryPressure{.t = t,
-                                   .host = src,
-                                   .state = MemoryState::soft,
-                                   .demand_mib = 500'000,
-                                   .configured_mib = 700'000,
-                                   .ram_mib = 524'288});
+      out.emplace_back(MemoryPressure{.t = t,
+                                      .host = src,
+                                      .state = MemoryState::soft,
+                                      .demand_mib = 500'000,
+                                      .configured_mib = 700'000,
+                                      .ram_mib = 524'288});
     else if (roll < 84)
-      out.push_back(
+      out.emplace_back(
           VmPoweredOn{.t = t, .vm = vm, .host = src, .guest_view = views[vm % views.size()], .new_view = true});
     else if (roll < 90)
-      out.push_back(SoftwareStarted{
+      out.emplace_back(SoftwareStarted{
           .t = t, .vm = vm, .sw = pick(4), .active = views[src % views.size()], .why = StartReason::reboot});
     else if (roll < 95)
-      out.push_back(VmRebooted{.t = t, .vm = vm, .host = src, .power_cycle = false, .picks_up = false});
-    else if (roll < 98) out.push_back(VmPoweredOff{.t = t, .vm = vm, .host = src, .reason = PowerOffReason::schedule});
+      out.emplace_back(VmRebooted{.t = t, .vm = vm, .host = src, .power_cycle = false, .picks_up = false});
+    else if (roll < 98)
+      out.emplace_back(VmPoweredOff{.t = t, .vm = vm, .host = src, .reason = PowerOffReason::schedule});
     else
-      out.push_back(MigrationBlocked{.t = t,
-                                     .vm = vm,
-                                     .src = src,
-                                     .dst = dst,
-                                     .code = VerdictCode::missing_features,
-                                     .missing = views[dst % views.size()] - views[src % views.size()],
-                                     .reason = "the destination lacks avx512f"});
+      out.emplace_back(MigrationBlocked{.t = t,
+                                        .vm = vm,
+                                        .src = src,
+                                        .dst = dst,
+                                        .code = VerdictCode::missing_features,
+                                        .missing = views[dst % views.size()] - views[src % views.size()],
+                                        .reason = "the destination lacks avx512f"});
   }
   return out;
 }

@@ -58,17 +58,7 @@ std::string_view BinaryReader::raw(size_t n) {
   return s;
 }
 
-namespace {
-
-// A count of elements that each take at least `min_bytes`: more than the
-// bytes left is a corrupt length (checked before anything is reserved).
-size_t read_count(BinaryReader& r, size_t min_bytes) {
-  uint64_t n = r.u64();
-  if (n > r.remaining() / min_bytes) r.fail("a length past the end");
-  return static_cast<size_t>(n);
-}
-
-void put(BinaryWriter& w, const FeatureSet& s) {
+void write_features(BinaryWriter& w, const FeatureSet& s) {
   const auto& words = s.words();
   uint8_t present = 0;
   for (size_t i = 0; i < FeatureSet::kWords; ++i)
@@ -78,17 +68,28 @@ void put(BinaryWriter& w, const FeatureSet& s) {
     if (word) w.raw(std::string_view(reinterpret_cast<const char*>(&word), sizeof word));
 }
 
-void get(BinaryReader& r, FeatureSet& s) {
+FeatureSet read_features(BinaryReader& r) {
   static_assert(FeatureSet::kWords <= 8, "the presence mask is one byte");
   auto present = static_cast<uint8_t>(r.raw(1)[0]);
   if (present >> FeatureSet::kWords) r.fail("a feature set with too many words");
-  s = FeatureSet();
+  FeatureSet s;
   for (size_t i = 0; i < FeatureSet::kWords; ++i) {
     if (!(present & (1u << i))) continue;
     uint64_t word = 0;
     std::memcpy(&word, r.raw(sizeof word).data(), sizeof word);
     for (; word; word &= word - 1) s.set(static_cast<FeatureId>(i * 64 + static_cast<size_t>(std::countr_zero(word))));
   }
+  return s;
+}
+
+namespace {
+
+// A count of elements that each take at least `min_bytes`: more than the
+// bytes left is a corrupt length (checked before anything is reserved).
+size_t read_count(BinaryReader& r, size_t min_bytes) {
+  uint64_t n = r.u64();
+  if (n > r.remaining() / min_bytes) r.fail("a length past the end");
+  return static_cast<size_t>(n);
 }
 
 template <class T>
@@ -127,16 +128,29 @@ void get(BinaryReader& r, std::map<K, V>& m) {
   }
 }
 
+// The member types events use; another one is a compile error here.
 template <class T>
 void put(BinaryWriter& w, const T& v) {
-  if constexpr (std::is_same_v<T, bool>) w.boolean(v);
-  else if constexpr (std::is_same_v<T, double>) w.f64(v);
-  else if constexpr (std::is_same_v<T, std::string>) w.str(v);
-  else if constexpr (std::is_enum_v<T>) w.i64(static_cast<int64_t>(v));
-  else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) w.i64(v);
-  else if constexpr (std::is_integral_v<T>) w.u64(v);
-  else if constexpr (HasEventFields<T>) for_each_event_field(v, [&](const auto& member) { put(w, member); });
-  else static_assert(sizeof(T) == 0, "events/event_codec.cpp cannot write this member type: add it");
+  if constexpr (std::is_same_v<T, bool>) {
+    w.boolean(v);
+  } else if constexpr (std::is_same_v<T, double>) {
+    w.f64(v);
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    w.str(v);
+  } else if constexpr (std::is_same_v<T, FeatureSet>) {
+    write_features(w, v);
+  } else if constexpr (std::is_enum_v<T>) {
+    static_assert(std::is_same_v<std::underlying_type_t<T>, int>, "event enums are int-sized");
+    w.i64(static_cast<int>(v));
+  } else if constexpr (std::is_same_v<T, int> || std::is_same_v<T, int64_t>) {
+    w.i64(v);
+  } else if constexpr (std::is_same_v<T, uint64_t>) {
+    w.u64(v);
+  } else if constexpr (HasEventFields<T>) {
+    for_each_event_field(v, [&](const auto& member) { put(w, member); });
+  } else {
+    static_assert(sizeof(T) == 0, "events/event_codec.cpp cannot write this member type: add it");
+  }
 }
 
 template <class T>
@@ -147,6 +161,8 @@ void get(BinaryReader& r, T& v) {
     v = r.f64();
   } else if constexpr (std::is_same_v<T, std::string>) {
     v = r.str();
+  } else if constexpr (std::is_same_v<T, FeatureSet>) {
+    v = read_features(r);
   } else if constexpr (std::is_enum_v<T>) {
     static_assert(std::is_same_v<std::underlying_type_t<T>, int>, "event enums are int-sized");
     v = static_cast<T>(r.i32());

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "cpu/feature_set.hpp"
 #include "world/events.hpp"
 
 namespace evcsim {
@@ -95,6 +96,11 @@ class BinaryReader {
   std::string_view in_;
   size_t pos_ = 0;
 };
+
+// A feature set as a byte saying which of its words are not zero, then
+// those words: 1 byte when empty, 9 for a set within the first 64 features.
+void write_features(BinaryWriter& w, const FeatureSet& s);
+FeatureSet read_features(BinaryReader& r);
 
 // Appends e. Throws std::logic_error for a Snapshot (never recorded).
 void encode_event(const Event& e, BinaryWriter& w);

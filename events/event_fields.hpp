@@ -101,7 +101,7 @@ namespace event_fields_check {
 // them as S has members, and no more (never evaluated).
 struct AnyMember {
   template <class T>
-  operator T() const;  // NOLINT(google-explicit-constructor): the counting needs it implicit
+  operator T() const;  // implicit: aggregate initialization converts it
 };
 
 template <class S, size_t... I>

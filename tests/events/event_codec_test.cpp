@@ -167,7 +167,12 @@ std::vector<Event> one_of_each() {
       HostFailed{.t = 24, .host = 19, .vms = 30},
       HostRepaired{.t = 25, .host = 20},
       HaRestart{.t = 26, .vm = 55, .from = 21, .to = 22, .gained = kSpread, .lost = kLow},
-      HostBought{.t = 27, .host = 23, .cluster = 4, .cpu = "EPYC 7763", .why = PurchaseReason::cpu_headroom},
+      HostBought{.t = 27,
+                 .host = 23,
+                 .cluster = 4,
+                 .cpu = "EPYC 7763",
+                 .why = PurchaseReason::cpu_headroom,
+                 .name = "esx-bought-3"},
       BaselineRaised{.t = 28,
                      .cluster = 5,
                      .from = "a",
@@ -257,7 +262,7 @@ TEST(EventCodec, ASnapshotIsNeverEncoded) {
   EXPECT_TRUE(w.bytes().empty());
 }
 
-std::string corrupt_message(std::string bytes) {
+std::string corrupt_message(const std::string& bytes) {
   BinaryReader r(bytes);
   try {
     decode_event(r);
@@ -328,8 +333,22 @@ TEST(BinaryReader, SmallNumbersTakeOneByte) {
   EXPECT_EQ(w.bytes().size(), 3u);
 }
 
+TEST(BinaryReader, AFeatureSetTakesAByteAndItsNonZeroWords) {
+  BinaryWriter w;
+  write_features(w, FeatureSet());
+  EXPECT_EQ(w.bytes().size(), 1u);
+  write_features(w, kLow);
+  EXPECT_EQ(w.bytes().size(), 1u + 9u);
+  write_features(w, kSpread);
+  BinaryReader r(w.bytes());
+  EXPECT_EQ(read_features(r), FeatureSet());
+  EXPECT_EQ(read_features(r), kLow);
+  EXPECT_EQ(read_features(r), kSpread);
+  EXPECT_TRUE(r.done());
+}
+
 TEST(BinaryReader, MalformedValuesAreInputErrors) {
-  auto reading = [](std::string bytes, auto read) {
+  auto reading = [](const std::string& bytes, auto read) {
     BinaryReader r(bytes);
     try {
       read(r);

@@ -12,8 +12,8 @@ GuestModel::GuestModel(Env& env, Inventory& inv, const MaskingPolicy& policy)
       spec_(env.spec),
       inv_(inv),
       policy_(policy),
-      fault_rng_(env.spec.seed, "faults"),
-      restart_rng_(env.spec.seed, "restarts"),
+      fault_rng_(env.spec, "faults"),
+      restart_rng_(env.spec, "restarts"),
       guests_(env.spec.vms.size()) {
   for (size_t v = 0; v < guests_.size(); ++v) guests_[v].sw.resize(spec_.vms[v].software->size());
   for (size_t os = 0; os < guest_os_table().size(); ++os)
@@ -182,7 +182,7 @@ void GuestModel::schedule_planned_restart(int vm, int sw) {
   const SoftwareSpec& spec = (*spec_.vms[vm].software)[sw];
   SoftwareState& s = guests_[vm].sw[sw];
   if (spec.restarts_per_day <= 0 || s.restart_pending) return;
-  double dt = restart_rng_.exponential(spec.restarts_per_day / 86400.0);
+  double dt = restart_rng_.of_vm(vm).exponential(spec.restarts_per_day / 86400.0);
   s.restart_pending = true;
   const uint32_t token = ++s.restart_token;
   env_.schedule(env_.now() + dt, [this, vm, sw, token] {
@@ -214,7 +214,7 @@ void GuestModel::arm_fault_if_missing(int vm, int sw, int src, int dst) {
   }
   double rate = (*spec_.vms[vm].software)[sw].uses_per_s;
   const uint32_t epoch = s.epoch;
-  env_.schedule(env_.now() + fault_rng_.exponential(rate), [this, vm, sw, epoch] {
+  env_.schedule(env_.now() + fault_rng_.of_vm(vm).exponential(rate), [this, vm, sw, epoch] {
     const SoftwareState& st = guests_[vm].sw[sw];
     if (inv_.vms[vm].power == Power::running && st.running && st.epoch == epoch) fault(vm, sw);
   });

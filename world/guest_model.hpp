@@ -23,6 +23,7 @@
 
 #include "base/random.hpp"
 #include "world/inventory.hpp"
+#include "world/random_streams.hpp"
 #include "world/signal.hpp"
 
 namespace evcsim {
@@ -91,7 +92,7 @@ class GuestModel {
   const ScenarioSpec& spec_;
   Inventory& inv_;
   const MaskingPolicy& policy_;
-  Rng fault_rng_, restart_rng_;
+  GroupStreams fault_rng_, restart_rng_;  // per VM group: "faults/<group>", "restarts/<group>"
   std::vector<GuestState> guests_;
   std::vector<FeatureSet> os_floors_;  // per catalog/guest_os.hpp row
 };

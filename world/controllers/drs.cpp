@@ -40,7 +40,7 @@ DrsController::DrsController(Env& env, Inventory& inv, Migrations& migrations)
       migrations_(migrations),
       score_(env, inv, migrations),
       score_from_s_(score_mode_from(env.spec)),
-      rng_(env.spec.seed, "drs-noise"),
+      rng_(cluster_streams(env.spec, "drs-noise")),
       clusters_(env.spec.clusters.size()),
       slot_(env.spec.hosts.size(), -1),
       touch_log_(inv.open_touch_log()) {
@@ -135,8 +135,9 @@ void DrsController::balance(int cluster, double f, bool by_score) {
   const double noise = spec_.workload.noise;
   if (noise > 0 && now - cs.noise_drawn_at >= 3600) {  // demand noise changes hourly
     cs.noise_drawn_at = now;
+    Rng& rng = rng_[static_cast<size_t>(cluster)];
     for (size_t i = 0; i < count; ++i) {
-      cs.noise[at[i]] = inv_.hosts[hs[i]].noise = noise * (2 * rng_.uniform() - 1);
+      cs.noise[at[i]] = inv_.hosts[hs[i]].noise = noise * (2 * rng.uniform() - 1);
       inv_.touch(hs[i]);  // placement scores by load too
     }
   }

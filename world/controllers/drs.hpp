@@ -33,6 +33,7 @@
 
 #include "world/controllers/drs_score.hpp"
 #include "world/migrations.hpp"
+#include "world/random_streams.hpp"
 
 namespace evcsim {
 
@@ -103,7 +104,7 @@ class DrsController {
   Migrations& migrations_;
   DrsScoreBalancer score_;  // vSphere 7's passes
   double score_from_s_;     // score_mode_from(spec_)
-  Rng rng_;                 // "drs-noise": the hourly load noise
+  std::vector<Rng> rng_;    // per cluster, "drs-noise/<cluster>": the hourly load noise
   std::vector<ClusterLoad> clusters_;
   std::vector<int> slot_;                 // per host: its index in its cluster's packed arrays
   int touch_log_;                         // the inventory's list of touched hosts kept for DRS

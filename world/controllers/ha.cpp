@@ -14,7 +14,7 @@ HaController::HaController(Env& env, Inventory& inv, GuestModel& guests, Placeme
       inv_(inv),
       guests_(guests),
       placement_(placement),
-      rng_(env.spec.seed, "host-failures"),
+      rng_(cluster_streams(env.spec, "host-failures")),
       epoch_(env.spec.hosts.size(), 0) {}
 
 void HaController::start() {
@@ -38,7 +38,7 @@ void HaController::schedule_failure(int host, double from) {
     if (at <= from) rate *= 2;
     else wear_at = at;
   }
-  const double next = from + rng_.exponential(rate);
+  const double next = from + rng_[static_cast<size_t>(spec_.hosts[host].cluster)].exponential(rate);
   if (wear_at >= 0 && next > wear_at) {
     env_.schedule(wear_at, [this, host, epoch, wear_at] {
       if (epoch_[host] == epoch) schedule_failure(host, wear_at);

@@ -2,7 +2,7 @@
 // time with the scenario's MTBF and is repaired after `repair_hours`; the
 // VMs it ran are restarted by HA on the other hosts of its cluster (a cold
 // boot, so a new guest view); those that find no room wait and are
-// restarted when capacity returns (Placement's queue). Owns the failure stream and, per host, a
+// restarted when capacity returns (Placement's queue). Owns the failure streams (one per cluster) and, per host, a
 // failure epoch (a bought machine in a bay fails on its own clock).
 //
 // HA restarts a failed host's VMs once it has declared the host failed
@@ -15,6 +15,7 @@
 #pragma once
 
 #include "world/placement.hpp"
+#include "world/random_streams.hpp"
 
 namespace evcsim {
 
@@ -41,7 +42,7 @@ class HaController {
   Inventory& inv_;
   GuestModel& guests_;
   Placement& placement_;
-  Rng rng_;
+  std::vector<Rng> rng_;         // per cluster: "host-failures/<cluster>"
   std::vector<uint32_t> epoch_;  // per host
 };
 

@@ -20,10 +20,10 @@ WorkloadController::WorkloadController(Env& env, Inventory& inv, GuestModel& gue
       inv_(inv),
       guests_(guests),
       placement_(placement),
-      rng_(env.spec.seed, "workload"),
+      rng_(env.spec, "workload"),
       arrived_(env.spec.vms.size(), 0),
       life_(env.spec.vms.size(), 0),
-      eos_rng_(env.spec.seed, "end-of-support"),
+      eos_rng_(env.spec, "end-of-support"),
       eos_(env.spec.vms.size(), 0),
       blocked_(env.spec.vms.size(), 0) {}
 
@@ -40,7 +40,8 @@ void WorkloadController::start_arrivals() {
     const VmSpec& v = spec_.vms[vm];
     if (v.arrival_slot || v.lifetime_days <= 0 || v.start_powered_off) continue;
     arrived_[vm] = 1;
-    schedule_departure(static_cast<int>(vm), v.power_on_at_s + rng_.exponential(1 / (v.lifetime_days * kDay)));
+    schedule_departure(static_cast<int>(vm),
+                       v.power_on_at_s + rng_.of_vm(static_cast<int>(vm)).exponential(1 / (v.lifetime_days * kDay)));
   }
   if (at_end_of_support())
     for (size_t vm = 0; vm < spec_.vms.size(); ++vm) {
@@ -52,7 +53,8 @@ void WorkloadController::start_arrivals() {
   for (size_t a = 0; a < spec_.arrivals.size(); ++a) {
     const int ai = static_cast<int>(a);
     if (spec_.arrivals[a].per_day <= 0) continue;  // none (a split run's other parts bring them)
-    env_.schedule(rng_.exponential(spec_.arrivals[a].per_day / kDay), [this, ai] { arrival(ai); });
+    env_.schedule(rng_.of_vm(spec_.arrivals[a].first_vm).exponential(spec_.arrivals[a].per_day / kDay),
+                  [this, ai] { arrival(ai); });
   }
 }
 
@@ -85,7 +87,7 @@ void WorkloadController::arrival(int a) {
     if (at_end_of_support()) schedule_replacement(vm);
   }
   if (!placed) env_.emit(ArrivalWithoutSlot{env_.now(), a});
-  env_.schedule(env_.now() + rng_.exponential(ar.per_day / kDay), [this, a] { arrival(a); });
+  env_.schedule(env_.now() + rng_.of_vm(ar.first_vm).exponential(ar.per_day / kDay), [this, a] { arrival(a); });
 }
 
 // The departure belongs to the VM's life in its slot, not to one boot of it.
@@ -114,9 +116,9 @@ void WorkloadController::leave(int vm) {
   placement_.forget(vm);
 }
 
-void WorkloadController::start_life(int vm, Rng& rng) {
+void WorkloadController::start_life(int vm, GroupStreams& streams) {
   if (spec_.vms[vm].lifetime_days > 0)
-    schedule_departure(vm, env_.now() + rng.exponential(1 / (spec_.vms[vm].lifetime_days * kDay)));
+    schedule_departure(vm, env_.now() + streams.of_vm(vm).exponential(1 / (spec_.vms[vm].lifetime_days * kDay)));
 }
 
 // The replacement comes uniformly over the months after the OS's last day of
@@ -126,7 +128,8 @@ void WorkloadController::schedule_replacement(int vm) {
   const int os = inv_.vms[vm].guest_os;
   if (os < 0) return;
   const double ended = seconds_at(spec_.start_date, guest_os_table()[os].end_of_support) + kDay;
-  const double at = std::max(ended, env_.now()) + eos_rng_.uniform() * spec_.workload.replacement_months * kMonth;
+  const double at =
+      std::max(ended, env_.now()) + eos_rng_.of_vm(vm).uniform() * spec_.workload.replacement_months * kMonth;
   if (at < spec_.horizon_s) replacement_at(vm, at);
 }
 

@@ -3,7 +3,8 @@
 // them meanwhile (reboots, power cycles, HA restarts); a departed VM frees
 // its slot for a later arrival, and an arrival that finds no free slot is
 // reported. Patch windows reboot or power cycle every VM, spread over four
-// hours. Owns the workload stream and, per VM, its slot and its life.
+// hours. Owns the workload streams (one per VM group, random_streams.hpp)
+// and, per VM, its slot and its life.
 //
 // End of support (workload `replace_at_end_of_support`): a VM whose guest OS
 // reaches its vendor's end of support during the run is replaced at a time
@@ -15,9 +16,9 @@
 // began is replaced over the first `replacement_months`. With the policy, a
 // new VM (an arrival) runs the current release of its group's OS family on
 // the day it arrives, as admins build new VMs; the group's `guest_os` is
-// what the VMs at the start run. The draws come from a stream of their own
-// ("end-of-support"), so the workload stream's numbers are the same with the
-// policy on or off.
+// what the VMs at the start run. The draws come from streams of their own
+// ("end-of-support/<group>"), so the workload streams' numbers are the same
+// with the policy on or off.
 //
 // Upgrades at end of support (workload `upgrade_at_end_of_support`): at the
 // same drawn time the VM is upgraded in place to the family's current
@@ -33,6 +34,7 @@
 #pragma once
 
 #include "world/placement.hpp"
+#include "world/random_streams.hpp"
 
 namespace evcsim {
 
@@ -51,9 +53,9 @@ class WorkloadController {
   void arrival(int a);
   void schedule_departure(int vm, double at);
   void departure(int vm);
-  void leave(int vm);                 // departs now: VmDeparted, powered off, slot free
-  void start_life(int vm, Rng& rng);  // the departure of a new VM in the slot
-  void schedule_replacement(int vm);  // when its OS's support ends in the run
+  void leave(int vm);                              // departs now: VmDeparted, powered off, slot free
+  void start_life(int vm, GroupStreams& streams);  // the departure of a new VM in the slot
+  void schedule_replacement(int vm);               // when its OS's support ends in the run
   void replacement_at(int vm, double at);
   void replace(int vm);
   void upgrade(int vm);  // in place, to the family's current release
@@ -67,10 +69,10 @@ class WorkloadController {
   Inventory& inv_;
   GuestModel& guests_;
   Placement& placement_;
-  Rng rng_;                     // "workload"
+  GroupStreams rng_;            // per VM group, "workload/<group>": lives and arrivals
   std::vector<char> arrived_;   // per VM: its arrival slot is taken
   std::vector<uint32_t> life_;  // per VM: the pending departure's token
-  Rng eos_rng_;                 // "end-of-support": when each replacement comes, and its new life
+  GroupStreams eos_rng_;        // "end-of-support/<group>": when each replacement comes, and its new life
   std::vector<uint32_t> eos_;   // per VM: the pending replacement's token
   std::vector<char> blocked_;   // per VM: an upgrade waits: 1 for the VM to run, 2 for a view with the floor
 };

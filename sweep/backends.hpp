@@ -17,6 +17,8 @@ namespace evcsim::sweep {
 
 class Experiment;
 
+// How a batch runs (jobs, dry_run, sbatch_args, poll_s), and for a sweep's
+// batch what its tasks run (exe, experiment, out, formats).
 struct BackendOptions {
   std::string exe;         // the evcsim binary the tasks run
   std::string experiment;  // the sweep's own copy: DIR/experiment.textproto
@@ -56,9 +58,9 @@ std::string task_command(const BackendOptions& o, size_t index);
 // run's parts are both one. Task i runs commands[i] (argv[0] the binary)
 // with its standard output discarded; it is done when done(i) says so.
 struct TaskBatch {
-  std::string name;           // the Slurm job's: evcsim-NAME
-  std::string about;          // the batch script's first comment
-  std::string noun = "runs";  // progress: "3/8 runs done"
+  std::string name;            // the Slurm job's: evcsim-NAME
+  std::string about;           // the batch script's first comment
+  std::string noun = "tasks";  // progress: "3/8 tasks done"
   std::vector<std::vector<std::string>> commands;
   std::function<bool(size_t)> done;          // its results are there
   std::function<std::string(size_t)> label;  // in failures: "task 3 (runs/x-seed1)"

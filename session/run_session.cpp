@@ -22,10 +22,11 @@
 #include "reports/vega_chart.hpp"
 #include "reports/workbook.hpp"
 #include "session/output_formats.hpp"
+#include "session/run_outputs.hpp"
+#include "world/event_order.hpp"
 
 namespace evcsim {
 
-namespace {
 // SimGrid installs its own SIGINT handler when its engine starts (it prints
 // its status and exits 1); take the signals back at the first event, so an
 // interrupted run removes its temporary files.
@@ -77,12 +78,9 @@ class Progress final : public Listener {
   uint64_t events_ = 0, powered_on_ = 0, migrations_ = 0;
   std::chrono::steady_clock::time_point last_;
 };
-}  // namespace
 
-namespace {
-
-int run_and_write(const ScenarioSpec& spec, const Catalog& cat, const RunRequest& req, std::optional<RunFolder>& dir) {
-  auto wants = [&](const char* f) { return std::find(req.formats.begin(), req.formats.end(), f) != req.formats.end(); };
+RunOutputs::RunOutputs(const ScenarioSpec& spec, const RunRequest& req, std::optional<RunFolder>& dir)
+    : req_(req), dir_(dir), summary_(spec), results_(spec, summary_), progress_(std::make_unique<Progress>(spec)) {
   check_output_formats(req.formats, !req.out.empty(), "--format");
   if (!req.out.empty()) {
     dir.emplace(req.out);
@@ -90,63 +88,75 @@ int run_and_write(const ScenarioSpec& spec, const Catalog& cat, const RunRequest
       std::cerr << fmt::format("evcsim: removed {}, the unfinished outputs of a run that was killed\n", stale);
     for (const auto& [name, text] : req.extra_files) dir->write(name, text);
   }
-  RunSummary summary(spec);
-  ResultsCollector results(spec, summary);
-  InterruptCleanup interrupt_cleanup;
-  Progress progress(spec);
-  std::vector<Listener*> listeners{&interrupt_cleanup, &progress, &summary, &results};
+  interrupt_cleanup_ = std::make_unique<InterruptCleanup>();
+  listeners_ = {interrupt_cleanup_.get(), progress_.get(), &summary_, &results_};
   // The event store, and the same events as JSON lines on request.
   const bool store = dir && req.events != EventDetail::none;
   const bool jsonl = dir && wants("jsonl") && req.events != EventDetail::none;
-  std::unique_ptr<EventStore> event_store;
   if (store) {
-    event_store = std::make_unique<EventStore>(spec, dir->path("events.sqlite"), req.events);
-    listeners.push_back(event_store.get());
+    event_store_ = std::make_unique<EventStore>(spec, dir->path("events.sqlite"), req.events);
+    listeners_.push_back(event_store_.get());
   }
-  std::unique_ptr<std::ofstream> log;
-  std::unique_ptr<EventLog> event_log;
   if (jsonl) {
     errno = 0;
-    log = std::make_unique<std::ofstream>(dir->path("events.jsonl"), std::ios::binary);
-    if (!*log) throw InputError(fmt::format("cannot write here: {}", io_error_text(errno)), dir->path("events.jsonl"));
-    event_log = std::make_unique<EventLog>(spec, *log, req.events);
-    listeners.push_back(event_log.get());
+    log_ = std::make_unique<std::ofstream>(dir->path("events.jsonl"), std::ios::binary);
+    if (!*log_) throw InputError(fmt::format("cannot write here: {}", io_error_text(errno)), dir->path("events.jsonl"));
+    event_log_ = std::make_unique<EventLog>(spec, *log_, req.events);
+    listeners_.push_back(event_log_.get());
   }
-  RunStats stats = run_simulation(spec, listeners, cat);
-  std::string text = summary.render_text(stats);
-  if (dir) {
-    if (event_store) event_store->finish();
-    if (log) {
-      log->flush();
-      if (!*log)
-        throw InputError("writing the event log failed (disk full or a file size limit?)", req.out + "/events.jsonl");
-      log.reset();
+}
+
+RunOutputs::~RunOutputs() = default;
+
+bool RunOutputs::wants(const char* format) const {
+  return std::find(req_.formats.begin(), req_.formats.end(), format) != req_.formats.end();
+}
+
+int RunOutputs::finish(const RunStats& stats) {
+  std::string text = summary_.render_text(stats);
+  if (dir_) {
+    RunFolder& dir = *dir_;
+    if (event_store_) event_store_->finish();
+    if (log_) {
+      log_->flush();
+      if (!*log_)
+        throw InputError("writing the event log failed (disk full or a file size limit?)", req_.out + "/events.jsonl");
+      log_.reset();
     }
-    const report::RunResults& res = results.results();
-    if (wants("text")) dir->write("summary.txt", text);
-    if (wants("json")) dir->write("results.json", results_json(res));
+    const report::RunResults& res = results_.results();
+    if (wants("text")) dir.write("summary.txt", text);
+    if (wants("json")) dir.write("results.json", results_json(res));
     if (wants("csv"))
-      for (const auto& [family, csv] : results_csv(res)) dir->write(family + ".csv", csv);
+      for (const auto& [family, csv] : results_csv(res)) dir.write(family + ".csv", csv);
     if (wants("csv") || wants("html"))  // report.html links each list's CSV
-      for (const auto& [name, csv] : lists_csv(results.lists())) dir->write(name + ".csv", csv);
+      for (const auto& [name, csv] : lists_csv(results_.lists())) dir.write(name + ".csv", csv);
     if (wants("html")) {
       VegaCharts charts;
-      dir->write("report.html", results_html(res, &charts, &results.lists()));
-      write_chart_specs(dir->path("."), charts);
+      dir.write("report.html", results_html(res, &charts, &results_.lists()));
+      write_chart_specs(dir.path("."), charts);
     }
     if (wants("dot"))
-      for (const auto& [name, dot] : results_dot(res)) dir->write(name, dot);
-    if (wants("junit")) dir->write("junit.xml", results_junit(res));
-    if (wants("xlsx")) write_workbook(workbook_sheets(res, results.lists()), dir->path("results.xlsx"));
-    dir->commit();
+      for (const auto& [name, dot] : results_dot(res)) dir.write(name, dot);
+    if (wants("junit")) dir.write("junit.xml", results_junit(res));
+    if (wants("xlsx")) write_workbook(workbook_sheets(res, results_.lists()), dir.path("results.xlsx"));
+    dir.commit();
   }
   bool all_ok = true;
-  for (const auto& r : summary.evaluate()) all_ok = all_ok && r.ok;
-  if (!req.quiet) std::cout << text;
+  for (const auto& r : summary_.evaluate()) all_ok = all_ok && r.ok;
+  if (!req_.quiet) std::cout << text;
   else
-    for (const auto& r : summary.evaluate())
+    for (const auto& r : summary_.evaluate())
       if (!r.ok) std::cout << fmt::format("FAIL {} (measured {})\n", r.expectation.text(), r.measured_text());
   return all_ok ? 0 : 3;
+}
+
+namespace {
+
+int run_and_write(const ScenarioSpec& spec, const Catalog& cat, const RunRequest& req, std::optional<RunFolder>& dir) {
+  RunOutputs outputs(spec, req, dir);
+  // What the listeners hear, in the canonical order (world/event_order.hpp).
+  CanonicalOrder order(spec, cat, outputs.listeners());
+  return outputs.finish(run_simulation(spec, {&order}, cat));
 }
 
 }  // namespace

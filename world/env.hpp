@@ -29,6 +29,9 @@ class Env {
   void emit(const Event& e) const {
     for (Listener* l : listeners_) l->on_event(e);
   }
+  void emit_sample(const ClusterSample& s) const {
+    for (Listener* l : listeners_) l->on_sample(s);
+  }
   void end() const {
     for (Listener* l : listeners_) l->on_end(now());
   }

@@ -315,6 +315,7 @@ struct HostBought {
   int cluster;
   std::string cpu;
   PurchaseReason why;
+  std::string name = {};  // the new machine's (listeners name the slot so as they hear this: world/event_order.hpp)
 };
 // locks_out: the vendor's next generation, when the new baseline shuts it out
 // (it lacks `locks_out_missing`), so the cluster could not buy it.
@@ -453,6 +454,35 @@ struct Snapshot {
   std::shared_ptr<const CompatibilityGraph> graph;  // at graph times only
 };
 
+// One cluster's share of a Snapshot (issue 26): the sampler measures each
+// cluster apart and world/event_order.hpp assembles the Snapshot from them
+// in cluster order, so a run split by clusters assembles the same Snapshot
+// from its parts' samples, bit for bit. Not an Event: listeners hear the
+// assembled Snapshot; a part of a split run records these instead.
+struct ClusterSample {
+  // Hosts of one CPU model in the cluster (a class of the compatibility graph).
+  struct HostClassSample {
+    std::shared_ptr<const CpuModel> cpu;
+    std::shared_ptr<const Baseline> baseline;  // the cluster's; null without EVC
+    FeatureSet lcd;                            // the cluster's hosts in common
+    int hosts = 0;
+  };
+  double t = 0;
+  int cluster = 0;
+  bool graph = false;  // a graph time: the Snapshot keeps the graph
+  int vms_on = 0, vms_off = 0;  // the VMs whose cluster this is
+  std::vector<int> feature_counts, feature_in_use;  // per notable feature (notable_features()' order)
+  std::map<std::string, int> vms_by_level, hosts_by_generation;
+  std::string baseline;   // kNoEvcLabel without EVC
+  int baseline_features = 0;
+  double demand = 0;            // the cluster's host slots' CPU demand, before growth
+  double configured_mib = 0, ram_mib = 0, memory_overcommit_max = 0;  // hosts in service
+  double load_sum = 0, load_sum2 = 0;  // host load and its square, over the present hosts
+  int present = 0;
+  double imbalance_left = 0;  // DRS's: what compatibility left unfixed
+  std::vector<HostClassSample> classes;  // in the order the cluster's hosts list them
+};
+
 using Event =
     std::variant<HostJoined, HostJoinRefused, HostRemoved, BaselineChanged, VmPoweredOn, PowerOnRefused, VmPoweredOff,
                  SoftwareStarted, SoftwareRefused, SoftwareGaveUp, MigrationStarted, MigrationBlocked, MigrationAborted,
@@ -470,6 +500,9 @@ class Listener {
  public:
   virtual ~Listener() = default;
   virtual void on_event(const Event& e) = 0;
+  // A cluster's share of a sampling time (only world/event_order.hpp's
+  // listeners, which assemble Snapshots or record the samples, hear these).
+  virtual void on_sample(const ClusterSample& /*s*/) {}
   virtual void on_end(double /*t*/) {}
 };
 

@@ -20,7 +20,7 @@ World::World(const ScenarioSpec& spec, const Catalog& catalog, SimServices& sim,
       updater_(env_, inventory_, maintenance_),
       patching_(env_, inventory_, maintenance_),
       sampler_(
-          env_, inventory_, *policy_, [this] { return drs_.imbalance_left(); },
+          env_, inventory_, [this](int cluster) { return drs_.imbalance_left(cluster); },
           [this](int vm) { return guests_.in_use(vm); }) {
   // Who hears whom.
   guests_.view_changed.connect([this](int vm) { refresh_.on_view_changed(vm); });

@@ -61,12 +61,6 @@ double DrsController::next_pass_at(double t) const {
   return !by_score && next > score_from_s_ ? score_from_s_ : next;
 }
 
-double DrsController::imbalance_left() const {
-  double m = 0;
-  for (const ClusterLoad& c : clusters_) m = std::max(m, c.imbalance_left);
-  return m;
-}
-
 void DrsController::copy_in(ClusterLoad& cl, size_t i) {
   const HostRec& hr = inv_.hosts[cl.host[i]];
   const uint8_t usable = inv_.usable(cl.host[i]);

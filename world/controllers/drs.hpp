@@ -46,8 +46,8 @@ class DrsController {
   }
 
   void start();
-  // The largest imbalance any cluster's last pass could not fix because of compatibility.
-  double imbalance_left() const;
+  // The imbalance the cluster's last pass could not fix because of compatibility.
+  double imbalance_left(int cluster) const { return clusters_[static_cast<size_t>(cluster)].imbalance_left; }
   // Throws std::logic_error naming the first host whose packed load inputs
   // differ from the inventory's (a change that did not go through it).
   void check_loads();

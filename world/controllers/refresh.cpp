@@ -241,8 +241,7 @@ void RefreshController::buy_hosts(int cluster, int count, PurchaseReason why) {
     inv_.touch(bay);
     bought(bay);                                                // a new machine: its own failures
     hosts_[bay] = HostBook{0, false, true, 0};                  // the listed date was for the old machine
-    spec_.name_bought_host(bay, new_host_name(cluster), part);  // a new machine, a new name
-    env_.emit(HostBought{env_.now(), bay, cluster, model->name, why});
+    env_.emit(HostBought{env_.now(), bay, cluster, model->name, why, new_host_name(cluster)});  // a new name
     inv_.join_host(bay, cluster);
   }
 }

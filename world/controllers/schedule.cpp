@@ -26,6 +26,7 @@ void ScheduleController::start_power_ons() {
 void ScheduleController::start_operations() {
   for (size_t o = 0; o < spec_.operations.size(); ++o) {
     const int op = static_cast<int>(o);
+    if (!spec_.operations[o].in_part) continue;  // a split run's other parts do it
     env_.schedule(spec_.operations[o].at_s, [this, op] { run(op); });
   }
 }

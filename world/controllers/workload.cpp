@@ -51,6 +51,7 @@ void WorkloadController::start_arrivals() {
     }
   for (size_t a = 0; a < spec_.arrivals.size(); ++a) {
     const int ai = static_cast<int>(a);
+    if (spec_.arrivals[a].per_day <= 0) continue;  // none (a split run's other parts bring them)
     env_.schedule(rng_.exponential(spec_.arrivals[a].per_day / kDay), [this, ai] { arrival(ai); });
   }
 }

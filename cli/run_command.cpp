@@ -189,7 +189,11 @@ void add_run_command(CLI::App& app, Runner* runner) {
       }
       if (!outcome.merge) return 0;
       sweep::SplitAside aside(o.out);  // the merge replaces DIR whole, as every run does
-      return merge_parts(l.spec, *l.catalog, aside.part_files(outcome.parts), request);
+      try {
+        return merge_parts(l.spec, *l.catalog, aside.part_files(outcome.parts), request);
+      } catch (const InputError& e) {
+        throw aside.explain(e);
+      }
     };
   });
 

@@ -210,6 +210,11 @@ SplitAside::~SplitAside() {
   if (ec) std::cerr << fmt::format("evcsim: cannot move {} back to {}: {}\n", aside_, split_, ec.message());
 }
 
+InputError SplitAside::explain(const InputError& e) const {
+  if (e.file().rfind(aside_, 0) != 0) return e;
+  return InputError(e.message(), split_ + e.file().substr(aside_.size()), e.line(), e.field());
+}
+
 std::vector<std::string> SplitAside::part_files(size_t n) const {
   std::vector<std::string> out;
   for (size_t k = 0; k < n; ++k) out.push_back(part_file(aside_, k));

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "base/error.hpp"
 #include "scenario/partition.hpp"
 #include "scenario/scenario.hpp"
 #include "sweep/backends.hpp"
@@ -75,6 +76,8 @@ class SplitAside {
   SplitAside& operator=(const SplitAside&) = delete;
   // The part files of parts 0..n-1, where they are while aside.
   std::vector<std::string> part_files(size_t n) const;
+  // `e` naming a part file where it will be again (DIR/split/part-K.evpart).
+  InputError explain(const InputError& e) const;
 
  private:
   std::string split_, aside_;

@@ -39,14 +39,14 @@ namespace fs = std::filesystem;
 
 constexpr size_t kArrayChunk = 1000;  // Slurm's default MaxArraySize is 1001: ids 0..1000
 
-std::string first_line(const std::string& path) {
-  FILE* f = std::fopen(path.c_str(), "r");
-  if (!f) return "";
-  char buf[512] = {0};
-  std::string out = std::fgets(buf, sizeof buf, f) ? buf : "";
-  std::fclose(f);
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out;
+// A failed task's last words: the error comes after any warnings (a scenario's
+// are printed first).
+std::string last_line(const std::string& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return "";
+  std::string text = read_file(path);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text.substr(text.find_last_of('\n') == std::string::npos ? 0 : text.find_last_of('\n') + 1);
 }
 
 bool has_results(const Experiment& e, const std::string& out, size_t index) {
@@ -99,27 +99,55 @@ std::vector<size_t> unfinished_tasks(const Experiment& e, const std::string& out
 }
 
 namespace {
-std::string format_flag(const BackendOptions& o) { return o.formats.empty() ? "" : " --format " + sh_quote(o.formats); }
+std::vector<std::string> sweep_task_argv(const BackendOptions& o, const std::string& index) {
+  std::vector<std::string> argv = {o.exe, "sweep-task", o.experiment, "--index", index, "--out", o.out, "--quiet"};
+  if (!o.formats.empty()) argv.insert(argv.end(), {"--format", o.formats});
+  return argv;
+}
 }  // namespace
 
-std::string task_command(const BackendOptions& o, size_t index) {
-  return fmt::format("{} sweep-task {} --index {} --out {} --quiet{}", sh_quote(o.exe), sh_quote(o.experiment), index,
-                     sh_quote(o.out), format_flag(o));
+std::string command_line(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const std::string& a : argv) out += (out.empty() ? "" : " ") + sh_quote(a);
+  return out;
 }
 
-std::vector<std::string> run_local(const Experiment& e, const std::vector<size_t>& tasks, const BackendOptions& o) {
+std::string task_command(const BackendOptions& o, size_t index) {
+  return command_line(sweep_task_argv(o, std::to_string(index)));
+}
+
+TaskBatch sweep_batch(const Experiment& e, const BackendOptions& o) {
+  TaskBatch b;
+  b.name = e.name().empty() ? "sweep" : e.name();
+  b.about =
+      fmt::format("evcsim sweep {}: {} tasks ({} design points x {} seeds), written by evcsim sweep --backend slurm.",
+                  e.name(), e.task_count(), e.points().size(), e.seeds().size());
+  for (size_t i = 0; i < e.task_count(); ++i) b.commands.push_back(sweep_task_argv(o, std::to_string(i)));
+  const std::string out = o.out;
+  b.done = [&e, out](size_t i) { return has_results(e, out, i); };
+  b.label = [&e](size_t i) { return fmt::format("task {} ({})", i, e.task(i).dir); };
+  b.log = [out](size_t i) { return (fs::path(out) / "logs" / fmt::format("task-{}.log", i)).string(); };
+  b.resume = "evcsim sweep --resume";
+  b.script = (fs::path(o.out) / "sweep.sbatch").string();
+  b.slurm_output = fmt::format("{}/logs/slurm-%A_%a.out", o.out);
+  // One line for every task: the index comes from the array.
+  const std::string placeholder = sh_quote("@INDEX@");
+  b.array_command = "exec " + command_line(sweep_task_argv(o, "@INDEX@"));
+  b.array_command.replace(b.array_command.find(placeholder), placeholder.size(), "\"$index\"");
+  b.then = fmt::format("evcsim merge {}", sh_quote(o.out));
+  return b;
+}
+
+std::vector<std::string> run_local(const TaskBatch& batch, const std::vector<size_t>& tasks, int jobs_asked) {
   std::deque<size_t> pending(tasks.begin(), tasks.end());
-  const int jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int jobs = jobs_asked > 0 ? jobs_asked : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const bool tty = isatty(STDERR_FILENO);
-  fs::create_directories(fs::path(o.out) / "logs");
   std::map<pid_t, size_t> running;
   std::vector<std::string> failed;
   size_t done = 0;
-  const std::string index_flag = "--index", out_flag = "--out", quiet = "--quiet", verb = "sweep-task",
-                    format_flag_name = "--format";
-  // Stopping the sweep stops its tasks: a signal to this process is passed on
-  // to every running task (each removes its unfinished run folder), and a
-  // task whose parent dies (kill -9 too) gets SIGTERM from the kernel.
+  // Stopping the batch stops its tasks: a signal to this process is passed on
+  // to every running task (each removes its unfinished outputs), and a task
+  // whose parent dies (kill -9 too) gets SIGTERM from the kernel.
   ScopedInterrupt stop;
   const pid_t parent = getpid();
   auto stop_tasks = [&] {
@@ -131,9 +159,8 @@ std::vector<std::string> run_local(const Experiment& e, const std::vector<size_t
     }
     if (tty) std::cerr << "\n";
     std::cerr << fmt::format(
-        "evcsim: stopped by signal {}: {} running task(s) stopped, {} finished; the rest run with "
-        "`evcsim sweep --resume`\n",
-        stop.raised(), running.size(), done);
+        "evcsim: stopped by signal {}: {} running task(s) stopped, {} finished; the rest run with `{}`\n",
+        stop.raised(), running.size(), done, batch.resume);
     stop.reraise();
   };
   while (!pending.empty() || !running.empty()) {
@@ -141,8 +168,12 @@ std::vector<std::string> run_local(const Experiment& e, const std::vector<size_t
     while (!pending.empty() && static_cast<int>(running.size()) < jobs) {
       size_t i = pending.front();
       pending.pop_front();
-      std::string log = (fs::path(o.out) / "logs" / fmt::format("task-{}.log", i)).string();
-      std::string index = std::to_string(i);
+      const std::string log = batch.log(i);
+      std::error_code ec;
+      fs::create_directories(fs::path(log).parent_path(), ec);
+      std::vector<const char*> argv;
+      for (const std::string& a : batch.commands[i]) argv.push_back(a.c_str());
+      argv.push_back(nullptr);
       pid_t pid = fork();
       if (pid == 0) {
         end_with_parent(parent);
@@ -151,18 +182,15 @@ std::vector<std::string> run_local(const Experiment& e, const std::vector<size_t
         if (null_fd >= 0) dup2(null_fd, STDOUT_FILENO);
         int log_fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (log_fd >= 0) dup2(log_fd, STDERR_FILENO);
-        std::vector<const char*> argv = {o.exe.c_str(), verb.c_str(),     o.experiment.c_str(), index_flag.c_str(),
-                                         index.c_str(), out_flag.c_str(), o.out.c_str(),        quiet.c_str()};
-        if (!o.formats.empty()) argv.insert(argv.end(), {format_flag_name.c_str(), o.formats.c_str()});
-        argv.push_back(nullptr);
-        execv(o.exe.c_str(), const_cast<char* const*>(argv.data()));
+        execv(argv[0], const_cast<char* const*>(argv.data()));
         _exit(127);
       }
       if (pid < 0) throw std::runtime_error("fork failed");
       running.emplace(pid, i);
     }
     if (tty)
-      std::cerr << fmt::format("\r  {}/{} runs done, {} running ", done, tasks.size(), running.size()) << std::flush;
+      std::cerr << fmt::format("\r  {}/{} {} done, {} running ", done, tasks.size(), batch.noun, running.size())
+                << std::flush;
     if (running.empty()) break;
     int status = 0;
     pid_t pid = waitpid(-1, &status, 0);
@@ -171,16 +199,18 @@ std::vector<std::string> run_local(const Experiment& e, const std::vector<size_t
     if (it == running.end()) continue;
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     if (code != 0 && code != 3) {  // 3: an expectation failed; the results are there
-      std::string log = (fs::path(o.out) / "logs" / fmt::format("task-{}.log", it->second)).string();
-      std::string why = first_line(log);
-      failed.push_back(fmt::format("task {} ({}): exit {}{}", it->second, e.task(it->second).dir, code,
-                                   why.empty() ? "" : ": " + why));
+      std::string why = last_line(batch.log(it->second));
+      failed.push_back(fmt::format("{}: exit {}{}", batch.label(it->second), code, why.empty() ? "" : ": " + why));
     }
     running.erase(it);
     ++done;
   }
   if (tty) std::cerr << "\r" << std::string(50, ' ') << "\r" << std::flush;
   return failed;
+}
+
+std::vector<std::string> run_local(const Experiment& e, const std::vector<size_t>& tasks, const BackendOptions& o) {
+  return run_local(sweep_batch(e, o), tasks, o.jobs);
 }
 
 std::string array_ranges(const std::vector<size_t>& v) {
@@ -195,28 +225,35 @@ std::string array_ranges(const std::vector<size_t>& v) {
   return out;
 }
 
-std::string slurm_script(const Experiment& e, const BackendOptions& o) {
+std::string slurm_script(const TaskBatch& batch, const std::vector<std::string>& sbatch_args) {
   std::string s = fmt::format(
       "#!/bin/sh\n"
-      "# evcsim sweep {}: {} tasks ({} design points x {} seeds), written by evcsim sweep --backend slurm.\n"
+      "# {}\n"
       "# Submitted as job arrays: task index = SLURM_ARRAY_TASK_ID + EVCSIM_TASK_OFFSET.\n"
       "#SBATCH --job-name=evcsim-{}\n"
-      "#SBATCH --output={}/logs/slurm-%A_%a.out\n"
+      "#SBATCH --output={}\n"
       "#SBATCH --ntasks=1\n"
       "#SBATCH --cpus-per-task=1\n",
-      e.name(), e.task_count(), e.points().size(), e.seeds().size(), e.name().empty() ? "sweep" : e.name(), o.out);
-  for (const auto& a : o.sbatch_args) s += "#SBATCH " + a + "\n";
+      batch.about, batch.name, batch.slurm_output);
+  for (const auto& a : sbatch_args) s += "#SBATCH " + a + "\n";
   s += "index=$((SLURM_ARRAY_TASK_ID + ${EVCSIM_TASK_OFFSET:-0}))\n";
-  s += fmt::format("exec {} sweep-task {} --index \"$index\" --out {} --quiet{}\n", sh_quote(o.exe),
-                   sh_quote(o.experiment), sh_quote(o.out), format_flag(o));
-  return s;
+  if (!batch.array_command.empty()) return s + batch.array_command + "\n";
+  s += "case \"$index\" in\n";
+  for (size_t i = 0; i < batch.commands.size(); ++i)
+    s += fmt::format("  {}) exec {} ;;\n", i, command_line(batch.commands[i]));
+  return s + "  *) echo \"no task $index\" >&2; exit 2 ;;\nesac\n";
 }
 
-bool run_slurm(const Experiment& e, const std::vector<size_t>& tasks, const BackendOptions& o) {
-  fs::create_directories(fs::path(o.out) / "logs");
-  const std::string script = (fs::path(o.out) / "sweep.sbatch").string();
+std::string slurm_script(const Experiment& e, const BackendOptions& o) {
+  return slurm_script(sweep_batch(e, o), o.sbatch_args);
+}
+
+bool run_slurm(const TaskBatch& batch, const std::vector<size_t>& tasks, const BackendOptions& o) {
+  const std::string& script = batch.script;
+  fs::create_directories(fs::path(script).parent_path());
+  fs::create_directories(fs::path(batch.slurm_output).parent_path());
+  const std::string text = slurm_script(batch, o.sbatch_args);
   {
-    std::string text = slurm_script(e, o);
     std::string tmp = script + ".tmp";
     FILE* f = std::fopen(tmp.c_str(), "w");
     if (!f || std::fwrite(text.data(), 1, text.size(), f) != text.size() || std::fclose(f) != 0)
@@ -236,12 +273,12 @@ bool run_slurm(const Experiment& e, const std::vector<size_t>& tasks, const Back
                                   sh_quote(script)));
   }
   if (o.dry_run) {
-    std::cout << "# " << script << "\n" << slurm_script(e, o) << "\n# submit with:\n";
+    std::cout << "# " << script << "\n" << text << "\n# submit with:\n";
     for (const auto& c : submits) std::cout << c << "\n";
-    std::cout << fmt::format("# then: evcsim merge {}\n", sh_quote(o.out));
+    std::cout << fmt::format("# then: {}\n", batch.then);
     return false;
   }
-  // Stopping the sweep while it follows its jobs cancels them (scancel).
+  // Stopping the batch while it follows its jobs cancels them (scancel).
   ScopedInterrupt stop;
   std::vector<std::string> ids;
   auto cancel = [&] {
@@ -290,9 +327,9 @@ bool run_slurm(const Experiment& e, const std::vector<size_t>& tasks, const Back
       throw std::runtime_error(fmt::format("squeue failed (exit {}): {}", q.status, q.text));
     }
     size_t done = 0;
-    for (size_t i : tasks) done += has_results(e, o.out, i);
-    std::string line = fmt::format("  slurm {}: {}/{} tasks have results, {} running, {} pending", joined, done,
-                                   tasks.size(), running, pending + other);
+    for (size_t i : tasks) done += batch.done(i);
+    std::string line = fmt::format("  slurm {}: {}/{} {} have results, {} running, {} pending", joined, done,
+                                   tasks.size(), batch.noun, running, pending + other);
     if (tty) std::cerr << "\r" << line << "   " << std::flush;
     else if (line != last) std::cerr << line << "\n";
     last = line;
@@ -300,6 +337,16 @@ bool run_slurm(const Experiment& e, const std::vector<size_t>& tasks, const Back
   }
   if (tty) std::cerr << "\n";
   return true;
+}
+
+bool run_slurm(const Experiment& e, const std::vector<size_t>& tasks, const BackendOptions& o) {
+  return run_slurm(sweep_batch(e, o), tasks, o);
+}
+
+std::string manifest(const TaskBatch& batch, const std::vector<size_t>& tasks) {
+  std::string out;
+  for (size_t i : tasks) out += command_line(batch.commands[i]) + "\n";
+  return out;
 }
 
 std::string manifest(const std::vector<size_t>& tasks, const BackendOptions& o) {

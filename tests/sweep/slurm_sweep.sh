@@ -5,7 +5,8 @@
 # the merged results must equal the local backend's, file for file. Then
 # --resume resubmits only the runs whose results are gone.
 # If the daemons cannot start the test fails, saying why, unless
-# EVCSIM_ALLOW_SLURM_SKIP=1 (then it is reported as skipped: exit 77).
+# EVCSIM_ALLOW_SLURM_SKIP=1 (then it is reported as skipped: exit 77;
+# with_private_slurm.sh).
 # usage: slurm_sweep.sh EVCSIM SOURCE_DIR WORK_DIR
 set -eu
 evcsim=$1
@@ -14,20 +15,7 @@ work=$3
 rm -rf "$work"
 mkdir -p "$work"
 exp="$src/tests/sweep/small-experiment.textproto"
-slurm="$src/tests/sweep/private_slurm.sh"
-
-if ! out=$("$slurm" start "$work/slurm" 2>&1); then
-  echo "$out"
-  if [ "${EVCSIM_ALLOW_SLURM_SKIP:-0}" = 1 ]; then
-    echo "SKIPPED: the private Slurm did not start (EVCSIM_ALLOW_SLURM_SKIP=1)"
-    exit 77
-  fi
-  echo "FAIL: the private Slurm did not start (set EVCSIM_ALLOW_SLURM_SKIP=1 to skip this test where Slurm cannot run)"
-  exit 1
-fi
-trap '"$slurm" stop "$work/slurm"' EXIT
-eval "$out"
-echo "private Slurm up: $SLURM_CONF"
+. "$src/tests/sweep/with_private_slurm.sh"
 
 check() {
   if ! "$@"; then

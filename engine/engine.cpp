@@ -68,11 +68,13 @@ class SimGridRun final : public SimServices {
   // over its own Pipe, whose receiver it moves to the destination.
   void start_migration(const MigrationJob& job, MigrationDone done) override {
     ++stats_.migrations;
+    ++in_flight_;
     if (!idle_.empty()) {
       Worker* w = idle_.back();
       idle_.pop_back();
       w->job = job;
       w->done = std::move(done);
+      w->started = stats_.migrations;
       w->has_job = true;
       w->cv->notify_one();
       return;
@@ -82,6 +84,7 @@ class SimGridRun final : public SimServices {
     w->cv = sg4::ConditionVariable::create();
     w->job = job;
     w->done = std::move(done);
+    w->started = stats_.migrations;
     w->has_job = true;
     ++stats_.migration_workers;
     sg4::Actor::create("migration", platform_.hosts[static_cast<size_t>(job.src)],
@@ -123,6 +126,7 @@ class SimGridRun final : public SimServices {
         }
       }
       if (stopping_) break;
+      finish_migrations(lock);
       while (!queue_.empty() && queue_.top().at <= now() && queue_.top().at <= horizon) {
         const uint32_t slot = queue_.top().slot;
         queue_.pop();
@@ -144,8 +148,39 @@ class SimGridRun final : public SimServices {
     sg4::ConditionVariablePtr cv;
     MigrationJob job;
     MigrationDone done;
+    uint64_t started = 0;  // its migration's number, in the order they started
     bool has_job = false;
   };
+  // A migration the network carried to its end, waiting for the world to hear it.
+  struct Finished {
+    uint64_t started;
+    MigrationJob job;
+    MigrationOutcome outcome;
+    MigrationDone done;
+  };
+
+  // The world hears the migrations that ended at this instant in the order
+  // they started, then the instant's timers. SimGrid wakes the workers of
+  // communications that end at one instant in an order that depends on every
+  // other communication in flight, so hearing them as they woke would let
+  // one cluster's history depend on the others' (issue 26: a split run must
+  // equal the whole). The controller lets every worker of this instant run
+  // first (they wait for the lock it gives up while it yields).
+  void finish_migrations(std::unique_lock<sg4::Mutex>& lock) {
+    if (in_flight_ == 0) return;
+    lock.unlock();
+    sg4::this_actor::yield();
+    lock.lock();
+    while (!finished_.empty()) {
+      std::vector<Finished> now;
+      now.swap(finished_);
+      std::sort(now.begin(), now.end(), [](const Finished& a, const Finished& b) { return a.started < b.started; });
+      for (Finished& f : now) {
+        --in_flight_;
+        f.done(f.job, f.outcome);
+      }
+    }
+  }
 
   // A worker: runs its migration (pre-copy rounds on the network, then the
   // outcome under the world's lock), then waits, idle, for the next one.
@@ -153,12 +188,12 @@ class SimGridRun final : public SimServices {
     std::unique_lock<sg4::Mutex> lock(*mutex_, std::defer_lock);
     for (;;) {
       const MigrationJob job = w->job;
-      const MigrationDone done = std::move(w->done);
+      MigrationDone done = std::move(w->done);
       w->has_job = false;
       w->pipe.connect(platform_.hosts[static_cast<size_t>(job.src)], platform_.hosts[static_cast<size_t>(job.dst)]);
       MigrationOutcome out = precopy(w->pipe, job, &stats_.communications);
       lock.lock();
-      done(job, out);
+      finished_.push_back(Finished{w->started, job, out, std::move(done)});
       wake_->notify_all();
       idle_.push_back(w);
       while (!w->has_job && !stopping_) w->cv->wait(lock);
@@ -181,6 +216,8 @@ class SimGridRun final : public SimServices {
   std::vector<uint32_t> free_slots_;
   std::vector<std::unique_ptr<Worker>> workers_;  // the migration pool
   std::vector<Worker*> idle_;
+  std::vector<Finished> finished_;  // migrations ended, not yet heard (finish_migrations)
+  uint64_t in_flight_ = 0;          // migrations started and not yet heard
   uint64_t seq_ = 0;
   bool stopping_ = false;
   std::exception_ptr error_;

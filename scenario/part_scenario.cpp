@@ -21,9 +21,9 @@ ScenarioSpec part_scenario(const ScenarioSpec& spec, const std::vector<int>& clu
   auto vm_in = [&](int vm) { return part.cluster_active(spec.vms[static_cast<size_t>(vm)].cluster); };
   for (size_t h = 0; h < spec.hosts.size(); ++h)
     if (!host_in(static_cast<int>(h))) part.host_present_at_start[h] = false;
-  // The other clusters' VMs wait as slots no arrival fills.
+  // The other clusters' VMs wait, off, as slots no arrival fills.
   for (VmSpec& v : part.vms)
-    if (!part.cluster_active(v.cluster)) v.arrival_slot = true;
+    if (!part.cluster_active(v.cluster)) v.arrival_slot = v.start_powered_off = true;
   for (ArrivalSpec& a : part.arrivals)
     if (a.end_vm > a.first_vm && !vm_in(a.first_vm)) a.per_day = 0;
   for (OperationSpec& op : part.operations) {

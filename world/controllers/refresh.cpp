@@ -49,6 +49,7 @@ void RefreshController::start() {
 
 void RefreshController::daily() {
   for (size_t c = 0; c < clusters_.size(); ++c) {
+    if (!spec_.cluster_active(static_cast<int>(c))) continue;  // another part's (a split run)
     retire_due(static_cast<int>(c));
     if (!spec_.refresh.planned) procure(static_cast<int>(c));  // a plan's purchases are its operations
   }

@@ -230,9 +230,14 @@ class SimGridRun final : public SimServices {
 
 }  // namespace
 
-RunStats run_simulation(const ScenarioSpec& spec, const std::vector<Listener*>& listeners, const Catalog& catalog) {
-  SimGridRun run(spec, catalog, listeners);
+RunStats run_simulation_ordered_by(const ScenarioSpec& spec, CanonicalOrder& order, const Catalog& catalog) {
+  SimGridRun run(spec, catalog, {&order});
   return run.run();
+}
+
+RunStats run_simulation(const ScenarioSpec& spec, const std::vector<Listener*>& listeners, const Catalog& catalog) {
+  CanonicalOrder order(spec, catalog, listeners);
+  return run_simulation_ordered_by(spec, order, catalog);
 }
 
 }  // namespace evcsim

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "scenario/scenario.hpp"
+#include "world/event_order.hpp"
 #include "world/events.hpp"
 #include "world/run_stats.hpp"
 
@@ -19,7 +20,12 @@ namespace evcsim {
 // Throws std::logic_error when an invariant breaks; errors inside actors are
 // carried out and rethrown here.
 // `catalog`: what the scenario was resolved against (markets and baselines come from it).
+// The listeners hear the run in the canonical order, with Snapshots
+// (world/event_order.hpp).
 RunStats run_simulation(const ScenarioSpec& spec, const std::vector<Listener*>& listeners,
                         const Catalog& catalog = Catalog::builtin());
+// The same, the world's events as they happen: `order` is what orders them
+// (a part of a split run records the clusters' samples through it).
+RunStats run_simulation_ordered_by(const ScenarioSpec& spec, CanonicalOrder& order, const Catalog& catalog);
 
 }  // namespace evcsim

@@ -23,7 +23,6 @@
 #include "reports/workbook.hpp"
 #include "session/output_formats.hpp"
 #include "session/run_outputs.hpp"
-#include "world/event_order.hpp"
 
 namespace evcsim {
 
@@ -154,9 +153,7 @@ namespace {
 
 int run_and_write(const ScenarioSpec& spec, const Catalog& cat, const RunRequest& req, std::optional<RunFolder>& dir) {
   RunOutputs outputs(spec, req, dir);
-  // What the listeners hear, in the canonical order (world/event_order.hpp).
-  CanonicalOrder order(spec, cat, outputs.listeners());
-  return outputs.finish(run_simulation(spec, {&order}, cat));
+  return outputs.finish(run_simulation(spec, outputs.listeners(), cat));
 }
 
 }  // namespace

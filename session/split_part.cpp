@@ -344,7 +344,7 @@ void run_part(const ScenarioSpec& spec, const Catalog& catalog, const std::vecto
     PartRecorder recorder(part, out, tmp);
     CanonicalOrder order(part, catalog, {&recorder}, CanonicalOrder::Samples::forward);
     recorder.set_order(&order);
-    recorder.finish(run_simulation(part, {&order}, catalog));
+    recorder.finish(run_simulation_ordered_by(part, order, catalog));
     out.close();
     if (!out) throw InputError(fmt::format("cannot write the part file: {}", io_error_text(errno)), tmp);
   } catch (...) {

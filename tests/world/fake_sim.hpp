@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <queue>
 #include <vector>
 
@@ -56,10 +57,20 @@ class FakeSim final : public SimServices {
   std::priority_queue<Pending, std::vector<Pending>, std::greater<>> queue_;
 };
 
-// Keeps every event of a run, by type.
+// Keeps every event of a run, by type, as the world emits them (not in
+// world/event_order.hpp's order: a test sees an instant's events as soon as
+// they happen), with a Snapshot assembled from each sampling's clusters.
 class Recorder final : public Listener {
  public:
+  explicit Recorder(const ScenarioSpec& spec)
+      : clusters_(spec.clusters.size()), policy_(make_masking_policy(spec.policy)), assembler_(spec, *policy_) {}
   void on_event(const Event& e) override { events.push_back(e); }
+  void on_sample(const ClusterSample& s) override {
+    samples_.push_back(s);
+    if (samples_.size() < clusters_) return;  // the sampler emits every cluster's at once
+    events.push_back(assembler_.assemble(samples_));
+    samples_.clear();
+  }
   template <class T>
   std::vector<T> all() const {
     std::vector<T> out;
@@ -68,6 +79,12 @@ class Recorder final : public Listener {
     return out;
   }
   std::vector<Event> events;
+
+ private:
+  size_t clusters_;
+  std::unique_ptr<MaskingPolicy> policy_;
+  SnapshotAssembler assembler_;
+  std::vector<ClusterSample> samples_;
 };
 
 // A scenario from text, a world on a FakeSim, and what it emitted.
@@ -75,6 +92,7 @@ struct FakeRun {
   explicit FakeRun(const std::string& text, double migration_s = 10)
       : spec(parse_scenario(text, "test.textproto", Catalog::builtin())),
         sim(migration_s),
+        rec(spec),
         world(spec, Catalog::builtin(), sim, {&rec}) {
     world.start();
   }

@@ -33,7 +33,8 @@ class SimGridRun final : public SimServices {
         argv_(make_argv(args_)),
         argc_(static_cast<int>(args_.size())),
         engine_(&argc_, argv_.data()),
-        world_(spec, catalog, *this, listeners) {
+        world_(spec, catalog, *this, listeners),
+        idle_(spec.clusters.size()) {
     platform_ = build_platform(spec_);
     mutex_ = sg4::Mutex::create();
     wake_ = sg4::ConditionVariable::create();
@@ -69,9 +70,10 @@ class SimGridRun final : public SimServices {
   void start_migration(const MigrationJob& job, MigrationDone done) override {
     ++stats_.migrations;
     ++in_flight_;
-    if (!idle_.empty()) {
-      Worker* w = idle_.back();
-      idle_.pop_back();
+    std::vector<Worker*>& idle = idle_[static_cast<size_t>(spec_.hosts[static_cast<size_t>(job.src)].cluster)];
+    if (!idle.empty()) {
+      Worker* w = idle.back();
+      idle.pop_back();
       w->job = job;
       w->done = std::move(done);
       w->started = stats_.migrations;
@@ -195,7 +197,7 @@ class SimGridRun final : public SimServices {
       lock.lock();
       finished_.push_back(Finished{w->started, job, out, std::move(done)});
       wake_->notify_all();
-      idle_.push_back(w);
+      idle_[static_cast<size_t>(spec_.hosts[static_cast<size_t>(job.src)].cluster)].push_back(w);
       while (!w->has_job && !stopping_) w->cv->wait(lock);
       lock.unlock();
       if (stopping_) return;
@@ -215,7 +217,9 @@ class SimGridRun final : public SimServices {
   std::vector<Callback> callbacks_;  // by slot
   std::vector<uint32_t> free_slots_;
   std::vector<std::unique_ptr<Worker>> workers_;  // the migration pool
-  std::vector<Worker*> idle_;
+  // Idle workers by the cluster they last worked in: a worker stays with one
+  // cluster, so which worker carries a migration never depends on other clusters.
+  std::vector<std::vector<Worker*>> idle_;
   std::vector<Finished> finished_;  // migrations ended, not yet heard (finish_migrations)
   uint64_t in_flight_ = 0;          // migrations started and not yet heard
   uint64_t seq_ = 0;

@@ -32,7 +32,8 @@ Migrations::Migrations(Env& env, Inventory& inv, GuestModel& guests, const Maski
                                                      : 4),
       active_(env.spec.hosts.size(), 0),
       queued_at_(env.spec.hosts.size()),
-      queued_vm_(env.spec.vms.size(), Key{-1, 0}) {}
+      queued_vm_(env.spec.vms.size(), Key{-1, 0}),
+      suspects_(env.spec.clusters.size()) {}
 
 Verdict Migrations::admit(int vm, int dst) const {
   const int src = inv_.vms[vm].host;
@@ -58,15 +59,22 @@ void Migrations::start_live(int vm, int dst, const Verdict& admission, Priority 
   queued_at_[src].push_back(key);
   queued_at_[dst].push_back(key);
   queued_vm_[vm] = key;
-  suspects_.push_back(key);  // as if its VM had changed: the next look decides
+  suspect(key);  // as if its VM had changed: the next look decides
+}
+
+// Suspects wait in their cluster's list, looked at when a migration of that
+// cluster ends: a move of one cluster is never aborted because another
+// cluster's migration ended (issue 26: clusters' histories stay apart).
+void Migrations::suspect(const Key& key) {
+  suspects_[static_cast<size_t>(spec_.hosts[static_cast<size_t>(queue_.at(key).src)].cluster)].push_back(key);
 }
 
 void Migrations::vm_changed(int vm) {
-  if (queued_vm_[vm].first >= 0) suspects_.push_back(queued_vm_[vm]);
+  if (queued_vm_[vm].first >= 0) suspect(queued_vm_[vm]);
 }
 
 void Migrations::host_failed(int host) {
-  for (const Key& k : queued_at_[host]) suspects_.push_back(k);
+  for (const Key& k : queued_at_[host]) suspect(k);
 }
 
 void Migrations::dequeue(const Key& key) {
@@ -95,9 +103,13 @@ void Migrations::transfer(int vm, int src, int dst, double waited_s) {
 // aborted. The same as going through the whole queue: only moves from or to
 // those hosts can have a slot now, only suspects can have died.
 void Migrations::start_queued(int src, int dst) {
-  std::vector<Key> look = std::move(suspects_);
-  suspects_.clear();
-  for (int h : {src, dst}) look.insert(look.end(), queued_at_[h].begin(), queued_at_[h].end());
+  std::vector<Key> look;
+  for (int h : {src, dst}) {
+    std::vector<Key>& suspects = suspects_[static_cast<size_t>(spec_.hosts[static_cast<size_t>(h)].cluster)];
+    look.insert(look.end(), suspects.begin(), suspects.end());
+    suspects.clear();
+    look.insert(look.end(), queued_at_[h].begin(), queued_at_[h].end());
+  }
   std::sort(look.begin(), look.end());
   look.erase(std::unique(look.begin(), look.end()), look.end());
   std::vector<Queued> dead;

@@ -55,6 +55,7 @@ class Migrations {
   bool has_slot(int src, int dst) const;
   void transfer(int vm, int src, int dst, double waited_s);
   void start_queued(int src, int dst);
+  void suspect(const Key& key);
   void dequeue(const Key& key);
   void live_done(const MigrationJob& job, const MigrationOutcome& out);
   void finish(const MigrationJob& job, const MigrationOutcome& out, bool ran);
@@ -79,7 +80,7 @@ class Migrations {
   std::map<Key, Queued> queue_;
   std::vector<std::vector<Key>> queued_at_;  // per host: the queued moves from or to it
   std::vector<Key> queued_vm_;               // per VM: its queued move (priority -1: none)
-  std::vector<Key> suspects_;                // queued moves whose VM or destination changed
+  std::vector<std::vector<Key>> suspects_;   // per cluster: queued moves whose VM or destination changed
   uint64_t arrivals_ = 0;
 };
 

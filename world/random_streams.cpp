@@ -23,16 +23,13 @@ std::vector<Rng> cluster_streams(const ScenarioSpec& spec, std::string_view kind
 
 GroupStreams::GroupStreams(const ScenarioSpec& spec, std::string_view kind) {
   std::unordered_map<std::string, int> index;
-  group_of_.reserve(spec.vms.size());
   for (size_t vm = 0; vm < spec.vms.size(); ++vm) {
     const std::string& group = spec.vms[vm].group;
-    if (vm > 0 && spec.vms[vm - 1].group == group) {  // a group's VMs are listed together
-      group_of_.push_back(group_of_.back());
-      continue;
-    }
+    if (vm > 0 && spec.vms[vm - 1].group == group) continue;  // the same run
     auto [it, added] = index.try_emplace(group, static_cast<int>(streams_.size()));
     if (added) streams_.push_back(named_stream(spec.seed, kind, group));
-    group_of_.push_back(it->second);
+    run_first_vm_.push_back(static_cast<int>(vm));
+    run_group_.push_back(it->second);
   }
 }
 

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/world/fake_sim.hpp"
+#include "world/random_streams.hpp"
 
 namespace evcsim {
 namespace {
@@ -50,6 +51,24 @@ vm { name: "v" count: 0 cluster: "c" arrivals_per_day: 3 lifetime_days: 5 max_co
   EXPECT_EQ(f1, f2);
   // Departures are drawn at arrival; a VM migrating at its departure time stays.
   EXPECT_GT(d1.size(), 10u);
+}
+
+// A VM's stream is its group's, named after the group: found by the runs of
+// indices a group's VMs take, even when a group's VMs are not listed together.
+TEST(RandomStreams, AVmDrawsFromItsGroupsStreamNamedAfterTheGroup) {
+  ScenarioSpec spec;
+  spec.seed = 42;
+  for (const char* group : {"web", "web", "db", "web"}) {
+    VmSpec vm;
+    vm.group = group;
+    spec.vms.push_back(vm);
+  }
+  GroupStreams streams(spec, "workload");
+  Rng web(42, "workload/web"), db(42, "workload/db");
+  EXPECT_EQ(streams.of_vm(0).next(), web.next());
+  EXPECT_EQ(streams.of_vm(3).next(), web.next());
+  EXPECT_EQ(streams.of_vm(1).next(), web.next());
+  EXPECT_EQ(streams.of_vm(2).next(), db.next());
 }
 
 // What happened to cluster "a" and its group "web", by name (indices move

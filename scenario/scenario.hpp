@@ -203,9 +203,9 @@ struct OperationSpec {
   std::string update_name;           // update_hosts: its name, what it adds and removes
   FeatureSet add, remove;
   double patch_s = 1800;
-  int guest_os = -1;  // upgrade_os: the target (catalog/guest_os.hpp's index)
-  int line = 0;       // in the scenario file, for reports
-  std::string text;   // "migrate web-1 to e5310-1"
+  int guest_os = -1;    // upgrade_os: the target (catalog/guest_os.hpp's index)
+  int line = 0;         // in the scenario file, for reports
+  std::string text;     // "migrate web-1 to e5310-1"
   bool in_part = true;  // a part of a split run: false when its targets are all in other parts
 };
 

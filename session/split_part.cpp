@@ -189,7 +189,7 @@ class PartFile {
     try {
       return f(reader_);
     } catch (const InputError& e) {
-      throw InputError(fmt::format("{} (at byte {})", e.message(), reader_.position()), path_);
+      throw InputError(e.message(), path_);
     }
   }
 
@@ -374,8 +374,10 @@ int merge_parts(const ScenarioSpec& spec, const Catalog& catalog, const std::vec
       const std::string name = r.str();
       const uint64_t seed = r.u64(), clusters = r.u64();
       if (their_print != print || seed != spec.seed || clusters != spec.clusters.size())
-        r.fail(fmt::format("a part of another run (scenario {}, seed {}), not of {} with seed {} as it is now", name,
-                           seed, spec.name, spec.seed));
+        throw InputError(
+            fmt::format("a part of another run (scenario {}, seed {}), not of {} with seed {} as it is now "
+                        "(the scenario file, the seed or the policy changed since it ran)",
+                        name, seed, spec.name, spec.seed));
       const uint64_t n = r.u64();
       for (uint64_t k = 0; k < n; ++k) {
         const int c = r.i32();

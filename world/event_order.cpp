@@ -11,7 +11,9 @@ CanonicalOrder::CanonicalOrder(const ScenarioSpec& spec, const Catalog& catalog,
                                Samples samples)
     : spec_(spec),
       catalog_(catalog),
-      listeners_(std::move(listeners)), samples_mode_(samples), policy_(make_masking_policy(spec.policy)) {
+      listeners_(std::move(listeners)),
+      samples_mode_(samples),
+      policy_(make_masking_policy(spec.policy)) {
   assembler_ = std::make_unique<SnapshotAssembler>(spec_, *policy_);
   vm_cluster_.reserve(spec.vms.size());
   for (const VmSpec& v : spec.vms) vm_cluster_.push_back(v.cluster);
@@ -61,8 +63,8 @@ void CanonicalOrder::on_event(const Event& e) {
   const double t = event_time(e);
   if (t != now_) {
     if (t < now_)
-      throw std::logic_error(fmt::format("an event of {} s came after one of {} s: events must come in time order", t,
-                                         now_));
+      throw std::logic_error(
+          fmt::format("an event of {} s came after one of {} s: events must come in time order", t, now_));
     flush();
     now_ = t;
   }
@@ -94,14 +96,15 @@ void CanonicalOrder::flush() {
   }
   events_.clear();
   if (samples_.empty()) return;
-  std::stable_sort(samples_.begin(), samples_.end(), [](const auto& a, const auto& b) { return a.cluster < b.cluster; });
+  std::stable_sort(samples_.begin(), samples_.end(),
+                   [](const auto& a, const auto& b) { return a.cluster < b.cluster; });
   if (samples_mode_ == Samples::forward) {
     for (const ClusterSample& s : samples_)
       for (Listener* l : listeners_) l->on_sample(s);
   } else {
     if (samples_.size() != spec_.clusters.size())
-      throw std::logic_error(fmt::format("{} cluster samples at {} s for {} clusters", samples_.size(), now_,
-                                         spec_.clusters.size()));
+      throw std::logic_error(
+          fmt::format("{} cluster samples at {} s for {} clusters", samples_.size(), now_, spec_.clusters.size()));
     const Event snap = assembler_->assemble(samples_);
     for (Listener* l : listeners_) l->on_event(snap);
   }

@@ -469,17 +469,17 @@ struct ClusterSample {
   };
   double t = 0;
   int cluster = 0;
-  bool graph = false;  // a graph time: the Snapshot keeps the graph
-  int vms_on = 0, vms_off = 0;  // the VMs whose cluster this is
+  bool graph = false;                               // a graph time: the Snapshot keeps the graph
+  int vms_on = 0, vms_off = 0;                      // the VMs whose cluster this is
   std::vector<int> feature_counts, feature_in_use;  // per notable feature (notable_features()' order)
   std::map<std::string, int> vms_by_level, hosts_by_generation;
-  std::string baseline;   // kNoEvcLabel without EVC
+  std::string baseline;  // kNoEvcLabel without EVC
   int baseline_features = 0;
-  double demand = 0;            // the cluster's host slots' CPU demand, before growth
+  double demand = 0;  // the cluster's host slots' CPU demand, before growth
   double configured_mib = 0, ram_mib = 0, memory_overcommit_max = 0;  // hosts in service
   double load_sum = 0, load_sum2 = 0;  // host load and its square, over the present hosts
   int present = 0;
-  double imbalance_left = 0;  // DRS's: what compatibility left unfixed
+  double imbalance_left = 0;             // DRS's: what compatibility left unfixed
   std::vector<HostClassSample> classes;  // in the order the cluster's hosts list them
 };
 

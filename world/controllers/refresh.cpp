@@ -240,8 +240,8 @@ void RefreshController::buy_hosts(int cluster, int count, PurchaseReason why) {
     hr.capacity = bought_capacity(*model);
     hr.ram_mib = bought_ram_mib(*model);
     inv_.touch(bay);
-    bought(bay);                                                // a new machine: its own failures
-    hosts_[bay] = HostBook{0, false, true, 0};                  // the listed date was for the old machine
+    bought(bay);                                // a new machine: its own failures
+    hosts_[bay] = HostBook{0, false, true, 0};  // the listed date was for the old machine
     env_.emit(HostBought{env_.now(), bay, cluster, model->name, why, new_host_name(cluster)});  // a new name
     inv_.join_host(bay, cluster);
   }

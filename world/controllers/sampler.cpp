@@ -9,11 +9,7 @@ namespace evcsim {
 
 Sampler::Sampler(Env& env, const Inventory& inv, std::function<double(int)> imbalance_left,
                  std::function<FeatureSet(int)> in_use)
-    : env_(env),
-      spec_(env.spec),
-      inv_(inv),
-      imbalance_left_(std::move(imbalance_left)),
-      in_use_(std::move(in_use)) {
+    : env_(env), spec_(env.spec), inv_(inv), imbalance_left_(std::move(imbalance_left)), in_use_(std::move(in_use)) {
   for (const Baseline& b : env.catalog.baselines())
     if (b.kind == BaselineKind::level) levels_.push_back(&b);
 }
@@ -69,8 +65,8 @@ void Sampler::sample(bool with_graph) {
     if (!hr.present || hr.ram_mib <= 0) continue;
     s.configured_mib += static_cast<double>(hr.ram_configured_mib);
     s.ram_mib += static_cast<double>(hr.ram_mib);
-    s.memory_overcommit_max = std::max(s.memory_overcommit_max,
-                                       static_cast<double>(hr.ram_configured_mib) / static_cast<double>(hr.ram_mib));
+    s.memory_overcommit_max =
+        std::max(s.memory_overcommit_max, static_cast<double>(hr.ram_configured_mib) / static_cast<double>(hr.ram_mib));
   }
   const double factor = inv_.demand_factor();
   for (size_t c = 0; c < clusters; ++c) {

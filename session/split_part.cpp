@@ -48,19 +48,6 @@ uint64_t fingerprint(const ScenarioSpec& spec) {
   return h;
 }
 
-void put(BinaryWriter& w, const FeatureSet& f) {
-  for (uint64_t word : f.words()) w.u64(word);
-}
-FeatureSet get_features(BinaryReader& r) {
-  FeatureSet f;
-  for (size_t i = 0; i < FeatureSet::kWords; ++i) {
-    const uint64_t word = r.u64();
-    for (size_t b = 0; b < 64; ++b)
-      if (word >> b & 1) f.set(static_cast<FeatureId>(i * 64 + b));
-  }
-  return f;
-}
-
 // Records what the part's listeners would hear, in canonical order, leaving
 // out what concerns the clusters of other parts. Host CPUs and baselines of
 // the samples are written once each and referred to by number.
@@ -104,7 +91,7 @@ class PartRecorder final : public Listener {
     for (size_t i = 0; i < s.classes.size(); ++i) {
       w_.u64(ids[i].first);
       w_.u64(ids[i].second);
-      put(w_, s.classes[i].lcd);
+      write_features(w_, s.classes[i].lcd);
       w_.i64(s.classes[i].hosts);
     }
     drain(false);
@@ -123,7 +110,7 @@ class PartRecorder final : public Listener {
       w_.u64(static_cast<uint64_t>(Tag::cpu));
       w_.str(cpu->name);
       w_.str(cpu->state);
-      for (const FeatureSet* f : {&cpu->features, &cpu->compared, &cpu->turned_off}) put(w_, *f);
+      for (const FeatureSet* f : {&cpu->features, &cpu->compared, &cpu->turned_off}) write_features(w_, *f);
     }
     return it->second.first;
   }
@@ -133,7 +120,7 @@ class PartRecorder final : public Listener {
     for (const std::string* s : {&b->name, &b->vendor, &b->label, &b->extends, &b->vcenter, &b->vcenter_source})
       key.str(*s);
     key.u64(static_cast<uint64_t>(b->kind));
-    put(key, b->features);
+    write_features(key, b->features);
     key.u64(b->check_cpus.size());
     for (const auto& c : b->check_cpus) key.str(c);
     auto [it, added] = baselines_.emplace(key.bytes(), baselines_.size() + 1);
@@ -215,7 +202,7 @@ struct PartStream {
 
 std::shared_ptr<const CpuModel> rebuild_cpu(const ScenarioSpec& spec, const Catalog& cat, BinaryReader& r) {
   std::string name = r.str(), state = r.str();
-  FeatureSet features = get_features(r), compared = get_features(r), turned_off = get_features(r);
+  FeatureSet features = read_features(r), compared = read_features(r), turned_off = read_features(r);
   // The part as the scenario lists it (a host of that part in the same
   // state first), else the catalog's; then what updates changed.
   const CpuModel* base = nullptr;
@@ -241,7 +228,7 @@ std::shared_ptr<const Baseline> rebuild_baseline(BinaryReader& outer) {
   auto b = std::make_shared<Baseline>();
   for (std::string* s : {&b->name, &b->vendor, &b->label, &b->extends, &b->vcenter, &b->vcenter_source}) *s = r.str();
   b->kind = static_cast<BaselineKind>(r.u64());
-  b->features = get_features(r);
+  b->features = read_features(r);
   const uint64_t n = r.u64();
   for (uint64_t i = 0; i < n; ++i) b->check_cpus.push_back(r.str());
   return b;
@@ -277,7 +264,7 @@ ClusterSample read_sample(PartStream& p, BinaryReader& r) {
     if (!p.cpus.count(cpu) || (baseline && !p.baselines.count(baseline))) r.fail("a sample names an unknown CPU");
     k.cpu = p.cpus[cpu];
     if (baseline) k.baseline = p.baselines[baseline];
-    k.lcd = get_features(r);
+    k.lcd = read_features(r);
     k.hosts = r.i32();
     s.classes.push_back(std::move(k));
   }

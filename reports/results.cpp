@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <set>
 
 #include <fmt/format.h>
 
@@ -274,14 +273,28 @@ void ResultsCollector::on_event(const Event& ev) {
               n->set_hosts(static_cast<uint32_t>(hc.hosts));
               n->set_domain(static_cast<uint32_t>(e.graph->domain[i]));
             }
-            std::set<std::pair<int, int>> edges(e.graph->edges.begin(), e.graph->edges.end());
+            // A fleet of thousands of clusters has thousands of classes and
+            // millions of edges: the reverse edge is looked up by binary
+            // search in the (i, j)-ordered list the graph is built in, and
+            // what escapes is named once per pair of CPU models, not per edge.
+            std::vector<std::pair<int, int>> sorted;
+            const std::vector<std::pair<int, int>>* edges = &e.graph->edges;
+            if (!std::is_sorted(edges->begin(), edges->end())) {
+              sorted = *edges;
+              std::sort(sorted.begin(), sorted.end());
+              edges = &sorted;
+            }
+            std::map<std::pair<const CpuModel*, const CpuModel*>, std::vector<std::string>> escapes;
             for (const auto& [a, b] : e.graph->edges) {
               auto* ed = g->add_edges();
               ed->set_from(static_cast<uint32_t>(a));
               ed->set_to(static_cast<uint32_t>(b));
-              const FeatureSet escapes = e.graph->classes[a].cpu->migratable() - e.graph->classes[b].cpu->migratable();
-              for (auto& n : feature_names(escapes)) ed->add_escapes(n);
-              ed->set_one_way(!edges.count({b, a}));
+              const CpuModel* from = e.graph->classes[a].cpu;
+              const CpuModel* to = e.graph->classes[b].cpu;
+              auto [it, fresh] = escapes.try_emplace({from, to});
+              if (fresh) it->second = feature_names(from->migratable() - to->migratable());
+              for (const auto& n : it->second) ed->add_escapes(n);
+              ed->set_one_way(!std::binary_search(edges->begin(), edges->end(), std::make_pair(b, a)));
             }
           }
           snapshot_times_.push_back(e.t);

@@ -6,9 +6,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "catalog/catalog.hpp"
 #include "cpu/feature_registry.hpp"
@@ -155,6 +157,37 @@ TEST(Results, DotGraphsAtTheChosenTimesWithClustersAsSubgraphs) {
   EXPECT_NE(g.find("crash risk: the head lacks features the tail has"), std::string::npos);
   EXPECT_NE(g.find("style=dashed]"), std::string::npos) << g;
   EXPECT_NE(g.find("block risk: one way"), std::string::npos) << g;
+}
+
+// A graph's edges in any order (the collector looks the reverse edge up by
+// binary search, sorting a copy when the list is not in (from, to) order):
+// an edge without its reverse is one way, and names what the move loses.
+TEST(Results, GraphEdgesInAnyOrderAreOneWayExactlyWithoutTheirReverse) {
+  ScenarioSpec spec = parse_scenario(kScenario, "formats.textproto", Catalog::builtin());
+  RunSummary summary(spec);
+  ResultsCollector results(spec, summary);
+  const CpuModel* penryn = Catalog::builtin().find_cpu("E5420");
+  const CpuModel* merom = Catalog::builtin().find_cpu("E5310");
+  ASSERT_TRUE(penryn && merom);
+  auto graph = std::make_shared<CompatibilityGraph>();
+  graph->classes = {HostClass{0, penryn, nullptr, {}, 1}, HostClass{0, merom, nullptr, {}, 1},
+                    HostClass{1, merom, nullptr, {}, 1}};
+  graph->edges = {{2, 0}, {0, 1}, {1, 0}};  // not in (from, to) order
+  graph->domain = {0, 0, 1};
+  graph->domains = 2;
+  graph->domain_hosts = {2, 1};
+  Snapshot snap{};
+  snap.graph = graph;
+  results.on_event(snap);
+  ASSERT_EQ(results.results().graphs_size(), 1);
+  const auto& g = results.results().graphs(0);
+  ASSERT_EQ(g.edges_size(), 3);
+  EXPECT_TRUE(g.edges(0).one_way()) << "2 -> 0 has no 0 -> 2";
+  EXPECT_FALSE(g.edges(1).one_way());
+  EXPECT_FALSE(g.edges(2).one_way());
+  const std::vector<std::string> lost(g.edges(1).escapes().begin(), g.edges(1).escapes().end());
+  EXPECT_NE(std::find(lost.begin(), lost.end(), "sse4_1"), lost.end()) << "Penryn to Merom loses SSE4.1";
+  EXPECT_EQ(g.edges(0).escapes_size(), 0) << "Merom to Penryn loses nothing";
 }
 
 // Host classes are (cluster, CPU model), not the CPU objects hosts hold: two

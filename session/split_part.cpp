@@ -28,7 +28,7 @@ namespace {
 
 // A part file: the magic line, a header, then records, each a tag and its
 // fields (events/event_codec.hpp's primitives), ending with the run's stats.
-constexpr std::string_view kMagic = "evcsim-part 1\n";
+constexpr std::string_view kMagic = "evcsim-part 2\n";
 enum class Tag : uint64_t { event = 1, sample = 2, cpu = 4, baseline = 5, end = 9 };
 
 // What ties a part to its scenario: the scenario file's text, the seed and
@@ -356,7 +356,8 @@ int merge_parts(const ScenarioSpec& spec, const Catalog& catalog, const std::vec
     PartStream& p = parts[i];
     p.file = std::make_unique<PartFile>(part_files[i]);
     p.file->read([&](BinaryReader& r) {
-      if (r.remaining() < kMagic.size() || r.raw(kMagic.size()) != kMagic) r.fail("not an evcsim part file");
+      if (r.remaining() < kMagic.size() || r.raw(kMagic.size()) != kMagic)
+        r.fail("not a part file of this evcsim (run its part again)");
       const uint64_t their_print = r.u64();
       const std::string name = r.str();
       const uint64_t seed = r.u64(), clusters = r.u64();

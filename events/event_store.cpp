@@ -185,7 +185,7 @@ EventStore::EventStore(const ScenarioSpec& spec, const std::string& path, EventD
     }
   };
   // A new file renamed into place when complete: no journal needed.
-  exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-65536");
+  exec("PRAGMA page_size=65536; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-65536");
   exec(
       "CREATE TABLE run (scenario TEXT, seed INTEGER, start_date TEXT, horizon_s REAL, detail TEXT, "
       "events INTEGER, end_s REAL, calendar INTEGER)");

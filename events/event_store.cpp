@@ -155,9 +155,17 @@ struct EventStore::Writer {
   std::deque<Batch> pending;
   bool closing = false;
   std::atomic<bool> failed{false};
-  std::thread thread;
+  std::thread thread;                // turns events into records (to_record)
   ScenarioSpec spec;                 // the writer thread's
   std::vector<Bought> batch_bought;  // the run thread's, beside batch_
+  // The records, waiting for the SQLite thread: two stages, so the records
+  // are built while the rows go in (after a split run's parts, the merge's
+  // store was its slowest part: docs/performance.md).
+  std::mutex rows_mu;
+  std::condition_variable rows_changed;
+  std::deque<std::vector<report::EventRecord>> rows;
+  bool rows_closing = false;
+  std::thread sqlite;
 };
 
 struct EventStore::Table {
@@ -185,7 +193,9 @@ EventStore::EventStore(const ScenarioSpec& spec, const std::string& path, EventD
     }
   };
   // A new file renamed into place when complete: no journal needed.
-  exec("PRAGMA page_size=65536; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-65536");
+  exec(
+      "PRAGMA page_size=65536; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE; PRAGMA "
+      "cache_size=-65536");
   exec(
       "CREATE TABLE run (scenario TEXT, seed INTEGER, start_date TEXT, horizon_s REAL, detail TEXT, "
       "events INTEGER, end_s REAL, calendar INTEGER)");
@@ -211,25 +221,58 @@ EventStore::EventStore(const ScenarioSpec& spec, const std::string& path, EventD
   writer_ = std::make_unique<Writer>(spec_);
   writer_->thread = std::thread([this] {
     Writer& w = *writer_;
+    auto close_rows = [&] {
+      {
+        std::lock_guard<std::mutex> lock(w.rows_mu);
+        w.rows_closing = true;
+      }
+      w.rows_changed.notify_all();
+    };
     for (;;) {
       Writer::Batch batch;
       {
         std::unique_lock<std::mutex> lock(w.mu);
         w.changed.wait(lock, [&] { return w.closing || !w.pending.empty(); });
-        if (w.pending.empty()) return;  // closing, and everything written
+        if (w.pending.empty()) return close_rows();  // closing, and everything handed on
         batch = std::move(w.pending.front());
         w.pending.pop_front();
       }
       w.changed.notify_all();  // room for the run's next batch
+      std::vector<report::EventRecord> records;
+      records.reserve(batch.events.size());
       size_t bought = 0;
       for (const Event& e : batch.events) {
-        if (!error_.empty()) break;
+        if (w.failed) break;
         if (const auto* b = std::get_if<HostBought>(&e)) {
           Writer::Bought& n = batch.bought[bought++];
           w.spec.name_bought_host(b->host, std::move(n.name), std::move(n.part));
           if (!recorded(e, detail_)) continue;  // handed over for its name only
         }
-        write(to_record(e, w.spec));
+        records.push_back(to_record(e, w.spec));
+      }
+      {
+        std::unique_lock<std::mutex> lock(w.rows_mu);
+        w.rows_changed.wait(lock, [&] { return w.rows.size() < kMaxPending; });
+        w.rows.push_back(std::move(records));
+      }
+      w.rows_changed.notify_all();
+    }
+  });
+  writer_->sqlite = std::thread([this] {
+    Writer& w = *writer_;
+    for (;;) {
+      std::vector<report::EventRecord> records;
+      {
+        std::unique_lock<std::mutex> lock(w.rows_mu);
+        w.rows_changed.wait(lock, [&] { return w.rows_closing || !w.rows.empty(); });
+        if (w.rows.empty()) return;  // closing, and everything written
+        records = std::move(w.rows.front());
+        w.rows.pop_front();
+      }
+      w.rows_changed.notify_all();  // room for the next records
+      for (const report::EventRecord& r : records) {
+        if (!error_.empty()) break;
+        write(r);
       }
       if (!error_.empty()) w.failed = true;
     }
@@ -283,7 +326,13 @@ void EventStore::stop_writer(bool write_rest) {
     if (!write_rest) writer_->pending.clear();
   }
   writer_->changed.notify_all();
-  writer_->thread.join();
+  if (!write_rest) {
+    std::lock_guard<std::mutex> lock(writer_->rows_mu);
+    writer_->rows.clear();
+  }
+  writer_->rows_changed.notify_all();
+  writer_->thread.join();  // hands on what it holds, then closes the rows
+  writer_->sqlite.join();
 }
 
 void EventStore::on_end(double t) { end_t_ = t; }

@@ -38,10 +38,10 @@ TEST(CanonicalOrder, AnInstantsEventsComeByClusterInTheOrderEachHappenedThenTheS
   const ScenarioSpec spec = parse_scenario(kTwoClusters, "t.textproto", cat);
   Heard heard;
   CanonicalOrder order(spec, cat, {&heard});
-  order.on_event(VmPoweredOn{5, 1, 2, {}, true});       // vb, cluster b
-  order.on_event(HostFailed{5, 1, 0});                  // a2, cluster a
+  order.on_event(VmPoweredOn{5, 1, 2, {}, true});  // vb, cluster b
+  order.on_event(HostFailed{5, 1, 0});             // a2, cluster a
   order.on_sample(sample(5, 1, 1));
-  order.on_event(VmPoweredOn{5, 0, 0, {}, true});       // va, cluster a, after a2 failed
+  order.on_event(VmPoweredOn{5, 0, 0, {}, true});  // va, cluster a, after a2 failed
   order.on_sample(sample(5, 0, 1));
   EXPECT_TRUE(heard.events.empty()) << "an instant is handed on only when it is over";
   order.on_event(HostRepaired{7, 1});

@@ -68,7 +68,7 @@ class Recorder final : public Listener {
   void on_sample(const ClusterSample& s) override {
     samples_.push_back(s);
     if (samples_.size() < clusters_) return;  // the sampler emits every cluster's at once
-    events.push_back(assembler_.assemble(samples_));
+    events.emplace_back(assembler_.assemble(samples_));
     samples_.clear();
   }
   template <class T>

@@ -8,14 +8,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <fstream>
-#include <iostream>
 #include <map>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "base/error.hpp"
 #include "base/io_error.hpp"
+#include "base/textproto.hpp"
 #include "engine/engine.hpp"
 #include "events/event_codec.hpp"
 #include "scenario/partition.hpp"
@@ -34,15 +33,13 @@ enum class Tag : uint64_t { event = 1, sample = 2, cpu = 4, baseline = 5, end = 
 // What ties a part to its scenario: the scenario file's text, the seed and
 // the policy (--seed and --policy override the file).
 uint64_t fingerprint(const ScenarioSpec& spec) {
-  std::ifstream in(spec.file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
+  const std::string text = read_file(spec.file);  // the loader's reader: a missing file is named
   uint64_t h = 0xcbf29ce484222325ull;
   auto mix = [&](std::string_view s) {
     for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
     h = (h ^ 0xff) * 0x100000001b3ull;
   };
-  mix(text.str());
+  mix(text);
   mix(std::to_string(spec.seed));
   mix(spec.policy.name);
   return h;

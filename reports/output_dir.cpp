@@ -1,6 +1,7 @@
 #include "reports/output_dir.hpp"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,28 +63,43 @@ void forget_staging(const std::string& p) {
     if (g_staging_used[i] && p == g_staging[i]) g_staging_used[i] = 0;
 }
 
-extern "C" void on_interrupt(int sig) {
-  if (g_committing) return;
-  for (int i = 0; i < kMaxTemps; ++i)
-    if (g_used[i]) unlink(g_temps[i]);
-  // A folder is removed by rm in a child: fork, execve and waitpid are
-  // async-signal-safe, a recursive delete in the handler would not be.
-  for (int i = 0; i < kMaxStaging; ++i) {
-    if (!g_staging_used[i]) continue;
-    pid_t pid = fork();
+// The thread that installed the handler: the one that runs the simulation
+// and commits outputs. A signal another thread (the event store's writers)
+// takes is passed on to it, so the run's own thread stops where it is.
+pthread_t g_main_thread;
+
+// Removes a staging folder with rm in a child. The child is made with
+// _Fork, which (unlike fork, which takes malloc's and the atfork handlers'
+// locks and so hangs if the signal came inside malloc) is
+// async-signal-safe; execve and waitpid are too. A writer thread may still
+// add a file while rm runs, so rm is tried again while the folder is there.
+void remove_in_child(char* folder) {
+  for (int attempt = 0; attempt < 5 && access(folder, F_OK) == 0; ++attempt) {
+    pid_t pid = _Fork();
     if (pid == 0) {
       char rm[] = "/bin/rm", rf[] = "-rf", dashes[] = "--";
-      char* argv[] = {rm, rf, dashes, g_staging[i], nullptr};
+      char* argv[] = {rm, rf, dashes, folder, nullptr};
       char* envp[] = {nullptr};
       execve(rm, argv, envp);
       _exit(127);
     }
-    if (pid > 0) {
-      int status = 0;
-      while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-      }
+    if (pid < 0) return;
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
   }
+}
+
+extern "C" void on_interrupt(int sig) {
+  if (g_committing) return;
+  if (!pthread_equal(pthread_self(), g_main_thread)) {
+    pthread_kill(g_main_thread, sig);
+    return;
+  }
+  for (int i = 0; i < kMaxTemps; ++i)
+    if (g_used[i]) unlink(g_temps[i]);
+  for (int i = 0; i < kMaxStaging; ++i)
+    if (g_staging_used[i]) remove_in_child(g_staging[i]);
   _exit(128 + sig);
 }
 
@@ -91,6 +107,7 @@ constexpr const char* kManifest = ".evcsim-run";
 }  // namespace
 
 void install_interrupt_cleanup() {
+  g_main_thread = pthread_self();
   struct sigaction sa {};
   sa.sa_handler = on_interrupt;
   sigemptyset(&sa.sa_mask);

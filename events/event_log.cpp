@@ -5,13 +5,17 @@
 #include "cpu/feature_registry.hpp"
 #include "events/event_store.hpp"
 #include "events/event_text.hpp"
+#include "events/row_sink.hpp"
 
 namespace evcsim {
 namespace {
 
+// Sets an event's fields on R: a report::EventRecord, or the event store's
+// RowSink (the same setters, kept by field number).
+template <class R>
 struct Recorder {
   const ScenarioSpec& spec;
-  report::EventRecord r;
+  R& r;
 
   void vm(int i) { r.set_vm(spec.vms[i].name); }
   void host(int i) {
@@ -304,11 +308,17 @@ struct Recorder {
 }  // namespace
 
 report::EventRecord to_record(const Event& e, const ScenarioSpec& spec) {
-  Recorder rec{spec, {}};
-  rec.r.set_t(event_time(e));
-  if (spec.calendar) rec.r.set_date(spec.date(rec.r.t()));
-  std::visit(rec, e);
-  return rec.r;
+  report::EventRecord r;
+  r.set_t(event_time(e));
+  if (spec.calendar) r.set_date(spec.date(r.t()));
+  std::visit(Recorder<report::EventRecord>{spec, r}, e);
+  return r;
+}
+
+void to_row(const Event& e, const ScenarioSpec& spec, RowSink& row) {
+  row.clear();
+  row.set_t(event_time(e));
+  std::visit(Recorder<RowSink>{spec, row}, e);
 }
 
 void EventLog::on_event(const Event& e) {

@@ -15,6 +15,11 @@ namespace evcsim {
 // The record of an event, with names resolved through the scenario.
 report::EventRecord to_record(const Event& e, const ScenarioSpec& spec);
 
+// The same fields into the event store's row (all but the date, which the
+// store does not keep).
+class RowSink;
+void to_row(const Event& e, const ScenarioSpec& spec, RowSink& row);
+
 // events.jsonl: the events `detail` keeps (events/event_store.hpp), one JSON
 // object a line.
 class EventLog final : public Listener {

@@ -18,6 +18,7 @@
 #include "base/error.hpp"
 #include "base/text_util.hpp"
 #include "events/event_log.hpp"
+#include "events/row_sink.hpp"
 
 namespace evcsim {
 namespace {
@@ -99,15 +100,45 @@ std::string sql_type(const pb::FieldDescriptor* fd) {
   }
 }
 
+// A column: its field of events.proto and how that field is bound.
+enum class Kind { text, words, codes, real, integer, boolean };
+struct Column {
+  int field = 0;
+  Kind kind = Kind::text;
+};
+
+Kind column_kind(const pb::FieldDescriptor* fd) {
+  if (fd->is_map()) return Kind::codes;
+  if (fd->is_repeated()) return Kind::words;
+  switch (fd->cpp_type()) {
+    case pb::FieldDescriptor::CPPTYPE_STRING:
+      return Kind::text;
+    case pb::FieldDescriptor::CPPTYPE_DOUBLE:
+      return Kind::real;
+    case pb::FieldDescriptor::CPPTYPE_UINT32:
+      return Kind::integer;
+    case pb::FieldDescriptor::CPPTYPE_BOOL:
+      return Kind::boolean;
+    default:
+      throw std::logic_error("event store: unsupported field type of " + fd->name());
+  }
+}
+
 std::string quoted(const std::string& name) { return "\"" + name + "\""; }
 
 }  // namespace
 
-std::string blocked_by_code_text(const report::EventRecord& r) {
-  std::map<std::string, uint32_t> sorted(r.blocked_by_code().begin(), r.blocked_by_code().end());
+namespace {
+// Refused candidates by code, in code order: "code=n code=n".
+std::string code_counts_text(const std::map<std::string, uint32_t>& counts) {
   std::string out;
-  for (const auto& [k, v] : sorted) out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, v);
+  for (const auto& [k, v] : counts) out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, v);
   return out;
+}
+}  // namespace
+
+std::string blocked_by_code_text(const report::EventRecord& r) {
+  return code_counts_text(std::map<std::string, uint32_t>(r.blocked_by_code().begin(), r.blocked_by_code().end()));
 }
 
 EventDetail parse_event_detail(const std::string& text) {
@@ -134,8 +165,11 @@ const std::vector<std::string>& event_types() {
   return types;
 }
 
-// The writer thread takes whole batches in the order they were handed over;
-// `failed` lets the run stop handing over once a write failed (a full disk).
+// The writer thread takes whole batches in the order they were handed over,
+// binds each event's row (to_row) and writes it; `failed` lets the run stop
+// handing over once a write failed (a full disk). Once the run ended it also
+// builds the indexes and closes the file, while the run writes its other
+// outputs (finish() waits for it).
 // Bought hosts get new names as the run goes (ScenarioSpec::host_name): the
 // writer names hosts from its own copy of the scenario, updated in event order
 // from the names the run gave (taken with each purchase as it happened), so
@@ -154,23 +188,18 @@ struct EventStore::Writer {
   std::condition_variable changed;
   std::deque<Batch> pending;
   bool closing = false;
+  bool close_file = false;  // closing after the run's end: index and close
   std::atomic<bool> failed{false};
-  std::thread thread;                // turns events into records (to_record)
+  std::thread thread;
   ScenarioSpec spec;                 // the writer thread's
   std::vector<Bought> batch_bought;  // the run thread's, beside batch_
-  // The records, waiting for the SQLite thread: two stages, so the records
-  // are built while the rows go in (after a split run's parts, the merge's
-  // store was its slowest part: docs/performance.md).
-  std::mutex rows_mu;
-  std::condition_variable rows_changed;
-  std::deque<std::vector<report::EventRecord>> rows;
-  bool rows_closing = false;
-  std::thread sqlite;
+  RowSink row;                       // the writer thread's
 };
 
 struct EventStore::Table {
   std::string name;
   std::vector<const pb::FieldDescriptor*> fields;
+  std::vector<Column> columns;  // beside fields
   sqlite3_stmt* insert = nullptr;
   uint64_t rows = 0;
 };
@@ -178,7 +207,14 @@ struct EventStore::Table {
 EventStore::EventStore(const ScenarioSpec& spec, const std::string& path, EventDetail detail)
     : spec_(spec), path_(path), detail_(detail) {
   std::remove(path.c_str());
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+  // One thread at a time uses the connection (this one, then the writer's):
+  // no mutex around each call. Without SQLite's count of its memory, which
+  // takes a global mutex per allocation (possible only before SQLite's first
+  // use in the process; later it stays on).
+  static const int memstatus_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)memstatus_off;
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK) {
     std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
@@ -207,6 +243,7 @@ EventStore::EventStore(const ScenarioSpec& spec, const std::string& path, EventD
       const auto* fd = record_descriptor()->FindFieldByName(n);
       if (!fd) throw std::logic_error("event store schema: no field " + n);
       t->fields.push_back(fd);
+      t->columns.push_back({fd->number(), column_kind(fd)});
       cols += ", " + quoted(n) + " " + sql_type(fd);
       params += ", ?";
     }
@@ -221,66 +258,38 @@ EventStore::EventStore(const ScenarioSpec& spec, const std::string& path, EventD
   writer_ = std::make_unique<Writer>(spec_);
   writer_->thread = std::thread([this] {
     Writer& w = *writer_;
-    auto close_rows = [&] {
-      {
-        std::lock_guard<std::mutex> lock(w.rows_mu);
-        w.rows_closing = true;
-      }
-      w.rows_changed.notify_all();
-    };
     for (;;) {
       Writer::Batch batch;
       {
         std::unique_lock<std::mutex> lock(w.mu);
         w.changed.wait(lock, [&] { return w.closing || !w.pending.empty(); });
-        if (w.pending.empty()) return close_rows();  // closing, and everything handed on
+        if (w.pending.empty()) break;  // closing, and everything written
         batch = std::move(w.pending.front());
         w.pending.pop_front();
       }
       w.changed.notify_all();  // room for the run's next batch
-      std::vector<report::EventRecord> records;
-      records.reserve(batch.events.size());
       size_t bought = 0;
       for (const Event& e : batch.events) {
-        if (w.failed) break;
+        if (!error_.empty()) break;
         if (const auto* b = std::get_if<HostBought>(&e)) {
           Writer::Bought& n = batch.bought[bought++];
           w.spec.name_bought_host(b->host, std::move(n.name), std::move(n.part));
           if (!recorded(e, detail_)) continue;  // handed over for its name only
         }
-        records.push_back(to_record(e, w.spec));
-      }
-      {
-        std::unique_lock<std::mutex> lock(w.rows_mu);
-        w.rows_changed.wait(lock, [&] { return w.rows.size() < kMaxPending; });
-        w.rows.push_back(std::move(records));
-      }
-      w.rows_changed.notify_all();
-    }
-  });
-  writer_->sqlite = std::thread([this] {
-    Writer& w = *writer_;
-    for (;;) {
-      std::vector<report::EventRecord> records;
-      {
-        std::unique_lock<std::mutex> lock(w.rows_mu);
-        w.rows_changed.wait(lock, [&] { return w.rows_closing || !w.rows.empty(); });
-        if (w.rows.empty()) return;  // closing, and everything written
-        records = std::move(w.rows.front());
-        w.rows.pop_front();
-      }
-      w.rows_changed.notify_all();  // room for the next records
-      for (const report::EventRecord& r : records) {
-        if (!error_.empty()) break;
-        write(r);
+        to_row(e, w.spec, w.row);
+        write(w.row);
       }
       if (!error_.empty()) w.failed = true;
     }
+    if (w.close_file) close_file();
   });
 }
 
 EventStore::~EventStore() {
-  stop_writer(false);
+  if (writer_ && writer_->thread.joinable()) {
+    close_writer(false);
+    writer_->thread.join();
+  }
   for (auto& t : tables_) sqlite3_finalize(t->insert);
   if (db_) sqlite3_close(db_);
 }
@@ -315,83 +324,67 @@ void EventStore::hand_off() {
   w.batch_bought = {};
 }
 
-// Ends the thread once it wrote what is handed over and batched, or (a run
-// that ended in an error: its folder is not kept) at once.
-void EventStore::stop_writer(bool write_rest) {
-  if (!writer_ || !writer_->thread.joinable()) return;
+// Tells the thread to stop: after writing what is handed over and batched,
+// then indexing and closing the file (the run's end), or (a run that ended
+// in an error: its folder is not kept) at once.
+void EventStore::close_writer(bool write_rest) {
+  Writer& w = *writer_;
+  if (w.closing) return;
   if (write_rest && !batch_.empty()) hand_off();
   {
-    std::lock_guard<std::mutex> lock(writer_->mu);
-    writer_->closing = true;
-    if (!write_rest) writer_->pending.clear();
+    std::lock_guard<std::mutex> lock(w.mu);
+    w.closing = true;
+    w.close_file = write_rest;
+    if (!write_rest) w.pending.clear();
   }
-  writer_->changed.notify_all();
-  if (!write_rest) {
-    std::lock_guard<std::mutex> lock(writer_->rows_mu);
-    writer_->rows.clear();
-  }
-  writer_->rows_changed.notify_all();
-  writer_->thread.join();  // hands on what it holds, then closes the rows
-  writer_->sqlite.join();
+  w.changed.notify_all();
 }
 
-void EventStore::on_end(double t) { end_t_ = t; }
+void EventStore::on_end(double t) {
+  end_t_ = t;
+  close_writer(true);  // indexes are built while the run writes its other outputs
+}
 
-void EventStore::write(const report::EventRecord& r) {
+void EventStore::write(const RowSink& row) {
   static const std::unordered_map<std::string, size_t> index = [] {
     std::unordered_map<std::string, size_t> m;
     for (size_t i = 0; i < schema().size(); ++i) m.emplace(schema()[i].first, i);
     return m;
   }();
-  auto it = index.find(r.type());
-  if (it == index.end()) throw std::logic_error("event store: no table for event type '" + r.type() + "'");
+  auto it = index.find(row.type());
+  if (it == index.end()) throw std::logic_error("event store: no table for event type '" + row.type() + "'");
   Table& t = *tables_[it->second];
-  // Every field a record of this type sets has a column: the round-trip
-  // tests (tests/reports/event_store_test.cpp) read every type back equal.
+  // Every field a row of this type sets has a column: the round-trip tests
+  // (tests/events/event_store_test.cpp) read every type back equal to
+  // to_record's. Strings stay in `row` until the step: bound static.
   sqlite3_stmt* s = t.insert;
   sqlite3_bind_int64(s, 1, static_cast<int64_t>(++seq_));
-  sqlite3_bind_double(s, 2, r.t());
-  const auto* refl = r.GetReflection();
-  std::string text;
-  for (size_t k = 0; k < t.fields.size(); ++k) {
-    const auto* fd = t.fields[k];
+  sqlite3_bind_double(s, 2, row.t());
+  std::string codes;
+  for (size_t k = 0; k < t.columns.size(); ++k) {
+    const Column& c = t.columns[k];
+    const RowSink::Slot& v = row.slot(c.field);
     const int col = static_cast<int>(k) + 3;
-    if (fd->is_map()) {
-      text = blocked_by_code_text(r);
-      text.empty() ? sqlite3_bind_null(s, col)
-                   : sqlite3_bind_text(s, col, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-    } else if (fd->is_repeated()) {
-      int n = refl->FieldSize(r, fd);
-      if (n == 0) {
-        sqlite3_bind_null(s, col);
-        continue;
-      }
-      text.clear();
-      for (int i = 0; i < n; ++i) {
-        if (i) text += ' ';
-        text += refl->GetRepeatedStringReference(r, fd, i, nullptr);
-      }
-      sqlite3_bind_text(s, col, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-    } else {
-      switch (fd->cpp_type()) {
-        case pb::FieldDescriptor::CPPTYPE_STRING: {
-          const std::string& v = refl->GetStringReference(r, fd, nullptr);
-          v.empty() ? sqlite3_bind_null(s, col)
-                    : sqlite3_bind_text(s, col, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
-          break;
-        }
-        case pb::FieldDescriptor::CPPTYPE_DOUBLE:
-          sqlite3_bind_double(s, col, refl->GetDouble(r, fd));
-          break;
-        case pb::FieldDescriptor::CPPTYPE_UINT32:
-          sqlite3_bind_int64(s, col, refl->GetUInt32(r, fd));
-          break;
-        case pb::FieldDescriptor::CPPTYPE_BOOL:
-          sqlite3_bind_int(s, col, refl->GetBool(r, fd) ? 1 : 0);
-          break;
-        default:
-          throw std::logic_error("event store: unsupported field type of " + fd->name());
-      }
+    switch (c.kind) {
+      case Kind::codes:
+        codes = code_counts_text(row.codes());
+        codes.empty() ? sqlite3_bind_null(s, col)
+                      : sqlite3_bind_text(s, col, codes.data(), static_cast<int>(codes.size()), SQLITE_STATIC);
+        break;
+      case Kind::text:
+      case Kind::words:
+        v.text.empty() ? sqlite3_bind_null(s, col)
+                       : sqlite3_bind_text(s, col, v.text.data(), static_cast<int>(v.text.size()), SQLITE_STATIC);
+        break;
+      case Kind::real:
+        sqlite3_bind_double(s, col, v.number);
+        break;
+      case Kind::integer:
+        sqlite3_bind_int64(s, col, static_cast<int64_t>(v.number));
+        break;
+      case Kind::boolean:
+        sqlite3_bind_int(s, col, v.number != 0 ? 1 : 0);
+        break;
     }
   }
   int rc = sqlite3_step(s);
@@ -423,8 +416,8 @@ bool EventStore::add_indexes(const Table& t) {
   return true;
 }
 
-void EventStore::finish() {
-  stop_writer(true);
+// The writer thread's last step after the run's end.
+void EventStore::close_file() {
   auto exec = [&](const std::string& sql) {
     if (!error_.empty()) return;
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
@@ -461,6 +454,11 @@ void EventStore::finish() {
   for (auto& t : tables_) sqlite3_finalize(t->insert), t->insert = nullptr;
   if (sqlite3_close(db_) != SQLITE_OK && error_.empty()) fail("closing the event store failed");
   db_ = nullptr;
+}
+
+void EventStore::finish() {
+  close_writer(true);
+  if (writer_->thread.joinable()) writer_->thread.join();
   if (!error_.empty()) throw InputError(error_, path_);
 }
 

@@ -28,6 +28,10 @@
 struct sqlite3;
 
 namespace evcsim {
+class RowSink;
+}
+
+namespace evcsim {
 
 EventDetail parse_event_detail(const std::string& text);  // throws InputError
 bool recorded(const Event& e, EventDetail detail);
@@ -46,22 +50,22 @@ class EventStore final : public Listener {
   ~EventStore() override;
   void on_event(const Event& e) override;
   void on_end(double t) override;
-  // Commits, indexes and closes; throws InputError (naming the file) if any
-  // write failed, e.g. a full disk. Call once, after the run.
+  // Waits until the rows are in, indexed and the file closed (begun at
+  // on_end, so the run writes its other outputs meanwhile); throws
+  // InputError (naming the file) if any write failed, e.g. a full disk.
+  // Call once, after the run.
   void finish();
   uint64_t events() const { return seq_; }  // after finish()
-
-  // The record of an event as the store writes it (to_record). Called by
-  // the writer thread; on_event's events go through it in their order.
-  void write(const report::EventRecord& r);
 
  private:
   struct Table;
   struct Writer;  // the writer thread and the batches handed to it
   void fail(const std::string& what);
   void hand_off();                   // the current batch to the writer thread
+  void write(const RowSink& row);    // the writer thread's: one event's row
   bool add_indexes(const Table& t);  // false: failed (fail() says why)
-  void stop_writer(bool write_rest);
+  void close_file();                 // the writer thread's: index, run row, close
+  void close_writer(bool write_rest);
   const ScenarioSpec& spec_;
   std::string path_;
   EventDetail detail_;

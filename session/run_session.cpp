@@ -115,7 +115,6 @@ int RunOutputs::finish(const RunStats& stats) {
   std::string text = summary_.render_text(stats);
   if (dir_) {
     RunFolder& dir = *dir_;
-    if (event_store_) event_store_->finish();
     if (log_) {
       log_->flush();
       if (!*log_)
@@ -138,6 +137,8 @@ int RunOutputs::finish(const RunStats& stats) {
       for (const auto& [name, dot] : results_dot(res)) dir.write(name, dot);
     if (wants("junit")) dir.write("junit.xml", results_junit(res));
     if (wants("xlsx")) write_workbook(workbook_sheets(res, results_.lists()), dir.path("results.xlsx"));
+    // The store's writer has been indexing since the run's end: waited for last.
+    if (event_store_) event_store_->finish();
     dir.commit();
   }
   bool all_ok = true;

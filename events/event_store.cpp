@@ -426,6 +426,9 @@ void EventStore::close_file() {
   // A table's indexes (t, and vm where it has one) are built once its rows
   // are in: sorting them at the end costs about half of keeping the vm
   // index up row by row, which was the largest cost of a split run's merge.
+  // Sorted with a small cache the (vm) index builds about a quarter faster
+  // (refresh-10y's 1.65 M migrations: 0.97 -> 0.73 s in the sqlite3 shell).
+  exec("PRAGMA cache_size=-4096");
   for (const auto& t : tables_)
     if (t->rows > 0 && error_.empty()) add_indexes(*t);
   exec("COMMIT");

@@ -1,14 +1,16 @@
 // The event store of a run: events.sqlite, a SQLite database with one table
 // per event type (crash, migration_completed, host_bought, ...) whose typed
 // columns are that type's fields of events/events.proto, plus `seq` (the
-// order the run emitted them in), and a `run` table (scenario, seed, start
-// date, detail level). Written with prepared statements in large
-// transactions, indexed (t, vm) as a table gets its first row; any SQLite client reads
-// it: pandas.read_sql("SELECT * FROM crash", sqlite3.connect("events.sqlite")).
-// The rows are written by a thread of the store's own, in batches of events
-// handed over in the run's order, so SQLite's work runs beside the
-// simulation's instead of after each event; the file is the same byte for
-// byte as one written inline.
+// order the run emitted them in, which is time order), and a `run` table
+// (scenario, seed, start date, detail level). Written with prepared
+// statements in large transactions; indexed on (t) and, where a table has
+// one, (vm), built once the rows are in. Any SQLite client reads it:
+// pandas.read_sql("SELECT * FROM crash", sqlite3.connect("events.sqlite")).
+// The rows are written by a thread of the store's own, from batches of
+// events handed over in the run's order: each event's row is bound straight
+// from the event (to_row, the same fields as to_record's message), so
+// SQLite's work runs beside the simulation's. From the run's end the thread
+// builds the indexes while the run writes its other outputs; finish() waits.
 // `evcsim events` filters it and converts it to CSV or the JSON lines of
 // events.jsonl, byte for byte.
 #pragma once

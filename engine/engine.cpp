@@ -1,5 +1,6 @@
 #include "engine/engine.hpp"
 
+#include <csignal>
 #include <exception>
 #include <memory>
 #include <queue>
@@ -25,6 +26,12 @@ struct Pending {
   bool operator>(const Pending& o) const { return at != o.at ? at > o.at : seq > o.seq; }
 };
 
+struct sigaction current_sigint() {
+  struct sigaction now {};
+  sigaction(SIGINT, nullptr, &now);
+  return now;
+}
+
 class SimGridRun final : public SimServices {
  public:
   SimGridRun(const ScenarioSpec& spec, const Catalog& catalog, const std::vector<Listener*>& listeners)
@@ -32,9 +39,14 @@ class SimGridRun final : public SimServices {
         args_(simgrid_arguments()),
         argv_(make_argv(args_)),
         argc_(static_cast<int>(args_.size())),
+        sigint_(current_sigint()),
         engine_(&argc_, argv_.data()),
         world_(spec, catalog, *this, listeners),
         idle_(spec.clusters.size()) {
+    // SimGrid's engine takes SIGINT when it starts (it prints its status and
+    // exits 1); the process's own handler (an interrupted run removes its
+    // staging folder: reports/output_dir.hpp) is put back at once.
+    sigaction(SIGINT, &sigint_, nullptr);
     platform_ = build_platform(spec_);
     mutex_ = sg4::Mutex::create();
     wake_ = sg4::ConditionVariable::create();
@@ -208,6 +220,7 @@ class SimGridRun final : public SimServices {
   std::vector<std::string> args_;
   std::vector<char*> argv_;
   int argc_;
+  struct sigaction sigint_;  // SIGINT's handler before the engine
   sg4::Engine engine_;
   World world_;
   Platform platform_;

@@ -20,7 +20,6 @@
 
 namespace evcsim {
 
-class InterruptCleanup;
 class Progress;
 
 class RunOutputs {
@@ -46,7 +45,6 @@ class RunOutputs {
   RunSummary summary_;
   ResultsCollector results_;
   std::unique_ptr<Progress> progress_;
-  std::unique_ptr<InterruptCleanup> interrupt_cleanup_;
   std::unique_ptr<EventStore> event_store_;
   std::unique_ptr<std::ofstream> log_;
   std::unique_ptr<EventLog> event_log_;

@@ -26,18 +26,6 @@
 
 namespace evcsim {
 
-// SimGrid installs its own SIGINT handler when its engine starts (it prints
-// its status and exits 1); take the signals back at the first event, so an
-// interrupted run removes its temporary files.
-class InterruptCleanup final : public Listener {
- public:
-  void on_event(const Event&) override {
-    if (!installed_) install_interrupt_cleanup(), installed_ = true;
-  }
-
- private:
-  bool installed_ = false;
-};
 // A progress line on a terminal from the start: what is being set up, then
 // the simulated date, the VMs powered on and the migrations done, redrawn at
 // each sample of the time series and at least every half second of wall
@@ -87,8 +75,7 @@ RunOutputs::RunOutputs(const ScenarioSpec& spec, const RunRequest& req, std::opt
       std::cerr << fmt::format("evcsim: removed {}, the unfinished outputs of a run that was killed\n", stale);
     for (const auto& [name, text] : req.extra_files) dir->write(name, text);
   }
-  interrupt_cleanup_ = std::make_unique<InterruptCleanup>();
-  listeners_ = {interrupt_cleanup_.get(), progress_.get(), &summary_, &results_};
+  listeners_ = {progress_.get(), &summary_, &results_};
   // The event store, and the same events as JSON lines on request.
   const bool store = dir && req.events != EventDetail::none;
   const bool jsonl = dir && wants("jsonl") && req.events != EventDetail::none;

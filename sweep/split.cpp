@@ -50,14 +50,15 @@ Size size_of(const SplitPlan& plan, const std::vector<int>& part) {
 std::string header(const ScenarioSpec& spec, const SplitPlan& plan) {
   return fmt::format(
       "evcsim split run of {} (seed {}): {} clusters in {} coupled groups, dealt into {} parts by work "
-      "(hosts x 20 + VMs, largest group first)\n",
+      "(host slots x 20 + VM slots; a slot is a host or a bay for one bought later, a VM or room for one that arrives "
+      "later; largest group first)\n",
       spec.name.empty() ? spec.file : spec.name, spec.seed, spec.clusters.size(), plan.groups.size(),
       plan.parts.size());
 }
 
 std::string part_line(const ScenarioSpec& spec, const SplitPlan& plan, size_t k, size_t names) {
   const Size s = size_of(plan, plan.parts[k]);
-  return fmt::format("part {}: {} cluster{} ({}), {} hosts, {} VMs\n", k, plan.parts[k].size(),
+  return fmt::format("part {}: {} cluster{} ({}), {} host slots, {} VM slots\n", k, plan.parts[k].size(),
                      plan.parts[k].size() == 1 ? "" : "s", cluster_names(spec, plan.parts[k], names), s.hosts, s.vms);
 }
 
@@ -99,7 +100,8 @@ std::string plan_text(const ScenarioSpec& spec, const SplitPlan& plan) {
   std::string coupled;
   for (const CoupledGroup& g : plan.groups) {
     if (g.clusters.size() < 2) continue;
-    coupled += fmt::format("  {} ({} hosts, {} VMs):\n", cluster_names(spec, g.clusters, SIZE_MAX), g.hosts, g.vms);
+    coupled +=
+        fmt::format("  {} ({} host slots, {} VM slots):\n", cluster_names(spec, g.clusters, SIZE_MAX), g.hosts, g.vms);
     for (const std::string& r : g.reasons) coupled += "    " + r + "\n";
   }
   out += coupled.empty() ? "no clusters are coupled\n" : "clusters that run together, and why:\n" + coupled;

@@ -26,15 +26,17 @@ TEST(Split, ThePlanNamesThePartsTheirSizesAndWhyClustersRunTogether) {
   const SplitPlan plan = plan_split(spec, 4);
   ASSERT_EQ(plan.parts, (std::vector<std::vector<int>>{{0}, {1, 2}}));  // two groups: two parts, not four
   const std::string text = plan_text(spec, plan);
-  EXPECT_EQ(text,
-            "evcsim split run of three (seed 1): 3 clusters in 2 coupled groups, dealt into 2 parts by work (hosts x "
-            "20 + VMs, largest group first)\n"
-            "part 0: 1 cluster (a), 4 hosts, 2 VMs\n"
-            "part 1: 2 clusters (b, c), 3 hosts, 3 VMs\n"
-            "clusters that run together, and why:\n"
-            "  b, c (3 hosts, 3 VMs):\n"
-            "    VM group web falls back over b and c\n");
-  EXPECT_NE(plan_text(spec, plan_split(spec, 1)).find("\npart 0: 3 clusters (a, b, c), 7 hosts, 5 VMs\n"),
+  EXPECT_EQ(
+      text,
+      "evcsim split run of three (seed 1): 3 clusters in 2 coupled groups, dealt into 2 parts by work (host slots "
+      "x 20 + VM slots; a slot is a host or a bay for one bought later, a VM or room for one that arrives "
+      "later; largest group first)\n"
+      "part 0: 1 cluster (a), 4 host slots, 2 VM slots\n"
+      "part 1: 2 clusters (b, c), 3 host slots, 3 VM slots\n"
+      "clusters that run together, and why:\n"
+      "  b, c (3 host slots, 3 VM slots):\n"
+      "    VM group web falls back over b and c\n");
+  EXPECT_NE(plan_text(spec, plan_split(spec, 1)).find("\npart 0: 3 clusters (a, b, c), 7 host slots, 5 VM slots\n"),
             std::string::npos);
 }
 

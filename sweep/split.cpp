@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -49,11 +50,11 @@ Size size_of(const SplitPlan& plan, const std::vector<int>& part) {
 
 std::string header(const ScenarioSpec& spec, const SplitPlan& plan) {
   return fmt::format(
-      "evcsim split run of {} (seed {}): {} clusters in {} coupled groups, dealt into {} parts by work "
+      "evcsim split run of {} (seed {}): {} clusters in {} coupled groups, dealt into {} part{} by work "
       "(host slots x 20 + VM slots; a slot is a host or a bay for one bought later, a VM or room for one that arrives "
       "later; largest group first)\n",
-      spec.name.empty() ? spec.file : spec.name, spec.seed, spec.clusters.size(), plan.groups.size(),
-      plan.parts.size());
+      spec.name.empty() ? spec.file : spec.name, spec.seed, spec.clusters.size(), plan.groups.size(), plan.parts.size(),
+      plan.parts.size() == 1 ? "" : "s");
 }
 
 std::string part_line(const ScenarioSpec& spec, const SplitPlan& plan, size_t k, size_t names) {
@@ -127,8 +128,23 @@ std::string part_log(const std::string& split_dir, size_t k) {
   return (fs::path(split_dir) / fmt::format("part-{}.log", k)).string();
 }
 
+namespace {
+// The parts of the split whose plan DIR/split/plan.txt holds (0: none).
+int planned_parts(const fs::path& plan_file) {
+  std::error_code ec;
+  if (!fs::exists(plan_file, ec)) return 0;
+  std::istringstream in(read_file(plan_file.string()));
+  int parts = 0;
+  for (std::string line; std::getline(in, line);) parts += line.rfind("part ", 0) == 0 ? 1 : 0;
+  return parts;
+}
+}  // namespace
+
 SplitOutcome run_split(const ScenarioSpec& spec, const SplitOptions& o) {
-  const int asked = o.parts > 0 ? o.parts : auto_parts(o.backend, coupled_groups(spec).size());
+  // `--split auto --resume` finishes the split it began, whatever this
+  // machine's cores would make of auto now.
+  const int resumed = o.resume && o.parts <= 0 ? planned_parts(fs::path(split_dir_of(o.out)) / "plan.txt") : 0;
+  const int asked = o.parts > 0 ? o.parts : resumed > 0 ? resumed : auto_parts(o.backend, coupled_groups(spec).size());
   if (asked > kMaxSplitParts)
     throw InputError(fmt::format("{} parts: a split run makes at most {}", asked, kMaxSplitParts), "", 0, "--split");
   const SplitPlan plan = plan_split(spec, asked);

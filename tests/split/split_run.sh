@@ -43,6 +43,18 @@ cat "$work/resume.err"
 check grep -q "1 of 2 parts have their part file; running 1" "$work/resume.err"
 same_outputs "$work/refresh-2y-whole" "$dir"
 
+# `--split auto --resume` finishes the split as it was planned (here in one
+# part), whatever auto would make of this machine's cores now.
+"$evcsim" run "$scenario" --out "$work/one" --format $formats --quiet --split 1 2>/dev/null
+rm "$work/one/split/part-0.evpart"
+"$evcsim" run "$scenario" --out "$work/one" --format $formats --quiet --split auto --resume 2>"$work/auto.err" || {
+  cat "$work/auto.err"
+  echo "FAIL: --split auto --resume of a split in one part"
+  exit 1
+}
+check grep -q "dealt into 1 part by work" "$work/auto.err"
+same_outputs "$work/refresh-2y-whole" "$work/one"
+
 # A failed part (its part file cannot be written: a folder is in its place)
 # names its log, leaves the other part's file, and the run exits non-zero.
 rm "$dir/split/part-1.evpart"

@@ -133,8 +133,11 @@ void RunSummary::on_event(const Event& ev) {
             return;
           }
           counts_["host_join_refused"]++;
-          example(refused_, fmt::format("{}  host {} refused by cluster {}: {}", stamp(e.t), host(e.host),
-                                        spec_.clusters[e.cluster].name, join_refused_text(e)));
+          // A purchase refused before any host existed (no part can join) names the cluster.
+          example(refused_, e.host >= 0 ? fmt::format("{}  host {} refused by cluster {}: {}", stamp(e.t), host(e.host),
+                                                      spec_.clusters[e.cluster].name, join_refused_text(e))
+                                        : fmt::format("{}  cluster {} could not buy a host: {}", stamp(e.t),
+                                                      spec_.clusters[e.cluster].name, join_refused_text(e)));
         } else if constexpr (std::is_same_v<T, VmPoweredOff>) {
           if (e.reason == PowerOffReason::crash_loop) counts_["vms_powered_off_by_ha"]++;
           if (e.reason == PowerOffReason::host_failed) down_since_[e.vm] = {e.t, cluster_of(e.host)};

@@ -166,9 +166,43 @@ void couple_operations(const ScenarioSpec& spec, Coupling& coupling) {
 // new_host_name), so every cluster's purchase takes the next number of one
 // count shared by all: any cluster may buy (a retired host leaves a bay).
 // A planned refresh buys through add_host operations, whose hosts are named.
+//
+// With {cluster} each cluster counts its own purchases, but the names stay
+// unique across the fleet: a name one cluster's rule gives that another's
+// already took is skipped, so two clusters whose names can give the same
+// host name ("{cluster}{:02}" over "a" and "a1": a's 101st and a1's 1st are
+// both "a101") must run together. Coupled when one name starts with the
+// other's followed by the rule's text after {cluster} (a field after it), or
+// ends with the other (a field before it): more often than names collide,
+// never less.
+void couple_cluster_names(const ScenarioSpec& spec, Coupling& coupling) {
+  const std::string& rule = spec.refresh.bought_host_name;
+  const size_t at = rule.find("{cluster");
+  const size_t close = rule.find('}', at);
+  if (close == std::string::npos) return;
+  const std::string after = rule.substr(close + 1, rule.find('{', close) - close - 1);
+  const bool field_after = rule.find('{', close) != std::string::npos;
+  const bool field_before = rule.rfind('{', at == 0 ? 0 : at - 1) < at;
+  for (size_t a = 0; a < spec.clusters.size(); ++a)
+    for (size_t b = 0; b < spec.clusters.size(); ++b) {
+      const std::string& x = spec.clusters[a].name;
+      const std::string& y = spec.clusters[b].name;
+      if (a == b || y.size() <= x.size()) continue;
+      const bool prefix = field_after && y.rfind(x + after, 0) == 0;
+      const bool suffix = field_before && y.compare(y.size() - x.size(), x.size(), x) == 0;
+      if (!prefix && !suffix) continue;
+      std::set<int> pair{static_cast<int>(a), static_cast<int>(b)};
+      coupling.couple(pair,
+                      fmt::format("bought hosts of {} and {} can be given the same name (refresh.bought_host_name "
+                                  "'{}'), and a name is taken once across the run",
+                                  x, y, rule));
+    }
+}
+
 void couple_bought_host_names(const ScenarioSpec& spec, Coupling& coupling) {
   const RefreshSpec& r = spec.refresh;
-  if (!r.enabled || r.planned || r.bought_host_name.find("{cluster") != std::string::npos) return;
+  if (!r.enabled || r.planned) return;
+  if (r.bought_host_name.find("{cluster") != std::string::npos) return couple_cluster_names(spec, coupling);
   std::set<int> all;
   for (size_t c = 0; c < spec.clusters.size(); ++c) all.insert(static_cast<int>(c));
   coupling.couple(all, fmt::format("bought hosts are numbered across the run (refresh.bought_host_name '{}' has no "

@@ -101,6 +101,27 @@ TEST(Partition, BoughtHostsNumberedAcrossTheRunCoupleEveryCluster) {
   EXPECT_NE(across[0].reasons[0].find("'esx-n{:03}' has no {cluster}"), std::string::npos) << across[0].reasons[0];
 }
 
+TEST(Partition, ClustersWhoseBoughtHostsCanShareANameRunTogether) {
+  // Clusters a, a1, b and a-n7: "{cluster}{:02}" gives a's 101st host and
+  // a1's first the same name, "a101" (a name is taken once across the run).
+  auto spec = [](const std::string& rule) {
+    std::string text = "horizon_s: 60\n";
+    for (const char* c : {"a", "a1", "b", "a-n7"})
+      text += fmt::format("cluster {{ name: \"{0}\" hosts {{ cpu: \"E5420\" name: \"{0}-h\" count: 2 }} }}\n", c);
+    return parse_scenario(text + "refresh { lifetime_years: 3 bought_host_name: \"" + rule + "\" }", "inline.textproto",
+                          Catalog::builtin());
+  };
+  auto glued = coupled_groups(spec("{cluster}{:02}"));
+  ASSERT_EQ(clusters_of(glued), (Clusters{{0, 1, 3}, {2}}));  // a-n7 starts with a too
+  EXPECT_NE(glued[0].reasons[0].find("bought hosts of a and a1 can be given the same name"), std::string::npos)
+      << glued[0].reasons[0];
+  // "{cluster}-n{:02}": a's names start "a-n", so only a-n7 can meet them.
+  EXPECT_EQ(clusters_of(coupled_groups(spec("{cluster}-n{:02}"))), (Clusters{{0, 3}, {1}, {2}}));
+  // A number before the name: two names meet only if one ends with the
+  // other ("b" and "ab" would), and none of these does.
+  EXPECT_EQ(clusters_of(coupled_groups(spec("esx{:02}{cluster}"))), (Clusters{{0}, {1}, {2}, {3}}));
+}
+
 CoupledGroup group(std::vector<int> clusters, size_t hosts, size_t vms) {
   return CoupledGroup{std::move(clusters), {}, hosts, vms};
 }

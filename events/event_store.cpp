@@ -126,15 +126,13 @@ Kind column_kind(const pb::FieldDescriptor* fd) {
 
 std::string quoted(const std::string& name) { return "\"" + name + "\""; }
 
-}  // namespace
-
-namespace {
 // Refused candidates by code, in code order: "code=n code=n".
 std::string code_counts_text(const std::map<std::string, uint32_t>& counts) {
   std::string out;
   for (const auto& [k, v] : counts) out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, v);
   return out;
 }
+
 }  // namespace
 
 std::string blocked_by_code_text(const report::EventRecord& r) {
@@ -198,8 +196,7 @@ struct EventStore::Writer {
 
 struct EventStore::Table {
   std::string name;
-  std::vector<const pb::FieldDescriptor*> fields;
-  std::vector<Column> columns;  // beside fields
+  std::vector<Column> columns;  // after seq and t, in schema() order
   sqlite3_stmt* insert = nullptr;
   uint64_t rows = 0;
 };
@@ -242,7 +239,6 @@ EventStore::EventStore(const ScenarioSpec& spec, const std::string& path, EventD
     for (const auto& n : names) {
       const auto* fd = record_descriptor()->FindFieldByName(n);
       if (!fd) throw std::logic_error("event store schema: no field " + n);
-      t->fields.push_back(fd);
       t->columns.push_back({fd->number(), column_kind(fd)});
       cols += ", " + quoted(n) + " " + sql_type(fd);
       params += ", ?";
@@ -404,10 +400,9 @@ void EventStore::write(const RowSink& row) {
 
 bool EventStore::add_indexes(const Table& t) {
   std::vector<std::string> sql{fmt::format("CREATE INDEX {} ON {} (t)", quoted(t.name + "_t"), quoted(t.name))};
-  for (const auto* fd : t.fields)
-    if (fd->name() == "vm")
-      sql.push_back(fmt::format("CREATE INDEX {} ON {} ({})", quoted(t.name + "_" + fd->name()), quoted(t.name),
-                                quoted(fd->name())));
+  for (const Column& c : t.columns)
+    if (c.field == report::EventRecord::kVmFieldNumber)
+      sql.push_back(fmt::format("CREATE INDEX {} ON {} (\"vm\")", quoted(t.name + "_vm"), quoted(t.name)));
   for (const auto& q : sql)
     if (sqlite3_exec(db_, q.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
       fail(std::string("writing the event store failed: ") + sqlite3_errmsg(db_));

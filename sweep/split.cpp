@@ -80,6 +80,16 @@ void check_out(const std::string& out) {
   RunFolder probe(out);  // throws InputError for a folder of other files; leaves nothing
 }
 
+// The parts of the split whose plan DIR/split/plan.txt holds (0: none).
+int planned_parts(const fs::path& plan_file) {
+  std::error_code ec;
+  if (!fs::exists(plan_file, ec)) return 0;
+  std::istringstream in(read_file(plan_file.string()));
+  int parts = 0;
+  for (std::string line; std::getline(in, line);) parts += line.rfind("part ", 0) == 0 ? 1 : 0;
+  return parts;
+}
+
 }  // namespace
 
 int auto_parts(const std::string& backend, size_t groups) {
@@ -128,29 +138,17 @@ std::string part_log(const std::string& split_dir, size_t k) {
   return (fs::path(split_dir) / fmt::format("part-{}.log", k)).string();
 }
 
-namespace {
-// The parts of the split whose plan DIR/split/plan.txt holds (0: none).
-int planned_parts(const fs::path& plan_file) {
-  std::error_code ec;
-  if (!fs::exists(plan_file, ec)) return 0;
-  std::istringstream in(read_file(plan_file.string()));
-  int parts = 0;
-  for (std::string line; std::getline(in, line);) parts += line.rfind("part ", 0) == 0 ? 1 : 0;
-  return parts;
-}
-}  // namespace
-
 SplitOutcome run_split(const ScenarioSpec& spec, const SplitOptions& o) {
+  const std::string dir = split_dir_of(o.out);
+  check_out(o.out);  // first: a killed merge's parts go back in place, plan.txt with them
   // `--split auto --resume` finishes the split it began, whatever this
   // machine's cores would make of auto now.
-  const int resumed = o.resume && o.parts <= 0 ? planned_parts(fs::path(split_dir_of(o.out)) / "plan.txt") : 0;
+  const int resumed = o.resume && o.parts <= 0 ? planned_parts(fs::path(dir) / "plan.txt") : 0;
   const int asked = o.parts > 0 ? o.parts : resumed > 0 ? resumed : auto_parts(o.backend, coupled_groups(spec).size());
   if (asked > kMaxSplitParts)
     throw InputError(fmt::format("{} parts: a split run makes at most {}", asked, kMaxSplitParts), "", 0, "--split");
   const SplitPlan plan = plan_split(spec, asked);
   const std::string text = plan_text(spec, plan);
-  const std::string dir = split_dir_of(o.out);
-  check_out(o.out);
   std::error_code ec;
   const fs::path plan_file = fs::path(dir) / "plan.txt";
   if (o.resume && fs::exists(plan_file, ec) && read_file(plan_file.string()) != text)
